@@ -1,0 +1,129 @@
+"""Writes to accounts: creating users, granting and revoking roles, issuing API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import ApiToken, RoleAssignment, User
+from core import audit, crypto, scope
+from core.errors import DomainError, NotFound
+from core.roles import Action, Role
+from core.validators import normalize_phone
+from regions.models import RegionLevel
+
+# The level of region each role is granted on (a grid worker on grids, a villager on a household).
+ROLE_LEVELS = {
+    Role.VILLAGER: {RegionLevel.VILLAGE},
+    Role.GRID_WORKER: {RegionLevel.VILLAGE},
+    Role.VILLAGE_CADRE: {RegionLevel.VILLAGE},
+    Role.REVIEWER: {RegionLevel.VILLAGE},
+    Role.MEDIATOR: {RegionLevel.TOWNSHIP, RegionLevel.COUNTY},
+    Role.TOWNSHIP_OFFICIAL: {RegionLevel.TOWNSHIP},
+    Role.DEPARTMENT_STAFF: {RegionLevel.COUNTY, RegionLevel.TOWNSHIP},
+    Role.COUNTY_OFFICIAL: {RegionLevel.COUNTY},
+    Role.COUNTY_ADMIN: {RegionLevel.COUNTY},
+}
+
+
+@transaction.atomic
+def user_create(
+    *, actor, username: str, password: str, display_name: str = "", phone: str = "", is_system: bool = False
+) -> User:
+    """Create an account. ``is_system`` is for management commands (seed data), which have no actor."""
+    if not is_system:
+        scope.require(actor, Action.ACCOUNTS_MANAGE)
+    username = (username or "").strip()
+    errors = {}
+    if not username:
+        errors["username"] = _("The username is required.")
+    elif User.objects.filter(username=username).exists():
+        errors["username"] = _("This username is taken.")
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except ValueError as exc:
+            errors["phone"] = str(exc)
+        else:
+            if User.objects.filter(phone_digest=crypto.digest(phone)).exists():
+                errors["phone"] = _("Another account already uses this phone number.")
+    user = User(username=username, display_name=(display_name or "").strip())
+    if not is_system:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            errors["password"] = " ".join(exc.messages)
+    if errors:
+        raise DomainError(errors)
+    user.set_password(password)
+    user.set_phone(phone)
+    user.save()
+    audit.record(
+        actor, "accounts.user.create", user, after=audit.snapshot(user, ["username", "display_name", "phone_masked"])
+    )
+    return user
+
+
+@transaction.atomic
+def role_assign(
+    *, actor, user: User, role: str, region, grid=None, household=None, is_system: bool = False
+) -> RoleAssignment:
+    if role not in Role.values:
+        raise DomainError({"role": _("Unknown role.")})
+    if region.level not in ROLE_LEVELS[role]:
+        raise DomainError({"region": _("This role is granted on a region of another level.")})
+    if not is_system and not scope.region_in_scope(actor, Action.ACCOUNTS_MANAGE, region):
+        raise NotFound()
+    if grid is not None and grid.village_id != region.pk:
+        raise DomainError({"grid": _("The grid does not belong to this village.")})
+    if household is not None and household.village_id != region.pk:
+        raise DomainError({"household": _("The household does not belong to this village.")})
+    if role == Role.VILLAGER and household is None:
+        raise DomainError({"household": _("A villager account must be linked to a household.")})
+    if role == Role.GRID_WORKER and grid is None:
+        raise DomainError({"grid": _("A grid worker account must be linked to a grid.")})
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, region=region, grid=grid, household=household
+    )
+    if created:
+        audit.record(
+            actor,
+            "accounts.role.assign",
+            user,
+            region=region,
+            after={
+                "role": role,
+                "region": region.pk,
+                "grid": getattr(grid, "pk", None),
+                "household": getattr(household, "pk", None),
+            },
+        )
+    user.__dict__.pop("_scope_grants", None)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+    if not scope.region_in_scope(actor, Action.ACCOUNTS_MANAGE, assignment.region):
+        raise NotFound()
+    before = {
+        "role": assignment.role,
+        "region": assignment.region_id,
+        "grid": assignment.grid_id,
+        "household": assignment.household_id,
+    }
+    user = assignment.user
+    assignment.delete()
+    audit.record(actor, "accounts.role.revoke", user, region=assignment.region, before=before)
+
+
+@transaction.atomic
+def api_token_issue(*, actor: User) -> str:
+    """Issue a bearer token for the actor itself; the raw value is returned once and never stored."""
+    token, raw = ApiToken.issue(actor)
+    audit.record(
+        actor, "accounts.token.issue", actor, after={"token_id": token.pk, "expires_at": token.expires_at.isoformat()}
+    )
+    return raw

@@ -1,0 +1,62 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts import selectors, services
+from accounts.forms import AccountCreateForm, LoginForm
+from core.errors import DomainError
+from core.roles import Action
+from core.views import apply_domain_errors, require_action
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def lockout_response(request, credentials, *args, **kwargs):
+    form = LoginForm(request, data=request.POST or None)
+    form.errors.clear()
+    return render(
+        request,
+        "registration/login.html",
+        {
+            "form": form,
+            "locked": True,
+            "lock_message": _("Too many failed attempts. This account is locked for 30 minutes."),
+        },
+        status=429,
+    )
+
+
+@login_required
+@require_action(Action.ACCOUNTS_MANAGE)
+def user_list(request):
+    regions = selectors.manageable_regions(request.user)
+    grids = selectors.manageable_grids(request.user)
+    form = AccountCreateForm(request.POST or None, regions=regions, grids=grids)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                user = services.user_create(
+                    actor=request.user,
+                    username=data["username"],
+                    password=data["password"],
+                    display_name=data["display_name"],
+                    phone=data["phone"],
+                )
+                services.role_assign(
+                    actor=request.user, user=user, role=data["role"], region=data["region"], grid=data["grid"]
+                )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Account %(name)s created.") % {"name": user.username})
+            return redirect("accounts:user_list")
+    users = selectors.users_in_scope(request.user)
+    return render(request, "accounts/user_list.html", {"form": form, "users": users})

@@ -1,0 +1,56 @@
+"""The platform's API (django-ninja): OpenAPI schema at /api/openapi.json, docs at /api/docs."""
+
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from accounts.api import router as accounts_router
+from core.api import API_AUTH, domain_error_body, error_body
+from core.api_audit import router as audit_router
+from core.errors import DomainError, NotFound, PermissionDenied
+from regions.api import router as regions_router
+from registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="乡村治理数字平台 API",
+    version="1.0.0",
+    description="Village governance platform API. Authenticate with `POST /api/auth/token`, then send "
+    "`Authorization: Bearer <token>`. Every endpoint is limited to the caller's scope.",
+    auth=API_AUTH,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(NotFound)
+def _not_found(request, exc):
+    return api.create_response(request, error_body(_("Not found.")), status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, error_body(_("You do not have permission to do this.")), status=403)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc):
+    return api.create_response(request, domain_error_body(exc), status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request, exc):
+    return api.create_response(request, error_body(_("Sign in first: send a valid bearer token.")), status=401)
+
+
+@api.exception_handler(ValidationError)
+def _validation(request, exc):
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = ".".join(str(p) for p in err.get("loc", [])[1:]) or "body"
+        errors.setdefault(loc, []).append(_("Invalid value: %(msg)s") % {"msg": err.get("msg", "")})
+    return api.create_response(request, error_body(_("The input was not accepted."), errors), status=422)
+
+
+api.add_router("/auth", accounts_router)
+api.add_router("/", registry_router)
+api.add_router("/", regions_router)
+api.add_router("/audit", audit_router)

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("registry/", include("registry.urls")),
+    path("regions/", include("regions.urls")),
+    path("", include("core.urls")),
+]

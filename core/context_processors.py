@@ -1,0 +1,38 @@
+"""Navigation by role: each entry shows only when the actor has a role that allows its action."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import scope
+from core.roles import Action
+
+NAV = [
+    ("core:home", _("Home"), None),
+    ("registry:my_household", _("My household"), Action.REGISTRY_VIEW_OWN),
+    ("registry:household_list", _("Households"), Action.REGISTRY_VIEW),
+    ("registry:person_list", _("Residents"), Action.REGISTRY_VIEW),
+    ("registry:organization_list", _("Organizations"), Action.REGISTRY_VIEW),
+    ("registry:party_list", _("Party branches"), Action.REGISTRY_VIEW),
+    ("regions:grid_list", _("Grids"), Action.REGISTRY_VIEW),
+    ("registry:import", _("Import"), Action.REGISTRY_IMPORT),
+    ("core:audit_list", _("Audit trail"), Action.AUDIT_VIEW),
+    ("accounts:user_list", _("Accounts"), Action.ACCOUNTS_MANAGE),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for name, label, action in NAV:
+        if action is None or scope.can(user, action):
+            url = reverse(name)
+            items.append(
+                {
+                    "url": url,
+                    "label": label,
+                    "active": request.path == url or (url != "/" and request.path.startswith(url)),
+                }
+            )
+    return {"nav_items": items, "primary_role": scope.primary_role(user)}

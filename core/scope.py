@@ -1,0 +1,131 @@
+"""Scope is data: role assignments carry a region (or a grid, or a household) and every selector
+filters by them. ``user_can`` answers "may this actor do this action on this row",
+``scope_filter`` turns the same answer into a queryset filter for a model that declares
+``SCOPE_PATHS`` (level → field path).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Model, Q, QuerySet
+
+from core.errors import NotFound, PermissionDenied
+from core.roles import ROLE_ACTIONS, Role
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    level: str  # county / township / village / group / grid / household
+    target_id: int
+    county_id: int | None
+    township_id: int | None
+    village_id: int | None
+
+
+def grants(user) -> list[Grant]:
+    """The actor's role assignments as scope grants, cached on the user object for one request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_scope_grants", None)
+    if cached is not None:
+        return cached
+    result = []
+    for a in user.assignments.select_related("region").all():
+        r = a.region
+        ids = r.ancestor_ids()
+        if a.household_id:
+            level, target = "household", a.household_id
+        elif a.grid_id:
+            level, target = "grid", a.grid_id
+        else:
+            level, target = r.level, r.pk
+        result.append(Grant(a.role, level, target, ids["county"], ids["township"], ids["village"]))
+    user._scope_grants = result
+    return result
+
+
+def roles_of(user) -> set[str]:
+    return {g.role for g in grants(user)}
+
+
+def can(user, action: str) -> bool:
+    """Does any of the actor's roles allow the action somewhere?"""
+    return any(action in ROLE_ACTIONS.get(g.role, ()) for g in grants(user))
+
+
+def _grants_for(user, action: str) -> list[Grant]:
+    return [g for g in grants(user) if action in ROLE_ACTIONS.get(g.role, ())]
+
+
+def scope_q(user, action: str, model: type[Model]) -> Q:
+    """A filter selecting the rows of ``model`` inside the actor's scope for ``action``."""
+    paths = model.SCOPE_PATHS
+    q = Q(pk__in=[])
+    for g in _grants_for(user, action):
+        path = paths.get(g.level)
+        if path is None:
+            # The model has no finer field (e.g. grid grant on a village-level row): a grid
+            # worker does not see village-wide rows through the grid grant.
+            continue
+        q |= Q(**{path: g.target_id})
+    return q
+
+
+def scope_filter(user, action: str, qs: QuerySet) -> QuerySet:
+    return qs.filter(scope_q(user, action, qs.model))
+
+
+def in_scope(user, action: str, obj: Model) -> bool:
+    """Same rule as ``scope_q`` for one loaded row, without a query where the row carries the ids."""
+    paths = obj.SCOPE_PATHS
+    for g in _grants_for(user, action):
+        path = paths.get(g.level)
+        if path is None:
+            continue
+        value = obj
+        for part in path.split("__"):
+            value = getattr(value, part, None)
+            if value is None:
+                break
+        if value == g.target_id:
+            return True
+    return False
+
+
+def require(user, action: str, obj: Model | None = None) -> None:
+    """Raise NotFound when ``obj`` is outside the actor's scope, PermissionDenied when no role allows it."""
+    if obj is not None and not in_scope(user, action, obj):
+        raise NotFound()
+    if obj is None and not can(user, action):
+        raise PermissionDenied()
+
+
+def region_in_scope(user, action: str, region) -> bool:
+    """May the actor act on (something placed in) this region?"""
+    ids = region.ancestor_ids()
+    for g in _grants_for(user, action):
+        if g.level in ("county", "township", "village") and ids.get(g.level) == g.target_id:
+            return True
+    return False
+
+
+def primary_role(user) -> str | None:
+    """The widest role of the actor, used to pick the navigation and home page."""
+    order = [
+        Role.COUNTY_ADMIN,
+        Role.COUNTY_OFFICIAL,
+        Role.TOWNSHIP_OFFICIAL,
+        Role.DEPARTMENT_STAFF,
+        Role.VILLAGE_CADRE,
+        Role.REVIEWER,
+        Role.MEDIATOR,
+        Role.GRID_WORKER,
+        Role.VILLAGER,
+    ]
+    roles = roles_of(user)
+    for role in order:
+        if role in roles:
+            return role
+    return None

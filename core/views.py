@@ -1,0 +1,68 @@
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from core import scope, selectors
+from core.errors import DomainError
+from core.roles import Action
+
+
+def require_action(action: str):
+    """403 unless one of the actor's roles allows the action somewhere; rows are still scope-checked."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not scope.can(request.user, action):
+                raise PermissionDenied()
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def apply_domain_errors(form, exc: DomainError) -> None:
+    """Put a service's per-field messages on the form, so the page shows them beside what was typed."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def paginate(request, qs, per_page: int = 20):
+    paginator = Paginator(qs, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "database": connection.vendor, "engine": connection.settings_dict["ENGINE"]})
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", {"summary": selectors.home_summary(request.user)})
+
+
+@login_required
+@require_action(Action.AUDIT_VIEW)
+def audit_list(request):
+    events = selectors.audit_events(
+        request.user,
+        action=request.GET.get("action", ""),
+        who=request.GET.get("who", ""),
+        target=request.GET.get("target", ""),
+    )
+    page = paginate(request, events, 30)
+    return render(request, "core/audit_list.html", {"page": page, "filters": request.GET})

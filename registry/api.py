@@ -1,0 +1,312 @@
+"""Registry endpoints. Same selectors and services as the pages, so scope and rules are the same."""
+
+from datetime import date
+
+from ninja import Router, Schema
+
+from core import scope
+from core.errors import DomainError, NotFound
+from core.roles import Action
+from regions.models import Grid, Region
+from registry import selectors, services
+from registry.models import Tag
+
+router = Router(tags=["registry"])
+
+
+class TagOut(Schema):
+    code: str
+    name: str
+
+
+class PersonOut(Schema):
+    id: int
+    household_id: int
+    name: str
+    gender: str
+    birth_date: date | None
+    relation: str
+    id_number_masked: str
+    phone_masked: str
+    is_deceased: bool
+    tags: list[TagOut]
+
+
+class HouseholdRow(Schema):
+    id: int
+    number: str
+    head_name: str
+    village_id: int
+    village_name: str
+    grid_id: int | None
+    grid_name: str | None
+    group_id: int | None
+    address: str
+    member_count: int
+
+
+class HouseholdOut(Schema):
+    id: int
+    number: str
+    head_name: str
+    village_id: int
+    village_name: str
+    township_id: int
+    grid_id: int | None
+    grid_name: str | None
+    group_id: int | None
+    address: str
+    latitude: float | None
+    longitude: float | None
+    note: str
+    members: list[PersonOut]
+
+
+class HouseholdPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[HouseholdRow]
+
+
+class HouseholdIn(Schema):
+    village_id: int
+    number: str
+    grid_id: int | None = None
+    group_id: int | None = None
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    note: str = ""
+
+
+class HouseholdPatch(Schema):
+    number: str | None = None
+    grid_id: int | None = None
+    group_id: int | None = None
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    note: str | None = None
+
+
+class PersonIn(Schema):
+    name: str
+    gender: str = ""
+    birth_date: date | None = None
+    relation: str = "other"
+    id_number: str = ""
+    phone: str = ""
+    tags: list[str] = []
+
+
+class PersonPatch(Schema):
+    name: str | None = None
+    gender: str | None = None
+    birth_date: date | None = None
+    relation: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    tags: list[str] | None = None
+    is_deceased: bool | None = None
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    credit_code: str
+    legal_representative: str
+    contact_phone: str
+    address: str
+    village_id: int
+    grid_id: int | None
+
+
+def _row(h) -> dict:
+    return {
+        "id": h.pk,
+        "number": h.number,
+        "head_name": h.head_name,
+        "village_id": h.village_id,
+        "village_name": h.village.name,
+        "grid_id": h.grid_id,
+        "grid_name": h.grid.name if h.grid_id else None,
+        "group_id": h.group_id,
+        "address": h.address,
+        "member_count": getattr(h, "member_count", 0),
+    }
+
+
+def _person(actor, p) -> dict:
+    return {
+        "id": p.pk,
+        "household_id": p.household_id,
+        "name": p.name,
+        "gender": p.gender,
+        "birth_date": p.birth_date,
+        "relation": p.relation,
+        "id_number_masked": p.id_number_masked,
+        "phone_masked": p.phone_masked,
+        "is_deceased": p.is_deceased,
+        "tags": [{"code": t.code, "name": t.name} for t in selectors.visible_tags(actor, p)],
+    }
+
+
+def _household(actor, h) -> dict:
+    data = _row(h)
+    data.update(
+        {
+            "township_id": h.township_id,
+            "latitude": h.latitude,
+            "longitude": h.longitude,
+            "note": h.note,
+            "members": [_person(actor, p) for p in selectors.household_members(actor, h)],
+        }
+    )
+    return data
+
+
+def _grid(grid_id):
+    if grid_id is None:
+        return None
+    try:
+        return Grid.objects.get(pk=grid_id)
+    except Grid.DoesNotExist:
+        raise DomainError({"grid_id": "网格不存在。"}) from None
+
+
+def _region(region_id, field):
+    if region_id is None:
+        return None
+    try:
+        return Region.objects.get(pk=region_id)
+    except Region.DoesNotExist:
+        raise DomainError({field: "区域不存在。"}) from None
+
+
+def _tags(codes):
+    if codes is None:
+        return None
+    tags = list(Tag.objects.filter(code__in=codes))
+    missing = set(codes) - {t.code for t in tags}
+    if missing:
+        raise DomainError({"tags": "未知标签：" + "、".join(sorted(missing))})
+    return tags
+
+
+@router.get(
+    "/households",
+    response=HouseholdPage,
+    summary="Search households in scope by name, number, ID number or phone (exact), grid or village",
+)
+def household_list(
+    request,
+    q: str = "",
+    village_id: int | None = None,
+    grid_id: int | None = None,
+    tag: str = "",
+    page: int = 1,
+    page_size: int = 20,
+):
+    actor = request.auth
+    if not (scope.can(actor, Action.REGISTRY_VIEW) or scope.can(actor, Action.REGISTRY_VIEW_OWN)):
+        raise NotFound()
+    page, page_size = max(page, 1), min(max(page_size, 1), 100)
+    qs = selectors.household_search(actor, q=q, village_id=village_id, grid_id=grid_id, tag=tag)
+    rows = list(qs[(page - 1) * page_size : page * page_size])
+    return {"count": qs.count(), "page": page, "page_size": page_size, "items": [_row(h) for h in rows]}
+
+
+@router.get("/households/{household_id}", response=HouseholdOut, summary="One household with its members")
+def household_detail(request, household_id: int):
+    return _household(request.auth, selectors.access_household(request.auth, household_id))
+
+
+@router.post("/households", response={201: HouseholdOut}, summary="Register a household")
+def household_create(request, payload: HouseholdIn):
+    village = _region(payload.village_id, "village_id")
+    household = services.household_create(
+        actor=request.auth,
+        village=village,
+        number=payload.number,
+        grid=_grid(payload.grid_id),
+        group=_region(payload.group_id, "group_id"),
+        address=payload.address,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        note=payload.note,
+    )
+    return 201, _household(request.auth, selectors.access_household(request.auth, household.pk))
+
+
+@router.patch("/households/{household_id}", response=HouseholdOut, summary="Change a household")
+def household_update(request, household_id: int, payload: HouseholdPatch):
+    household = selectors.access_household_for_change(request.auth, household_id)
+    changes = payload.dict(exclude_unset=True)
+    if "grid_id" in changes:
+        changes["grid"] = _grid(changes.pop("grid_id"))
+    if "group_id" in changes:
+        changes["group"] = _region(changes.pop("group_id"), "group_id")
+    services.household_update(actor=request.auth, household=household, **changes)
+    return _household(request.auth, selectors.access_household(request.auth, household_id))
+
+
+@router.post("/households/{household_id}/members", response={201: PersonOut}, summary="Add a member")
+def person_create(request, household_id: int, payload: PersonIn):
+    household = selectors.access_household_for_change(request.auth, household_id)
+    data = payload.dict()
+    data["tags"] = _tags(data["tags"])
+    person = services.person_create(actor=request.auth, household=household, **data)
+    return 201, _person(request.auth, person)
+
+
+@router.get("/people", response=list[PersonOut], summary="Search residents in scope (at most 100)")
+def person_list(request, q: str = "", village_id: int | None = None):
+    qs = selectors.person_search(request.auth, q=q, village_id=village_id).prefetch_related("tags")[:100]
+    return [_person(request.auth, p) for p in qs]
+
+
+@router.get("/people/{person_id}", response=PersonOut, summary="One resident (identifiers masked)")
+def person_detail(request, person_id: int):
+    return _person(request.auth, selectors.access_person(request.auth, person_id))
+
+
+@router.patch("/people/{person_id}", response=PersonOut, summary="Change a resident")
+def person_update(request, person_id: int, payload: PersonPatch):
+    person = selectors.access_person(request.auth, person_id)
+    if not scope.in_scope(request.auth, Action.REGISTRY_CHANGE, person):
+        raise NotFound()
+    changes = payload.dict(exclude_unset=True)
+    data = {
+        "name": changes.get("name", person.name),
+        "gender": changes.get("gender", person.gender),
+        "birth_date": changes.get("birth_date", person.birth_date),
+        "relation": changes.get("relation", person.relation),
+        "id_number": changes.get("id_number"),
+        "phone": changes.get("phone"),
+        "tags": _tags(changes.get("tags")),
+        "is_deceased": changes.get("is_deceased", person.is_deceased),
+    }
+    services.person_update(actor=request.auth, person=person, **data)
+    return _person(request.auth, selectors.access_person(request.auth, person_id))
+
+
+@router.post(
+    "/people/{person_id}/reveal/{field}",
+    response=RevealOut,
+    summary="The full ID number or phone of a resident; every call is recorded in the audit trail",
+)
+def person_reveal(request, person_id: int, field: str):
+    person = selectors.access_person(request.auth, person_id)
+    return {"field": field, "value": services.person_reveal(actor=request.auth, person=person, field=field)}
+
+
+@router.get("/organizations", response=list[OrganizationOut], summary="Organizations in scope")
+def organization_list(request, q: str = "", kind: str = ""):
+    return list(selectors.organization_list(request.auth, q=q, kind=kind)[:500])

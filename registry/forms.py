@@ -1,0 +1,80 @@
+"""Forms only translate HTTP input into service arguments; rules live in the services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Gender, OrganizationKind, Relation
+
+
+class HouseholdSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name, household number, ID number or phone"), required=False)
+    village = forms.ModelChoiceField(label=_("Village"), queryset=None, required=False)
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None, required=False)
+    tag = forms.ChoiceField(label=_("Tag"), required=False)
+
+    def __init__(self, *args, villages, grids, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["grid"].queryset = grids
+        self.fields["tag"].choices = [("", _("All"))] + [(t.code, t.name) for t in tags]
+
+
+class HouseholdForm(forms.Form):
+    village = forms.ModelChoiceField(label=_("Village"), queryset=None)
+    number = forms.CharField(label=_("Household number"), max_length=32)
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None, required=False)
+    group = forms.ModelChoiceField(label=_("Village group"), queryset=None, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    latitude = forms.FloatField(label=_("Latitude"), required=False)
+    longitude = forms.FloatField(label=_("Longitude"), required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, villages, grids, groups, fixed_village=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["grid"].queryset = grids
+        self.fields["group"].queryset = groups
+        if fixed_village:
+            self.fields["village"].disabled = True
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    relation = forms.ChoiceField(label=_("Relation to head"), choices=Relation.choices)
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=18, required=False, help_text=_("Gender and birth date are read from it.")
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—")] + list(Gender.choices), required=False)
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Tags"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    is_deceased = forms.BooleanField(label=_("Deceased"), required=False)
+
+    def __init__(self, *args, tags, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].queryset = tags
+        if editing:
+            self.fields["id_number"].help_text = _("Leave empty to keep the stored ID number.")
+            self.fields["phone"].help_text = _("Leave empty to keep the stored phone number.")
+        else:
+            del self.fields["is_deceased"]
+
+
+class OrganizationForm(forms.Form):
+    village = forms.ModelChoiceField(label=_("Village"), queryset=None)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganizationKind.choices)
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+    legal_representative = forms.CharField(label=_("Legal representative"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None, required=False)
+
+    def __init__(self, *args, villages, grids, fixed_village=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["grid"].queryset = grids
+        if fixed_village:
+            self.fields["village"].disabled = True

@@ -1,0 +1,160 @@
+"""Reads of the registry, always scoped to the acting user."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Count, Q, QuerySet
+
+from core import crypto, scope
+from core.errors import NotFound
+from core.roles import Action
+from regions.models import Grid
+from registry.models import Household, Organization, PartyBranch, Person, Tag
+
+_ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+_PHONE_LIKE = re.compile(r"^1\d{10}$")
+
+
+def _visible_households(actor) -> QuerySet[Household]:
+    """Households the actor may see: registry staff by region/grid, a villager their own household."""
+    qs = Household.objects.all()
+    return qs.filter(
+        scope.scope_q(actor, Action.REGISTRY_VIEW, Household)
+        | scope.scope_q(actor, Action.REGISTRY_VIEW_OWN, Household)
+    )
+
+
+def household_search(
+    actor, *, q: str = "", village_id: int | None = None, grid_id: int | None = None, tag: str = ""
+) -> QuerySet[Household]:
+    """Find households by head or member name, household number, ID number or phone (exact), grid, tag."""
+    qs = _visible_households(actor).select_related("village", "grid", "group")
+    q = (q or "").strip()
+    if q:
+        if _ID_LIKE.match(q):
+            qs = qs.filter(members__id_number_digest=crypto.digest(q))
+        elif _PHONE_LIKE.match(q):
+            qs = qs.filter(members__phone_digest=crypto.digest(q))
+        else:
+            member_households = Person.objects.filter(name__contains=q).values("household_id")
+            qs = qs.filter(Q(head_name__contains=q) | Q(number__startswith=q) | Q(id__in=member_households))
+    if village_id:
+        qs = qs.filter(village_id=village_id)
+    if grid_id:
+        qs = qs.filter(grid_id=grid_id)
+    if tag:
+        # Only tags the actor may see: filtering by a restricted tag must not reveal who has it.
+        allowed = tag_choices(actor).filter(code=tag)
+        tag_households = Person.objects.filter(tags__in=allowed).values("household_id")
+        qs = qs.filter(id__in=tag_households)
+    return qs.annotate(member_count=Count("members")).order_by("village_id", "number")
+
+
+def access_household(actor, household_id: int) -> Household:
+    """The household if the actor may see it; NotFound for missing and out-of-scope alike."""
+    try:
+        return _visible_households(actor).select_related("village", "township", "grid", "group").get(pk=household_id)
+    except (Household.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def access_household_for_change(actor, household_id: int) -> Household:
+    household = access_household(actor, household_id)
+    if not scope.in_scope(actor, Action.REGISTRY_CHANGE, household):
+        raise NotFound()
+    return household
+
+
+def household_members(actor, household: Household) -> list[Person]:
+    return list(visible_people_tags(actor, household.members.order_by("id")))
+
+
+def visible_tags(actor, person: Person) -> list[Tag]:
+    """A person's tags the actor may see: restricted tags only with the right."""
+    tags = list(person.tags.all())
+    if scope.in_scope(actor, Action.VIEW_RESTRICTED_TAGS, person):
+        return tags
+    return [t for t in tags if not t.restricted]
+
+
+def visible_people_tags(actor, qs: QuerySet[Person]) -> QuerySet[Person]:
+    return qs.prefetch_related("tags")
+
+
+def tag_choices(actor, village=None) -> QuerySet[Tag]:
+    """Tags the actor may assign/see in forms and filters."""
+    qs = Tag.objects.all()
+    may_restricted = (
+        scope.region_in_scope(actor, Action.VIEW_RESTRICTED_TAGS, village)
+        if village is not None
+        else scope.can(actor, Action.VIEW_RESTRICTED_TAGS)
+    )
+    return qs if may_restricted else qs.filter(restricted=False)
+
+
+def person_search(actor, *, q: str = "", village_id: int | None = None) -> QuerySet[Person]:
+    qs = Person.objects.filter(
+        scope.scope_q(actor, Action.REGISTRY_VIEW, Person) | scope.scope_q(actor, Action.REGISTRY_VIEW_OWN, Person)
+    ).select_related("household", "village")
+    q = (q or "").strip()
+    if q:
+        if _ID_LIKE.match(q):
+            qs = qs.filter(id_number_digest=crypto.digest(q))
+        elif _PHONE_LIKE.match(q):
+            qs = qs.filter(phone_digest=crypto.digest(q))
+        else:
+            qs = qs.filter(name__contains=q)
+    if village_id:
+        qs = qs.filter(village_id=village_id)
+    return qs.order_by("village_id", "household_id", "id")
+
+
+def access_person(actor, person_id: int) -> Person:
+    try:
+        return (
+            Person.objects.filter(
+                scope.scope_q(actor, Action.REGISTRY_VIEW, Person)
+                | scope.scope_q(actor, Action.REGISTRY_VIEW_OWN, Person)
+            )
+            .select_related("household", "village")
+            .get(pk=person_id)
+        )
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def organization_list(actor, *, q: str = "", kind: str = "") -> QuerySet[Organization]:
+    qs = scope.scope_filter(actor, Action.REGISTRY_VIEW, Organization.objects.select_related("village", "grid"))
+    if q:
+        qs = qs.filter(name__contains=q.strip())
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def access_organization(actor, org_id: int) -> Organization:
+    try:
+        return organization_list(actor).get(pk=org_id)
+    except (Organization.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def party_branches(actor) -> QuerySet[PartyBranch]:
+    return scope.scope_filter(
+        actor, Action.REGISTRY_VIEW, PartyBranch.objects.select_related("village", "secretary")
+    ).annotate(member_count=Count("members"))
+
+
+def access_party_branch(actor, branch_id: int) -> PartyBranch:
+    try:
+        return party_branches(actor).get(pk=branch_id)
+    except (PartyBranch.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def grids_for_choice(actor, village=None) -> QuerySet[Grid]:
+    qs = scope.scope_filter(actor, Action.REGISTRY_VIEW, Grid.objects.filter(is_active=True))
+    if village is not None:
+        qs = qs.filter(village=village)
+    return qs

@@ -1,0 +1,284 @@
+"""Registry pages: thin translations of HTTP into selector reads and service writes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import scope
+from core.errors import DomainError
+from core.errors import PermissionDenied as DomainPermissionDenied
+from core.roles import Action
+from core.views import apply_domain_errors, paginate, require_action
+from regions import selectors as region_selectors
+from registry import selectors, services
+from registry.forms import HouseholdForm, HouseholdSearchForm, OrganizationForm, PersonForm
+
+
+@login_required
+@require_action(Action.REGISTRY_VIEW)
+def household_list(request):
+    villages = region_selectors.villages(request.user)
+    grids = region_selectors.grids(request.user)
+    form = HouseholdSearchForm(
+        request.GET or None, villages=villages, grids=grids, tags=selectors.tag_choices(request.user)
+    )
+    filters = {"q": "", "village_id": None, "grid_id": None, "tag": ""}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "q": data["q"],
+            "village_id": getattr(data["village"], "pk", None),
+            "grid_id": getattr(data["grid"], "pk", None),
+            "tag": data["tag"],
+        }
+    page = paginate(request, selectors.household_search(request.user, **filters))
+    template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "can_change": scope.can(request.user, Action.REGISTRY_CHANGE),
+            "can_export": scope.can(request.user, Action.REGISTRY_EXPORT),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _household_form(request, *, household=None, data=None, initial=None):
+    villages = region_selectors.villages(request.user, Action.REGISTRY_CHANGE)
+    village = household.village if household else None
+    grids = region_selectors.grids(request.user, Action.REGISTRY_CHANGE)
+    groups = region_selectors.village_groups(request.user, Action.REGISTRY_CHANGE)
+    if village is not None:
+        grids, groups = grids.filter(village=village), groups.filter(parent=village)
+    elif villages.count() == 1:
+        initial = {**(initial or {}), "village": villages.first()}
+    return HouseholdForm(
+        data, initial=initial, villages=villages, grids=grids, groups=groups, fixed_village=household is not None
+    )
+
+
+@login_required
+@require_action(Action.REGISTRY_CHANGE)
+def household_create(request):
+    form = _household_form(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            household = services.household_create(actor=request.user, **data)
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Household created. Now add its members."))
+            return redirect("registry:person_create", household_id=household.pk)
+    return render(request, "registry/household_form.html", {"form": form, "household": None})
+
+
+@login_required
+def household_detail(request, household_id):
+    household = selectors.access_household(request.user, household_id)
+    members = selectors.household_members(request.user, household)
+    rows = [
+        {
+            "person": p,
+            "tags": selectors.visible_tags(request.user, p),
+            "can_reveal_id": scope.in_scope(request.user, Action.REVEAL_ID_NUMBER, p),
+            "can_reveal_phone": scope.in_scope(request.user, Action.REVEAL_PHONE, p),
+        }
+        for p in members
+    ]
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "rows": rows,
+            "can_change": scope.in_scope(request.user, Action.REGISTRY_CHANGE, household),
+            "staff": list(household.grid.staff.all()) if household.grid_id else [],
+        },
+    )
+
+
+@login_required
+def my_household(request):
+    own = selectors.household_search(request.user).filter(
+        pk__in=[g.target_id for g in scope.grants(request.user) if g.level == "household"]
+    )
+    household = own.first()
+    if household is None:
+        raise Http404()
+    return redirect("registry:household_detail", household_id=household.pk)
+
+
+@login_required
+@require_action(Action.REGISTRY_CHANGE)
+def household_edit(request, household_id):
+    household = selectors.access_household_for_change(request.user, household_id)
+    initial = {f: getattr(household, f) for f in services.HOUSEHOLD_FIELDS}
+    initial["village"] = household.village
+    form = _household_form(request, household=household, data=request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k in services.HOUSEHOLD_FIELDS}
+        try:
+            services.household_update(actor=request.user, household=household, **changes)
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Household saved."))
+            return redirect("registry:household_detail", household_id=household.pk)
+    return render(request, "registry/household_form.html", {"form": form, "household": household})
+
+
+@login_required
+@require_action(Action.REGISTRY_CHANGE)
+def person_create(request, household_id):
+    household = selectors.access_household_for_change(request.user, household_id)
+    tags = selectors.tag_choices(request.user, household.village)
+    form = PersonForm(request.POST or None, tags=tags)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_create(actor=request.user, household=household, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Member added."))
+            if "add_another" in request.POST:
+                return redirect("registry:person_create", household_id=household.pk)
+            return redirect("registry:household_detail", household_id=household.pk)
+    return render(request, "registry/person_form.html", {"form": form, "household": household, "person": None})
+
+
+@login_required
+@require_action(Action.REGISTRY_CHANGE)
+def person_edit(request, person_id):
+    person = selectors.access_person(request.user, person_id)
+    if not scope.in_scope(request.user, Action.REGISTRY_CHANGE, person):
+        raise Http404()
+    tags = selectors.tag_choices(request.user, person.village)
+    initial = {
+        "name": person.name,
+        "relation": person.relation,
+        "gender": person.gender,
+        "birth_date": person.birth_date,
+        "tags": [t for t in person.tags.all() if t in tags],
+        "is_deceased": person.is_deceased,
+    }
+    form = PersonForm(request.POST or None, initial=initial, tags=tags, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["id_number"] = data["id_number"] or None
+        data["phone"] = data["phone"] or None
+        try:
+            services.person_update(actor=request.user, person=person, **data)
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Resident saved."))
+            return redirect("registry:household_detail", household_id=person.household_id)
+    return render(request, "registry/person_form.html", {"form": form, "household": person.household, "person": person})
+
+
+@login_required
+@require_POST
+def person_reveal(request, person_id, field):
+    person = selectors.access_person(request.user, person_id)
+    try:
+        value = services.person_reveal(actor=request.user, person=person, field=field)
+    except (DomainPermissionDenied, DomainError):
+        raise PermissionDenied() from None
+    return render(request, "registry/_revealed.html", {"value": value})
+
+
+@login_required
+@require_action(Action.REGISTRY_VIEW)
+def person_list(request):
+    q = request.GET.get("q", "")
+    page = paginate(request, selectors.person_search(request.user, q=q).prefetch_related("tags"))
+    return render(request, "registry/person_list.html", {"page": page, "q": q})
+
+
+@login_required
+@require_action(Action.REGISTRY_VIEW)
+def organization_list(request):
+    q, kind = request.GET.get("q", ""), request.GET.get("kind", "")
+    page = paginate(request, selectors.organization_list(request.user, q=q, kind=kind))
+    from registry.models import OrganizationKind
+
+    return render(
+        request,
+        "registry/organization_list.html",
+        {
+            "page": page,
+            "q": q,
+            "kind": kind,
+            "kinds": OrganizationKind.choices,
+            "can_change": scope.can(request.user, Action.REGISTRY_CHANGE),
+        },
+    )
+
+
+def _organization_form(request, organization=None, data=None, initial=None):
+    villages = region_selectors.villages(request.user, Action.REGISTRY_CHANGE)
+    grids = region_selectors.grids(request.user, Action.REGISTRY_CHANGE)
+    if organization is not None:
+        grids = grids.filter(village=organization.village)
+    elif villages.count() == 1:
+        initial = {**(initial or {}), "village": villages.first()}
+    return OrganizationForm(
+        data, initial=initial, villages=villages, grids=grids, fixed_village=organization is not None
+    )
+
+
+@login_required
+@require_action(Action.REGISTRY_CHANGE)
+def organization_create(request):
+    form = _organization_form(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Organization saved."))
+            return redirect("registry:organization_list")
+    return render(request, "registry/organization_form.html", {"form": form, "organization": None})
+
+
+@login_required
+@require_action(Action.REGISTRY_CHANGE)
+def organization_edit(request, org_id):
+    org = selectors.access_organization(request.user, org_id)
+    if not scope.in_scope(request.user, Action.REGISTRY_CHANGE, org):
+        raise Http404()
+    fields = ["village", "name", "kind", "credit_code", "legal_representative", "contact_phone", "address", "grid"]
+    form = _organization_form(request, org, request.POST or None, {f: getattr(org, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if k != "village"}
+        try:
+            services.organization_update(actor=request.user, organization=org, **changes)
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Organization saved."))
+            return redirect("registry:organization_list")
+    return render(request, "registry/organization_form.html", {"form": form, "organization": org})
+
+
+@login_required
+@require_action(Action.REGISTRY_VIEW)
+def party_list(request):
+    return render(request, "registry/party_list.html", {"branches": selectors.party_branches(request.user)})
+
+
+@login_required
+@require_action(Action.REGISTRY_VIEW)
+def party_detail(request, branch_id):
+    branch = selectors.access_party_branch(request.user, branch_id)
+    members = branch.members.select_related("person", "person__household").prefetch_related("linked_households")
+    return render(request, "registry/party_detail.html", {"branch": branch, "members": members})

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Install everything and run every test: lint, translations, the suite on SQLite and on PostgreSQL
+# (including the browser tests in Debian's chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+command -v msgfmt >/dev/null 2>&1 || need_apt+=(gettext)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  fi
+fi
+
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/pip install -q --upgrade pip >/dev/null
+.venv/bin/pip install -q -r requirements/test.txt
+
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+
+echo "== translations compile"
+.venv/bin/python manage.py compilemessages -v0 --ignore=.venv
+
+run_pytest() {
+  set +e
+  .venv/bin/python -m pytest "$@"
+  rc=$?
+  set -e
+  if [ $rc -eq 5 ]; then echo "pytest ran no test"; return 1; fi
+  return $rc
+}
+
+echo "== tests on SQLite"
+DATABASE_URL="sqlite:///$(pwd)/var/test.sqlite3" run_pytest -q -p no:cacheprovider
+
+echo "== tests on PostgreSQL"
+PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/village}
+DATABASE_URL="$PG_URL" run_pytest -q -p no:cacheprovider

@@ -1,0 +1,78 @@
+import pytest
+
+from core.models import AuditEvent
+from tests.factories import PASSWORD
+
+
+def test_login_by_username_and_by_phone(world, client):
+    from accounts.models import User
+
+    user = world.users["cadre_a1"]
+    user.set_phone("13912345678")
+    user.save()
+    response = client.post("/login/", {"username": "cadre_a1", "password": PASSWORD})
+    assert response.status_code == 302
+    client.post("/logout/")
+    response = client.post("/login/", {"username": "13912345678", "password": PASSWORD})
+    assert response.status_code == 302
+    assert User.objects.get(pk=user.pk).last_login is not None
+
+
+def test_wrong_password_gives_a_chinese_message(world, client):
+    response = client.post("/login/", {"username": "cadre_a1", "password": "wrong-password"})
+    assert response.status_code == 200
+    assert "用户名/手机号或密码错误" in response.content.decode()
+
+
+def test_lockout_after_five_failures_even_with_the_right_password(world, client):
+    for _ in range(5):
+        client.post("/login/", {"username": "cadre_a1", "password": "wrong-password"})
+    response = client.post("/login/", {"username": "cadre_a1", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "锁定" in response.content.decode()
+    token = client.post("/api/auth/token", {"username": "cadre_a1", "password": PASSWORD},
+                        content_type="application/json")
+    assert token.status_code == 429
+
+
+def test_token_login_and_bearer_use(world, client):
+    response = client.post("/api/auth/token", {"username": "cadre_a1", "password": PASSWORD},
+                           content_type="application/json")
+    assert response.status_code == 200
+    token = response.json()["token"]
+    me = client.get("/api/auth/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert me.status_code == 200 and me.json()["username"] == "cadre_a1"
+    assert client.get("/api/auth/me", HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 401
+    assert AuditEvent.objects.filter(action="accounts.token.issue").count() == 1
+
+
+def test_token_with_bad_password_is_refused_in_chinese(world, client):
+    response = client.post("/api/auth/token", {"username": "cadre_a1", "password": "nope"},
+                           content_type="application/json")
+    assert response.status_code == 401
+    assert "密码" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("payload", [{}, {"username": "x"}, {"password": "x"}, "not json"])
+def test_token_with_malformed_body_is_422_in_chinese(world, client, payload):
+    response = client.post("/api/auth/token", payload, content_type="application/json")
+    assert response.status_code in (400, 422)
+
+
+def test_passwords_are_hashed_with_argon2(world):
+    assert world.users["cadre_a1"].password.startswith("argon2")
+
+
+def test_account_page_creates_a_scoped_account(world, login):
+    client = login(world.users["county_admin"])
+    response = client.post("/accounts/", {
+        "username": "new_cadre", "display_name": "新村干部", "phone": "13511112222", "password": "Village@2026x",
+        "role": "village_cadre", "region": world.village_a2.pk,
+    })
+    assert response.status_code == 302
+    from accounts.models import User
+
+    new = User.objects.get(username="new_cadre")
+    assert new.assignments.get().region == world.village_a2
+    assert new.phone_masked == "135****2222"
+    assert login(world.users["cadre_a1"]).get("/accounts/").status_code == 403
