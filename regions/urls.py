@@ -5,5 +5,9 @@ from regions import views
 app_name = "regions"
 urlpatterns = [
     path("grids/", views.grid_list, name="grid_list"),
+    path("grids/new/", views.grid_create, name="grid_create"),
     path("grids/<int:grid_id>/", views.grid_detail, name="grid_detail"),
+    path("grids/<int:grid_id>/edit/", views.grid_edit, name="grid_edit"),
+    path("grids/<int:grid_id>/staff/", views.grid_staff_add, name="grid_staff_add"),
+    path("grids/<int:grid_id>/staff/<int:staff_id>/remove/", views.grid_staff_remove, name="grid_staff_remove"),
 ]

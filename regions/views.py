@@ -1,10 +1,18 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+import json
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import scope
+from core.errors import DomainError
 from core.roles import Action
-from core.views import paginate, require_action
-from regions import selectors
-from regions.models import GridKind
+from core.views import apply_domain_errors, paginate, require_action
+from regions import selectors, services
+from regions.forms import GridForm, GridStaffForm
+from regions.models import GridKind, GridStaff
 
 
 @login_required
@@ -22,6 +30,7 @@ def grid_list(request):
             "kinds": GridKind.choices,
             "village_id": village_id,
             "kind": kind,
+            "can_manage": scope.can(request.user, Action.REGIONS_MANAGE),
         },
     )
 
@@ -33,6 +42,7 @@ def grid_detail(request, grid_id):
     from registry import selectors as registry_selectors
 
     households = registry_selectors.household_search(request.user, grid_id=grid.pk)
+    can_manage = scope.in_scope(request.user, Action.REGIONS_MANAGE, grid)
     return render(
         request,
         "regions/grid_detail.html",
@@ -40,5 +50,111 @@ def grid_detail(request, grid_id):
             "grid": grid,
             "staff": grid.staff.all(),
             "page": paginate(request, households, 50),
+            "can_manage": can_manage,
+            "staff_form": GridStaffForm() if can_manage else None,
         },
     )
+
+
+def _grid_form(request, grid=None):
+    villages = selectors.villages(request.user, Action.REGIONS_MANAGE)
+    initial = None
+    if grid is not None:
+        initial = {
+            "village": grid.village,
+            "code": grid.code,
+            "name": grid.name,
+            "kind": grid.kind,
+            "complaint_phone": grid.complaint_phone,
+            "description": grid.description,
+            "polygon": json.dumps(grid.polygon, ensure_ascii=False) if grid.polygon else "",
+            "is_active": grid.is_active,
+        }
+    elif villages.count() == 1:
+        initial = {"village": villages.first()}
+    return GridForm(
+        request.POST or None, request.FILES or None, initial=initial, villages=villages, fixed_village=grid is not None
+    )
+
+
+@login_required
+@require_action(Action.REGIONS_MANAGE)
+def grid_create(request):
+    form = _grid_form(request)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grid = services.grid_create(
+                actor=request.user,
+                village=data["village"],
+                code=data["code"],
+                name=data["name"],
+                kind=data["kind"],
+                polygon=form.boundary(),
+                description=data["description"],
+                complaint_phone=data["complaint_phone"],
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Grid saved."))
+            return redirect("regions:grid_detail", grid_id=grid.pk)
+    return render(request, "regions/grid_form.html", {"form": form, "grid": None})
+
+
+@login_required
+@require_action(Action.REGIONS_MANAGE)
+def grid_edit(request, grid_id):
+    grid = selectors.access_grid(request.user, grid_id)
+    form = _grid_form(request, grid)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.grid_update(
+                actor=request.user,
+                grid=grid,
+                code=data["code"],
+                name=data["name"],
+                kind=data["kind"],
+                polygon=form.boundary(),
+                description=data["description"],
+                complaint_phone=data["complaint_phone"],
+                is_active=data["is_active"],
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Grid saved."))
+            return redirect("regions:grid_detail", grid_id=grid.pk)
+    return render(request, "regions/grid_form.html", {"form": form, "grid": grid})
+
+
+@login_required
+@require_POST
+@require_action(Action.REGIONS_MANAGE)
+def grid_staff_add(request, grid_id):
+    grid = selectors.access_grid(request.user, grid_id)
+    form = GridStaffForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grid_staff_add(actor=request.user, grid=grid, **form.cleaned_data)
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+    if form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, _("Grid staff added."))
+    return redirect("regions:grid_detail", grid_id=grid.pk)
+
+
+@login_required
+@require_POST
+@require_action(Action.REGIONS_MANAGE)
+def grid_staff_remove(request, grid_id, staff_id):
+    grid = selectors.access_grid(request.user, grid_id)
+    staff = get_object_or_404(GridStaff, pk=staff_id, grid=grid)
+    services.grid_staff_remove(actor=request.user, staff=staff)
+    messages.success(request, _("Grid staff removed."))
+    return redirect("regions:grid_detail", grid_id=grid.pk)

@@ -78,3 +78,35 @@ class OrganizationForm(forms.Form):
         self.fields["grid"].queryset = grids
         if fixed_village:
             self.fields["village"].disabled = True
+
+
+class PartyBranchForm(forms.Form):
+    village = forms.ModelChoiceField(label=_("Village"), queryset=None)
+    name = forms.CharField(label=_("Name"), max_length=100)
+    secretary = forms.ModelChoiceField(label=_("Secretary"), queryset=None, required=False)
+
+    def __init__(self, *args, villages, members, fixed_village=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["secretary"].queryset = members
+        if fixed_village:
+            self.fields["village"].disabled = True
+
+
+class PartyMemberForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Resident"), queryset=None)
+    joined_on = forms.DateField(label=_("Joined on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    linked_households = forms.ModelMultipleChoiceField(
+        label=_("Linked households"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("A party member is usually linked to about 15 households."),
+    )
+
+    def __init__(self, *args, people, households, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+        self.fields["linked_households"].queryset = households
+        if editing:
+            del self.fields["person"]

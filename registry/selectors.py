@@ -158,3 +158,10 @@ def grids_for_choice(actor, village=None) -> QuerySet[Grid]:
     if village is not None:
         qs = qs.filter(village=village)
     return qs
+
+
+def party_member_people(actor, branch: PartyBranch | None) -> QuerySet[Person]:
+    """Members of a branch, as residents (to choose its secretary)."""
+    if branch is None:
+        return Person.objects.none()
+    return Person.objects.filter(party_membership__branch=branch).order_by("name")

@@ -14,7 +14,17 @@ from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
 from core.validators import normalize_phone, parse_id_number
 from regions.models import Grid, Region, RegionLevel
-from registry.models import Gender, Household, Organization, OrganizationKind, Person, Relation, Tag
+from registry.models import (
+    Gender,
+    Household,
+    Organization,
+    OrganizationKind,
+    PartyBranch,
+    PartyMember,
+    Person,
+    Relation,
+    Tag,
+)
 
 HOUSEHOLD_FIELDS = ["number", "grid", "group", "address", "latitude", "longitude", "note"]
 PERSON_FIELDS = ["name", "gender", "birth_date", "relation", "is_deceased"]
@@ -394,3 +404,114 @@ def organization_update(*, actor, organization: Organization, **changes) -> Orga
     before, after = audit.diff(before, audit.snapshot(org))
     audit.record(actor, "registry.organization.update", org, before=before, after=after)
     return org
+
+
+@transaction.atomic
+def party_branch_create(*, actor, village: Region, name: str, secretary: Person | None = None) -> PartyBranch:
+    _require_village(actor, village)
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = _("The name is required.")
+    if secretary is not None and secretary.village_id != village.pk:
+        errors["secretary"] = _("The secretary must be a resident of this village.")
+    if errors:
+        raise DomainError(errors)
+    branch = PartyBranch(name=name.strip(), secretary=secretary)
+    branch.place_in(village)
+    branch.save()
+    audit.record(actor, "registry.party_branch.create", branch, after=audit.snapshot(branch))
+    return branch
+
+
+@transaction.atomic
+def party_branch_update(*, actor, branch: PartyBranch, name: str, secretary: Person | None = None) -> PartyBranch:
+    branch = PartyBranch.objects.select_for_update().get(pk=branch.pk)
+    if not scope.in_scope(actor, Action.REGISTRY_CHANGE, branch):
+        raise NotFound()
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = _("The name is required.")
+    if secretary is not None and not PartyMember.objects.filter(branch=branch, person=secretary).exists():
+        errors["secretary"] = _("The secretary must be a member of this branch.")
+    if errors:
+        raise DomainError(errors)
+    before = audit.snapshot(branch)
+    branch.name, branch.secretary = name.strip(), secretary
+    branch.save()
+    before, after = audit.diff(before, audit.snapshot(branch))
+    audit.record(actor, "registry.party_branch.update", branch, before=before, after=after)
+    return branch
+
+
+def _check_linked(branch: PartyBranch, households: list[Household]) -> dict:
+    if any(h.village_id != branch.village_id for h in households):
+        return {"linked_households": _("Linked households must be in the branch's village.")}
+    return {}
+
+
+@transaction.atomic
+def party_member_add(
+    *,
+    actor,
+    branch: PartyBranch,
+    person: Person,
+    joined_on: date | None = None,
+    linked_households: list[Household] | None = None,
+) -> PartyMember:
+    if not scope.in_scope(actor, Action.REGISTRY_CHANGE, branch):
+        raise NotFound()
+    linked = list(linked_households or [])
+    errors = _check_linked(branch, linked)
+    if person.village_id != branch.village_id:
+        errors["person"] = _("The member must be a resident of this village.")
+    elif PartyMember.objects.filter(person=person).exists():
+        errors["person"] = _("This resident is already a party member.")
+    if joined_on and joined_on > date.today():
+        errors["joined_on"] = _("The date of joining is in the future.")
+    if errors:
+        raise DomainError(errors)
+    member = PartyMember(person=person, branch=branch, joined_on=joined_on)
+    member.place_in(branch.village)
+    member.save()
+    member.linked_households.set(linked)
+    tag = Tag.objects.filter(code="party_member").first()
+    if tag is not None:
+        person.tags.add(tag)
+    audit.record(
+        actor,
+        "registry.party_member.add",
+        member,
+        region=branch.village,
+        after={"person": person.pk, "branch": branch.pk, "linked": sorted(h.pk for h in linked)},
+    )
+    return member
+
+
+@transaction.atomic
+def party_member_update(
+    *, actor, member: PartyMember, joined_on: date | None, linked_households: list[Household]
+) -> PartyMember:
+    member = PartyMember.objects.select_for_update().select_related("branch").get(pk=member.pk)
+    if not scope.in_scope(actor, Action.REGISTRY_CHANGE, member):
+        raise NotFound()
+    errors = _check_linked(member.branch, linked_households)
+    if joined_on and joined_on > date.today():
+        errors["joined_on"] = _("The date of joining is in the future.")
+    if errors:
+        raise DomainError(errors)
+    before = {
+        "joined_on": _iso(member.joined_on),
+        "linked": sorted(member.linked_households.values_list("pk", flat=True)),
+    }
+    member.joined_on = joined_on
+    member.save(update_fields=["joined_on"])
+    member.linked_households.set(linked_households)
+    after = {"joined_on": _iso(joined_on), "linked": sorted(h.pk for h in linked_households)}
+    audit.record(
+        actor, "registry.party_member.update", member, region=member.branch.village, before=before, after=after
+    )
+    return member
+
+
+def _iso(value):
+    return value.isoformat() if value else None

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +15,14 @@ from core.roles import Action
 from core.views import apply_domain_errors, paginate, require_action
 from regions import selectors as region_selectors
 from registry import selectors, services
-from registry.forms import HouseholdForm, HouseholdSearchForm, OrganizationForm, PersonForm
+from registry.forms import (
+    HouseholdForm,
+    HouseholdSearchForm,
+    OrganizationForm,
+    PartyBranchForm,
+    PartyMemberForm,
+    PersonForm,
+)
 
 
 @login_required
@@ -273,7 +280,14 @@ def organization_edit(request, org_id):
 @login_required
 @require_action(Action.REGISTRY_VIEW)
 def party_list(request):
-    return render(request, "registry/party_list.html", {"branches": selectors.party_branches(request.user)})
+    return render(
+        request,
+        "registry/party_list.html",
+        {
+            "branches": selectors.party_branches(request.user),
+            "can_change": scope.can(request.user, Action.REGISTRY_CHANGE),
+        },
+    )
 
 
 @login_required
@@ -281,4 +295,86 @@ def party_list(request):
 def party_detail(request, branch_id):
     branch = selectors.access_party_branch(request.user, branch_id)
     members = branch.members.select_related("person", "person__household").prefetch_related("linked_households")
-    return render(request, "registry/party_detail.html", {"branch": branch, "members": members})
+    return render(
+        request,
+        "registry/party_detail.html",
+        {
+            "branch": branch,
+            "members": members,
+            "can_change": scope.in_scope(request.user, Action.REGISTRY_CHANGE, branch),
+        },
+    )
+
+
+@login_required
+@require_action(Action.REGISTRY_CHANGE)
+def party_branch_form(request, branch_id=None):
+    branch = selectors.access_party_branch(request.user, branch_id) if branch_id else None
+    if branch is not None and not scope.in_scope(request.user, Action.REGISTRY_CHANGE, branch):
+        raise Http404()
+    villages = region_selectors.villages(request.user, Action.REGISTRY_CHANGE)
+    members = selectors.party_member_people(request.user, branch)
+    initial = {"village": branch.village, "name": branch.name, "secretary": branch.secretary} if branch else None
+    if branch is None and villages.count() == 1:
+        initial = {"village": villages.first()}
+    form = PartyBranchForm(
+        request.POST or None, initial=initial, villages=villages, members=members, fixed_village=branch is not None
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if branch is None:
+                branch = services.party_branch_create(actor=request.user, village=data["village"], name=data["name"])
+            else:
+                services.party_branch_update(
+                    actor=request.user, branch=branch, name=data["name"], secretary=data["secretary"]
+                )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Party branch saved."))
+            return redirect("registry:party_detail", branch_id=branch.pk)
+    return render(request, "registry/party_branch_form.html", {"form": form, "branch": branch})
+
+
+@login_required
+@require_action(Action.REGISTRY_CHANGE)
+def party_member_form(request, branch_id, member_id=None):
+    branch = selectors.access_party_branch(request.user, branch_id)
+    if not scope.in_scope(request.user, Action.REGISTRY_CHANGE, branch):
+        raise Http404()
+    member = get_object_or_404(branch.members.select_related("person"), pk=member_id) if member_id else None
+    people = selectors.person_search(request.user, village_id=branch.village_id).filter(
+        party_membership__isnull=True, is_deceased=False
+    )
+    households = selectors.household_search(request.user, village_id=branch.village_id)
+    initial = None
+    if member is not None:
+        initial = {"joined_on": member.joined_on, "linked_households": list(member.linked_households.all())}
+    form = PartyMemberForm(
+        request.POST or None, initial=initial, people=people, households=households, editing=member is not None
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if member is None:
+                services.party_member_add(
+                    actor=request.user,
+                    branch=branch,
+                    person=data["person"],
+                    joined_on=data["joined_on"],
+                    linked_households=list(data["linked_households"]),
+                )
+            else:
+                services.party_member_update(
+                    actor=request.user,
+                    member=member,
+                    joined_on=data["joined_on"],
+                    linked_households=list(data["linked_households"]),
+                )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Party member saved."))
+            return redirect("registry:party_detail", branch_id=branch.pk)
+    return render(request, "registry/party_member_form.html", {"form": form, "branch": branch, "member": member})

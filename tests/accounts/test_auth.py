@@ -30,14 +30,16 @@ def test_lockout_after_five_failures_even_with_the_right_password(world, client)
     response = client.post("/login/", {"username": "cadre_a1", "password": PASSWORD})
     assert response.status_code == 429
     assert "锁定" in response.content.decode()
-    token = client.post("/api/auth/token", {"username": "cadre_a1", "password": PASSWORD},
-                        content_type="application/json")
+    token = client.post(
+        "/api/auth/token", {"username": "cadre_a1", "password": PASSWORD}, content_type="application/json"
+    )
     assert token.status_code == 429
 
 
 def test_token_login_and_bearer_use(world, client):
-    response = client.post("/api/auth/token", {"username": "cadre_a1", "password": PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        "/api/auth/token", {"username": "cadre_a1", "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     me = client.get("/api/auth/me", HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -47,8 +49,9 @@ def test_token_login_and_bearer_use(world, client):
 
 
 def test_token_with_bad_password_is_refused_in_chinese(world, client):
-    response = client.post("/api/auth/token", {"username": "cadre_a1", "password": "nope"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/auth/token", {"username": "cadre_a1", "password": "nope"}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert "密码" in response.json()["detail"]
 
@@ -65,10 +68,17 @@ def test_passwords_are_hashed_with_argon2(world):
 
 def test_account_page_creates_a_scoped_account(world, login):
     client = login(world.users["county_admin"])
-    response = client.post("/accounts/", {
-        "username": "new_cadre", "display_name": "新村干部", "phone": "13511112222", "password": "Village@2026x",
-        "role": "village_cadre", "region": world.village_a2.pk,
-    })
+    response = client.post(
+        "/accounts/",
+        {
+            "username": "new_cadre",
+            "display_name": "新村干部",
+            "phone": "13511112222",
+            "password": "Village@2026x",
+            "role": "village_cadre",
+            "region": world.village_a2.pk,
+        },
+    )
     assert response.status_code == 302
     from accounts.models import User
 

@@ -69,8 +69,9 @@ def test_out_of_scope_write_is_refused_and_changes_nothing(world, client, api_to
     headers = api_token(world.users["cadre_a1"])
     target = world.households["b1"]
     events = AuditEvent.objects.count()
-    response = client.patch(f"/api/households/{target.pk}", {"address": "偷改"}, content_type="application/json",
-                            **headers)
+    response = client.patch(
+        f"/api/households/{target.pk}", {"address": "偷改"}, content_type="application/json", **headers
+    )
     assert response.status_code == 404
     assert Household.objects.get(pk=target.pk).address == ""
     assert AuditEvent.objects.count() == events

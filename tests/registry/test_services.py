@@ -14,8 +14,14 @@ from tests.factories import valid_id_number
 def test_person_create_reads_gender_and_birth_from_id_number(world):
     household = world.households["a2"]
     number = valid_id_number(date(1990, 7, 1), "F")
-    person = services.person_create(actor=world.users["county_admin"], household=household, name="赵小红",
-                                    relation="child", id_number=number, phone="139 0000 1111")
+    person = services.person_create(
+        actor=world.users["county_admin"],
+        household=household,
+        name="赵小红",
+        relation="child",
+        id_number=number,
+        phone="139 0000 1111",
+    )
     assert person.gender == "F" and person.birth_date == date(1990, 7, 1)
     assert person.id_number == number and person.id_number_masked.startswith("51")
     assert person.phone == "13900001111" and person.phone_masked == "139****1111"
@@ -48,22 +54,37 @@ def test_bad_person_input_is_refused_and_changes_nothing(world, kwargs, field, f
 def test_duplicate_id_number_is_refused(world):
     existing = world.people["b1_head"].id_number
     with pytest.raises(DomainError) as exc:
-        services.person_create(actor=world.users["cadre_a1"], household=world.households["a1"], name="重复",
-                               relation="child", id_number=existing)
+        services.person_create(
+            actor=world.users["cadre_a1"],
+            household=world.households["a1"],
+            name="重复",
+            relation="child",
+            id_number=existing,
+        )
     assert "已登记" in str(exc.value.error_dict["id_number"][0].messages)
 
 
 def test_grid_worker_cannot_assign_restricted_tags(world):
     with pytest.raises(DomainError):
-        services.person_update(actor=world.users["grid_a1"], person=world.people["a1_head"], name="王建国",
-                               relation="head", tags=[world.tags["released_prisoner"]])
+        services.person_update(
+            actor=world.users["grid_a1"],
+            person=world.people["a1_head"],
+            name="王建国",
+            relation="head",
+            tags=[world.tags["released_prisoner"]],
+        )
     assert not world.people["a1_head"].tags.filter(code="released_prisoner").exists()
 
 
 def test_grid_worker_update_keeps_restricted_tags_they_cannot_see(world):
     wife = world.people["a1_wife"]
-    services.person_update(actor=world.users["grid_a1"], person=wife, name="刘桂兰", relation="spouse",
-                           tags=[world.tags["left_behind_woman"]])
+    services.person_update(
+        actor=world.users["grid_a1"],
+        person=wife,
+        name="刘桂兰",
+        relation="spouse",
+        tags=[world.tags["left_behind_woman"]],
+    )
     assert set(wife.tags.values_list("code", flat=True)) == {"left_behind_woman", "community_correction"}
 
 
@@ -77,16 +98,18 @@ def test_household_number_unique_per_village(world):
 
 def test_household_grid_must_belong_to_the_village(world):
     with pytest.raises(DomainError) as exc:
-        services.household_create(actor=world.users["county_admin"], village=world.village_a1, number="0099",
-                                  grid=world.grid_b1)
+        services.household_create(
+            actor=world.users["county_admin"], village=world.village_a1, number="0099", grid=world.grid_b1
+        )
     assert "grid" in exc.value.error_dict
     assert not Household.objects.filter(number="0099").exists()
 
 
 def test_head_name_follows_the_head_member(world):
     household = world.households["a2"]
-    services.person_update(actor=world.users["county_admin"], person=world.people["a2_head"], name="赵卫国",
-                           relation="head")
+    services.person_update(
+        actor=world.users["county_admin"], person=world.people["a2_head"], name="赵卫国", relation="head"
+    )
     household.refresh_from_db()
     assert household.head_name == "赵卫国"
 
