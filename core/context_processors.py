@@ -14,6 +14,7 @@ NAV = [
     ("registry:organization_list", _("Organizations"), Action.REGISTRY_VIEW),
     ("registry:party_list", _("Party branches"), Action.REGISTRY_VIEW),
     ("regions:grid_list", _("Grids"), Action.REGISTRY_VIEW),
+    ("regions:region_tree", _("Regions"), Action.REGIONS_MANAGE),
     ("registry:import", _("Import"), Action.REGISTRY_IMPORT),
     ("core:audit_list", _("Audit trail"), Action.AUDIT_VIEW),
     ("accounts:user_list", _("Accounts"), Action.ACCOUNTS_MANAGE),

@@ -42,3 +42,51 @@ def access_grid(actor, grid_id) -> Grid:
 def region_tree(actor):
     """The regions the actor sees, ordered so the tree prints top-down."""
     return scope.scope_filter(actor, Action.REGISTRY_VIEW, Region.objects.all()).order_by("code")
+
+
+def region_tree_rows(actor) -> list[dict]:
+    """The region tree as indented rows with household and grid counts (computed, never typed)."""
+    from registry.models import Household
+
+    regions = list(region_tree(actor).select_related("parent"))
+    visible = {r.pk for r in regions}
+    households: dict[int, int] = {}
+    households_qs = scope.scope_filter(actor, Action.REGISTRY_VIEW, Household.objects.all())
+    for level in ("county", "township", "village", "group"):
+        for row in households_qs.values(f"{level}_id").annotate(n=Count("id")):
+            if row[f"{level}_id"] is not None:
+                households[row[f"{level}_id"]] = row["n"]
+    grid_counts = dict(grids(actor).filter(is_active=True).values_list("village_id").annotate(n=Count("id")))
+    depth = {RegionLevel.COUNTY: 0, RegionLevel.TOWNSHIP: 1, RegionLevel.VILLAGE: 2, RegionLevel.GROUP: 3}
+    rows = []
+    for r in _tree_order(regions, visible):
+        rows.append(
+            {
+                "region": r,
+                "depth": depth[r.level],
+                "households": households.get(r.pk, 0),
+                "grids": grid_counts.get(r.pk) if r.level == RegionLevel.VILLAGE else None,
+                "can_add_child": r.level != RegionLevel.GROUP
+                and (
+                    scope.region_in_scope(actor, Action.REGIONS_MANAGE, r)
+                    and (r.level == RegionLevel.VILLAGE or scope.region_in_scope(actor, Action.ACCOUNTS_MANAGE, r))
+                ),
+            }
+        )
+    return rows
+
+
+def _tree_order(regions, visible):
+    children: dict[int | None, list] = {}
+    for r in regions:
+        parent = r.parent_id if r.parent_id in visible else None
+        children.setdefault(parent, []).append(r)
+    out = []
+
+    def walk(parent):
+        for r in sorted(children.get(parent, []), key=lambda x: x.code):
+            out.append(r)
+            walk(r.pk)
+
+    walk(None)
+    return out

@@ -141,3 +141,72 @@ def grid_staff_remove(*, actor, staff: GridStaff) -> None:
     before = {"name": staff.name, "role": staff.role, "phone": staff.phone}
     staff.delete()
     audit.record(actor, "regions.grid_staff.remove", grid, before=before)
+
+
+CHILD_LEVEL = {
+    RegionLevel.COUNTY: RegionLevel.TOWNSHIP,
+    RegionLevel.TOWNSHIP: RegionLevel.VILLAGE,
+    RegionLevel.VILLAGE: RegionLevel.GROUP,
+}
+
+
+@transaction.atomic
+def region_create(*, actor, parent: Region, name: str, code: str, kind_label: str = "") -> Region:
+    """Add a township under a county, a village under a township or a village group under a village."""
+    if parent.level not in CHILD_LEVEL:
+        raise DomainError(_("A village group has no subdivisions."))
+    if not scope.region_in_scope(actor, Action.REGIONS_MANAGE, parent):
+        raise NotFound()
+    level = CHILD_LEVEL[parent.level]
+    if level != RegionLevel.GROUP and not scope.region_in_scope(actor, Action.ACCOUNTS_MANAGE, parent):
+        # Townships and villages are set up by the county administrator; villages add their own groups.
+        raise NotFound()
+    errors = {}
+    name, code = (name or "").strip(), (code or "").strip()
+    if not name:
+        errors["name"] = _("The name is required.")
+    elif Region.objects.filter(parent=parent, name=name).exists():
+        errors["name"] = _("%(name)s already exists here.") % {"name": name}
+    if not code:
+        errors["code"] = _("The code is required.")
+    elif Region.objects.filter(code=code).exists():
+        errors["code"] = _("Code %(code)s is already used.") % {"code": code}
+    if errors:
+        raise DomainError(errors)
+    region = Region(
+        name=name,
+        code=code,
+        level=level,
+        parent=parent,
+        kind_label=kind_label.strip(),
+        county_id=parent.county_id,
+        township_id=parent.township_id,
+        village_id=parent.village_id,
+    )
+    region.save()
+    # A region carries itself at its own level (see Region.ancestor_ids).
+    if level in (RegionLevel.TOWNSHIP, RegionLevel.VILLAGE):
+        setattr(region, f"{level}_id", region.pk)
+        region.save(update_fields=[f"{level}_id"])
+    audit.record(actor, "regions.region.create", region, after={"name": name, "code": code, "level": level})
+    return region
+
+
+@transaction.atomic
+def region_rename(*, actor, region: Region, name: str) -> Region:
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    target = region.parent if region.level == RegionLevel.GROUP else region
+    if target is None or not scope.region_in_scope(actor, Action.REGIONS_MANAGE, target):
+        raise NotFound()
+    if region.level != RegionLevel.GROUP and not scope.region_in_scope(actor, Action.ACCOUNTS_MANAGE, region):
+        raise NotFound()
+    name = (name or "").strip()
+    if not name:
+        raise DomainError({"name": _("The name is required.")})
+    if Region.objects.filter(parent=region.parent, name=name).exclude(pk=region.pk).exists():
+        raise DomainError({"name": _("%(name)s already exists here.") % {"name": name}})
+    before = {"name": region.name}
+    region.name = name
+    region.save(update_fields=["name"])
+    audit.record(actor, "regions.region.rename", region, before=before, after={"name": name})
+    return region

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from regions import views
+from regions import region_views, views
 
 app_name = "regions"
 urlpatterns = [
+    path("", region_views.region_tree, name="region_tree"),
+    path("<int:region_id>/children/", region_views.region_add_child, name="region_add_child"),
     path("grids/", views.grid_list, name="grid_list"),
     path("grids/new/", views.grid_create, name="grid_create"),
     path("grids/<int:grid_id>/", views.grid_detail, name="grid_detail"),

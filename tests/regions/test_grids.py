@@ -101,3 +101,27 @@ def test_grid_api(world, client, api_token):
     body = client.get("/api/grids", **api_token(world.users["cadre_a1"])).json()
     assert {g["code"] for g in body} == {"A1-01", "A1-02"}
     assert client.get(f"/api/grids/{world.grid_b1.pk}", **api_token(world.users["cadre_a1"])).status_code == 404
+
+
+def test_region_tree_and_adding_subdivisions(world, login):
+    from regions.models import Region
+
+    admin = login(world.users["county_admin"])
+    page = admin.get("/regions/").content.decode()
+    assert "甲镇" in page and "新桥村" in page
+    response = admin.post(f"/regions/{world.township_b.pk}/children/", {"name": "石桥村", "code": "510422002009"})
+    assert response.status_code == 302
+    village = Region.objects.get(code="510422002009")
+    assert (
+        village.level == "village" and village.village_id == village.pk and village.township_id == world.township_b.pk
+    )
+    cadre = login(world.users["cadre_a1"])
+    assert "新桥村" not in cadre.get("/regions/").content.decode()
+    cadre.post(f"/regions/{world.village_a1.pk}/children/", {"name": "3组", "code": "51042200100103"})
+    assert Region.objects.filter(code="51042200100103", parent=world.village_a1).exists()
+    # A village cadre cannot add villages to the township.
+    cadre.post(f"/regions/{world.township_a.pk}/children/", {"name": "假村", "code": "510422001099"})
+    assert not Region.objects.filter(code="510422001099").exists()
+    admin = login(world.users["county_admin"])
+    duplicate = admin.post(f"/regions/{world.township_b.pk}/children/", {"name": "石桥村", "code": "510422002010"})
+    assert duplicate.status_code == 302 and not Region.objects.filter(code="510422002010").exists()

@@ -1,0 +1,49 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError, NotFound
+from core.roles import Action
+from core.views import require_action
+from regions import selectors, services
+
+
+class RegionForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    code = forms.CharField(label=gettext_lazy("Code"), max_length=32)
+    kind_label = forms.CharField(label=gettext_lazy("Kind (e.g. 镇, 街道, 村, 社区)"), max_length=16, required=False)
+
+
+@login_required
+@require_action(Action.REGISTRY_VIEW)
+def region_tree(request):
+    return render(
+        request, "regions/region_tree.html", {"rows": selectors.region_tree_rows(request.user), "form": RegionForm()}
+    )
+
+
+@login_required
+@require_POST
+@require_action(Action.REGIONS_MANAGE)
+def region_add_child(request, region_id):
+    parent = selectors.region_tree(request.user).filter(pk=region_id).first()
+    if parent is None:
+        raise NotFound()
+    form = RegionForm(request.POST)
+    if form.is_valid():
+        try:
+            region = services.region_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except DomainError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(name)s added.") % {"name": region.name})
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("regions:region_tree")
