@@ -127,3 +127,35 @@ def api_token_issue(*, actor: User) -> str:
         actor, "accounts.token.issue", actor, after={"token_id": token.pk, "expires_at": token.expires_at.isoformat()}
     )
     return raw
+
+
+def _manages_all_roles_of(actor, user: User) -> bool:
+    assignments = list(user.assignments.select_related("region"))
+    return bool(assignments) and all(
+        scope.region_in_scope(actor, Action.ACCOUNTS_MANAGE, a.region) for a in assignments
+    )
+
+
+@transaction.atomic
+def user_set_active(*, actor, user: User, active: bool) -> User:
+    """Disable or re-enable an account; only an administrator of every region the account works in may."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not _manages_all_roles_of(actor, user):
+        raise NotFound()
+    if user.pk == actor.pk and not active:
+        raise DomainError(_("You cannot disable your own account."))
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        if not active:
+            user.api_tokens.all().delete()
+        region = user.assignments.first().region
+        audit.record(
+            actor,
+            "accounts.user.activate" if active else "accounts.user.deactivate",
+            user,
+            region=region,
+            before={"is_active": not active},
+            after={"is_active": active},
+        )
+    return user

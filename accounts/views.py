@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import AccountCreateForm, LoginForm
-from core.errors import DomainError
+from accounts.models import RoleAssignment
+from core.errors import DomainError, NotFound
 from core.roles import Action
 from core.views import apply_domain_errors, require_action
 
@@ -60,3 +62,35 @@ def user_list(request):
             return redirect("accounts:user_list")
     users = selectors.users_in_scope(request.user)
     return render(request, "accounts/user_list.html", {"form": form, "users": users})
+
+
+@login_required
+@require_POST
+@require_action(Action.ACCOUNTS_MANAGE)
+def user_toggle_active(request, user_id):
+    user = selectors.users_in_scope(request.user).filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    try:
+        services.user_set_active(actor=request.user, user=user, active=not user.is_active)
+    except DomainError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Account %(name)s updated.") % {"name": user.username})
+    return redirect("accounts:user_list")
+
+
+@login_required
+@require_POST
+@require_action(Action.ACCOUNTS_MANAGE)
+def role_revoke(request, assignment_id):
+    assignment = (
+        RoleAssignment.objects.filter(pk=assignment_id, region__in=selectors.manageable_regions(request.user))
+        .select_related("region", "user")
+        .first()
+    )
+    if assignment is None:
+        raise NotFound()
+    services.role_revoke(actor=request.user, assignment=assignment)
+    messages.success(request, _("Role removed."))
+    return redirect("accounts:user_list")

@@ -86,3 +86,23 @@ def test_account_page_creates_a_scoped_account(world, login):
     assert new.assignments.get().region == world.village_a2
     assert new.phone_masked == "135****2222"
     assert login(world.users["cadre_a1"]).get("/accounts/").status_code == 403
+
+
+def test_disabling_an_account_blocks_login_and_tokens(world, client, login, api_token):
+    headers = api_token(world.users["cadre_a1"])
+    admin = login(world.users["county_admin"])
+    assert admin.post(f"/accounts/{world.users['cadre_a1'].pk}/toggle/").status_code == 302
+    client.logout()
+    assert client.get("/api/auth/me", **headers).status_code == 401
+    response = client.post("/login/", {"username": "cadre_a1", "password": PASSWORD})
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action="accounts.user.deactivate").count() == 1
+
+
+def test_township_official_cannot_manage_accounts_and_cadre_roles_are_revocable(world, login):
+    assert login(world.users["township_a"]).post(f"/accounts/{world.users['cadre_a1'].pk}/toggle/").status_code == 403
+    admin = login(world.users["county_admin"])
+    assignment = world.users["reviewer_a1"].assignments.get()
+    assert admin.post(f"/accounts/roles/{assignment.pk}/revoke/").status_code == 302
+    assert not world.users["reviewer_a1"].assignments.exists()
+    assert AuditEvent.objects.filter(action="accounts.role.revoke").count() == 1
