@@ -42,6 +42,6 @@ def grid_list(request, village_id: int | None = None):
     return list(selectors.grid_list(request.auth, village_id=village_id))
 
 
-@router.get("/grids/{grid_id}", response=GridOut, summary="One grid")
+@router.get("/grids/{int:grid_id}", response=GridOut, summary="One grid")
 def grid_detail(request, grid_id: int):
     return selectors.access_grid(request.auth, grid_id)

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from core import scope
@@ -178,7 +179,7 @@ def _grid(grid_id):
     try:
         return Grid.objects.get(pk=grid_id)
     except Grid.DoesNotExist:
-        raise DomainError({"grid_id": "网格不存在。"}) from None
+        raise DomainError({"grid_id": _("The grid does not exist.")}) from None
 
 
 def _region(region_id, field):
@@ -187,7 +188,7 @@ def _region(region_id, field):
     try:
         return Region.objects.get(pk=region_id)
     except Region.DoesNotExist:
-        raise DomainError({field: "区域不存在。"}) from None
+        raise DomainError({field: _("The region does not exist.")}) from None
 
 
 def _tags(codes):
@@ -196,7 +197,7 @@ def _tags(codes):
     tags = list(Tag.objects.filter(code__in=codes))
     missing = set(codes) - {t.code for t in tags}
     if missing:
-        raise DomainError({"tags": "未知标签：" + "、".join(sorted(missing))})
+        raise DomainError({"tags": _("Unknown tags: %(tags)s") % {"tags": "、".join(sorted(missing))}})
     return tags
 
 
@@ -223,7 +224,7 @@ def household_list(
     return {"count": qs.count(), "page": page, "page_size": page_size, "items": [_row(h) for h in rows]}
 
 
-@router.get("/households/{household_id}", response=HouseholdOut, summary="One household with its members")
+@router.get("/households/{int:household_id}", response=HouseholdOut, summary="One household with its members")
 def household_detail(request, household_id: int):
     return _household(request.auth, selectors.access_household(request.auth, household_id))
 
@@ -245,7 +246,7 @@ def household_create(request, payload: HouseholdIn):
     return 201, _household(request.auth, selectors.access_household(request.auth, household.pk))
 
 
-@router.patch("/households/{household_id}", response=HouseholdOut, summary="Change a household")
+@router.patch("/households/{int:household_id}", response=HouseholdOut, summary="Change a household")
 def household_update(request, household_id: int, payload: HouseholdPatch):
     household = selectors.access_household_for_change(request.auth, household_id)
     changes = payload.dict(exclude_unset=True)
@@ -257,7 +258,7 @@ def household_update(request, household_id: int, payload: HouseholdPatch):
     return _household(request.auth, selectors.access_household(request.auth, household_id))
 
 
-@router.post("/households/{household_id}/members", response={201: PersonOut}, summary="Add a member")
+@router.post("/households/{int:household_id}/members", response={201: PersonOut}, summary="Add a member")
 def person_create(request, household_id: int, payload: PersonIn):
     household = selectors.access_household_for_change(request.auth, household_id)
     data = payload.dict()
@@ -272,12 +273,12 @@ def person_list(request, q: str = "", village_id: int | None = None):
     return [_person(request.auth, p) for p in qs]
 
 
-@router.get("/people/{person_id}", response=PersonOut, summary="One resident (identifiers masked)")
+@router.get("/people/{int:person_id}", response=PersonOut, summary="One resident (identifiers masked)")
 def person_detail(request, person_id: int):
     return _person(request.auth, selectors.access_person(request.auth, person_id))
 
 
-@router.patch("/people/{person_id}", response=PersonOut, summary="Change a resident")
+@router.patch("/people/{int:person_id}", response=PersonOut, summary="Change a resident")
 def person_update(request, person_id: int, payload: PersonPatch):
     person = selectors.access_person(request.auth, person_id)
     if not scope.in_scope(request.auth, Action.REGISTRY_CHANGE, person):
@@ -298,7 +299,7 @@ def person_update(request, person_id: int, payload: PersonPatch):
 
 
 @router.post(
-    "/people/{person_id}/reveal/{field}",
+    "/people/{int:person_id}/reveal/{field}",
     response=RevealOut,
     summary="The full ID number or phone of a resident; every call is recorded in the audit trail",
 )
@@ -310,3 +311,84 @@ def person_reveal(request, person_id: int, field: str):
 @router.get("/organizations", response=list[OrganizationOut], summary="Organizations in scope")
 def organization_list(request, q: str = "", kind: str = ""):
     return list(selectors.organization_list(request.auth, q=q, kind=kind)[:500])
+
+
+class OrganizationIn(Schema):
+    village_id: int
+    name: str
+    kind: str
+    credit_code: str = ""
+    legal_representative: str = ""
+    contact_phone: str = ""
+    address: str = ""
+    grid_id: int | None = None
+
+
+class OrganizationPatch(Schema):
+    name: str | None = None
+    kind: str | None = None
+    credit_code: str | None = None
+    legal_representative: str | None = None
+    contact_phone: str | None = None
+    address: str | None = None
+    grid_id: int | None = None
+
+
+@router.post("/organizations", response={201: OrganizationOut}, summary="Register an organization")
+def organization_create(request, payload: OrganizationIn):
+    data = payload.dict()
+    village = _region(data.pop("village_id"), "village_id")
+    data["grid"] = _grid(data.pop("grid_id"))
+    return 201, services.organization_create(actor=request.auth, village=village, **data)
+
+
+@router.patch("/organizations/{int:org_id}", response=OrganizationOut, summary="Change an organization")
+def organization_update(request, org_id: int, payload: OrganizationPatch):
+    org = selectors.access_organization(request.auth, org_id)
+    changes = payload.dict(exclude_unset=True)
+    if "grid_id" in changes:
+        changes["grid"] = _grid(changes.pop("grid_id"))
+    return services.organization_update(actor=request.auth, organization=org, **changes)
+
+
+class PartyMemberOut(Schema):
+    id: int
+    person_id: int
+    name: str
+    joined_on: date | None
+    linked_household_ids: list[int]
+
+
+class PartyBranchOut(Schema):
+    id: int
+    name: str
+    village_id: int
+    secretary_id: int | None
+    members: list[PartyMemberOut]
+
+
+@router.get("/party-branches", response=list[PartyBranchOut], summary="Party branches in scope with members")
+def party_branch_list(request):
+    out = []
+    for branch in selectors.party_branches(request.auth).prefetch_related(
+        "members__person", "members__linked_households"
+    ):
+        out.append(
+            {
+                "id": branch.pk,
+                "name": branch.name,
+                "village_id": branch.village_id,
+                "secretary_id": branch.secretary_id,
+                "members": [
+                    {
+                        "id": m.pk,
+                        "person_id": m.person_id,
+                        "name": m.person.name,
+                        "joined_on": m.joined_on,
+                        "linked_household_ids": [h.pk for h in m.linked_households.all()],
+                    }
+                    for m in branch.members.all()
+                ],
+            }
+        )
+    return out
