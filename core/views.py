@@ -39,9 +39,13 @@ def apply_domain_errors(form, exc: DomainError) -> None:
             form.add_error(None, message)
 
 
-def paginate(request, qs, per_page: int = 20):
+def paginate(request, qs, per_page: int = 20, decorate=None):
+    """A page of ``qs``; ``decorate`` may enrich the page's rows (e.g. counts) with one extra query."""
     paginator = Paginator(qs, per_page)
-    return paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(request.GET.get("page"))
+    if decorate is not None:
+        page.object_list = decorate(page.object_list)
+    return page
 
 
 def healthz(request):

@@ -220,7 +220,7 @@ def household_list(
         raise NotFound()
     page, page_size = max(page, 1), min(max(page_size, 1), 100)
     qs = selectors.household_search(actor, q=q, village_id=village_id, grid_id=grid_id, tag=tag)
-    rows = list(qs[(page - 1) * page_size : page * page_size])
+    rows = selectors.with_member_counts(qs[(page - 1) * page_size : page * page_size])
     return {"count": qs.count(), "page": page, "page_size": page_size, "items": [_row(h) for h in rows]}
 
 

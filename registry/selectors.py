@@ -48,7 +48,20 @@ def household_search(
         allowed = tag_choices(actor).filter(code=tag)
         tag_households = Person.objects.filter(tags__in=allowed).values("household_id")
         qs = qs.filter(id__in=tag_households)
-    return qs.annotate(member_count=Count("members")).order_by("village_id", "number")
+    return qs.order_by("village_id", "number")
+
+
+def with_member_counts(households) -> list[Household]:
+    """Attach ``member_count`` to an already-sliced page of households (one query for the page only)."""
+    households = list(households)
+    counts = dict(
+        Person.objects.filter(household__in=[h.pk for h in households])
+        .values_list("household_id")
+        .annotate(n=Count("id"))
+    )
+    for h in households:
+        h.member_count = counts.get(h.pk, 0)
+    return households
 
 
 def access_household(actor, household_id: int) -> Household:

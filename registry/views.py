@@ -42,7 +42,7 @@ def household_list(request):
             "grid_id": getattr(data["grid"], "pk", None),
             "tag": data["tag"],
         }
-    page = paginate(request, selectors.household_search(request.user, **filters))
+    page = paginate(request, selectors.household_search(request.user, **filters), decorate=selectors.with_member_counts)
     template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
     return render(
         request,
