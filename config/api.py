@@ -10,6 +10,7 @@ from core.api_audit import router as audit_router
 from core.errors import DomainError, NotFound, PermissionDenied
 from regions.api import router as regions_router
 from registry.api import router as registry_router
+from registry.api_excel import router as registry_excel_router
 
 api = NinjaAPI(
     title="乡村治理数字平台 API",
@@ -52,5 +53,6 @@ def _validation(request, exc):
 
 api.add_router("/auth", accounts_router)
 api.add_router("/", registry_router)
+api.add_router("/", registry_excel_router)
 api.add_router("/", regions_router)
 api.add_router("/audit", audit_router)
