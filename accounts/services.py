@@ -25,6 +25,8 @@ ROLE_LEVELS = {
     Role.DEPARTMENT_STAFF: {RegionLevel.COUNTY, RegionLevel.TOWNSHIP},
     Role.COUNTY_OFFICIAL: {RegionLevel.COUNTY},
     Role.COUNTY_ADMIN: {RegionLevel.COUNTY},
+    Role.SHOPKEEPER: {RegionLevel.VILLAGE, RegionLevel.TOWNSHIP},
+    Role.CREDIT_PARTNER: {RegionLevel.COUNTY, RegionLevel.TOWNSHIP},
 }
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "regions",
     "accounts",
     "registry",
+    "points",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,8 @@ class Role(models.TextChoices):
     DEPARTMENT_STAFF = "department_staff", _("Department staff")
     COUNTY_OFFICIAL = "county_official", _("County official")
     COUNTY_ADMIN = "county_admin", _("County administrator")
+    SHOPKEEPER = "shopkeeper", _("Points shop keeper")
+    CREDIT_PARTNER = "credit_partner", _("Credit partner (bank or employer)")
 
 
 class Action(models.TextChoices):
@@ -30,13 +32,47 @@ class Action(models.TextChoices):
     AUDIT_VIEW = "audit.view", _("View the audit trail")
     ACCOUNTS_MANAGE = "accounts.manage", _("Manage accounts")
     REGIONS_MANAGE = "regions.manage", _("Manage regions and grids")
+    POINTS_VIEW = "points.view", _("View points standings")
+    POINTS_VIEW_OWN = "points.view_own", _("View own points")
+    POINTS_RECORD = "points.record", _("Record points")
+    POINTS_DECLARE = "points.declare", _("Declare a good deed")
+    POINTS_REVIEW = "points.review", _("Review points")
+    POINTS_SIGNOFF = "points.signoff", _("Sign off a quarter")
+    POINTS_CONFIGURE = "points.configure", _("Configure points schemes")
+    POINTS_APPEAL = "points.appeal", _("Appeal a points entry")
+    POINTS_POLICY = "points.policy", _("Keep the county's list of forbidden consequences")
+    SHOP_MANAGE = "shop.manage", _("Manage the points shop")
+    SHOP_FULFIL = "shop.fulfil", _("Fulfil redemptions")
+    SHOP_REDEEM = "shop.redeem", _("Redeem points")
+    CREDIT_READ = "credit.read", _("Read consented points summaries")
 
 
 _STAFF_VIEW = {Action.REGISTRY_VIEW, Action.REGISTRY_EXPORT}
 
+_VILLAGE_POINTS = {
+    Action.POINTS_VIEW,
+    Action.POINTS_RECORD,
+    Action.POINTS_REVIEW,
+    Action.POINTS_SIGNOFF,
+    Action.POINTS_CONFIGURE,
+    Action.SHOP_MANAGE,
+    Action.SHOP_REDEEM,
+    Action.SHOP_FULFIL,
+}
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.VILLAGER: frozenset({Action.REGISTRY_VIEW_OWN}),
-    Role.GRID_WORKER: frozenset(_STAFF_VIEW | {Action.REGISTRY_CHANGE, Action.REVEAL_PHONE}),
+    Role.VILLAGER: frozenset(
+        {
+            Action.REGISTRY_VIEW_OWN,
+            Action.POINTS_VIEW_OWN,
+            Action.POINTS_DECLARE,
+            Action.POINTS_APPEAL,
+            Action.SHOP_REDEEM,
+        }
+    ),
+    Role.GRID_WORKER: frozenset(
+        _STAFF_VIEW | {Action.REGISTRY_CHANGE, Action.REVEAL_PHONE, Action.POINTS_VIEW, Action.POINTS_RECORD}
+    ),
     Role.VILLAGE_CADRE: frozenset(
         _STAFF_VIEW
         | {
@@ -48,12 +84,15 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.AUDIT_VIEW,
             Action.REGIONS_MANAGE,
         }
+        | _VILLAGE_POINTS
     ),
-    Role.REVIEWER: frozenset({Action.REGISTRY_VIEW}),
+    Role.REVIEWER: frozenset({Action.REGISTRY_VIEW, Action.POINTS_VIEW, Action.POINTS_REVIEW, Action.POINTS_RECORD}),
     Role.MEDIATOR: frozenset(),
-    Role.TOWNSHIP_OFFICIAL: frozenset(_STAFF_VIEW | {Action.VIEW_RESTRICTED_TAGS, Action.AUDIT_VIEW}),
+    Role.TOWNSHIP_OFFICIAL: frozenset(
+        _STAFF_VIEW | {Action.VIEW_RESTRICTED_TAGS, Action.AUDIT_VIEW, Action.POINTS_VIEW}
+    ),
     Role.DEPARTMENT_STAFF: frozenset(),
-    Role.COUNTY_OFFICIAL: frozenset(_STAFF_VIEW | {Action.AUDIT_VIEW}),
+    Role.COUNTY_OFFICIAL: frozenset(_STAFF_VIEW | {Action.AUDIT_VIEW, Action.POINTS_VIEW}),
     Role.COUNTY_ADMIN: frozenset(
         _STAFF_VIEW
         | {
@@ -65,6 +104,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.AUDIT_VIEW,
             Action.ACCOUNTS_MANAGE,
             Action.REGIONS_MANAGE,
+            Action.POINTS_VIEW,
+            Action.POINTS_POLICY,
         }
     ),
+    Role.SHOPKEEPER: frozenset({Action.SHOP_FULFIL}),
+    Role.CREDIT_PARTNER: frozenset({Action.CREDIT_READ}),
 }

@@ -1,0 +1,10 @@
+"""Database-level guard: the points ledger rejects UPDATE (and DELETE on PostgreSQL) whatever the path."""
+
+from django.db import migrations
+
+from core.db import append_only
+
+
+class Migration(migrations.Migration):
+    dependencies = [("points", "0001_initial")]
+    operations = [append_only("points_ledgerentry")]

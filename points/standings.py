@@ -1,0 +1,132 @@
+"""Scores, ranks, stars, balances and lists — always computed from the ledger, never stored or typed.
+
+Definitions (docs/points.md says the same in words):
+- score of a subject for a period = the scheme's base score + the sum of ``score_delta`` of its ledger
+  entries dated inside the period (quarter or year);
+- balance = the sum of ``balance_delta`` of all its entries (awards and corrections add, redemptions spend);
+- rank = competition ranking by score, highest first (1, 2, 2, 4); ties share the rank;
+- stars per quarter from the scheme's star rules;
+- lists: top/bottom share of the ranked subjects (ties at the cut-off are included, at least one subject
+  when the share is positive), or a score threshold. A subject goes on a bottom-share black list only if it
+  scored below the base score: having no entries is not misconduct.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from points.models import LedgerEntry, ListKind, ListMethod, Scheme
+from points.subjects import subjects_of_scheme
+
+
+def quarter_of(day: date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def period_bounds(year: int, quarter: int | None = None) -> tuple[date, date]:
+    if quarter is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    first_month, last_month = 3 * quarter - 2, 3 * quarter
+    return date(year, first_month, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+
+def publication_day(scheme: Scheme, year: int, quarter: int) -> date:
+    return date(year, 3 * quarter, scheme.publish_day)
+
+
+@dataclass
+class Standing:
+    rank: int
+    key: str
+    label: str
+    household_id: int | None
+    grid_id: int | None
+    score: Decimal
+    stars: int = 0
+    lists: list[str] = field(default_factory=list)
+
+
+def score_sums(scheme: Scheme, start: date, end: date) -> dict[str, Decimal]:
+    rows = (
+        LedgerEntry.objects.filter(scheme=scheme, occurred_on__gte=start, occurred_on__lte=end)
+        .values("subject_key")
+        .annotate(total=Sum("score_delta"))
+    )
+    return {r["subject_key"]: r["total"] or Decimal("0") for r in rows}
+
+
+def balances(scheme: Scheme, keys: list[str] | None = None) -> dict[str, Decimal]:
+    qs = LedgerEntry.objects.filter(scheme=scheme)
+    if keys is not None:
+        qs = qs.filter(subject_key__in=keys)
+    return {
+        r["subject_key"]: r["total"] or Decimal("0")
+        for r in qs.values("subject_key").annotate(total=Sum("balance_delta"))
+    }
+
+
+def rank(scored: list[tuple[object, Decimal]]) -> list[tuple[int, object, Decimal]]:
+    """Competition ranking, highest score first; input order breaks no ties (callers sort by label)."""
+    ordered = sorted(scored, key=lambda pair: -pair[1])
+    out, previous, current_rank = [], None, 0
+    for index, (item, score) in enumerate(ordered, start=1):
+        if score != previous:
+            current_rank, previous = index, score
+        out.append((current_rank, item, score))
+    return out
+
+
+def standings(scheme: Scheme, year: int, quarter: int | None = None) -> list[Standing]:
+    start, end = period_bounds(year, quarter)
+    sums = score_sums(scheme, start, end)
+    subjects = {s.key: s for s in subjects_of_scheme(scheme)}
+    scored = []
+    for key, subject in sorted(subjects.items(), key=lambda kv: kv[1].label):
+        scored.append((subject, scheme.base_score + sums.get(key, Decimal("0"))))
+    result = []
+    for position, subject, score in rank(scored):
+        result.append(
+            Standing(
+                position,
+                subject.key,
+                subject.label,
+                subject.household.pk if subject.household else None,
+                subject.grid_id,
+                score,
+                scheme.stars_for(score) if quarter else 0,
+            )
+        )
+    return result
+
+
+def apply_lists(scheme: Scheme, table: list[Standing]) -> dict[str, list[Standing]]:
+    """Mark each standing with the lists it is on; returns {"red": [...], "black": [...]}."""
+    out: dict[str, list[Standing]] = {ListKind.RED: [], ListKind.BLACK: []}
+    n = len(table)
+    for rule in scheme.list_rules.filter(is_active=True):
+        value = Decimal(rule.value)
+        members: list[Standing] = []
+        if rule.method in (ListMethod.TOP_SHARE, ListMethod.BOTTOM_SHARE) and n:
+            count = max(1, math.floor(n * value / 100)) if value > 0 else 0
+            ordered = table if rule.method == ListMethod.TOP_SHARE else list(reversed(table))
+            if count:
+                cutoff = ordered[count - 1].score
+                if rule.method == ListMethod.TOP_SHARE:
+                    members = [s for s in table if s.score >= cutoff]
+                else:
+                    members = [s for s in table if s.score <= cutoff and s.score < scheme.base_score]
+        elif rule.method == ListMethod.AT_LEAST:
+            members = [s for s in table if s.score >= value]
+        elif rule.method == ListMethod.BELOW:
+            members = [s for s in table if s.score < value]
+        for s in members:
+            if rule.kind not in s.lists:
+                s.lists.append(rule.kind)
+                out[rule.kind].append(s)
+    return out

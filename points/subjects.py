@@ -1,0 +1,144 @@
+"""Who a points entry is about: a household, a person, an organization or a party branch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from points.models import SubjectKind
+from registry.models import Household, Organization, PartyBranch, Person
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str
+    key: str
+    label: str
+    obj: object
+    household: Household | None
+    grid_id: int | None
+    village_id: int
+    township_id: int
+    county_id: int
+
+    def row_fields(self) -> dict:
+        """The subject columns of a Claim, LedgerEntry or Redemption."""
+        return {
+            "subject_kind": self.kind,
+            "subject_key": self.key,
+            "subject_label": self.label[:100],
+            "household": self.household,
+            "person": self.obj if self.kind == SubjectKind.PERSON else None,
+            "organization": self.obj if self.kind == SubjectKind.ORGANIZATION else None,
+            "party_branch": self.obj if self.kind == SubjectKind.PARTY_BRANCH else None,
+            "grid_id": self.grid_id,
+            "village_id": self.village_id,
+            "township_id": self.township_id,
+            "county_id": self.county_id,
+        }
+
+    @property
+    def scope_row(self):
+        """An object carrying the scope ids, for core.scope.in_scope."""
+        from types import SimpleNamespace
+
+        return SimpleNamespace(
+            SCOPE_PATHS={
+                "county": "county_id",
+                "township": "township_id",
+                "village": "village_id",
+                "grid": "grid_id",
+                "household": "household_id",
+            },
+            county_id=self.county_id,
+            township_id=self.township_id,
+            village_id=self.village_id,
+            grid_id=self.grid_id,
+            household_id=self.household.pk if self.household else None,
+        )
+
+
+def subject_of(obj) -> Subject:
+    if isinstance(obj, Household):
+        return Subject(
+            SubjectKind.HOUSEHOLD,
+            f"h:{obj.pk}",
+            f"{obj.head_name or obj.number}户",
+            obj,
+            obj,
+            obj.grid_id,
+            obj.village_id,
+            obj.township_id,
+            obj.county_id,
+        )
+    if isinstance(obj, Person):
+        h = obj.household
+        return Subject(
+            SubjectKind.PERSON,
+            f"p:{obj.pk}",
+            obj.name,
+            obj,
+            h,
+            h.grid_id,
+            obj.village_id,
+            obj.township_id,
+            obj.county_id,
+        )
+    if isinstance(obj, Organization):
+        return Subject(
+            SubjectKind.ORGANIZATION,
+            f"o:{obj.pk}",
+            obj.name,
+            obj,
+            None,
+            obj.grid_id,
+            obj.village_id,
+            obj.township_id,
+            obj.county_id,
+        )
+    if isinstance(obj, PartyBranch):
+        return Subject(
+            SubjectKind.PARTY_BRANCH,
+            f"b:{obj.pk}",
+            obj.name,
+            obj,
+            None,
+            None,
+            obj.village_id,
+            obj.township_id,
+            obj.county_id,
+        )
+    raise DomainError(_("Unknown kind of subject."))
+
+
+def load_subject(kind: str, pk) -> Subject:
+    """The subject of a scheme by kind and id; DomainError if it does not exist."""
+    model = {
+        SubjectKind.HOUSEHOLD: Household,
+        SubjectKind.PERSON: Person,
+        SubjectKind.ORGANIZATION: Organization,
+        SubjectKind.PARTY_BRANCH: PartyBranch,
+    }[kind]
+    qs = model.objects.all()
+    if model is Person:
+        qs = qs.select_related("household")
+    try:
+        return subject_of(qs.get(pk=pk))
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise DomainError({"subject": _("Choose who the entry is about.")}) from None
+
+
+def subjects_of_scheme(scheme):
+    """Every current subject a scheme covers in its village (for standings: subjects with no entry count too)."""
+    if scheme.subject_kind == SubjectKind.HOUSEHOLD:
+        return [subject_of(h) for h in Household.objects.filter(village_id=scheme.village_id)]
+    if scheme.subject_kind == SubjectKind.PERSON:
+        qs = Person.objects.filter(village_id=scheme.village_id, is_deceased=False).select_related("household")
+        if scheme.kind in ("party_member",):
+            qs = qs.filter(party_membership__isnull=False)
+        return [subject_of(p) for p in qs]
+    if scheme.subject_kind == SubjectKind.ORGANIZATION:
+        return [subject_of(o) for o in Organization.objects.filter(village_id=scheme.village_id)]
+    return [subject_of(b) for b in PartyBranch.objects.filter(village_id=scheme.village_id)]
