@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from faker.providers.person.zh_CN import Provider as PersonNames
 
 from core import crypto
@@ -48,6 +49,7 @@ _FAMILY_W = list(PersonNames.last_names.values())
 _MALE = PersonNames.first_names_male
 _FEMALE = PersonNames.first_names_female
 _PLACE_CHARS = "安和平丰康宁兴隆福永泰瑞清河山石桥溪松柏杨柳桃李梨花田禾新明光华龙凤云峰湾塘坪坝岭沟"
+_KEPT_LEVELS = [RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE]
 _ORG_WORDS = ["种植", "养殖", "农机", "电商", "茶叶", "果蔬", "建材", "家政", "物流", "乡村旅游"]
 
 
@@ -69,6 +71,7 @@ class GeneratedCounty:
     grids: list[Grid] = field(default_factory=list)
     households: int = 0
     people: int = 0
+    unused_regions: list[Region] = field(default_factory=list)
 
 
 class CountyGenerator:
@@ -92,6 +95,7 @@ class CountyGenerator:
         self.batch_size = batch_size
         self._used_ids: set[str] = set()
         self._place_names: set[str] = set()
+        self._existing_regions: dict[str, Region] = {}
 
     # -- names and identifiers -------------------------------------------------------------
     def family_name(self) -> str:
@@ -132,16 +136,40 @@ class CountyGenerator:
         return today - timedelta(days=days)
 
     # -- structure ---------------------------------------------------------------------------
+    def _region(self, *, code: str, name: str, level: str, parent: Region | None, kind_label: str) -> Region:
+        """Create the region, or take over the one with this code kept by a replace (see generate_county)."""
+        region = self._existing_regions.pop(code, None)
+        if region is None:
+            region = Region.objects.create(name=name, code=code, level=level, parent=parent, kind_label=kind_label)
+        else:
+            region.name, region.level, region.parent, region.kind_label = name, level, parent, kind_label
+        ids = {"county": None, "township": None, "village": None}
+        if parent is not None:
+            ids.update(parent.ancestor_ids())
+        ids[level] = region.pk
+        region.county_id, region.township_id, region.village_id = ids["county"], ids["township"], ids["village"]
+        region.save()
+        return region
+
     @transaction.atomic
     def build(
         self, *, townships: int, villages_per_township: int, households: int, groups_per_village: int = 5, progress=None
     ) -> GeneratedCounty:
+        """Build the county in one transaction. ``progress(done_villages, total_villages, result)`` after each village.
+
+        Regions whose code is already taken inside this county (kept by ``generate_county --replace`` because the
+        audit trail points at them) are reused; anything else with the county's code is an error of the caller.
+        """
         tags = ensure_tags()
-        county = Region.objects.create(
-            name=self.county_name, code=self.county_code, level=RegionLevel.COUNTY, kind_label="县"
+        self._existing_regions = {
+            r.code: r
+            for r in Region.objects.filter(
+                Q(code=self.county_code) | Q(county__code=self.county_code), level__in=_KEPT_LEVELS
+            )
+        }
+        county = self._region(
+            code=self.county_code, name=self.county_name, level=RegionLevel.COUNTY, parent=None, kind_label="县"
         )
-        Region.objects.filter(pk=county.pk).update(county=county)
-        county.county_id = county.pk
         result = GeneratedCounty(county=county)
         n_villages = townships * villages_per_township
         per_village = [households // n_villages] * n_villages
@@ -150,36 +178,30 @@ class CountyGenerator:
         today = date(2026, 11, 1)
         v_index = 0
         for t in range(townships):
-            township = Region.objects.create(
-                name=self.place_name("镇"),
+            township = self._region(
                 code=f"{self.county_code}{t + 1:03d}",
+                name=self.place_name("镇"),
                 level=RegionLevel.TOWNSHIP,
                 parent=county,
-                county=county,
                 kind_label="镇",
             )
-            Region.objects.filter(pk=township.pk).update(township=township)
-            township.township_id = township.pk
             result.townships.append(township)
             for v in range(villages_per_township):
                 lat = self.center[0] + (t - townships / 2) * 0.09 + self.rng.uniform(-0.01, 0.01)
                 lng = self.center[1] + (v - villages_per_township / 2) * 0.06 + self.rng.uniform(-0.01, 0.01)
-                village = Region.objects.create(
-                    name=self.place_name("村"),
+                village = self._region(
                     code=f"{township.code}{v + 1:03d}",
+                    name=self.place_name("村"),
                     level=RegionLevel.VILLAGE,
                     parent=township,
-                    county=county,
-                    township=township,
                     kind_label="村",
                 )
-                Region.objects.filter(pk=village.pk).update(village=village)
-                village.village_id = village.pk
                 result.villages.append(village)
                 self._build_village(result, village, (lat, lng), per_village[v_index], groups_per_village, tags, today)
                 v_index += 1
                 if progress:
-                    progress(v_index, n_villages)
+                    progress(v_index, n_villages, result)
+        result.unused_regions = list(self._existing_regions.values())
         return result
 
     def _build_village(self, result, village, center, n_households, n_groups, tags, today):
@@ -256,7 +278,6 @@ class CountyGenerator:
                     longitude=self.rng.uniform(west, east),
                 )
             )
-        households = Household.objects.bulk_create(households, batch_size=self.batch_size)
 
         for household in households:
             family = self.family_name()
@@ -290,7 +311,8 @@ class CountyGenerator:
                 people_rows.append(p)
                 if i == 0:
                     household.head_name = p.name
-        Household.objects.bulk_update(households, ["head_name"], batch_size=self.batch_size)
+        # Head names are known before the insert, so households go in once (no bulk_update round).
+        households = Household.objects.bulk_create(households, batch_size=self.batch_size)
         people = Person.objects.bulk_create(people_rows, batch_size=self.batch_size)
         result.households += len(households)
         result.people += len(people)

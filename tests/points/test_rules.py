@@ -110,7 +110,7 @@ def test_future_dates_and_items_of_other_versions_are_refused(world, scheme, ite
     v2_item = v2.items.get(code=item.code)
     services.claim_record(actor=world.users["grid_a1"], scheme=scheme, subject=subject, item=v2_item, occurred_on=today)
     services.claim_record(
-        actor=world.users["grid_a1"], scheme=scheme, subject=subject, item=item, occurred_on=today - timedelta(days=20)
+        actor=world.users["grid_a1"], scheme=scheme, subject=subject, item=item, occurred_on=today - timedelta(days=40)
     )
 
 
