@@ -550,3 +550,77 @@ class Redemption(ScopedRow):
         verbose_name = _("redemption")
         verbose_name_plural = _("redemptions")
         ordering = ["-created_at"]
+
+
+class EvaluatorLevel(models.TextChoices):
+    COUNTY = "county", _("County")
+    TOWNSHIP = "township", _("Township")
+    VILLAGE = "village", _("Village")
+    VILLAGERS = "villagers", _("Villagers")
+
+
+class Evaluation(models.Model):
+    """四方督评: county, township, village and villagers each score a party branch or member for a quarter."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="evaluations")
+    subject_key = models.CharField(max_length=24)
+    subject_label = models.CharField(max_length=100)
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    level = models.CharField(_("evaluator"), max_length=12, choices=EvaluatorLevel.choices)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    evaluated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "subject_key", "year", "quarter", "level"], name="one_evaluation_per_level"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subject_label} {self.year}Q{self.quarter} {self.get_level_display()} {self.score}"
+
+
+class CreditPartner(models.Model):
+    """A bank or employer that may read points summaries of consenting households (积分授信, 道德信贷)."""
+
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=[("bank", _("Bank")), ("employer", _("Employer"))])
+    account = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_partner")
+
+    SCOPE_PATHS = {"county": "county_id"}
+
+    class Meta:
+        verbose_name = _("credit partner")
+        verbose_name_plural = _("credit partners")
+
+    def __str__(self):
+        return self.name
+
+
+class Consent(models.Model):
+    """A household's consent that one partner may read its points summary; revocable at any time."""
+
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey(CreditPartner, on_delete=models.PROTECT, related_name="consents")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "partner"], condition=models.Q(revoked_at__isnull=True), name="one_active_consent"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.household} → {self.partner}"

@@ -6,5 +6,5 @@ from core.db import append_only
 
 
 class Migration(migrations.Migration):
-    dependencies = [("points", "0001_initial")]
+    dependencies = [("points", "0002_party_and_credit")]
     operations = [append_only("points_ledgerentry")]
