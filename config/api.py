@@ -8,6 +8,10 @@ from accounts.api import router as accounts_router
 from core.api import API_AUTH, domain_error_body, error_body
 from core.api_audit import router as audit_router
 from core.errors import DomainError, NotFound, PermissionDenied
+from points.api import router as points_router
+from points.party_api import router as points_party_router
+from points.public_api import router as points_public_router
+from points.shop_api import router as points_shop_router
 from regions.api import router as regions_router
 from registry.api import router as registry_router
 from registry.api_excel import router as registry_excel_router
@@ -56,3 +60,7 @@ api.add_router("/", registry_router)
 api.add_router("/", registry_excel_router)
 api.add_router("/", regions_router)
 api.add_router("/audit", audit_router)
+api.add_router("/points", points_router)
+api.add_router("/points", points_shop_router)
+api.add_router("/points", points_public_router)
+api.add_router("/points", points_party_router)

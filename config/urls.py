@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("registry/", include("registry.urls")),
     path("regions/", include("regions.urls")),
+    path("points/", include("points.urls")),
     path("", include("core.urls")),
 ]

@@ -1,0 +1,5 @@
+"""Points API (core: schemes, rule books, recording, review, standings, appeals, own summary)."""
+
+from ninja import Router
+
+router = Router(tags=["points"])

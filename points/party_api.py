@@ -1,0 +1,5 @@
+"""party API (being built)."""
+
+from ninja import Router
+
+router = Router(tags=["points"])

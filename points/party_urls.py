@@ -1,0 +1,3 @@
+"""party URLs (being built)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""public URLs (being built)."""
+
+urlpatterns = []

@@ -1,0 +1,190 @@
+"""Reads of the points system, scoped to the acting user. Figures come from points.standings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from core import scope
+from core.errors import NotFound
+from core.roles import Action
+from points import standings as calc
+from points.models import Appeal, AppealStatus, Claim, ClaimStatus, LedgerEntry, RuleBook, RuleItem, Scheme
+from points.services import rulebook_in_force, subject_for_actor
+from points.subjects import Subject
+
+
+def schemes(actor, action: str = Action.POINTS_VIEW) -> QuerySet[Scheme]:
+    return scope.scope_filter(actor, action, Scheme.objects.select_related("village")).order_by("village_id", "name")
+
+
+def access_scheme(actor, scheme_id, action: str = Action.POINTS_VIEW) -> Scheme:
+    try:
+        return schemes(actor, action).get(pk=scheme_id)
+    except (Scheme.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def schemes_with_counts(actor) -> list[Scheme]:
+    rows = list(schemes(actor))
+    pending = dict(
+        Claim.objects.filter(scheme__in=rows, status=ClaimStatus.PENDING)
+        .values_list("scheme_id")
+        .annotate(n=Count("id"))
+    )
+    for s in rows:
+        s.pending_count = pending.get(s.pk, 0)
+        s.rulebook_in_force = rulebook_in_force(s, timezone.localdate())
+    return rows
+
+
+def recordable_schemes(actor) -> list[Scheme]:
+    """Schemes the actor may record in: active, in a village where they hold a recording role."""
+    result = []
+    for s in Scheme.objects.filter(is_active=True).select_related("village"):
+        if scope.in_scope(actor, Action.POINTS_RECORD, s) or any(
+            g.level == "grid" and g.village_id == s.village_id and Action.POINTS_RECORD in scope.ROLE_ACTIONS[g.role]
+            for g in scope.grants(actor)
+        ):
+            result.append(s)
+    return result
+
+
+def items_in_force(scheme: Scheme, *, declarable_only: bool = False) -> list[RuleItem]:
+    book = rulebook_in_force(scheme, timezone.localdate())
+    if book is None:
+        return []
+    qs = book.items.select_related("category").order_by("category__order", "order", "id")
+    if declarable_only:
+        qs = qs.filter(declarable=True)
+    return list(qs)
+
+
+def access_rulebook(actor, rulebook_id) -> RuleBook:
+    try:
+        book = RuleBook.objects.select_related("scheme", "scheme__village").get(pk=rulebook_id)
+    except (RuleBook.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if not scope.in_scope(actor, Action.POINTS_VIEW, book.scheme):
+        raise NotFound()
+    return book
+
+
+def pending_claims(actor, scheme: Scheme, *, month: str = "") -> QuerySet[Claim]:
+    if not scope.in_scope(actor, Action.POINTS_REVIEW, scheme):
+        raise NotFound()
+    qs = Claim.objects.filter(scheme=scheme, status=ClaimStatus.PENDING).select_related(
+        "item", "item__category", "recorded_by", "grid"
+    )
+    if month:
+        try:
+            year, mon = (int(x) for x in month.split("-"))
+            qs = qs.filter(occurred_on__year=year, occurred_on__month=mon)
+        except ValueError:
+            pass
+    return qs.order_by("occurred_on", "id")
+
+
+def standings(actor, scheme: Scheme, year: int, quarter: int | None, *, grid_id: int | None = None):
+    """The table with lists applied; a grid worker's view is the same ranking limited to their grids."""
+    table = calc.standings(scheme, year, quarter)
+    calc.apply_lists(scheme, table)
+    if not scope.in_scope(actor, Action.POINTS_VIEW, scheme):
+        grids = {g.target_id for g in scope.grants(actor) if g.level == "grid"}
+        table = [s for s in table if s.grid_id in grids]
+    if grid_id:
+        table = [s for s in table if s.grid_id == grid_id]
+    return table
+
+
+def my_summary(actor) -> dict | None:
+    """What a villager sees about their own household in every scheme of the village."""
+    subject = subject_for_actor(actor)
+    if subject is None:
+        return None
+    today = timezone.localdate()
+    quarter = calc.quarter_of(today)
+    out = {"subject": subject, "schemes": []}
+    for scheme in Scheme.objects.filter(village_id=subject.village_id, is_active=True, subject_kind=subject.kind):
+        quarter_table = calc.standings(scheme, today.year, quarter)
+        year_table = calc.standings(scheme, today.year)
+        mine_q = next((s for s in quarter_table if s.key == subject.key), None)
+        mine_y = next((s for s in year_table if s.key == subject.key), None)
+        balance = calc.balances(scheme, [subject.key]).get(subject.key, Decimal("0"))
+        entries = (
+            LedgerEntry.objects.filter(scheme=scheme, subject_key=subject.key)
+            .select_related("item", "reverses")
+            .order_by("-occurred_on", "-id")[:100]
+        )
+        claims = Claim.objects.filter(
+            scheme=scheme, subject_key=subject.key, status__in=[ClaimStatus.PENDING, ClaimStatus.REJECTED]
+        ).select_related("item")
+        appeals = Appeal.objects.filter(entry__scheme=scheme, entry__subject_key=subject.key).select_related("entry")
+        open_appeals = set(appeals.filter(status=AppealStatus.PENDING).values_list("entry_id", flat=True))
+        reversed_ids = set(
+            LedgerEntry.objects.filter(scheme=scheme, subject_key=subject.key, reverses__isnull=False).values_list(
+                "reverses_id", flat=True
+            )
+        )
+        out["schemes"].append(
+            {
+                "scheme": scheme,
+                "quarter": quarter,
+                "year": today.year,
+                "quarter_score": mine_q.score if mine_q else scheme.base_score,
+                "stars": mine_q.stars if mine_q else 0,
+                "year_score": mine_y.score if mine_y else scheme.base_score,
+                "year_rank": mine_y.rank if mine_y else None,
+                "ranked": len(year_table),
+                "balance": balance,
+                "entries": list(entries),
+                "claims": list(claims[:50]),
+                "appeals": list(appeals[:50]),
+                "open_appeal_entry_ids": open_appeals,
+                "reversed_ids": reversed_ids,
+                "appeal_window_days": scheme.appeal_window_days,
+            }
+        )
+    return out
+
+
+def appeals_for_review(actor) -> QuerySet[Appeal]:
+    review_schemes = schemes(actor, Action.POINTS_REVIEW)
+    return (
+        Appeal.objects.filter(entry__scheme__in=review_schemes)
+        .select_related("entry", "entry__scheme", "entry__item", "filed_by")
+        .order_by("status", "-filed_at")
+    )
+
+
+def access_appeal(actor, appeal_id) -> Appeal:
+    try:
+        return appeals_for_review(actor).get(pk=appeal_id)
+    except (Appeal.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def access_entry(actor, entry_id, action: str) -> LedgerEntry:
+    try:
+        entry = LedgerEntry.objects.select_related("scheme", "item").get(pk=entry_id)
+    except (LedgerEntry.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if not (scope.in_scope(actor, action, entry) or scope.in_scope(actor, action, entry.scheme)):
+        raise NotFound()
+    return entry
+
+
+def household_subjects_for_recording(actor, scheme: Scheme, q: str = "") -> list[Subject]:
+    """Households of the scheme's village the actor may record for (a grid worker: their grids only)."""
+    from points.subjects import subject_of
+    from registry.models import Household
+
+    qs = Household.objects.filter(village_id=scheme.village_id).filter(
+        scope.scope_q(actor, Action.POINTS_RECORD, Household)
+    )
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(head_name__contains=q) | Q(number__startswith=q) | Q(members__name__contains=q)).distinct()
+    return [subject_of(h) for h in qs.order_by("number")[:30]]

@@ -1,0 +1,5 @@
+"""shop API (being built)."""
+
+from ninja import Router
+
+router = Router(tags=["points"])

@@ -1,0 +1,533 @@
+"""Points pages: thin translations of HTTP into selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import scope
+from core.errors import DomainError, NotFound
+from core.roles import Action
+from core.views import apply_domain_errors, paginate, require_action
+from points import selectors, services
+from points import standings as calc
+from points.forms import (
+    AdoptForm,
+    AppealDecisionForm,
+    DeclareForm,
+    ReasonForm,
+    RecordForm,
+    ReviewForm,
+    RuleBookForm,
+    RuleItemForm,
+    SchemeForm,
+)
+from points.models import Publication, QuarterSignoff
+from points.subjects import load_subject, subject_of
+from regions import selectors as region_selectors
+
+
+def _year_quarter(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    quarter = request.GET.get("quarter", str(calc.quarter_of(today)))
+    quarter = int(quarter) if quarter in {"1", "2", "3", "4"} else None
+    return year, quarter
+
+
+@login_required
+def points_home(request):
+    if not scope.can(request.user, Action.POINTS_VIEW):
+        if scope.can(request.user, Action.POINTS_VIEW_OWN):
+            return redirect("points:me")
+        raise PermissionDenied()
+    return render(
+        request,
+        "points/home.html",
+        {
+            "schemes": selectors.schemes_with_counts(request.user),
+            "can_configure": scope.can(request.user, Action.POINTS_CONFIGURE),
+            "can_record": scope.can(request.user, Action.POINTS_RECORD),
+            "can_review": scope.can(request.user, Action.POINTS_REVIEW),
+        },
+    )
+
+
+@login_required
+@require_action(Action.POINTS_CONFIGURE)
+def scheme_create(request):
+    villages = region_selectors.villages(request.user, Action.POINTS_CONFIGURE)
+    initial = {"village": villages.first()} if villages.count() == 1 else None
+    form = SchemeForm(request.POST or None, initial=initial, villages=villages)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            scheme = services.scheme_create(
+                actor=request.user,
+                village=data["village"],
+                name=data["name"],
+                kind=data["kind"],
+                subject_kind=data["subject_kind"],
+                base_score=data["base_score"],
+                redeemable=data["redeemable"],
+                star_rules=data["stars"],
+                publish_day=data["publish_day"],
+                appeal_window_days=data["appeal_window_days"],
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Scheme created. Now give it a rule book."))
+            return redirect("points:rulebook_create", scheme_id=scheme.pk)
+    return render(request, "points/scheme_form.html", {"form": form})
+
+
+@login_required
+@require_action(Action.POINTS_VIEW)
+def scheme_detail(request, scheme_id):
+    scheme = selectors.access_scheme(request.user, scheme_id)
+    year, quarter = _year_quarter(request)
+    return render(
+        request,
+        "points/scheme_detail.html",
+        {
+            "scheme": scheme,
+            "rulebooks": scheme.rulebooks.all(),
+            "in_force": services.rulebook_in_force(scheme, timezone.localdate()),
+            "publications": scheme.publications.all()[:8],
+            "signoffs": scheme.signoffs.order_by("-year", "-quarter")[:8],
+            "list_rules": scheme.list_rules.prefetch_related("consequences"),
+            "can_configure": scope.in_scope(request.user, Action.POINTS_CONFIGURE, scheme),
+            "can_review": scope.in_scope(request.user, Action.POINTS_REVIEW, scheme),
+            "pending": selectors.pending_claims(request.user, scheme).count()
+            if scope.in_scope(request.user, Action.POINTS_REVIEW, scheme)
+            else None,
+            "year": year,
+            "quarter": quarter,
+        },
+    )
+
+
+@login_required
+@require_action(Action.POINTS_CONFIGURE)
+def rulebook_create(request, scheme_id):
+    scheme = selectors.access_scheme(request.user, scheme_id, Action.POINTS_CONFIGURE)
+    versions = list(scheme.rulebooks.all())
+    form = RuleBookForm(
+        request.POST or None,
+        versions=versions,
+        initial={"title": f"{scheme.village.name}{scheme.name}细则", "effective_from": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        start = data["start"]
+        template = start.split(":", 1)[1] if start.startswith("template:") else None
+        copy_from = next((v for v in versions if start == f"copy:{v.pk}"), None)
+        try:
+            book = services.rulebook_create(
+                actor=request.user,
+                scheme=scheme,
+                title=data["title"],
+                effective_from=data["effective_from"],
+                template=template,
+                copy_from=copy_from,
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Draft rule book created. Check its items, then adopt it."))
+            return redirect("points:rulebook_detail", rulebook_id=book.pk)
+    return render(request, "points/rulebook_form.html", {"form": form, "scheme": scheme})
+
+
+@login_required
+@require_action(Action.POINTS_VIEW)
+def rulebook_detail(request, rulebook_id):
+    book = selectors.access_rulebook(request.user, rulebook_id)
+    can_edit = not book.is_adopted and scope.in_scope(request.user, Action.POINTS_CONFIGURE, book.scheme)
+    item_form = RuleItemForm(prefix="item")
+    adopt_form = AdoptForm(prefix="adopt")
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied()
+        try:
+            if "adopt" in request.POST:
+                adopt_form = AdoptForm(request.POST, prefix="adopt")
+                if adopt_form.is_valid():
+                    services.rulebook_adopt(actor=request.user, rulebook=book, **adopt_form.cleaned_data)
+                    messages.success(request, _("Rule book adopted."))
+                    return redirect("points:rulebook_detail", rulebook_id=book.pk)
+            else:
+                item_form = RuleItemForm(request.POST, prefix="item")
+                if item_form.is_valid():
+                    data = item_form.cleaned_data
+                    existing = book.items.filter(code=data["code"]).first()
+                    services.rule_item_save(actor=request.user, rulebook=book, item=existing, **data)
+                    messages.success(request, _("Item saved."))
+                    return redirect("points:rulebook_detail", rulebook_id=book.pk)
+        except DomainError as exc:
+            apply_domain_errors(adopt_form if "adopt" in request.POST else item_form, exc)
+    categories = book.categories.prefetch_related("items")
+    return render(
+        request,
+        "points/rulebook_detail.html",
+        {
+            "book": book,
+            "categories": categories,
+            "can_edit": can_edit,
+            "item_form": item_form,
+            "adopt_form": adopt_form,
+            "item_count": book.items.count(),
+        },
+    )
+
+
+@login_required
+@require_action(Action.POINTS_RECORD)
+def record(request):
+    """The phone form of a grid worker: pick the household, the item, a photo; one tap to save."""
+    available = selectors.recordable_schemes(request.user)
+    if not available:
+        return render(request, "points/record.html", {"no_scheme": True})
+    scheme_id = request.POST.get("scheme") or request.GET.get("scheme") or available[0].pk
+    scheme = next((s for s in available if str(s.pk) == str(scheme_id)), None)
+    if scheme is None:
+        raise Http404()
+    items = selectors.items_in_force(scheme)
+    form = RecordForm(request.POST or None, request.FILES or None, items=items)
+    chosen = None
+    if request.method == "POST":
+        household_id = request.POST.get("household")
+        if household_id:
+            try:
+                chosen = load_subject("household", household_id)
+            except DomainError:
+                chosen = None
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                item = form.items.get(data["item"])
+                if item is None:
+                    raise DomainError({"item": _("Choose an item.")})
+                subject = (
+                    load_subject(scheme.subject_kind, data["household"]) if scheme.subject_kind == "household" else None
+                )
+                if subject is None:
+                    raise DomainError(_("Record this scheme's entries from its bulk form."))
+                services.claim_record(
+                    actor=request.user,
+                    scheme=scheme,
+                    subject=subject,
+                    item=item,
+                    occurred_on=data["occurred_on"],
+                    note=data["note"],
+                    evidence=data["evidence"],
+                    client_key=data["client_key"],
+                )
+            except NotFound:
+                form.add_error(None, _("You cannot record points for this household."))
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Recorded for %(who)s: %(item)s (%(points)s). It waits for review.")
+                    % {"who": subject.label, "item": item.text, "points": f"{item.points:+g}"},
+                )
+                return redirect(f"{request.path}?scheme={scheme.pk}")
+    return render(
+        request,
+        "points/record.html",
+        {
+            "form": form,
+            "scheme": scheme,
+            "schemes": available,
+            "chosen": chosen,
+            "subjects": selectors.household_subjects_for_recording(request.user, scheme)[:8],
+        },
+    )
+
+
+@login_required
+@require_action(Action.POINTS_RECORD)
+def record_household_search(request):
+    available = selectors.recordable_schemes(request.user)
+    scheme = next((s for s in available if str(s.pk) == request.GET.get("scheme")), None)
+    if scheme is None:
+        raise Http404()
+    subjects = selectors.household_subjects_for_recording(request.user, scheme, request.GET.get("q", ""))
+    return render(request, "points/_household_choices.html", {"subjects": subjects})
+
+
+@login_required
+@require_action(Action.POINTS_DECLARE)
+def declare(request):
+    """群众申报 from a villager's phone: a declarable item, what they did, and a photo."""
+    subject = services.subject_for_actor(request.user)
+    if subject is None:
+        raise Http404()
+    from points.models import Scheme
+
+    schemes = list(Scheme.objects.filter(village_id=subject.village_id, is_active=True, subject_kind=subject.kind))
+    scheme_id = request.POST.get("scheme") or request.GET.get("scheme")
+    scheme = next((s for s in schemes if str(s.pk) == str(scheme_id)), schemes[0] if schemes else None)
+    if scheme is None:
+        return render(request, "points/declare.html", {"no_scheme": True})
+    items = selectors.items_in_force(scheme, declarable_only=True)
+    form = DeclareForm(request.POST or None, request.FILES or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = form.items.get(data["item"])
+            services.claim_declare(
+                actor=request.user,
+                scheme=scheme,
+                subject=subject,
+                item=item,
+                occurred_on=data["occurred_on"],
+                note=data["note"],
+                evidence=data["evidence"],
+                client_key=data["client_key"],
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you. Your declaration waits for the review group."))
+            return redirect("points:me")
+    return render(request, "points/declare.html", {"form": form, "scheme": scheme, "schemes": schemes})
+
+
+@login_required
+@require_action(Action.POINTS_RECORD)
+def bulk_record(request, scheme_id):
+    """院坝说事会: score many households of a grid in one form."""
+    scheme = selectors.access_scheme(request.user, scheme_id, Action.POINTS_RECORD)
+    items = selectors.items_in_force(scheme)
+    grid_id = request.GET.get("grid") or request.POST.get("grid") or ""
+    from registry.models import Household
+
+    households = (
+        Household.objects.filter(village_id=scheme.village_id)
+        .filter(scope.scope_q(request.user, Action.POINTS_RECORD, Household))
+        .order_by("number")
+    )
+    if grid_id:
+        households = households.filter(grid_id=grid_id)
+    households = list(households[:400])
+    errors, occurred_on = [], request.POST.get("occurred_on") or timezone.localdate().isoformat()
+    if request.method == "POST":
+        by_pk = {i.pk: i for i in items}
+        rows = []
+        for h in households:
+            raw = request.POST.get(f"item_{h.pk}")
+            if raw:
+                item = by_pk.get(int(raw)) if raw.isdigit() else None
+                if item is None:
+                    errors.append(_("Unknown item for %(who)s.") % {"who": h})
+                else:
+                    rows.append((subject_of(h), item))
+        try:
+            from datetime import date
+
+            day = date.fromisoformat(occurred_on)
+        except ValueError:
+            errors.append(_("Give the date of the meeting."))
+            day = None
+        if not errors:
+            try:
+                claims = services.claims_bulk_record(
+                    actor=request.user, scheme=scheme, rows=rows, occurred_on=day, note=request.POST.get("note", "")
+                )
+            except DomainError as exc:
+                errors.extend(exc.messages)
+            else:
+                messages.success(request, _("%(n)s entries recorded; they wait for review.") % {"n": len(claims)})
+                return redirect("points:scheme_detail", scheme_id=scheme.pk)
+    return render(
+        request,
+        "points/bulk.html",
+        {
+            "scheme": scheme,
+            "households": households,
+            "items": items,
+            "errors": errors,
+            "occurred_on": occurred_on,
+            "grids": region_selectors.grids(request.user, Action.POINTS_RECORD).filter(village_id=scheme.village_id),
+            "grid_id": grid_id,
+            "posted": request.POST,
+        },
+    )
+
+
+@login_required
+@require_action(Action.POINTS_REVIEW)
+def review(request, scheme_id):
+    """The monthly review: every pending entry on one screen, approved or rejected in bulk."""
+    scheme = selectors.access_scheme(request.user, scheme_id, Action.POINTS_REVIEW)
+    month = request.GET.get("month", "")
+    claims = selectors.pending_claims(request.user, scheme, month=month)
+    form = ReviewForm(request.POST or None, claim_ids=list(claims.values_list("pk", flat=True)))
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                done = services.claims_review(
+                    actor=request.user,
+                    claim_ids=data["claims"],
+                    approve=data["decision"] == "approve",
+                    reason=data["reason"],
+                )
+            except DomainError as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(request, _("%(n)s entries reviewed.") % {"n": len(done)})
+                return redirect(request.get_full_path())
+        elif "claims" in form.errors:
+            form.errors["claims"] = (
+                form.error_class([_("Some entries were reviewed meanwhile; reload the page.")])
+                if request.POST.getlist("claims")
+                else form.errors["claims"]
+            )
+    return render(request, "points/review.html", {"scheme": scheme, "claims": claims, "form": form, "month": month})
+
+
+@login_required
+@require_action(Action.POINTS_VIEW)
+def standings(request, scheme_id):
+    scheme = selectors.access_scheme(request.user, scheme_id)
+    year, quarter = _year_quarter(request)
+    grid_id = request.GET.get("grid")
+    table = selectors.standings(
+        request.user, scheme, year, quarter, grid_id=int(grid_id) if grid_id and grid_id.isdigit() else None
+    )
+    return render(
+        request,
+        "points/standings.html",
+        {
+            "scheme": scheme,
+            "table": table,
+            "year": year,
+            "quarter": quarter,
+            "grids": scheme.village.grids.filter(is_active=True),
+            "grid_id": grid_id or "",
+            "quarters": [1, 2, 3, 4],
+            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        },
+    )
+
+
+@login_required
+@require_action(Action.POINTS_SIGNOFF)
+def quarter(request, scheme_id):
+    """Sign-off by the party branch and publication (by hand; the scheduled task does it on the day)."""
+    scheme = selectors.access_scheme(request.user, scheme_id, Action.POINTS_SIGNOFF)
+    year, quarter_no = _year_quarter(request)
+    quarter_no = quarter_no or calc.quarter_of(timezone.localdate())
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "signoff":
+                services.quarter_signoff(
+                    actor=request.user, scheme=scheme, year=year, quarter=quarter_no, note=request.POST.get("note", "")
+                )
+                messages.success(request, _("Quarter signed off."))
+            elif request.POST.get("action") == "publish":
+                services.quarter_publish(actor=request.user, scheme=scheme, year=year, quarter=quarter_no)
+                messages.success(request, _("Standings published on the notice board."))
+        except DomainError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect(f"{request.path}?year={year}&quarter={quarter_no}")
+    start, end = calc.period_bounds(year, quarter_no)
+    return render(
+        request,
+        "points/quarter.html",
+        {
+            "scheme": scheme,
+            "year": year,
+            "quarter": quarter_no,
+            "signoff": QuarterSignoff.objects.filter(scheme=scheme, year=year, quarter=quarter_no).first(),
+            "publication": Publication.objects.filter(scheme=scheme, year=year, quarter=quarter_no).first(),
+            "pending": selectors.pending_claims(request.user, scheme)
+            .filter(occurred_on__gte=start, occurred_on__lte=end)
+            .count()
+            if scope.in_scope(request.user, Action.POINTS_REVIEW, scheme)
+            else None,
+            "publish_day": calc.publication_day(scheme, year, quarter_no),
+        },
+    )
+
+
+@login_required
+def my_points(request):
+    summary = selectors.my_summary(request.user)
+    if summary is None:
+        raise Http404()
+    return render(request, "points/me.html", {"summary": summary, "today": timezone.localdate()})
+
+
+@login_required
+@require_action(Action.POINTS_APPEAL)
+def appeal_file(request, entry_id):
+    entry = selectors.access_entry(request.user, entry_id, Action.POINTS_APPEAL)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal_file(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Your appeal was filed. The review group will investigate."))
+            return redirect("points:me")
+    return render(request, "points/appeal_form.html", {"form": form, "entry": entry})
+
+
+@login_required
+@require_action(Action.POINTS_REVIEW)
+def entry_reverse(request, entry_id):
+    entry = selectors.access_entry(request.user, entry_id, Action.POINTS_REVIEW)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_reverse(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Correction recorded."))
+            return redirect("points:scheme_detail", scheme_id=entry.scheme_id)
+    return render(request, "points/reverse_form.html", {"form": form, "entry": entry})
+
+
+@login_required
+@require_action(Action.POINTS_REVIEW)
+def appeal_list(request):
+    page = paginate(request, selectors.appeals_for_review(request.user), 30)
+    return render(request, "points/appeal_list.html", {"page": page})
+
+
+@login_required
+@require_action(Action.POINTS_REVIEW)
+def appeal_decide(request, appeal_id):
+    appeal = selectors.access_appeal(request.user, appeal_id)
+    form = AppealDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal_decide(
+                actor=request.user,
+                appeal=appeal,
+                overturn=form.cleaned_data["decision"] == "overturn",
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Appeal decided."))
+            return redirect("points:appeal_list")
+    return render(request, "points/appeal_decide.html", {"form": form, "appeal": appeal})
