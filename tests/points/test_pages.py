@@ -1,0 +1,243 @@
+"""Points pages through HTTP, per role."""
+
+from datetime import timedelta
+
+from points import services
+from points.models import Appeal, Claim, ClaimStatus, LedgerEntry, Publication, RuleItem
+from points.subjects import subject_of
+
+
+def _approved(world, scheme, item, today, household_key="a1"):
+    claim = services.claim_record(
+        actor=world.users["grid_a1"],
+        scheme=scheme,
+        subject=subject_of(world.households[household_key]),
+        item=item,
+        occurred_on=today,
+    )
+    services.claims_review(actor=world.users["reviewer_a1"], claim_ids=[claim.pk], approve=True)
+    return LedgerEntry.objects.get(claim=claim)
+
+
+def test_home_lists_schemes_for_staff_and_redirects_villagers(world, scheme, login):
+    page = login(world.users["cadre_a1"]).get("/points/").content.decode()
+    assert scheme.name in page
+    assert login(world.users["villager_a1"]).get("/points/")["Location"].endswith("/points/me/")
+    assert scheme.name not in login(world.users["cadre_b1"]).get("/points/").content.decode()
+
+
+def test_grid_worker_records_from_the_phone_form(world, scheme, item, login, today):
+    client = login(world.users["grid_a1"])
+    page = client.get("/points/record/").content.decode()
+    assert "王建国户" in page and "李秀英户" not in page  # only households of the worker's grid
+    search = client.get(f"/points/record/households/?scheme={scheme.pk}&q=王").content.decode()
+    assert "王建国户" in search
+    response = client.post(
+        "/points/record/",
+        {
+            "scheme": scheme.pk,
+            "household": world.households["a1"].pk,
+            "item": item.pk,
+            "occurred_on": today.isoformat(),
+            "client_key": "k-1",
+        },
+    )
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assert claim.status == ClaimStatus.PENDING and claim.recorded_by == world.users["grid_a1"]
+    # The same form sent again (bad connection) is stored once.
+    client.post(
+        "/points/record/",
+        {
+            "scheme": scheme.pk,
+            "household": world.households["a1"].pk,
+            "item": item.pk,
+            "occurred_on": today.isoformat(),
+            "client_key": "k-1",
+        },
+    )
+    assert Claim.objects.count() == 1
+
+
+def test_record_form_refuses_other_households_and_keeps_input(world, scheme, item, login, today):
+    client = login(world.users["grid_a1"])
+    response = client.post(
+        "/points/record/",
+        {
+            "scheme": scheme.pk,
+            "household": world.households["a1b"].pk,
+            "item": item.pk,
+            "occurred_on": today.isoformat(),
+            "client_key": "k-2",
+            "note": "门前清扫",
+        },
+    )
+    assert response.status_code == 200 and not Claim.objects.exists()
+    assert "门前清扫" in response.content.decode()
+    future = client.post(
+        "/points/record/",
+        {
+            "scheme": scheme.pk,
+            "household": world.households["a1"].pk,
+            "item": item.pk,
+            "occurred_on": (today + timedelta(days=3)).isoformat(),
+            "client_key": "k-3",
+        },
+    )
+    assert future.status_code == 200 and not Claim.objects.exists()
+
+
+def test_monthly_review_bulk_approve_and_reject_with_reason(world, scheme, item, login, today):
+    other = RuleItem.objects.get(rulebook__scheme=scheme, code="2.2")
+    c1 = services.claim_record(
+        actor=world.users["grid_a1"],
+        scheme=scheme,
+        subject=subject_of(world.households["a1"]),
+        item=item,
+        occurred_on=today,
+    )
+    c2 = services.claim_record(
+        actor=world.users["grid_a1"],
+        scheme=scheme,
+        subject=subject_of(world.households["a1"]),
+        item=other,
+        occurred_on=today,
+    )
+    client = login(world.users["reviewer_a1"])
+    assert "王建国户" in client.get(f"/points/schemes/{scheme.pk}/review/").content.decode()
+    response = client.post(f"/points/schemes/{scheme.pk}/review/", {"claims": [c2.pk], "decision": "reject"})
+    assert response.status_code == 200  # no reason given
+    assert Claim.objects.get(pk=c2.pk).status == ClaimStatus.PENDING
+    client.post(f"/points/schemes/{scheme.pk}/review/", {"claims": [c2.pk], "decision": "reject", "reason": "无照片"})
+    client.post(f"/points/schemes/{scheme.pk}/review/", {"claims": [c1.pk], "decision": "approve"})
+    assert Claim.objects.get(pk=c1.pk).status == ClaimStatus.APPROVED
+    assert Claim.objects.get(pk=c2.pk).rejection_reason == "无照片"
+    # A stale screen submitting an already reviewed entry changes nothing.
+    stale = client.post(f"/points/schemes/{scheme.pk}/review/", {"claims": [c1.pk], "decision": "approve"})
+    assert stale.status_code == 200 and LedgerEntry.objects.count() == 1
+    assert login(world.users["grid_a1"]).get(f"/points/schemes/{scheme.pk}/review/").status_code == 403
+
+
+def test_villager_sees_own_points_and_appeals_then_review_group_overturns(world, scheme, item, login, today):
+    entry = _approved(world, scheme, item, today)
+    villager = login(world.users["villager_a1"])
+    page = villager.get("/points/me/").content.decode()
+    assert "11" in page  # base 10 + 1
+    response = villager.post(f"/points/entries/{entry.pk}/appeal/", {"reason": "那天我不在家"})
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    reviewer = login(world.users["reviewer_a1"])
+    assert "那天我不在家" in reviewer.get(f"/points/appeals/{appeal.pk}/").content.decode()
+    reviewer.post(f"/points/appeals/{appeal.pk}/", {"decision": "overturn", "note": "经核实不属实"})
+    reversal = LedgerEntry.objects.get(reverses=entry)
+    assert reversal.score_delta == -entry.score_delta and "经核实不属实" in reversal.reason
+    # Another household's entry cannot be appealed by this villager.
+    other = _approved(world, scheme, RuleItem.objects.get(rulebook__scheme=scheme, code="2.2"), today, "a1b")
+    assert villager.get(f"/points/entries/{other.pk}/appeal/").status_code == 404
+
+
+def test_appeal_window_and_double_appeal(world, scheme, item, login, today, monkeypatch):
+    entry = _approved(world, scheme, item, today)
+    villager = login(world.users["villager_a1"])
+    villager.post(f"/points/entries/{entry.pk}/appeal/", {"reason": "有误"})
+    again = villager.post(f"/points/entries/{entry.pk}/appeal/", {"reason": "再次"})
+    assert again.status_code == 200 and Appeal.objects.count() == 1
+    late_entry = _approved(world, scheme, RuleItem.objects.get(rulebook__scheme=scheme, code="2.2"), today)
+    # 16 days later the 15-day window has closed.
+    monkeypatch.setattr("points.services.timezone.localdate", lambda: today + timedelta(days=16))
+    late = villager.post(f"/points/entries/{late_entry.pk}/appeal/", {"reason": "太晚了"})
+    assert late.status_code == 200 and Appeal.objects.count() == 1
+
+
+def test_standings_and_quarter_publication(world, scheme, item, login, today):
+    _approved(world, scheme, item, today)
+    client = login(world.users["cadre_a1"])
+    page = client.get(f"/points/schemes/{scheme.pk}/standings/").content.decode()
+    assert "王建国户" in page and "11" in page
+    assert "王建国户" in client.get(f"/points/schemes/{scheme.pk}/standings/?quarter=year").content.decode()
+    quarter = (today.month - 1) // 3 + 1
+    url = f"/points/schemes/{scheme.pk}/quarter/?year={today.year}&quarter={quarter}"
+    client.post(url, {"action": "publish"})
+    assert not Publication.objects.exists()  # not signed off yet
+    client.post(url, {"action": "signoff"})
+    client.post(url, {"action": "publish"})
+    assert Publication.objects.count() == 1
+    grid_page = login(world.users["grid_a1"]).get(f"/points/schemes/{scheme.pk}/standings/").content.decode()
+    assert "李秀英户" not in grid_page  # a grid worker sees their grid only
+
+
+def test_scheme_and_rulebook_configuration(world, login):
+    client = login(world.users["cadre_a1"])
+    response = client.post(
+        "/points/schemes/new/",
+        {
+            "village": world.village_a1.pk,
+            "name": "志愿者积分",
+            "kind": "volunteer",
+            "subject_kind": "household",
+            "base_score": "0",
+            "stars": "5:10",
+            "publish_day": 28,
+            "appeal_window_days": 15,
+        },
+    )
+    assert response.status_code == 302
+    bad = client.post(
+        "/points/schemes/new/",
+        {
+            "village": world.village_a1.pk,
+            "name": "坏",
+            "kind": "volunteer",
+            "subject_kind": "household",
+            "base_score": "0",
+            "stars": "五星",
+            "publish_day": 28,
+            "appeal_window_days": 15,
+        },
+    )
+    assert bad.status_code == 200
+    from points.models import Scheme
+
+    scheme = Scheme.objects.get(name="志愿者积分")
+    response = client.post(
+        f"/points/schemes/{scheme.pk}/rulebooks/new/",
+        {"title": "志愿服务细则", "effective_from": "2026-01-01", "start": "empty"},
+    )
+    book = scheme.rulebooks.get()
+    assert response["Location"].endswith(f"/points/rulebooks/{book.pk}/")
+    client.post(
+        f"/points/rulebooks/{book.pk}/",
+        {"item-category_name": "社会服务", "item-code": "1", "item-text": "参加志愿服务", "item-points": "1"},
+    )
+    assert book.items.count() == 1
+    client.post(f"/points/rulebooks/{book.pk}/", {"adopt": "1", "adopt-decision_ref": ""})
+    book.refresh_from_db()
+    assert not book.is_adopted
+    client.post(f"/points/rulebooks/{book.pk}/", {"adopt": "1", "adopt-decision_ref": "村民代表会议决议第5号"})
+    book.refresh_from_db()
+    assert book.is_adopted
+    assert login(world.users["cadre_b1"]).get(f"/points/rulebooks/{book.pk}/").status_code == 404
+
+
+def test_bulk_meeting_entry_is_all_or_nothing(world, scheme, item, login, today):
+    client = login(world.users["cadre_a1"])
+    negative = RuleItem.objects.get(rulebook__scheme=scheme, code="N1")  # needs evidence: refused in bulk
+    response = client.post(
+        f"/points/schemes/{scheme.pk}/bulk/",
+        {
+            "occurred_on": today.isoformat(),
+            f"item_{world.households['a1'].pk}": item.pk,
+            f"item_{world.households['a1b'].pk}": negative.pk,
+        },
+    )
+    assert response.status_code == 200 and not Claim.objects.exists()
+    response = client.post(
+        f"/points/schemes/{scheme.pk}/bulk/",
+        {
+            "occurred_on": today.isoformat(),
+            f"item_{world.households['a1'].pk}": item.pk,
+            f"item_{world.households['a1b'].pk}": item.pk,
+            "note": "3组院坝说事会",
+        },
+    )
+    assert response.status_code == 302 and Claim.objects.count() == 2
