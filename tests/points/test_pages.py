@@ -8,8 +8,9 @@ from points.subjects import subject_of
 
 
 def _approved(world, scheme, item, today, household_key="a1"):
+    recorder = world.users["grid_a1"] if household_key == "a1" else world.users["cadre_a1"]
     claim = services.claim_record(
-        actor=world.users["grid_a1"],
+        actor=recorder,
         scheme=scheme,
         subject=subject_of(world.households[household_key]),
         item=item,
