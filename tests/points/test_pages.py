@@ -134,6 +134,7 @@ def test_villager_sees_own_points_and_appeals_then_review_group_overturns(world,
     assert reversal.score_delta == -entry.score_delta and "经核实不属实" in reversal.reason
     # Another household's entry cannot be appealed by this villager.
     other = _approved(world, scheme, RuleItem.objects.get(rulebook__scheme=scheme, code="2.2"), today, "a1b")
+    villager = login(world.users["villager_a1"])
     assert villager.get(f"/points/entries/{other.pk}/appeal/").status_code == 404
 
 
