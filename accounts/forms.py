@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
+from regions.forms import GridChoiceField
 
 
 class LoginForm(AuthenticationForm):
@@ -24,7 +25,7 @@ class AccountCreateForm(forms.Form):
     password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput(render_value=True))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     region = forms.ModelChoiceField(label=_("Region"), queryset=None)
-    grid = forms.ModelChoiceField(label=_("Grid (grid workers)"), queryset=None, required=False)
+    grid = GridChoiceField(label=_("Grid (grid workers)"), queryset=None, required=False)
 
     def __init__(self, *args, regions, grids, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 from core.models import AuditEvent
 
@@ -74,7 +75,7 @@ def record(
                 scope[key] = getattr(source, key, None)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=str(actor) if getattr(actor, "pk", None) else "system",
+        actor_label=str(actor) if getattr(actor, "pk", None) else gettext("system"),
         ip_address=context.get("ip"),
         user_agent=(context.get("user_agent") or "")[:300],
         action=action,

@@ -27,15 +27,13 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = []
+    items, best = [], ""
     for name, label, action in NAV:
         if action is None or scope.can(user, action):
             url = reverse(name)
-            items.append(
-                {
-                    "url": url,
-                    "label": label,
-                    "active": request.path == url or (url != "/" and request.path.startswith(url)),
-                }
-            )
+            if (request.path == url or (url != "/" and request.path.startswith(url))) and len(url) > len(best):
+                best = url
+            items.append({"url": url, "label": label})
+    for item in items:
+        item["active"] = item["url"] == best
     return {"nav_items": items, "primary_role": scope.primary_role(user)}

@@ -69,4 +69,14 @@ def audit_list(request):
         target=request.GET.get("target", ""),
     )
     page = paginate(request, events, 30)
-    return render(request, "core/audit_list.html", {"page": page, "filters": request.GET})
+    from core.audit_labels import ACTION_LABELS
+
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "page": page,
+            "filters": request.GET,
+            "action_choices": sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda c: c[0]),
+        },
+    )

@@ -5,7 +5,9 @@ import uuid
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.forms import DateInput
 from points.models import SchemeKind, SubjectKind
 
 
@@ -25,7 +27,7 @@ def item_choices(items):
 class RecordForm(forms.Form):
     household = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": _("Choose a household.")})
     item = forms.TypedChoiceField(label=_("Item"), coerce=int)
-    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
     evidence = forms.FileField(
         label=_("Photo or document"),
         required=False,
@@ -54,7 +56,7 @@ class DeclareForm(RecordForm):
 
 class SchemeForm(forms.Form):
     village = forms.ModelChoiceField(label=_("Village"), queryset=None)
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=SchemeKind.choices)
     subject_kind = forms.ChoiceField(label=_("Who is scored"), choices=SubjectKind.choices)
     base_score = forms.DecimalField(label=_("Base score"), initial=0, max_digits=9, decimal_places=2)
@@ -90,7 +92,7 @@ class SchemeForm(forms.Form):
 
 class RuleBookForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    effective_from = forms.DateField(label=_("Applies from"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(label=_("Applies from"), widget=DateInput())
     start = forms.ChoiceField(label=_("Start from"), choices=[])
 
     def __init__(self, *args, versions, **kwargs):

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from regions.models import GridKind, GridStaffRole
 
@@ -7,7 +8,7 @@ from regions.models import GridKind, GridStaffRole
 class GridForm(forms.Form):
     village = forms.ModelChoiceField(label=_("Village"), queryset=None)
     code = forms.CharField(label=_("Grid code"), max_length=40)
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Grid kind"), choices=GridKind.choices)
     complaint_phone = forms.CharField(label=_("Complaint phone"), max_length=32, required=False)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -39,3 +40,10 @@ class GridStaffForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     role = forms.ChoiceField(label=_("Grid role"), choices=GridStaffRole.choices)
     phone = forms.CharField(label=_("Public phone"), max_length=20, required=False)
+
+
+class GridChoiceField(forms.ModelChoiceField):
+    """Grids by name only: the long code does not fit a phone's select."""
+
+    def label_from_instance(self, obj):
+        return obj.name

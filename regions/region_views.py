@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
@@ -13,7 +13,7 @@ from regions import selectors, services
 
 
 class RegionForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=100)
     code = forms.CharField(label=gettext_lazy("Code"), max_length=32)
     kind_label = forms.CharField(label=gettext_lazy("Kind (e.g. 镇, 街道, 村, 社区)"), max_length=16, required=False)
 

@@ -49,7 +49,7 @@ def grid_detail(request, grid_id):
         {
             "grid": grid,
             "staff": grid.staff.all(),
-            "page": paginate(request, households, 50),
+            "page": paginate(request, households, 50, decorate=registry_selectors.with_member_counts),
             "can_manage": can_manage,
             "staff_form": GridStaffForm() if can_manage else None,
         },

@@ -2,14 +2,17 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from core.forms import DateInput
+from regions.forms import GridChoiceField
 from registry.models import Gender, OrganizationKind, Relation
 
 
 class HouseholdSearchForm(forms.Form):
     q = forms.CharField(label=_("Name, household number, ID number or phone"), required=False)
-    village = forms.ModelChoiceField(label=_("Village"), queryset=None, required=False)
-    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None, required=False)
+    village = forms.ModelChoiceField(label=_("Village"), queryset=None, required=False, empty_label=_("All"))
+    grid = GridChoiceField(label=_("Grid"), queryset=None, required=False, empty_label=_("All"))
     tag = forms.ChoiceField(label=_("Tag"), required=False)
 
     def __init__(self, *args, villages, grids, tags, **kwargs):
@@ -22,7 +25,7 @@ class HouseholdSearchForm(forms.Form):
 class HouseholdForm(forms.Form):
     village = forms.ModelChoiceField(label=_("Village"), queryset=None)
     number = forms.CharField(label=_("Household number"), max_length=32)
-    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None, required=False)
+    grid = GridChoiceField(label=_("Grid"), queryset=None, required=False)
     group = forms.ModelChoiceField(label=_("Village group"), queryset=None, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     latitude = forms.FloatField(label=_("Latitude"), required=False)
@@ -40,12 +43,12 @@ class HouseholdForm(forms.Form):
 
 class PersonForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
-    relation = forms.ChoiceField(label=_("Relation to head"), choices=Relation.choices)
+    relation = forms.ChoiceField(label=_("Relation to head"), choices=[("", "—")] + list(Relation.choices))
     id_number = forms.CharField(
         label=_("ID number"), max_length=18, required=False, help_text=_("Gender and birth date are read from it.")
     )
     gender = forms.ChoiceField(label=_("Gender"), choices=[("", "—")] + list(Gender.choices), required=False)
-    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DateInput())
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     tags = forms.ModelMultipleChoiceField(
         label=_("Tags"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -64,13 +67,13 @@ class PersonForm(forms.Form):
 
 class OrganizationForm(forms.Form):
     village = forms.ModelChoiceField(label=_("Village"), queryset=None)
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganizationKind.choices)
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=50, required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None, required=False)
+    grid = GridChoiceField(label=_("Grid"), queryset=None, required=False)
 
     def __init__(self, *args, villages, grids, fixed_village=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +85,7 @@ class OrganizationForm(forms.Form):
 
 class PartyBranchForm(forms.Form):
     village = forms.ModelChoiceField(label=_("Village"), queryset=None)
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=100)
     secretary = forms.ModelChoiceField(label=_("Secretary"), queryset=None, required=False)
 
     def __init__(self, *args, villages, members, fixed_village=False, **kwargs):
@@ -95,7 +98,7 @@ class PartyBranchForm(forms.Form):
 
 class PartyMemberForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Resident"), queryset=None)
-    joined_on = forms.DateField(label=_("Joined on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    joined_on = forms.DateField(label=_("Joined on"), required=False, widget=DateInput())
     linked_households = forms.ModelMultipleChoiceField(
         label=_("Linked households"),
         queryset=None,

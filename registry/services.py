@@ -174,7 +174,7 @@ def _clean_person(
                 duplicate = duplicate.exclude(pk=exclude_pk)
             if duplicate.exists():
                 errors["id_number"] = _("A resident with this ID number is already registered.")
-    if cleaned["gender"] not in Gender.values:
+    if cleaned["gender"] not in Gender.values and "id_number" not in errors:
         errors.setdefault("gender", _("Choose a gender."))
     if cleaned["birth_date"] and cleaned["birth_date"] > date.today():
         errors.setdefault("birth_date", _("The birth date is in the future."))

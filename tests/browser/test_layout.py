@@ -50,11 +50,6 @@ def test_cadre_pages_fit_a_phone_screen(mobile_page, live_server):
     assert not problems, f"pages wider than a 360px phone (sideways scrolling): {problems}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="audit action codes such as registry.person.reveal_id_number do not wrap: the home page's "
-    "'recent changes' cards are wider than a 360px phone (table.list td needs overflow-wrap:anywhere)",
-)
 def test_home_with_recent_changes_fits_a_phone_screen(mobile_page, live_server):
     page = mobile_page
     world = build_world()
@@ -90,11 +85,6 @@ def test_nav_marks_the_current_section(desktop_page, live_server):
         assert _active_nav(page, url) == [expected], url
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="/regions/grids/... starts with both nav URLs /regions/grids/ and /regions/, so two items are active; "
-    "core.context_processors.navigation should mark only the longest matching prefix",
-)
 def test_nav_marks_one_item_on_grid_pages(desktop_page, live_server):
     page = desktop_page
     world = build_world()
@@ -102,12 +92,6 @@ def test_nav_marks_one_item_on_grid_pages(desktop_page, live_server):
     assert _active_nav(page, f"/regions/grids/{world.grid_a1.pk}/") == ["/regions/grids/"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PersonForm's <input type=date> gets value='1969/04/24' (zh-hans DATE_INPUT_FORMATS), which browsers "
-    "reject, so the stored birth date shows empty and is lost on save for residents without an ID number; "
-    "fix: forms.DateInput(attrs={'type': 'date'}, format='%Y-%m-%d')",
-)
 def test_person_edit_keeps_birth_date(mobile_page, live_server):
     page = mobile_page
     world = build_world()
@@ -136,11 +120,6 @@ def test_person_edit_keeps_birth_date(mobile_page, live_server):
     assert person.birth_date == date(1941, 2, 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="regions.views.grid_detail paginates household_search() without decorate=with_member_counts, so the "
-    "Members column of the grid's households is empty",
-)
 def test_grid_page_lists_households_with_member_counts(mobile_page, live_server):
     page = mobile_page
     world = build_world()
