@@ -1,5 +1,380 @@
-"""Points API (core: schemes, rule books, recording, review, standings, appeals, own summary)."""
+"""Points API (core): schemes, items, recording, declarations, review, standings, appeals, corrections,
+quarter sign-off and publication, and a villager's own summary. Same services and selectors as the pages."""
 
-from ninja import Router
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from core import scope
+from core.errors import DomainError, NotFound, PermissionDenied
+from core.roles import Action
+from points import selectors, services
+from points.models import Claim, RuleItem, Scheme
+from points.subjects import load_subject
 
 router = Router(tags=["points"])
+
+
+class SchemeOut(Schema):
+    id: int
+    name: str
+    kind: str
+    subject_kind: str
+    village_id: int
+    base_score: Decimal
+    redeemable: bool
+    star_rules: list
+    is_active: bool
+
+
+class ItemOut(Schema):
+    id: int
+    code: str
+    category: str
+    text: str
+    points: Decimal
+    negative_list: bool
+    cap_count: int | None
+    cap_period: str
+    evidence_required: bool
+    declarable: bool
+
+
+class ClaimOut(Schema):
+    id: int
+    scheme_id: int
+    subject_key: str
+    subject_label: str
+    item_id: int
+    item_text: str
+    points: Decimal
+    occurred_on: date
+    note: str
+    source: str
+    status: str
+    recorded_at: datetime
+    rejection_reason: str
+
+
+class ReviewIn(Schema):
+    claim_ids: list[int]
+    approve: bool
+    reason: str = ""
+
+
+class StandingOut(Schema):
+    rank: int
+    subject_key: str
+    name: str
+    grid_id: int | None
+    score: Decimal
+    stars: int
+    lists: list[str]
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class AppealDecisionIn(Schema):
+    overturn: bool
+    note: str
+
+
+class AppealOut(Schema):
+    id: int
+    entry_id: int
+    status: str
+    reason: str
+    decision_note: str
+    filed_at: datetime
+
+
+class EntryOut(Schema):
+    id: int
+    kind: str
+    occurred_on: date
+    reason: str
+    score_delta: Decimal
+    balance_delta: Decimal
+    reverses_id: int | None
+
+
+class MySchemeOut(Schema):
+    scheme_id: int
+    scheme: str
+    balance: Decimal
+    quarter_score: Decimal
+    stars: int
+    year_score: Decimal
+    year_rank: int | None
+    ranked: int
+    entries: list[EntryOut]
+
+
+class QuarterOut(Schema):
+    scheme_id: int
+    year: int
+    quarter: int
+    signed_off: bool
+    published: bool
+
+
+def _claim_out(c: Claim) -> dict:
+    return {
+        "id": c.pk,
+        "scheme_id": c.scheme_id,
+        "subject_key": c.subject_key,
+        "subject_label": c.subject_label,
+        "item_id": c.item_id,
+        "item_text": c.item.text,
+        "points": c.points,
+        "occurred_on": c.occurred_on,
+        "note": c.note,
+        "source": c.source,
+        "status": c.status,
+        "recorded_at": c.recorded_at,
+        "rejection_reason": c.rejection_reason,
+    }
+
+
+def _visible_scheme(actor, scheme_id) -> Scheme:
+    """A scheme the actor may see: staff by scope, a villager the schemes of their own village."""
+    scheme = selectors.schemes(actor).filter(pk=scheme_id).first()
+    if scheme is None:
+        subject = services.subject_for_actor(actor)
+        if subject is not None:
+            scheme = Scheme.objects.filter(pk=scheme_id, village_id=subject.village_id).first()
+    if scheme is None:
+        raise NotFound()
+    return scheme
+
+
+def _item(scheme, item_id) -> RuleItem:
+    item = RuleItem.objects.filter(pk=item_id, rulebook__scheme=scheme).select_related("category").first()
+    if item is None:
+        raise DomainError({"item_id": _("Choose an item of this scheme.")})
+    return item
+
+
+@router.get("/schemes", response=list[SchemeOut], summary="Points schemes in the caller's scope")
+def scheme_list(request):
+    return list(selectors.schemes(request.auth))
+
+
+@router.get("/schemes/{int:scheme_id}/items", response=list[ItemOut], summary="Items of the rule book in force")
+def item_list(request, scheme_id: int, declarable: bool = False):
+    scheme = _visible_scheme(request.auth, scheme_id)
+    return [
+        {
+            **{
+                f: getattr(i, f)
+                for f in (
+                    "id",
+                    "code",
+                    "text",
+                    "points",
+                    "negative_list",
+                    "cap_count",
+                    "cap_period",
+                    "evidence_required",
+                    "declarable",
+                )
+            },
+            "category": i.category.name,
+        }
+        for i in selectors.items_in_force(scheme, declarable_only=declarable)
+    ]
+
+
+@router.post(
+    "/claims",
+    response={201: ClaimOut},
+    summary="Record an entry (一事一记); it waits for review. "
+    "Send the same client_key again and the first entry is returned.",
+)
+def claim_record(
+    request,
+    scheme_id: Form[int],
+    subject_id: Form[int],
+    item_id: Form[int],
+    occurred_on: Form[date],
+    note: Form[str] = "",
+    client_key: Form[str] = "",
+    evidence: File[UploadedFile] = None,
+):
+    actor = request.auth
+    if not scope.can(actor, Action.POINTS_RECORD):
+        raise PermissionDenied()
+    scheme = next((s for s in selectors.recordable_schemes(actor) if s.pk == scheme_id), None)
+    if scheme is None:
+        raise NotFound()
+    subject = load_subject(scheme.subject_kind, subject_id)
+    claim = services.claim_record(
+        actor=actor,
+        scheme=scheme,
+        subject=subject,
+        item=_item(scheme, item_id),
+        occurred_on=occurred_on,
+        note=note,
+        evidence=evidence,
+        client_key=client_key or None,
+    )
+    return 201, _claim_out(claim)
+
+
+@router.post("/declarations", response={201: ClaimOut}, summary="A villager declares a good deed with evidence")
+def claim_declare(
+    request,
+    scheme_id: Form[int],
+    item_id: Form[int],
+    occurred_on: Form[date],
+    evidence: File[UploadedFile],
+    note: Form[str] = "",
+    client_key: Form[str] = "",
+):
+    actor = request.auth
+    subject = services.subject_for_actor(actor)
+    if subject is None:
+        raise PermissionDenied()
+    scheme = Scheme.objects.filter(pk=scheme_id, village_id=subject.village_id, is_active=True).first()
+    if scheme is None:
+        raise NotFound()
+    claim = services.claim_declare(
+        actor=actor,
+        scheme=scheme,
+        subject=subject,
+        item=_item(scheme, item_id),
+        occurred_on=occurred_on,
+        note=note,
+        evidence=evidence,
+        client_key=client_key or None,
+    )
+    return 201, _claim_out(claim)
+
+
+@router.get("/schemes/{int:scheme_id}/claims/pending", response=list[ClaimOut], summary="Entries waiting for review")
+def pending_list(request, scheme_id: int, month: str = ""):
+    scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_REVIEW)
+    return [_claim_out(c) for c in selectors.pending_claims(request.auth, scheme, month=month)[:500]]
+
+
+@router.post("/claims/review", response=list[ClaimOut], summary="Approve (into the ledger) or reject entries")
+def claims_review(request, payload: ReviewIn):
+    if not scope.can(request.auth, Action.POINTS_REVIEW):
+        raise PermissionDenied()
+    done = services.claims_review(
+        actor=request.auth, claim_ids=payload.claim_ids, approve=payload.approve, reason=payload.reason
+    )
+    return [_claim_out(c) for c in done]
+
+
+@router.get(
+    "/schemes/{int:scheme_id}/standings",
+    response=list[StandingOut],
+    summary="Standings computed from the ledger: a quarter (1–4) or the whole year (quarter omitted)",
+)
+def standings(request, scheme_id: int, year: int | None = None, quarter: int | None = None, grid_id: int | None = None):
+    scheme = selectors.access_scheme(request.auth, scheme_id)
+    year = year or timezone.localdate().year
+    if quarter is not None and quarter not in (1, 2, 3, 4):
+        raise DomainError({"quarter": _("Choose a quarter.")})
+    table = selectors.standings(request.auth, scheme, year, quarter, grid_id=grid_id)
+    return [
+        {
+            "rank": s.rank,
+            "subject_key": s.key,
+            "name": s.label,
+            "grid_id": s.grid_id,
+            "score": s.score,
+            "stars": s.stars,
+            "lists": s.lists,
+        }
+        for s in table
+    ]
+
+
+@router.get("/me", response=list[MySchemeOut], summary="The caller's household: balance, score, rank, stars, history")
+def my_points(request):
+    summary = selectors.my_summary(request.auth)
+    if summary is None:
+        raise NotFound()
+    return [
+        {
+            "scheme_id": s["scheme"].pk,
+            "scheme": s["scheme"].name,
+            "balance": s["balance"],
+            "quarter_score": s["quarter_score"],
+            "stars": s["stars"],
+            "year_score": s["year_score"],
+            "year_rank": s["year_rank"],
+            "ranked": s["ranked"],
+            "entries": s["entries"],
+        }
+        for s in summary["schemes"]
+    ]
+
+
+@router.post("/entries/{int:entry_id}/appeal", response={201: AppealOut}, summary="Appeal an entry (复议)")
+def appeal_file(request, entry_id: int, payload: ReasonIn):
+    entry = selectors.access_entry(request.auth, entry_id, Action.POINTS_APPEAL)
+    return 201, services.appeal_file(actor=request.auth, entry=entry, reason=payload.reason)
+
+
+@router.post(
+    "/entries/{int:entry_id}/reverse",
+    response={201: EntryOut},
+    summary="Correct an entry: appends a reversing entry naming who and why",
+)
+def entry_reverse(request, entry_id: int, payload: ReasonIn):
+    entry = selectors.access_entry(request.auth, entry_id, Action.POINTS_REVIEW)
+    return 201, services.entry_reverse(actor=request.auth, entry=entry, reason=payload.reason)
+
+
+@router.get("/appeals", response=list[AppealOut], summary="Appeals for the review group")
+def appeal_list(request):
+    if not scope.can(request.auth, Action.POINTS_REVIEW):
+        raise PermissionDenied()
+    return list(selectors.appeals_for_review(request.auth)[:500])
+
+
+@router.post("/appeals/{int:appeal_id}/decide", response=AppealOut, summary="Uphold or overturn an appeal")
+def appeal_decide(request, appeal_id: int, payload: AppealDecisionIn):
+    appeal = selectors.access_appeal(request.auth, appeal_id)
+    return services.appeal_decide(actor=request.auth, appeal=appeal, overturn=payload.overturn, note=payload.note)
+
+
+def _quarter_out(scheme, year, quarter) -> dict:
+    return {
+        "scheme_id": scheme.pk,
+        "year": year,
+        "quarter": quarter,
+        "signed_off": scheme.signoffs.filter(year=year, quarter=quarter).exists(),
+        "published": scheme.publications.filter(year=year, quarter=quarter).exists(),
+    }
+
+
+@router.post(
+    "/schemes/{int:scheme_id}/quarters/{int:year}/{int:quarter}/signoff",
+    response=QuarterOut,
+    summary="The party branch signs off a quarter (refused while entries wait for review)",
+)
+def quarter_signoff(request, scheme_id: int, year: int, quarter: int):
+    scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_SIGNOFF)
+    services.quarter_signoff(actor=request.auth, scheme=scheme, year=year, quarter=quarter)
+    return _quarter_out(scheme, year, quarter)
+
+
+@router.post(
+    "/schemes/{int:scheme_id}/quarters/{int:year}/{int:quarter}/publish",
+    response=QuarterOut,
+    summary="Publish a signed-off quarter now (the scheduled task does it on the publication day)",
+)
+def quarter_publish(request, scheme_id: int, year: int, quarter: int):
+    scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_SIGNOFF)
+    services.quarter_publish(actor=request.auth, scheme=scheme, year=year, quarter=quarter)
+    return _quarter_out(scheme, year, quarter)

@@ -17,7 +17,14 @@ from points.subjects import Subject
 
 
 def schemes(actor, action: str = Action.POINTS_VIEW) -> QuerySet[Scheme]:
-    return scope.scope_filter(actor, action, Scheme.objects.select_related("village")).order_by("village_id", "name")
+    """Schemes in scope; a grid worker (granted on grids) sees the schemes of their grids' villages."""
+    q = scope.scope_q(actor, action, Scheme)
+    grid_villages = [
+        g.village_id for g in scope.grants(actor) if g.level == "grid" and action in scope.ROLE_ACTIONS.get(g.role, ())
+    ]
+    if grid_villages:
+        q |= Q(village_id__in=grid_villages)
+    return Scheme.objects.filter(q).select_related("village").order_by("village_id", "name")
 
 
 def access_scheme(actor, scheme_id, action: str = Action.POINTS_VIEW) -> Scheme:
@@ -42,14 +49,7 @@ def schemes_with_counts(actor) -> list[Scheme]:
 
 def recordable_schemes(actor) -> list[Scheme]:
     """Schemes the actor may record in: active, in a village where they hold a recording role."""
-    result = []
-    for s in Scheme.objects.filter(is_active=True).select_related("village"):
-        if scope.in_scope(actor, Action.POINTS_RECORD, s) or any(
-            g.level == "grid" and g.village_id == s.village_id and Action.POINTS_RECORD in scope.ROLE_ACTIONS[g.role]
-            for g in scope.grants(actor)
-        ):
-            result.append(s)
-    return result
+    return list(schemes(actor, Action.POINTS_RECORD).filter(is_active=True))
 
 
 def items_in_force(scheme: Scheme, *, declarable_only: bool = False) -> list[RuleItem]:

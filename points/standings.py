@@ -52,23 +52,25 @@ class Standing:
     lists: list[str] = field(default_factory=list)
 
 
+def _cents(value) -> Decimal:
+    """Sums come back as Decimal('1') on SQLite and Decimal('1.00') on PostgreSQL: make them the same."""
+    return (value or Decimal("0")).quantize(Decimal("0.01"))
+
+
 def score_sums(scheme: Scheme, start: date, end: date) -> dict[str, Decimal]:
     rows = (
         LedgerEntry.objects.filter(scheme=scheme, occurred_on__gte=start, occurred_on__lte=end)
         .values("subject_key")
         .annotate(total=Sum("score_delta"))
     )
-    return {r["subject_key"]: r["total"] or Decimal("0") for r in rows}
+    return {r["subject_key"]: _cents(r["total"]) for r in rows}
 
 
 def balances(scheme: Scheme, keys: list[str] | None = None) -> dict[str, Decimal]:
     qs = LedgerEntry.objects.filter(scheme=scheme)
     if keys is not None:
         qs = qs.filter(subject_key__in=keys)
-    return {
-        r["subject_key"]: r["total"] or Decimal("0")
-        for r in qs.values("subject_key").annotate(total=Sum("balance_delta"))
-    }
+    return {r["subject_key"]: _cents(r["total"]) for r in qs.values("subject_key").annotate(total=Sum("balance_delta"))}
 
 
 def rank(scored: list[tuple[object, Decimal]]) -> list[tuple[int, object, Decimal]]:
