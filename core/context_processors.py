@@ -8,6 +8,7 @@ from core.roles import Action
 
 NAV = [
     ("core:home", _("Home"), None),
+    ("points:shop_home", _("Points shop"), (Action.SHOP_REDEEM, Action.SHOP_FULFIL)),
     ("registry:my_household", _("My household"), Action.REGISTRY_VIEW_OWN),
     ("points:me", _("My points"), Action.POINTS_VIEW_OWN),
     ("points:home", _("Points"), Action.POINTS_VIEW),
@@ -29,7 +30,8 @@ def navigation(request):
         return {"nav_items": []}
     items, best = [], ""
     for name, label, action in NAV:
-        if action is None or scope.can(user, action):
+        actions = action if isinstance(action, tuple) else (action,)
+        if action is None or any(scope.can(user, a) for a in actions):
             url = reverse(name)
             if (request.path == url or (url != "/" and request.path.startswith(url))) and len(url) > len(best):
                 best = url
