@@ -8,10 +8,10 @@ from core.roles import Action
 
 NAV = [
     ("core:home", _("Home"), None),
-    ("points:shop_home", _("Points shop"), (Action.SHOP_REDEEM, Action.SHOP_FULFIL)),
     ("registry:my_household", _("My household"), Action.REGISTRY_VIEW_OWN),
     ("points:me", _("My points"), Action.POINTS_VIEW_OWN),
     ("points:home", _("Points"), Action.POINTS_VIEW),
+    ("points:shop_home", _("Points shop"), (Action.SHOP_REDEEM, Action.SHOP_FULFIL)),
     ("registry:household_list", _("Households"), Action.REGISTRY_VIEW),
     ("registry:person_list", _("Residents"), Action.REGISTRY_VIEW),
     ("registry:organization_list", _("Organizations"), Action.REGISTRY_VIEW),
