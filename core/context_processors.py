@@ -19,6 +19,7 @@ NAV = [
     ("regions:grid_list", _("Grids"), Action.REGISTRY_VIEW),
     ("regions:region_tree", _("Regions"), Action.REGIONS_MANAGE),
     ("registry:import", _("Import"), Action.REGISTRY_IMPORT),
+    ("points:policy", _("List consequences"), Action.POINTS_POLICY),
     ("core:audit_list", _("Audit trail"), Action.AUDIT_VIEW),
     ("accounts:user_list", _("Accounts"), Action.ACCOUNTS_MANAGE),
 ]

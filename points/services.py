@@ -796,7 +796,9 @@ def build_snapshot(scheme: Scheme, year: int, quarter: int) -> dict:
         "lists": {
             kind: {
                 "names": [_mask(s.label) for s in members],
-                "consequences": [c.name for c in rules[kind].consequences.all()] if kind in rules else [],
+                "consequences": [c.name for c in rules[kind].consequences.all() if not c.forbidden]
+                if kind in rules
+                else [],
                 "consequence_text": rules[kind].consequence_text if kind in rules else "",
                 "duration_quarters": rules[kind].duration_quarters if kind in rules else 0,
             }

@@ -77,6 +77,13 @@ class Command(BaseCommand):
             if not accounts_json:
                 self.stdout.write(f"Created {result.households} households and {result.people} residents.")
         accounts = self._ensure_accounts(county)
+        from points.demo import seed_points
+
+        approved = seed_points(
+            county, cadre=User.objects.get(username="cadre"), reviewer=User.objects.get(username="reviewer")
+        )
+        if approved and not accounts_json:
+            self.stdout.write(f"Points: {approved} reviewed entries in the first village's civility scheme.")
         if accounts_json:
             self.stdout.write(json.dumps(accounts, ensure_ascii=False))
             return
