@@ -11,6 +11,7 @@ NAV = [
     ("registry:my_household", _("My household"), Action.REGISTRY_VIEW_OWN),
     ("points:me", _("My points"), Action.POINTS_VIEW_OWN),
     ("points:home", _("Points"), Action.POINTS_VIEW),
+    ("points:party_home", _("Party points"), Action.POINTS_VIEW),
     ("points:shop_home", _("Points shop"), (Action.SHOP_REDEEM, Action.SHOP_FULFIL)),
     ("registry:household_list", _("Households"), Action.REGISTRY_VIEW),
     ("registry:person_list", _("Residents"), Action.REGISTRY_VIEW),
@@ -20,6 +21,8 @@ NAV = [
     ("regions:region_tree", _("Regions"), Action.REGIONS_MANAGE),
     ("registry:import", _("Import"), Action.REGISTRY_IMPORT),
     ("points:policy", _("List consequences"), Action.POINTS_POLICY),
+    ("points:party_credit", _("Credit partners"), Action.POINTS_POLICY),
+    ("points:party_consents", _("Credit consents"), Action.POINTS_VIEW_OWN),
     ("core:audit_list", _("Audit trail"), Action.AUDIT_VIEW),
     ("accounts:user_list", _("Accounts"), Action.ACCOUNTS_MANAGE),
 ]

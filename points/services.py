@@ -190,7 +190,9 @@ def _fill_from_template(book: RuleBook, template: dict) -> None:
                 declarable=declarable,
                 order=i_index,
             )
-    negative = RuleCategory.objects.create(rulebook=book, name="负面清单", order=len(template["categories"]))
+    negative = RuleCategory.objects.create(
+        rulebook=book, name=template.get("negative_category", "负面清单"), order=len(template["categories"])
+    )
     for index, text in enumerate(template["negative_list"]):
         RuleItem.objects.create(
             rulebook=book,
