@@ -1,0 +1,86 @@
+"""Shared helpers of the benchmark scripts: Django setup, percentiles, machine facts, result files."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/village_bench"
+
+
+def setup_django(app_dir: Path = ROOT) -> None:
+    """Configure Django in this process (DATABASE_URL defaults to the benchmark database).
+
+    ``app_dir`` is the project tree whose code is imported: this checkout, or a patched copy of it.
+    """
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(app_dir))
+    import django
+
+    django.setup()
+
+
+def percentile(sorted_values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile of an already sorted list (q in 0..100)."""
+    if not sorted_values:
+        return None
+    rank = max(1, math.ceil(q / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def latency_summary(seconds: list[float]) -> dict:
+    """count, mean and p50/p95/p99/max in milliseconds."""
+    values = sorted(seconds)
+    ms = lambda v: None if v is None else round(v * 1000, 2)  # noqa: E731
+    return {
+        "count": len(values),
+        "mean_ms": ms(sum(values) / len(values)) if values else None,
+        "p50_ms": ms(percentile(values, 50)),
+        "p95_ms": ms(percentile(values, 95)),
+        "p99_ms": ms(percentile(values, 99)),
+        "max_ms": ms(values[-1] if values else None),
+    }
+
+
+def machine() -> dict:
+    """What the numbers were measured on, including the load of the (shared) machine."""
+    try:
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+        dirty = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=False
+            ).stdout.strip()
+        )
+    except OSError:
+        rev, dirty = "", False
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        db_version = cursor.fetchone()[0] if connection.vendor == "postgresql" else connection.vendor
+    return {
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "git": rev + ("+dirty" if dirty else ""),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "database": db_version,
+    }
+
+
+def write_result(name: str, data: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    return path
