@@ -11,22 +11,27 @@ from core.forms import DateInput
 from points.models import SchemeKind, SubjectKind
 
 
+def signed_points(points) -> str:
+    """+1, +0.5, -5: a Decimal(9, 2) without its trailing zeros."""
+    return f"{points.normalize():+f}"
+
+
 class ItemChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.text}（{obj.points:+g}）"
+        return f"{obj.text}（{signed_points(obj.points)}）"
 
 
 def item_choices(items):
     """Items grouped by category for an <optgroup> select."""
     groups: dict[str, list] = {}
     for item in items:
-        groups.setdefault(item.category.name, []).append((item.pk, f"{item.text}（{item.points:+g}）"))
+        groups.setdefault(item.category.name, []).append((item.pk, f"{item.text}（{signed_points(item.points)}）"))
     return [("", "—")] + list(groups.items())
 
 
 class RecordForm(forms.Form):
     household = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": _("Choose a household.")})
-    item = forms.TypedChoiceField(label=_("Item"), coerce=int)
+    item = forms.TypedChoiceField(label=_("Item"), coerce=int, error_messages={"required": _("Choose an item.")})
     occurred_on = forms.DateField(label=_("Date"), widget=DateInput())
     evidence = forms.FileField(
         label=_("Photo or document"),

@@ -26,6 +26,7 @@ from points.forms import (
     RuleBookForm,
     RuleItemForm,
     SchemeForm,
+    signed_points,
 )
 from points.models import Publication, QuarterSignoff
 from points.subjects import load_subject, subject_of
@@ -240,7 +241,7 @@ def record(request):
                 messages.success(
                     request,
                     _("Recorded for %(who)s: %(item)s (%(points)s). It waits for review.")
-                    % {"who": subject.label, "item": item.text, "points": f"{item.points:+g}"},
+                    % {"who": subject.label, "item": item.text, "points": signed_points(item.points)},
                 )
                 return redirect(f"{request.path}?scheme={scheme.pk}")
     return render(
