@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 
 from core.middleware import attach_audit_context
+
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 class BearerTokenAuth(HttpBearer):
@@ -20,7 +24,10 @@ class BearerTokenAuth(HttpBearer):
         )
         if found is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # At most one write a minute per token: a read-only request then stays read-only.
+        if found.last_used_at is None or now - found.last_used_at > LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         attach_audit_context(request, found.user)
         return found.user

@@ -163,7 +163,12 @@ class Person(ScopedRow):
                 fields=["id_number_digest"], condition=~models.Q(id_number_digest=""), name="unique_person_id_number"
             )
         ]
-        indexes = [models.Index(fields=["county", "name"]), models.Index(fields=["village", "name"])]
+        # (scope, name, household): household_search's member-name subquery reads these index-only, within
+        # the actor's county or village.
+        indexes = [
+            models.Index(fields=["county", "name", "household"]),
+            models.Index(fields=["village", "name", "household"]),
+        ]
 
     def __str__(self):
         return self.name

@@ -14,6 +14,7 @@ from registry.models import Household, Organization, PartyBranch, Person, Tag
 
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 _PHONE_LIKE = re.compile(r"^1\d{10}$")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def _visible_households(actor) -> QuerySet[Household]:
@@ -37,8 +38,19 @@ def household_search(
         elif _PHONE_LIKE.match(q):
             qs = qs.filter(members__phone_digest=crypto.digest(q))
         else:
-            member_households = Person.objects.filter(name__contains=q).values("household_id")
-            qs = qs.filter(Q(head_name__contains=q) | Q(number__startswith=q) | Q(id__in=member_households))
+            # Only residents the actor may see (the same scope as their households): the subquery then reads
+            # the (county|village, name, household) index of the actor's region, not every county's residents.
+            visible_people = scope.scope_q(actor, Action.REGISTRY_VIEW, Person) | scope.scope_q(
+                actor, Action.REGISTRY_VIEW_OWN, Person
+            )
+            member_households = Person.objects.filter(visible_people, name__contains=q).values("household_id")
+            # head_name is always a member's name (the head), so the member subquery covers it; a household
+            # number has digits, so a text without any is a name only. Without the OR the database can walk the
+            # households in page order and stop at the page's end.
+            if _HAS_DIGIT.search(q):
+                qs = qs.filter(Q(number__startswith=q) | Q(id__in=member_households))
+            else:
+                qs = qs.filter(id__in=member_households)
     if village_id:
         qs = qs.filter(village_id=village_id)
     if grid_id:

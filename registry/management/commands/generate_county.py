@@ -136,6 +136,14 @@ class Command(BaseCommand):
         parser.add_argument("--password", default="Bench@2026", help="Password of bench_county and bench_cadre.")
         parser.add_argument("--no-accounts", action="store_true", help="Do not create the bench accounts.")
         parser.add_argument("--quiet-progress", action="store_true", help="Report progress every 10%% only.")
+        parser.add_argument(
+            "--points-per-household-month",
+            type=float,
+            default=0,
+            help="Also write a civility points scheme per village and ~N approved ledger entries per household "
+            "per month (4 gives ~5 million entries for 100,000 households over a year). Needs the bench accounts.",
+        )
+        parser.add_argument("--points-months", type=int, default=12, help="Months of points history.")
 
     def handle(self, *args, **o):
         code = o["county_code"]
@@ -201,6 +209,30 @@ class Command(BaseCommand):
                 f"Accounts (password {o['password']}): {BENCH_COUNTY_USER} (county admin of {county.code}), "
                 f"{BENCH_CADRE_USER} (village cadre of {result.villages[0].code} {result.villages[0].name})"
             )
+        if o["points_per_household_month"] > 0:
+            self._generate_points(county, o)
+
+    def _generate_points(self, county, o):
+        from accounts.models import User
+        from points.generation import generate_points
+
+        actor = User.objects.filter(username=BENCH_COUNTY_USER).first()
+        if actor is None:
+            raise CommandError("Points need the bench accounts: run without --no-accounts.")
+        t0 = time.perf_counter()
+
+        def progress(total):
+            self.stdout.write(f"  {total:>10,} ledger entries, {time.perf_counter() - t0:7.1f} s")
+
+        n = generate_points(
+            county=county,
+            actor=actor,
+            per_household_month=o["points_per_household_month"],
+            months=o["points_months"],
+            seed=o["seed"],
+            progress=progress,
+        )
+        self.stdout.write(self.style.SUCCESS(f"Points: {n:,} ledger entries in {time.perf_counter() - t0:.1f} s."))
 
     def _generate(self, o, started):
         n_villages = o["townships"] * o["villages_per_township"]
