@@ -378,3 +378,43 @@ def quarter_publish(request, scheme_id: int, year: int, quarter: int):
     scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_SIGNOFF)
     services.quarter_publish(actor=request.auth, scheme=scheme, year=year, quarter=quarter)
     return _quarter_out(scheme, year, quarter)
+
+
+class CountyStandingOut(Schema):
+    rank: int
+    subject_key: str
+    name: str
+    village_id: int | None
+    score: Decimal
+
+
+class CountyRankingOut(Schema):
+    year: int
+    count: int
+    page: int
+    page_size: int
+    items: list[CountyStandingOut]
+
+
+@router.get(
+    "/county-ranking",
+    response=CountyRankingOut,
+    summary="拉通排名: every household of the caller's county with points in the year, ranked",
+)
+def county_ranking(request, year: int | None = None, page: int = 1, page_size: int = 100):
+    year = year or timezone.localdate().year
+    rows = selectors.county_ranking(request.auth, year)
+    page, page_size = max(page, 1), min(max(page_size, 1), 1000)
+    from points.standings import with_labels
+
+    shown = with_labels(rows[(page - 1) * page_size : page * page_size])
+    return {
+        "year": year,
+        "count": len(rows),
+        "page": page,
+        "page_size": page_size,
+        "items": [
+            {"rank": r.rank, "subject_key": r.key, "name": r.label, "village_id": r.village_id, "score": r.score}
+            for r in shown
+        ],
+    }

@@ -188,3 +188,15 @@ def household_subjects_for_recording(actor, scheme: Scheme, q: str = "") -> list
     if q:
         qs = qs.filter(Q(head_name__contains=q) | Q(number__startswith=q) | Q(members__name__contains=q)).distinct()
     return [subject_of(h) for h in qs.order_by("number")[:30]]
+
+
+def county_ranking(actor, year: int):
+    """The county-wide yearly ranking, for an actor with a county-level points view (county officials)."""
+    counties = [
+        g.target_id
+        for g in scope.grants(actor)
+        if g.level == "county" and Action.POINTS_VIEW in scope.ROLE_ACTIONS.get(g.role, ())
+    ]
+    if not counties:
+        raise NotFound()
+    return calc.county_ranking(counties[0], year)

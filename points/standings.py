@@ -132,3 +132,47 @@ def apply_lists(scheme: Scheme, table: list[Standing]) -> dict[str, list[Standin
                 s.lists.append(rule.kind)
                 out[rule.kind].append(s)
     return out
+
+
+@dataclass
+class CountyStanding:
+    rank: int
+    key: str
+    score: Decimal
+    label: str = ""
+    village_id: int | None = None
+
+
+def county_ranking(county_id: int, year: int, *, kind: str = "civility") -> list[CountyStanding]:
+    """拉通排名 across a county: every household with points in the year in any village's scheme of this kind,
+    ranked by base score + the year's points. One aggregate over the ledger, ranked in Python; names are
+    attached only to the rows shown (``with_labels``)."""
+    bases = dict(
+        Scheme.objects.filter(county_id=county_id, kind=kind, subject_kind="household").values_list("pk", "base_score")
+    )
+    start, end = period_bounds(year)
+    rows = (
+        LedgerEntry.objects.filter(
+            county_id=county_id, scheme_id__in=list(bases), occurred_on__gte=start, occurred_on__lte=end
+        )
+        .values("scheme_id", "subject_key")
+        .annotate(total=Sum("score_delta"))
+        .values_list("scheme_id", "subject_key", "total")
+    )
+    scored = [(key, bases[scheme_id] + _cents(total)) for scheme_id, key, total in rows]
+    return [CountyStanding(position, key, score) for position, key, score in rank(scored)]
+
+
+def with_labels(rows: list[CountyStanding]) -> list[CountyStanding]:
+    from registry.models import Household
+
+    ids = [int(r.key[2:]) for r in rows if r.key.startswith("h:")]
+    found = {
+        f"h:{pk}": (f"{head or number}户", village)
+        for pk, head, number, village in Household.objects.filter(pk__in=ids).values_list(
+            "pk", "head_name", "number", "village_id"
+        )
+    }
+    for r in rows:
+        r.label, r.village_id = found.get(r.key, (r.key, None))
+    return rows

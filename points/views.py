@@ -58,6 +58,10 @@ def points_home(request):
             "can_configure": scope.can(request.user, Action.POINTS_CONFIGURE),
             "can_record": scope.can(request.user, Action.POINTS_RECORD),
             "can_review": scope.can(request.user, Action.POINTS_REVIEW),
+            "can_county_ranking": any(
+                g.level == "county" and Action.POINTS_VIEW in scope.ROLE_ACTIONS.get(g.role, ())
+                for g in scope.grants(request.user)
+            ),
         },
     )
 
@@ -532,3 +536,26 @@ def appeal_decide(request, appeal_id):
             messages.success(request, _("Appeal decided."))
             return redirect("points:appeal_list")
     return render(request, "points/appeal_decide.html", {"form": form, "appeal": appeal})
+
+
+@login_required
+@require_action(Action.POINTS_VIEW)
+def county_ranking(request):
+    """拉通排名 across the county: every household with points this year, highest first."""
+    year, _quarter = _year_quarter(request)
+    rows = selectors.county_ranking(request.user, year)
+    page = paginate(request, rows, 100, decorate=calc.with_labels)
+    from regions.models import Region
+
+    villages = dict(Region.objects.filter(pk__in={r.village_id for r in page.object_list}).values_list("pk", "name"))
+    return render(
+        request,
+        "points/county_ranking.html",
+        {
+            "page": page,
+            "year": year,
+            "villages": villages,
+            "ranked": len(rows),
+            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        },
+    )

@@ -19,3 +19,9 @@ def audit_pairs(value) -> list[tuple[str, object]]:
     if value in (None, ""):
         return []
     return [("", value)]
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, '' when missing."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""

@@ -243,3 +243,12 @@ def test_bulk_meeting_entry_is_all_or_nothing(world, scheme, item, login, today)
         },
     )
     assert response.status_code == 302 and Claim.objects.count() == 2
+
+
+def test_county_ranking_page_and_api(world, scheme, item, login, client, api_token, today):
+    _approved(world, scheme, item, today)
+    page = login(world.users["county_official"]).get("/points/county/").content.decode()
+    assert "王建国户" in page and "11" in page
+    body = client.get("/api/points/county-ranking", **api_token(world.users["county_official"])).json()
+    assert body["count"] == 1 and body["items"][0]["name"] == "王建国户" and body["items"][0]["rank"] == 1
+    assert login(world.users["cadre_a1"]).get("/points/county/").status_code == 404
