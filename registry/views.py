@@ -108,8 +108,8 @@ def household_detail(request, household_id):
             "rows": rows,
             "can_change": scope.in_scope(request.user, Action.REGISTRY_CHANGE, household),
             "staff": list(household.grid.staff.all()) if household.grid_id else [],
-        "can_view_grid": scope.can(request.user, Action.REGISTRY_VIEW),
-        "can_reveal_any": any(r["can_reveal_id"] or r["can_reveal_phone"] for r in rows),
+            "can_view_grid": scope.can(request.user, Action.REGISTRY_VIEW),
+            "can_reveal_any": any(r["can_reveal_id"] or r["can_reveal_phone"] for r in rows),
         },
     )
 

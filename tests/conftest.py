@@ -38,8 +38,9 @@ def login(client):
 @pytest.fixture
 def api_token(client):
     def _token(user):
-        response = client.post("/api/auth/token", {"username": user.username, "password": PASSWORD},
-                               content_type="application/json")
+        response = client.post(
+            "/api/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+        )
         assert response.status_code == 200, response.content
         return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
 

@@ -32,15 +32,23 @@ def make_region(name: str, code: str, level: str, parent: Region | None = None) 
         ids.update(parent.ancestor_ids())
     if level != RegionLevel.GROUP:
         ids[level] = region.pk
-    Region.objects.filter(pk=region.pk).update(county_id=ids["county"], township_id=ids["township"],
-                                               village_id=ids["village"])
+    Region.objects.filter(pk=region.pk).update(
+        county_id=ids["county"], township_id=ids["township"], village_id=ids["village"]
+    )
     region.refresh_from_db()
     return region
 
 
 def make_grid(village: Region, code: str, polygon=None) -> Grid:
-    return Grid.objects.create(code=code, name=f"{village.name}{code}网格", kind=GridKind.BASE, village=village,
-                               township_id=village.township_id, county_id=village.county_id, polygon=polygon)
+    return Grid.objects.create(
+        code=code,
+        name=f"{village.name}{code}网格",
+        kind=GridKind.BASE,
+        village=village,
+        township_id=village.township_id,
+        county_id=village.county_id,
+        polygon=polygon,
+    )
 
 
 def make_household(village: Region, number: str, grid: Grid | None = None, head: str = "张三") -> Household:
@@ -50,10 +58,26 @@ def make_household(village: Region, number: str, grid: Grid | None = None, head:
     return h
 
 
-def make_person(household: Household, name: str = "张三", *, relation=Relation.HEAD, gender="M",
-                birth=date(1980, 5, 17), phone: str = "13800001234", id_number: str | None = None) -> Person:
-    p = Person(household=household, name=name, gender=gender, birth_date=birth, relation=relation,
-               county_id=household.county_id, township_id=household.township_id, village_id=household.village_id)
+def make_person(
+    household: Household,
+    name: str = "张三",
+    *,
+    relation=Relation.HEAD,
+    gender="M",
+    birth=date(1980, 5, 17),
+    phone: str = "13800001234",
+    id_number: str | None = None,
+) -> Person:
+    p = Person(
+        household=household,
+        name=name,
+        gender=gender,
+        birth_date=birth,
+        relation=relation,
+        county_id=household.county_id,
+        township_id=household.township_id,
+        village_id=household.village_id,
+    )
     p.set_id_number(id_number or valid_id_number(birth, gender))
     p.set_phone(phone)
     p.save()
@@ -92,8 +116,10 @@ def build_world() -> World:
     a1 = make_region("安家村", "510422001001", RegionLevel.VILLAGE, ta)
     a2 = make_region("和平村", "510422001002", RegionLevel.VILLAGE, ta)
     b1 = make_region("新桥村", "510422002001", RegionLevel.VILLAGE, tb)
-    square = {"type": "Polygon", "coordinates": [[[102.0, 26.0], [102.01, 26.0], [102.01, 26.01], [102.0, 26.01],
-                                                  [102.0, 26.0]]]}
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[102.0, 26.0], [102.01, 26.0], [102.01, 26.01], [102.0, 26.01], [102.0, 26.0]]],
+    }
     g_a1 = make_grid(a1, "A1-01", square)
     g_a1b = make_grid(a1, "A1-02")
     g_b1 = make_grid(b1, "B1-01")
@@ -104,11 +130,13 @@ def build_world() -> World:
     w.households["a2"] = make_household(a2, "0001", None, head="赵卫东")
     w.households["b1"] = make_household(b1, "0001", g_b1, head="陈志强")
     w.people["a1_head"] = make_person(w.households["a1"], "王建国", phone="13800000001")
-    w.people["a1_wife"] = make_person(w.households["a1"], "刘桂兰", relation=Relation.SPOUSE, gender="F",
-                                      birth=date(1982, 3, 9), phone="13800000002")
+    w.people["a1_wife"] = make_person(
+        w.households["a1"], "刘桂兰", relation=Relation.SPOUSE, gender="F", birth=date(1982, 3, 9), phone="13800000002"
+    )
     w.people["a1_wife"].tags.add(w.tags["dibao"], w.tags["community_correction"])
-    w.people["a1b_head"] = make_person(w.households["a1b"], "李秀英", gender="F", birth=date(1975, 1, 2),
-                                       phone="13900000003")
+    w.people["a1b_head"] = make_person(
+        w.households["a1b"], "李秀英", gender="F", birth=date(1975, 1, 2), phone="13900000003"
+    )
     w.people["a2_head"] = make_person(w.households["a2"], "赵卫东", phone="13700000004")
     w.people["b1_head"] = make_person(w.households["b1"], "陈志强", phone="13600000005")
     w.users = {
