@@ -58,6 +58,7 @@ ACTION_LABELS = {
     "points.party.evaluate": _("Party evaluation entered"),
     "points.party.warning_lines": _("Warning lines changed"),
     "points.credit.read": _("Points summary read by a partner"),
+    "points.honour.grant": _("Honour granted"),
     "system.seed_demo": _("Demo data loaded"),
     "system.generate_county": _("County data generated"),
 }

@@ -624,3 +624,31 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.household} → {self.partner}"
+
+
+class Honour(models.Model):
+    """荣誉称号: a yearly honour of a scheme's subject (十星家庭户, 创业致富能手, 遵纪守法企业 …), with its award."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="honours")
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("honour"), max_length=50)
+    subject_key = models.CharField(max_length=24)
+    subject_label = models.CharField(_("subject"), max_length=100)
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    score = models.DecimalField(_("score of the year"), **POINTS)
+    rank = models.PositiveIntegerField(_("rank"))
+    award_yuan = models.DecimalField(_("award (yuan)"), max_digits=9, decimal_places=2, default=Decimal("0"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+        ordering = ["-year", "title", "rank"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "year", "title", "subject_key"], name="unique_honour")]
+
+    def __str__(self):
+        return f"{self.year} {self.title} {self.subject_label}"

@@ -87,8 +87,11 @@ def pending_claims(actor, scheme: Scheme, *, month: str = "") -> QuerySet[Claim]
     return qs.order_by("occurred_on", "id")
 
 
-def standings(actor, scheme: Scheme, year: int, quarter: int | None, *, grid_id: int | None = None):
-    """The table with lists applied; a grid worker's view is the same ranking limited to their grids."""
+def standings(
+    actor, scheme: Scheme, year: int, quarter: int | None, *, grid_id: int | None = None, group_id: int | None = None
+):
+    """The table with lists applied, ranked across the village; a grid worker's view, a grid or a village group
+    is the same ranking limited to those households (ranks stay the village's)."""
     table = calc.standings(scheme, year, quarter)
     calc.apply_lists(scheme, table)
     if not scope.in_scope(actor, Action.POINTS_VIEW, scheme):
@@ -96,6 +99,13 @@ def standings(actor, scheme: Scheme, year: int, quarter: int | None, *, grid_id:
         table = [s for s in table if s.grid_id in grids]
     if grid_id:
         table = [s for s in table if s.grid_id == grid_id]
+    if group_id:
+        from registry.models import Household
+
+        in_group = set(
+            Household.objects.filter(village_id=scheme.village_id, group_id=group_id).values_list("pk", flat=True)
+        )
+        table = [s for s in table if s.household_id in in_group]
     return table
 
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("entries/<int:entry_id>/reverse/", views.entry_reverse, name="entry_reverse"),
     path("appeals/", views.appeal_list, name="appeal_list"),
     path("county/", views.county_ranking, name="county_ranking"),
+    path("schemes/<int:scheme_id>/honours/", views.honours, name="honours"),
     path("appeals/<int:appeal_id>/", views.appeal_decide, name="appeal_decide"),
     path("", include("points.extra_urls")),
 ]

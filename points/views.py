@@ -409,9 +409,14 @@ def review(request, scheme_id):
 def standings(request, scheme_id):
     scheme = selectors.access_scheme(request.user, scheme_id)
     year, quarter = _year_quarter(request)
-    grid_id = request.GET.get("grid")
+    grid_id, group_id = request.GET.get("grid"), request.GET.get("group")
     table = selectors.standings(
-        request.user, scheme, year, quarter, grid_id=int(grid_id) if grid_id and grid_id.isdigit() else None
+        request.user,
+        scheme,
+        year,
+        quarter,
+        grid_id=int(grid_id) if grid_id and grid_id.isdigit() else None,
+        group_id=int(group_id) if group_id and group_id.isdigit() else None,
     )
     return render(
         request,
@@ -423,6 +428,8 @@ def standings(request, scheme_id):
             "quarter": quarter,
             "grids": scheme.village.grids.filter(is_active=True),
             "grid_id": grid_id or "",
+            "group_id": group_id or "",
+            "groups": scheme.village.children.order_by("code"),
             "quarters": [1, 2, 3, 4],
             "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         },
@@ -556,6 +563,55 @@ def county_ranking(request):
             "year": year,
             "villages": villages,
             "ranked": len(rows),
+            "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
+        },
+    )
+
+
+@login_required
+@require_action(Action.POINTS_VIEW)
+def honours(request, scheme_id):
+    """按年表彰: honours of a year, granted from the yearly ranking (score and rank are not typed)."""
+    scheme = selectors.access_scheme(request.user, scheme_id)
+    year, _quarter = _year_quarter(request)
+    can_grant = scope.in_scope(request.user, Action.POINTS_CONFIGURE, scheme)
+    table = calc.standings(scheme, year)
+    errors, posted = {}, {}
+    if request.method == "POST":
+        if not can_grant:
+            raise PermissionDenied()
+        posted = request.POST
+        try:
+            services.honour_grant(
+                actor=request.user,
+                scheme=scheme,
+                year=year,
+                title=posted.get("title", ""),
+                subject_key=posted.get("subject_key", ""),
+                award_yuan=posted.get("award_yuan") or 0,
+                note=posted.get("note", ""),
+            )
+        except DomainError as exc:
+            errors = (
+                {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+                if hasattr(exc, "error_dict")
+                else {"form": exc.messages}
+            )
+        else:
+            messages.success(request, _("Honour granted."))
+            return redirect(f"{request.path}?year={year}")
+    return render(
+        request,
+        "points/honours.html",
+        {
+            "scheme": scheme,
+            "year": year,
+            "honours": scheme.honours.filter(year=year),
+            "top": table[:50],
+            "can_grant": can_grant,
+            "titles": services.HONOUR_TITLES,
+            "errors": errors,
+            "posted": posted,
             "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         },
     )

@@ -252,3 +252,35 @@ def test_county_ranking_page_and_api(world, scheme, item, login, client, api_tok
     body = client.get("/api/points/county-ranking", **api_token(world.users["county_official"])).json()
     assert body["count"] == 1 and body["items"][0]["name"] == "王建国户" and body["items"][0]["rank"] == 1
     assert login(world.users["cadre_a1"]).get("/points/county/").status_code == 404
+
+
+def test_honours_take_score_and_rank_from_the_ranking(world, scheme, item, login, today):
+    from points.models import Honour
+
+    _approved(world, scheme, item, today)
+    client = login(world.users["cadre_a1"])
+    key = f"h:{world.households['a1'].pk}"
+    url = f"/points/schemes/{scheme.pk}/honours/?year={today.year}"
+    response = client.post(url, {"title": "十星家庭户", "subject_key": key, "award_yuan": "200"})
+    assert response.status_code == 302
+    honour = Honour.objects.get()
+    assert honour.rank == 1 and str(honour.score) == "11.00" and honour.subject_label == "王建国户"
+    again = client.post(url, {"title": "十星家庭户", "subject_key": key, "award_yuan": "200"})
+    bad = client.post(url, {"title": "", "subject_key": "h:999999", "award_yuan": "-5"})
+    assert again.status_code == 200 and bad.status_code == 200 and Honour.objects.count() == 1
+    assert "十星家庭户" in client.get(url).content.decode()
+    assert login(world.users["grid_a1"]).post(url, {"title": "x", "subject_key": key}).status_code == 403
+
+
+def test_standings_by_village_group_keep_village_ranks(world, scheme, item, login, today):
+    from regions.models import Region
+    from tests.factories import make_region
+
+    group = make_region("3组", "51042200100103", "group", world.village_a1)
+    world.households["a1b"].group = group
+    world.households["a1b"].save(update_fields=["group"])
+    _approved(world, scheme, item, today)
+    page = login(world.users["cadre_a1"]).get(f"/points/schemes/{scheme.pk}/standings/?group={group.pk}")
+    text = page.content.decode()
+    assert "李秀英户" in text and "王建国户" not in text
+    assert Region.objects.filter(pk=group.pk).exists()
