@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from accounts.api import router as accounts_router
+from casework.api import router as casework_router
 from core.api import API_AUTH, domain_error_body, error_body
 from core.api_audit import router as audit_router
 from core.errors import DomainError, NotFound, PermissionDenied
@@ -64,3 +65,4 @@ api.add_router("/points", points_router)
 api.add_router("/points", points_shop_router)
 api.add_router("/points", points_public_router)
 api.add_router("/points", points_party_router)
+api.add_router("/casework", casework_router)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "registry",
     "points",
+    "casework",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,6 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("regions/", include("regions.urls")),
     path("points/", include("points.urls")),
+    path("casework/", include("casework.urls")),
     path("", include("core.urls")),
 ]

@@ -59,6 +59,12 @@ ACTION_LABELS = {
     "points.party.warning_lines": _("Warning lines changed"),
     "points.credit.read": _("Points summary read by a partner"),
     "points.honour.grant": _("Honour granted"),
+    "casework.start": _("Case opened"),
+    "casework.transition": _("Case step taken"),
+    "casework.overdue": _("Case deadline passed"),
+    "casework.calendar.load": _("National holiday schedule loaded"),
+    "casework.calendar.change": _("Working-day calendar changed"),
+    "casework.calendar.reset": _("County calendar entry removed"),
     "system.seed_demo": _("Demo data loaded"),
     "system.generate_county": _("County data generated"),
 }

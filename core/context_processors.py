@@ -25,6 +25,7 @@ NAV = [
     ("points:party_consents", _("Credit consents"), Action.POINTS_VIEW_OWN),
     ("core:audit_list", _("Audit trail"), Action.AUDIT_VIEW),
     ("accounts:user_list", _("Accounts"), Action.ACCOUNTS_MANAGE),
+    ("casework:calendar", _("Working-day calendar"), Action.CALENDAR_MANAGE),
 ]
 
 

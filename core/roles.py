@@ -45,6 +45,7 @@ class Action(models.TextChoices):
     SHOP_FULFIL = "shop.fulfil", _("Fulfil redemptions")
     SHOP_REDEEM = "shop.redeem", _("Redeem points")
     CREDIT_READ = "credit.read", _("Read consented points summaries")
+    CALENDAR_MANAGE = "calendar.manage", _("Keep the working-day calendar")
 
 
 _STAFF_VIEW = {Action.REGISTRY_VIEW, Action.REGISTRY_EXPORT}
@@ -106,6 +107,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.REGIONS_MANAGE,
             Action.POINTS_VIEW,
             Action.POINTS_POLICY,
+            Action.CALENDAR_MANAGE,
         }
     ),
     Role.SHOPKEEPER: frozenset({Action.SHOP_FULFIL}),

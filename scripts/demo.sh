@@ -8,6 +8,7 @@ PY=${PYTHON:-python3}
 .venv/bin/pip install -q -r requirements/base.txt
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py seed_demo
+.venv/bin/python manage.py load_calendar
 echo
 echo "乡村治理数字平台: http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/api/docs)"
 exec .venv/bin/python manage.py runserver "${DEMO_ADDR:-127.0.0.1:8000}"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from casework import views
+
+app_name = "casework"
+urlpatterns = [
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/days/", views.calendar_days, name="calendar_days"),
+    path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
+]

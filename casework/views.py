@@ -1,0 +1,165 @@
+"""The working-day calendar page: everyone who works in a county reads it; its administrator keeps it."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
+from django.views.decorators.http import require_POST
+
+from casework import selectors, services
+from casework.forms import DaysForm, ResetForm
+from core import scope
+from core.calendar import WorkingCalendar
+from core.errors import DomainError
+from core.views import apply_domain_errors
+
+WEEKDAYS = [
+    pgettext_lazy("calendar column", "Mon"),
+    pgettext_lazy("calendar column", "Tue"),
+    pgettext_lazy("calendar column", "Wed"),
+    pgettext_lazy("calendar column", "Thu"),
+    pgettext_lazy("calendar column", "Fri"),
+    pgettext_lazy("calendar column", "Sat"),
+    pgettext_lazy("calendar column", "Sun"),
+]
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _county(request, data):
+    counties = selectors.counties(request.user)
+    if not counties:
+        raise PermissionDenied()
+    raw = data.get("county")
+    if not raw:
+        return counties[0], counties
+    for county in counties:
+        if str(county.pk) == raw:
+            return county, counties
+    raise Http404()
+
+
+def _year(raw, default: int) -> int:
+    try:
+        year = int(raw)
+    except (TypeError, ValueError):
+        return default
+    return year if MIN_YEAR <= year <= MAX_YEAR else default
+
+
+def _day(raw, year: int | None = None) -> date | None:
+    try:
+        day = date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+    return day if year is None or day.year == year else None
+
+
+def _url(county, year: int, day: date | None = None) -> str:
+    query = {"county": county.pk, "year": year}
+    if day is not None:
+        query["day"] = day.isoformat()
+    return f"{reverse('casework:calendar')}?{urlencode(query)}" + ("#day" if day else "")
+
+
+def _page(request, county, counties, year: int, *, day: date | None = None, form: DaysForm | None = None):
+    can_edit = scope.region_in_scope(request.user, services.MANAGE, county)
+    months, totals = selectors.year_grid(county, year)
+    selected = selectors.day_of(WorkingCalendar(county), day) if day else None
+    if can_edit and form is None:
+        initial = {"is_working": "0"}
+        if selected is not None:
+            initial = {
+                "first": day,
+                "is_working": "0" if selected.is_working else "1",
+                "note": selected.label if selected.source else "",
+            }
+        form = DaysForm(initial=initial)
+    return render(
+        request,
+        "casework/calendar.html",
+        {
+            "county": county,
+            "counties": counties,
+            "year": year,
+            "years": [y for y in (year - 1, year + 1) if MIN_YEAR <= y <= MAX_YEAR],
+            "months": months,
+            "totals": totals,
+            "weekdays": WEEKDAYS,
+            "selected": selected,
+            "can_edit": can_edit,
+            "form": form if can_edit else None,
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+@login_required
+def calendar_page(request):
+    county, counties = _county(request, request.GET)
+    year = _year(request.GET.get("year"), timezone.localdate().year)
+    return _page(request, county, counties, year, day=_day(request.GET.get("day"), year))
+
+
+@login_required
+@require_POST
+def calendar_days(request):
+    county, counties = _county(request, request.POST)
+    if not scope.region_in_scope(request.user, services.MANAGE, county):
+        raise PermissionDenied()
+    form = DaysForm(request.POST)
+    year = _year(request.POST.get("year"), timezone.localdate().year)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            changed = services.calendar_days_set(
+                actor=request.user,
+                county=county,
+                first=data["first"],
+                last=data["last"],
+                is_working=data["is_working"],
+                note=data["note"],
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            if changed:
+                n = len(changed)
+                messages.success(
+                    request,
+                    ngettext("Calendar saved: %(n)s day changed.", "Calendar saved: %(n)s days changed.", n) % {"n": n},
+                )
+            else:
+                messages.info(request, _("Nothing to change: the calendar already said so."))
+            first = data["first"]
+            single = data["last"] in (None, first)
+            return redirect(_url(county, first.year, first if single else None))
+    day = _day(request.POST.get("first"), year)
+    return _page(request, county, counties, year, day=day, form=form)
+
+
+@login_required
+@require_POST
+def calendar_reset(request):
+    county, _counties = _county(request, request.POST)
+    if not scope.region_in_scope(request.user, services.MANAGE, county):
+        raise PermissionDenied()
+    form = ResetForm(request.POST)
+    if not form.is_valid():
+        raise Http404()
+    day = form.cleaned_data["day"]
+    if services.calendar_day_reset(actor=request.user, county=county, day=day):
+        messages.success(
+            request,
+            _("The county's entry for %(day)s is removed; the national schedule applies.") % {"day": day.isoformat()},
+        )
+    return redirect(_url(county, day.year, day))
