@@ -1,17 +1,15 @@
 """Two people taking the same step at the same moment, each on its own PostgreSQL connection: exactly one
 succeeds, the other is told the case has moved on, and the timeline holds one event for the step."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from casework.models import CaseEvent
 from core import workflow
-from core.errors import DomainError
 from core.models import AuditEvent
 from core.roles import Role
 from tests.casework.support import GRID_INCIDENT, SampleIncident, at
+from tests.concurrency import race
 from tests.factories import make_user
 
 pytestmark = [
@@ -19,36 +17,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
 ]
-
-
-def race(jobs):
-    """Start every job at the same moment in its own thread; return (successes, domain errors, other errors)."""
-    barrier = threading.Barrier(len(jobs))
-    ok, refused, crashed = [], [], []
-    lock = threading.Lock()
-
-    def run(job):
-        try:
-            barrier.wait(timeout=20)
-            result = job()
-            with lock:
-                ok.append(result)
-        except DomainError as exc:
-            with lock:
-                refused.append(exc)
-        except Exception as exc:  # noqa: BLE001 - reported by the test
-            with lock:
-                crashed.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a workflow thread hung"
-    return ok, refused, crashed
 
 
 @pytest.fixture

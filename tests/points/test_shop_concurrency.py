@@ -1,20 +1,19 @@
 """Redemptions racing on PostgreSQL, each thread on its own connection: the last item goes to exactly one
 household, and one household cannot spend the same points twice."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
-from core.errors import DomainError
 from core.roles import Role
 from points import services
 from points import shop_services as shop
 from points.models import EntryKind, Good, LedgerEntry, Redemption, RuleItem
 from points.standings import balances
 from points.subjects import subject_of
+from tests.concurrency import race
 from tests.factories import make_household, make_user
 
 pytestmark = [
@@ -39,36 +38,6 @@ def fund(world, scheme, household, codes=("2.1", "2.3", "3.1")):
     ]
     services.claims_review(actor=world.users["reviewer_a1"], claim_ids=[c.pk for c in claims], approve=True)
     return subject
-
-
-def race(jobs):
-    """Start every job at the same moment in its own thread; return (successes, domain errors, other errors)."""
-    barrier = threading.Barrier(len(jobs))
-    ok, refused, crashed = [], [], []
-    lock = threading.Lock()
-
-    def run(job):
-        try:
-            barrier.wait(timeout=20)
-            result = job()
-            with lock:
-                ok.append(result)
-        except DomainError as exc:
-            with lock:
-                refused.append(exc)
-        except Exception as exc:  # noqa: BLE001 - reported by the test
-            with lock:
-                crashed.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a redemption thread hung"
-    return ok, refused, crashed
 
 
 @pytest.fixture
