@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AppendOnlyError
+from core.models import AppendOnlyModel
 from registry.models import ScopedRow
 
 # Columns written only by core.workflow (inside its transaction, on the locked row).
@@ -63,15 +63,7 @@ class CaseBase(ScopedRow):
         super().save(*args, **kwargs)
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError(_("The case history cannot be changed."))
-
-    def delete(self):
-        raise AppendOnlyError(_("The case history cannot be deleted."))
-
-
-class CaseEvent(ScopedRow):
+class CaseEvent(AppendOnlyModel, ScopedRow):
     """办理记录: one step taken on a case (who, when, from which state to which, note, data). Never changed."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -95,7 +87,8 @@ class CaseEvent(ScopedRow):
     data = models.JSONField(_("details"), default=dict, blank=True)
     deadline_at = models.DateTimeField(_("deadline after this step"), null=True, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    APPEND_ONLY_CHANGE = _("The case history cannot be changed.")
+    APPEND_ONLY_DELETE = _("The case history cannot be deleted.")
 
     SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
 
@@ -112,16 +105,8 @@ class CaseEvent(ScopedRow):
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.flow}.{self.transition} {self.from_state}→{self.to_state}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError(_("The case history cannot be changed."))
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(_("The case history cannot be deleted."))
-
-
-class CaseAttachment(models.Model):
+class CaseAttachment(AppendOnlyModel):
     """附件: a photo or document attached to one step of a case. Never changed."""
 
     event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, related_name="attachments")
@@ -130,7 +115,8 @@ class CaseAttachment(models.Model):
     size = models.PositiveBigIntegerField(_("size"), default=0)
     content_type = models.CharField(_("type"), max_length=100, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    APPEND_ONLY_CHANGE = _("The case history cannot be changed.")
+    APPEND_ONLY_DELETE = _("The case history cannot be deleted.")
 
     class Meta:
         verbose_name = _("attachment")
@@ -139,14 +125,6 @@ class CaseAttachment(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError(_("The case history cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(_("The case history cannot be deleted."))
 
 
 class CalendarSource(models.TextChoices):

@@ -5,20 +5,45 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError(_("The audit trail cannot be changed."))
-
-    def delete(self):
-        raise AppendOnlyError(_("The audit trail cannot be deleted."))
-
-
 class AppendOnlyError(Exception):
     pass
 
 
-class AuditEvent(models.Model):
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(self.model.APPEND_ONLY_CHANGE)
+
+    def delete(self):
+        raise AppendOnlyError(self.model.APPEND_ONLY_DELETE)
+
+
+class AppendOnlyModel(models.Model):
+    """Rows that are written once and never changed or deleted (audit trail, ledgers, case timelines).
+
+    The model and its queryset refuse; a database trigger (core.db.append_only) refuses whatever the path."""
+
+    APPEND_ONLY_CHANGE = _("This record cannot be changed.")
+    APPEND_ONLY_DELETE = _("This record cannot be deleted.")
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError(self.APPEND_ONLY_CHANGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(self.APPEND_ONLY_DELETE)
+
+
+class AuditEvent(AppendOnlyModel):
     """审计事件: who did what, when, from where, with the values before and after. Never changed."""
+
+    APPEND_ONLY_CHANGE = _("The audit trail cannot be changed.")
+    APPEND_ONLY_DELETE = _("The audit trail cannot be deleted.")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -43,8 +68,6 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = AuditQuerySet.as_manager()
-
     SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
 
     class Meta:
@@ -59,11 +82,3 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError(_("The audit trail cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError(_("The audit trail cannot be deleted."))

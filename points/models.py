@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import AppendOnlyModel
 from registry.models import ScopedRow
 
 POINTS = {"max_digits": 9, "decimal_places": 2}
@@ -254,8 +255,11 @@ class EntryKind(models.TextChoices):
     REFUND = "refund", _("Redemption cancelled")
 
 
-class LedgerEntry(SubjectRow):
+class LedgerEntry(AppendOnlyModel, SubjectRow):
     """积分台账: append-only. ``score_delta`` counts for ranking, ``balance_delta`` for spending."""
+
+    APPEND_ONLY_CHANGE = _("The points ledger cannot be changed; record a correction instead.")
+    APPEND_ONLY_DELETE = _("The points ledger cannot be deleted; record a correction instead.")
 
     kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
     claim = models.OneToOneField(Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="entry")
@@ -286,18 +290,6 @@ class LedgerEntry(SubjectRow):
 
     def __str__(self):
         return f"{self.subject_label} {self.get_kind_display()} {self.score_delta:+}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            from core.models import AppendOnlyError
-
-            raise AppendOnlyError(_("The points ledger cannot be changed; record a correction instead."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        from core.models import AppendOnlyError
-
-        raise AppendOnlyError(_("The points ledger cannot be deleted; record a correction instead."))
 
 
 class QuarterSignoff(models.Model):
