@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
+from pydantic import BaseModel
 
 from core import scope
 from core.errors import DomainError, NotFound, PermissionDenied
@@ -66,7 +67,10 @@ class ReviewIn(Schema):
     reason: str = ""
 
 
-class StandingOut(Schema):
+class StandingOut(BaseModel):
+    """A plain pydantic model, not a ninja Schema: the rows are dicts, and a Schema's attribute resolver
+    (DjangoGetter) costs ~10 µs a row — 4 ms for a village of 334 households, against 0.4 ms."""
+
     rank: int
     subject_key: str
     name: str

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -401,6 +401,24 @@ def _check_claim(
         raise DomainError(errors)
 
 
+def _scheme_for_recording(scheme: Scheme, subject: Subject, item: RuleItem) -> Scheme:
+    """The scheme, read under a shared lock for the rest of the transaction: recordings in one village run side by
+    side, while a sign-off, a deactivation or a change of the scheme (FOR UPDATE) waits for them and they for it.
+    An item with a cap also locks the subject's registry row, so that two recordings of one subject cannot both
+    pass the cap check."""
+    if connection.vendor == "postgresql":
+        locked = list(Scheme.objects.raw("SELECT * FROM points_scheme WHERE id = %s FOR SHARE", [scheme.pk]))
+        if not locked:
+            raise Scheme.DoesNotExist()
+        scheme = locked[0]
+    else:  # SQLite: one writing transaction at a time anyway
+        scheme = Scheme.objects.get(pk=scheme.pk)
+    if item.cap_count:
+        obj = subject.obj
+        type(obj).objects.select_for_update(no_key=True).filter(pk=obj.pk).values_list("pk", flat=True).first()
+    return scheme
+
+
 def _existing_by_key(client_key: str | None) -> Claim | None:
     if not client_key:
         return None
@@ -426,7 +444,7 @@ def claim_record(
         if existing.recorded_by_id != actor.pk:
             raise DomainError(_("This form was already used by someone else; reload the page."))
         return existing
-    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    scheme = _scheme_for_recording(scheme, subject, item)
     roles = _roles_in_scope(actor, Action.POINTS_RECORD, subject)
     if not roles:
         raise NotFound()
@@ -460,7 +478,7 @@ def claim_declare(
     existing = _existing_by_key(client_key)
     if existing is not None and existing.recorded_by_id == actor.pk:
         return existing
-    scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
+    scheme = _scheme_for_recording(scheme, subject, item)
     if not _roles_in_scope(actor, Action.POINTS_DECLARE, subject):
         raise NotFound()
     _check_claim(

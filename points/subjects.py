@@ -130,10 +130,15 @@ def load_subject(kind: str, pk) -> Subject:
         raise DomainError({"subject": _("Choose who the entry is about.")}) from None
 
 
+# What subject_of reads of a household (standings build one Subject per household of the village).
+HOUSEHOLD_SUBJECT_FIELDS = ("id", "head_name", "number", "grid_id", "village_id", "township_id", "county_id")
+
+
 def subjects_of_scheme(scheme):
     """Every current subject a scheme covers in its village (for standings: subjects with no entry count too)."""
     if scheme.subject_kind == SubjectKind.HOUSEHOLD:
-        return [subject_of(h) for h in Household.objects.filter(village_id=scheme.village_id)]
+        households = Household.objects.filter(village_id=scheme.village_id).only(*HOUSEHOLD_SUBJECT_FIELDS)
+        return [subject_of(h) for h in households]
     if scheme.subject_kind == SubjectKind.PERSON:
         qs = Person.objects.filter(village_id=scheme.village_id, is_deceased=False).select_related("household")
         if scheme.kind in ("party_member",):
