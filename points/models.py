@@ -286,6 +286,7 @@ class LedgerEntry(AppendOnlyModel, SubjectRow):
             models.Index(fields=["scheme", "subject_key"]),
             models.Index(fields=["county", "occurred_on"]),
             models.Index(fields=["grid", "occurred_on"]),
+            models.Index(fields=["scheme", "id"]),
         ]
 
     def __str__(self):

@@ -14,12 +14,15 @@ Definitions (docs/points.md says the same in words):
 from __future__ import annotations
 
 import calendar
+import hashlib
+import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 
 from points.models import LedgerEntry, ListKind, ListMethod, Scheme
 from points.subjects import subjects_of_scheme
@@ -85,6 +88,45 @@ def rank(scored: list[tuple[object, Decimal]]) -> list[tuple[int, object, Decima
 
 
 def standings(scheme: Scheme, year: int, quarter: int | None = None) -> list[Standing]:
+    """The ranked table of a scheme for a quarter or a year (fresh objects: callers may mark lists on them).
+
+    Household schemes are cached under a key that changes whenever an input changes: the ledger is append-only,
+    so its highest id for the scheme moves with every approval, correction or redemption; the households'
+    count and latest change cover new households and renamed heads; the scheme's own settings are in the key.
+    """
+    key = _cache_key(scheme, year, quarter)
+    table = cache.get(key) if key else None
+    if table is None:
+        table = _compute_standings(scheme, year, quarter)
+        if key:
+            cache.set(key, table, 3600)
+    return [replace(s, lists=[]) for s in table]
+
+
+def _cache_key(scheme: Scheme, year: int, quarter: int | None) -> str | None:
+    if scheme.subject_kind != "household" or scheme.pk is None:
+        return None
+    from registry.models import Household
+
+    last_entry = LedgerEntry.objects.filter(scheme=scheme).aggregate(last=Max("id"))["last"]
+    households = Household.objects.filter(village_id=scheme.village_id).aggregate(
+        n=Count("id"), changed=Max("updated_at")
+    )
+    parts = [
+        scheme.pk,
+        scheme.created_at.isoformat() if scheme.created_at else "",
+        scheme.base_score,
+        json.dumps(scheme.star_rules, sort_keys=True),
+        year,
+        quarter,
+        last_entry,
+        households["n"],
+        households["changed"].isoformat() if households["changed"] else "",
+    ]
+    return "points:standings:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _compute_standings(scheme: Scheme, year: int, quarter: int | None) -> list[Standing]:
     start, end = period_bounds(year, quarter)
     sums = score_sums(scheme, start, end)
     subjects = {s.key: s for s in subjects_of_scheme(scheme)}

@@ -423,7 +423,7 @@ def standings(request, scheme_id):
         "points/standings.html",
         {
             "scheme": scheme,
-            "table": table,
+            "table": paginate(request, table, 100),
             "year": year,
             "quarter": quarter,
             "grids": scheme.village.grids.filter(is_active=True),

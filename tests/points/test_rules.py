@@ -151,3 +151,34 @@ def test_ledger_rows_cannot_be_changed(world, scheme, item, today):
         entry.save()
     with pytest.raises(AppendOnlyError):
         entry.delete()
+
+
+def test_cached_standings_follow_new_entries_households_and_names(world, scheme, item, today):
+    from points import standings as calc
+    from registry import services as registry_services
+
+    quarter = calc.quarter_of(today)
+    before = {s.key: s.score for s in calc.standings(scheme, today.year, quarter)}
+    claim = services.claim_record(
+        actor=world.users["grid_a1"],
+        scheme=scheme,
+        subject=subject_of(world.households["a1"]),
+        item=item,
+        occurred_on=today,
+    )
+    services.claims_review(actor=world.users["reviewer_a1"], claim_ids=[claim.pk], approve=True)
+    after = {s.key: s.score for s in calc.standings(scheme, today.year, quarter)}
+    key = subject_of(world.households["a1"]).key
+    assert after[key] == before[key] + item.points
+    household = registry_services.household_create(
+        actor=world.users["cadre_a1"], village=world.village_a1, number="0300"
+    )
+    assert subject_of(household).key in {s.key for s in calc.standings(scheme, today.year, quarter)}
+    registry_services.person_create(
+        actor=world.users["cadre_a1"], household=household, name="周新", relation="head", gender="M"
+    )
+    labels = {s.label for s in calc.standings(scheme, today.year, quarter)}
+    assert "周新户" in labels
+    table = calc.standings(scheme, today.year, quarter)
+    table[0].lists.append("red")
+    assert calc.standings(scheme, today.year, quarter)[0].lists == []  # callers get fresh objects
