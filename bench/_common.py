@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import math
 import os
 import platform
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -84,3 +87,73 @@ def write_result(name: str, data: dict) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
     return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(
+    args, keys: tuple[bytes, bytes], port: int, log_path: Path, extra_env: dict | None = None
+) -> subprocess.Popen:
+    """gunicorn (gthread, DEBUG off, the field keys given) on a loopback port; returns once /healthz answers."""
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    if not gunicorn.exists():
+        sys.exit("gunicorn is not installed in this venv: .venv/bin/pip install gunicorn")
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "FIELD_ENCRYPTION_KEY": keys[0].decode(),
+            "FIELD_HASH_KEY": keys[1].decode(),
+            "DB_CONN_MAX_AGE": "600",
+        }
+    )
+    env.update(extra_env or {})
+    cmd = [
+        str(gunicorn),
+        "config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(args.threads),
+        "--keep-alive",
+        "75",
+        "--log-level",
+        "warning",
+        "--timeout",
+        "120",
+    ]
+    log = open(log_path, "w")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen(cmd, cwd=args.app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"gunicorn exited with {proc.returncode}; see {log_path}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    stop_server(proc)
+    sys.exit(f"gunicorn did not answer within 60 s; see {log_path}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -23,9 +23,6 @@ import http.client
 import json
 import os
 import random
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,7 +33,17 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS, ROOT, latency_summary, machine, setup_django, write_result  # noqa: E402
+from _common import (  # noqa: E402
+    RESULTS,
+    ROOT,
+    free_port,
+    latency_summary,
+    machine,
+    setup_django,
+    start_server,
+    stop_server,
+    write_result,
+)
 
 FAMILY_NAMES = ["王", "李", "张", "刘", "陈"]
 SAMPLES_PER_KIND = 40
@@ -106,72 +113,6 @@ def request_plan(values: dict[str, list], total: int, rng: random.Random) -> lis
 
 
 # --- server ----------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(args, keys: tuple[bytes, bytes], port: int, log_path: Path) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    if not gunicorn.exists():
-        sys.exit("gunicorn is not installed in this venv: .venv/bin/pip install gunicorn")
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_DEBUG": "0",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "FIELD_ENCRYPTION_KEY": keys[0].decode(),
-            "FIELD_HASH_KEY": keys[1].decode(),
-            "DB_CONN_MAX_AGE": "600",
-        }
-    )
-    cmd = [
-        str(gunicorn),
-        "config.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(args.threads),
-        "--keep-alive",
-        "75",
-        "--log-level",
-        "warning",
-        "--timeout",
-        "120",
-    ]
-    log = open(log_path, "w")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(cmd, cwd=args.app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"gunicorn exited with {proc.returncode}; see {log_path}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    stop_server(proc)
-    sys.exit(f"gunicorn did not answer within 60 s; see {log_path}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 # --- load ------------------------------------------------------------------------------------------

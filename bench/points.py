@@ -42,10 +42,7 @@ import pstats
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -57,7 +54,18 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import RESULTS, ROOT, latency_summary, machine, percentile, setup_django, write_result  # noqa: E402
+from _common import (  # noqa: E402
+    RESULTS,
+    ROOT,
+    free_port,
+    latency_summary,
+    machine,
+    percentile,
+    setup_django,
+    start_server,
+    stop_server,
+    write_result,
+)
 
 CLAIM_KEY_PREFIX = "bench-points-"
 
@@ -176,73 +184,6 @@ def claim_request(fields: dict, jpeg: bytes) -> tuple[str, str, str, bytes, dict
 
 
 # --- server ----------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(args, keys: tuple[bytes, bytes], port: int, var_dir: Path, log_path: Path) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    if not gunicorn.exists():
-        sys.exit("gunicorn is not installed in this venv: .venv/bin/pip install gunicorn")
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_DEBUG": "0",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "FIELD_ENCRYPTION_KEY": keys[0].decode(),
-            "FIELD_HASH_KEY": keys[1].decode(),
-            "DB_CONN_MAX_AGE": "600",
-            "VAR_DIR": str(var_dir),  # evidence files go to var_dir/media, removed after the run
-        }
-    )
-    cmd = [
-        str(gunicorn),
-        "config.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(args.threads),
-        "--keep-alive",
-        "75",
-        "--log-level",
-        "warning",
-        "--timeout",
-        "120",
-    ]
-    log = open(log_path, "w")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(cmd, cwd=args.app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            sys.exit(f"gunicorn exited with {proc.returncode}; see {log_path}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    stop_server(proc)
-    sys.exit(f"gunicorn did not answer within 60 s; see {log_path}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def api_token(port: int, username: str, password: str) -> str:
@@ -946,7 +887,7 @@ def main():
     port = free_port()
     log_path = Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log"
     print(f"Starting gunicorn on 127.0.0.1:{port} ({args.workers} workers × {args.threads} threads) …", flush=True)
-    proc = start_server(args, keys, port, var_dir, log_path)
+    proc = start_server(args, keys, port, extra_env={"VAR_DIR": str(var_dir)}, log_path=log_path)
     phases = {}
     try:
         cadre_tokens = [api_token(port, BENCH_CADRE_USER, args.password) for _ in range(args.clients)]
