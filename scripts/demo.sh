@@ -10,5 +10,6 @@ PY=${PYTHON:-python3}
 .venv/bin/python manage.py seed_demo
 .venv/bin/python manage.py load_calendar
 echo
-echo "乡村治理数字平台: http://127.0.0.1:8000  (API docs: http://127.0.0.1:8000/api/docs)"
-exec .venv/bin/python manage.py runserver "${DEMO_ADDR:-127.0.0.1:8000}"
+ADDR=${DEMO_ADDR:-127.0.0.1:8000}
+echo "乡村治理数字平台: http://$ADDR  (API docs: http://$ADDR/api/docs)"
+exec .venv/bin/python manage.py runserver "$ADDR"
