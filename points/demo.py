@@ -79,6 +79,16 @@ def seed_points(county: Region, *, cadre, reviewer, seed: int = 7) -> int:
     start = max(today.replace(month=1, day=1), today - timedelta(days=150))
     households = list(Household.objects.filter(village=village).order_by("number"))
     claim_ids = []
+    # The demo villager's household (the first) has done well, so the points shop has something to show.
+    for offset, item in enumerate(sorted(items, key=lambda i: -i.points)[:6]):
+        day = max(start, today - timedelta(days=20 + 9 * offset))
+        try:
+            claim = services.claim_record(
+                actor=cadre, scheme=scheme, subject=subject_of(households[0]), item=item, occurred_on=day
+            )
+        except DomainError:
+            continue
+        claim_ids.append(claim.pk)
     for household in households:
         subject = subject_of(household)
         for _ in range(rng.randint(1, 6)):
