@@ -43,4 +43,4 @@ def navigation(request):
             items.append({"url": url, "label": label})
     for item in items:
         item["active"] = item["url"] == best
-    return {"nav_items": items, "primary_role": scope.primary_role(user)}
+    return {"nav_items": items}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Model, Q, QuerySet
 
 from core.errors import NotFound, PermissionDenied
-from core.roles import ROLE_ACTIONS, Role
+from core.roles import ROLE_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -109,23 +109,3 @@ def region_in_scope(user, action: str, region) -> bool:
         if g.level in ("county", "township", "village") and ids.get(g.level) == g.target_id:
             return True
     return False
-
-
-def primary_role(user) -> str | None:
-    """The widest role of the actor, used to pick the navigation and home page."""
-    order = [
-        Role.COUNTY_ADMIN,
-        Role.COUNTY_OFFICIAL,
-        Role.TOWNSHIP_OFFICIAL,
-        Role.DEPARTMENT_STAFF,
-        Role.VILLAGE_CADRE,
-        Role.REVIEWER,
-        Role.MEDIATOR,
-        Role.GRID_WORKER,
-        Role.VILLAGER,
-    ]
-    roles = roles_of(user)
-    for role in order:
-        if role in roles:
-            return role
-    return None

@@ -76,8 +76,6 @@ def household_create(
         errors["number"] = _("The household number is required.")
     elif Household.objects.filter(village=village, number=number).exists():
         errors["number"] = _("Household number %(number)s already exists in this village.") % {"number": number}
-    if grid is not None and not errors.get("grid") and not scope.in_scope(actor, Action.REGISTRY_CHANGE, grid):
-        errors["grid"] = _("You cannot place households in this grid.")
     if errors:
         raise DomainError(errors)
     household = Household(
