@@ -41,9 +41,15 @@ def schemes_with_counts(actor) -> list[Scheme]:
         .values_list("scheme_id")
         .annotate(n=Count("id"))
     )
+    # The rule book in force per scheme, in one query (same order as services.rulebook_in_force).
+    in_force: dict[int, RuleBook] = {}
+    for book in RuleBook.objects.filter(
+        scheme__in=rows, adopted_at__isnull=False, effective_from__lte=timezone.localdate()
+    ).order_by("scheme_id", "-effective_from", "-version"):
+        in_force.setdefault(book.scheme_id, book)
     for s in rows:
         s.pending_count = pending.get(s.pk, 0)
-        s.rulebook_in_force = rulebook_in_force(s, timezone.localdate())
+        s.rulebook_in_force = in_force.get(s.pk)
     return rows
 
 

@@ -23,6 +23,7 @@ def _approved(world, scheme, item, today, household_key="a1"):
 def test_home_lists_schemes_for_staff_and_redirects_villagers(world, scheme, login):
     page = login(world.users["cadre_a1"]).get("/points/").content.decode()
     assert scheme.name in page
+    assert "安家村细则（v1）" in page  # the rule book in force
     assert login(world.users["villager_a1"]).get("/points/")["Location"].endswith("/points/me/")
     assert scheme.name not in login(world.users["cadre_b1"]).get("/points/").content.decode()
 
