@@ -114,6 +114,7 @@ class CaseAttachment(AppendOnlyModel):
     name = models.CharField(_("name"), max_length=200)
     size = models.PositiveBigIntegerField(_("size"), default=0)
     content_type = models.CharField(_("type"), max_length=100, blank=True)
+    thumbnail = models.FileField(_("thumbnail"), upload_to="casework/thumbs/%Y/%m/", blank=True)
 
     APPEND_ONLY_CHANGE = _("The case history cannot be changed.")
     APPEND_ONLY_DELETE = _("The case history cannot be deleted.")

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "registry",
     "points",
     "casework",
+    "incidents",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.maps.map_settings",
             ],
         },
     },
@@ -141,6 +143,12 @@ FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
 
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 REGISTRY_PAGE_SIZE = 20
+
+# Map tiles (static/core/map.js): an XYZ tile URL such as https://tiles.example.cn/{z}/{x}/{y}.png and the
+# attribution its provider requires. Empty by default: maps then draw only the platform's own shapes (grid
+# boundaries, case markers) on a plain background, so no page loads anything from a third party.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

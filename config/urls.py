@@ -13,5 +13,6 @@ urlpatterns = [
     path("regions/", include("regions.urls")),
     path("points/", include("points.urls")),
     path("casework/", include("casework.urls")),
+    path("incidents/", include("incidents.urls")),
     path("", include("core.urls")),
 ]

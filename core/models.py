@@ -1,7 +1,8 @@
-"""Shared records: the append-only audit trail (审计日志)."""
+"""Shared records: the append-only audit trail (审计日志) and in-app notifications (站内提醒)."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -82,3 +83,32 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target_label}"
+
+
+class Notification(models.Model):
+    """站内提醒: a message for one person in the app (a case about to be overdue, a 督办, a case sent to them).
+
+    ``key`` makes a reminder idempotent: the same reminder about the same deadline is stored once per person.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("for")
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    text = models.CharField(_("message"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    key = models.CharField(_("key"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="core_notification_inbox")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""), name="unique_notification_key")
+        ]
+
+    def __str__(self):
+        return self.text

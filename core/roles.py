@@ -46,6 +46,13 @@ class Action(models.TextChoices):
     SHOP_REDEEM = "shop.redeem", _("Redeem points")
     CREDIT_READ = "credit.read", _("Read consented points summaries")
     CALENDAR_MANAGE = "calendar.manage", _("Keep the working-day calendar")
+    INCIDENT_REPORT = "incidents.report", _("Report a grid incident")
+    INCIDENT_VIEW = "incidents.view", _("View grid incidents")
+    INCIDENT_HANDLE = "incidents.handle", _("Handle grid incidents")
+    INCIDENT_DISPATCH = "incidents.dispatch", _("Dispatch grid incidents")
+    INCIDENT_SUPERVISE = "incidents.supervise", _("Supervise grid incidents")
+    INCIDENT_KPI = "incidents.kpi", _("View incident performance figures")
+    INCIDENT_CATALOGUE = "incidents.catalogue", _("Keep the catalogue of grid matters and the triage rules")
 
 
 _STAFF_VIEW = {Action.REGISTRY_VIEW, Action.REGISTRY_EXPORT}
@@ -61,6 +68,14 @@ _VILLAGE_POINTS = {
     Action.SHOP_FULFIL,
 }
 
+_INCIDENT_SUPERVISOR = {
+    Action.INCIDENT_VIEW,
+    Action.INCIDENT_HANDLE,
+    Action.INCIDENT_DISPATCH,
+    Action.INCIDENT_SUPERVISE,
+    Action.INCIDENT_KPI,
+}
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.VILLAGER: frozenset(
         {
@@ -69,10 +84,19 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.POINTS_DECLARE,
             Action.POINTS_APPEAL,
             Action.SHOP_REDEEM,
+            Action.INCIDENT_REPORT,
         }
     ),
     Role.GRID_WORKER: frozenset(
-        _STAFF_VIEW | {Action.REGISTRY_CHANGE, Action.REVEAL_PHONE, Action.POINTS_VIEW, Action.POINTS_RECORD}
+        _STAFF_VIEW
+        | {
+            Action.REGISTRY_CHANGE,
+            Action.REVEAL_PHONE,
+            Action.POINTS_VIEW,
+            Action.POINTS_RECORD,
+            Action.INCIDENT_REPORT,
+            Action.INCIDENT_VIEW,
+        }
     ),
     Role.VILLAGE_CADRE: frozenset(
         _STAFF_VIEW
@@ -84,16 +108,20 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.VIEW_RESTRICTED_TAGS,
             Action.AUDIT_VIEW,
             Action.REGIONS_MANAGE,
+            Action.INCIDENT_REPORT,
+            Action.INCIDENT_VIEW,
+            Action.INCIDENT_HANDLE,
+            Action.INCIDENT_KPI,
         }
         | _VILLAGE_POINTS
     ),
     Role.REVIEWER: frozenset({Action.REGISTRY_VIEW, Action.POINTS_VIEW, Action.POINTS_REVIEW, Action.POINTS_RECORD}),
     Role.MEDIATOR: frozenset(),
     Role.TOWNSHIP_OFFICIAL: frozenset(
-        _STAFF_VIEW | {Action.VIEW_RESTRICTED_TAGS, Action.AUDIT_VIEW, Action.POINTS_VIEW}
+        _STAFF_VIEW | {Action.VIEW_RESTRICTED_TAGS, Action.AUDIT_VIEW, Action.POINTS_VIEW} | _INCIDENT_SUPERVISOR
     ),
-    Role.DEPARTMENT_STAFF: frozenset(),
-    Role.COUNTY_OFFICIAL: frozenset(_STAFF_VIEW | {Action.AUDIT_VIEW, Action.POINTS_VIEW}),
+    Role.DEPARTMENT_STAFF: frozenset({Action.INCIDENT_HANDLE}),
+    Role.COUNTY_OFFICIAL: frozenset(_STAFF_VIEW | {Action.AUDIT_VIEW, Action.POINTS_VIEW} | _INCIDENT_SUPERVISOR),
     Role.COUNTY_ADMIN: frozenset(
         _STAFF_VIEW
         | {
@@ -108,6 +136,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.POINTS_VIEW,
             Action.POINTS_POLICY,
             Action.CALENDAR_MANAGE,
+            Action.INCIDENT_VIEW,
+            Action.INCIDENT_KPI,
+            Action.INCIDENT_CATALOGUE,
         }
     ),
     Role.SHOPKEEPER: frozenset({Action.SHOP_FULFIL}),

@@ -28,7 +28,8 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date as date_type
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
@@ -70,26 +71,46 @@ SYSTEM = _System()
 
 @dataclass(frozen=True)
 class Deadline:
-    """How long a state (or a time window) lasts: wall-clock ``hours`` or ``working_days`` (core.calendar)."""
+    """How long a state (or a time window) lasts: wall-clock ``hours``, ``working_days`` (core.calendar), or
+    ``field``: the number of working days the case itself carries in that field (a deadline set per case by a
+    triage rule); a blank field falls back to ``working_days`` when given."""
 
     hours: int | None = None
     working_days: int | None = None
+    field: str | None = None
 
     def __post_init__(self):
-        if (self.hours is None) == (self.working_days is None):
+        if self.field is not None:
+            if self.hours is not None or not isinstance(self.field, str) or not self.field:
+                raise ImproperlyConfigured("Deadline(field=...) names a case field and takes no hours.")
+            if self.working_days is None:
+                return
+        elif (self.hours is None) == (self.working_days is None):
             raise ImproperlyConfigured("Deadline takes either hours or working_days.")
         value = self.hours if self.hours is not None else self.working_days
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ImproperlyConfigured("A deadline is a whole number of hours or working days, 0 or more.")
 
-    def due(self, start: datetime, calendar: WorkingCalendar) -> datetime:
+    def _days(self, case) -> int | None:
+        if self.field is not None and case is not None:
+            value = getattr(case, self.field, None)
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                return value
+        return self.working_days
+
+    def due(self, start: datetime, calendar: WorkingCalendar, case=None) -> datetime:
         if self.hours is not None:
             return start + timedelta(hours=self.hours)
-        return calendar.add_working_days(start, self.working_days)
+        days = self._days(case)
+        if days is None:
+            raise ImproperlyConfigured(f"The case carries no number of working days in {self.field!r}.")
+        return calendar.add_working_days(start, days)
 
     def __str__(self) -> str:
         if self.hours is not None:
             return ngettext("%(n)s hour", "%(n)s hours", self.hours) % {"n": self.hours}
+        if self.working_days is None:
+            return _("the working days set for the case")
         return ngettext("%(n)s working day", "%(n)s working days", self.working_days) % {"n": self.working_days}
 
 
@@ -102,6 +123,16 @@ class Extend:
     field: str = "days"
     max_total: int = 10
     before_deadline: bool = True
+
+
+@dataclass(frozen=True)
+class SetDeadline:
+    """A step that gives the case a new deadline stated by the person taking it (督办: "done by Friday"):
+    ``data[field]`` is a date (18:00 that day, the end of the working day) or a moment, which must lie in the
+    future and at most ``max_days`` calendar days ahead. The case stays in its state."""
+
+    field: str = "due"
+    max_days: int = 90
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,7 +177,7 @@ class Transition:
     allow: tuple = ()
     requires: tuple = ()
     window: Deadline | None = None
-    deadline: Deadline | Extend | None = None
+    deadline: Deadline | Extend | SetDeadline | None = None
     guards: tuple = ()
     effects: tuple = ()
 
@@ -198,6 +229,7 @@ class Flow:
         start_requires: Iterable[str] = (),
         viewers: Iterable[str] = (),
         model: str | type[models.Model] | None = None,
+        after_deadlines: Callable[[DeadlineRun, datetime], Any] | None = None,
         register: bool = True,
     ):
         self.name = name
@@ -217,6 +249,7 @@ class Flow:
             START, source=(), target=initial, label=gettext_lazy("Opened"), allow=start_allow, requires=start_requires
         )
         self.model = model
+        self.after_deadlines = after_deadlines
         self._validate()
         every_allow = [who for tr in (self.start, *self.transitions.values()) for who in tr.allow]
         self.viewer_roles = frozenset(viewers) | {who for who in every_allow if isinstance(who, str)}
@@ -251,8 +284,8 @@ class Flow:
                     raise ImproperlyConfigured(f"{where}: step {tr.name!r} allows the unknown role {who!r}.")
             if not tr.allow:
                 raise ImproperlyConfigured(f"{where}: step {tr.name!r} allows nobody.")
-            if isinstance(tr.deadline, Extend) and tr.target not in tr.source:
-                raise ImproperlyConfigured(f"{where}: extending step {tr.name!r} must stay in its state.")
+            if isinstance(tr.deadline, (Extend, SetDeadline)) and tr.target not in tr.source:
+                raise ImproperlyConfigured(f"{where}: step {tr.name!r} changes the deadline, so it stays in its state.")
         for state in self.states.values():
             action, _sep, step = state.on_overdue.partition(":")
             if action == "flag" and not step:
@@ -350,7 +383,7 @@ def _list_separator() -> str:
 def _window_end(tr: Transition, case, calendar: WorkingCalendar) -> datetime | None:
     if tr.window is None or case.state_entered_at is None:
         return None
-    return tr.window.due(case.state_entered_at, calendar)
+    return tr.window.due(case.state_entered_at, calendar, case)
 
 
 def available(actor, case, flow: Flow, *, now: datetime | None = None) -> list[Transition]:
@@ -475,6 +508,34 @@ def _extended_deadline(step: Step, rule: Extend) -> datetime:
     return step.calendar.add_working_days(case.deadline_at, days)
 
 
+def _stated_deadline(step: Step, rule: SetDeadline) -> datetime:
+    raw = step.data.get(rule.field)
+    moment = None
+    if isinstance(raw, datetime):
+        moment = raw
+    elif isinstance(raw, date_type):
+        moment = datetime.combine(raw, time(18, 0))
+    elif isinstance(raw, str) and raw.strip():
+        try:
+            moment = datetime.fromisoformat(raw.strip())
+            if len(raw.strip()) <= 10:
+                moment = datetime.combine(moment.date(), time(18, 0))
+        except ValueError:
+            moment = None
+    if moment is None:
+        raise DomainError({rule.field: _("Give the new deadline as a date, e.g. 2026-12-01.")})
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if moment <= step.now:
+        raise DomainError({rule.field: _("The new deadline must lie in the future.")})
+    if moment > step.now + timedelta(days=rule.max_days):
+        raise DomainError(
+            {rule.field: _("The new deadline can be at most %(days)s days ahead.") % {"days": rule.max_days}}
+        )
+    step.data[rule.field] = moment.isoformat()
+    return moment
+
+
 def _content_type(case) -> ContentType:
     return ContentType.objects.get_for_model(type(case))
 
@@ -509,6 +570,7 @@ def _record(step: Step, *, name: str, from_state: str, to_state: str, deadline_a
             name=os.path.basename(upload.name or "")[:200] or "file",
             size=getattr(upload, "size", 0) or 0,
             content_type=(getattr(upload, "content_type", "") or "")[:100],
+            thumbnail=getattr(upload, "thumbnail", None) or "",
         )
     audit.record(
         actor,
@@ -548,16 +610,19 @@ def _apply(step: Step, *, system: bool, original) -> CaseEvent:
     if isinstance(tr.deadline, Extend):
         changes["deadline_at"] = _extended_deadline(step, tr.deadline)
         changes["overdue"] = False
-    elif tr.target != from_state or tr.deadline is not None:
+    elif isinstance(tr.deadline, SetDeadline):
+        changes["deadline_at"] = _stated_deadline(step, tr.deadline)
+        changes["overdue"] = False
+    effect_fields: list[str] = []
+    for effect in tr.effects:  # effects first: a deadline may be read from a field an effect sets
+        effect_fields.extend(effect(step) or ())
+    if (tr.deadline is None and tr.target != from_state) or isinstance(tr.deadline, Deadline):
         rule = tr.deadline if tr.deadline is not None else target.deadline
-        changes["deadline_at"] = rule.due(step.now, step.calendar) if rule is not None else None
+        changes["deadline_at"] = rule.due(step.now, step.calendar, case) if rule is not None else None
         changes["overdue"] = False
     if tr.target != from_state:
         changes.update(state=tr.target, state_entered_at=step.now)
         changes["closed_at"] = step.now if flow.is_final(tr.target) else None
-    effect_fields: list[str] = []
-    for effect in tr.effects:
-        effect_fields.extend(effect(step) or ())
     _write(case, original, changes, sorted(set(effect_fields)))
     if system:
         step.note = step.note or _("The deadline passed; the system took this step.")
@@ -628,7 +693,7 @@ def _open(*, actor, case, flow, note, data, attachments, now) -> CaseEvent:
         "state": flow.initial,
         "state_entered_at": step.now,
         "opened_at": step.now,
-        "deadline_at": initial.deadline.due(step.now, step.calendar) if initial.deadline else None,
+        "deadline_at": initial.deadline.due(step.now, step.calendar, locked) if initial.deadline else None,
         "overdue": False,
         "closed_at": None,
         "version": locked.version + 1,
@@ -800,5 +865,14 @@ def run_deadlines(flow: Flow, *, model: type[models.Model] | None = None, now: d
 
 
 def run_all_deadlines(*, now: datetime | None = None) -> dict[str, DeadlineRun]:
-    """``run_deadlines`` for every registered flow that names its model (the scheduled job)."""
-    return {flow.name: run_deadlines(flow, now=now) for flow in flows() if flow.model is not None}
+    """``run_deadlines`` for every registered flow that names its model (the scheduled job), then each flow's
+    ``after_deadlines(report, now)`` hook (reminders and notifications of the module)."""
+    now = now or timezone.now()
+    reports = {}
+    for flow in flows():
+        if flow.model is None:
+            continue
+        reports[flow.name] = report = run_deadlines(flow, now=now)
+        if flow.after_deadlines is not None:
+            flow.after_deadlines(report, now)
+    return reports

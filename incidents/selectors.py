@@ -1,0 +1,169 @@
+"""Reads of the incident loop, always limited to what the actor may see.
+
+Who sees a case: roles of the flow over its region (grid workers their grid, cadres their village, township
+officials their township, county officials and administrators the county), its reporter, the members of the
+department handling it and of the departments co-handling it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from core import scope
+from core.errors import NotFound
+from core.roles import Action, Role
+from incidents.flows import department_ids
+from incidents.models import Department, GridMatter, Incident, IncidentAssist, Level, TriageRule
+from incidents.supervision import ACTIVE_STATES, DUE_SOON_HOURS, UNRATED_DAYS
+
+
+def _base() -> QuerySet:
+    return Incident.objects.select_related("matter", "village", "township", "grid", "handler_department", "reporter")
+
+
+def visible(actor) -> QuerySet:
+    """Every incident the actor may see."""
+    q = scope.scope_q(actor, Action.INCIDENT_VIEW, Incident) | Q(reporter_id=actor.pk)
+    ids = department_ids(actor)
+    if ids:
+        q |= Q(handler_department_id__in=ids) | Q(
+            Exists(IncidentAssist.objects.filter(incident=OuterRef("pk"), department_id__in=ids))
+        )
+    return _base().filter(q)
+
+
+def get(actor, pk) -> Incident:
+    found = visible(actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _handled_by_q(actor) -> Q:
+    """Cases whose handling body includes the actor (by role in the region or by department)."""
+    q = Q(pk__in=[])
+    for g in scope.grants(actor):
+        if g.role == Role.VILLAGE_CADRE and g.level == "village":
+            q |= Q(level=Level.VILLAGE, village_id=g.target_id)
+        elif g.role == Role.TOWNSHIP_OFFICIAL and g.level == "township":
+            q |= Q(level=Level.TOWNSHIP, township_id=g.target_id)
+    ids = department_ids(actor)
+    if ids:
+        q |= Q(level=Level.COUNTY, handler_department_id__in=ids)
+    return q
+
+
+def queue(actor) -> QuerySet:
+    """待办: the cases waiting for the actor's body to accept or to finish, earliest deadline first; plus the
+    cases its departments co-handle."""
+    q = _handled_by_q(actor) & Q(state__in=("dispatched", "accepted"))
+    ids = department_ids(actor)
+    if ids:
+        q |= Q(state="accepted") & Q(
+            Exists(IncidentAssist.objects.filter(incident=OuterRef("pk"), department_id__in=ids))
+        )
+    return _base().filter(q).order_by("deadline_at", "pk")
+
+
+def to_dispatch(actor) -> QuerySet:
+    """待分派: cases waiting for a dispatcher in the actor's area (handed back, escalated)."""
+    q = scope.scope_q(actor, Action.INCIDENT_DISPATCH, Incident)
+    return _base().filter(q, state="reported").order_by("deadline_at", "pk")
+
+
+def supervised(actor) -> QuerySet:
+    """The cases the actor supervises (督办 scope)."""
+    return _base().filter(scope.scope_q(actor, Action.INCIDENT_SUPERVISE, Incident))
+
+
+def board(actor, *, now=None) -> dict[str, QuerySet]:
+    """The supervision board (督办台): overdue, due within a day, under a formal notice, unrated for 7 days."""
+    now = now or timezone.now()
+    base = supervised(actor)
+    active = base.filter(state__in=ACTIVE_STATES)
+    return {
+        "overdue": active.filter(deadline_at__lt=now).order_by("deadline_at", "pk"),
+        "due_soon": active.filter(
+            deadline_at__gte=now, deadline_at__lte=now + timedelta(hours=DUE_SOON_HOURS)
+        ).order_by("deadline_at", "pk"),
+        "supervised": active.filter(supervise_count__gt=0).order_by("deadline_at", "pk"),
+        "unrated": unrated(actor, now=now, base=base),
+    }
+
+
+def unrated(actor, *, now=None, base=None) -> QuerySet:
+    """Resolved cases nobody has rated for UNRATED_DAYS days: call the reporter (回访) and rate on their behalf."""
+    now = now or timezone.now()
+    if base is None:
+        base = visible(actor)
+    return base.filter(state="resolved", state_entered_at__lte=now - timedelta(days=UNRATED_DAYS)).order_by(
+        "state_entered_at", "pk"
+    )
+
+
+def search(actor, *, state="", matter=None, village=None, overdue=None, start=None, end=None, text="") -> QuerySet:
+    """The incident list with its filters."""
+    qs = visible(actor)
+    if state:
+        qs = qs.filter(state=state)
+    if matter:
+        qs = qs.filter(matter_id=getattr(matter, "pk", matter))
+    if village:
+        qs = qs.filter(village_id=getattr(village, "pk", village))
+    if overdue:
+        qs = qs.filter(ever_overdue=True)
+    if start:
+        qs = qs.filter(created_at__date__gte=start)
+    if end:
+        qs = qs.filter(created_at__date__lte=end)
+    if text:
+        qs = qs.filter(Q(description__icontains=text) | Q(address__icontains=text))
+    return qs.order_by("-created_at", "-pk")
+
+
+def my_reports(actor) -> QuerySet:
+    return _base().filter(reporter=actor).order_by("-created_at", "-pk")
+
+
+# -- the county's catalogue --------------------------------------------------------------------------------
+
+
+def counties_managed(actor):
+    from regions.models import Region, RegionLevel
+
+    ids = [g.target_id for g in scope._grants_for(actor, Action.INCIDENT_CATALOGUE) if g.level == "county"]
+    return Region.objects.filter(pk__in=ids, level=RegionLevel.COUNTY).order_by("code")
+
+
+def _county_ids_of(actor) -> set[int]:
+    return {g.county_id for g in scope.grants(actor) if g.county_id} | {
+        g.target_id for g in scope.grants(actor) if g.level == "county"
+    }
+
+
+def matters(actor, *, current_only: bool = False, county=None) -> QuerySet:
+    """The catalogue of the actor's county (readable by everyone working or living in it)."""
+    qs = GridMatter.objects.filter(county_id__in=_county_ids_of(actor)).select_related("responsible")
+    if county is not None:
+        qs = qs.filter(county=county)
+    if current_only:
+        qs = qs.filter(retired_on__isnull=True)
+    return qs.prefetch_related("assisting").order_by("code")
+
+
+def departments(actor, *, active_only: bool = False) -> QuerySet:
+    qs = Department.objects.filter(county_id__in=_county_ids_of(actor))
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("code")
+
+
+def rules(actor) -> QuerySet:
+    return (
+        TriageRule.objects.filter(county_id__in=_county_ids_of(actor))
+        .select_related("matter", "department")
+        .order_by("matter__code", "severity", "pk")
+    )

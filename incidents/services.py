@@ -1,0 +1,429 @@
+"""Writes of the incident loop. Every function checks the actor's scope, runs in one transaction and records
+an audit event (the case steps through core.workflow, which writes the CaseEvent and the audit event); bad
+input raises DomainError with a Chinese message and writes nothing.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.attachments import prepare_photos
+from core import audit, notifications, scope, workflow
+from core.errors import DomainError, NotFound
+from core.roles import Action
+from incidents.flows import INCIDENT
+from incidents.models import (
+    AssistKind,
+    Department,
+    GridMatter,
+    Incident,
+    IncidentAssist,
+    Level,
+    Severity,
+    TriageRule,
+)
+from incidents.people import handler_users, supervisor_users
+from regions import geometry
+from regions.models import Grid, Region, RegionLevel
+
+STEP_PHOTO_FIELDS = {"resolve", "progress"}
+
+
+# -- the county's catalogue, departments and rules --------------------------------------------------------
+
+
+def _require_county(actor, county: Region) -> None:
+    if county is None or county.level != RegionLevel.COUNTY:
+        raise NotFound()
+    if not scope.region_in_scope(actor, Action.INCIDENT_CATALOGUE, county):
+        raise NotFound()
+
+
+def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise DomainError({field: _("This field is required.")})
+    if len(text) > max_length:
+        raise DomainError({field: _("At most %(n)s characters.") % {"n": max_length}})
+    return text
+
+
+def _departments(county: Region, ids, field: str) -> list[Department]:
+    ids = {int(getattr(i, "pk", i)) for i in (ids or [])}
+    found = list(Department.objects.filter(county=county, pk__in=ids))
+    if len(found) != len(ids):
+        raise DomainError({field: _("Choose departments of this county.")})
+    return found
+
+
+@transaction.atomic
+def department_save(
+    *, actor, county: Region, department: Department | None = None, name, code, phone="", members=(), is_active=True
+) -> Department:
+    """Add or change a department (部门) and who works in it."""
+    _require_county(actor, county)
+    if department is not None and department.county_id != county.pk:
+        raise NotFound()
+    name = _text(name, "name", max_length=100)
+    code = _text(code, "code", max_length=20)
+    phone = _text(phone, "phone", max_length=32, required=False)
+    clash = Department.objects.filter(county=county, code=code)
+    if department is not None:
+        clash = clash.exclude(pk=department.pk)
+    if clash.exists():
+        raise DomainError({"code": _("Another department has this code.")})
+    before = audit.snapshot(department, ["name", "code", "phone", "is_active"]) if department else None
+    department = department or Department(county=county)
+    department.name, department.code, department.phone, department.is_active = name, code, phone, bool(is_active)
+    department.save()
+    department.members.set(list(members))
+    after = audit.snapshot(department, ["name", "code", "phone", "is_active"])
+    after["members"] = sorted(department.members.values_list("username", flat=True))
+    audit.record(actor, "incidents.department.save", department, before=before, after=after, region=county)
+    return department
+
+
+@transaction.atomic
+def matter_admit(
+    *, actor, county: Region, code, name, group, description="", responsible=None, assisting=()
+) -> GridMatter:
+    """准入: add a matter to the county's catalogue of grid matters."""
+    _require_county(actor, county)
+    code = _text(code, "code", max_length=20)
+    if GridMatter.objects.filter(county=county, code=code).exists():
+        raise DomainError({"code": _("The catalogue already has a matter with this code.")})
+    matter = GridMatter(county=county, code=code, admitted_by=actor, admitted_on=timezone.localdate())
+    _fill_matter(matter, county, name, group, description, responsible, assisting)
+    audit.record(actor, "incidents.matter.admit", matter, after=_matter_snapshot(matter), region=county)
+    return matter
+
+
+@transaction.atomic
+def matter_update(
+    *, actor, matter: GridMatter, name, group, description="", responsible=None, assisting=()
+) -> GridMatter:
+    """Change a matter's wording or its responsible and assisting bodies (cases already reported keep theirs)."""
+    matter = GridMatter.objects.select_for_update().get(pk=matter.pk)
+    county = matter.county
+    _require_county(actor, county)
+    before = _matter_snapshot(matter)
+    _fill_matter(matter, county, name, group, description, responsible, assisting)
+    audit.record(actor, "incidents.matter.update", matter, before=before, after=_matter_snapshot(matter), region=county)
+    return matter
+
+
+def _fill_matter(matter, county, name, group, description, responsible, assisting) -> None:
+    matter.name = _text(name, "name", max_length=100)
+    matter.group = _text(group, "group", max_length=50)
+    matter.description = _text(description, "description", max_length=2000, required=False)
+    if responsible is not None:
+        (matter.responsible,) = _departments(county, [responsible], "responsible")
+    else:
+        matter.responsible = None
+    helpers = _departments(county, assisting, "assisting")
+    if matter.responsible is not None and matter.responsible in helpers:
+        raise DomainError({"assisting": _("The responsible body cannot also be an assisting body.")})
+    matter.save()
+    matter.assisting.set(helpers)
+
+
+def _matter_snapshot(matter: GridMatter) -> dict:
+    data = audit.snapshot(matter, ["code", "name", "group", "responsible", "retired_on", "retire_reason"])
+    data["assisting"] = sorted(matter.assisting.values_list("code", flat=True))
+    return data
+
+
+@transaction.atomic
+def matter_retire(*, actor, matter: GridMatter, reason) -> GridMatter:
+    """退出: take a matter out of the catalogue; no new report can name it, existing cases keep it."""
+    matter = GridMatter.objects.select_for_update().get(pk=matter.pk)
+    _require_county(actor, matter.county)
+    if matter.retired_on is not None:
+        raise DomainError(_("This matter has already been retired."))
+    reason = _text(reason, "reason", max_length=200)
+    before = _matter_snapshot(matter)
+    matter.retired_on, matter.retired_by, matter.retire_reason = timezone.localdate(), actor, reason
+    matter.save(update_fields=["retired_on", "retired_by", "retire_reason"])
+    audit.record(
+        actor, "incidents.matter.retire", matter, before=before, after=_matter_snapshot(matter), region=matter.county
+    )
+    return matter
+
+
+@transaction.atomic
+def matter_readmit(*, actor, matter: GridMatter) -> GridMatter:
+    """Admit a retired matter again."""
+    matter = GridMatter.objects.select_for_update().get(pk=matter.pk)
+    _require_county(actor, matter.county)
+    if matter.retired_on is None:
+        raise DomainError(_("This matter is in the catalogue."))
+    before = _matter_snapshot(matter)
+    matter.retired_on, matter.retired_by, matter.retire_reason = None, None, ""
+    matter.admitted_on, matter.admitted_by = timezone.localdate(), actor
+    matter.save()
+    audit.record(
+        actor, "incidents.matter.readmit", matter, before=before, after=_matter_snapshot(matter), region=matter.county
+    )
+    return matter
+
+
+@transaction.atomic
+def rule_save(
+    *,
+    actor,
+    county: Region,
+    rule: TriageRule | None = None,
+    matter=None,
+    severity="",
+    level,
+    department=None,
+    days,
+    note="",
+) -> TriageRule:
+    """Add or change a triage rule (matter × severity → level, body, working days)."""
+    _require_county(actor, county)
+    if rule is not None and rule.county_id != county.pk:
+        raise NotFound()
+    if matter is not None and (matter.county_id != county.pk):
+        raise DomainError({"matter": _("Choose a matter of this county's catalogue.")})
+    if severity not in ("", *Severity.values):
+        raise DomainError({"severity": _("Choose a severity.")})
+    if level not in Level.values:
+        raise DomainError({"level": _("Choose the handling level.")})
+    if department is not None:
+        if department.county_id != county.pk:
+            raise DomainError({"department": _("Choose a department of this county.")})
+        if level != Level.COUNTY:
+            raise DomainError({"department": _("A department is named only for county-level handling.")})
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= 60:
+        raise DomainError({"days": _("Give a whole number of working days from 1 to 60.")})
+    clash = TriageRule.objects.filter(county=county, matter=matter, severity=severity)
+    if rule is not None:
+        clash = clash.exclude(pk=rule.pk)
+    if clash.exists():
+        raise DomainError(_("A rule for this matter and severity already exists; change that one."))
+    fields = ["matter", "severity", "level", "department", "days", "note"]
+    before = audit.snapshot(rule, fields) if rule else None
+    rule = rule or TriageRule(county=county)
+    rule.matter, rule.severity, rule.level, rule.department, rule.days = matter, severity, level, department, days
+    rule.note = _text(note, "note", max_length=200, required=False)
+    rule.save()
+    audit.record(actor, "incidents.rule.save", rule, before=before, after=audit.snapshot(rule, fields), region=county)
+    return rule
+
+
+@transaction.atomic
+def rule_delete(*, actor, rule: TriageRule) -> None:
+    _require_county(actor, rule.county)
+    before = audit.snapshot(rule, ["matter", "severity", "level", "department", "days", "note"])
+    audit.record(actor, "incidents.rule.delete", rule, before=before, region=rule.county)
+    rule.delete()
+
+
+# -- reporting --------------------------------------------------------------------------------------------
+
+
+def may_report_in(actor, village: Region) -> bool:
+    """A reporter reports in a village their role covers: a grid worker's grid, a villager's household, a
+    cadre's village (or a township/county official's area)."""
+    ids = village.ancestor_ids()
+    for g in scope._grants_for(actor, Action.INCIDENT_REPORT):
+        if g.level in ("county", "township", "village") and ids.get(g.level) == g.target_id:
+            return True
+        if g.level in ("grid", "household", "group") and g.village_id == village.pk:
+            return True
+    return False
+
+
+def _coordinate(value, field: str, low: float, high: float) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise DomainError({field: _("Enter a number.")}) from None
+    if not low <= number <= high:
+        raise DomainError({"location": _("The location lies outside China; allow the phone's location or pin it.")})
+    return round(number, 6)
+
+
+def locate_grid(county_id: int, lat: float, lng: float, *, village: Region | None = None) -> Grid | None:
+    """The base grid whose boundary contains the point (a special grid when no base grid does)."""
+    grids = Grid.objects.filter(county_id=county_id, is_active=True, polygon__isnull=False)
+    if village is not None:
+        grids = grids.filter(village=village)
+    # a cheap box test first, then the exact polygon test
+    found = []
+    for grid in grids.only("pk", "polygon", "kind", "village_id", "township_id", "county_id", "code", "name"):
+        ring = (grid.polygon or {}).get("coordinates", [[]])[0]
+        if not ring:
+            continue
+        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+        if min(xs) <= lng <= max(xs) and min(ys) <= lat <= max(ys) and geometry.contains(grid.polygon, lat, lng):
+            found.append(grid)
+    found.sort(key=lambda g: g.kind != "base")
+    return found[0] if found else None
+
+
+def incident_report(
+    *,
+    actor,
+    matter: GridMatter,
+    description,
+    severity=Severity.GENERAL,
+    village: Region | None = None,
+    grid: Grid | None = None,
+    lat=None,
+    lng=None,
+    address="",
+    photos=(),
+    client_key="",
+) -> tuple[Incident, bool]:
+    """前端发现报告: store a report once (the same ``client_key`` again returns the stored case) and route it by
+    the triage rules. Returns (incident, created)."""
+    client_key = (client_key or "").strip()[:64]
+    if client_key:
+        existing = Incident.objects.filter(reporter=actor, client_key=client_key).first()
+        if existing is not None:
+            return existing, False
+    description = _text(description, "description", max_length=2000)
+    address = _text(address, "address", max_length=200, required=False)
+    if severity not in Severity.values:
+        raise DomainError({"severity": _("Choose a severity.")})
+    lat = _coordinate(lat, "lat", 3, 54)
+    lng = _coordinate(lng, "lng", 73, 136)
+    if (lat is None) != (lng is None):
+        raise DomainError({"location": _("Give both latitude and longitude, or neither.")})
+    if matter is None:
+        raise DomainError({"matter": _("Choose what kind of matter it is.")})
+    if grid is not None:
+        village = grid.village
+    if lat is not None:
+        county_id = (village or grid).county_id if (village or grid) else None
+        if county_id is None:
+            county_id = matter.county_id
+        found = locate_grid(county_id, lat, lng, village=village)
+        if found is None and village is not None:
+            raise DomainError(
+                {"location": _("This location lies outside every grid of %(village)s.") % {"village": village.name}}
+            )
+        if found is None:
+            raise DomainError({"location": _("This location lies outside every grid; pin the place inside a grid.")})
+        grid = grid or found
+        village = found.village if village is None else village
+    if village is None:
+        raise DomainError({"grid": _("Choose the grid or village, or give the location.")})
+    if village.level != RegionLevel.VILLAGE or not may_report_in(actor, village):
+        raise NotFound()
+    if matter.county_id != village.county_id or matter.retired_on is not None:
+        raise DomainError({"matter": _("This matter is not in the county's current catalogue.")})
+    photos = prepare_photos(photos)
+    incident = Incident(
+        matter=matter,
+        severity=severity,
+        description=description,
+        address=address,
+        lat=lat,
+        lng=lng,
+        grid=grid,
+        reporter=actor,
+        client_key=client_key,
+    )
+    incident.place_in(village)
+    try:
+        with transaction.atomic():
+            workflow.start(actor=actor, case=incident, flow=INCIDENT, note=description, attachments=photos)
+            from incidents.triage import route
+
+            reason = route(incident).reason
+            workflow.transition(actor=None, case=incident, flow=INCIDENT, name="route", note=reason)
+            if incident.level == Level.COUNTY:
+                for department in matter.assisting.filter(is_active=True).exclude(pk=incident.handler_department_id):
+                    IncidentAssist.objects.create(incident=incident, department=department, kind=AssistKind.ASSIST)
+            _notify_handler(incident, _("New case %(number)s: %(matter)s"))
+    except IntegrityError:
+        if not client_key:
+            raise
+        existing = Incident.objects.filter(reporter=actor, client_key=client_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return incident, True
+
+
+# -- steps ------------------------------------------------------------------------------------------------
+
+
+def _url(incident: Incident) -> str:
+    return reverse("incidents:detail", args=[incident.pk])
+
+
+def _notify_handler(incident: Incident, template: str) -> None:
+    text = template % {"number": incident.number, "matter": incident.matter.name}
+    notifications.notify(handler_users(incident), kind="incident", text=text, url=_url(incident), key="")
+
+
+NOTIFY_AFTER = {
+    "dispatch": ("handler", _("Case %(number)s was dispatched to you: %(matter)s")),
+    "supervise": ("handler", _("Supervision notice (督办) on case %(number)s: %(matter)s")),
+    "reopen": ("handler", _("Case %(number)s was reopened: the reporter is not satisfied")),
+    "escalate": ("supervisor", _("Case %(number)s was escalated to your level: %(matter)s")),
+    "hand_back": ("supervisor", _("Case %(number)s was handed back for dispatch: %(matter)s")),
+    "resolve": ("reporter", _("Case %(number)s is resolved; please rate the result")),
+}
+
+
+def incident_step(*, actor, incident: Incident, step: str, data=None, note="", photos=(), version=None) -> Incident:
+    """Take a step of the loop (accept, hand back, progress, summon, extend, supervise, escalate, resolve,
+    close, reopen, dispatch). The engine checks who may take it and writes the timeline; photos are checked."""
+    data = dict(data or {})
+    if step in ("close", "reopen") and not data.get("rating"):
+        data["rating"] = "unsatisfied" if step == "reopen" else ""
+    with transaction.atomic():
+        attachments = prepare_photos(photos) if photos else []
+        workflow.transition(
+            actor=actor,
+            case=incident,
+            flow=INCIDENT,
+            name=step,
+            data=data,
+            note=note,
+            attachments=attachments,
+            expected_version=version,
+        )
+        incident.refresh_from_db()
+        who, template = NOTIFY_AFTER.get(step, (None, None))
+        if who:
+            text = template % {"number": incident.number, "matter": incident.matter.name}
+            users = {
+                "handler": lambda: handler_users(incident),
+                "supervisor": lambda: supervisor_users(incident),
+                "reporter": lambda: [incident.reporter_id],
+            }[who]()
+            notifications.notify(users, kind="incident", text=text, url=_url(incident))
+        if step == "summon":
+            department = (
+                Department.objects.get(pk=data["department"]) if str(data.get("department", "")).isdigit() else None
+            )
+            if department is not None:
+                notifications.notify(
+                    department.members.all(),
+                    kind="incident",
+                    text=_("Your department was summoned (吹哨) to case %(number)s: %(matter)s")
+                    % {"number": incident.number, "matter": incident.matter.name},
+                    url=_url(incident),
+                )
+    return incident
+
+
+def rate(*, actor, incident: Incident, rating: str, note="", version=None) -> Incident:
+    """办结回访: 满意 / 基本满意 close the case; 不满意 reopens it to its handler (a reason is required)."""
+    step = "reopen" if rating == "unsatisfied" else "close"
+    return incident_step(actor=actor, incident=incident, step=step, data={"rating": rating}, note=note, version=version)
