@@ -3,10 +3,6 @@
 from django.http import Http404
 
 
-def py(request, *args, **kwargs):
-    raise Http404
-
-
 def incident_list(request, *args, **kwargs):
     raise Http404
 
