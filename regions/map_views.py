@@ -1,0 +1,65 @@
+"""The grid map: a page with the map widget and the GeoJSON it draws, both scoped like the grid list."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from core import maps
+from core.roles import Action
+from core.views import require_action
+from regions import selectors
+
+
+def _map_grids(request):
+    """The active grids the actor sees (the scoped selector the grid list is built on), optionally of one village."""
+    village_id = request.GET.get("village") or None
+    grids = selectors.grids(request.user).filter(is_active=True)
+    if village_id:
+        grids = grids.filter(village_id=village_id)
+    return grids, village_id
+
+
+@login_required
+@require_action(Action.REGISTRY_VIEW)
+def grid_map(request):
+    grids, village_id = _map_grids(request)
+    drawn = grids.filter(polygon__isnull=False).count()
+    geojson_url = reverse("regions:grid_geojson")
+    if village_id:
+        geojson_url += "?" + urlencode({"village": village_id})
+    return render(
+        request,
+        "regions/grid_map.html",
+        {
+            "geojson_url": geojson_url,
+            "drawn": drawn,
+            "not_drawn": grids.count() - drawn,
+            "villages": selectors.villages(request.user),
+            "village_id": village_id,
+        },
+    )
+
+
+@login_required
+@require_action(Action.REGISTRY_VIEW)
+def grid_geojson(request):
+    grids, _village_id = _map_grids(request)
+    features = [
+        maps.feature(
+            grid.polygon,
+            kind="grid",
+            id=grid.pk,
+            code=grid.code,
+            label=f"{grid.village.name} {grid.name}",
+            url=reverse("regions:grid_detail", args=[grid.pk]),
+        )
+        for grid in grids.filter(polygon__isnull=False).order_by("code")
+        if grid.polygon
+    ]
+    return JsonResponse(
+        maps.feature_collection(features),
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
