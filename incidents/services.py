@@ -59,6 +59,22 @@ def _departments(county: Region, ids, field: str) -> list[Department]:
     return found
 
 
+def _department_members(county: Region, members) -> list[int]:
+    """Members are accounts holding the department staff role in the county."""
+    from accounts.models import RoleAssignment
+    from core.roles import Role
+
+    ids = {int(getattr(m, "pk", m)) for m in (members or [])}
+    staff = set(
+        RoleAssignment.objects.filter(
+            role=Role.DEPARTMENT_STAFF, region__county_id=county.pk, user_id__in=ids, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    if staff != ids:
+        raise DomainError({"members": _("Members must be department staff accounts of this county.")})
+    return sorted(ids)
+
+
 @transaction.atomic
 def department_save(
     *, actor, county: Region, department: Department | None = None, name, code, phone="", members=(), is_active=True
@@ -78,8 +94,9 @@ def department_save(
     before = audit.snapshot(department, ["name", "code", "phone", "is_active"]) if department else None
     department = department or Department(county=county)
     department.name, department.code, department.phone, department.is_active = name, code, phone, bool(is_active)
+    members = _department_members(county, members)
     department.save()
-    department.members.set(list(members))
+    department.members.set(members)
     after = audit.snapshot(department, ["name", "code", "phone", "is_active"])
     after["members"] = sorted(department.members.values_list("username", flat=True))
     audit.record(actor, "incidents.department.save", department, before=before, after=after, region=county)
@@ -185,6 +202,7 @@ def rule_save(
 ) -> TriageRule:
     """Add or change a triage rule (matter × severity → level, body, working days)."""
     _require_county(actor, county)
+    Region.objects.select_for_update().get(pk=county.pk)  # one rule save at a time per county: no duplicate rule
     if rule is not None and rule.county_id != county.pk:
         raise NotFound()
     if matter is not None and (matter.county_id != county.pk):
@@ -198,6 +216,8 @@ def rule_save(
             raise DomainError({"department": _("Choose a department of this county.")})
         if level != Level.COUNTY:
             raise DomainError({"department": _("A department is named only for county-level handling.")})
+        if not department.is_active and (rule is None or rule.department_id != department.pk):
+            raise DomainError({"department": _("This department is not active.")})
     try:
         days = int(days)
     except (TypeError, ValueError):
@@ -301,6 +321,7 @@ def incident_report(
     lng = _coordinate(lng, "lng", 73, 136)
     if (lat is None) != (lng is None):
         raise DomainError({"location": _("Give both latitude and longitude, or neither.")})
+    matter = GridMatter.objects.filter(pk=getattr(matter, "pk", matter)).first() if matter is not None else None
     if matter is None:
         raise DomainError({"matter": _("Choose what kind of matter it is.")})
     if grid is not None:
