@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from casework import selectors, services
 from casework.forms import DaysForm, ResetForm
-from core import scope
+from casework.models import CaseAttachment
+from core import scope, workflow
 from core.calendar import WorkingCalendar
 from core.errors import DomainError
 from core.views import apply_domain_errors
@@ -163,3 +164,50 @@ def calendar_reset(request):
             _("The county's entry for %(day)s is removed; the national schedule applies.") % {"day": day.isoformat()},
         )
     return redirect(_url(county, day.year, day))
+
+
+# -- the photos and documents of a case's timeline -----------------------------------------------------------
+
+
+def _visible_attachment(request, pk):
+    """The attachment, if the actor may see its case (a role of the case's flow over its region, or a relation
+    to it); otherwise 404, the same as a missing one."""
+    attachment = CaseAttachment.objects.select_related("event", "event__content_type").filter(pk=pk).first()
+    if attachment is None:
+        raise Http404()
+    event = attachment.event
+    try:
+        flow = workflow.get_flow(event.flow)
+        case = event.content_type.get_object_for_this_type(pk=event.object_id)
+    except (KeyError, ObjectDoesNotExist):  # an unknown flow or a missing case: nothing to show
+        raise Http404() from None
+    if not workflow.can_see(request.user, case, flow):
+        raise Http404()
+    return attachment
+
+
+def _file_response(field, content_type: str, name: str):
+    if not field:
+        raise Http404()
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404() from None
+    response = FileResponse(handle, content_type=content_type or "application/octet-stream", filename=name)
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def attachment(request, pk):
+    found = _visible_attachment(request, pk)
+    return _file_response(found.file, found.content_type, found.name)
+
+
+@login_required
+def attachment_thumb(request, pk):
+    found = _visible_attachment(request, pk)
+    if not found.thumbnail:
+        return _file_response(found.file, found.content_type, found.name)
+    return _file_response(found.thumbnail, "image/jpeg", found.thumbnail.name.rsplit("/", 1)[-1])

@@ -3,11 +3,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core import scope
+from core import notifications, scope
 from core.roles import Action
 
 NAV = [
     ("core:home", _("Home"), None),
+    ("incidents:list", _("Incidents"), Action.INCIDENT_VIEW),
+    ("incidents:report", _("Report"), Action.INCIDENT_REPORT),
+    ("incidents:queue", _("My queue"), Action.INCIDENT_HANDLE),
+    ("incidents:board", _("Supervision board"), Action.INCIDENT_SUPERVISE),
     ("registry:my_household", _("My household"), Action.REGISTRY_VIEW_OWN),
     ("points:me", _("My points"), Action.POINTS_VIEW_OWN),
     ("points:home", _("Points"), Action.POINTS_VIEW),
@@ -43,4 +47,4 @@ def navigation(request):
             items.append({"url": url, "label": label})
     for item in items:
         item["active"] = item["url"] == best
-    return {"nav_items": items}
+    return {"nav_items": items, "unread_notifications": notifications.unread_count(user)}

@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from core import scope, selectors
+from core import notifications, scope, selectors
 from core.errors import DomainError
 from core.roles import Action
 
@@ -80,3 +82,29 @@ def audit_list(request):
             "action_choices": sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda c: c[0]),
         },
     )
+
+
+@login_required
+def notification_list(request):
+    """站内提醒: the actor's own notifications, newest first; opening one marks it read."""
+    page = paginate(request, notifications.inbox(request.user), 30)
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+def notification_open(request, pk):
+    """Mark one of the actor's own notifications read and go where it points (404 for anyone else's)."""
+    found = notifications.inbox(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404()
+    notifications.mark_read(request.user, [found.pk])
+    if found.url and url_has_allowed_host_and_scheme(found.url, allowed_hosts={request.get_host()}):
+        return redirect(found.url)
+    return redirect("core:notifications")
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    notifications.mark_read(request.user)
+    return redirect("core:notifications")

@@ -1,39 +1,420 @@
-"""(being written: every view here answers 404 until its page is built)"""
+"""Pages of the incident loop (网格事件 五步闭环): report, the case page with one form per step, and the lists of
+each role (all cases, my reports, the handler's queue, waiting for dispatch, the supervision board, follow-up
+calls). Thin: reads go through incidents.selectors, writes through incidents.services."""
 
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from core import scope, workflow
+from core.errors import DomainError, NotFound
+from core.roles import Action
+from core.views import paginate, require_action
+from incidents import selectors, services
+from incidents.flows import INCIDENT
+from incidents.forms import STEP_FORMS, ListFilterForm, ReportForm
+from incidents.models import Level, Rating
+from incidents.supervision import DUE_SOON_HOURS
+from regions.models import Grid, Region, RegionLevel
+
+# a service's field names → the page's fields
+FIELD_ALIASES = {"location": "lat", "lng": "lat", "attachments": "photos"}
 
 
-def incident_list(request, *args, **kwargs):
-    raise Http404
+def _apply_errors(form, exc: DomainError) -> None:
+    """A service's messages beside the fields they name (the location's beside the map)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            field = FIELD_ALIASES.get(field, field)
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
 
 
-def report(request, *args, **kwargs):
-    raise Http404
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d H:i") if moment else ""
 
 
-def my_reports(request, *args, **kwargs):
-    raise Http404
+def decorate(incidents, now=None):
+    """State label, overdue and due-soon marks for rows of a list."""
+    now = now or timezone.now()
+    soon = now + timedelta(hours=DUE_SOON_HOURS)
+    rows = list(incidents)
+    for incident in rows:
+        incident.state_label = INCIDENT.state_label(incident.state)
+        is_open = incident.closed_at is None and incident.state != "resolved"
+        deadline = incident.deadline_at
+        incident.is_overdue = is_open and deadline is not None and (incident.overdue or deadline < now)
+        incident.is_due_soon = is_open and not incident.is_overdue and deadline is not None and deadline <= soon
+    return rows
 
 
-def queue(request, *args, **kwargs):
-    raise Http404
+def handling_body(incident) -> str:
+    if incident.level == Level.COUNTY:
+        return incident.handler_department.name if incident.handler_department_id else _("County (to be dispatched)")
+    if incident.level == Level.TOWNSHIP:
+        return incident.township.name
+    if incident.level == Level.VILLAGE:
+        return incident.village.name
+    return ""
 
 
-def to_dispatch(request, *args, **kwargs):
-    raise Http404
+LINKS = [
+    ("incidents:list", _lazy("All cases"), Action.INCIDENT_VIEW),
+    ("incidents:report", _lazy("Report"), Action.INCIDENT_REPORT),
+    ("incidents:mine", _lazy("My reports"), Action.INCIDENT_REPORT),
+    ("incidents:queue", _lazy("My queue"), Action.INCIDENT_HANDLE),
+    ("incidents:to_dispatch", _lazy("Waiting for dispatch"), Action.INCIDENT_DISPATCH),
+    ("incidents:board", _lazy("Supervision board"), Action.INCIDENT_SUPERVISE),
+    ("incidents:follow_up", _lazy("Follow-up calls"), Action.INCIDENT_VIEW),
+]
 
 
-def board(request, *args, **kwargs):
-    raise Http404
+def _render(request, template, context, status=200):
+    """render() with the links between the loop's pages that the actor may open."""
+    links = []
+    for name, label, action in LINKS:
+        if scope.can(request.user, action):
+            url = reverse(name)
+            links.append({"url": url, "label": label, "active": request.path == url})
+    return render(request, template, {**context, "incident_links": links}, status=status)
 
 
-def follow_up(request, *args, **kwargs):
-    raise Http404
+# -- report -------------------------------------------------------------------------------------------------
 
 
-def detail(request, *args, **kwargs):
-    raise Http404
+def _report_grids(actor):
+    """The grids of the villages the actor reports in (a township official: the township's)."""
+    q = Q(pk__in=[])
+    for g in scope._grants_for(actor, Action.INCIDENT_REPORT):
+        if g.level in ("grid", "household", "group"):
+            q |= Q(village_id=g.village_id)
+        elif g.level in ("village", "township", "county"):
+            q |= Q(**{f"{g.level}_id": g.target_id})
+    return Grid.objects.filter(q, is_active=True).select_related("village").order_by("village__code", "code")
 
 
-def step(request, *args, **kwargs):
-    raise Http404
+def _own_grid_id(actor) -> int | None:
+    """A grid worker's own grid, or a villager's household's grid, to preselect."""
+    for g in scope.grants(actor):
+        if g.level == "grid" and g.role in ("grid_worker",):
+            return g.target_id
+    from registry.models import Household
+
+    household_ids = [g.target_id for g in scope.grants(actor) if g.level == "household"]
+    if household_ids:
+        return Household.objects.filter(pk__in=household_ids).values_list("grid_id", flat=True).first()
+    return None
+
+
+def _geojson_url(actor) -> str:
+    """The grids on the pin picker: only for people who may see the grid map."""
+    if scope.can(actor, Action.REGISTRY_VIEW):
+        try:
+            return reverse("regions:grid_geojson")
+        except Exception:  # the grid map is not installed
+            return ""
+    return ""
+
+
+@login_required
+@require_action(Action.INCIDENT_REPORT)
+def report(request):
+    actor = request.user
+    grids = list(_report_grids(actor))
+    own = _own_grid_id(actor)
+    initial = {"grid": own} if own in {g.pk for g in grids} else {}
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        matters=selectors.matters(actor, current_only=True),
+        grids=grids,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        matter = selectors.matters(actor).filter(pk=data["matter"]).first()
+        located = bool(data["lat"] or data["lng"])
+        try:
+            if matter is None:
+                raise DomainError({"matter": _("Choose what kind of matter it is.")})
+            incident, created = services.incident_report(
+                actor=actor,
+                matter=matter,
+                severity=data["severity"],
+                description=data["description"],
+                address=data["address"],
+                grid=None if located else data["grid"],
+                lat=data["lat"] or None,
+                lng=data["lng"] or None,
+                photos=data["photos"],
+                client_key=data["client_key"],
+            )
+        except NotFound:
+            form.add_error("lat" if located else "grid", _("You cannot report a case in this place."))
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("Reported as case %(number)s. It was sent to %(body)s.")
+                    % {"number": incident.number, "body": handling_body(incident)},
+                )
+            else:
+                messages.info(request, _("Already received; it was not stored twice."))
+            return redirect("incidents:detail", pk=incident.pk)
+    return _render(
+        request,
+        "incidents/report.html",
+        {"form": form, "geojson_url": _geojson_url(actor), "has_grids": bool(grids)},
+    )
+
+
+# -- the case page and its steps ---------------------------------------------------------------------------
+
+
+def _event_details(event) -> list[tuple[str, str]]:
+    data = event.data or {}
+    out = []
+    if data.get("level") and event.transition in ("route", "dispatch", "escalate"):
+        out.append((_("Handling level"), str(Level(data["level"]).label) if data["level"] in Level.values else ""))
+    if data.get("department_name"):
+        out.append((_("Department"), data["department_name"]))
+    if data.get("days") and event.transition in ("route", "dispatch", "extend"):
+        label = _("Extended by (working days)") if event.transition == "extend" else _("Working days")
+        out.append((label, str(data["days"])))
+    if data.get("due"):
+        try:
+            out.append((_("New deadline"), _when(datetime.fromisoformat(data["due"]))))
+        except (TypeError, ValueError):
+            out.append((_("New deadline"), str(data["due"])))
+    if data.get("rating") in Rating.values:
+        out.append((_("Rating"), str(Rating(data["rating"]).label)))
+    if data.get("on_behalf"):
+        out.append((_("Rated"), _("on the reporter's behalf (follow-up call)")))
+    return out
+
+
+def _timeline(incident) -> list[dict]:
+    rows = []
+    for event in workflow.history(incident):
+        rows.append(
+            {
+                "event": event,
+                "label": INCIDENT.step_label(event.transition),
+                "who": event.actor_label or (str(event.actor) if event.actor_id else _("System")),
+                "details": _event_details(event),
+                "reason": (event.data or {}).get("reason", "") if event.transition == "route" else "",
+                "attachments": list(event.attachments.all()),
+                "overdue": event.transition == "overdue",
+            }
+        )
+    return rows
+
+
+def _step_forms(request, incident, *, failed=None) -> list[dict]:
+    """One form per step the actor may take now; close and reopen are the one rating form."""
+    departments = [
+        d for d in selectors.departments(request.user, active_only=True) if d.county_id == incident.county_id
+    ]
+    forms, seen = [], set()
+    for transition in workflow.available(request.user, incident, INCIDENT):
+        name = "rate" if transition.name in ("close", "reopen") else transition.name
+        if name in seen or name not in STEP_FORMS:
+            continue
+        seen.add(name)
+        if failed is not None and failed.step == name:
+            form = failed
+        else:
+            initial = {"version": incident.version}
+            if name == "dispatch":
+                initial.update(
+                    level=incident.level, department=incident.handler_department_id, days=incident.handling_days
+                )
+            form = STEP_FORMS[name](initial=initial, step=name, departments=departments)
+        label = _("Rate the result") if name == "rate" else str(transition.label)
+        forms.append({"name": name, "label": label, "form": form, "open": form is failed})
+    return forms
+
+
+def _render_detail(request, incident, *, failed=None, status=200):
+    now = timezone.now()
+    (incident,) = decorate([incident], now)
+    timeline = _timeline(incident)
+    report_photos = timeline[0]["attachments"] if timeline and timeline[0]["event"].transition == "start" else []
+    return _render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "handling_body": handling_body(incident),
+            "assists": incident.assist_rows.select_related("department").order_by("added_at", "pk"),
+            "timeline": timeline,
+            "report_photos": report_photos,
+            "steps": _step_forms(request, incident, failed=failed),
+            "failed": failed,
+        },
+        status=status,
+    )
+
+
+@login_required
+def detail(request, pk):
+    incident = selectors.get(request.user, pk)
+    return _render_detail(request, incident)
+
+
+@login_required
+@require_POST
+def step(request, pk, step):
+    if step not in STEP_FORMS:
+        raise Http404()
+    incident = selectors.get(request.user, pk)
+    departments = [
+        d for d in selectors.departments(request.user, active_only=True) if d.county_id == incident.county_id
+    ]
+    form = STEP_FORMS[step](request.POST, request.FILES or None, step=step, departments=departments)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if step == "rate":
+                services.rate(
+                    actor=request.user,
+                    incident=incident,
+                    rating=data["rating"],
+                    note=data["note"],
+                    version=data["version"],
+                )
+                label = INCIDENT.step_label("reopen" if data["rating"] == Rating.UNSATISFIED else "close")
+            else:
+                services.incident_step(
+                    actor=request.user,
+                    incident=incident,
+                    step=step,
+                    data=form.service_data(),
+                    note=data.get("note", ""),
+                    photos=data.get("photos") or (),
+                    version=data["version"],
+                )
+                label = INCIDENT.step_label(step)
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": label})
+            return redirect("incidents:detail", pk=incident.pk)
+    incident.refresh_from_db()
+    # the page now shows the case as it is; a second try is a deliberate one on this version
+    form.data = form.data.copy()
+    form.data["version"] = str(incident.version)
+    return _render_detail(request, incident, failed=form, status=400)
+
+
+# -- lists ---------------------------------------------------------------------------------------------------
+
+
+def _villages(actor):
+    return Region.objects.filter(
+        level=RegionLevel.VILLAGE, pk__in=selectors.visible(actor).values("village_id")
+    ).order_by("code")
+
+
+@login_required
+@require_action(Action.INCIDENT_VIEW)
+def incident_list(request):
+    actor = request.user
+    form = ListFilterForm(request.GET or None, matters=selectors.matters(actor), villages=_villages(actor))
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "state": data["state"],
+            "matter": data["matter"],
+            "village": data["village"],
+            "overdue": data["overdue"],
+            "start": data["start"],
+            "end": data["end"],
+            "text": data["text"].strip(),
+        }
+    page = paginate(request, selectors.search(actor, **filters), decorate=decorate)
+    return _render(
+        request,
+        "incidents/list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": any(filters.values()),
+            "can_report": scope.can(actor, Action.INCIDENT_REPORT),
+        },
+    )
+
+
+@login_required
+@require_action(Action.INCIDENT_REPORT)
+def my_reports(request):
+    page = paginate(request, selectors.my_reports(request.user), decorate=decorate)
+    return _render(request, "incidents/mine.html", {"page": page})
+
+
+@login_required
+@require_action(Action.INCIDENT_HANDLE)
+def queue(request):
+    page = paginate(request, selectors.queue(request.user), 30, decorate=decorate)
+    return _render(request, "incidents/queue.html", {"page": page})
+
+
+@login_required
+@require_action(Action.INCIDENT_DISPATCH)
+def to_dispatch(request):
+    page = paginate(request, selectors.to_dispatch(request.user), 30, decorate=decorate)
+    return _render(request, "incidents/to_dispatch.html", {"page": page})
+
+
+BOARD_ROWS = 50
+
+
+@login_required
+@require_action(Action.INCIDENT_SUPERVISE)
+def board(request):
+    now = timezone.now()
+    sections = []
+    titles = {
+        "overdue": _("Overdue"),
+        "due_soon": _("Due within a day"),
+        "supervised": _("Under a supervision notice (督办)"),
+        "unrated": _("Not rated for 7 days"),
+    }
+    for key, qs in selectors.board(request.user, now=now).items():
+        count = qs.count()
+        sections.append(
+            {
+                "key": key,
+                "title": titles[key],
+                "count": count,
+                "rows": decorate(qs[:BOARD_ROWS], now),
+                "more": max(0, count - BOARD_ROWS),
+            }
+        )
+    return _render(request, "incidents/board.html", {"sections": sections})
+
+
+@login_required
+@require_action(Action.INCIDENT_VIEW)
+def follow_up(request):
+    page = paginate(request, selectors.unrated(request.user), 30, decorate=decorate)
+    return _render(request, "incidents/follow_up.html", {"page": page})

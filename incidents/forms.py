@@ -1,0 +1,224 @@
+"""Forms of the incident loop's pages. They only translate HTTP input; the rules live in incidents.services and
+in the flow (incidents.flows), whose required fields mark the step forms' fields required."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casework.attachments import MAX_PHOTOS
+from core.forms import DateInput
+from incidents.flows import INCIDENT
+from incidents.models import Level, Rating, Severity
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to MAX_PHOTOS photos from one <input type=file multiple>; the service checks that they are images."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": "image/*", "capture": "environment", "multiple": True}),
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            files = [single(d, initial) for d in data if d]
+        else:
+            files = [single(data, initial)] if data else []
+        files = [f for f in files if f]
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("At most %(n)s photos can be attached.") % {"n": MAX_PHOTOS})
+        return files
+
+
+def matter_choices(matters) -> list:
+    """The catalogue grouped by GridMatter.group for an <optgroup> select."""
+    groups: dict[str, list] = {}
+    for matter in matters:
+        groups.setdefault(matter.group, []).append((matter.pk, matter.name))
+    return [("", "—")] + sorted(groups.items())
+
+
+class ReportForm(forms.Form):
+    """前端发现报告 from a phone."""
+
+    matter = forms.IntegerField(
+        label=_("What kind of matter"), error_messages={"required": _("Choose what kind of matter it is.")}
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=Severity.choices, initial=Severity.GENERAL, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label=_("What happened"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Describe what happened.")},
+    )
+    address = forms.CharField(label=_("Place"), max_length=200, required=False)
+    photos = PhotosField(label=_("Photos"), help_text=_("Up to 9 photos."))
+    lat = forms.CharField(required=False, widget=forms.HiddenInput)
+    lng = forms.CharField(required=False, widget=forms.HiddenInput)
+    grid = forms.IntegerField(label=_("Grid"), required=False)
+    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, matters, grids, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("client_key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.fields["matter"].widget = forms.Select(choices=matter_choices(matters))
+        self.grids = {g.pk: g for g in grids}
+        self.fields["grid"].widget = forms.Select(
+            choices=[("", _("— found from the location —"))]
+            + [(g.pk, f"{g.village.name} {g.name}") for g in self.grids.values()]
+        )
+        self.fields["grid"].help_text = _("Choose the grid when you cannot give the location.")
+
+    def clean_grid(self):
+        pk = self.cleaned_data.get("grid")
+        if pk is None:
+            return None
+        grid = self.grids.get(pk)
+        if grid is None:
+            raise forms.ValidationError(_("Choose one of your grids."))
+        return grid
+
+
+class ListFilterForm(forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False)
+    matter = forms.IntegerField(label=_("Matter"), required=False)
+    village = forms.IntegerField(label=_("Village"), required=False)
+    overdue = forms.BooleanField(label=_("Was overdue"), required=False)
+    start = forms.DateField(label=_("Reported from"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Reported until"), required=False, widget=DateInput())
+    text = forms.CharField(label=_("Text"), required=False, max_length=100)
+
+    def __init__(self, *args, matters, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [("", _("Any state"))] + [(s.name, s.label) for s in INCIDENT.states.values()]
+        self.fields["matter"].widget = forms.Select(choices=matter_choices(matters))
+        self.fields["village"].widget = forms.Select(
+            choices=[("", _("All villages"))] + [(v.pk, v.name) for v in villages]
+        )
+
+
+# -- one form per step ------------------------------------------------------------------------------------
+
+
+def _note(label=None):
+    return forms.CharField(label=label or _("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _days():
+    return forms.IntegerField(label=_("Working days"), required=False, min_value=1, max_value=60)
+
+
+class StepForm(forms.Form):
+    """A step of INCIDENT; the flow's ``requires`` marks which fields must be filled."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    step: str = ""
+    photo_field = False
+
+    # the flow's field names → the form's
+    FIELD_OF = {"attachments": "photos"}
+
+    def __init__(self, *args, step: str, departments=(), **kwargs):
+        kwargs.setdefault("auto_id", f"id_{step}_%s")
+        super().__init__(*args, **kwargs)
+        self.step = step
+        if "department" in self.fields:
+            self.fields["department"].widget = forms.Select(choices=[("", "—")] + [(d.pk, d.name) for d in departments])
+        transition = INCIDENT.transitions.get(step)
+        for name in transition.requires if transition else ():
+            field = self.fields.get(self.FIELD_OF.get(name, name))
+            if field is not None:
+                field.required = True
+
+    def service_data(self) -> dict:
+        """The ``data`` the step takes (everything but note, photos and version)."""
+        return {
+            k: v for k, v in self.cleaned_data.items() if k not in ("note", "photos", "version") and v not in (None, "")
+        }
+
+
+class DispatchForm(StepForm):
+    level = forms.ChoiceField(label=_("Handling level"), choices=[("", "—"), *Level.choices], required=False)
+    department = forms.IntegerField(label=_("Department"), required=False, help_text=_("For county-level handling."))
+    days = _days()
+    note = _note(_("Reason"))
+
+
+class AcceptForm(StepForm):
+    note = _note()
+
+
+class NoteForm(StepForm):
+    note = _note(_("Reason"))
+
+
+class ProgressForm(StepForm):
+    note = _note(_("What was done"))
+    photos = PhotosField(label=_("Photos"))
+
+
+class SummonForm(StepForm):
+    department = forms.IntegerField(label=_("Department"), required=False)
+    note = _note(_("What the department should do"))
+
+
+class ExtendForm(StepForm):
+    days = _days()
+    note = _note(_("Reason"))
+
+
+class SuperviseForm(StepForm):
+    due = forms.DateField(label=_("New deadline"), required=False, widget=DateInput())
+    note = _note(_("What must be done"))
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        if data.get("due"):
+            data["due"] = data["due"].isoformat()
+        return data
+
+
+class ResolveForm(StepForm):
+    note = _note(_("How it was resolved"))
+    photos = PhotosField(label=_("Photos of the result"))
+
+
+class RateForm(StepForm):
+    """close and reopen as one form: 满意 / 基本满意 close the case, 不满意 reopens it."""
+
+    rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices, widget=forms.RadioSelect)
+    note = _note(_("Comment (required when unsatisfied)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].required = True
+
+
+STEP_FORMS = {
+    "dispatch": DispatchForm,
+    "accept": AcceptForm,
+    "hand_back": NoteForm,
+    "progress": ProgressForm,
+    "summon": SummonForm,
+    "extend": ExtendForm,
+    "supervise": SuperviseForm,
+    "escalate": NoteForm,
+    "resolve": ResolveForm,
+    "rate": RateForm,
+}
