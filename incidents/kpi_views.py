@@ -1,23 +1,141 @@
-"""(being written: every view here answers 404 until its page is built)"""
+"""Performance figures (考核指标) and the grid workers' monthly assessment: pages and .xlsx files.
 
-from django.http import Http404
+Thin: the period and grouping come from the query string, every number from incidents.kpi (scoped selectors).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from core.roles import Action
+from core.views import require_action
+from incidents import kpi as calc
+from registry.views_excel import xlsx_response
 
 
-def py(request, *args, **kwargs):
-    raise Http404
+def _errors(exc: DomainError) -> list[str]:
+    return list(exc.messages)
 
 
-def kpi(request, *args, **kwargs):
-    raise Http404
+def _kpi_request(request):
+    """(period, grouping, groupings, errors) from the query; bad input gives messages and no period."""
+    groupings = calc.groupings_for(request.user)
+    if not groupings:
+        raise PermissionDenied()
+    errors = []
+    try:
+        period = calc.parse_period(request.GET)
+    except DomainError as exc:
+        period, errors = None, _errors(exc)
+    grouping = request.GET.get("group") or groupings[0]
+    if grouping not in groupings:
+        errors.append(_("Choose how to group the figures."))
+        grouping = groupings[0]
+    return period, grouping, groupings, errors
 
 
-def kpi_xlsx(request, *args, **kwargs):
-    raise Http404
+def _period_context(request, period):
+    today = timezone.localdate()
+    shown = period or calc.month_period(today.year, today.month)
+    return {
+        "period": period,
+        "period_kinds": list(calc.PERIOD_KINDS.items()),
+        "period_kind": request.GET.get("period") if request.GET.get("period") in calc.PERIOD_KINDS else calc.MONTH,
+        "month_value": request.GET.get("month") or f"{shown.start:%Y-%m}",
+        "year_value": request.GET.get("year") or str(shown.start.year),
+        "quarter_value": request.GET.get("quarter") or str((shown.start.month - 1) // 3 + 1),
+        "start_value": request.GET.get("start") or f"{shown.start:%Y-%m-%d}",
+        "end_value": request.GET.get("end") or f"{shown.end:%Y-%m-%d}",
+        "quarters": ["1", "2", "3", "4"],
+    }
 
 
-def assessment(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_action(Action.INCIDENT_KPI)
+def kpi(request):
+    period, grouping, groupings, errors = _kpi_request(request)
+    table = calc.kpi_table(request.user, period, grouping) if period is not None and not errors else None
+    context = {
+        "table": table,
+        "grouping": grouping,
+        "groupings": [(g, calc.GROUPINGS[g]) for g in groupings],
+        "errors": errors,
+        "query": request.GET.urlencode(),
+    }
+    context.update(_period_context(request, period))
+    return render(request, "incidents/kpi.html", context, status=400 if errors else 200)
 
 
-def assessment_xlsx(request, *args, **kwargs):
-    raise Http404
+@login_required
+@require_action(Action.INCIDENT_KPI)
+def kpi_xlsx(request):
+    period, grouping, groupings, errors = _kpi_request(request)
+    if errors or period is None:
+        return kpi(request)
+    now = timezone.now()
+    tables = calc.kpi_tables(request.user, period, now=now)
+    content = calc.kpi_xlsx(tables, title="网格事件考核指标", exported_at=now)
+    return xlsx_response(content, f"网格事件考核指标-{period.slug}.xlsx", f"incident-kpi-{period.slug}.xlsx")
+
+
+def _assessment_request(request):
+    """(period, errors, whole table allowed?) — a grid worker without INCIDENT_KPI sees their own line only."""
+    may_assess = calc.may_assess(request.user)
+    if not may_assess and not calc.is_grid_worker(request.user):
+        raise PermissionDenied()
+    today = timezone.localdate()
+    try:
+        period = calc.parse_month(request.GET.get("month") or f"{today:%Y-%m}")
+        errors = []
+    except DomainError as exc:
+        period, errors = None, _errors(exc)
+    return period, errors, may_assess
+
+
+@login_required
+def assessment(request):
+    period, errors, may_assess = _assessment_request(request)
+    result = own = None
+    if period is not None:
+        if may_assess:
+            result = calc.assessment(request.user, period)
+        else:
+            own = calc.own_assessment(request.user, period)
+    today = timezone.localdate()
+    return render(
+        request,
+        "incidents/assessment.html",
+        {
+            "result": result,
+            "own": own,
+            "period": period,
+            "errors": errors,
+            "month_value": request.GET.get("month") or f"{today:%Y-%m}",
+            "max_month": f"{today:%Y-%m}",
+            "policy": calc.DEFAULT_POLICY,
+            "definitions": calc.assessment_definitions(),
+            "may_assess": may_assess,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def assessment_xlsx(request):
+    period, errors, may_assess = _assessment_request(request)
+    if errors or period is None:
+        return assessment(request)
+    now = timezone.now()
+    if may_assess:
+        result = calc.assessment(request.user, period, now=now)
+    else:
+        own = calc.own_assessment(request.user, period, now=now)
+        result = calc.Assessment(period, [own] if own else [], now)
+    content = calc.assessment_xlsx(result, title="网格员月度考核", exported_at=now)
+    slug = period.slug
+    return xlsx_response(content, f"网格员考核-{slug}.xlsx", f"grid-worker-assessment-{slug}.xlsx")
