@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "points",
     "casework",
     "incidents",
+    "transparency",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,7 @@ urlpatterns = [
     path("points/", include("points.urls")),
     path("casework/", include("casework.urls")),
     path("incidents/", include("incidents.urls")),
+    path("transparency/", include("transparency.urls")),
+    path("public/<str:village_code>/notices/", include("transparency.public_urls")),
     path("", include("core.urls")),
 ]

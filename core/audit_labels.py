@@ -73,6 +73,12 @@ ACTION_LABELS = {
     "incidents.rule.save": _("Triage rule saved"),
     "incidents.rule.delete": _("Triage rule removed"),
     "incidents.reminder": _("Deadline reminder sent"),
+    "transparency.notice.create": _("Notice drafted"),
+    "transparency.notice.update": _("Notice draft changed"),
+    "transparency.notice.attach": _("File attached to a notice"),
+    "transparency.notice.detach": _("File removed from a notice draft"),
+    "transparency.question.ask": _("Question asked on a notice"),
+    "transparency.policy.save": _("Disclosure rules changed"),
     "system.seed_demo": _("Demo data loaded"),
     "system.generate_county": _("County data generated"),
 }

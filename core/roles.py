@@ -53,6 +53,12 @@ class Action(models.TextChoices):
     INCIDENT_SUPERVISE = "incidents.supervise", _("Supervise grid incidents")
     INCIDENT_KPI = "incidents.kpi", _("View incident performance figures")
     INCIDENT_CATALOGUE = "incidents.catalogue", _("Keep the catalogue of grid matters and the triage rules")
+    TRANSPARENCY_VIEW = "transparency.view", _("Read the village's notices (三务公开)")
+    TRANSPARENCY_ASK = "transparency.ask", _("Ask a question on a notice")
+    TRANSPARENCY_PUBLISH = "transparency.publish", _("Write and publish notices")
+    TRANSPARENCY_CHECK = "transparency.check", _("Check financial notices before publication (民主理财)")
+    TRANSPARENCY_SUPERVISE = "transparency.supervise", _("Supervise disclosures and answers to questions")
+    TRANSPARENCY_POLICY = "transparency.policy", _("Keep the county's disclosure rules")
 
 
 _STAFF_VIEW = {Action.REGISTRY_VIEW, Action.REGISTRY_EXPORT}
@@ -76,6 +82,8 @@ _INCIDENT_SUPERVISOR = {
     Action.INCIDENT_KPI,
 }
 
+_TRANSPARENCY_SUPERVISOR = {Action.TRANSPARENCY_VIEW, Action.TRANSPARENCY_SUPERVISE}
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.VILLAGER: frozenset(
         {
@@ -85,6 +93,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.POINTS_APPEAL,
             Action.SHOP_REDEEM,
             Action.INCIDENT_REPORT,
+            Action.TRANSPARENCY_VIEW,
+            Action.TRANSPARENCY_ASK,
         }
     ),
     Role.GRID_WORKER: frozenset(
@@ -96,6 +106,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.POINTS_RECORD,
             Action.INCIDENT_REPORT,
             Action.INCIDENT_VIEW,
+            Action.TRANSPARENCY_VIEW,
         }
     ),
     Role.VILLAGE_CADRE: frozenset(
@@ -112,16 +123,32 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.INCIDENT_VIEW,
             Action.INCIDENT_HANDLE,
             Action.INCIDENT_KPI,
+            Action.TRANSPARENCY_VIEW,
+            Action.TRANSPARENCY_PUBLISH,
         }
         | _VILLAGE_POINTS
     ),
-    Role.REVIEWER: frozenset({Action.REGISTRY_VIEW, Action.POINTS_VIEW, Action.POINTS_REVIEW, Action.POINTS_RECORD}),
+    Role.REVIEWER: frozenset(
+        {
+            Action.REGISTRY_VIEW,
+            Action.POINTS_VIEW,
+            Action.POINTS_REVIEW,
+            Action.POINTS_RECORD,
+            Action.TRANSPARENCY_VIEW,
+            Action.TRANSPARENCY_CHECK,
+        }
+    ),
     Role.MEDIATOR: frozenset(),
     Role.TOWNSHIP_OFFICIAL: frozenset(
-        _STAFF_VIEW | {Action.VIEW_RESTRICTED_TAGS, Action.AUDIT_VIEW, Action.POINTS_VIEW} | _INCIDENT_SUPERVISOR
+        _STAFF_VIEW
+        | {Action.VIEW_RESTRICTED_TAGS, Action.AUDIT_VIEW, Action.POINTS_VIEW}
+        | _INCIDENT_SUPERVISOR
+        | _TRANSPARENCY_SUPERVISOR
     ),
     Role.DEPARTMENT_STAFF: frozenset({Action.INCIDENT_HANDLE}),
-    Role.COUNTY_OFFICIAL: frozenset(_STAFF_VIEW | {Action.AUDIT_VIEW, Action.POINTS_VIEW} | _INCIDENT_SUPERVISOR),
+    Role.COUNTY_OFFICIAL: frozenset(
+        _STAFF_VIEW | {Action.AUDIT_VIEW, Action.POINTS_VIEW} | _INCIDENT_SUPERVISOR | _TRANSPARENCY_SUPERVISOR
+    ),
     Role.COUNTY_ADMIN: frozenset(
         _STAFF_VIEW
         | {
@@ -139,6 +166,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.INCIDENT_VIEW,
             Action.INCIDENT_KPI,
             Action.INCIDENT_CATALOGUE,
+            Action.TRANSPARENCY_VIEW,
+            Action.TRANSPARENCY_POLICY,
         }
     ),
     Role.SHOPKEEPER: frozenset({Action.SHOP_FULFIL}),

@@ -1,0 +1,3 @@
+
+app_name = "transparency_public"
+urlpatterns: list = []

@@ -1,0 +1,444 @@
+"""Writes of 三务公开. Every function checks the actor's scope (outside it: NotFound, answered as 404), runs in one
+transaction and records an audit event (steps go through core.workflow, which writes the CaseEvent and the
+``casework.*`` audit event); bad input raises DomainError with a Chinese message and writes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit, notifications, scope, workflow
+from core.errors import DomainError, NotFound
+from core.roles import Action, Role
+from regions.models import Region, RegionLevel
+from registry.models import Household, Person
+from transparency.files import prepare_documents
+from transparency.flows import EDITABLE_STATES, NOTICE, NOTICE_QUESTION, PUBLIC_STATES
+from transparency.models import Cadence, DisclosurePolicy, Notice, NoticeAttachment, NoticeQuestion, Stream
+from transparency.policy import policy_for
+from transparency.privacy import check_public_text
+
+NOTICE_FIELDS = [
+    "stream",
+    "category",
+    "title",
+    "body",
+    "period_start",
+    "period_end",
+    "is_major",
+    "posted_from",
+    "posted_until",
+]
+MAX_BODY = 20000
+
+
+# -- checks ---------------------------------------------------------------------------------------------------
+
+
+def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
+    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+    if required and not text:
+        raise DomainError({field: _("This field is required.")})
+    if len(text) > max_length:
+        raise DomainError({field: _("At most %(n)s characters.") % {"n": max_length}})
+    return text
+
+
+def _date(value, field: str, *, required: bool = True) -> date | None:
+    if value in (None, ""):
+        if required:
+            raise DomainError({field: _("This field is required.")})
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise DomainError({field: _("Give a date, e.g. 2026-06-01.")}) from None
+
+
+def _village(actor, village, action: str) -> Region:
+    if village is None or getattr(village, "level", None) != RegionLevel.VILLAGE:
+        raise NotFound()
+    if not scope.region_in_scope(actor, action, village):
+        raise NotFound()
+    return village
+
+
+def _lock(actor, notice: Notice, action: str = Action.TRANSPARENCY_PUBLISH) -> Notice:
+    locked = Notice.objects.select_for_update().filter(pk=getattr(notice, "pk", notice)).first()
+    if locked is None or not scope.in_scope(actor, action, locked):
+        raise NotFound()
+    return locked
+
+
+def _clean_notice(data: dict, *, county_id: int) -> dict:
+    """The notice's own fields, checked; the planned posting window is checked again when it is published."""
+    errors: dict[str, str] = {}
+    out: dict = {}
+    for key, check in (
+        ("stream", lambda v: v if v in Stream.values else _raise("stream", _("Choose the stream."))),
+        ("category", lambda v: _text(v, "category", max_length=50, required=False)),
+        ("title", lambda v: _text(v, "title", max_length=100)),
+        ("body", lambda v: _text(v, "body", max_length=MAX_BODY)),
+        ("period_start", lambda v: _date(v, "period_start")),
+        ("period_end", lambda v: _date(v, "period_end")),
+        ("posted_from", lambda v: _date(v, "posted_from", required=False)),
+        ("posted_until", lambda v: _date(v, "posted_until", required=False)),
+    ):
+        try:
+            out[key] = check(data.get(key))
+        except DomainError as exc:
+            errors.update({k: v for k, v in exc.message_dict.items()})
+    out["is_major"] = bool(data.get("is_major"))
+    if errors:
+        raise DomainError(errors)
+    if out["period_end"] < out["period_start"]:
+        raise DomainError({"period_end": _("The period ends before it starts.")})
+    if (out["period_end"] - out["period_start"]).days > 3 * 366:
+        raise DomainError({"period_end": _("A notice covers at most three years.")})
+    start, end = out["posted_from"], out["posted_until"]
+    if end is not None:
+        minimum = policy_for(county_id).min_posting_days
+        earliest = (start or timezone.localdate()) + timedelta(days=minimum)
+        if end < earliest:
+            raise DomainError(
+                {
+                    "posted_until": _("A notice stays up at least %(days)s days: post it until %(date)s or later.")
+                    % {"days": minimum, "date": earliest.isoformat()}
+                }
+            )
+    check_public_text(title=out["title"], body=out["body"])
+    return out
+
+
+def _raise(field: str, message: str):
+    raise DomainError({field: message})
+
+
+# -- notices --------------------------------------------------------------------------------------------------
+
+
+def notice_create(*, actor, village: Region, attachments=(), **fields) -> Notice:
+    """A draft notice of ``village`` by a village cadre (with its attachments)."""
+    village = _village(actor, village, Action.TRANSPARENCY_PUBLISH)
+    data = _clean_notice(fields, county_id=village.county_id)
+    files = prepare_documents(attachments)
+    now = timezone.now()
+    notice = Notice(author=actor, created_at=now, updated_at=now, **data)
+    notice.place_in(village)
+    with transaction.atomic():
+        workflow.start(actor=actor, case=notice, flow=NOTICE, note=data["title"], now=now)
+        audit.record(actor, "transparency.notice.create", notice, after=audit.snapshot(notice, NOTICE_FIELDS))
+        _store_files(actor, notice, files)
+    return notice
+
+
+@transaction.atomic
+def notice_update(*, actor, notice: Notice, version: int | None = None, **fields) -> Notice:
+    """Change a draft (a notice being checked or published is not changed: send it back, or withdraw it)."""
+    locked = _lock(actor, notice)
+    if version is not None and locked.version != version:
+        raise DomainError(
+            _("Someone else changed this notice meanwhile; it is now “%(state)s”. Look at it again before you act.")
+            % {"state": NOTICE.state_label(locked.state)},
+            code="stale",
+        )
+    if locked.state not in EDITABLE_STATES:
+        raise DomainError(
+            _("Only a draft can be changed; this notice is “%(state)s”.") % {"state": NOTICE.state_label(locked.state)},
+            code="state",
+        )
+    data = _clean_notice({**{k: getattr(locked, k) for k in NOTICE_FIELDS}, **fields}, county_id=locked.county_id)
+    before = audit.snapshot(locked, NOTICE_FIELDS)
+    for key, value in data.items():
+        setattr(locked, key, value)
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=[*NOTICE_FIELDS, "updated_at"])
+    old, new = audit.diff(before, audit.snapshot(locked, NOTICE_FIELDS))
+    if new:
+        audit.record(actor, "transparency.notice.update", locked, before=old, after=new)
+    return locked
+
+
+def _store_files(actor, notice: Notice, files) -> list[NoticeAttachment]:
+    stored = []
+    for upload in files:
+        stored.append(
+            NoticeAttachment.objects.create(
+                notice=notice,
+                file=upload,
+                name=(getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200],
+                size=getattr(upload, "size", 0) or 0,
+                content_type=upload.content_type,
+                uploaded_by=actor,
+            )
+        )
+    if stored:
+        audit.record(
+            actor,
+            "transparency.notice.attach",
+            notice,
+            after={"files": [f"{a.name} ({a.content_type}, {a.size} B)" for a in stored]},
+        )
+    return stored
+
+
+@transaction.atomic
+def notice_attach(*, actor, notice: Notice, files) -> list[NoticeAttachment]:
+    """Attach PDFs or images to a draft."""
+    locked = _lock(actor, notice)
+    if locked.state not in EDITABLE_STATES:
+        raise DomainError({"files": _("Files are attached to a draft only.")})
+    files = prepare_documents(files, already=locked.attachments.count())
+    if not files:
+        raise DomainError({"files": _("Choose a file.")})
+    return _store_files(actor, locked, files)
+
+
+@transaction.atomic
+def notice_detach(*, actor, notice: Notice, attachment_id: int) -> None:
+    """Remove an attachment from a draft (a published notice keeps what it was published with)."""
+    locked = _lock(actor, notice)
+    attachment = locked.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound()
+    if locked.state not in EDITABLE_STATES:
+        raise DomainError(_("Files are removed from a draft only."))
+    name, stored = attachment.name, attachment.file.name
+    attachment.delete()
+    audit.record(actor, "transparency.notice.detach", locked, before={"file": name})
+    transaction.on_commit(lambda: attachment.file.storage.delete(stored))
+
+
+def notice_step(*, actor, notice: Notice, step: str, data: dict | None = None, note: str = "", version=None, now=None):
+    """Take a step of the notice procedure (submit, check, return, publish, withdraw, discard) through the engine.
+    ``data``: ``posted_from``/``posted_until`` to publish, ``reason`` to withdraw or send back."""
+    data = dict(data or {})
+    if step in ("withdraw", "return"):
+        note = str(data.get("reason") or note or "").strip()
+        data["reason"] = note
+    if step not in NOTICE.transitions or step == "end":
+        raise DomainError(_("There is no step “%(step)s” in this procedure.") % {"step": step}, code="unknown")
+    event = workflow.transition(
+        actor=actor, case=notice, flow=NOTICE, name=step, data=data, note=note, expected_version=version, now=now
+    )
+    if step in ("submit", "return", "check"):
+        transaction.on_commit(lambda: _notify_step(notice, step))
+    return event
+
+
+def _notify_step(notice: Notice, step: str) -> None:
+    from transparency.people import cadre_users, reviewer_users
+
+    url = reverse("transparency:detail", args=[notice.pk])
+    if step == "submit":
+        users, text = reviewer_users(notice.village_id), _("Financial notice to check: %(title)s")
+    elif step == "return":
+        users, text = cadre_users(notice.village_id), _("Financial notice sent back for correction: %(title)s")
+    else:
+        users, text = cadre_users(notice.village_id), _("Financial notice checked, ready to publish: %(title)s")
+    notifications.notify(
+        users,
+        kind="transparency",
+        text=text % {"title": notice.title},
+        url=url,
+        key=f"notice:{notice.pk}:{step}:{notice.version}",
+    )
+
+
+def end_expired_notices(now=None) -> list[int]:
+    """The system ends every published notice whose posting window is over (run with the scheduled deadline run)."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    ended = []
+    for pk in Notice.objects.filter(state="published", posted_until__lt=today).values_list("pk", flat=True):
+        notice = Notice(pk=pk)
+        try:
+            workflow.transition(
+                actor=None,
+                case=notice,
+                flow=NOTICE,
+                name="end",
+                note=_("The posting window is over."),
+                now=now,
+            )
+        except (DomainError, NotFound):  # withdrawn or ended meanwhile
+            continue
+        ended.append(pk)
+    return ended
+
+
+# -- questions ------------------------------------------------------------------------------------------------
+
+
+def _asker_household(actor, village_id: int) -> Household | None:
+    """The household of the village on whose behalf the villager asks (their own)."""
+    ids = [g.target_id for g in scope.grants(actor) if g.role == Role.VILLAGER and g.level == "household"]
+    if not ids:
+        return None
+    return Household.objects.filter(pk__in=ids, village_id=village_id).order_by("pk").first()
+
+
+def _asker_name(actor) -> str:
+    person = Person.objects.filter(user=actor).only("name").first()
+    return (person.name if person else "") or actor.display_name or actor.username
+
+
+def question_ask(*, actor, notice: Notice, text, client_key: str = "", now=None) -> tuple[NoticeQuestion, bool]:
+    """村民质询: a villager of the notice's village asks a question; the village answers within the county's
+    working days. The same ``client_key`` again returns the stored question. Returns (question, created)."""
+    client_key = (client_key or "").strip()[:64]
+    if client_key:
+        existing = NoticeQuestion.objects.filter(asker=actor, client_key=client_key).first()
+        if existing is not None:
+            return existing, False
+    notice = Notice.objects.filter(pk=getattr(notice, "pk", notice)).first()
+    household = _asker_household(actor, notice.village_id) if notice is not None else None
+    if notice is None or household is None or notice.state not in PUBLIC_STATES:
+        raise NotFound()
+    text = _text(text, "text", max_length=500)
+    check_public_text(text=text)
+    now = now or timezone.now()
+    question = NoticeQuestion(
+        notice=notice,
+        household=household,
+        asker=actor,
+        asker_name=_asker_name(actor)[:50],
+        text=text,
+        asked_at=now,
+        answer_days=policy_for(notice.county_id).answer_days,
+        client_key=client_key,
+    )
+    question.place_in(notice.village)
+    try:
+        with transaction.atomic():
+            workflow.start(actor=actor, case=question, flow=NOTICE_QUESTION, note=text, now=now)
+            audit.record(
+                actor,
+                "transparency.question.ask",
+                question,
+                after={"notice": notice.pk, "text": text, "answer_days": question.answer_days},
+            )
+    except IntegrityError:
+        if not client_key:
+            raise
+        existing = NoticeQuestion.objects.filter(asker=actor, client_key=client_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    transaction.on_commit(lambda: _notify_question(question))
+    return question, True
+
+
+def _notify_question(question: NoticeQuestion) -> None:
+    from transparency.people import cadre_users
+
+    notifications.notify(
+        cadre_users(question.village_id),
+        kind="transparency",
+        text=_("A villager asked about “%(title)s”; answer by %(deadline)s.")
+        % {
+            "title": question.notice.title,
+            "deadline": timezone.localtime(question.deadline_at).strftime("%Y-%m-%d %H:%M"),
+        },
+        url=reverse("transparency:detail", args=[question.notice_id]) + f"#q{question.pk}",
+        key=f"question:{question.pk}:asked",
+    )
+
+
+def question_answer(*, actor, question: NoticeQuestion, answer, version=None, now=None):
+    """The village's answer (public on the notice, with the asker's name masked)."""
+    answer = _text(answer, "answer", max_length=2000)
+    check_public_text(answer=answer)
+    event = workflow.transition(
+        actor=actor,
+        case=question,
+        flow=NOTICE_QUESTION,
+        name="answer",
+        data={"answer": answer},
+        note=answer,
+        expected_version=version,
+        now=now,
+    )
+    transaction.on_commit(
+        lambda: notifications.notify(
+            [question.asker_id],
+            kind="transparency",
+            text=_("Your question was answered: %(text)s") % {"text": question.text[:60]},
+            url=reverse("transparency:detail", args=[question.notice_id]) + f"#q{question.pk}",
+            key=f"question:{question.pk}:answered",
+        )
+    )
+    return event
+
+
+# -- the county's rules ---------------------------------------------------------------------------------------
+
+
+def _whole(value, field: str, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip())
+        if isinstance(value, float) or isinstance(value, bool):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise DomainError({field: _("Enter a whole number.")}) from None
+    if not low <= number <= high:
+        raise DomainError({field: _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}})
+    return number
+
+
+@transaction.atomic
+def policy_save(
+    *,
+    actor,
+    county: Region,
+    min_posting_days,
+    answer_days,
+    finance_cadence,
+    village_cadence,
+    party_cadence,
+    due_days,
+) -> DisclosurePolicy:
+    """The county administrator sets the disclosure rules (posting days, answer days, the calendar)."""
+    if county is None or county.level != RegionLevel.COUNTY:
+        raise NotFound()
+    if not scope.region_in_scope(actor, Action.TRANSPARENCY_POLICY, county):
+        raise NotFound()
+    errors = {}
+    values = {}
+    for field, value, low, high in (
+        ("min_posting_days", min_posting_days, 1, 60),
+        ("answer_days", answer_days, 1, 30),
+        ("due_days", due_days, 0, 60),
+    ):
+        try:
+            values[field] = _whole(value, field, low, high)
+        except DomainError as exc:
+            errors.update(exc.message_dict)
+    for field, value in (
+        ("finance_cadence", finance_cadence),
+        ("village_cadence", village_cadence),
+        ("party_cadence", party_cadence),
+    ):
+        if value not in Cadence.values:
+            errors[field] = _("Choose monthly or quarterly.")
+        values[field] = value
+    if errors:
+        raise DomainError(errors)
+    policy = DisclosurePolicy.objects.select_for_update().filter(county=county).first()
+    before = audit.snapshot(policy, DisclosurePolicy.FIELDS) if policy else None
+    policy = policy or DisclosurePolicy(county=county)
+    for key, value in values.items():
+        setattr(policy, key, value)
+    policy.updated_by, policy.updated_at = actor, timezone.now()
+    policy.save()
+    old, new = audit.diff(before, audit.snapshot(policy, DisclosurePolicy.FIELDS))
+    if new:
+        audit.record(actor, "transparency.policy.save", policy, before=old, after=new, region=county)
+    return policy

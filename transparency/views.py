@@ -1,0 +1,2 @@
+def detail(request, pk):
+    raise NotImplementedError
