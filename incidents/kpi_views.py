@@ -118,7 +118,6 @@ def assessment(request):
             "month_value": request.GET.get("month") or f"{today:%Y-%m}",
             "max_month": f"{today:%Y-%m}",
             "policy": calc.DEFAULT_POLICY,
-            "definitions": calc.assessment_definitions(),
             "may_assess": may_assess,
         },
         status=400 if errors else 200,
