@@ -8,7 +8,9 @@ from accounts.api import router as accounts_router
 from casework.api import router as casework_router
 from core.api import API_AUTH, domain_error_body, error_body
 from core.api_audit import router as audit_router
+from core.api_notifications import router as notifications_router
 from core.errors import DomainError, NotFound, PermissionDenied
+from incidents.api import router as incidents_router
 from points.api import router as points_router
 from points.party_api import router as points_party_router
 from points.public_api import router as points_public_router
@@ -66,3 +68,5 @@ api.add_router("/points", points_shop_router)
 api.add_router("/points", points_public_router)
 api.add_router("/points", points_party_router)
 api.add_router("/casework", casework_router)
+api.add_router("/incidents", incidents_router)
+api.add_router("/notifications", notifications_router)

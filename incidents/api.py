@@ -1,0 +1,543 @@
+"""网格事件 API: the incident loop for the mobile app and integrations — report (with photos, idempotent by
+``client_key``), the lists of every role (all, mine, queue, to dispatch, supervision board, follow-up), a case
+with its co-handling bodies and photos, its timeline, the steps the caller may take now and taking one.
+
+Same selectors (incidents.selectors) and services (incidents.services) as the pages: a case outside the
+caller's scope is 404; a refused step answers 422 with the engine's message and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
+
+from core import scope, workflow
+from core.errors import DomainError, NotFound, PermissionDenied
+from core.roles import Action
+from incidents import selectors, services
+from incidents.flows import INCIDENT
+from incidents.models import Incident, Level, Rating, Severity
+from incidents.schemas import (
+    BoardOut,
+    DepartmentOut,
+    EventOut,
+    IncidentDetail,
+    IncidentPage,
+    MatterOut,
+    ReportOut,
+    StepIn,
+    StepOut,
+)
+from regions.models import Grid, Region, RegionLevel
+
+router = Router(tags=["incidents"])
+
+MAX_PAGE_SIZE = 100
+
+
+# -- helpers ----------------------------------------------------------------------------------------------
+
+
+def _ref(obj) -> dict | None:
+    return {"id": obj.pk, "name": obj.name} if obj is not None else None
+
+
+def _handling(incident: Incident) -> dict:
+    department = incident.handler_department if incident.handler_department_id else None
+    if incident.level == Level.COUNTY:
+        name = department.name if department else ""
+    elif incident.level == Level.TOWNSHIP:
+        name = incident.township.name
+    elif incident.level == Level.VILLAGE:
+        name = incident.village.name
+    else:
+        name = ""
+    return {
+        "level": incident.level,
+        "level_label": incident.get_level_display() if incident.level else "",
+        "name": name,
+        "department": _ref(department),
+        "days": incident.handling_days,
+    }
+
+
+def _row(incident: Incident, now=None) -> dict:
+    now = now or timezone.now()
+    grid = incident.grid if incident.grid_id else None
+    return {
+        "id": incident.pk,
+        "number": incident.number,
+        "state": incident.state,
+        "state_label": INCIDENT.state_label(incident.state),
+        "severity": incident.severity,
+        "severity_label": incident.get_severity_display(),
+        "matter": {
+            "id": incident.matter.pk,
+            "code": incident.matter.code,
+            "name": incident.matter.name,
+            "group": incident.matter.group,
+        },
+        "description": incident.description,
+        "address": incident.address,
+        "village": _ref(incident.village),
+        "township": _ref(incident.township),
+        "grid": {"id": grid.pk, "code": grid.code, "name": grid.name} if grid else None,
+        "reporter_name": str(incident.reporter),
+        "created_at": incident.created_at,
+        "handling": _handling(incident),
+        "deadline_at": incident.deadline_at,
+        "overdue": bool(
+            incident.overdue
+            or (incident.closed_at is None and incident.deadline_at is not None and incident.deadline_at < now)
+        ),
+        "ever_overdue": incident.ever_overdue,
+        "rating": incident.rating,
+        "rating_label": incident.get_rating_display() if incident.rating else "",
+        "closed_at": incident.closed_at,
+        "version": incident.version,
+    }
+
+
+def _absolute(request, name: str, pk: int) -> str | None:
+    """A URL of the casework attachment views, or None while those views are not installed."""
+    try:
+        return request.build_absolute_uri(reverse(name, args=[pk]))
+    except NoReverseMatch:
+        return None
+
+
+def _attachment(request, a) -> dict:
+    return {
+        "id": a.pk,
+        "name": a.name,
+        "content_type": a.content_type,
+        "size": a.size,
+        "url": _absolute(request, "casework:attachment", a.pk),
+        "thumbnail_url": _absolute(request, "casework:attachment_thumb", a.pk) if a.thumbnail else None,
+    }
+
+
+# the fields each step takes, for GET …/steps (the names the step endpoint reads)
+FIELD_LABELS = {
+    "note": gettext_lazy("Note"),
+    "level": gettext_lazy("Handling level"),
+    "department": gettext_lazy("Department"),
+    "days": gettext_lazy("Working days"),
+    "due": gettext_lazy("New deadline"),
+    "rating": gettext_lazy("Rating"),
+    "photos": gettext_lazy("Photos"),
+}
+FIELD_TYPES = {
+    "note": "text",
+    "level": "choice",
+    "department": "choice",
+    "days": "integer",
+    "due": "date",
+    "rating": "choice",
+    "photos": "photos",
+}
+# optional fields some steps take beyond what they require
+OPTIONAL_FIELDS = {"dispatch": ("department",), "progress": ("photos",)}
+
+
+def _field_help(step: str, name: str) -> str:
+    if name == "department" and step == "dispatch":
+        return _("Required when the handling level is the county department.")
+    if name == "days" and step == "extend":
+        return _("Working days to add; at most 10 in all over the life of the case.")
+    if name == "days":
+        return _("Working days to handle the case, from 1 to 60.")
+    if name == "due":
+        return _("A date (YYYY-MM-DD) at most 60 days ahead.")
+    if name == "photos":
+        return _("Up to 9 photos (JPEG, PNG, WebP or GIF); send the step as multipart/form-data.")
+    return ""
+
+
+def _choices(name: str, step: str, actor, incident) -> list[dict]:
+    if name == "level":
+        return [{"value": v, "label": str(label)} for v, label in Level.choices]
+    if name == "rating":
+        return [{"value": v, "label": str(Rating(v).label)} for v in (Rating.SATISFIED, Rating.BASIC)]
+    if name == "department":
+        departments = selectors.departments(actor, active_only=True).filter(county_id=incident.county_id)
+        return [{"value": str(d.pk), "label": d.name} for d in departments]
+    return []
+
+
+def _steps(actor, incident: Incident) -> list[dict]:
+    result = []
+    for tr in workflow.available(actor, incident, INCIDENT):
+        required = ["photos" if key == "attachments" else key for key in tr.requires]
+        if tr.name == "reopen":  # the rating of a reopen is always 不满意
+            required = [key for key in required if key != "rating"]
+        names = [*required, *(k for k in OPTIONAL_FIELDS.get(tr.name, ()) if k not in required)]
+        if "note" not in names:
+            names.append("note")
+        fields = [
+            {
+                "name": name,
+                "label": capfirst(str(FIELD_LABELS.get(name, name))),
+                "type": FIELD_TYPES.get(name, "text"),
+                "required": name in required,
+                "help": _field_help(tr.name, name),
+                "choices": _choices(name, tr.name, actor, incident),
+            }
+            for name in names
+        ]
+        result.append({"name": tr.name, "label": str(tr.label), "fields": fields})
+    return result
+
+
+def _detail(request, incident: Incident, *, actor=None) -> dict:
+    actor = actor or request.auth
+    data = _row(incident)
+    photos = []
+    for event in workflow.history(incident):
+        for a in event.attachments.all():
+            photos.append(
+                {
+                    **_attachment(request, a),
+                    "step": event.transition,
+                    "step_label": INCIDENT.step_label(event.transition),
+                    "at": event.at,
+                }
+            )
+    data.update(
+        {
+            "lat": incident.lat,
+            "lng": incident.lng,
+            "state_entered_at": incident.state_entered_at,
+            "responded_at": incident.responded_at,
+            "resolved_at": incident.resolved_at,
+            "rated_at": incident.rated_at,
+            "reopen_count": incident.reopen_count,
+            "supervise_count": incident.supervise_count,
+            "co_handling": [
+                {
+                    "department": _ref(row.department),
+                    "kind": row.kind,
+                    "kind_label": row.get_kind_display(),
+                    "added_at": row.added_at,
+                    "reported_at": row.reported_at,
+                }
+                for row in incident.assist_rows.select_related("department").order_by("added_at", "pk")
+            ],
+            "photos": photos,
+            "steps": _steps(actor, incident),
+        }
+    )
+    return data
+
+
+def _page(qs, page: int, page_size: int) -> dict:
+    page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
+    now = timezone.now()
+    rows = qs[(page - 1) * page_size : page * page_size]
+    return {"count": qs.count(), "page": page, "page_size": page_size, "items": [_row(i, now) for i in rows]}
+
+
+def _require(actor, action: str) -> None:
+    if not scope.can(actor, action):
+        raise PermissionDenied()
+
+
+def _whole_number(value, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        raise DomainError({field: _("Enter a whole number.")})
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        raise DomainError({field: _("Enter a whole number.")}) from None
+
+
+# service field names → the API's field names
+_RENAMED = {"matter": "matter_id", "grid": "grid_id", "village": "village_id", "attachments": "photos"}
+
+
+def _renamed(exc: DomainError) -> DomainError:
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return DomainError({_RENAMED.get(k, k): v for k, v in exc.error_dict.items()})
+
+
+# -- the catalogue ----------------------------------------------------------------------------------------
+
+
+@router.get("/matters", response=list[MatterOut], summary="The current catalogue of grid matters (网格事项清单)")
+def matter_list(request):
+    return [
+        {
+            "id": m.pk,
+            "code": m.code,
+            "name": m.name,
+            "group": m.group,
+            "description": m.description,
+            "responsible": _ref(m.responsible),
+            "assisting": [_ref(d) for d in m.assisting.all()],
+        }
+        for m in selectors.matters(request.auth, current_only=True)
+    ]
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="The county's departments (责任单位)")
+def department_list(request):
+    return list(selectors.departments(request.auth, active_only=True))
+
+
+# -- reporting --------------------------------------------------------------------------------------------
+
+
+@router.post(
+    "",
+    response={200: ReportOut, 201: ReportOut},
+    summary="Report an incident (multipart: up to 9 files in `photos`). 201 with the routed case; "
+    "the same client_key again answers 200 with the case already received.",
+)
+def incident_create(
+    request,
+    matter_id: Form[str] = "",
+    description: Form[str] = "",
+    severity: Form[str] = Severity.GENERAL,
+    address: Form[str] = "",
+    lat: Form[str] = "",
+    lng: Form[str] = "",
+    grid_id: Form[str] = "",
+    village_id: Form[str] = "",
+    client_key: Form[str] = "",
+    photos: File[list[UploadedFile]] = None,
+):
+    actor = request.auth
+    _require(actor, Action.INCIDENT_REPORT)
+    matter = None
+    pk = _whole_number(matter_id, "matter_id")
+    if pk is not None:
+        matter = selectors.matters(actor).filter(pk=pk).first()
+        if matter is None:
+            raise DomainError({"matter_id": _("This matter is not in the county's current catalogue.")})
+    grid = village = None
+    pk = _whole_number(grid_id, "grid_id")
+    if pk is not None:
+        grid = Grid.objects.select_related("village").filter(pk=pk).first()
+        if grid is None:
+            raise DomainError({"grid_id": _("The grid does not exist.")})
+    pk = _whole_number(village_id, "village_id")
+    if pk is not None:
+        village = Region.objects.filter(pk=pk, level=RegionLevel.VILLAGE).first()
+        if village is None:
+            raise DomainError({"village_id": _("The region does not exist.")})
+    try:
+        incident, created = services.incident_report(
+            actor=actor,
+            matter=matter,
+            description=description,
+            severity=severity,
+            village=village,
+            grid=grid,
+            lat=lat,
+            lng=lng,
+            address=address,
+            photos=photos or [],
+            client_key=client_key,
+        )
+    except DomainError as exc:
+        raise _renamed(exc) from None
+    incident = selectors.get(actor, incident.pk)
+    return (201 if created else 200), {**_detail(request, incident), "already_received": not created}
+
+
+# -- lists ------------------------------------------------------------------------------------------------
+
+
+@router.get("", response=IncidentPage, summary="Incidents in the caller's scope, newest first, with filters")
+def incident_list(
+    request,
+    state: str = "",
+    overdue: bool = False,
+    matter: int | None = None,
+    village: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    q: str = "",
+    page: int = 1,
+    page_size: int = 20,
+):
+    if state and state not in INCIDENT.states:
+        raise DomainError(
+            {"state": _("Unknown state; use one of: %(states)s.") % {"states": ", ".join(INCIDENT.states)}}
+        )
+    if since and until and since > until:
+        raise DomainError({"until": _("The end date lies before the start date.")})
+    qs = selectors.search(
+        request.auth,
+        state=state,
+        matter=matter,
+        village=village,
+        overdue=overdue,
+        start=since,
+        end=until,
+        text=q.strip(),
+    )
+    return _page(qs, page, page_size)
+
+
+@router.get("/mine", response=IncidentPage, summary="The cases the caller reported")
+def incident_mine(request, page: int = 1, page_size: int = 20):
+    return _page(selectors.my_reports(request.auth), page, page_size)
+
+
+@router.get(
+    "/queue", response=IncidentPage, summary="待办: cases waiting for the caller's body, earliest deadline first"
+)
+def incident_queue(request, page: int = 1, page_size: int = 20):
+    _require(request.auth, Action.INCIDENT_HANDLE)
+    return _page(selectors.queue(request.auth), page, page_size)
+
+
+@router.get(
+    "/to-dispatch", response=IncidentPage, summary="待分派: cases waiting for a dispatcher in the caller's area"
+)
+def incident_to_dispatch(request, page: int = 1, page_size: int = 20):
+    _require(request.auth, Action.INCIDENT_DISPATCH)
+    return _page(selectors.to_dispatch(request.auth), page, page_size)
+
+
+@router.get(
+    "/board",
+    response=BoardOut,
+    summary="督办台: overdue, due within a day, under a supervision notice, unrated for 7 days (counts and the "
+    "first `limit` of each)",
+)
+def incident_board(request, limit: int = 20):
+    _require(request.auth, Action.INCIDENT_SUPERVISE)
+    limit = min(max(limit, 1), MAX_PAGE_SIZE)
+    now = timezone.now()
+    return {
+        name: {"count": qs.count(), "items": [_row(i, now) for i in qs[:limit]]}
+        for name, qs in selectors.board(request.auth, now=now).items()
+    }
+
+
+@router.get(
+    "/follow-up",
+    response=IncidentPage,
+    summary="回访: resolved cases nobody has rated for 7 days (rate them on the reporter's behalf)",
+)
+def incident_follow_up(request, page: int = 1, page_size: int = 20):
+    _require(request.auth, Action.INCIDENT_VIEW)
+    return _page(selectors.unrated(request.auth), page, page_size)
+
+
+# -- one case ---------------------------------------------------------------------------------------------
+
+
+@router.get("/{int:incident_id}", response=IncidentDetail, summary="A case: handling, co-handling bodies, photos")
+def incident_detail(request, incident_id: int):
+    return _detail(request, selectors.get(request.auth, incident_id))
+
+
+@router.get("/{int:incident_id}/timeline", response=list[EventOut], summary="The case's timeline, oldest first")
+def incident_timeline(request, incident_id: int):
+    incident = selectors.get(request.auth, incident_id)
+    events = []
+    for e in workflow.history(incident):
+        events.append(
+            {
+                "id": e.pk,
+                "step": e.transition,
+                "label": INCIDENT.step_label(e.transition),
+                "from_state": e.from_state,
+                "from_label": INCIDENT.state_label(e.from_state) if e.from_state else "",
+                "to_state": e.to_state,
+                "to_label": INCIDENT.state_label(e.to_state),
+                "actor_name": str(e.actor) if e.actor_id else (e.actor_label or _("The system")),
+                "by_system": e.actor_id is None,
+                "at": e.at,
+                "note": e.note,
+                "data": e.data or {},
+                "deadline_at": e.deadline_at,
+                "attachments": [_attachment(request, a) for a in e.attachments.all()],
+            }
+        )
+    return events
+
+
+@router.get(
+    "/{int:incident_id}/steps",
+    response=list[StepOut],
+    summary="The steps the caller may take on the case now, with the fields each takes",
+)
+def incident_steps(request, incident_id: int):
+    return _steps(request.auth, selectors.get(request.auth, incident_id))
+
+
+STEP_FIELDS = ("level", "department", "days", "due", "rating")
+
+
+def _step_body(request) -> tuple[dict, list]:
+    """The step's fields from a JSON body or a form (multipart with ``photos``)."""
+    content_type = (request.content_type or "").lower()
+    if content_type == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise DomainError(_("The body is not valid JSON.")) from None
+        if not isinstance(body, dict):
+            raise DomainError(_("The body is not valid JSON."))
+        return body, []
+    return request.POST.dict(), request.FILES.getlist("photos")
+
+
+@router.post(
+    "/{int:incident_id}/steps/{step}",
+    response=IncidentDetail,
+    summary="Take a step (accept, hand_back, progress, summon, extend, supervise, escalate, resolve, close, "
+    "reopen, dispatch): JSON, or multipart/form-data with photos. Send the case's version to be refused when "
+    "someone changed it meanwhile.",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": StepIn.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        **StepIn.model_json_schema(),
+                        "properties": {
+                            **StepIn.model_json_schema()["properties"],
+                            "photos": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        },
+                    }
+                },
+            }
+        }
+    },
+)
+def incident_step(request, incident_id: int, step: str):
+    actor = request.auth
+    incident = selectors.get(actor, incident_id)
+    body, photos = _step_body(request)
+    note = body.get("note") or ""
+    if not isinstance(note, str):
+        raise DomainError({"note": _("Enter text.")})
+    version = _whole_number(body.get("version"), "version")
+    data = {key: body[key] for key in STEP_FIELDS if body.get(key) not in (None, "")}
+    try:
+        incident = services.incident_step(
+            actor=actor, incident=incident, step=step, data=data, note=note, photos=photos, version=version
+        )
+    except DomainError as exc:
+        raise _renamed(exc) from None
+    try:
+        incident = selectors.get(actor, incident.pk)
+    except NotFound:  # e.g. a department that handed the case back no longer sees it: show the outcome once
+        pass
+    return _detail(request, incident, actor=actor)
