@@ -30,6 +30,7 @@ NAV = [
     ("core:audit_list", _("Audit trail"), Action.AUDIT_VIEW),
     ("accounts:user_list", _("Accounts"), Action.ACCOUNTS_MANAGE),
     ("casework:calendar", _("Working-day calendar"), Action.CALENDAR_MANAGE),
+    ("incidents:matter_list", _("Grid matters"), Action.INCIDENT_CATALOGUE),
 ]
 
 

@@ -1,55 +1,389 @@
-"""(being written: every view here answers 404 until its page is built)"""
+"""The county's catalogue of grid matters (网格事项清单: 准入/退出), its departments and triage rules (分级分流规则).
 
-from django.http import Http404
+Everyone working or living in the county may read them (which matters grid workers take is public knowledge);
+only the county administrator (Action.INCIDENT_CATALOGUE) changes them, through incidents.services.
+"""
 
+from __future__ import annotations
 
-def py(request, *args, **kwargs):
-    raise Http404
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core import scope
+from core.errors import DomainError, NotFound
+from core.roles import Action
+from core.views import apply_domain_errors, paginate, require_action
+from incidents import selectors, services
+from incidents.catalogue_forms import DepartmentForm, MatterForm, RetireForm, RuleForm, TryForm
+from incidents.models import Department, GridMatter, Level, Severity, TriageRule
 
-def matter_list(request, *args, **kwargs):
-    raise Http404
-
-
-def matter_create(request, *args, **kwargs):
-    raise Http404
-
-
-def matter_edit(request, *args, **kwargs):
-    raise Http404
-
-
-def matter_retire(request, *args, **kwargs):
-    raise Http404
-
-
-def matter_readmit(request, *args, **kwargs):
-    raise Http404
-
-
-def department_list(request, *args, **kwargs):
-    raise Http404
+STATUSES = [
+    ("current", gettext_lazy("In the catalogue")),
+    ("retired", gettext_lazy("Retired")),
+    ("all", gettext_lazy("All")),
+]
+SEVERITY_ORDER = {"": 0, **{value: i + 1 for i, value in enumerate(Severity.values)}}
 
 
-def department_create(request, *args, **kwargs):
-    raise Http404
+def _pick(counties, wanted):
+    for county in counties:
+        if str(county.pk) == str(wanted or ""):
+            return county
+    return counties[0] if counties else None
 
 
-def department_edit(request, *args, **kwargs):
-    raise Http404
+def _reading_county(request):
+    """The county whose catalogue the page shows (the actor's; ?county= when they work in several)."""
+    counties = list(selectors.counties(request.user))
+    return _pick(counties, request.GET.get("county")), counties
 
 
-def rule_list(request, *args, **kwargs):
-    raise Http404
+def _managed_county(request, row=None):
+    """The county the administrator changes: the row's, or the one chosen (?county=) among theirs."""
+    counties = list(selectors.counties_managed(request.user))
+    if row is not None:
+        county = next((c for c in counties if c.pk == row.county_id), None)
+    else:
+        county = _pick(counties, request.GET.get("county"))
+    if county is None:
+        raise NotFound()
+    return county
 
 
-def rule_create(request, *args, **kwargs):
-    raise Http404
+def _can_manage(request, county) -> bool:
+    return county is not None and scope.region_in_scope(request.user, Action.INCIDENT_CATALOGUE, county)
 
 
-def rule_edit(request, *args, **kwargs):
-    raise Http404
+# -- the catalogue of grid matters ------------------------------------------------------------------------
 
 
-def rule_delete(request, *args, **kwargs):
-    raise Http404
+@login_required
+def matter_list(request):
+    county, counties = _reading_county(request)
+    status = request.GET.get("status", "current")
+    if status not in dict(STATUSES):
+        status = "current"
+    group = request.GET.get("group", "").strip()
+    text = request.GET.get("q", "").strip()
+    if county is None:
+        rows, groups = selectors.matters(request.user).none(), []
+    else:
+        rows = selectors.catalogue(request.user, county, status=status, group=group, text=text)
+        groups = sorted(set(selectors.matters(request.user, county=county).values_list("group", flat=True)))
+    return render(
+        request,
+        "incidents/catalogue_list.html",
+        {
+            "county": county,
+            "counties": counties,
+            "page": paginate(request, rows, 50),
+            "statuses": STATUSES,
+            "status": status,
+            "groups": groups,
+            "group": group,
+            "q": text,
+            "can_manage": _can_manage(request, county),
+        },
+    )
+
+
+def _matter_form(request, county, *, matter=None):
+    departments = selectors.departments(request.user).filter(county=county)
+    if matter is None:
+        departments = departments.filter(is_active=True)
+    groups = sorted(set(selectors.matters(request.user, county=county).values_list("group", flat=True)))
+    initial = None
+    if matter is not None:
+        initial = {
+            "name": matter.name,
+            "group": matter.group,
+            "description": matter.description,
+            "responsible": matter.responsible_id,
+            "assisting": [d.pk for d in matter.assisting.all()],
+        }
+    return MatterForm(
+        request.POST or None, departments=departments, groups=groups, editing=matter is not None, initial=initial
+    )
+
+
+@login_required
+@require_action(Action.INCIDENT_CATALOGUE)
+def matter_create(request):
+    county = _managed_county(request)
+    form = _matter_form(request, county)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            matter = services.matter_admit(
+                actor=request.user,
+                county=county,
+                code=data["code"],
+                name=data["name"],
+                group=data["group"],
+                description=data["description"],
+                responsible=data["responsible"],
+                assisting=data["assisting"],
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("%(matter)s was admitted to the catalogue.") % {"matter": matter})
+            return redirect("incidents:matter_list")
+    return render(request, "incidents/catalogue_form.html", {"form": form, "county": county, "matter": None})
+
+
+@login_required
+@require_action(Action.INCIDENT_CATALOGUE)
+def matter_edit(request, pk):
+    matter = selectors.managed(request.user, GridMatter, pk)
+    county = _managed_county(request, matter)
+    form = _matter_form(request, county, matter=matter)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.matter_update(
+                actor=request.user,
+                matter=matter,
+                name=data["name"],
+                group=data["group"],
+                description=data["description"],
+                responsible=data["responsible"],
+                assisting=data["assisting"],
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("The matter was saved."))
+            return redirect("incidents:matter_list")
+    return render(request, "incidents/catalogue_form.html", {"form": form, "county": county, "matter": matter})
+
+
+@login_required
+@require_action(Action.INCIDENT_CATALOGUE)
+def matter_retire(request, pk):
+    matter = selectors.managed(request.user, GridMatter, pk)
+    if not matter.is_current:
+        messages.info(request, _("This matter has already been retired."))
+        return redirect(reverse("incidents:matter_list") + "?status=retired")
+    form = RetireForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.matter_retire(actor=request.user, matter=matter, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("%(matter)s was retired from the catalogue.") % {"matter": matter})
+            return redirect("incidents:matter_list")
+    return render(request, "incidents/catalogue_retire.html", {"form": form, "matter": matter})
+
+
+@login_required
+@require_action(Action.INCIDENT_CATALOGUE)
+def matter_readmit(request, pk):
+    matter = selectors.managed(request.user, GridMatter, pk)
+    if request.method == "POST":
+        try:
+            services.matter_readmit(actor=request.user, matter=matter)
+        except DomainError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(matter)s was admitted to the catalogue again.") % {"matter": matter})
+        return redirect("incidents:matter_list")
+    return render(request, "incidents/catalogue_readmit.html", {"matter": matter})
+
+
+# -- departments ------------------------------------------------------------------------------------------
+
+
+@login_required
+def department_list(request):
+    county, counties = _reading_county(request)
+    rows = selectors.departments(request.user)
+    rows = rows.filter(county=county) if county is not None else rows.none()
+    show_members = scope.can(request.user, Action.INCIDENT_VIEW) or scope.can(request.user, Action.INCIDENT_CATALOGUE)
+    if show_members:
+        rows = rows.prefetch_related("members")
+    return render(
+        request,
+        "incidents/department_list.html",
+        {
+            "county": county,
+            "counties": counties,
+            "departments": rows,
+            "show_members": show_members,
+            "can_manage": _can_manage(request, county),
+        },
+    )
+
+
+def _department_form(request, county, department=None):
+    initial = {"is_active": True}
+    if department is not None:
+        initial = {
+            "name": department.name,
+            "code": department.code,
+            "phone": department.phone,
+            "is_active": department.is_active,
+            "members": [u.pk for u in department.members.all()],
+        }
+    return DepartmentForm(request.POST or None, staff=selectors.department_staff(county), initial=initial)
+
+
+def _department_page(request, county, department):
+    form = _department_form(request, county, department)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.department_save(
+                actor=request.user,
+                county=county,
+                department=department,
+                name=data["name"],
+                code=data["code"],
+                phone=data["phone"],
+                is_active=data["is_active"],
+                members=data["members"],
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("The department was saved."))
+            return redirect("incidents:department_list")
+    return render(request, "incidents/department_form.html", {"form": form, "county": county, "department": department})
+
+
+@login_required
+@require_action(Action.INCIDENT_CATALOGUE)
+def department_create(request):
+    return _department_page(request, _managed_county(request), None)
+
+
+@login_required
+@require_action(Action.INCIDENT_CATALOGUE)
+def department_edit(request, pk):
+    department = selectors.managed(request.user, Department, pk)
+    return _department_page(request, _managed_county(request, department), department)
+
+
+# -- triage rules -----------------------------------------------------------------------------------------
+
+
+def _shown(decision) -> dict:
+    """A triage decision as the page shows it."""
+    return {
+        "level": decision.level,
+        "level_label": Level(decision.level).label,
+        "department": decision.department,
+        "days": decision.days,
+        "rule": decision.rule,
+        "reason": decision.reason,
+    }
+
+
+@login_required
+def rule_list(request):
+    county, counties = _reading_county(request)
+    rules, table, current = [], [], selectors.matters(request.user).none()
+    if county is not None:
+        rules = sorted(
+            selectors.rules(request.user).filter(county=county),
+            key=lambda r: (r.matter is None, r.matter.code if r.matter else "", SEVERITY_ORDER.get(r.severity, 9)),
+        )
+        table = selectors.triage_table(request.user, county)
+        current = selectors.matters(request.user, county=county, current_only=True)
+    try_form = TryForm(request.GET if "try-matter" in request.GET else None, matters=current)
+    decision = None
+    if try_form.is_bound and try_form.is_valid():
+        decision = selectors.triage_decision(
+            request.user, matter=try_form.cleaned_data["matter"], severity=try_form.cleaned_data["severity"]
+        )
+    context = {
+        "county": county,
+        "counties": counties,
+        "rules": rules,
+        "table": [
+            {
+                "matter": row["matter"],
+                "decisions": [
+                    dict(_shown(d), severity_label=label)
+                    for d, (_value, label) in zip(row["decisions"], Severity.choices, strict=True)
+                ],
+            }
+            for row in table
+        ],
+        "severities": Severity.choices,
+        "try_form": try_form,
+        "decision": _shown(decision) if decision else None,
+        "county_level": Level.COUNTY,
+        "can_manage": _can_manage(request, county),
+    }
+    if request.headers.get("HX-Request") and "try-matter" in request.GET:
+        return render(request, "incidents/rule_try.html", context)
+    return render(request, "incidents/rule_list.html", context)
+
+
+def _rule_page(request, county, rule):
+    matters = selectors.matters(request.user, county=county)
+    if rule is None:
+        matters = matters.filter(retired_on__isnull=True)
+    departments = selectors.departments(request.user).filter(county=county)
+    initial = None
+    if rule is not None:
+        initial = {
+            "matter": rule.matter_id,
+            "severity": rule.severity,
+            "level": rule.level,
+            "department": rule.department_id,
+            "days": rule.days,
+            "note": rule.note,
+        }
+    form = RuleForm(request.POST or None, matters=matters, departments=departments, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.rule_save(
+                actor=request.user,
+                county=county,
+                rule=rule,
+                matter=data["matter"],
+                severity=data["severity"],
+                level=data["level"],
+                department=data["department"],
+                days=data["days"],
+                note=data["note"],
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("The triage rule was saved."))
+            return redirect("incidents:rule_list")
+    return render(request, "incidents/rule_form.html", {"form": form, "county": county, "rule": rule})
+
+
+@login_required
+@require_action(Action.INCIDENT_CATALOGUE)
+def rule_create(request):
+    return _rule_page(request, _managed_county(request), None)
+
+
+@login_required
+@require_action(Action.INCIDENT_CATALOGUE)
+def rule_edit(request, pk):
+    rule = selectors.managed(request.user, TriageRule, pk)
+    return _rule_page(request, _managed_county(request, rule), rule)
+
+
+@login_required
+@require_action(Action.INCIDENT_CATALOGUE)
+def rule_delete(request, pk):
+    rule = selectors.managed(request.user, TriageRule, pk)
+    if request.method == "POST":
+        services.rule_delete(actor=request.user, rule=rule)
+        messages.success(request, _("The triage rule was deleted."))
+        return redirect("incidents:rule_list")
+    return render(request, "incidents/rule_delete.html", {"rule": rule})

@@ -167,3 +167,70 @@ def rules(actor) -> QuerySet:
         .select_related("matter", "department")
         .order_by("matter__code", "severity", "pk")
     )
+
+
+def counties(actor):
+    """The counties whose catalogue the actor may read (where they work or live)."""
+    from regions.models import Region, RegionLevel
+
+    return Region.objects.filter(pk__in=_county_ids_of(actor), level=RegionLevel.COUNTY).order_by("code")
+
+
+def managed(actor, model, pk):
+    """A department, matter or rule of a county the actor keeps the catalogue of (404 otherwise)."""
+    try:
+        found = model.objects.filter(county__in=counties_managed(actor), pk=int(pk)).first()
+    except (TypeError, ValueError):
+        found = None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def department_staff(county):
+    """The accounts that may be members of the county's departments: active holders of the department staff role
+    in the county."""
+    from accounts.models import RoleAssignment, User
+
+    holders = RoleAssignment.objects.filter(role=Role.DEPARTMENT_STAFF, region__county_id=county.pk)
+    return User.objects.filter(is_active=True, pk__in=holders.values("user_id")).order_by("username")
+
+
+def triage_decision(actor, *, matter, severity):
+    """What the rules decide for a new case of this matter (of the actor's county catalogue) and severity, computed
+    by incidents.triage without writing anything."""
+    from incidents import triage
+
+    matter = matters(actor).filter(pk=getattr(matter, "pk", matter)).select_related("responsible").first()
+    if matter is None:
+        raise NotFound()
+    return triage.decide(matter.county_id, matter, severity)
+
+
+def triage_table(actor, county) -> list[dict]:
+    """For every current matter of the county: the decision for each severity (the rules read once)."""
+    from incidents import triage
+    from incidents.models import Severity
+
+    loaded = list(rules(actor).filter(county=county).order_by("pk"))
+    rows = []
+    for matter in matters(actor, county=county, current_only=True):
+        rows.append(
+            {
+                "matter": matter,
+                "decisions": [triage.decide(county.pk, matter, s, rules=loaded) for s in Severity.values],
+            }
+        )
+    return rows
+
+
+def catalogue(actor, county, *, status: str = "current", group: str = "", text: str = "") -> QuerySet:
+    """The catalogue page: current, retired or all matters of the county, by group and by code or name."""
+    qs = matters(actor, county=county, current_only=status == "current").select_related("retired_by")
+    if status == "retired":
+        qs = qs.filter(retired_on__isnull=False)
+    if group:
+        qs = qs.filter(group=group)
+    if text:
+        qs = qs.filter(Q(code__icontains=text) | Q(name__icontains=text) | Q(description__icontains=text))
+    return qs.order_by("group", "code")

@@ -77,9 +77,9 @@ def _department_members(county: Region, members) -> list[int]:
 
 @transaction.atomic
 def department_save(
-    *, actor, county: Region, department: Department | None = None, name, code, phone="", members=(), is_active=True
+    *, actor, county: Region, department: Department | None = None, name, code, phone="", members=None, is_active=True
 ) -> Department:
-    """Add or change a department (部门) and who works in it."""
+    """Add or change a department (部门) and who works in it (``members=None`` keeps a department's members)."""
     _require_county(actor, county)
     if department is not None and department.county_id != county.pk:
         raise NotFound()
@@ -91,12 +91,16 @@ def department_save(
         clash = clash.exclude(pk=department.pk)
     if clash.exists():
         raise DomainError({"code": _("Another department has this code.")})
+    if members is not None:
+        members = _department_members(county, members)
     before = audit.snapshot(department, ["name", "code", "phone", "is_active"]) if department else None
+    if before is not None:
+        before["members"] = sorted(department.members.values_list("username", flat=True))
     department = department or Department(county=county)
     department.name, department.code, department.phone, department.is_active = name, code, phone, bool(is_active)
-    members = _department_members(county, members)
     department.save()
-    department.members.set(members)
+    if members is not None:
+        department.members.set(members)
     after = audit.snapshot(department, ["name", "code", "phone", "is_active"])
     after["members"] = sorted(department.members.values_list("username", flat=True))
     audit.record(actor, "incidents.department.save", department, before=before, after=after, region=county)

@@ -47,16 +47,27 @@ def best_rule(rules, matter_id: int | None, severity: str) -> TriageRule | None:
     return ranked[max(ranked)] if ranked else None
 
 
-def route(case) -> Decision:
-    rules = TriageRule.objects.filter(county_id=case.county_id).select_related("department", "matter").order_by("pk")
-    rule = best_rule(rules, case.matter_id, case.severity)
+def decide(county_id: int, matter, severity: str, rules=None) -> Decision:
+    """The decision for a new case of ``matter`` (a GridMatter, or None) and ``severity`` in the county, without a
+    case and without writing; ``rules`` may be the county's rules already loaded (ordered by pk)."""
+    if rules is None:
+        rules = TriageRule.objects.filter(county_id=county_id).select_related("department", "matter").order_by("pk")
+    rule = best_rule(rules, matter.pk if matter is not None else None, severity)
     if rule is None:
         return Decision(Level.VILLAGE, None, DEFAULT_DAYS, None, _("No triage rule applies: handled in the village."))
     level, department = rule.level, None
     reason = _("Rule: %(rule)s.") % {"rule": rule}
     if level == Level.COUNTY:
-        department = rule.department or case.matter.responsible
-        if department is None or not department.is_active:
+        department = rule.department or (matter.responsible if matter is not None else None)
+        if department is None:
             level = Level.TOWNSHIP
             reason += " " + _("No department is named for it, so the township dispatches it.")
+        elif not department.is_active:
+            level, department = Level.TOWNSHIP, None
+            reason += " " + _("Its department is not active, so the township dispatches it.")
     return Decision(level, department, rule.days, rule, reason)
+
+
+def route(case) -> Decision:
+    """The decision for a case being reported (its county, matter and severity)."""
+    return decide(case.county_id, case.matter, case.severity)
