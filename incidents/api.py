@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
+from django.http import FileResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
+from casework.models import CaseAttachment
 from core import scope, workflow
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
@@ -114,7 +117,10 @@ def _absolute(request, name: str, pk: int) -> str | None:
         return None
 
 
-def _attachment(request, a) -> dict:
+def _attachment(request, a, incident_id: int) -> dict:
+    """A photo's links: ``url``/``thumbnail_url`` for a signed-in browser (casework pages), ``api_url``/
+    ``api_thumbnail_url`` for a client with a bearer token."""
+    api_args = {"incident_id": incident_id, "attachment_id": a.pk}
     return {
         "id": a.pk,
         "name": a.name,
@@ -122,6 +128,8 @@ def _attachment(request, a) -> dict:
         "size": a.size,
         "url": _absolute(request, "casework:attachment", a.pk),
         "thumbnail_url": _absolute(request, "casework:attachment_thumb", a.pk) if a.thumbnail else None,
+        "api_url": request.build_absolute_uri(reverse("api:incident_photo", kwargs=api_args)),
+        "api_thumbnail_url": request.build_absolute_uri(reverse("api:incident_photo_thumb", kwargs=api_args)),
     }
 
 
@@ -205,7 +213,7 @@ def _detail(request, incident: Incident, *, actor=None) -> dict:
         for a in event.attachments.all():
             photos.append(
                 {
-                    **_attachment(request, a),
+                    **_attachment(request, a, incident.pk),
                     "step": event.transition,
                     "step_label": INCIDENT.step_label(event.transition),
                     "at": event.at,
@@ -466,7 +474,7 @@ def incident_timeline(request, incident_id: int):
                 "note": e.note,
                 "data": e.data or {},
                 "deadline_at": e.deadline_at,
-                "attachments": [_attachment(request, a) for a in e.attachments.all()],
+                "attachments": [_attachment(request, a, incident.pk) for a in e.attachments.all()],
             }
         )
     return events
@@ -541,3 +549,54 @@ def incident_step(request, incident_id: int, step: str):
     except NotFound:  # e.g. a department that handed the case back no longer sees it: show the outcome once
         pass
     return _detail(request, incident, actor=actor)
+
+
+def _photo(actor, incident_id: int, attachment_id: int) -> CaseAttachment:
+    incident = selectors.get(actor, incident_id)
+    found = (
+        CaseAttachment.objects.select_related("event")
+        .filter(
+            pk=attachment_id,
+            event__content_type=ContentType.objects.get_for_model(Incident),
+            event__object_id=incident.pk,
+        )
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def _file(field, content_type: str, name: str) -> FileResponse:
+    if not field:
+        raise NotFound()
+    try:
+        handle = field.open("rb")
+    except OSError:
+        raise NotFound() from None
+    response = FileResponse(handle, content_type=content_type or "application/octet-stream", filename=name)
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@router.get(
+    "/{int:incident_id}/photos/{int:attachment_id}",
+    url_name="incident_photo",
+    summary="A photo (or document) of the case's timeline, for a client with a bearer token",
+)
+def incident_photo(request, incident_id: int, attachment_id: int):
+    found = _photo(request.auth, incident_id, attachment_id)
+    return _file(found.file, found.content_type, found.name)
+
+
+@router.get(
+    "/{int:incident_id}/photos/{int:attachment_id}/thumb",
+    url_name="incident_photo_thumb",
+    summary="The photo's thumbnail (JPEG, the longer side 320 px)",
+)
+def incident_photo_thumb(request, incident_id: int, attachment_id: int):
+    found = _photo(request.auth, incident_id, attachment_id)
+    if not found.thumbnail:
+        return _file(found.file, found.content_type, found.name)
+    return _file(found.thumbnail, "image/jpeg", found.thumbnail.name.rsplit("/", 1)[-1])

@@ -91,6 +91,8 @@ class AttachmentOut(Schema):
     size: int
     url: str | None
     thumbnail_url: str | None
+    api_url: str
+    api_thumbnail_url: str
 
 
 class PhotoOut(AttachmentOut):

@@ -498,6 +498,8 @@ def test_openapi_documents_the_incident_endpoints(client):
         "/api/incidents/{incident_id}/timeline",
         "/api/incidents/{incident_id}/steps",
         "/api/incidents/{incident_id}/steps/{step}",
+        "/api/incidents/{incident_id}/photos/{attachment_id}",
+        "/api/incidents/{incident_id}/photos/{attachment_id}/thumb",
         "/api/notifications",
         "/api/notifications/read",
     ]:
@@ -505,3 +507,23 @@ def test_openapi_documents_the_incident_endpoints(client):
     body = paths["/api/incidents/{incident_id}/steps/{step}"]["post"]["requestBody"]["content"]
     assert set(body) == {"application/json", "multipart/form-data"}
     assert client.get("/api/openapi.json").status_code == 200
+
+
+def test_photos_are_served_to_who_may_see_the_case(iw, client, as_user):
+    case = _new_case(client, as_user, iw, key="p1")
+    other_case = _new_case(client, as_user, iw, key="p2")
+    shot = case["photos"][0]
+    assert shot["url"].endswith(f"/casework/attachments/{shot['id']}/")
+    assert shot["thumbnail_url"].endswith(f"/casework/attachments/{shot['id']}/thumb/")
+    assert shot["api_url"].endswith(f"/api/incidents/{case['id']}/photos/{shot['id']}")
+    cadre = as_user("cadre_a1")
+    response = client.get(shot["api_url"], **cadre)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    thumb = client.get(shot["api_thumbnail_url"], **cadre)
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    assert client.get(shot["api_url"], **as_user("cadre_b1")).status_code == 404
+    # a photo is reached only through its own case
+    foreign = f"/api/incidents/{other_case['id']}/photos/{shot['id']}"
+    assert client.get(foreign, **cadre).status_code == 404
+    assert client.get(shot["api_url"]).status_code == 401
