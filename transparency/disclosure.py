@@ -91,7 +91,7 @@ class VillageCalendar:
         return sum(1 for s in self.slots if s.status in (DONE, DONE_LATE))
 
 
-def _month_end(year: int, month: int) -> date:
+def month_end(year: int, month: int) -> date:
     return (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
 
 
@@ -99,13 +99,13 @@ def periods(year: int, cadence: str) -> list[tuple[date, date, str]]:
     """The periods of a year: 12 months or 4 quarters, each (start, end, label)."""
     if cadence == Cadence.MONTH:
         return [
-            (date(year, m, 1), _month_end(year, m), _("%(year)s-%(month)02d") % {"year": year, "month": m})
+            (date(year, m, 1), month_end(year, m), _("%(year)s-%(month)02d") % {"year": year, "month": m})
             for m in range(1, 13)
         ]
     return [
         (
             date(year, 3 * q - 2, 1),
-            _month_end(year, 3 * q),
+            month_end(year, 3 * q),
             _("Q%(quarter)s %(year)s") % {"quarter": q, "year": year},
         )
         for q in range(1, 5)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from core import scope
 from core.errors import NotFound
-from core.roles import ROLE_ACTIONS, Action
+from core.roles import ROLE_ACTIONS, Action, Role
 from regions.models import Region, RegionLevel
 from transparency.flows import PUBLIC_STATES
 from transparency.models import Notice, NoticeAttachment, NoticeQuestion
@@ -163,6 +163,16 @@ def overdue_questions(actor, *, now=None) -> QuerySet:
     """督办: unanswered questions past their deadline in the villages the actor supervises."""
     now = now or timezone.now()
     return open_questions(actor, action=Action.TRANSPARENCY_SUPERVISE).filter(deadline_at__lt=now)
+
+
+def asker_household(actor, village_id: int):
+    """The villager's own household in this village (on whose behalf they ask), or None."""
+    from registry.models import Household
+
+    ids = [g.target_id for g in scope.grants(actor) if g.role == Role.VILLAGER and g.level == "household"]
+    if not ids or village_id is None:
+        return None
+    return Household.objects.filter(pk__in=ids, village_id=village_id).order_by("pk").first()
 
 
 def my_questions(actor) -> QuerySet:

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from core import audit, notifications, scope, workflow
 from core.errors import DomainError, NotFound
-from core.roles import Action, Role
+from core.roles import Action
 from regions.models import Region, RegionLevel
-from registry.models import Household, Person
+from registry.models import Person
+from transparency import selectors
 from transparency.files import prepare_documents
 from transparency.flows import EDITABLE_STATES, NOTICE, NOTICE_QUESTION, PUBLIC_STATES
 from transparency.models import Cadence, DisclosurePolicy, Notice, NoticeAttachment, NoticeQuestion, Stream
@@ -140,10 +141,13 @@ def notice_create(*, actor, village: Region, attachments=(), **fields) -> Notice
 
 
 @transaction.atomic
-def notice_update(*, actor, notice: Notice, version: int | None = None, **fields) -> Notice:
-    """Change a draft (a notice being checked or published is not changed: send it back, or withdraw it)."""
+def notice_update(*, actor, notice: Notice, version: int | None = None, changed_at=None, **fields) -> Notice:
+    """Change a draft (a notice being checked or published is not changed: send it back, or withdraw it).
+    ``version`` (the case's step count) and ``changed_at`` (its last edit, ISO) are what the writer was looking at:
+    if either moved meanwhile, the change is refused rather than written over someone else's."""
     locked = _lock(actor, notice)
-    if version is not None and locked.version != version:
+    moved = changed_at not in (None, "") and str(changed_at) != locked.updated_at.isoformat()
+    if (version is not None and locked.version != version) or moved:
         raise DomainError(
             _("Someone else changed this notice meanwhile; it is now “%(state)s”. Look at it again before you act.")
             % {"state": NOTICE.state_label(locked.state)},
@@ -277,14 +281,6 @@ def end_expired_notices(now=None) -> list[int]:
 # -- questions ------------------------------------------------------------------------------------------------
 
 
-def _asker_household(actor, village_id: int) -> Household | None:
-    """The household of the village on whose behalf the villager asks (their own)."""
-    ids = [g.target_id for g in scope.grants(actor) if g.role == Role.VILLAGER and g.level == "household"]
-    if not ids:
-        return None
-    return Household.objects.filter(pk__in=ids, village_id=village_id).order_by("pk").first()
-
-
 def _asker_name(actor) -> str:
     person = Person.objects.filter(user=actor).only("name").first()
     return (person.name if person else "") or actor.display_name or actor.username
@@ -299,7 +295,7 @@ def question_ask(*, actor, notice: Notice, text, client_key: str = "", now=None)
         if existing is not None:
             return existing, False
     notice = Notice.objects.filter(pk=getattr(notice, "pk", notice)).first()
-    household = _asker_household(actor, notice.village_id) if notice is not None else None
+    household = selectors.asker_household(actor, notice.village_id) if notice is not None else None
     if notice is None or household is None or notice.state not in PUBLIC_STATES:
         raise NotFound()
     text = _text(text, "text", max_length=500)

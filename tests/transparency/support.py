@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from core.roles import Role
+from registry.models import Person
 from tests.factories import World, build_world, make_user
 from transparency import services
 from transparency.models import Notice, Stream
@@ -84,4 +85,7 @@ def build_transparency_world() -> TransparencyWorld:
     w = build_world()
     w.users["villager_b1"] = make_user("villager_b1", Role.VILLAGER, w.village_b1, household=w.households["b1"])
     w.users["township_b"] = make_user("township_b", Role.TOWNSHIP_OFFICIAL, w.township_b)
+    # the villagers' accounts belong to their household heads (王建国, 陈志强), whose names the pages must mask
+    Person.objects.filter(pk=w.people["a1_head"].pk).update(user=w.users["villager_a1"])
+    Person.objects.filter(pk=w.people["b1_head"].pk).update(user=w.users["villager_b1"])
     return TransparencyWorld(w)

@@ -97,10 +97,16 @@ def test_only_a_draft_is_changed(tw):
 
 def test_a_stale_edit_is_refused(tw):
     notice = tw.draft()
+    seen = notice.updated_at.isoformat()
     refused(
         lambda: services.notice_update(
             actor=tw.users["cadre_a1"], notice=notice, version=notice.version - 1, title="x"
         ),
+        code="stale",
+    )
+    services.notice_update(actor=tw.users["cadre_a1"], notice=notice, changed_at=seen, title="第一次修改")
+    refused(
+        lambda: services.notice_update(actor=tw.users["cadre_a1"], notice=notice, changed_at=seen, title="第二个人"),
         code="stale",
     )
 
