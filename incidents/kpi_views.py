@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.roles import Action
-from core.views import require_action
+from core.views import paginate, require_action
 from incidents import kpi as calc
 from registry.views_excel import xlsx_response
 
@@ -112,6 +112,7 @@ def assessment(request):
         "incidents/assessment.html",
         {
             "result": result,
+            "page": paginate(request, result.lines, 100) if result is not None else None,
             "own": own,
             "period": period,
             "errors": errors,
