@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts import services as account_services
 from casework.models import CaseAttachment, CaseEvent
@@ -251,7 +252,7 @@ def test_the_command_adds_a_year_and_the_bench_accounts(db):
         stdout=out,
     )
     assert Incident.objects.filter(county=county, created_at__year=2025).count() == 80
-    assert "bench_department" in out.getvalue() and "bench_township" in out.getvalue()
+    assert all(name in out.getvalue() for name in ("bench_department", "bench_township", "bench_county_official"))
     from accounts.models import User
 
     member = User.objects.get(username="bench_department")
@@ -270,3 +271,36 @@ def test_the_command_adds_a_year_and_the_bench_accounts(db):
             admin.username,
             stdout=StringIO(),
         )
+
+
+def test_the_demo_has_cases_in_every_state_and_seeding_twice_adds_nothing(db):
+    from accounts.models import User
+    from incidents import selectors
+    from incidents.models import Department
+
+    call_command("seed_demo", "--households", "120", stdout=StringIO())
+    county = Incident.objects.values_list("county", flat=True).first()
+    assert county is not None
+    counts = (Incident.objects.count(), CaseEvent.objects.count(), CaseAttachment.objects.count())
+    states = Counter(Incident.objects.values_list("state", flat=True))
+    assert set(states) == {"reported", "dispatched", "accepted", "resolved", "closed"}, states
+    call_command("seed_demo", "--households", "120", stdout=StringIO())
+    assert (Incident.objects.count(), CaseEvent.objects.count(), CaseAttachment.objects.count()) == counts
+    # the timelines are real: made by the services, with dates over the last weeks
+    assert CaseEvent.objects.filter(transition=workflow.OVERDUE).exists()
+    assert Incident.objects.filter(ever_overdue=True).count() == len(
+        set(CaseEvent.objects.filter(transition=workflow.OVERDUE).values_list("object_id", flat=True))
+    )
+    assert Incident.objects.filter(supervise_count__gt=0, state="accepted").exists()
+    assert Incident.objects.filter(reopen_count__gt=0, state="closed").exists()
+    first = Incident.objects.order_by("created_at").first()
+    assert (timezone.now() - first.created_at).days >= 30
+    # the demo accounts see their work
+    department = User.objects.get(username="department")
+    assert Department.objects.get(code="MZ", county_id=county).members.filter(pk=department.pk).exists()
+    assert selectors.queue(department).exists()
+    township = User.objects.get(username="township")
+    board = selectors.board(township)
+    assert board["overdue"].exists() and board["supervised"].exists() and board["unrated"].exists()
+    assert selectors.queue(User.objects.get(username="cadre")).exists()
+    assert workflow.run_deadlines(INCIDENT).flagged == []

@@ -7,7 +7,8 @@ cases (a grid worker per grid, a cadre per village, an official per township, tw
 then ``--per-year`` incidents for each year with their whole timelines (incidents.generation: deterministic for
 a seed and ``--now``). The timeline is append-only, so a year that already has incidents in the county is
 refused. Also creates the bench accounts ``bench_department`` (a member of the department with the most
-cases) and ``bench_township`` (official of the first township), unless ``--no-accounts``.
+cases), ``bench_township`` (official of the first township) and ``bench_county_official`` (county official),
+unless ``--no-accounts``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from regions.models import Region, RegionLevel
 
 BENCH_DEPARTMENT_USER = "bench_department"
 BENCH_TOWNSHIP_USER = "bench_township"
+BENCH_COUNTY_OFFICIAL_USER = "bench_county_official"
 
 
 def parse_years(text: str) -> list[int]:
@@ -54,7 +56,9 @@ def parse_years(text: str) -> list[int]:
 
 def bench_accounts(county: Region, *, actor, password: str, stdout=None) -> dict[str, str]:
     """``bench_department``: member of the county department with the most cases; ``bench_township``: official
-    of the first township. Created once (the password is reset when it differs)."""
+    of the first township; ``bench_county_official``: county official (the county's supervision board: the
+    county administrator ``bench_county`` keeps the catalogue but does not supervise). Created once (the
+    password is reset when it differs)."""
     busiest = (
         Incident.objects.filter(county=county, level=Level.COUNTY, handler_department__isnull=False)
         .values("handler_department")
@@ -72,6 +76,7 @@ def bench_accounts(county: Region, *, actor, password: str, stdout=None) -> dict
     for username, name, role, region in (
         (BENCH_DEPARTMENT_USER, "基准部门干部", Role.DEPARTMENT_STAFF, county),
         (BENCH_TOWNSHIP_USER, "基准镇干部", Role.TOWNSHIP_OFFICIAL, township),
+        (BENCH_COUNTY_OFFICIAL_USER, "基准县领导", Role.COUNTY_OFFICIAL, county),
     ):
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -120,7 +125,7 @@ class Command(BaseCommand):
             help="County administrator who installs the catalogue (default bench_county).",
         )
         parser.add_argument("--password", default="Bench@2026", help="Password of the bench accounts.")
-        parser.add_argument("--no-accounts", action="store_true", help="Do not create bench_department/_township.")
+        parser.add_argument("--no-accounts", action="store_true", help="Do not create the bench accounts.")
 
     def handle(self, *args, **o):
         county = Region.objects.filter(code=o["county"], level=RegionLevel.COUNTY).first()
