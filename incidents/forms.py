@@ -81,7 +81,10 @@ class ReportForm(forms.Form):
         self.grids = {g.pk: g for g in grids}
         self.fields["grid"].widget = forms.Select(
             choices=[("", _("— found from the location —"))]
-            + [(g.pk, f"{g.village.name} {g.name}") for g in self.grids.values()]
+            + [
+                (g.pk, g.name if g.name.startswith(g.village.name) else f"{g.village.name} {g.name}")
+                for g in self.grids.values()
+            ]
         )
         self.fields["grid"].help_text = _("Choose the grid when you cannot give the location.")
 
