@@ -234,3 +234,29 @@ def catalogue(actor, county, *, status: str = "current", group: str = "", text: 
     if text:
         qs = qs.filter(Q(code__icontains=text) | Q(name__icontains=text) | Q(description__icontains=text))
     return qs.order_by("group", "code")
+
+
+def overdue_q(now) -> Q:
+    """Open cases that are or were overdue: flagged by the deadline run, or past their deadline now."""
+    return Q(state__in=ACTIVE_STATES) & (Q(ever_overdue=True) | Q(overdue=True) | Q(deadline_at__lt=now))
+
+
+def map_cases(actor, *, state: str = "", matter=None, start=None, now=None, located: bool = True) -> QuerySet:
+    """The visible cases with a location (``located=False``: those without one) for the incident map, latest
+    first; ``state`` may be ``"overdue"``."""
+    now = now or timezone.now()
+    qs = visible(actor)
+    qs = (
+        qs.filter(lat__isnull=False, lng__isnull=False)
+        if located
+        else qs.filter(Q(lat__isnull=True) | Q(lng__isnull=True))
+    )
+    if state == "overdue":
+        qs = qs.filter(overdue_q(now))
+    elif state:
+        qs = qs.filter(state=state)
+    if matter:
+        qs = qs.filter(matter_id=getattr(matter, "pk", matter))
+    if start:
+        qs = qs.filter(created_at__gte=start)
+    return qs.order_by("-created_at", "-pk")
