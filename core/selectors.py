@@ -39,4 +39,26 @@ def home_summary(actor) -> dict:
         summary["own_households"] = list(own)
     if scope.can(actor, Action.AUDIT_VIEW):
         summary["recent_events"] = list(audit_events(actor)[:8])
+    summary["incidents"] = _incident_summary(actor)
     return summary
+
+
+def _incident_summary(actor) -> dict | None:
+    """The grid incidents card: my queue, waiting for dispatch, overdue under my supervision, my open reports."""
+    from django.utils import timezone
+
+    from incidents import selectors as incidents
+    from incidents.supervision import ACTIVE_STATES
+
+    card = {}
+    if scope.can(actor, Action.INCIDENT_HANDLE):
+        card["queue"] = incidents.queue(actor).count()
+    if scope.can(actor, Action.INCIDENT_DISPATCH):
+        card["to_dispatch"] = incidents.to_dispatch(actor).count()
+    if scope.can(actor, Action.INCIDENT_SUPERVISE):
+        card["overdue"] = (
+            incidents.supervised(actor).filter(state__in=ACTIVE_STATES, deadline_at__lt=timezone.now()).count()
+        )
+    if scope.can(actor, Action.INCIDENT_REPORT):
+        card["my_open"] = incidents.my_reports(actor).filter(closed_at__isnull=True).count()
+    return card or None

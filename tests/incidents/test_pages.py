@@ -552,3 +552,17 @@ def test_mark_all_read(iw, client):
     # a link off the site is not followed
     note = Notification.objects.filter(user=user).first()
     assert client.get(reverse("core:notification_open", args=[note.pk]))["Location"] == reverse("core:notifications")
+
+
+def test_the_home_page_counts_each_persons_incident_work(iw, client):
+    new_case(iw, matter=iw.pollution)
+
+    def card(username):
+        as_user(client, iw.users[username])
+        return client.get(reverse("core:home")).context["summary"]["incidents"]
+
+    assert card("department") == {"queue": 1}
+    assert card("township_a") == {"queue": 0, "to_dispatch": 0, "overdue": 0}
+    assert card("grid_a1") == {"my_open": 1}
+    assert card("villager_a1") == {"my_open": 0}
+    assert card("county_admin") is None
