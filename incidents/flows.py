@@ -10,6 +10,7 @@ reported ─route/dispatch─► dispatched ─accept─► accepted ─resolve�
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.errors import DomainError
 from core.roles import Role
@@ -226,7 +227,7 @@ INCIDENT = Flow(
         State("dispatched", _("Dispatched"), deadline=Deadline(working_days=2)),
         State("accepted", _("Being handled"), deadline=Deadline(field="handling_days", working_days=5)),
         State("resolved", _("Resolved, waiting for rating")),
-        State("closed", _("Closed")),
+        State("closed", pgettext_lazy("case state", "Closed")),
     ],
     transitions=[
         Transition(

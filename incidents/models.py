@@ -138,7 +138,9 @@ class TriageRule(models.Model):
         ordering = ["matter__code", "severity"]
 
     def __str__(self):
-        return f"{self.matter or '*'} × {self.get_severity_display() or '*'} → {self.get_level_display()}"
+        matter = self.matter.name if self.matter_id else _("any matter")
+        severity = self.get_severity_display() if self.severity else _("any severity")
+        return f"{matter} × {severity} → {self.get_level_display()}"
 
 
 class Incident(CaseBase):
