@@ -18,6 +18,7 @@ from points.shop_api import router as points_shop_router
 from regions.api import router as regions_router
 from registry.api import router as registry_router
 from registry.api_excel import router as registry_excel_router
+from transparency.api import router as transparency_router
 
 api = NinjaAPI(
     title="乡村治理数字平台 API",
@@ -68,5 +69,6 @@ api.add_router("/points", points_shop_router)
 api.add_router("/points", points_public_router)
 api.add_router("/points", points_party_router)
 api.add_router("/casework", casework_router)
+api.add_router("/transparency", transparency_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/notifications", notifications_router)

@@ -5,7 +5,7 @@ transaction and records an audit event (steps go through core.workflow, which wr
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -61,6 +61,17 @@ def _date(value, field: str, *, required: bool = True) -> date | None:
         return date.fromisoformat(str(value).strip())
     except ValueError:
         raise DomainError({field: _("Give a date, e.g. 2026-06-01.")}) from None
+
+
+def _moment(value):
+    """A timestamp sent back by a page or a client (ISO 8601, 'Z' allowed); None when it is not one."""
+    if isinstance(value, datetime):
+        return value
+    try:
+        moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 def _village(actor, village, action: str) -> Region:
@@ -146,7 +157,11 @@ def notice_update(*, actor, notice: Notice, version: int | None = None, changed_
     ``version`` (the case's step count) and ``changed_at`` (its last edit, ISO) are what the writer was looking at:
     if either moved meanwhile, the change is refused rather than written over someone else's."""
     locked = _lock(actor, notice)
-    moved = changed_at not in (None, "") and str(changed_at) != locked.updated_at.isoformat()
+    seen = _moment(changed_at) if changed_at not in (None, "") else None
+    # JSON clients get the time to the millisecond: a difference below that is the same moment
+    moved = changed_at not in (None, "") and (
+        seen is None or abs(seen - locked.updated_at) >= timedelta(milliseconds=1)
+    )
     if (version is not None and locked.version != version) or moved:
         raise DomainError(
             _("Someone else changed this notice meanwhile; it is now “%(state)s”. Look at it again before you act.")

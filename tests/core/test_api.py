@@ -41,7 +41,8 @@ def test_every_endpoint_but_token_requires_authentication(world, client):
             response = getattr(client, method)(url, content_type="application/json")
             assert response.status_code == 401, (method, path, response.status_code)
     assert "/api/auth/token" in public
-    assert all(p == "/api/auth/token" or p.startswith("/api/points/public/") for p in public), public
+    public_prefixes = ("/api/points/public/", "/api/transparency/public/")
+    assert all(p == "/api/auth/token" or p.startswith(public_prefixes) for p in public), public
 
 
 def test_validation_errors_are_422_with_chinese_messages(world, client, api_token):

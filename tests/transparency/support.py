@@ -84,6 +84,7 @@ class TransparencyWorld:
 def build_transparency_world() -> TransparencyWorld:
     w = build_world()
     w.users["villager_b1"] = make_user("villager_b1", Role.VILLAGER, w.village_b1, household=w.households["b1"])
+    w.users["cadre_a2"] = make_user("cadre_a2", Role.VILLAGE_CADRE, w.village_a2)
     w.users["township_b"] = make_user("township_b", Role.TOWNSHIP_OFFICIAL, w.township_b)
     # the villagers' accounts belong to their household heads (王建国, 陈志强), whose names the pages must mask
     Person.objects.filter(pk=w.people["a1_head"].pk).update(user=w.users["villager_a1"])
