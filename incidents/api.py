@@ -367,7 +367,13 @@ def incident_create(
 # -- lists ------------------------------------------------------------------------------------------------
 
 
-@router.get("", response=IncidentPage, summary="Incidents in the caller's scope, newest first, with filters")
+@router.get(
+    "",
+    response=IncidentPage,
+    summary="Incidents in the caller's scope, newest first, with filters",
+    description="`state`: one of the flow's states; `overdue=true`: cases that have ever passed a deadline; "
+    "`matter`, `village`: ids; `since`/`until`: report dates (inclusive); `q`: words of the description or place.",
+)
 def incident_list(
     request,
     state: str = "",
