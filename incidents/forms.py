@@ -110,7 +110,7 @@ class ListFilterForm(forms.Form):
     def __init__(self, *args, matters, villages, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("Any state"))] + [(s.name, s.label) for s in INCIDENT.states.values()]
-        self.fields["matter"].widget = forms.Select(choices=matter_choices(matters))
+        self.fields["matter"].widget = forms.Select(choices=[("", _("Any matter"))] + matter_choices(matters)[1:])
         self.fields["village"].widget = forms.Select(
             choices=[("", _("All villages"))] + [(v.pk, v.name) for v in villages]
         )

@@ -22,10 +22,11 @@ from playwright.sync_api import expect
 from casework.models import CaseAttachment
 from core import workflow
 from core.models import Notification
+from incidents import services
 from incidents.flows import INCIDENT
 from incidents.models import Incident
 from tests.browser.conftest import MOBILE, TIMEOUT_MS, log_in, zh
-from tests.incidents.support import INSIDE_A1, build_incident_world
+from tests.incidents.support import INSIDE_A1, build_incident_world, photo
 
 pytestmark = pytest.mark.browser
 
@@ -217,3 +218,69 @@ def test_the_incident_loop_on_phones(mobile_page, phones, live_server, settings,
     expect(worker.locator("ol.timeline")).to_contain_text(zh("Satisfied"))
     fits(worker, "the closed case")
     worker.screenshot(path="/tmp/incident_closed.png", full_page=True)
+
+
+def test_every_incident_page_fits_a_phone(mobile_page, live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    iw = build_incident_world()
+    long_text = (
+        "村东头河道里漂着很多塑料袋和一层黑色油污，" * 8
+        + "https://example.com/a/very/long/link/without/any/spaces/at/all/1234567890"
+    )
+    cases = []
+    for matter, severity in ((iw.pollution, "urgent"), (iw.litter, "general"), (iw.dispute, "serious")):
+        incident, _created = services.incident_report(
+            actor=iw.users["grid_a1"],
+            matter=matter,
+            severity=severity,
+            description=long_text,
+            address="安家村东头小桥下向北二百米的老槐树旁边",
+            lat=INSIDE_A1[0],
+            lng=INSIDE_A1[1],
+            photos=[photo(f"p{i}.png") for i in range(4)],
+        )
+        cases.append(incident)
+    services.incident_step(actor=iw.users["department"], incident=cases[0], step="hand_back", note="不归我们管")
+    page = mobile_page
+    problems = {}
+
+    def check(name, url, *, open_steps=False, shot=None):
+        page.goto(url)
+        if open_steps:
+            closed = page.locator("details.step:not([open]) > summary")
+            while closed.count():
+                closed.first.click()
+        result = page.evaluate(OVERFLOW_JS)
+        if result["scroll"] > result["width"]:
+            problems[name] = result
+        if shot:
+            page.screenshot(path=shot, full_page=True)
+
+    log_in(page, "township_a")
+    check("list", "/incidents/?state=&text=河道", shot="/tmp/incident_list.png")
+    page.locator("details.filters > summary").click()
+    result = page.evaluate(OVERFLOW_JS)
+    if result["scroll"] > result["width"]:
+        problems["list filters"] = result
+    check("to dispatch", "/incidents/dispatch/")
+    check("board", "/incidents/board/")
+    check("follow-up", "/incidents/follow-up/")
+    check("queue", "/incidents/queue/")
+    check("dispatch form", f"/incidents/{cases[0].pk}/", open_steps=True, shot="/tmp/incident_dispatch.png")
+    check("notifications", "/notifications/", shot="/tmp/incident_notifications.png")
+    check("home", "/", shot="/tmp/incident_home.png")
+    page.context.clear_cookies()
+    log_in(page, "cadre_a1")
+    check("handler's forms", f"/incidents/{cases[1].pk}/", open_steps=True, shot="/tmp/incident_handler.png")
+    page.context.clear_cookies()
+    log_in(page, "grid_a1")
+    check("mine", "/incidents/mine/")
+    page.goto("/incidents/report/")
+    page.fill("textarea[name=description]", long_text)
+    page.get_by_role("button", name=zh("Send the report")).click()  # no matter, no place: errors beside fields
+    expect(page.locator(".has-error").first).to_be_visible()
+    result = page.evaluate(OVERFLOW_JS)
+    if result["scroll"] > result["width"]:
+        problems["report with errors"] = result
+    page.screenshot(path="/tmp/incident_report_errors.png", full_page=True)
+    assert not problems, f"incident pages wider than a 360px phone: {problems}"
