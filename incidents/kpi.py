@@ -372,11 +372,10 @@ def kpi_table(actor, period: Period, grouping: str = TOWNSHIP, *, now: datetime 
         for r in grouped.order_by().values(column).annotate(**annotations)
     }
     units = _units(actor, grouping, set(found))
-    rows = []
-    for key, (code, label) in units.items():
-        row = KpiRow(key, label, code=code)
-        row.add(found.get(key, {}))
-        rows.append(row)
+    rows = [
+        KpiRow(key, label, counts=found.get(key) or dict.fromkeys(COUNTS, 0), code=code)
+        for key, (code, label) in units.items()
+    ]
     rows.sort(key=lambda r: (r.code, r.label))
     total = KpiRow(None, _("Total"))
     for row in rows:  # every counted case is in exactly one row
@@ -385,7 +384,7 @@ def kpi_table(actor, period: Period, grouping: str = TOWNSHIP, *, now: datetime 
 
 
 def kpi_tables(actor, period: Period, *, now: datetime | None = None) -> list[KpiTable]:
-    """Every breakdown open to the actor (the xlsx: one sheet each)."""
+    """Every breakdown open to the actor."""
     now = now or timezone.now()
     return [kpi_table(actor, period, grouping, now=now) for grouping in groupings_for(actor)]
 
@@ -693,8 +692,9 @@ def _rate_cell(ws, row: int, col: int, rate: Rate) -> None:
 
 
 def kpi_xlsx(tables: list[KpiTable], *, title: str, exported_at: datetime | None = None) -> bytes:
-    """One sheet per breakdown (unit, cases, each rate with its numerator and denominator) and a definitions
-    sheet. Counts are numbers, rates are numbers formatted as percentages ("—" when the denominator is 0)."""
+    """One sheet per table given (the page's xlsx gives the breakdown on the page): unit, cases, each rate with
+    its numerator and denominator; and a definitions sheet. Counts are numbers, rates are numbers formatted as
+    percentages ("—" when the denominator is 0)."""
     import io
 
     from openpyxl import Workbook

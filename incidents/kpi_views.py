@@ -78,9 +78,10 @@ def kpi_xlsx(request):
     if errors or period is None:
         return kpi(request)
     now = timezone.now()
-    tables = calc.kpi_tables(request.user, period, now=now)
-    content = calc.kpi_xlsx(tables, title="网格事件考核指标", exported_at=now)
-    return xlsx_response(content, f"网格事件考核指标-{period.slug}.xlsx", f"incident-kpi-{period.slug}.xlsx")
+    table = calc.kpi_table(request.user, period, grouping, now=now)  # the breakdown on the page
+    content = calc.kpi_xlsx([table], title="网格事件考核指标", exported_at=now)
+    slug = f"{period.slug}-{grouping}"
+    return xlsx_response(content, f"网格事件考核指标-{slug}.xlsx", f"incident-kpi-{slug}.xlsx")
 
 
 def _assessment_request(request):

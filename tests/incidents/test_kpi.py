@@ -329,18 +329,21 @@ def _sheet_rows(ws) -> dict:
     return {row[0]: dict(zip(header, row, strict=True)) for row in ws.iter_rows(min_row=3, values_only=True)}
 
 
+def _kpi_workbook(client, query):
+    response = client.get(f"/incidents/kpi.xlsx?{query}")
+    assert response.status_code == 200
+    return response, load_workbook(BytesIO(response.content))
+
+
 def test_kpi_xlsx(story, client, login):
     iw, _c = story
     login(iw.users["county_official"])
-    response = client.get("/incidents/kpi.xlsx?period=month&month=2026-03&group=township")
-    assert response.status_code == 200
-    assert (
-        "attachment" in response["Content-Disposition"]
-        and "incident-kpi-2026-03.xlsx" in response["Content-Disposition"]
-    )
-    wb = load_workbook(BytesIO(response.content))
-    assert wb.sheetnames == ["按乡镇", "按村（社区）", "按部门", "按网格员", "指标说明"]
+    response, wb = _kpi_workbook(client, "period=month&month=2026-03&group=township")
+    disposition = response["Content-Disposition"]
+    assert "attachment" in disposition and "incident-kpi-2026-03-township.xlsx" in disposition
+    assert wb.sheetnames == ["按乡镇", "指标说明"]  # the breakdown on the page, and the definitions
     rows = _sheet_rows(wb["按乡镇"])
+    assert list(rows) == ["甲镇", "乙镇", "合计"]
     a = rows["甲镇"]
     assert (a["事件数"], a["及时响应数"], a["应响应数"], a["办结数"], a["超期数"], a["重新办理件数"]) == (
         5,
@@ -355,15 +358,26 @@ def test_kpi_xlsx(story, client, login):
     assert a["村内办结率"] == pytest.approx(2 / 3) and a["结案数"] == 3
     assert rows["乙镇"]["按期办结率"] == "—" and rows["乙镇"]["响应率"] == 0
     assert rows["合计"]["事件数"] == 6 and rows["合计"]["应响应数"] == 6
-    cell = wb["按乡镇"].cell(row=3, column=3)
-    assert cell.number_format == "0.0%"
-    assert _sheet_rows(wb["按部门"])["县生态环境局"]["事件数"] == 1
-    assert _sheet_rows(wb["按网格员"])["grid_a1"]["事件数"] == 4
+    assert wb["按乡镇"].cell(row=3, column=3).number_format == "0.0%"
     assert any(r[0] == "响应率（及时响应）" for r in wb["指标说明"].iter_rows(values_only=True))
+    _response, wb = _kpi_workbook(client, "period=quarter&year=2026&quarter=1&group=department")
+    assert wb.sheetnames == ["按部门", "指标说明"]
+    assert _sheet_rows(wb["按部门"])["县生态环境局"]["事件数"] == 1
+    _response, wb = _kpi_workbook(client, "period=year&year=2026&group=grid_worker")
+    assert _sheet_rows(wb["按网格员"])["grid_a1"]["事件数"] == 4
     login(iw.users["cadre_a1"])
-    wb = load_workbook(BytesIO(client.get("/incidents/kpi.xlsx?period=year&year=2026").content))
-    assert wb.sheetnames == ["按村（社区）", "按网格员", "指标说明"]
+    _response, wb = _kpi_workbook(client, "period=year&year=2026")
+    assert wb.sheetnames == ["按村（社区）", "指标说明"]
     assert list(_sheet_rows(wb["按村（社区）"])) == ["安家村", "合计"]
+    assert client.get("/incidents/kpi.xlsx?period=year&year=2026&group=township").status_code == 400
+
+
+def test_all_breakdowns_in_one_workbook(story):
+    iw, _c = story
+    tables = kpi.kpi_tables(iw.users["county_admin"], MARCH, now=LATER)
+    wb = load_workbook(BytesIO(kpi.kpi_xlsx(tables, title="网格事件考核指标")))
+    assert wb.sheetnames == ["按乡镇", "按村（社区）", "按部门", "按网格员", "指标说明"]
+    assert _sheet_rows(wb["按村（社区）"])["和平村"]["事件数"] == 0
 
 
 # -- the grid workers' assessment --------------------------------------------------------------------------
