@@ -76,6 +76,7 @@ def handling_body(incident) -> str:
 
 LINKS = [
     ("incidents:list", _lazy("All cases"), Action.INCIDENT_VIEW),
+    ("incidents:map", _lazy("Map"), (Action.INCIDENT_VIEW, Action.INCIDENT_HANDLE)),
     ("incidents:report", _lazy("Report"), Action.INCIDENT_REPORT),
     ("incidents:mine", _lazy("My reports"), Action.INCIDENT_REPORT),
     ("incidents:queue", _lazy("My queue"), Action.INCIDENT_HANDLE),
@@ -89,7 +90,8 @@ def _render(request, template, context, status=200):
     """render() with the links between the loop's pages that the actor may open."""
     links = []
     for name, label, action in LINKS:
-        if scope.can(request.user, action):
+        actions = action if isinstance(action, tuple) else (action,)
+        if any(scope.can(request.user, a) for a in actions):
             url = reverse(name)
             links.append({"url": url, "label": label, "active": request.path == url})
     return render(request, template, {**context, "incident_links": links}, status=status)
