@@ -12,6 +12,7 @@ NAV = [
     ("incidents:report", _("Report"), Action.INCIDENT_REPORT),
     ("incidents:queue", _("My queue"), Action.INCIDENT_HANDLE),
     ("incidents:board", _("Supervision board"), Action.INCIDENT_SUPERVISE),
+    ("transparency:list", _("Village notices"), Action.TRANSPARENCY_VIEW),
     ("registry:my_household", _("My household"), Action.REGISTRY_VIEW_OWN),
     ("points:me", _("My points"), Action.POINTS_VIEW_OWN),
     ("points:home", _("Points"), Action.POINTS_VIEW),

@@ -136,12 +136,12 @@ def _raise(field: str, message: str):
 # -- notices --------------------------------------------------------------------------------------------------
 
 
-def notice_create(*, actor, village: Region, attachments=(), **fields) -> Notice:
+def notice_create(*, actor, village: Region, attachments=(), now=None, **fields) -> Notice:
     """A draft notice of ``village`` by a village cadre (with its attachments)."""
     village = _village(actor, village, Action.TRANSPARENCY_PUBLISH)
     data = _clean_notice(fields, county_id=village.county_id)
     files = prepare_documents(attachments)
-    now = timezone.now()
+    now = now or timezone.now()
     notice = Notice(author=actor, created_at=now, updated_at=now, **data)
     notice.place_in(village)
     with transaction.atomic():

@@ -419,7 +419,7 @@ def _render_detail(request, notice, *, failed=None, failed_step=None, ask_form=N
             timeline.append(
                 {
                     "event": event,
-                    "label": NOTICE.step_label(event.transition),
+                    "label": _("Drafted") if event.transition == "start" else NOTICE.step_label(event.transition),
                     "who": event.actor_label or (str(event.actor) if event.actor_id else _("System")),
                     "window": (event.data or {}).get("posted_from") and event.transition == "publish",
                 }

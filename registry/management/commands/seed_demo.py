@@ -84,6 +84,18 @@ class Command(BaseCommand):
         )
         if approved and not accounts_json:
             self.stdout.write(f"Points: {approved} reviewed entries in the first village's civility scheme.")
+        from transparency.demo import seed_transparency
+
+        notices = seed_transparency(
+            county,
+            cadre=User.objects.get(username="cadre"),
+            reviewer=User.objects.get(username="reviewer"),
+            villager=User.objects.get(username="villager"),
+        )
+        if notices and not accounts_json:
+            self.stdout.write(
+                f"Transparency: {notices} notices (三务公开) with villagers' questions in the first village."
+            )
         if accounts_json:
             self.stdout.write(json.dumps(accounts, ensure_ascii=False))
             return
