@@ -113,24 +113,17 @@ def start_server(
         }
     )
     env.update(extra_env or {})
-    cmd = [
-        str(gunicorn),
-        "config.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(args.threads),
-        "--keep-alive",
-        "75",
-        "--log-level",
-        "warning",
-        "--timeout",
-        "120",
-    ]
+    cmd = [str(gunicorn), "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+    if (Path(args.app_dir) / GUNICORN_CONF).exists():
+        # the project's own settings (config/gunicorn.conf.py); --workers/--threads given here win over it
+        cmd += ["--config", GUNICORN_CONF]
+    else:  # a tree from before that file: what the benchmarks used then
+        cmd += ["--worker-class", "gthread", "--keep-alive", "75", "--log-level", "warning", "--timeout", "120"]
+        args.workers, args.threads = args.workers or 4, args.threads or 4
+    if args.workers:
+        cmd += ["--workers", str(args.workers)]
+    if args.threads:
+        cmd += ["--threads", str(args.threads)]
     log = open(log_path, "w")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(cmd, cwd=args.app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 60
@@ -147,6 +140,30 @@ def start_server(
             time.sleep(0.3)
     stop_server(proc)
     sys.exit(f"gunicorn did not answer within 60 s; see {log_path}")
+
+
+GUNICORN_CONF = "config/gunicorn.conf.py"
+
+
+def server_settings(args) -> dict:
+    """The gunicorn settings a benchmark ran with: its config file as the server reads it (same environment),
+    and the workers/threads given on the command line, which win over it."""
+    import runpy
+
+    path = Path(args.app_dir) / GUNICORN_CONF
+    conf = runpy.run_path(str(path)) if path.exists() else {}
+    workers = args.workers or conf.get("workers") or 4
+    threads = args.threads or conf.get("threads") or 4
+    return {
+        "config_file": GUNICORN_CONF if path.exists() else None,
+        "worker_class": conf.get("worker_class", "gthread"),
+        "workers": workers,
+        "threads": threads,
+        "keepalive": conf.get("keepalive", 75),
+        "command": "gunicorn config.wsgi:application"
+        + (f" -c {GUNICORN_CONF}" if path.exists() else " -k gthread")
+        + f" -w {workers} --threads {threads}",
+    }
 
 
 def stop_server(proc: subprocess.Popen) -> None:

@@ -39,6 +39,7 @@ from _common import (  # noqa: E402
     free_port,
     latency_summary,
     machine,
+    server_settings,
     setup_django,
     start_server,
     stop_server,
@@ -56,8 +57,10 @@ def parse_args():
     p.add_argument("--requests", type=int, default=2000, help="Requests per phase (upper bound).")
     p.add_argument("--duration", type=float, default=60, help="Seconds per phase (upper bound).")
     p.add_argument("--warmup", type=int, default=100, help="Untimed requests before each phase.")
-    p.add_argument("--workers", type=int, default=4)
-    p.add_argument("--threads", type=int, default=4, help="Threads per gunicorn worker (gthread).")
+    p.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: config/gunicorn.conf.py).")
+    p.add_argument(
+        "--threads", type=int, default=None, help="Threads per gunicorn worker (default: config/gunicorn.conf.py)."
+    )
     p.add_argument("--in-process-repeat", type=int, default=10, help="Timed selector calls per query value.")
     p.add_argument("--no-explain", action="store_true")
     p.add_argument("--name", default="household_search", help="Result file name (bench/results/<name>.json).")
@@ -302,7 +305,8 @@ def main():
 
     port = free_port()
     log_path = Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log"
-    print(f"Starting gunicorn on 127.0.0.1:{port} ({args.workers} workers × {args.threads} threads) …", flush=True)
+    server = server_settings(args)
+    print(f"Starting gunicorn on 127.0.0.1:{port}: {server['command']} …", flush=True)
     proc = start_server(args, keys, port, log_path)
     phases = {}
     try:
@@ -365,7 +369,7 @@ def main():
         "machine": facts,
         "server": {
             "app_dir": str(args.app_dir),
-            "command": f"gunicorn config.wsgi:application -k gthread -w {args.workers} --threads {args.threads}",
+            **server,
             "env": {"DJANGO_DEBUG": "0", "DB_CONN_MAX_AGE": "600"},
         },
         "load": {

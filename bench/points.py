@@ -61,6 +61,7 @@ from _common import (  # noqa: E402
     latency_summary,
     machine,
     percentile,
+    server_settings,
     setup_django,
     start_server,
     stop_server,
@@ -78,8 +79,10 @@ def parse_args():
     p.add_argument("--requests", type=int, default=1500, help="Requests per phase (upper bound).")
     p.add_argument("--duration", type=float, default=60, help="Seconds per phase (upper bound).")
     p.add_argument("--warmup", type=int, default=60, help="Untimed requests before each phase.")
-    p.add_argument("--workers", type=int, default=4)
-    p.add_argument("--threads", type=int, default=4, help="Threads per gunicorn worker (gthread).")
+    p.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: config/gunicorn.conf.py).")
+    p.add_argument(
+        "--threads", type=int, default=None, help="Threads per gunicorn worker (default: config/gunicorn.conf.py)."
+    )
     p.add_argument(
         "--capped-share",
         type=float,
@@ -886,7 +889,8 @@ def main():
     var_dir = Path(tempfile.mkdtemp(prefix="bench-points-var-"))
     port = free_port()
     log_path = Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log"
-    print(f"Starting gunicorn on 127.0.0.1:{port} ({args.workers} workers × {args.threads} threads) …", flush=True)
+    server = server_settings(args)
+    print(f"Starting gunicorn on 127.0.0.1:{port}: {server['command']} …", flush=True)
     proc = start_server(args, keys, port, extra_env={"VAR_DIR": str(var_dir)}, log_path=log_path)
     phases = {}
     try:
@@ -1036,7 +1040,7 @@ def main():
         "machine": facts,
         "server": {
             "app_dir": str(args.app_dir),
-            "command": f"gunicorn config.wsgi:application -k gthread -w {args.workers} --threads {args.threads}",
+            **server,
             "env": {"DJANGO_DEBUG": "0", "DB_CONN_MAX_AGE": "600", "VAR_DIR": "(temporary)"},
         },
         "load": {

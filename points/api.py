@@ -4,6 +4,7 @@ quarter sign-off and publication, and a villager's own summary. Same services an
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
@@ -214,7 +215,7 @@ def claim_record(
     actor = request.auth
     if not scope.can(actor, Action.POINTS_RECORD):
         raise PermissionDenied()
-    scheme = next((s for s in selectors.recordable_schemes(actor) if s.pk == scheme_id), None)
+    scheme = selectors.recordable_scheme(actor, scheme_id)
     if scheme is None:
         raise NotFound()
     subject = load_subject(scheme.subject_kind, subject_id)
@@ -287,7 +288,19 @@ def standings(request, scheme_id: int, year: int | None = None, quarter: int | N
     year = year or timezone.localdate().year
     if quarter is not None and quarter not in (1, 2, 3, 4):
         raise DomainError({"quarter": _("Choose a quarter.")})
-    table = selectors.standings(request.auth, scheme, year, quarter, grid_id=grid_id)
+    if grid_id is None:
+        # The whole village: the JSON body is cached with the table (same rows, same encoder as below).
+        body = selectors.village_standings_rendered(
+            request.auth, scheme, year, quarter, name="api-standings-v1", render=_standings_json
+        )
+        if body is not None:
+            from config.api import api
+
+            return HttpResponse(body, content_type=api.get_content_type())
+    return _standings_rows(selectors.standings(request.auth, scheme, year, quarter, grid_id=grid_id))
+
+
+def _standings_rows(table) -> list[dict]:
     return [
         {
             "rank": s.rank,
@@ -300,6 +313,14 @@ def standings(request, scheme_id: int, year: int | None = None, quarter: int | N
         }
         for s in table
     ]
+
+
+def _standings_json(table) -> bytes:
+    """What django-ninja would send for ``response=list[StandingOut]``: validated, dumped, rendered."""
+    from config.api import api  # the NinjaAPI this router is mounted on (it imports this module)
+
+    rows = [StandingOut.model_validate(row).model_dump() for row in _standings_rows(table)]
+    return api.renderer.render(None, rows, response_status=200).encode()
 
 
 @router.get("/me", response=list[MySchemeOut], summary="The caller's household: balance, score, rank, stars, history")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -56,6 +58,14 @@ def schemes_with_counts(actor) -> list[Scheme]:
 def recordable_schemes(actor) -> list[Scheme]:
     """Schemes the actor may record in: active, in a village where they hold a recording role."""
     return list(schemes(actor, Action.POINTS_RECORD).filter(is_active=True))
+
+
+def recordable_scheme(actor, scheme_id) -> Scheme | None:
+    """One of ``recordable_schemes`` by id (one row read, not every scheme of a county)."""
+    try:
+        return schemes(actor, Action.POINTS_RECORD).filter(is_active=True, pk=scheme_id).first()
+    except (ValueError, TypeError):
+        return None
 
 
 def items_in_force(scheme: Scheme, *, declarable_only: bool = False) -> list[RuleItem]:
@@ -113,6 +123,27 @@ def standings(
         )
         table = [s for s in table if s.household_id in in_group]
     return table
+
+
+def village_standings_rendered(actor, scheme: Scheme, year: int, quarter: int | None, *, name: str, render):
+    """The whole village's table with lists applied, turned into bytes or text by ``render(table)`` and cached
+    under ``name``, the table's key (ledger, households, scheme settings: ``standings_key``) and the active list
+    rules. None when it is not cached (not a household scheme) or the actor sees only part of the village (a grid
+    worker): the caller then uses ``standings``."""
+    if not scope.in_scope(actor, Action.POINTS_VIEW, scheme):
+        return None
+    key = calc.standings_key(scheme, year, quarter)
+    if key is None:
+        return None
+    rules = calc.active_list_rules(scheme)
+    rendered_key = f"{key}:{name}:" + hashlib.sha256(calc.list_rules_fingerprint(rules).encode()).hexdigest()
+    rendered = cache.get(rendered_key)
+    if rendered is None:
+        table = calc.standings(scheme, year, quarter, key=key)
+        calc.apply_lists(scheme, table, rules)
+        rendered = render(table)
+        cache.set(rendered_key, rendered, 3600)
+    return rendered
 
 
 def my_summary(actor) -> dict | None:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -355,24 +356,33 @@ def _cap_window(period: str, day: date) -> tuple[date, date]:
 
 
 def _check_claim(
-    *, scheme: Scheme, subject: Subject, item: RuleItem, occurred_on: date, evidence, roles: set[str], declaration: bool
+    *,
+    scheme: Scheme,
+    subject: Subject,
+    item: RuleItem,
+    occurred_on: date,
+    evidence,
+    roles: set[str],
+    declaration: bool,
+    book_id: int | None,
 ) -> None:
+    """``book_id``: the rule book in force on ``occurred_on``, read with the scheme (``_scheme_for_recording``)."""
     errors = {}
     today = timezone.localdate()
     if occurred_on is None:
         raise DomainError({"occurred_on": _("Give the date.")})
     if occurred_on > today:
         errors["occurred_on"] = _("The date is in the future.")
+        book_id = None
     elif occurred_on < today - timedelta(days=366):
         errors["occurred_on"] = _("The date is more than a year ago.")
     if subject.kind != scheme.subject_kind:
         errors["subject"] = _("This scheme does not score this kind of subject.")
     if subject.village_id != scheme.village_id:
         errors["subject"] = _("The subject is not in this scheme's village.")
-    book = rulebook_in_force(scheme, occurred_on) if occurred_on <= today else None
-    if book is None and "occurred_on" not in errors:
+    if book_id is None and "occurred_on" not in errors:
         errors["item"] = _("No adopted rule book applies on this date.")
-    elif book is not None and item.rulebook_id != book.pk:
+    elif book_id is not None and item.rulebook_id != book_id:
         errors["item"] = _("This item is not in the rule book in force on that date.")
     if declaration and not item.declarable:
         errors["item"] = _("Villagers cannot declare this item; ask your grid worker.")
@@ -401,28 +411,45 @@ def _check_claim(
         raise DomainError(errors)
 
 
-def _scheme_for_recording(scheme: Scheme, subject: Subject, item: RuleItem) -> Scheme:
+def _scheme_for_recording(scheme: Scheme, subject: Subject, item: RuleItem, on: date) -> tuple[Scheme, int | None]:
     """The scheme, read under a shared lock for the rest of the transaction: recordings in one village run side by
     side, while a sign-off, a deactivation or a change of the scheme (FOR UPDATE) waits for them and they for it.
     An item with a cap also locks the subject's registry row, so that two recordings of one subject cannot both
-    pass the cap check."""
+    pass the cap check.
+
+    The same statement reads the id of the rule book in force on ``on`` (as ``rulebook_in_force``): one round trip
+    instead of two."""
+    qs = Scheme.objects.filter(pk=scheme.pk).order_by()
+    if on is not None:
+        in_force = (
+            RuleBook.objects.filter(scheme=OuterRef("pk"), adopted_at__isnull=False, effective_from__lte=on)
+            .order_by("-effective_from", "-version")
+            .values("pk")[:1]
+        )
+        qs = qs.annotate(book_in_force_id=Subquery(in_force))
     if connection.vendor == "postgresql":
-        locked = list(Scheme.objects.raw("SELECT * FROM points_scheme WHERE id = %s FOR SHARE", [scheme.pk]))
+        # Django's select_for_update has no FOR SHARE: the ORM's statement with the lock clause appended.
+        sql, params = qs.query.sql_with_params()
+        table = connection.ops.quote_name(Scheme._meta.db_table)
+        locked = list(Scheme.objects.raw(f"{sql} FOR SHARE OF {table}", params))
         if not locked:
             raise Scheme.DoesNotExist()
         scheme = locked[0]
     else:  # SQLite: one writing transaction at a time anyway
-        scheme = Scheme.objects.get(pk=scheme.pk)
+        scheme = qs.get()
     if item.cap_count:
         obj = subject.obj
         type(obj).objects.select_for_update(no_key=True).filter(pk=obj.pk).values_list("pk", flat=True).first()
-    return scheme
+    return scheme, getattr(scheme, "book_in_force_id", None)
 
 
 def _existing_by_key(client_key: str | None) -> Claim | None:
     if not client_key:
         return None
-    return Claim.objects.filter(client_key=client_key).first()
+    try:
+        return Claim.objects.get(client_key=client_key)  # unique: no ORDER BY needed
+    except Claim.DoesNotExist:
+        return None
 
 
 @transaction.atomic
@@ -444,7 +471,7 @@ def claim_record(
         if existing.recorded_by_id != actor.pk:
             raise DomainError(_("This form was already used by someone else; reload the page."))
         return existing
-    scheme = _scheme_for_recording(scheme, subject, item)
+    scheme, book_id = _scheme_for_recording(scheme, subject, item, occurred_on)
     roles = _roles_in_scope(actor, Action.POINTS_RECORD, subject)
     if not roles:
         raise NotFound()
@@ -458,6 +485,7 @@ def claim_record(
         evidence=evidence,
         roles=roles,
         declaration=False,
+        book_id=book_id,
     )
     return _save_claim(actor, scheme, subject, item, occurred_on, note, evidence, source, client_key)
 
@@ -478,7 +506,7 @@ def claim_declare(
     existing = _existing_by_key(client_key)
     if existing is not None and existing.recorded_by_id == actor.pk:
         return existing
-    scheme = _scheme_for_recording(scheme, subject, item)
+    scheme, book_id = _scheme_for_recording(scheme, subject, item, occurred_on)
     if not _roles_in_scope(actor, Action.POINTS_DECLARE, subject):
         raise NotFound()
     _check_claim(
@@ -489,6 +517,7 @@ def claim_declare(
         evidence=evidence,
         roles=set(),
         declaration=True,
+        book_id=book_id,
     )
     return _save_claim(actor, scheme, subject, item, occurred_on, note, evidence, ClaimSource.DECLARATION, client_key)
 
@@ -508,8 +537,9 @@ def _save_claim(actor, scheme, subject, item, occurred_on, note, evidence, sourc
     if evidence:
         claim.evidence = evidence
     try:
-        with transaction.atomic():
-            claim.save()
+        # No savepoint of its own: after an IntegrityError (the same client_key stored meanwhile) nothing more is
+        # written; the DomainError leaves the service's atomic block, which rolls the whole recording back.
+        claim.save()
     except IntegrityError:
         raise DomainError(_("This form was already submitted.")) from None
     audit.record(

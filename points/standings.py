@@ -22,9 +22,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
 
-from points.models import LedgerEntry, ListKind, ListMethod, Scheme
+from points.models import LedgerEntry, ListKind, ListMethod, ListRule, Scheme
 from points.subjects import subjects_of_scheme
 
 
@@ -87,14 +87,15 @@ def rank(scored: list[tuple[object, Decimal]]) -> list[tuple[int, object, Decima
     return out
 
 
-def standings(scheme: Scheme, year: int, quarter: int | None = None) -> list[Standing]:
+def standings(scheme: Scheme, year: int, quarter: int | None = None, *, key: str | None = None) -> list[Standing]:
     """The ranked table of a scheme for a quarter or a year (fresh objects: callers may mark lists on them).
 
     Household schemes are cached under a key that changes whenever an input changes: the ledger is append-only,
     so its highest id for the scheme moves with every approval, correction or redemption; the households'
     count and latest change cover new households and renamed heads; the scheme's own settings are in the key.
+    ``key``: ``standings_key(scheme, year, quarter)`` when the caller has it already.
     """
-    key = _cache_key(scheme, year, quarter)
+    key = key or standings_key(scheme, year, quarter)
     table = cache.get(key) if key else None
     if table is None:
         table = _compute_standings(scheme, year, quarter)
@@ -103,14 +104,24 @@ def standings(scheme: Scheme, year: int, quarter: int | None = None) -> list[Sta
     return [replace(s, lists=[]) for s in table]
 
 
-def _cache_key(scheme: Scheme, year: int, quarter: int | None) -> str | None:
+def standings_key(scheme: Scheme, year: int, quarter: int | None) -> str | None:
+    """The cache key of a household scheme's table (None for other subjects, which are not cached): one query
+    reads the scheme's highest ledger id and its village's household count and latest change."""
     if scheme.subject_kind != "household" or scheme.pk is None:
         return None
     from registry.models import Household
 
-    last_entry = LedgerEntry.objects.filter(scheme=scheme).aggregate(last=Max("id"))["last"]
-    households = Household.objects.filter(village_id=scheme.village_id).aggregate(
-        n=Count("id"), changed=Max("updated_at")
+    households = Household.objects.filter(village_id=OuterRef("village_id")).order_by().values("village_id")
+    last_entry, n, changed = (
+        Scheme.objects.filter(pk=scheme.pk)
+        .order_by()
+        .annotate(
+            last_entry=Subquery(LedgerEntry.objects.filter(scheme=OuterRef("pk")).order_by("-id").values("id")[:1]),
+            n=Subquery(households.annotate(n=Count("id")).values("n")),
+            changed=Subquery(households.annotate(changed=Max("updated_at")).values("changed")),
+        )
+        .values_list("last_entry", "n", "changed")
+        .get()
     )
     parts = [
         scheme.pk,
@@ -120,8 +131,8 @@ def _cache_key(scheme: Scheme, year: int, quarter: int | None) -> str | None:
         year,
         quarter,
         last_entry,
-        households["n"],
-        households["changed"].isoformat() if households["changed"] else "",
+        n or 0,
+        str(changed or ""),
     ]
     return "points:standings:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -149,11 +160,23 @@ def _compute_standings(scheme: Scheme, year: int, quarter: int | None) -> list[S
     return result
 
 
-def apply_lists(scheme: Scheme, table: list[Standing]) -> dict[str, list[Standing]]:
-    """Mark each standing with the lists it is on; returns {"red": [...], "black": [...]}."""
+def active_list_rules(scheme: Scheme) -> list[ListRule]:
+    return list(scheme.list_rules.filter(is_active=True))
+
+
+def list_rules_fingerprint(rules: list[ListRule]) -> str:
+    """What of the active list rules decides who is on a list (for cache keys of tables with lists applied)."""
+    return repr([(r.pk, r.kind, r.method, str(r.value)) for r in rules])
+
+
+def apply_lists(
+    scheme: Scheme, table: list[Standing], rules: list[ListRule] | None = None
+) -> dict[str, list[Standing]]:
+    """Mark each standing with the lists it is on; returns {"red": [...], "black": [...]}.
+    ``rules``: the scheme's active list rules when the caller has read them already."""
     out: dict[str, list[Standing]] = {ListKind.RED: [], ListKind.BLACK: []}
     n = len(table)
-    for rule in scheme.list_rules.filter(is_active=True):
+    for rule in active_list_rules(scheme) if rules is None else rules:
         value = Decimal(rule.value)
         members: list[Standing] = []
         if rule.method in (ListMethod.TOP_SHARE, ListMethod.BOTTOM_SHARE) and n:

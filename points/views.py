@@ -5,9 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core import scope
@@ -222,9 +225,10 @@ def record(request):
                 item = form.items.get(data["item"])
                 if item is None:
                     raise DomainError({"item": _("Choose an item.")})
-                subject = (
-                    load_subject(scheme.subject_kind, data["household"]) if scheme.subject_kind == "household" else None
-                )
+                subject = None
+                if scheme.subject_kind == "household":
+                    same = chosen is not None and chosen.obj.pk == data["household"]
+                    subject = chosen if same else load_subject("household", data["household"])
                 if subject is None:
                     raise DomainError(_("Record this scheme's entries from its bulk form."))
                 services.claim_record(
@@ -404,26 +408,55 @@ def review(request, scheme_id):
     return render(request, "points/review.html", {"scheme": scheme, "claims": claims, "form": form, "month": month})
 
 
+STANDINGS_PAGE_SIZE = 100
+
+
+def _standings_rows_html(rows, quarter) -> str:
+    return render_to_string(
+        "points/_standings_rows.html", {"rows": [(s, "★" * s.stars) for s in rows], "quarter": quarter}
+    )
+
+
+def _standings_pages(table, quarter) -> tuple[int, list[str]]:
+    """The table's rows as HTML, one fragment per page of the standings page."""
+    chunks = [table[i : i + STANDINGS_PAGE_SIZE] for i in range(0, len(table), STANDINGS_PAGE_SIZE)] or [[]]
+    return len(table), [_standings_rows_html(chunk, quarter) for chunk in chunks]
+
+
 @login_required
 @require_action(Action.POINTS_VIEW)
 def standings(request, scheme_id):
     scheme = selectors.access_scheme(request.user, scheme_id)
     year, quarter = _year_quarter(request)
     grid_id, group_id = request.GET.get("grid"), request.GET.get("group")
-    table = selectors.standings(
-        request.user,
-        scheme,
-        year,
-        quarter,
-        grid_id=int(grid_id) if grid_id and grid_id.isdigit() else None,
-        group_id=int(group_id) if group_id and group_id.isdigit() else None,
-    )
+    grid = int(grid_id) if grid_id and grid_id.isdigit() else None
+    group = int(group_id) if group_id and group_id.isdigit() else None
+    cached = None
+    if grid is None and group is None:
+        # The whole village: its rows are rendered once per table, list rules and language, then cached.
+        cached = selectors.village_standings_rendered(
+            request.user,
+            scheme,
+            year,
+            quarter,
+            name=f"page-rows-v1:{translation.get_language()}",
+            render=lambda table: _standings_pages(table, quarter),
+        )
+    if cached is not None:
+        count, fragments = cached
+        page = Paginator(range(count), STANDINGS_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows_html = fragments[page.number - 1]
+    else:
+        table = selectors.standings(request.user, scheme, year, quarter, grid_id=grid, group_id=group)
+        page = paginate(request, table, STANDINGS_PAGE_SIZE)
+        rows_html = _standings_rows_html(page.object_list, quarter)
     return render(
         request,
         "points/standings.html",
         {
             "scheme": scheme,
-            "table": paginate(request, table, 100),
+            "table": page,
+            "rows_html": mark_safe(rows_html),  # rendered (and escaped) by points/_standings_rows.html
             "year": year,
             "quarter": quarter,
             "grids": scheme.village.grids.filter(is_active=True),
