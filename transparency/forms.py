@@ -141,7 +141,7 @@ class NoticeForm(forms.Form):
         label=gettext_lazy("Text of the notice"),
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=PRIVACY_REMINDER,
+        help_text=gettext_lazy("Shown to everyone: no ID numbers, phone numbers or bank accounts."),
     )
     period = forms.ChoiceField(label=gettext_lazy("Period it covers"))
     period_start = forms.DateField(label=gettext_lazy("Period from"), required=False, widget=DateInput())

@@ -62,7 +62,8 @@ def _base() -> QuerySet:
 
 def visible(actor) -> QuerySet:
     """Every notice the actor may see."""
-    q = _staff_q(actor) | (region_q(actor, Action.TRANSPARENCY_VIEW) & Q(state__in=PUBLIC_STATES))
+    posted = Q(state__in=PUBLIC_STATES, posted_from__lte=timezone.localdate())
+    q = _staff_q(actor) | (region_q(actor, Action.TRANSPARENCY_VIEW) & posted)
     return _base().filter(q)
 
 

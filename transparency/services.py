@@ -311,7 +311,8 @@ def question_ask(*, actor, notice: Notice, text, client_key: str = "", now=None)
             return existing, False
     notice = Notice.objects.filter(pk=getattr(notice, "pk", notice)).first()
     household = selectors.asker_household(actor, notice.village_id) if notice is not None else None
-    if notice is None or household is None or notice.state not in PUBLIC_STATES:
+    posted = notice is not None and notice.posted_from is not None and notice.posted_from <= timezone.localdate()
+    if notice is None or household is None or notice.state not in PUBLIC_STATES or not posted:
         raise NotFound()
     text = _text(text, "text", max_length=500)
     check_public_text(text=text)

@@ -123,3 +123,24 @@ def test_the_print_view_is_a_sheet_for_the_board(client, tw):
     page = client.get(f"/public/{tw.w.village_a1.code}/notices/{notice.pk}/print/").content.decode()
     assert "村务公开：2026年第二季度" in page and "A4" in page and "mainnav" not in page
     assert tw.w.village_a1.name in page
+
+
+def test_the_board_costs_the_same_queries_for_more_notices(client, tw):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for i in range(n):
+            notice = tw.published(title=f"公开{i}")
+            question, _ = services.question_ask(actor=tw.users["villager_a1"], notice=notice, text=f"问{i}")
+            services.question_answer(actor=tw.users["cadre_a1"], question=question, answer=f"答{i}")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/public/{tw.w.village_a1.code}/notices/").status_code == 200
+        return len(queries)
+
+    add(2)
+    few = count()
+    add(4)
+    assert count() == few

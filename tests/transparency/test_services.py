@@ -478,3 +478,19 @@ def test_only_the_county_administrator_keeps_the_rules(tw):
     assert AuditEvent.objects.filter(action="transparency.policy.save").count() == 1
     services.policy_save(actor=tw.users["county_admin"], **args)  # unchanged: no second event
     assert AuditEvent.objects.filter(action="transparency.policy.save").count() == 1
+
+
+def test_no_question_before_the_notice_is_on_the_board(tw):
+    notice = tw.draft()
+    start = timezone.localdate() + timedelta(days=3)
+    services.notice_step(
+        actor=tw.users["cadre_a1"],
+        notice=notice,
+        step="publish",
+        data={"posted_from": start, "posted_until": start + timedelta(days=5)},
+    )
+    refused(lambda: services.question_ask(actor=tw.users["villager_a1"], notice=notice, text="问"), exc=NotFound)
+    from transparency import selectors
+
+    assert not selectors.visible(tw.users["villager_a1"]).filter(pk=notice.pk).exists()
+    assert selectors.visible(tw.users["cadre_a1"]).filter(pk=notice.pk).exists()
