@@ -29,10 +29,12 @@ def require_action(action: str):
     return decorator
 
 
-def apply_domain_errors(form, exc: DomainError) -> None:
-    """Put a service's per-field messages on the form, so the page shows them beside what was typed."""
+def apply_domain_errors(form, exc: DomainError, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's per-field messages on the form, so the page shows them beside what was typed.
+    ``aliases`` maps a service's field name to the form's (e.g. the service's "location" to the map's input)."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
+            field = (aliases or {}).get(field, field)
             target = field if field in form.fields else None
             for error in errors:
                 form.add_error(target, error)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from core import scope, workflow
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import paginate, require_action
+from core.views import apply_domain_errors, paginate, require_action
 from incidents import selectors, services
 from incidents.flows import INCIDENT
 from incidents.forms import STEP_FORMS, ListFilterForm, ReportForm
@@ -31,19 +31,6 @@ from regions.models import Grid, Region, RegionLevel
 
 # a service's field names → the page's fields
 FIELD_ALIASES = {"location": "lat", "lng": "lat", "attachments": "photos"}
-
-
-def _apply_errors(form, exc: DomainError) -> None:
-    """A service's messages beside the fields they name (the location's beside the map)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            field = FIELD_ALIASES.get(field, field)
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _when(moment) -> str:
@@ -83,6 +70,8 @@ LINKS = [
     ("incidents:to_dispatch", _lazy("Waiting for dispatch"), Action.INCIDENT_DISPATCH),
     ("incidents:board", _lazy("Supervision board"), Action.INCIDENT_SUPERVISE),
     ("incidents:follow_up", _lazy("Follow-up calls"), Action.INCIDENT_VIEW),
+    ("incidents:kpi", _lazy("Performance figures"), Action.INCIDENT_KPI),
+    ("incidents:assessment", _lazy("Grid worker assessment"), (Action.INCIDENT_KPI, Action.INCIDENT_VIEW)),
 ]
 
 
@@ -126,12 +115,7 @@ def _own_grid_id(actor) -> int | None:
 
 def _geojson_url(actor) -> str:
     """The grids on the pin picker: only for people who may see the grid map."""
-    if scope.can(actor, Action.REGISTRY_VIEW):
-        try:
-            return reverse("regions:grid_geojson")
-        except Exception:  # the grid map is not installed
-            return ""
-    return ""
+    return reverse("regions:grid_geojson") if scope.can(actor, Action.REGISTRY_VIEW) else ""
 
 
 @login_required
@@ -170,7 +154,7 @@ def report(request):
         except NotFound:
             form.add_error("lat" if located else "grid", _("You cannot report a case in this place."))
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_domain_errors(form, exc, FIELD_ALIASES)
         else:
             if created:
                 messages.success(
@@ -316,7 +300,7 @@ def step(request, pk, step):
                 )
                 label = INCIDENT.step_label(step)
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_domain_errors(form, exc, FIELD_ALIASES)
         else:
             messages.success(request, _("Done: %(step)s.") % {"step": label})
             return redirect("incidents:detail", pk=incident.pk)
