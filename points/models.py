@@ -510,17 +510,11 @@ class RedemptionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Redemption(ScopedRow):
+class Redemption(SubjectRow):
     """兑换: spends balance (never below zero) and stock; the ranking score is untouched."""
 
     good = models.ForeignKey(Good, on_delete=models.PROTECT, related_name="redemptions")
     shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="redemptions")
-    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="+")
-    subject_key = models.CharField(max_length=24, db_index=True)
-    subject_label = models.CharField(max_length=100)
-    household = models.ForeignKey(
-        "registry.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     quantity = models.PositiveIntegerField(default=1)
     points = models.DecimalField(**POINTS)
     status = models.CharField(max_length=12, choices=RedemptionStatus.choices, default=RedemptionStatus.PENDING)
@@ -532,6 +526,7 @@ class Redemption(ScopedRow):
     closed_at = models.DateTimeField(null=True, blank=True)
     client_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
+    # As before the subject columns were shared: a grid worker's grid grant does not reach the shop's rows.
     SCOPE_PATHS = {
         "county": "county_id",
         "township": "township_id",

@@ -317,16 +317,11 @@ def redemption_create(*, actor, good: Good, subject: Subject, quantity, client_k
         good=good,
         shop=shop,
         scheme=scheme,
-        subject_key=subject.key,
-        subject_label=subject.label[:100],
-        household=subject.household,
         quantity=qty,
         points=points,
         created_by=actor,
         client_key=client_key,
-        village_id=subject.village_id,
-        township_id=subject.township_id,
-        county_id=subject.county_id,
+        **fields,
     )
     try:
         with transaction.atomic():
