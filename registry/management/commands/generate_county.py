@@ -144,6 +144,18 @@ class Command(BaseCommand):
             "per month (4 gives ~5 million entries for 100,000 households over a year). Needs the bench accounts.",
         )
         parser.add_argument("--points-months", type=int, default=12, help="Months of points history.")
+        parser.add_argument(
+            "--incidents-per-year",
+            type=int,
+            default=0,
+            help="Also write ~N grid incidents a year with their timelines (50000 for a county of 100,000 households; "
+            "see generate_incidents). Needs the bench accounts.",
+        )
+        parser.add_argument(
+            "--incident-years",
+            default=None,
+            help="Years of incidents: 2026, 2025,2026 or 2024-2026 (default: this year).",
+        )
 
     def handle(self, *args, **o):
         code = o["county_code"]
@@ -211,6 +223,28 @@ class Command(BaseCommand):
             )
         if o["points_per_household_month"] > 0:
             self._generate_points(county, o)
+        if o["incidents_per_year"] > 0:
+            from django.core.management import call_command
+
+            years = ["--years", o["incident_years"]] if o["incident_years"] else []
+            accounts = ["--no-accounts"] if o["no_accounts"] else []
+            call_command(
+                "generate_incidents",
+                "--county",
+                county.code,
+                "--per-year",
+                str(o["incidents_per_year"]),
+                "--seed",
+                str(o["seed"]),
+                "--actor",
+                BENCH_COUNTY_USER,
+                "--password",
+                o["password"],
+                *years,
+                *accounts,
+                stdout=self.stdout,
+                stderr=self.stderr,
+            )
 
     def _generate_points(self, county, o):
         from accounts.models import User

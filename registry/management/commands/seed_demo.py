@@ -96,6 +96,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Transparency: {notices} notices (三务公开) with villagers' questions in the first village."
             )
+        from incidents.demo import seed_incidents
+
+        cases = seed_incidents(county)
+        if cases and not accounts_json:
+            self.stdout.write(f"Incidents: the catalogue of grid matters and {cases} cases in every state of the loop.")
         if accounts_json:
             self.stdout.write(json.dumps(accounts, ensure_ascii=False))
             return
