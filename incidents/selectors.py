@@ -88,8 +88,9 @@ def board(actor, *, now=None) -> dict[str, QuerySet]:
     base = supervised(actor)
     active = base.filter(state__in=ACTIVE_STATES)
     return {
-        "overdue": active.filter(deadline_at__lt=now).order_by("deadline_at", "pk"),
+        "overdue": active.filter(Q(deadline_at__lt=now) | Q(overdue=True)).order_by("deadline_at", "pk"),
         "due_soon": active.filter(
+            overdue=False,
             deadline_at__gte=now, deadline_at__lte=now + timedelta(hours=DUE_SOON_HOURS)
         ).order_by("deadline_at", "pk"),
         "supervised": active.filter(supervise_count__gt=0).order_by("deadline_at", "pk"),
