@@ -62,7 +62,7 @@ def take_step(page, step: str, button: str, fill=None, done: str | None = None) 
         section.locator("summary").click()
     if fill:
         fill(section)
-    section.get_by_role("button", name=button).click()
+    section.get_by_role("button", name=button, exact=True).click()
     expect(page.locator(".messages")).to_contain_text(zh("Done: %(step)s.", step=done or button))
 
 
