@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import scope, workflow
@@ -62,16 +62,16 @@ def handling_body(incident) -> str:
 
 
 LINKS = [
-    ("incidents:list", _lazy("All cases"), Action.INCIDENT_VIEW),
-    ("incidents:map", _lazy("Map"), (Action.INCIDENT_VIEW, Action.INCIDENT_HANDLE)),
-    ("incidents:report", _lazy("Report"), Action.INCIDENT_REPORT),
-    ("incidents:mine", _lazy("My reports"), Action.INCIDENT_REPORT),
-    ("incidents:queue", _lazy("My queue"), Action.INCIDENT_HANDLE),
-    ("incidents:to_dispatch", _lazy("Waiting for dispatch"), Action.INCIDENT_DISPATCH),
-    ("incidents:board", _lazy("Supervision board"), Action.INCIDENT_SUPERVISE),
-    ("incidents:follow_up", _lazy("Follow-up calls"), Action.INCIDENT_VIEW),
-    ("incidents:kpi", _lazy("Performance figures"), Action.INCIDENT_KPI),
-    ("incidents:assessment", _lazy("Grid worker assessment"), (Action.INCIDENT_KPI, Action.INCIDENT_VIEW)),
+    ("incidents:list", gettext_lazy("All cases"), Action.INCIDENT_VIEW),
+    ("incidents:map", gettext_lazy("Map"), (Action.INCIDENT_VIEW, Action.INCIDENT_HANDLE)),
+    ("incidents:report", gettext_lazy("Report"), Action.INCIDENT_REPORT),
+    ("incidents:mine", gettext_lazy("My reports"), Action.INCIDENT_REPORT),
+    ("incidents:queue", gettext_lazy("My queue"), Action.INCIDENT_HANDLE),
+    ("incidents:to_dispatch", gettext_lazy("Waiting for dispatch"), Action.INCIDENT_DISPATCH),
+    ("incidents:board", gettext_lazy("Supervision board"), Action.INCIDENT_SUPERVISE),
+    ("incidents:follow_up", gettext_lazy("Follow-up calls"), Action.INCIDENT_VIEW),
+    ("incidents:kpi", gettext_lazy("Performance figures"), Action.INCIDENT_KPI),
+    ("incidents:assessment", gettext_lazy("Grid worker assessment"), (Action.INCIDENT_KPI, Action.INCIDENT_VIEW)),
 ]
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import scope
@@ -38,19 +38,21 @@ class KeeperChoiceField(forms.ModelChoiceField):
 
 
 class ShopForm(forms.Form):
-    village = forms.ModelChoiceField(label=_lazy("Village"), queryset=None)
-    name = forms.CharField(label=_lazy("Shop name"), max_length=100, help_text=_lazy("e.g. 积分超市, 德美屋, 爱心超市"))
+    village = forms.ModelChoiceField(label=gettext_lazy("Village"), queryset=None)
+    name = forms.CharField(
+        label=gettext_lazy("Shop name"), max_length=100, help_text=gettext_lazy("e.g. 积分超市, 德美屋, 爱心超市")
+    )
     is_member_shop = forms.BooleanField(
-        label=_lazy("Member shop (a private shop of the alliance that accepts points)"), required=False
+        label=gettext_lazy("Member shop (a private shop of the alliance that accepts points)"), required=False
     )
     keeper = KeeperChoiceField(
-        label=_lazy("Keeper account"),
+        label=gettext_lazy("Keeper account"),
         queryset=None,
         required=False,
-        help_text=_lazy("An account with the shopkeeper role; the keeper hands over this shop's redemptions."),
+        help_text=gettext_lazy("An account with the shopkeeper role; the keeper hands over this shop's redemptions."),
     )
-    address = forms.CharField(label=_lazy("Address"), max_length=200, required=False)
-    is_active = forms.BooleanField(label=_lazy("Open (redemptions accepted)"), required=False, initial=True)
+    address = forms.CharField(label=gettext_lazy("Address"), max_length=200, required=False)
+    is_active = forms.BooleanField(label=gettext_lazy("Open (redemptions accepted)"), required=False, initial=True)
 
     def __init__(self, *args, villages, keepers, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,11 +65,11 @@ class ShopForm(forms.Form):
 
 
 class GoodForm(forms.Form):
-    name = forms.CharField(label=_lazy("Good name"), max_length=100, help_text=_lazy("e.g. 洗衣粉 1 袋"))
-    scheme = forms.ModelChoiceField(label=_lazy("Paid with the points of"), queryset=None, empty_label=None)
-    price = forms.DecimalField(label=_lazy("Price (points)"), max_digits=9, decimal_places=2)
-    stock = forms.IntegerField(label=_lazy("Stock"), initial=0)
-    is_active = forms.BooleanField(label=_lazy("Offered"), required=False, initial=True)
+    name = forms.CharField(label=gettext_lazy("Good name"), max_length=100, help_text=gettext_lazy("e.g. 洗衣粉 1 袋"))
+    scheme = forms.ModelChoiceField(label=gettext_lazy("Paid with the points of"), queryset=None, empty_label=None)
+    price = forms.DecimalField(label=gettext_lazy("Price (points)"), max_digits=9, decimal_places=2)
+    stock = forms.IntegerField(label=gettext_lazy("Stock"), initial=0)
+    is_active = forms.BooleanField(label=gettext_lazy("Offered"), required=False, initial=True)
 
     def __init__(self, *args, schemes, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,16 +82,16 @@ class GoodForm(forms.Form):
 
 class StockForm(forms.Form):
     delta = forms.IntegerField(
-        label=_lazy("Items in (a minus sign for items out)"),
-        help_text=_lazy("e.g. 20 for a delivery, -2 for spoiled goods."),
+        label=gettext_lazy("Items in (a minus sign for items out)"),
+        help_text=gettext_lazy("e.g. 20 for a delivery, -2 for spoiled goods."),
     )
     reason = forms.CharField(
-        label=_lazy("Reason"), max_length=300, required=False, help_text=_lazy("e.g. 3月补货, 过期报损")
+        label=gettext_lazy("Reason"), max_length=300, required=False, help_text=gettext_lazy("e.g. 3月补货, 过期报损")
     )
 
 
 class RedeemForm(forms.Form):
-    quantity = forms.IntegerField(label=_lazy("Quantity"), initial=1, widget=forms.NumberInput(attrs={"min": 1}))
+    quantity = forms.IntegerField(label=gettext_lazy("Quantity"), initial=1, widget=forms.NumberInput(attrs={"min": 1}))
     client_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -100,13 +102,15 @@ class RedeemForm(forms.Form):
 
 class CounterForm(RedeemForm):
     household = forms.CharField(
-        label=_lazy("Household number"), max_length=32, help_text=_lazy("The number in the household register.")
+        label=gettext_lazy("Household number"),
+        max_length=32,
+        help_text=gettext_lazy("The number in the household register."),
     )
     field_order = ["household", "quantity", "client_key"]
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_lazy("Reason"), max_length=300, required=False)
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300, required=False)
 
 
 # -- helpers ----------------------------------------------------------------------------------------------
@@ -370,10 +374,10 @@ def good_counter(request, good_id):
 
 
 STATUS_FILTERS = [
-    ("pending", _lazy("Waiting")),
-    ("fulfilled", _lazy("Handed over")),
-    ("cancelled", _lazy("Cancelled")),
-    ("all", _lazy("All")),
+    ("pending", gettext_lazy("Waiting")),
+    ("fulfilled", gettext_lazy("Handed over")),
+    ("cancelled", gettext_lazy("Cancelled")),
+    ("all", gettext_lazy("All")),
 ]
 
 
