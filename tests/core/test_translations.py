@@ -166,3 +166,9 @@ def test_plural_uses_the_single_chinese_form():
     with translation.override("zh-hans"):
         for n in (1, 2, 5):
             assert translation.ngettext("%(n)s household", "%(n)s households", n) % {"n": n} == f"共 {n} 户"
+
+
+def test_a_phone_set_to_english_still_gets_chinese(client, world):
+    client.force_login(world.users["cadre_a1"])
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "首页" in page and ">Home<" not in page
