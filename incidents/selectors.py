@@ -21,10 +21,12 @@ from incidents.supervision import ACTIVE_STATES, DUE_SOON_HOURS, UNRATED_DAYS
 
 
 def _base() -> QuerySet:
-    # The related rows come in one small query each (prefetch), not joined: PostgreSQL's planning time grows
-    # steeply with every join here (the 7-table join took 50–70 ms to plan and ~1 ms to run on the county bench,
-    # and hashed every grid and account before the LIMIT). See bench/README.md, "Incidents".
-    return Incident.objects.prefetch_related("matter", "village", "township", "grid", "handler_department", "reporter")
+    # Grids and accounts come by prefetch (one small query each), not joined: with them the join had 7 tables,
+    # which PostgreSQL took 50–70 ms to plan (and ~1 ms to run) on the county bench, hashing every grid and
+    # account before the LIMIT; with 5 tables planning takes ~1–3 ms. See bench/README.md, "Incidents".
+    return Incident.objects.select_related("matter", "village", "township", "handler_department").prefetch_related(
+        "grid", "reporter"
+    )
 
 
 def visible(actor) -> QuerySet:
@@ -90,8 +92,7 @@ def board(actor, *, now=None) -> dict[str, QuerySet]:
     return {
         "overdue": active.filter(Q(deadline_at__lt=now) | Q(overdue=True)).order_by("deadline_at", "pk"),
         "due_soon": active.filter(
-            overdue=False,
-            deadline_at__gte=now, deadline_at__lte=now + timedelta(hours=DUE_SOON_HOURS)
+            overdue=False, deadline_at__gte=now, deadline_at__lte=now + timedelta(hours=DUE_SOON_HOURS)
         ).order_by("deadline_at", "pk"),
         "supervised": active.filter(supervise_count__gt=0).order_by("deadline_at", "pk"),
         "unrated": unrated(actor, now=now, base=base),
