@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core import scope
@@ -84,19 +84,36 @@ def supervised(actor) -> QuerySet:
     return _base().filter(scope.scope_q(actor, Action.INCIDENT_SUPERVISE, Incident))
 
 
+def _board_conditions(now) -> dict[str, Q]:
+    active = Q(state__in=ACTIVE_STATES)
+    return {
+        "overdue": active & (Q(deadline_at__lt=now) | Q(overdue=True)),
+        "due_soon": active
+        & Q(overdue=False, deadline_at__gte=now, deadline_at__lte=now + timedelta(hours=DUE_SOON_HOURS)),
+        "supervised": active & Q(supervise_count__gt=0),
+        "unrated": Q(state="resolved", state_entered_at__lte=now - timedelta(days=UNRATED_DAYS)),
+    }
+
+
 def board(actor, *, now=None) -> dict[str, QuerySet]:
     """The supervision board (督办台): overdue, due within a day, under a formal notice, unrated for 7 days."""
     now = now or timezone.now()
     base = supervised(actor)
-    active = base.filter(state__in=ACTIVE_STATES)
+    order = {"unrated": ("state_entered_at", "pk")}
     return {
-        "overdue": active.filter(Q(deadline_at__lt=now) | Q(overdue=True)).order_by("deadline_at", "pk"),
-        "due_soon": active.filter(
-            overdue=False, deadline_at__gte=now, deadline_at__lte=now + timedelta(hours=DUE_SOON_HOURS)
-        ).order_by("deadline_at", "pk"),
-        "supervised": active.filter(supervise_count__gt=0).order_by("deadline_at", "pk"),
-        "unrated": unrated(actor, now=now, base=base),
+        key: base.filter(q).order_by(*order.get(key, ("deadline_at", "pk")))
+        for key, q in _board_conditions(now).items()
     }
+
+
+def board_counts(actor, *, now=None) -> dict[str, int]:
+    """How many cases each section of the board holds, in one aggregate query."""
+    now = now or timezone.now()
+    conditions = _board_conditions(now)
+    found = Incident.objects.filter(scope.scope_q(actor, Action.INCIDENT_SUPERVISE, Incident)).aggregate(
+        **{f"n_{key}": Count("pk", filter=q) for key, q in conditions.items()}
+    )
+    return {key: found[f"n_{key}"] for key in conditions}
 
 
 def unrated(actor, *, now=None, base=None) -> QuerySet:

@@ -371,7 +371,7 @@ def to_dispatch(request):
     return _render(request, "incidents/to_dispatch.html", {"page": page})
 
 
-BOARD_ROWS = 50
+BOARD_ROWS = 20  # per section; the rest are a click away (the whole list, or the follow-up page)
 
 
 @login_required
@@ -385,8 +385,9 @@ def board(request):
         "supervised": _("Under a supervision notice (督办)"),
         "unrated": _("Not rated for 7 days"),
     }
+    counts = selectors.board_counts(request.user, now=now)
     for key, qs in selectors.board(request.user, now=now).items():
-        count = qs.count()
+        count = counts[key]
         sections.append(
             {
                 "key": key,
