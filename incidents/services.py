@@ -29,9 +29,6 @@ from incidents.people import handler_users, supervisor_users
 from regions import geometry
 from regions.models import Grid, Region, RegionLevel
 
-STEP_PHOTO_FIELDS = {"resolve", "progress"}
-
-
 # -- the county's catalogue, departments and rules --------------------------------------------------------
 
 
@@ -392,7 +389,7 @@ def _url(incident: Incident) -> str:
 
 def _notify_handler(incident: Incident, template: str) -> None:
     text = template % {"number": incident.number, "matter": incident.matter.name}
-    notifications.notify(handler_users(incident), kind="incident", text=text, url=_url(incident), key="")
+    notifications.notify(handler_users(incident), kind="incident", text=text, url=_url(incident))
 
 
 NOTIFY_AFTER = {
