@@ -116,14 +116,11 @@ def board_counts(actor, *, now=None) -> dict[str, int]:
     return {key: found[f"n_{key}"] for key in conditions}
 
 
-def unrated(actor, *, now=None, base=None) -> QuerySet:
-    """Resolved cases nobody has rated for UNRATED_DAYS days: call the reporter (回访) and rate on their behalf."""
+def unrated(actor, *, now=None) -> QuerySet:
+    """Resolved cases nobody has rated for UNRATED_DAYS days: call the reporter (回访) and rate on their behalf.
+    The same condition as the board's "unrated" section, over every case the actor may see."""
     now = now or timezone.now()
-    if base is None:
-        base = visible(actor)
-    return base.filter(state="resolved", state_entered_at__lte=now - timedelta(days=UNRATED_DAYS)).order_by(
-        "state_entered_at", "pk"
-    )
+    return visible(actor).filter(_board_conditions(now)["unrated"]).order_by("state_entered_at", "pk")
 
 
 def search(actor, *, state="", matter=None, village=None, overdue=None, start=None, end=None, text="") -> QuerySet:
