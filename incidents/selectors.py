@@ -47,6 +47,26 @@ def get(actor, pk) -> Incident:
     return found
 
 
+def report_area(actor) -> list[tuple[str, int]]:
+    """Where the actor may report, as (level, region id) pairs: a grid worker's, a villager's or a group's
+    village, a cadre's village, a township or county official's area."""
+    area = []
+    for g in scope._grants_for(actor, Action.INCIDENT_REPORT):
+        if g.level in ("grid", "household", "group"):
+            area.append(("village", g.village_id))
+        elif g.level in ("village", "township", "county"):
+            area.append((g.level, g.target_id))
+    return area
+
+
+def report_area_q(actor) -> Q:
+    """The same area as a filter on rows that carry county/township/village ids (grids, regions, cases)."""
+    q = Q(pk__in=[])
+    for level, region_id in report_area(actor):
+        q |= Q(**{f"{level}_id": region_id})
+    return q
+
+
 def _handled_by_q(actor) -> Q:
     """Cases whose handling body includes the actor (by role in the region or by department)."""
     q = Q(pk__in=[])

@@ -26,6 +26,7 @@ from incidents.models import (
     TriageRule,
 )
 from incidents.people import handler_users, supervisor_users
+from incidents.selectors import report_area
 from regions import geometry
 from regions.models import Grid, Region, RegionLevel
 
@@ -252,15 +253,9 @@ def rule_delete(*, actor, rule: TriageRule) -> None:
 
 
 def may_report_in(actor, village: Region) -> bool:
-    """A reporter reports in a village their role covers: a grid worker's grid, a villager's household, a
-    cadre's village (or a township/county official's area)."""
+    """A reporter reports in a village their role covers (incidents.selectors.report_area)."""
     ids = village.ancestor_ids()
-    for g in scope._grants_for(actor, Action.INCIDENT_REPORT):
-        if g.level in ("county", "township", "village") and ids.get(g.level) == g.target_id:
-            return True
-        if g.level in ("grid", "household", "group") and g.village_id == village.pk:
-            return True
-    return False
+    return any(ids.get(level) == region_id for level, region_id in report_area(actor))
 
 
 def _coordinate(value, field: str, low: float, high: float) -> float | None:

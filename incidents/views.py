@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -91,12 +90,7 @@ def _render(request, template, context, status=200):
 
 def _report_grids(actor):
     """The grids of the villages the actor reports in (a township official: the township's)."""
-    q = Q(pk__in=[])
-    for g in scope._grants_for(actor, Action.INCIDENT_REPORT):
-        if g.level in ("grid", "household", "group"):
-            q |= Q(village_id=g.village_id)
-        elif g.level in ("village", "township", "county"):
-            q |= Q(**{f"{g.level}_id": g.target_id})
+    q = selectors.report_area_q(actor)
     return Grid.objects.filter(q, is_active=True).select_related("village").order_by("village__code", "code")
 
 
