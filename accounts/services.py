@@ -27,6 +27,7 @@ ROLE_LEVELS = {
     Role.COUNTY_ADMIN: {RegionLevel.COUNTY},
     Role.SHOPKEEPER: {RegionLevel.VILLAGE, RegionLevel.TOWNSHIP},
     Role.CREDIT_PARTNER: {RegionLevel.COUNTY, RegionLevel.TOWNSHIP},
+    Role.VILLAGE_SUPERVISOR: {RegionLevel.VILLAGE},
 }
 
 

@@ -10,11 +10,15 @@ from core.api import API_AUTH, domain_error_body, error_body
 from core.api_audit import router as audit_router
 from core.api_notifications import router as notifications_router
 from core.errors import DomainError, NotFound, PermissionDenied
+from deliberation.api import router as deliberation_router
+from finance.api import router as finance_router
 from incidents.api import router as incidents_router
+from meetings.api import router as meetings_router
 from points.api import router as points_router
 from points.party_api import router as points_party_router
 from points.public_api import router as points_public_router
 from points.shop_api import router as points_shop_router
+from powers.api import router as powers_router
 from regions.api import router as regions_router
 from registry.api import router as registry_router
 from registry.api_excel import router as registry_excel_router
@@ -72,3 +76,7 @@ api.add_router("/casework", casework_router)
 api.add_router("/transparency", transparency_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/finance", finance_router)
+api.add_router("/meetings", meetings_router)
+api.add_router("/deliberation", deliberation_router)
+api.add_router("/powers", powers_router)

@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "casework",
     "incidents",
     "transparency",
+    "finance",
+    "meetings",
+    "deliberation",
+    "powers",
 ]
 
 MIDDLEWARE = [

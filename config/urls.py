@@ -16,5 +16,9 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("transparency/", include("transparency.urls")),
     path("public/<str:village_code>/notices/", include("transparency.public_urls")),
+    path("finance/", include("finance.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("deliberation/", include("deliberation.urls")),
+    path("powers/", include("powers.urls")),
     path("", include("core.urls")),
 ]

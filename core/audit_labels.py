@@ -84,5 +84,29 @@ ACTION_LABELS = {
 }
 
 
+_APP_LABELS: dict | None = None
+
+
+def _app_labels() -> dict:
+    """Labels that an app keeps in its own ``<app>/audit_labels.py`` (``ACTION_LABELS``), merged once."""
+    global _APP_LABELS
+    if _APP_LABELS is None:
+        from importlib import import_module
+        from importlib.util import find_spec
+
+        from django.apps import apps
+
+        merged = {}
+        for config in apps.get_app_configs():
+            module = f"{config.name}.audit_labels"
+            if config.name != "core" and find_spec(module) is not None:
+                merged.update(getattr(import_module(module), "ACTION_LABELS", {}))
+        _APP_LABELS = merged
+    return _APP_LABELS
+
+
 def action_label(code: str) -> str:
-    return str(ACTION_LABELS.get(code, code))
+    label = ACTION_LABELS.get(code)
+    if label is None:
+        label = _app_labels().get(code, code)
+    return str(label)

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     COUNTY_ADMIN = "county_admin", _("County administrator")
     SHOPKEEPER = "shopkeeper", _("Points shop keeper")
     CREDIT_PARTNER = "credit_partner", _("Credit partner (bank or employer)")
+    VILLAGE_SUPERVISOR = "village_supervisor", _("Village affairs supervisory committee member")
 
 
 class Action(models.TextChoices):
@@ -59,6 +60,20 @@ class Action(models.TextChoices):
     TRANSPARENCY_CHECK = "transparency.check", _("Check financial notices before publication (民主理财)")
     TRANSPARENCY_SUPERVISE = "transparency.supervise", _("Supervise disclosures and answers to questions")
     TRANSPARENCY_POLICY = "transparency.policy", _("Keep the county's disclosure rules")
+    FINANCE_VIEW = "finance.view", _("View the village ledger")
+    FINANCE_RECORD = "finance.record", _("Record income and expenses in the village ledger")
+    FINANCE_APPROVE = "finance.approve", _("Sign expenses in an approval chain")
+    FINANCE_CONFIGURE = "finance.configure", _("Keep ledger categories, approval chains and posts")
+    DELIBERATION_VIEW = "deliberation.view", _("View topics, meetings and decisions")
+    DELIBERATION_PROPOSE = "deliberation.propose", _("Propose a topic for deliberation")
+    DELIBERATION_MANAGE = "deliberation.manage", _("Run deliberation: topics, meetings, votes, decisions")
+    DELIBERATION_VOTE = "deliberation.vote", _("Sign in and vote at a meeting")
+    DELIBERATION_REVIEW = "deliberation.review", _("Review village rules and supervise deliberation (township)")
+    POWER_VIEW = "powers.view", _("View small-power matters")
+    POWER_APPLY = "powers.apply", _("Apply for a small-power matter")
+    POWER_HANDLE = "powers.handle", _("Handle small-power matters in the village")
+    POWER_REVIEW = "powers.review", _("Review small-power matters (township)")
+    POWER_CONFIGURE = "powers.configure", _("Keep the small-power list")
 
 
 _STAFF_VIEW = {Action.REGISTRY_VIEW, Action.REGISTRY_EXPORT}
@@ -84,6 +99,8 @@ _INCIDENT_SUPERVISOR = {
 
 _TRANSPARENCY_SUPERVISOR = {Action.TRANSPARENCY_VIEW, Action.TRANSPARENCY_SUPERVISE}
 
+_OVERSEER = {Action.FINANCE_VIEW, Action.DELIBERATION_VIEW, Action.POWER_VIEW}
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.VILLAGER: frozenset(
         {
@@ -96,6 +113,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.TRANSPARENCY_VIEW,
             Action.TRANSPARENCY_ASK,
         }
+        | {Action.DELIBERATION_VIEW, Action.DELIBERATION_PROPOSE, Action.DELIBERATION_VOTE, Action.POWER_APPLY}
     ),
     Role.GRID_WORKER: frozenset(
         _STAFF_VIEW
@@ -108,6 +126,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.INCIDENT_VIEW,
             Action.TRANSPARENCY_VIEW,
         }
+        | {Action.DELIBERATION_VIEW, Action.DELIBERATION_VOTE, Action.POWER_VIEW, Action.POWER_APPLY}
     ),
     Role.VILLAGE_CADRE: frozenset(
         _STAFF_VIEW
@@ -127,6 +146,16 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.TRANSPARENCY_PUBLISH,
         }
         | _VILLAGE_POINTS
+        | _OVERSEER
+        | {
+            Action.FINANCE_RECORD,
+            Action.FINANCE_APPROVE,
+            Action.DELIBERATION_PROPOSE,
+            Action.DELIBERATION_MANAGE,
+            Action.DELIBERATION_VOTE,
+            Action.POWER_APPLY,
+            Action.POWER_HANDLE,
+        }
     ),
     Role.REVIEWER: frozenset(
         {
@@ -137,6 +166,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.TRANSPARENCY_VIEW,
             Action.TRANSPARENCY_CHECK,
         }
+        | _OVERSEER
     ),
     Role.MEDIATOR: frozenset(),
     Role.TOWNSHIP_OFFICIAL: frozenset(
@@ -144,10 +174,16 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | {Action.VIEW_RESTRICTED_TAGS, Action.AUDIT_VIEW, Action.POINTS_VIEW}
         | _INCIDENT_SUPERVISOR
         | _TRANSPARENCY_SUPERVISOR
+        | _OVERSEER
+        | {Action.FINANCE_APPROVE, Action.FINANCE_CONFIGURE, Action.DELIBERATION_REVIEW, Action.POWER_REVIEW}
     ),
     Role.DEPARTMENT_STAFF: frozenset({Action.INCIDENT_HANDLE}),
     Role.COUNTY_OFFICIAL: frozenset(
-        _STAFF_VIEW | {Action.AUDIT_VIEW, Action.POINTS_VIEW} | _INCIDENT_SUPERVISOR | _TRANSPARENCY_SUPERVISOR
+        _STAFF_VIEW
+        | {Action.AUDIT_VIEW, Action.POINTS_VIEW}
+        | _INCIDENT_SUPERVISOR
+        | _TRANSPARENCY_SUPERVISOR
+        | _OVERSEER
     ),
     Role.COUNTY_ADMIN: frozenset(
         _STAFF_VIEW
@@ -169,7 +205,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.TRANSPARENCY_VIEW,
             Action.TRANSPARENCY_POLICY,
         }
+        | _OVERSEER
+        | {Action.FINANCE_CONFIGURE, Action.POWER_CONFIGURE}
     ),
     Role.SHOPKEEPER: frozenset({Action.SHOP_FULFIL}),
     Role.CREDIT_PARTNER: frozenset({Action.CREDIT_READ}),
+    Role.VILLAGE_SUPERVISOR: frozenset(
+        _OVERSEER | {Action.FINANCE_APPROVE, Action.TRANSPARENCY_VIEW, Action.AUDIT_VIEW, Action.DELIBERATION_VOTE}
+    ),
 }

@@ -5,6 +5,8 @@ password. ``--accounts-json`` prints the demo accounts as JSON and nothing else.
 """
 
 import json
+from importlib import import_module
+from importlib.util import find_spec
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -19,6 +21,9 @@ from registry.models import Household
 
 DEMO_COUNTY_CODE = "510422"
 DEMO_PASSWORD = "Demo@2026"
+
+
+LATER_DEMOS = [m for m in ("finance.demo", "meetings.demo", "deliberation.demo", "powers.demo") if find_spec(m)]
 
 
 def demo_accounts(county: Region) -> list[dict]:
@@ -42,6 +47,7 @@ def demo_accounts(county: Region) -> list[dict]:
         {"username": "cadre", "name": "村支书", "role": Role.VILLAGE_CADRE, "region": village},
         {"username": "cadre2", "name": "邻镇村干部", "role": Role.VILLAGE_CADRE, "region": other_village},
         {"username": "reviewer", "name": "评议小组成员", "role": Role.REVIEWER, "region": village},
+        {"username": "supervisor", "name": "监委会主任", "role": Role.VILLAGE_SUPERVISOR, "region": village},
         {"username": "gridworker", "name": "网格员", "role": Role.GRID_WORKER, "region": village, "grid": grid},
         {
             "username": "villager",
@@ -101,6 +107,11 @@ class Command(BaseCommand):
         cases = seed_incidents(county)
         if cases and not accounts_json:
             self.stdout.write(f"Incidents: the catalogue of grid matters and {cases} cases in every state of the loop.")
+        for module in LATER_DEMOS:
+            # Each later module keeps its demo data in <app>/demo.py: seed(county) -> a line for the console or "".
+            line = import_module(module).seed(county)
+            if line and not accounts_json:
+                self.stdout.write(line)
         if accounts_json:
             self.stdout.write(json.dumps(accounts, ensure_ascii=False))
             return
