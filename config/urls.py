@@ -19,6 +19,7 @@ urlpatterns = [
     path("finance/", include("finance.urls")),
     path("meetings/", include("meetings.urls")),
     path("deliberation/", include("deliberation.urls")),
+    path("public/<str:village_code>/decisions/", include("deliberation.public_urls")),
     path("powers/", include("powers.urls")),
     path("", include("core.urls")),
 ]
