@@ -39,7 +39,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -137,7 +136,7 @@ def ensure_staff(county: Region, *, seed: int = 1, members_per_department: int =
     (township official), ``dp<county code><department code><n>`` (department staff, member of it). They have
     no usable password.
     """
-    from registry.generation import CountyGenerator
+    from registry.generation import CountyGenerator, bulk_accounts
 
     names = CountyGenerator(seed=seed, county_name="", county_code=county.code)
     grids = list(Grid.objects.filter(county=county, is_active=True).order_by("code"))
@@ -151,7 +150,7 @@ def ensure_staff(county: Region, *, seed: int = 1, members_per_department: int =
     def person() -> str:
         return names.family_name() + names.given_name(names.rng.choice("MF"))
 
-    wanted = []  # (username, display name, role, region id, grid id, department id)
+    wanted = []  # (username, display name, role, region id, grid id)
     for grid in grids:
         staff = first_staff.get(grid.pk)
         wanted.append((f"gw{grid.code}", staff.name if staff else person(), Role.GRID_WORKER, grid.village_id, grid.pk))
@@ -166,26 +165,7 @@ def ensure_staff(county: Region, *, seed: int = 1, members_per_department: int =
             dept_of[username] = department
             wanted.append((username, person(), Role.DEPARTMENT_STAFF, county.pk, None))
 
-    existing = {u.username: u for u in User.objects.filter(username__in=[w[0] for w in wanted])}
-    password = make_password(None)
-    new = [
-        User(username=username, display_name=name[:50], password=password)
-        for username, name, *_rest in wanted
-        if username not in existing
-    ]
-    created = User.objects.bulk_create(new, batch_size=2000)
-    users = existing | {u.username: u for u in created}
-    if connection.vendor != "postgresql":  # bulk_create returns the ids on PostgreSQL and recent SQLite
-        users = {u.username: u for u in User.objects.filter(username__in=list(users))}
-    fresh = {u.username for u in created}
-    RoleAssignment.objects.bulk_create(
-        [
-            RoleAssignment(user=users[username], role=role, region_id=region_id, grid_id=grid_id)
-            for username, _name, role, region_id, grid_id in wanted
-            if username in fresh
-        ],
-        batch_size=2000,
-    )
+    users, fresh = bulk_accounts([(*w, None) for w in wanted])
     linked = []
     for grid in grids:
         staff = first_staff.get(grid.pk)

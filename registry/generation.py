@@ -407,3 +407,40 @@ class CountyGenerator:
         if self.rng.random() < 0.25:
             members.append((Relation.PARENT, self.rng.choice("MF"), 76, 92))
         return members
+
+
+def bulk_accounts(wanted: list[tuple]) -> tuple[dict, set[str]]:
+    """Accounts for generated data, created in bulk once and found again on a later run.
+
+    ``wanted`` holds ``(username, display name, role, region id, grid id, household id)``; a new account gets no
+    usable password (it cannot sign in) and its one role assignment. Returns ({username: User}, the usernames
+    created now). Real accounts go through ``accounts.services``, which hashes a password per account.
+    """
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection
+
+    from accounts.models import RoleAssignment, User
+
+    existing = {u.username: u for u in User.objects.filter(username__in=[w[0] for w in wanted])}
+    password = make_password(None)
+    new = [
+        User(username=username, display_name=name[:50], password=password)
+        for username, name, *_rest in wanted
+        if username not in existing
+    ]
+    created = User.objects.bulk_create(new, batch_size=2000)
+    users = existing | {u.username: u for u in created}
+    if connection.vendor != "postgresql":  # bulk_create returns the ids on PostgreSQL and recent SQLite
+        users = {u.username: u for u in User.objects.filter(username__in=list(users))}
+    fresh = {u.username for u in created}
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(
+                user=users[username], role=role, region_id=region_id, grid_id=grid_id, household_id=household_id
+            )
+            for username, _name, role, region_id, grid_id, household_id in wanted
+            if username in fresh
+        ],
+        batch_size=2000,
+    )
+    return users, fresh
