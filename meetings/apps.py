@@ -6,3 +6,6 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
     verbose_name = _("Meetings and votes (会议表决)")
+
+    def ready(self):
+        from meetings import flows  # noqa: F401  (registers the flow)

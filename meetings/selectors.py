@@ -1,0 +1,132 @@
+"""Reads of meetings, scoped to the actor.
+
+Everyone whose role allows ``deliberation.view`` sees the meetings of the villages their grants cover: a
+township official the township's, a villager (household grant) and a grid worker (grid grant) their village's.
+The results of a meeting are public to the village (Organic Law Art. 30: major matters disclosed at once).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from core import scope
+from core.errors import NotFound
+from core.roles import ROLE_ACTIONS, Action
+from meetings.flows import UPCOMING_STATES
+from meetings.models import Attendance, Body, Delegation, Meeting, Motion, RegisterEntry, RosterMember, Vote
+
+VIEW = Action.DELIBERATION_VIEW
+
+
+def visible_q(user, action: str = VIEW, prefix: str = "") -> Q:
+    """Rows (meetings, or rows reached through ``prefix``) in the villages, townships or county of the actor's
+    grants for ``action``; a household or grid grant covers its village."""
+    q = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
+    for g in scope.grants(user):
+        if action not in ROLE_ACTIONS.get(g.role, ()):
+            continue
+        if g.level == "county":
+            q |= Q(**{f"{prefix}county_id": g.target_id})
+        elif g.level == "township":
+            q |= Q(**{f"{prefix}township_id": g.target_id})
+        elif g.village_id:
+            q |= Q(**{f"{prefix}village_id": g.village_id})
+    return q
+
+
+def meetings(user, *, state: str = "", kind: str = "", village=None) -> QuerySet[Meeting]:
+    qs = Meeting.objects.filter(visible_q(user)).select_related("village", "group")
+    if state:
+        qs = qs.filter(state=state)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if village:
+        qs = qs.filter(village_id=getattr(village, "pk", village))
+    return qs.annotate(
+        motion_count=Count("motions", distinct=True), present_count=Count("attendances", distinct=True)
+    ).order_by("-starts_at", "-id")
+
+
+def meeting(user, pk) -> Meeting:
+    found = Meeting.objects.filter(visible_q(user), pk=pk).select_related("village", "township", "group").first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def can_manage(user, meeting: Meeting) -> bool:
+    return scope.in_scope(user, Action.DELIBERATION_MANAGE, meeting)
+
+
+def motions(meeting: Meeting) -> QuerySet[Motion]:
+    return meeting.motions.select_related("delegation").order_by("position", "id")
+
+
+def motion(user, pk) -> Motion:
+    found = Motion.objects.filter(visible_q(user, prefix="meeting__"), pk=pk).select_related("meeting").first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def motions_for_subject(actor, subject: str) -> QuerySet[Motion]:
+    """Decided motions about ``subject`` (e.g. "deliberation.topic:12"), newest first. ``actor`` None: no scope
+    (for services of other apps that already checked theirs)."""
+    qs = Motion.objects.filter(subject=subject, decided_at__isnull=False).select_related("meeting")
+    if actor is not None:
+        qs = qs.filter(visible_q(actor, prefix="meeting__"))
+    return qs.order_by("-decided_at", "-id")
+
+
+def register(meeting: Meeting, *, search: str = "", only: str = "") -> QuerySet[RegisterEntry]:
+    """The register with each entry's sign-in; ``search`` matches a name or a household number; ``only``
+    "present" / "absent"."""
+    qs = RegisterEntry.objects.filter(meeting=meeting).select_related("attendance")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(household_number__icontains=search))
+    if only == "present":
+        qs = qs.filter(attendance__isnull=False)
+    elif only == "absent":
+        qs = qs.filter(attendance__isnull=True)
+    return qs.order_by("household_number", "id")
+
+
+def present_count(meeting: Meeting) -> int:
+    return Attendance.objects.filter(meeting=meeting).count()
+
+
+def votes_of(motion: Motion) -> dict[int, str]:
+    return dict(Vote.objects.filter(motion=motion).values_list("entry_id", "choice"))
+
+
+def my_meetings(user) -> QuerySet[Meeting]:
+    """Upcoming or in-session meetings on whose register the actor (or their household) stands."""
+    from meetings.services import entries_for_voter
+
+    qs = Meeting.objects.filter(visible_q(user, Action.DELIBERATION_VOTE), state__in=UPCOMING_STATES)
+    ids = [m.pk for m in qs if entries_for_voter(user, m).exists()]
+    return Meeting.objects.filter(pk__in=ids).order_by("starts_at", "id")
+
+
+def upcoming(user) -> QuerySet[Meeting]:
+    return meetings(user).filter(state__in=UPCOMING_STATES, starts_at__gte=timezone.now() - timezone.timedelta(days=1))
+
+
+def rosters(user, village) -> dict[str, list[RosterMember]]:
+    qs = (
+        RosterMember.objects.filter(scope.scope_q(user, VIEW, RosterMember), village=village, until__isnull=True)
+        .select_related("person")
+        .order_by("body", "person__name")
+    )
+    out: dict[str, list[RosterMember]] = {b: [] for b in Body.values}
+    for m in qs:
+        out[m.body].append(m)
+    return out
+
+
+def delegations(user, village=None) -> QuerySet[Delegation]:
+    qs = Delegation.objects.filter(visible_q(user)).select_related("granted_by", "granted_by__meeting")
+    if village is not None:
+        qs = qs.filter(village=village)
+    return qs.order_by("-valid_from", "-id")
