@@ -35,8 +35,14 @@ def visible_q(user, action: str = VIEW, prefix: str = "") -> Q:
     return q
 
 
+def meeting_q(user) -> Q:
+    """Meetings the actor may see: those of their villages; a draft only for those who prepare or review them."""
+    staff = visible_q(user, Action.DELIBERATION_MANAGE) | visible_q(user, Action.DELIBERATION_REVIEW)
+    return visible_q(user) & (~Q(state="draft") | staff)
+
+
 def meetings(user, *, state: str = "", kind: str = "", village=None) -> QuerySet[Meeting]:
-    qs = Meeting.objects.filter(visible_q(user)).select_related("village", "group")
+    qs = Meeting.objects.filter(meeting_q(user)).select_related("village", "group")
     if state:
         qs = qs.filter(state=state)
     if kind:
@@ -49,7 +55,7 @@ def meetings(user, *, state: str = "", kind: str = "", village=None) -> QuerySet
 
 
 def meeting(user, pk) -> Meeting:
-    found = Meeting.objects.filter(visible_q(user), pk=pk).select_related("village", "township", "group").first()
+    found = Meeting.objects.filter(meeting_q(user), pk=pk).select_related("village", "township", "group").first()
     if found is None:
         raise NotFound()
     return found

@@ -715,7 +715,7 @@ def delegation_revoke(actor, delegation) -> Delegation:
             raise DomainError(_("This delegation is already revoked."))
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
-        audit.record(actor, "meetings.delegation.revoke", locked, after={"revoked_at": locked.revoked_at})
+        audit.record(actor, "meetings.delegation.revoke", locked, after={"revoked_at": locked.revoked_at.isoformat()})
     return locked
 
 
@@ -768,7 +768,7 @@ def roster_remove(actor, member) -> RosterMember:
             raise DomainError(_("Already removed from the roster."))
         locked.until = timezone.localdate()
         locked.save(update_fields=["until"])
-        audit.record(actor, "meetings.roster.remove", locked, after={"until": locked.until})
+        audit.record(actor, "meetings.roster.remove", locked, after={"until": locked.until.isoformat()})
     return locked
 
 

@@ -5,4 +5,20 @@ from meetings import views
 app_name = "meetings"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("new/", views.create, name="create"),
+    path("rosters/", views.rosters, name="rosters"),
+    path("delegations/", views.delegations, name="delegations"),
+    path("notice-periods/", views.policy, name="policy"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/step/<slug:step>/", views.step, name="step"),
+    path("<int:pk>/motions/", views.motion_add, name="motion_add"),
+    path("<int:pk>/register/", views.register, name="register"),
+    path("<int:pk>/sign-in/", views.sign_in_self, name="sign_in"),
+    path("<int:pk>/print/", views.print_view, name="print"),
+    path("motions/<int:pk>/open/", views.motion_open, name="motion_open"),
+    path("motions/<int:pk>/close/", views.motion_close, name="motion_close"),
+    path("motions/<int:pk>/totals/", views.motion_totals, name="motion_totals"),
+    path("motions/<int:pk>/roll-call/", views.roll_call, name="roll_call"),
+    path("motions/<int:pk>/vote/", views.vote_self, name="vote"),
+    path("motions/<int:pk>/delegation/", views.delegation_add, name="delegation_add"),
 ]

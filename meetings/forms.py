@@ -1,0 +1,110 @@
+"""Forms of the meeting pages. They only shape input; every rule is checked by meetings.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meetings.models import Body, Choice, MeetingKind, RegisterBasis, ReservedMatter, VoteMethod
+
+
+class MeetingForm(forms.Form):
+    village = forms.ModelChoiceField(queryset=None, label=_("Village"), empty_label=None)
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=100)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+    place = forms.CharField(label=_("Place"), max_length=100)
+    basis = forms.ChoiceField(
+        label=_("Register"),
+        choices=[("", _("As the kind of meeting requires"))] + list(RegisterBasis.choices),
+        required=False,
+        help_text=_("A villagers' assembly or group meeting may count the adults or the households (Art. 22, 28)."),
+    )
+    group = forms.ModelChoiceField(
+        queryset=None, label=_("Village group"), required=False, help_text=_("Only for a village group meeting.")
+    )
+    agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, villages=None, groups=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["group"].queryset = groups
+
+
+class MotionForm(forms.Form):
+    title = forms.CharField(label=_("Motion"), max_length=150)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reserved_matter = forms.ChoiceField(
+        label=_("Reserved matter (Art. 24/27)"),
+        choices=[("", _("None"))] + list(ReservedMatter.choices),
+        required=False,
+    )
+    subject = forms.CharField(
+        label=_("Subject"), max_length=100, required=False, help_text=_("e.g. deliberation.topic:12")
+    )
+
+
+class OpenVotingForm(forms.Form):
+    method = forms.ChoiceField(label=_("How votes are taken"), choices=VoteMethod.choices)
+
+
+class TotalsForm(forms.Form):
+    votes_for = forms.IntegerField(label=_("For"), min_value=0)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0)
+    votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0)
+
+
+class MinutesForm(forms.Form):
+    chair = forms.CharField(label=_("Chaired by"), max_length=50, required=False)
+    recorder = forms.CharField(label=_("Minutes taken by"), max_length=50, required=False)
+    minutes = forms.CharField(label=_("Minutes (纪要)"), widget=forms.Textarea(attrs={"rows": 8}))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class DelegationForm(forms.Form):
+    matter = forms.ChoiceField(
+        label=_("Matter delegated"),
+        choices=[(v, label) for v, label in ReservedMatter.choices if v != ReservedMatter.VILLAGE_RULES],
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RosterForm(forms.Form):
+    body = forms.ChoiceField(label=_("Roster"), choices=Body.choices)
+    person = forms.ModelChoiceField(queryset=None, label=_("Resident"))
+    post = forms.CharField(label=_("Post"), max_length=50, required=False)
+    households = forms.IntegerField(
+        label=_("Households represented"), required=False, min_value=1, help_text=_("For a representative: 5 to 15.")
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class PolicyForm(forms.Form):
+    def __init__(self, *args, current=None, **kwargs):
+        from meetings import rules
+
+        super().__init__(*args, **kwargs)
+        for kind, label in MeetingKind.choices:
+            minimum = rules.STATUTORY_NOTICE_DAYS.get(kind, 0)
+            self.fields[kind] = forms.IntegerField(
+                label=label,
+                required=False,
+                min_value=0,
+                initial=(current or {}).get(kind),
+                help_text=_("Default %(d)s days; at least %(m)s.")
+                % {"d": rules.DEFAULT_NOTICE_DAYS[kind], "m": minimum},
+            )
+
+
+CHOICES = Choice.choices

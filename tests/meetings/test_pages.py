@@ -1,0 +1,218 @@
+"""The meeting pages through the Django test client, for every role: the list, a meeting, the clerk's sign-in
+list and roll call, the villager's phone sign-in and vote, print, rosters, delegations and notice periods;
+refusals show the Chinese message and write nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.models import AuditEvent
+from meetings import services
+from meetings.models import Attendance, Meeting, MeetingKind, Motion, Outcome, RosterMember, Vote
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_opens_the_list_and_sees_only_its_villages(mw, login):
+    mine = mw.meeting(MeetingKind.REPRESENTATIVES, title="安家村代表会议")
+    services.create_meeting(
+        mw.users["cadre_b1"],
+        village=mw.w.village_b1,
+        kind=MeetingKind.TWO_COMMITTEES,
+        title="新桥村两委会议",
+        starts_at=timezone.now() + timedelta(days=3),
+        place="村委会",
+    )
+    services.create_meeting(
+        mw.cadre,
+        village=mw.village,
+        kind="two_committees",
+        title="安家村草稿会议",
+        starts_at=timezone.now() + timedelta(days=3),
+        place="村委会",
+    )
+    expect = {
+        "cadre_a1": ({mine.title, "安家村草稿会议"}, {"新桥村两委会议"}),
+        "villager_a1": ({mine.title}, {"新桥村两委会议", "安家村草稿会议"}),
+        "grid_a1": ({mine.title}, {"新桥村两委会议", "安家村草稿会议"}),
+        "supervisor_a1": ({mine.title}, {"新桥村两委会议", "安家村草稿会议"}),
+        "township_a": ({mine.title, "安家村草稿会议"}, {"新桥村两委会议"}),
+        "county_official": ({mine.title}, {"安家村草稿会议"}),
+    }
+    for username, (seen, unseen) in expect.items():
+        client = login(mw.users[username])
+        text = client.get("/meetings/").content.decode()
+        for title in seen:
+            assert title in text, (username, title)
+        for title in unseen:
+            assert title not in text, (username, title)
+    assert login(mw.users["cadre_b1"]).get(f"/meetings/{mine.pk}/").status_code == 404
+    assert login(mw.users["mediator"]).get("/meetings/").status_code == 403
+
+
+def test_cadre_creates_a_meeting_adds_a_motion_and_notice_too_late_is_refused(mw, login):
+    client = login(mw.cadre)
+    assert client.get("/meetings/new/").status_code == 200
+    start = timezone.localtime() + timedelta(days=5)
+    response = client.post(
+        "/meetings/new/",
+        {
+            "village": mw.village.pk,
+            "kind": "villagers_assembly",
+            "title": "2027年村民会议",
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "place": "村文化广场",
+            "basis": "",
+            "agenda": "审议土地承包方案",
+        },
+    )
+    meeting = Meeting.objects.get(title="2027年村民会议")
+    assert response.status_code == 302 and response["Location"] == f"/meetings/{meeting.pk}/"
+    response = client.post(
+        f"/meetings/{meeting.pk}/motions/",
+        {"motion-title": "土地承包方案", "motion-reserved_matter": "land_contracting", "motion-text": ""},
+    )
+    assert response.status_code == 302
+    before = AuditEvent.objects.count()
+    response = client.post(f"/meetings/{meeting.pk}/step/notice/", follow=True)
+    assert "10" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.state == "draft" and not meeting.register.exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_a_refused_motion_keeps_what_was_typed(mw, login):
+    meeting = mw.meeting(MeetingKind.TWO_COMMITTEES)
+    client = login(mw.cadre)
+    response = client.post(
+        f"/meetings/{meeting.pk}/motions/",
+        {"motion-title": "宅基地分配方案", "motion-reserved_matter": "homesteads"},
+    )
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "宅基地分配方案" in text and "Art. 24" in text
+    assert not Motion.objects.filter(meeting=meeting).exists()
+
+
+def test_the_clerk_signs_in_records_a_roll_call_and_closes_voting(mw, login):
+    meeting = mw.opened(MeetingKind.REPRESENTATIVES)
+    motion = services.add_motion(mw.cadre, meeting, title="村道修缮")
+    client = login(mw.cadre)
+    page = client.get(f"/meetings/{meeting.pk}/register/?q=妻子")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "妻子0" in text and "王建国" not in text
+    ids = list(meeting.register.values_list("pk", flat=True))
+    response = client.post(f"/meetings/{meeting.pk}/register/", {"entry": ids})
+    assert response.status_code == 302
+    assert Attendance.objects.filter(meeting=meeting).count() == 3
+    response = client.post(f"/meetings/motions/{motion.pk}/open/", {f"o{motion.pk}-method": "ballot"})
+    assert response["Location"] == f"/meetings/motions/{motion.pk}/roll-call/"
+    assert client.get(response["Location"]).status_code == 200
+    client.post(f"/meetings/motions/{motion.pk}/roll-call/", {f"v{ids[0]}": "for", f"v{ids[1]}": "against"})
+    assert Vote.objects.filter(motion=motion).count() == 2
+    client.post(f"/meetings/motions/{motion.pk}/close/")
+    motion.refresh_from_db()
+    # 1 for of 3 present: not more than half
+    assert motion.outcome == Outcome.REJECTED and motion.present == 3
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert motion.explanation in page
+
+
+def test_show_of_hands_totals_that_do_not_add_up_are_refused(mw, login):
+    meeting = mw.opened(MeetingKind.REPRESENTATIVES)
+    motion = services.add_motion(mw.cadre, meeting, title="修建文化广场")
+    services.clerk_sign_in(mw.cadre, meeting, list(meeting.register.all()))
+    client = login(mw.cadre)
+    client.post(f"/meetings/motions/{motion.pk}/open/", {f"o{motion.pk}-method": "hands"})
+    p = f"t{motion.pk}"
+    response = client.post(
+        f"/meetings/motions/{motion.pk}/totals/",
+        {f"{p}-votes_for": 3, f"{p}-votes_against": 1, f"{p}-votes_abstain": 0},
+    )
+    assert response.status_code == 422
+    assert "4" in response.content.decode()
+    motion.refresh_from_db()
+    assert motion.outcome == Outcome.PENDING
+    response = client.post(
+        f"/meetings/motions/{motion.pk}/totals/",
+        {f"{p}-votes_for": 2, f"{p}-votes_against": 0, f"{p}-votes_abstain": 1},
+    )
+    assert response.status_code == 302
+    motion.refresh_from_db()
+    assert motion.outcome == Outcome.ADOPTED and motion.votes_for == 2
+
+
+def test_the_villager_signs_in_their_household_and_votes_on_the_phone(mw, login):
+    meeting = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)
+    motion = services.add_motion(mw.cadre, meeting, title="修订村规民约", reserved_matter="village_rules")
+    client = login(mw.users["villager_a1"])
+    home = client.get("/meetings/").content.decode()
+    assert "My meetings" in home and meeting.title in home
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "王建国" in page and "刘桂兰" in page
+    response = client.post(f"/meetings/{meeting.pk}/sign-in/")
+    assert response.status_code == 302
+    mine = Attendance.objects.filter(meeting=meeting)
+    assert {a.entry.name for a in mine} == {"王建国", "刘桂兰"}
+    # the other households sign in at the clerk's: quorum needs more than half of 19 adults
+    others = meeting.register.exclude(pk__in=[a.entry_id for a in mine])[:8]
+    services.clerk_sign_in(mw.cadre, meeting, list(others))
+    services.open_voting(mw.cadre, motion)
+    entry = mine.get(entry__name="王建国").entry
+    response = client.post(f"/meetings/motions/{motion.pk}/vote/", {"entry": entry.pk, "choice": "for"})
+    assert response.status_code == 302
+    assert Vote.objects.get(motion=motion, entry=entry).choice == "for"
+    # a second vote is refused, the first stands
+    response = client.post(
+        f"/meetings/motions/{motion.pk}/vote/", {"entry": entry.pk, "choice": "against"}, follow=True
+    )
+    assert "already voted" in response.content.decode()
+    assert Vote.objects.filter(motion=motion, entry=entry).count() == 1
+    # someone else's entry is not found
+    stranger = others[0]
+    assert (
+        client.post(f"/meetings/motions/{motion.pk}/vote/", {"entry": stranger.pk, "choice": "for"}).status_code == 404
+    )
+
+
+def test_print_minutes_and_sign_in_sheet(mw, login):
+    meeting = mw.opened(MeetingKind.REPRESENTATIVES, title="第三季度村民代表会议")
+    services.clerk_sign_in(mw.cadre, meeting, list(meeting.register.all()))
+    services.meeting_step(mw.cadre, meeting, "close")
+    services.meeting_step(mw.cadre, meeting, "minutes", data={"minutes": "会议审议了村道修缮。", "chair": "王建国"})
+    text = login(mw.cadre).get(f"/meetings/{meeting.pk}/print/").content.decode()
+    assert "会议审议了村道修缮。" in text and "Sign-in sheet" in text and "妻子0" in text
+    villager = login(mw.users["villager_a1"]).get(f"/meetings/{meeting.pk}/print/").content.decode()
+    assert "会议审议了村道修缮。" in villager and "Sign-in sheet" not in villager
+
+
+def test_rosters_page_adds_removes_and_warns(mw, login):
+    client = login(mw.cadre)
+    page = client.get("/meetings/rosters/").content.decode()
+    assert "妻子0" in page
+    person = mw.w.people["x2_head"]
+    response = client.post("/meetings/rosters/", {"body": "representatives", "person": person.pk, "households": 6})
+    assert response.status_code == 302
+    member = RosterMember.objects.get(person=person, body="representatives")
+    response = client.post("/meetings/rosters/", {"body": "representatives", "person": person.pk})
+    assert response.status_code == 422 and "already on this roster" in response.content.decode()
+    client.post("/meetings/rosters/", {"remove": member.pk})
+    member.refresh_from_db()
+    assert member.until is not None
+    assert login(mw.users["villager_a1"]).get("/meetings/rosters/").status_code == 403
+    assert login(mw.users["township_a"]).get("/meetings/rosters/").status_code == 200
+
+
+def test_delegations_and_policy_pages(mw, login):
+    assert login(mw.users["villager_a1"]).get("/meetings/delegations/").status_code == 200
+    client = login(mw.users["county_admin"])
+    assert client.get("/meetings/notice-periods/").status_code == 200
+    response = client.post("/meetings/notice-periods/", {"villagers_assembly": 5, "representatives": 5})
+    assert response.status_code == 422 and "10" in response.content.decode()
+    response = client.post("/meetings/notice-periods/", {"villagers_assembly": 12, "representatives": 5})
+    assert response.status_code == 302
+    assert login(mw.cadre).get("/meetings/notice-periods/").status_code == 403
