@@ -5,8 +5,8 @@
 - ``LedgerEntry``: append-only (model, queryset and a database trigger refuse change and delete); a correction is
   a reversing entry naming the entry it reverses, who and why. Every balance is computed from these rows only.
 - ``Voucher``: a scan (PDF or image) of a voucher, attached to an entry or an expense; append-only.
-- ``PostAssignment``: who holds which post (岗位: 村文书, 村支书, 第一书记, 监委会, 包村干部, 包村领导, 镇主要领导, 镇农经站)
-  for a village; the approval chain names posts, not people.
+- ``PostAssignment``: who holds which post (岗位: 村文书, 村支书, 第一书记, 监委会, 包村干部, 包村领导, 镇主要领导,
+  镇农经站) for a village; the approval chain names posts, not people.
 - ``ApprovalBand``: the approval chain of an amount band for a county or a township (a township's bands win).
 - ``Expense`` (a case of core.workflow, flow ``expense``): a payment request with item lines; the chain of its band
   is copied onto it when it is submitted, signed step by step by the holder of each step's post, then paid by bank
