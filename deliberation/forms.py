@@ -1,0 +1,198 @@
+"""Forms of the deliberation pages. They only shape input; every rule is checked again by deliberation.services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from deliberation.models import Origin, Procedure
+
+TEXTAREA = {"rows": 4}
+
+# step → extra fields beyond the note: (name, kind, required)
+STEP_FIELDS: dict[str, list[tuple[str, str, bool]]] = {
+    "confirm": [],
+    "vet": [("note", "text", True)],
+    "deliberate": [("outcome", "text", True)],
+    "publish": [],
+    "implement": [("result", "text", True)],
+    "branch_propose": [],
+    "committees": [("note", "text", True)],
+    "members": [],
+    "resolve": [],
+    "publish_decision": [],
+    "publish_result": [("result", "text", True)],
+    "drop": [("reason", "text", True)],
+    "progress": [("note", "text", True)],
+    "extend": [("days", "int", True), ("note", "text", True)],
+    "complete": [("result", "text", True)],
+    "cancel": [("reason", "text", True)],
+    "draft": [("note", "text", True)],
+    "submit": [],
+    "return": [("comments", "text", True)],
+    "approve": [("comments", "text", False)],
+    "adopt": [],
+    "file": [],
+    "promulgate": [],
+}
+
+FIELD_LABELS = {
+    "note": _("Notes"),
+    "outcome": _("What the deliberation agreed (协商结果)"),
+    "result": _("Result (shown on the public page)"),
+    "reason": _("Reason"),
+    "comments": _("Township's comments"),
+    "days": _("Working days to add (at most 10 in all)"),
+}
+
+NOTE_HELP = {
+    "vet": _("Who vetted it and what was checked (政策、法律、可行性)."),
+    "committees": _("When the two committees met and what they agreed."),
+    "draft": _("How opinions were collected (院坝会、入户、线上) and what the draft takes up."),
+    "progress": _("Shown on the public page: write nothing personal."),
+}
+
+
+class StepForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, step: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        extra = STEP_FIELDS.get(step, [])
+        names = [name for name, _kind, _req in extra]
+        for name, kind, required in extra:
+            if kind == "int":
+                self.fields[name] = forms.IntegerField(
+                    label=FIELD_LABELS[name], required=required, min_value=1, max_value=10
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=FIELD_LABELS[name], required=required, max_length=8000, widget=forms.Textarea(attrs=TEXTAREA)
+                )
+        if "note" not in names:
+            self.fields["note"] = forms.CharField(
+                label=FIELD_LABELS["note"], required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+            )
+        if step in NOTE_HELP:
+            self.fields["note"].help_text = NOTE_HELP[step]
+
+    def step_data(self) -> tuple[dict, str]:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("version", "note") and v not in (None, "")}
+        return data, self.cleaned_data.get("note") or ""
+
+
+class ProposeForm(forms.Form):
+    village = forms.TypedChoiceField(label=_("Village"), coerce=int)
+    entry = forms.TypedChoiceField(label=_("Kind of matter (议事协商清单)"), coerce=int)
+    origin = forms.ChoiceField(
+        label=_("Proposed by"),
+        choices=[(Origin.BRANCH, Origin.BRANCH.label), (Origin.COMMITTEES, Origin.COMMITTEES.label)],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    title = forms.CharField(label=_("Title"), max_length=100)
+    text = forms.CharField(
+        label=_("What is proposed and why"), max_length=8000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def __init__(self, *args, villages, entries, cadre: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [(v.pk, v.name) for v in villages]
+        if len(villages) == 1:
+            self.fields["village"].widget = forms.HiddenInput()
+            self.fields["village"].initial = villages[0].pk
+        self.fields["entry"].choices = [
+            (e.pk, f"{e.name} · {Procedure(e.procedure).label}")
+            for e in entries
+            if e.reserved_matter != "village_rules"
+        ]
+        if not cadre:
+            del self.fields["origin"]
+        else:
+            self.fields["origin"].required = True
+            self.fields["origin"].initial = Origin.BRANCH
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Your comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PollForm(forms.Form):
+    question = forms.CharField(label=_("Question"), max_length=200)
+    options = forms.CharField(
+        label=_("Answers, one a line"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        initial="同意\n不同意\n有其他意见",
+    )
+    closes_at = forms.DateField(label=_("Closes on (20:00)"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AgendaForm(forms.Form):
+    meeting = forms.TypedChoiceField(label=_("Meeting"), coerce=int)
+
+    def __init__(self, *args, meetings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].choices = [
+            (m.pk, f"{m.title} · {m.get_kind_display()} · {m.starts_at:%Y-%m-%d}") for m in meetings
+        ]
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=150)
+    owner_name = forms.CharField(
+        label=_("Owner"), max_length=50, help_text=_("Who answers for it, e.g. 村委会主任 or a group leader.")
+    )
+    owner = forms.TypedChoiceField(label=_("Owner's account (may record progress)"), coerce=int, required=False)
+    due_date = forms.DateField(label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "—")] + [(u.pk, str(u)) for u in owners]
+
+
+class RulesForm(forms.Form):
+    village = forms.TypedChoiceField(label=_("Village"), coerce=int)
+    title = forms.CharField(label=_("Title"), max_length=100, initial="村规民约")
+    text = forms.CharField(
+        label=_("Clauses, one a line"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "No fines or other coercive penalties (不得滥用强制处罚): the township refuses a clause that imposes them."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [(v.pk, v.name) for v in villages]
+        if len(villages) == 1:
+            self.fields["village"].widget = forms.HiddenInput()
+            self.fields["village"].initial = villages[0].pk
+
+
+class PaperSignatureForm(forms.Form):
+    household = forms.TypedChoiceField(label=_("Household"), coerce=int)
+    signer_name = forms.CharField(label=_("Signed by"), max_length=50)
+    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].choices = [(h.pk, f"{h.number} {h.head_name}") for h in households]
+
+
+class SettingsForm(forms.Form):
+    co_sign_min = forms.IntegerField(
+        label=_("Co-signing households needed for a joint proposal"), min_value=2, max_value=200
+    )
+
+
+class EntryForm(forms.Form):
+    name = forms.CharField(label=_("Kind of matter"), max_length=100)
+    procedure = forms.ChoiceField(label=_("Procedure"), choices=Procedure.choices)
+    reserved_matter = forms.ChoiceField(label=_("Reserved matter (Art. 24/27)"), required=False)
+    needs_party_masses = forms.BooleanField(label=_("Must pass the party-masses council (党群议事会)"), required=False)
+
+    def __init__(self, *args, reserved_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reserved_matter"].choices = [("", "—"), *reserved_choices]

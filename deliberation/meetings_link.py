@@ -1,0 +1,70 @@
+"""The one place this app talks to the meetings app (meetings.services / meetings.selectors): putting a topic or a
+version of the village rules on a meeting's agenda, and finding the meeting's decision on it.
+
+Meetings, sign-in, quorum, votes, delegations and the Art. 24 guard are the meetings app's; a step here that needs
+a meeting's decision only reads the outcome of the motion whose ``subject`` names this topic."""
+
+from __future__ import annotations
+
+
+def latest_decided(subject: str, kinds):
+    """The newest decided motion on ``subject`` in a meeting of one of ``kinds`` (None when there is none)."""
+    from meetings.selectors import motions_for_subject
+
+    for motion in motions_for_subject(None, subject):
+        if motion.meeting.kind in kinds:
+            return motion
+    return None
+
+
+def decided_motions(subject: str) -> list:
+    from meetings.selectors import motions_for_subject
+
+    return list(motions_for_subject(None, subject))
+
+
+def motion(pk):
+    from meetings.models import Motion
+
+    return Motion.objects.select_related("meeting").filter(pk=pk).first()
+
+
+def add_to_agenda(actor, meeting, *, title: str, text: str, reserved_matter: str, subject: str):
+    from meetings.services import add_motion
+
+    return add_motion(actor, meeting, title=title, text=text, reserved_matter=reserved_matter, subject=subject)
+
+
+def open_meetings(actor, village, kinds=None):
+    """Meetings of the village that can still take a motion (being prepared or noticed), soonest first."""
+    from meetings.models import Meeting
+
+    qs = Meeting.objects.filter(village=village, state__in=("draft", "noticed")).order_by("starts_at")
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return list(qs[:30])
+
+
+def pending_motions(subject: str) -> list:
+    from meetings.models import Motion
+
+    return list(Motion.objects.select_related("meeting").filter(subject=subject, decided_at__isnull=True))
+
+
+def kind_label(kind: str) -> str:
+    from meetings.models import MeetingKind
+
+    try:
+        return str(MeetingKind(kind).label)
+    except ValueError:
+        return kind
+
+
+def reserved_choices() -> list[tuple[str, str]]:
+    from meetings.models import ReservedMatter
+
+    return [(v, str(label)) for v, label in ReservedMatter.choices]
+
+
+def reserved_label(value: str) -> str:
+    return dict(reserved_choices()).get(value, value)
