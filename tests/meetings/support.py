@@ -49,8 +49,7 @@ class MeetingsWorld:
             now=created,
             **over,
         )
-        services.meeting_notice(self.cadre, meeting, now=noticed)
-        return meeting
+        return services.meeting_notice(self.cadre, meeting, now=noticed)
 
     def opened(self, kind=MeetingKind.REPRESENTATIVES, **kw) -> Meeting:
         meeting = self.meeting(kind, **kw)
