@@ -3,7 +3,7 @@ decide a reserved matter. Pure functions: no database."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -46,7 +46,7 @@ def test_a_county_may_lengthen_but_never_shorten_a_statutory_period():
 
 
 def test_notice_in_time_is_exact_to_the_minute():
-    issued = datetime(2026, 11, 1, 9, 0, tzinfo=timezone.utc)
+    issued = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
     assert rules.notice_in_time(issued, issued + timedelta(days=10), 10)
     assert not rules.notice_in_time(issued, issued + timedelta(days=10) - timedelta(minutes=1), 10)
     assert rules.earliest_start(issued, 3) == issued + timedelta(days=3)

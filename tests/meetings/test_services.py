@@ -11,6 +11,7 @@ from django.utils import timezone
 from casework.models import CaseEvent
 from core.errors import DomainError, NotFound
 from core.models import AppendOnlyError, AuditEvent
+from core.roles import Role
 from meetings import selectors, services
 from meetings.models import (
     Attendance,
@@ -27,7 +28,6 @@ from meetings.models import (
 )
 from regions.models import RegionLevel
 from registry.models import PartyBranch, PartyMember
-from core.roles import Role
 from tests.factories import make_person, make_region, make_user
 
 pytestmark = pytest.mark.django_db
