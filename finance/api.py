@@ -363,6 +363,7 @@ def expense_pay(request, expense_id: int, payload: PayIn):
         actor=actor,
         expense=selectors.expense(actor, expense_id),
         reference=payload.reference,
+        method=payload.method,
         date=payload.date,
         version=payload.version,
     )

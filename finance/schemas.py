@@ -186,6 +186,7 @@ class ReasonIn(Schema):
 
 class PayIn(Schema):
     reference: str
+    method: str = "bank_transfer"
     date: dt.date | None = None
     version: int | None = None
 

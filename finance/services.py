@@ -853,10 +853,20 @@ def expense_withdraw(*, actor, expense: Expense, reason, version=None, now=None)
     return event
 
 
-def expense_pay(*, actor, expense: Expense, reference, date=None, vouchers=(), version=None, now=None) -> LedgerEntry:
+def expense_pay(
+    *,
+    actor,
+    expense: Expense,
+    reference,
+    date=None,
+    method=PaymentMethod.BANK_TRANSFER,
+    vouchers=(),
+    version=None,
+    now=None,
+) -> LedgerEntry:
     """A village cadre records the bank transfer of a fully approved expense: exactly one ledger entry is posted,
-    linked to the expense."""
-    reference = _text(reference, "reference", max_length=60)
+    linked to the expense. Cash is refused (ALLOWED_METHODS)."""
+    method, reference = _method(Direction.EXPENSE, method, reference)
     day = _day(date)
     files = prepare_documents(vouchers, field="vouchers")
     with transaction.atomic():
@@ -890,7 +900,7 @@ def expense_pay(*, actor, expense: Expense, reference, date=None, vouchers=(), v
             counterparty=locked.payee,
             counterparty_is_person=locked.payee_is_person,
             summary=locked.title,
-            method=PaymentMethod.BANK_TRANSFER,
+            method=method,
             reference=reference,
             expense=locked,
             recorded_by=actor,
