@@ -121,7 +121,7 @@ def _enough_cosigners(step):
         )
 
 
-def _needs_motion(kinds, *, label, reserved_required: bool = False):
+def _needs_motion(kinds, *, label, reserved_required: bool = False, deciding: bool = False):
     """A guard: the topic's (or rules version's) newest decided motion in a meeting of ``kinds`` must be adopted.
     Stores the motion's id and its meeting in the step's data."""
 
@@ -144,7 +144,7 @@ def _needs_motion(kinds, *, label, reserved_required: bool = False):
                 code="motion",
             )
         matter = getattr(case, "reserved_matter", "") or ("village_rules" if reserved_required else "")
-        if matter and motion.reserved_matter != matter:
+        if deciding and matter and motion.reserved_matter != matter:
             raise DomainError(
                 _(
                     "This is a matter reserved to the villagers' assembly, but the motion was not put as that matter; "
@@ -356,6 +356,7 @@ FOUR_TWO = Flow(
                 _needs_motion(
                     DECIDING_KINDS,
                     label=gettext_lazy("villagers' assembly or representatives meeting (村民会议或村民代表会议)"),
+                    deciding=True,
                 ),
             ),
         ),
@@ -514,7 +515,10 @@ RULES = Flow(
             allow=(Role.VILLAGE_CADRE,),
             guards=(
                 _needs_motion(
-                    ASSEMBLY_KINDS, label=gettext_lazy("villagers' assembly (村民会议)"), reserved_required=True
+                    ASSEMBLY_KINDS,
+                    label=gettext_lazy("villagers' assembly (村民会议)"),
+                    reserved_required=True,
+                    deciding=True,
                 ),
             ),
         ),

@@ -38,7 +38,7 @@ class DeliberationList(ScopedRow):
         default=5,
         validators=[MinValueValidator(2), MaxValueValidator(200)],
         help_text=_(
-            "A villagers' joint proposal (联名) is taken up once this many households (the proposer's included) have signed."
+            "A joint proposal (联名) is taken up once this many households (the proposer's included) have signed."
         ),
     )
     updated_by = models.ForeignKey(
@@ -307,7 +307,7 @@ class RulesVersion(CaseBase):
 
     title = models.CharField(_("title"), max_length=100)
     text = models.TextField(_("clauses"), help_text=_("One clause a line."))
-    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    edition = models.PositiveSmallIntegerField(_("version"), default=1)
     review_comments = models.TextField(_("township's comments"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -321,7 +321,7 @@ class RulesVersion(CaseBase):
         indexes = [models.Index(fields=["village", "state"], name="rules_village_state")]
 
     def __str__(self):
-        return f"{self.title}（v{self.version}）"
+        return f"{self.title}（v{self.edition}）"
 
     @property
     def subject(self) -> str:

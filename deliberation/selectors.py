@@ -296,7 +296,7 @@ def public_decision(village, pk) -> Decision:
 
 
 def public_rules(village) -> RulesVersion | None:
-    return RulesVersion.objects.filter(village=village, state__in=RULES_PUBLIC).order_by("-version").first()
+    return RulesVersion.objects.filter(village=village, state__in=RULES_PUBLIC).order_by("-edition").first()
 
 
 def public_tasks(decision_obj: Decision) -> list[Task]:

@@ -17,6 +17,7 @@ from core.errors import DomainError, NotFound
 from core.roles import ROLE_ACTIONS, Action
 from deliberation import meetings_link
 from deliberation.flows import (
+    DECIDING_KINDS,
     DECIDING_STEPS,
     FINAL_TOPIC_STATES,
     PUBLISH_STEPS,
@@ -462,7 +463,7 @@ def topic_to_agenda(*, actor, topic: Topic, meeting):
         meeting,
         title=locked.title[:150],
         text=locked.text,
-        reserved_matter=locked.reserved_matter,
+        reserved_matter=locked.reserved_matter if meeting.kind in DECIDING_KINDS else "",
         subject=locked.subject,
     )
     audit.record(actor, "deliberation.topic.agenda", locked, after={"meeting": meeting.pk, "motion": motion.pk})
@@ -684,15 +685,15 @@ def rules_create(*, actor, village: Region, title, text, now=None) -> RulesVersi
     check_public_text(text=text)
     with transaction.atomic():
         last = (
-            RulesVersion.objects.filter(village=village).order_by("-version").values_list("version", flat=True).first()
+            RulesVersion.objects.filter(village=village).order_by("-edition").values_list("edition", flat=True).first()
         )
         rules = RulesVersion(
-            title=title, text=text, version=(last or 0) + 1, created_by=actor, created_at=now, updated_at=now
+            title=title, text=text, edition=(last or 0) + 1, created_by=actor, created_at=now, updated_at=now
         )
         rules.place_in(village)
         workflow.start(actor=actor, case=rules, flow=RULES, note=title, now=now)
         audit.record(
-            actor, "deliberation.rules.create", rules, after=audit.snapshot(rules, ["title", "version", "text"])
+            actor, "deliberation.rules.create", rules, after=audit.snapshot(rules, ["title", "edition", "text"])
         )
     return rules
 
@@ -744,7 +745,7 @@ def rules_step(
                 rules=rules,
                 title=str(rules),
                 text=_("The villagers' assembly adopted “%(title)s” (version %(v)s).")
-                % {"title": rules.title, "v": rules.version},
+                % {"title": rules.title, "v": rules.edition},
                 body_label=meetings_link.kind_label(motion.meeting.kind) if motion else "",
                 motion_id=motion.pk if motion else None,
                 decided_at=(motion.decided_at or now) if motion else now,
@@ -761,7 +762,7 @@ def rules_step(
                     case=older,
                     flow=RULES,
                     name="supersede",
-                    note=_("Replaced by version %(v)s.") % {"v": rules.version},
+                    note=_("Replaced by version %(v)s.") % {"v": rules.edition},
                     now=now,
                 )
             decision = Decision.objects.select_for_update().filter(rules=rules).first()

@@ -617,7 +617,7 @@ def task_step(request, pk, step):
 @require_action(Action.DELIBERATION_VIEW)
 def rules_list(request):
     actor = request.user
-    rows = list(selectors.rules_versions(actor).order_by("village__code", "-version"))
+    rows = list(selectors.rules_versions(actor).order_by("village__code", "-edition"))
     for r in rows:
         r.state_label = RULES.state_label(r.state)
         r.signed, r.households = selectors.coverage(r)

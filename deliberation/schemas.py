@@ -1,0 +1,288 @@
+"""Shapes of the 议事协商 API (deliberation/api.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Schema
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class StepField(Schema):
+    name: str
+    type: str
+    required: bool
+
+
+class StepOut(Schema):
+    name: str
+    label: str
+    fields: list[StepField]
+
+
+class EventOut(Schema):
+    step: str
+    label: str
+    by: str
+    at: datetime
+    note: str
+    data: dict
+
+
+class EntryOut(Schema):
+    id: int | None
+    name: str
+    procedure: str
+    procedure_label: str
+    reserved_matter: str
+    reserved_label: str
+    needs_party_masses: bool
+    active: bool
+
+
+class ListOut(Schema):
+    village: Ref
+    kept: bool
+    co_sign_min: int
+    entries: list[EntryOut]
+
+
+class EntryIn(Schema):
+    name: str
+    procedure: str
+    reserved_matter: str = ""
+    needs_party_masses: bool = False
+
+
+class SettingsIn(Schema):
+    co_sign_min: int
+
+
+class TopicRow(Schema):
+    id: int
+    number: str
+    village: Ref
+    title: str
+    origin: str
+    origin_label: str
+    procedure: str
+    procedure_label: str
+    reserved_matter: str
+    state: str
+    state_label: str
+    signatures: int
+    co_sign_min: int
+    created_at: datetime
+    version: int
+
+
+class TopicPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[TopicRow]
+
+
+class PollOptionOut(Schema):
+    index: int
+    label: str
+    count: int
+
+
+class PollOut(Schema):
+    id: int
+    question: str
+    closes_at: datetime
+    open: bool
+    binding: bool
+    options: list[PollOptionOut]
+    my_answer: int | None
+
+
+class CommentOut(Schema):
+    id: int
+    who: str
+    text: str
+    at: datetime
+
+
+class TaskOut(Schema):
+    id: int
+    decision_id: int
+    title: str
+    owner_name: str
+    due_date: date
+    deadline_at: datetime | None
+    state: str
+    state_label: str
+    overdue: bool
+    result: str
+    version: int
+
+
+class DecisionOut(Schema):
+    id: int
+    number: str
+    title: str
+    text: str
+    body_label: str
+    motion_id: int | None
+    decided_at: datetime
+    published_at: datetime | None
+    result: str
+    result_published_at: datetime | None
+    tasks: list[TaskOut]
+
+
+class MotionOut(Schema):
+    id: int
+    meeting_id: int
+    meeting_title: str
+    meeting_kind: str
+    outcome: str
+    decided_at: datetime | None
+
+
+class TopicDetail(TopicRow):
+    text: str
+    entry: str
+    needs_party_masses: bool
+    decision: DecisionOut | None
+    polls: list[PollOut]
+    comments: list[CommentOut]
+    motions: list[MotionOut]
+    steps: list[StepOut]
+    timeline: list[EventOut]
+    may_cosign: bool
+
+
+class TopicIn(Schema):
+    village_id: int
+    entry_id: int
+    title: str
+    text: str
+    origin: str = ""
+
+
+class StepIn(Schema):
+    note: str = ""
+    outcome: str | None = None
+    result: str | None = None
+    reason: str | None = None
+    comments: str | None = None
+    days: int | None = None
+    version: int | None = None
+
+
+class AgendaIn(Schema):
+    meeting_id: int
+
+
+class CommentIn(Schema):
+    text: str
+
+
+class PollIn(Schema):
+    question: str
+    options: list[str]
+    closes_at: datetime
+
+
+class AnswerIn(Schema):
+    option: int
+
+
+class TaskIn(Schema):
+    title: str
+    owner_name: str
+    due_date: date
+    owner_id: int | None = None
+
+
+class TaskDetail(TaskOut):
+    steps: list[StepOut]
+    timeline: list[EventOut]
+
+
+class RulesRow(Schema):
+    id: int
+    village: Ref
+    title: str
+    edition: int
+    state: str
+    state_label: str
+    signed: int
+    households: int
+    version: int
+
+
+class RulesDetail(RulesRow):
+    text: str
+    clauses: list[str]
+    flagged: list[int]
+    review_comments: str
+    promulgated_at: datetime | None
+    steps: list[StepOut]
+    timeline: list[EventOut]
+    may_sign: bool
+
+
+class RulesIn(Schema):
+    village_id: int
+    title: str
+    text: str
+
+
+class RulesUpdateIn(Schema):
+    title: str | None = None
+    text: str | None = None
+    version: int | None = None
+
+
+class PaperIn(Schema):
+    household_id: int
+    signer_name: str
+    signed_on: date
+
+
+class SignatureOut(Schema):
+    household_id: int
+    household_number: str
+    signer_name: str
+    method: str
+    signed_on: date
+
+
+class PublicTaskOut(Schema):
+    title: str
+    owner: str
+    due_date: date
+    state: str
+    state_label: str
+    overdue: bool
+    result: str
+
+
+class PublicDecisionOut(Schema):
+    id: int
+    number: str
+    title: str
+    text: str
+    body_label: str
+    decided_at: datetime
+    published_at: datetime
+    result: str
+    tasks: list[PublicTaskOut]
+
+
+class PublicOut(Schema):
+    village: str
+    decisions: list[PublicDecisionOut]
+    rules_title: str
+    rules_clauses: list[str]
+    rules_signed: int
+    rules_households: int
