@@ -1,3 +1,468 @@
+"""Meetings API (/api/meetings): meetings (list, mine, detail, create, steps: notice, open, close, minutes,
+cancel), the register and sign-in (clerk or one's own), motions (add, put to the vote, votes, close, show-of-hands
+totals), delegations, rosters, decided motions by subject, and the rules per kind.
+
+Same selectors and services as the pages: a meeting outside the caller's scope is 404; a refused write answers
+422 with the Chinese message and changes nothing.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router
 
+from core import scope, workflow
+from core.errors import DomainError, NotFound, PermissionDenied
+from core.roles import Action
+from meetings import rules, selectors, services
+from meetings.flows import MEETING
+from meetings.models import Body, Meeting, MeetingKind, Motion, RegisterBasis
+from meetings.policy import overrides_for
+from meetings.schemas import (
+    DelegationIn,
+    DelegationOut,
+    EntryOut,
+    KindRule,
+    MeetingDetail,
+    MeetingIn,
+    MeetingPage,
+    MeetingRow,
+    MotionIn,
+    MotionOut,
+    OpenVotingIn,
+    RosterIn,
+    RosterOut,
+    RosterPage,
+    SignInIn,
+    SignInOut,
+    StepIn,
+    TotalsIn,
+    VoteIn,
+    VoteRecorded,
+)
+from regions.models import Region, RegionLevel
+from registry.models import Household, Person
+
 router = Router(tags=["meetings"])
+
+VIEW = Action.DELIBERATION_VIEW
+MANAGE = Action.DELIBERATION_MANAGE
+VOTE = Action.DELIBERATION_VOTE
+MAX_PAGE_SIZE = 100
+
+
+def _require(actor, *actions) -> None:
+    if not any(scope.can(actor, a) for a in actions):
+        raise PermissionDenied()
+
+
+def _ref(region) -> dict | None:
+    return {"id": region.pk, "name": region.name} if region is not None else None
+
+
+def _row(m: Meeting, present: int | None = None) -> dict:
+    return {
+        "id": m.pk,
+        "number": m.number,
+        "village": _ref(m.village),
+        "group": _ref(m.group),
+        "kind": m.kind,
+        "kind_label": str(MeetingKind(m.kind).label),
+        "title": m.title,
+        "starts_at": m.starts_at,
+        "place": m.place,
+        "state": m.state,
+        "state_label": MEETING.state_label(m.state),
+        "register_size": m.register_size,
+        "present": present if present is not None else getattr(m, "present_count", None) or m.attendances.count(),
+        "version": m.version,
+    }
+
+
+def _motion(m: Motion) -> dict:
+    return {
+        "id": m.pk,
+        "meeting_id": m.meeting_id,
+        "position": m.position,
+        "title": m.title,
+        "text": m.text,
+        "reserved_matter": m.reserved_matter,
+        "reserved_matter_label": m.get_reserved_matter_display() if m.reserved_matter else "",
+        "subject": m.subject,
+        "voting": m.voting,
+        "method": m.method,
+        "votes_for": m.votes_for,
+        "votes_against": m.votes_against,
+        "votes_abstain": m.votes_abstain,
+        "present": m.present,
+        "register_size": m.register_size,
+        "outcome": m.outcome,
+        "outcome_label": m.get_outcome_display(),
+        "binding": m.binding,
+        "explanation": m.explanation,
+        "decided_at": m.decided_at,
+        "delegation_id": m.delegation_id,
+    }
+
+
+def _quorum(m: Meeting) -> dict:
+    present = selectors.present_count(m)
+    met, needed = rules.quorum(m.kind, m.basis, m.register_size, present)
+    return {"met": met, "present": present, "needed": needed, "rule": rules.quorum_text(m.kind, m.basis)}
+
+
+def _detail(actor, m: Meeting) -> dict:
+    manage = selectors.can_manage(actor, m)
+    quorum = _quorum(m)
+    data = _row(m, quorum["present"])
+    steps = []
+    if manage:
+        steps = [
+            {"name": tr.name, "label": str(tr.label), "requires": list(tr.requires)}
+            for tr in workflow.available(actor, m, MEETING)
+        ]
+    data.update(
+        {
+            "agenda": m.agenda,
+            "basis": m.basis,
+            "notice_days": m.notice_days,
+            "noticed_at": m.noticed_at,
+            "opened_at": m.opened_at_moment,
+            "closed_at": m.ended_at,
+            "quorum": quorum,
+            "decision_rule": rules.decision_text(m.kind),
+            "consultative": m.kind in rules.CONSULTATIVE,
+            "register_warnings": list(m.register_warnings) if manage else [],
+            "motions": [_motion(x) for x in selectors.motions(m)],
+            "minutes": m.minutes,
+            "chair": m.chair,
+            "recorder": m.recorder,
+            "minutes_at": m.minutes_at,
+            "my_entries": [
+                {"id": e.pk, "name": e.name, "signed_in": hasattr(e, "attendance")}
+                for e in services.entries_for_voter(actor, m).select_related("attendance")
+            ],
+            "steps": steps,
+        }
+    )
+    return data
+
+
+def _meeting(actor, pk) -> Meeting:
+    return selectors.meeting(actor, pk)
+
+
+# -- meetings -------------------------------------------------------------------------------------------------
+
+
+@router.get("/meetings", response=MeetingPage, summary="Meetings the caller may see, latest first")
+def meeting_list(request, state: str = "", kind: str = "", page: int = 1, page_size: int = 20):
+    actor = request.auth
+    _require(actor, VIEW)
+    if state and state not in MEETING.states:
+        raise DomainError({"state": _("Unknown state; use one of: %(v)s.") % {"v": ", ".join(MEETING.states)}})
+    if kind and kind not in MeetingKind.values:
+        raise DomainError({"kind": _("Unknown kind; use one of: %(v)s.") % {"v": ", ".join(MeetingKind.values)}})
+    qs = selectors.meetings(actor, state=state, kind=kind)
+    page, page_size = max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE)
+    rows = qs[(page - 1) * page_size : page * page_size]
+    return {"count": qs.count(), "page": page, "page_size": page_size, "items": [_row(m) for m in rows]}
+
+
+@router.get("/meetings/mine", response=list[MeetingRow], summary="Upcoming meetings the caller (or household) is on")
+def meeting_mine(request):
+    actor = request.auth
+    _require(actor, VOTE)
+    return [_row(m) for m in selectors.my_meetings(actor).select_related("village", "group")]
+
+
+@router.post("/meetings", response={201: MeetingDetail}, summary="Create a meeting in draft (village cadre)")
+def meeting_create(request, payload: MeetingIn):
+    actor = request.auth
+    _require(actor, MANAGE)
+    village = Region.objects.filter(pk=payload.village_id, level=RegionLevel.VILLAGE).first()
+    if village is None:
+        raise NotFound()
+    meeting = services.create_meeting(
+        actor,
+        village=village,
+        kind=payload.kind,
+        title=payload.title,
+        starts_at=payload.starts_at,
+        place=payload.place,
+        agenda=payload.agenda,
+        basis=payload.basis,
+        group=payload.group_id,
+    )
+    return 201, _detail(actor, _meeting(actor, meeting.pk))
+
+
+@router.get("/meetings/{int:meeting_id}", response=MeetingDetail, summary="A meeting with its motions and results")
+def meeting_detail(request, meeting_id: int):
+    _require(request.auth, VIEW)
+    return _detail(request.auth, _meeting(request.auth, meeting_id))
+
+
+@router.post(
+    "/meetings/{int:meeting_id}/steps/{step}",
+    response=MeetingDetail,
+    summary="Take a step: notice (takes the register), open, close (closes open votes), minutes, cancel",
+)
+def meeting_step(request, meeting_id: int, step: str, payload: StepIn):
+    actor = request.auth
+    _require(actor, MANAGE)
+    meeting = _meeting(actor, meeting_id)
+    if step not in MEETING.transitions:
+        raise DomainError({"step": _("Unknown step; use one of: %(v)s.") % {"v": ", ".join(MEETING.transitions)}})
+    services.meeting_step(actor, meeting, step, data=payload.data, note=payload.note, version=payload.version)
+    return _detail(actor, _meeting(actor, meeting_id))
+
+
+# -- register and sign-in -------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/meetings/{int:meeting_id}/register",
+    response=list[EntryOut],
+    summary="The register with sign-ins (clerk); q: name or household number; only: present / absent",
+)
+def meeting_register(request, meeting_id: int, q: str = "", only: str = ""):
+    actor = request.auth
+    _require(actor, MANAGE, Action.DELIBERATION_REVIEW)
+    meeting = _meeting(actor, meeting_id)
+    if not (selectors.can_manage(actor, meeting) or scope.in_scope(actor, Action.DELIBERATION_REVIEW, meeting)):
+        raise NotFound()
+    out = []
+    for e in selectors.register(meeting, search=q.strip()[:50], only=only):
+        a = getattr(e, "attendance", None)
+        out.append(
+            {
+                "id": e.pk,
+                "name": e.name,
+                "household_number": e.household_number,
+                "signed_in": a is not None,
+                "signed_in_at": a.at if a else None,
+                "method": a.method if a else "",
+            }
+        )
+    return out
+
+
+@router.post(
+    "/meetings/{int:meeting_id}/sign-in",
+    response=SignInOut,
+    summary="Sign in: a clerk names entry_ids; anyone else signs in their own entries (all, or the ids given)",
+)
+def meeting_sign_in(request, meeting_id: int, payload: SignInIn):
+    actor = request.auth
+    _require(actor, MANAGE, VOTE)
+    meeting = _meeting(actor, meeting_id)
+    if selectors.can_manage(actor, meeting) and payload.entry_ids:
+        new = services.clerk_sign_in(actor, meeting, payload.entry_ids)
+    else:
+        _require(actor, VOTE)
+        new = services.self_sign_in(actor, meeting, payload.entry_ids)
+    meeting = _meeting(actor, meeting_id)
+    quorum = _quorum(meeting)
+    return {"signed_in": new, "present": quorum["present"], "quorum": quorum}
+
+
+# -- motions and votes ----------------------------------------------------------------------------------------
+
+
+@router.post("/meetings/{int:meeting_id}/motions", response={201: MotionOut}, summary="Add a motion (cadre)")
+def motion_add(request, meeting_id: int, payload: MotionIn):
+    actor = request.auth
+    _require(actor, MANAGE)
+    motion = services.add_motion(actor, _meeting(actor, meeting_id), **payload.model_dump())
+    return 201, _motion(motion)
+
+
+@router.get("/motions/{int:motion_id}", response=MotionOut, summary="A motion with its result")
+def motion_detail(request, motion_id: int):
+    _require(request.auth, VIEW)
+    return _motion(selectors.motion(request.auth, motion_id))
+
+
+@router.post("/motions/{int:motion_id}/open", response=MotionOut, summary="Put a motion to the vote (needs quorum)")
+def motion_open(request, motion_id: int, payload: OpenVotingIn):
+    actor = request.auth
+    _require(actor, MANAGE)
+    return _motion(services.open_voting(actor, selectors.motion(actor, motion_id), method=payload.method))
+
+
+@router.post(
+    "/motions/{int:motion_id}/votes",
+    response={201: VoteRecorded},
+    summary="Record a vote: the clerk for any signed-in attendee, anyone else for their own entries",
+)
+def motion_vote(request, motion_id: int, payload: VoteIn):
+    actor = request.auth
+    _require(actor, MANAGE, VOTE)
+    motion = selectors.motion(actor, motion_id)
+    if selectors.can_manage(actor, motion.meeting):
+        vote = services.clerk_vote(actor, motion, payload.entry_id, payload.choice)
+    else:
+        vote = services.self_vote(actor, motion, payload.entry_id, payload.choice)
+    return 201, {"motion_id": motion.pk, "entry_id": vote.entry_id, "choice": vote.choice}
+
+
+@router.post("/motions/{int:motion_id}/close", response=MotionOut, summary="Close a roll-call vote: the outcome")
+def motion_close(request, motion_id: int):
+    actor = request.auth
+    _require(actor, MANAGE)
+    return _motion(services.close_voting(actor, selectors.motion(actor, motion_id)))
+
+
+@router.post(
+    "/motions/{int:motion_id}/totals", response=MotionOut, summary="Show of hands: the counted totals close the vote"
+)
+def motion_totals(request, motion_id: int, payload: TotalsIn):
+    actor = request.auth
+    _require(actor, MANAGE)
+    return _motion(services.record_totals(actor, selectors.motion(actor, motion_id), **payload.model_dump()))
+
+
+# -- delegations ----------------------------------------------------------------------------------------------
+
+
+def _delegation(d) -> dict:
+    return {
+        "id": d.pk,
+        "village": _ref(d.village),
+        "matter": d.matter,
+        "matter_label": d.get_matter_display(),
+        "to_kind": d.to_kind,
+        "granted_by_motion": d.granted_by_id,
+        "granted_by_meeting": d.granted_by.meeting_id,
+        "valid_from": d.valid_from,
+        "valid_until": d.valid_until,
+        "revoked_at": d.revoked_at,
+        "in_force": d.covers(timezone.localdate()),
+    }
+
+
+@router.post(
+    "/motions/{int:motion_id}/delegations",
+    response={201: DelegationOut},
+    summary="Record the delegation an adopted assembly motion made",
+)
+def delegation_create(request, motion_id: int, payload: DelegationIn):
+    actor = request.auth
+    _require(actor, MANAGE)
+    d = services.delegation_create(actor, selectors.motion(actor, motion_id), **payload.model_dump())
+    return 201, _delegation(d)
+
+
+@router.get("/delegations", response=list[DelegationOut], summary="Delegations of the caller's villages")
+def delegation_list(request):
+    _require(request.auth, VIEW)
+    return [_delegation(d) for d in selectors.delegations(request.auth).select_related("village")]
+
+
+@router.post("/delegations/{int:delegation_id}/revoke", response=DelegationOut, summary="Revoke a delegation")
+def delegation_revoke(request, delegation_id: int):
+    _require(request.auth, MANAGE)
+    return _delegation(services.delegation_revoke(request.auth, delegation_id))
+
+
+# -- rosters --------------------------------------------------------------------------------------------------
+
+
+def _member(m) -> dict:
+    return {
+        "id": m.pk,
+        "body": m.body,
+        "body_label": str(Body(m.body).label),
+        "person_id": m.person_id,
+        "name": m.person.name,
+        "gender": m.person.gender,
+        "post": m.post,
+        "households": m.households,
+        "since": m.since,
+    }
+
+
+@router.get("/rosters/{int:village_id}", response=RosterPage, summary="A village's rosters with the Art. 25 checks")
+def roster_list(request, village_id: int):
+    actor = request.auth
+    _require(actor, MANAGE, Action.DELIBERATION_REVIEW)
+    village = Region.objects.filter(pk=village_id, level=RegionLevel.VILLAGE).first()
+    if village is None or not (
+        scope.region_in_scope(actor, MANAGE, village)
+        or scope.region_in_scope(actor, Action.DELIBERATION_REVIEW, village)
+    ):
+        raise NotFound()
+    groups = selectors.rosters(actor, village)
+    reps = groups[Body.REPRESENTATIVES]
+    check = rules.check_representatives(
+        households=Household.objects.filter(village=village).count(),
+        representatives=len(reps),
+        women=sum(1 for m in reps if m.person.gender == "F"),
+        households_each=[m.households for m in reps],
+    )
+    masses = rules.check_party_masses(len(groups[Body.PARTY_MASSES]))
+    return {
+        "village": _ref(village),
+        "members": [_member(m) for members in groups.values() for m in members],
+        "checks": check.refuse + check.warn + masses.refuse + masses.warn,
+    }
+
+
+@router.post("/rosters", response={201: RosterOut}, summary="Add a resident to a roster (cadre)")
+def roster_add(request, payload: RosterIn):
+    actor = request.auth
+    _require(actor, MANAGE)
+    village = Region.objects.filter(pk=payload.village_id, level=RegionLevel.VILLAGE).first()
+    if village is None:
+        raise NotFound()
+    person = Person.objects.filter(pk=payload.person_id).first()
+    member = services.roster_add(
+        actor, village, body=payload.body, person=person, post=payload.post, households=payload.households
+    )
+    return 201, _member(member)
+
+
+@router.delete("/rosters/members/{int:member_id}", response=RosterOut, summary="Remove from a roster (from today)")
+def roster_remove(request, member_id: int):
+    _require(request.auth, MANAGE)
+    return _member(services.roster_remove(request.auth, member_id))
+
+
+# -- for other modules and clients ----------------------------------------------------------------------------
+
+
+@router.get("/subjects/{subject}/motions", response=list[MotionOut], summary="Decided motions about a subject")
+def subject_motions(request, subject: str):
+    _require(request.auth, VIEW)
+    return [_motion(m) for m in selectors.motions_for_subject(request.auth, subject)]
+
+
+@router.get("/rules", response=list[KindRule], summary="Notice, register, quorum and decision rule of each kind")
+def kind_rules(request):
+    actor = request.auth
+    _require(actor, VIEW)
+    county = next((g.county_id for g in scope.grants(actor) if g.county_id), None)
+    overrides = overrides_for(county) if county else {}
+    out = []
+    for kind, label in MeetingKind.choices:
+        rule = rules.REGISTER[kind]
+        register = {
+            "adults": _("The adults (18+) of the village or group, or its households"),
+            "party": _("The party members of the village's branch"),
+            "roster": str(Body(rule.body).label) if rule.body else "",
+        }[rule.source]
+        out.append(
+            {
+                "kind": kind,
+                "label": str(label),
+                "notice_days": rules.notice_days(kind, overrides),
+                "statutory_minimum": rules.STATUTORY_NOTICE_DAYS.get(kind, 0),
+                "register_rule": register,
+                "quorum": rules.quorum_text(kind, rule.bases[0] if rule.bases else RegisterBasis.PERSON),
+                "decision": rules.decision_text(kind),
+                "consultative": kind in rules.CONSULTATIVE,
+            }
+        )
+    return out

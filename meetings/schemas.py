@@ -1,0 +1,220 @@
+"""Shapes of the meetings API (meetings/api.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Schema
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class MeetingRow(Schema):
+    id: int
+    number: str
+    village: Ref
+    group: Ref | None
+    kind: str
+    kind_label: str
+    title: str
+    starts_at: datetime
+    place: str
+    state: str
+    state_label: str
+    register_size: int
+    present: int
+    version: int
+
+
+class MeetingPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[MeetingRow]
+
+
+class Quorum(Schema):
+    met: bool
+    present: int
+    needed: int
+    rule: str
+
+
+class MotionOut(Schema):
+    id: int
+    meeting_id: int
+    position: int
+    title: str
+    text: str
+    reserved_matter: str
+    reserved_matter_label: str
+    subject: str
+    voting: str
+    method: str
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    present: int
+    register_size: int
+    outcome: str
+    outcome_label: str
+    binding: bool
+    explanation: str
+    decided_at: datetime | None
+    delegation_id: int | None
+
+
+class MyEntry(Schema):
+    id: int
+    name: str
+    signed_in: bool
+
+
+class StepOut(Schema):
+    name: str
+    label: str
+    requires: list[str]
+
+
+class MeetingDetail(MeetingRow):
+    agenda: str
+    basis: str
+    notice_days: int
+    noticed_at: datetime | None
+    opened_at: datetime | None
+    closed_at: datetime | None
+    quorum: Quorum
+    decision_rule: str
+    consultative: bool
+    register_warnings: list[str]
+    motions: list[MotionOut]
+    minutes: str
+    chair: str
+    recorder: str
+    minutes_at: datetime | None
+    my_entries: list[MyEntry]
+    steps: list[StepOut]
+
+
+class MeetingIn(Schema):
+    village_id: int
+    kind: str
+    title: str
+    starts_at: datetime
+    place: str
+    agenda: str = ""
+    basis: str = ""
+    group_id: int | None = None
+
+
+class StepIn(Schema):
+    data: dict = {}
+    note: str = ""
+    version: int | None = None
+
+
+class MotionIn(Schema):
+    title: str
+    text: str = ""
+    reserved_matter: str = ""
+    subject: str = ""
+
+
+class OpenVotingIn(Schema):
+    method: str = "ballot"
+
+
+class VoteIn(Schema):
+    entry_id: int
+    choice: str
+
+
+class TotalsIn(Schema):
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+
+
+class SignInIn(Schema):
+    entry_ids: list[int] | None = None
+
+
+class SignInOut(Schema):
+    signed_in: int
+    present: int
+    quorum: Quorum
+
+
+class EntryOut(Schema):
+    id: int
+    name: str
+    household_number: str
+    signed_in: bool
+    signed_in_at: datetime | None
+    method: str
+
+
+class DelegationIn(Schema):
+    matter: str
+    valid_from: date
+    valid_until: date
+
+
+class DelegationOut(Schema):
+    id: int
+    village: Ref
+    matter: str
+    matter_label: str
+    to_kind: str
+    granted_by_motion: int
+    granted_by_meeting: int
+    valid_from: date
+    valid_until: date
+    revoked_at: datetime | None
+    in_force: bool
+
+
+class RosterIn(Schema):
+    village_id: int
+    body: str
+    person_id: int
+    post: str = ""
+    households: int | None = None
+
+
+class RosterOut(Schema):
+    id: int
+    body: str
+    body_label: str
+    person_id: int
+    name: str
+    gender: str
+    post: str
+    households: int | None
+    since: date
+
+
+class RosterPage(Schema):
+    village: Ref
+    members: list[RosterOut]
+    checks: list[str]
+
+
+class KindRule(Schema):
+    kind: str
+    label: str
+    notice_days: int
+    statutory_minimum: int
+    register_rule: str
+    quorum: str
+    decision: str
+    consultative: bool
+
+
+class VoteRecorded(Schema):
+    motion_id: int
+    entry_id: int
+    choice: str

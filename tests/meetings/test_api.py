@@ -1,0 +1,155 @@
+"""The meetings API (/api/meetings) with bearer tokens: the same rules as the pages, 404 outside scope, 422 with a
+message for refusals that change nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from meetings import services
+from meetings.models import Attendance, Meeting, MeetingKind, Motion, RosterMember, Vote
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/meetings"
+
+
+def post(client, url, data, headers):
+    return client.post(f"{BASE}{url}", data, content_type="application/json", **headers)
+
+
+def test_the_whole_meeting_over_the_api(client, mw, api_token):
+    cadre = api_token(mw.cadre)
+    start = timezone.now() + timedelta(days=4)
+    response = post(
+        client,
+        "/meetings",
+        {
+            "village_id": mw.village.pk,
+            "kind": "representatives",
+            "title": "代表会议",
+            "starts_at": start.isoformat(),
+            "place": "村委会",
+        },
+        cadre,
+    )
+    assert response.status_code == 201, response.content
+    meeting = response.json()
+    assert meeting["state"] == "draft" and {s["name"] for s in meeting["steps"]} == {"notice", "cancel"}
+    pk = meeting["id"]
+    response = post(client, f"/meetings/{pk}/motions", {"title": "村道修缮", "subject": "deliberation.topic:5"}, cadre)
+    assert response.status_code == 201
+    motion_id = response.json()["id"]
+    response = post(client, f"/meetings/{pk}/steps/notice", {}, cadre)
+    assert response.status_code == 200 and response.json()["register_size"] == 3
+    # the meeting is 4 days ahead: opening now is refused (at most 2 hours early)
+    response = post(client, f"/meetings/{pk}/steps/open", {}, cadre)
+    assert response.status_code == 422 and "2" in response.json()["detail"]
+    # move the start to now (test only) and open
+    Meeting.objects.filter(pk=pk).update(starts_at=timezone.now())
+    assert post(client, f"/meetings/{pk}/steps/open", {}, cadre).status_code == 200
+    register = client.get(f"{BASE}/meetings/{pk}/register", **cadre).json()
+    assert len(register) == 3 and not any(e["signed_in"] for e in register)
+    ids = [e["id"] for e in register]
+    response = post(client, f"/meetings/{pk}/sign-in", {"entry_ids": ids[:1]}, cadre)
+    assert response.json()["present"] == 1 and response.json()["quorum"]["met"] is False
+    response = post(client, f"/motions/{motion_id}/open", {"method": "ballot"}, cadre)
+    assert response.status_code == 422 and "quorum" in response.json()["detail"].lower()
+    post(client, f"/meetings/{pk}/sign-in", {"entry_ids": ids}, cadre)
+    assert post(client, f"/motions/{motion_id}/open", {"method": "ballot"}, cadre).status_code == 200
+    for entry_id, choice in zip(ids, ["for", "for", "abstain"], strict=True):
+        response = post(client, f"/motions/{motion_id}/votes", {"entry_id": entry_id, "choice": choice}, cadre)
+        assert response.status_code == 201
+    response = post(client, f"/motions/{motion_id}/votes", {"entry_id": ids[0], "choice": "against"}, cadre)
+    assert response.status_code == 422
+    response = post(client, f"/motions/{motion_id}/close", {}, cadre)
+    assert response.json()["outcome"] == "adopted" and response.json()["votes_abstain"] == 1
+    assert post(client, f"/meetings/{pk}/steps/close", {}, cadre).json()["state"] == "closed"
+    response = post(client, f"/meetings/{pk}/steps/minutes", {"data": {"minutes": "纪要"}}, cadre)
+    assert response.json()["minutes"] == "纪要"
+    subject = client.get(f"{BASE}/subjects/deliberation.topic:5/motions", **cadre).json()
+    assert [m["id"] for m in subject] == [motion_id]
+
+
+def test_a_villager_signs_in_and_votes_over_the_api(client, mw, api_token):
+    meeting = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)
+    motion = services.add_motion(mw.cadre, meeting, title="村规民约", reserved_matter="village_rules")
+    villager = api_token(mw.users["villager_a1"])
+    mine = client.get(f"{BASE}/meetings/mine", **villager).json()
+    assert [m["id"] for m in mine] == [meeting.pk]
+    detail = client.get(f"{BASE}/meetings/{meeting.pk}", **villager).json()
+    assert {e["name"] for e in detail["my_entries"]} == {"王建国", "刘桂兰"} and detail["steps"] == []
+    response = post(client, f"/meetings/{meeting.pk}/sign-in", {}, villager)
+    assert response.json()["signed_in"] == 2
+    others = list(meeting.register.filter(attendance__isnull=True)[:8])
+    services.clerk_sign_in(mw.cadre, meeting, others)
+    services.open_voting(mw.cadre, motion)
+    entry = detail["my_entries"][0]["id"]
+    assert (
+        post(client, f"/motions/{motion.pk}/votes", {"entry_id": entry, "choice": "for"}, villager).status_code == 201
+    )
+    response = post(client, f"/motions/{motion.pk}/votes", {"entry_id": others[0].pk, "choice": "for"}, villager)
+    assert response.status_code == 404
+    # a villager cannot run the meeting
+    assert post(client, f"/motions/{motion.pk}/close", {}, villager).status_code == 403
+    assert client.get(f"{BASE}/meetings/{meeting.pk}/register", **villager).status_code == 403
+    assert Vote.objects.filter(motion=motion).count() == 1
+
+
+def test_refusals_answer_422_and_change_nothing(client, mw, api_token):
+    cadre = api_token(mw.cadre)
+    meeting = mw.meeting(MeetingKind.REPRESENTATIVES)
+    response = post(
+        client, f"/meetings/{meeting.pk}/motions", {"title": "村规民约", "reserved_matter": "village_rules"}, cadre
+    )
+    assert response.status_code == 422 and "reserved_matter" in response.json()["errors"]
+    assert not Motion.objects.exists()
+    response = post(
+        client,
+        "/meetings",
+        {"village_id": mw.village.pk, "kind": "x", "title": "", "place": "", "starts_at": timezone.now().isoformat()},
+        cadre,
+    )
+    assert response.status_code == 422
+    assert post(client, f"/meetings/{meeting.pk}/steps/fly", {}, cadre).status_code == 422
+    assert client.get(f"{BASE}/meetings?state=nope", **cadre).status_code == 422
+
+
+def test_scope_other_villages_are_not_found(client, mw, api_token):
+    meeting = mw.meeting(MeetingKind.REPRESENTATIVES)
+    other = api_token(mw.users["cadre_b1"])
+    assert client.get(f"{BASE}/meetings/{meeting.pk}", **other).status_code == 404
+    assert post(client, f"/meetings/{meeting.pk}/motions", {"title": "x"}, other).status_code == 404
+    assert client.get(f"{BASE}/meetings", **other).json()["count"] == 0
+    township = api_token(mw.users["township_a"])
+    assert client.get(f"{BASE}/meetings", **township).json()["count"] == 1
+    assert client.get(f"{BASE}/meetings/{meeting.pk}/register", **township).status_code == 200
+
+
+def test_rosters_delegations_and_rules(client, mw, api_token):
+    cadre = api_token(mw.cadre)
+    page = client.get(f"{BASE}/rosters/{mw.village.pk}", **cadre).json()
+    assert len([m for m in page["members"] if m["body"] == "representatives"]) == 3
+    response = post(
+        client,
+        "/rosters",
+        {"village_id": mw.village.pk, "body": "party_masses", "person_id": mw.w.people["x4_head"].pk},
+        cadre,
+    )
+    assert response.status_code == 201
+    member_id = response.json()["id"]
+    assert client.delete(f"{BASE}/rosters/members/{member_id}", **cadre).status_code == 200
+    assert RosterMember.objects.get(pk=member_id).until is not None
+    response = post(
+        client,
+        "/rosters",
+        {"village_id": mw.village.pk, "body": "party_masses", "person_id": mw.w.people["x4_child"].pk},
+        cadre,
+    )
+    assert response.status_code == 422
+    assert client.get(f"{BASE}/rosters/{mw.w.village_b1.pk}", **cadre).status_code == 404
+    assert client.get(f"{BASE}/delegations", **cadre).json() == []
+    rules = {r["kind"]: r for r in client.get(f"{BASE}/rules", **cadre).json()}
+    assert rules["villagers_assembly"]["notice_days"] == 10 and rules["courtyard"]["consultative"]
+    assert Attendance.objects.count() == 0
