@@ -229,7 +229,10 @@ def _polls(actor, topic) -> list[dict]:
                 "closes_at": p.closed_early_at or p.closes_at,
                 "open": p.is_open(),
                 "binding": False,
-                "options": [{"index": i, "label": o, "count": c} for i, (o, c) in enumerate(zip(p.options, counts))],
+                "options": [
+                    {"index": i, "label": o, "count": c}
+                    for i, (o, c) in enumerate(zip(p.options, counts, strict=False))
+                ],
                 "my_answer": selectors.my_answer(p, household),
             }
         )

@@ -14,7 +14,7 @@ from deliberation import services
 from deliberation.models import Origin, Topic
 from meetings import services as meetings
 from meetings.models import MeetingKind
-from registry.models import PartyBranch, PartyMember
+from registry.models import PartyBranch, PartyMember, Person
 from tests.factories import make_user
 from tests.meetings.support import MeetingsWorld, build_meetings_world
 
@@ -120,4 +120,6 @@ def build_deliberation_world() -> DeliberationWorld:
         )
     w.users["villager_b1"] = make_user("villager_b1", Role.VILLAGER, w.village_b1, household=w.households["b1"])
     w.users["township_b"] = make_user("township_b", Role.TOWNSHIP_OFFICIAL, w.township_b)
+    # the villager's account belongs to the household head 王建国, whose name other villagers see masked
+    Person.objects.filter(pk=w.people["a1_head"].pk).update(user=w.users["villager_a1"])
     return DeliberationWorld(mw)
