@@ -174,3 +174,14 @@ def stop_server(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def load_bench(name: str):
+    """Another benchmark script of this folder as a module (``points.py`` and ``incidents.py`` share their names
+    with the apps, so they are loaded by path): their HTTP client loop and in-process timers are reused."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", Path(__file__).resolve().parent / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

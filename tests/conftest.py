@@ -19,6 +19,14 @@ def _field_keys():
     crypto.reset_key_cache()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rows of an earlier test may have had the same ids (SQLite)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     return build_world()

@@ -9,7 +9,10 @@ is shown by the masked name (王*), the answer as the village's. Drafts and with
 
 from __future__ import annotations
 
-from django.http import Http404
+import hashlib
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +28,27 @@ def _public(response):
     """Public notices are for the village, not for search engines."""
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+PUBLIC_CACHE_SECONDS = 600
+
+
+def _cached(request, kind: str, village, today, build, *parts):
+    """A public page is the same for every anonymous visitor: kept rendered under the village's ``board_version``
+    (which moves with every publication, withdrawal, end of window and answer) and the day (windows open and close
+    by date), so a change shows at once and the busy board of a village is rendered once, not per visitor. The
+    pages carry no form and no CSRF token; a signed-in visitor (whose header shows their name and menu) or one
+    with a message waiting gets a page of their own, never cached."""
+    if request.user.is_authenticated or "messages" in request.COOKIES:
+        return _public(build())
+    raw = ":".join(str(p) for p in (kind, village.pk, today, village.board_version, *parts))
+    key = "transparency-public:" + hashlib.sha1(raw.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        response = build()
+        found = (response.content, response["Content-Type"])
+        cache.set(key, found, PUBLIC_CACHE_SECONDS)
+    return _public(HttpResponse(found[0], content_type=found[1]))
 
 
 def _village(code: str):
@@ -55,6 +79,10 @@ def _shape(notice, village) -> None:
 def board(request, village_code):
     village = _village(village_code)
     today = timezone.localdate()
+    return _cached(request, "board", village, today, lambda: _board(request, village, today))
+
+
+def _board(request, village, today):
     current = selectors.public_current(village, today)
     for notice in current:
         _shape(notice, village)
@@ -64,35 +92,39 @@ def board(request, village_code):
         notice.stream_label = Stream(notice.stream).label
         notice.period_label = period_text(notice)
         years.setdefault(notice.period_start.year, []).append(notice)
-    return _public(
-        render(
-            request,
-            "transparency/public/board.html",
-            {"village": village, "current": current, "archive": sorted(years.items(), reverse=True), "today": today},
-        )
+    return render(
+        request,
+        "transparency/public/board.html",
+        {"village": village, "current": current, "archive": sorted(years.items(), reverse=True), "today": today},
     )
 
 
-def _notice(village_code, pk):
-    village = _village(village_code)
+def _notice(village, pk):
     try:
         notice = selectors.public_notice(village, pk)
     except NotFound:
         raise Http404() from None
     _shape(notice, village)
     notice.is_on_board = notice.on_board()
-    return village, notice
+    return notice
+
+
+def _notice_page(request, village_code, pk, template):
+    village = _village(village_code)
+
+    def build():
+        return render(request, template, {"village": village, "notice": _notice(village, pk)})
+
+    return _cached(request, template, village, timezone.localdate(), build, pk)
 
 
 def notice(request, village_code, pk):
-    village, found = _notice(village_code, pk)
-    return _public(render(request, "transparency/public/notice.html", {"village": village, "notice": found}))
+    return _notice_page(request, village_code, pk, "transparency/public/notice.html")
 
 
 def notice_print(request, village_code, pk):
     """The notice laid out for an A4 notice board, with the posting window and a place for the seal."""
-    village, found = _notice(village_code, pk)
-    return _public(render(request, "transparency/public/print.html", {"village": village, "notice": found}))
+    return _notice_page(request, village_code, pk, "transparency/public/print.html")
 
 
 def attachment(request, village_code, pk, attachment_id):

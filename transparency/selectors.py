@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from core import scope
@@ -184,9 +184,28 @@ def my_questions(actor) -> QuerySet:
 
 
 def public_village(code: str) -> Region:
-    village = Region.objects.filter(code=code, level=RegionLevel.VILLAGE).select_related("township", "county").first()
+    """The village of a public page, with what its public pages show summed up in ``board_version``: the number of
+    its notices, the latest change of state of any of them (publishing, withdrawing and ending each set
+    ``state_entered_at``; a published notice's text and files cannot change) and the latest answer to a question.
+    The public pages are cached under it (transparency.public_views), in the same query as the village."""
+    per_village = {"village_id": OuterRef("pk")}
+    notices = Notice.objects.filter(**per_village).order_by().values("village_id")
+    answers = NoticeQuestion.objects.filter(**per_village, state="answered").order_by().values("village_id")
+    village = (
+        Region.objects.filter(code=code, level=RegionLevel.VILLAGE)
+        .select_related("township", "county")
+        .annotate(
+            notice_count=Subquery(notices.annotate(n=Count("id")).values("n")),
+            notice_moved=Subquery(notices.annotate(m=Max("state_entered_at")).values("m")),
+            last_answer=Subquery(answers.annotate(m=Max("answered_at")).values("m")),
+        )
+        .first()
+    )
     if village is None:
         raise NotFound()
+    village.board_version = ":".join(
+        str(part or "") for part in (village.name, village.notice_count, village.notice_moved, village.last_answer)
+    )
     return village
 
 

@@ -144,3 +144,45 @@ def test_the_board_costs_the_same_queries_for_more_notices(client, tw):
     few = count()
     add(4)
     assert count() == few
+
+
+def _anonymous(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_cached_board_changes_at_once_with_what_it_shows(client, tw, django_assert_max_num_queries):
+    """The public pages are kept rendered for anonymous visitors; every change they show moves the key."""
+    code = tw.w.village_a1.code
+    first = tw.published(title="第一份公开")
+    asked, _ = services.question_ask(actor=tw.users["villager_a1"], notice=first, text="钱什么时候发？")
+    board = f"/public/{code}/notices/"
+    page = f"/public/{code}/notices/{first.pk}/"
+    assert "第一份公开" in _anonymous(client, board)
+    assert "钱什么时候发？" not in _anonymous(client, page)  # not answered yet
+    with django_assert_max_num_queries(1):  # the village with its version, then the page from the cache
+        assert "第一份公开" in _anonymous(client, board)
+    second = tw.published(title="第二份公开")
+    assert "第二份公开" in _anonymous(client, board)
+    services.question_answer(actor=tw.users["cadre_a1"], question=asked, answer="公示期满后十五日内发放。")
+    assert "公示期满后十五日内发放。" in _anonymous(client, page)
+    assert "公示期满后十五日内发放。" in _anonymous(client, f"/public/{code}/notices/{first.pk}/print/")
+    services.notice_step(actor=tw.users["cadre_a1"], notice=second, step="withdraw", data={"reason": "数字有误"})
+    assert "第二份公开" not in _anonymous(client, board)
+    assert client.get(f"/public/{code}/notices/{second.pk}/").status_code == 404
+
+
+def test_a_signed_in_visitor_never_sees_nor_leaves_a_cached_page(client, tw):
+    code = tw.w.village_a1.code
+    tw.published(title="本月公开")
+    cadre = tw.users["cadre_a1"]
+    client.force_login(cadre)
+    mine = _anonymous(client, f"/public/{code}/notices/")
+    assert str(cadre) in mine  # the header shows who is signed in
+    client.logout()
+    public = _anonymous(client, f"/public/{code}/notices/")
+    assert str(cadre) not in public
+    assert "csrfmiddlewaretoken" not in public and "X-CSRFToken" not in public
+    client.force_login(cadre)
+    assert str(cadre) in _anonymous(client, f"/public/{code}/notices/")
