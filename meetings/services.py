@@ -722,8 +722,12 @@ def delegation_revoke(actor, delegation) -> Delegation:
 # -- rosters --------------------------------------------------------------------------------------------------
 
 
-def roster_add(actor, village, *, body, person, post="", households=None) -> RosterMember:
+def roster_add(actor, village, *, body, person, post="", households=None, since=None) -> RosterMember:
+    """Put a resident on a roster from ``since`` (today by default; an earlier day records an existing term)."""
     _village(actor, village)
+    since = timezone.localdate() if since in (None, "") else _day(since, "since")
+    if since > timezone.localdate():
+        raise DomainError({"since": _("A roster entry starts today or earlier.")})
     if body not in Body.values:
         raise DomainError({"body": _("Choose the roster.")})
     person = person if isinstance(person, Person) else Person.objects.filter(pk=person).first()
@@ -746,7 +750,7 @@ def roster_add(actor, village, *, body, person, post="", households=None) -> Ros
     with transaction.atomic():
         if RosterMember.objects.filter(body=body, person=person, until__isnull=True).exists():
             raise DomainError({"person": _("%(name)s is already on this roster.") % {"name": person.name}})
-        member = RosterMember(body=body, person=person, post=post, households=households, added_by=actor)
+        member = RosterMember(body=body, person=person, post=post, households=households, since=since, added_by=actor)
         member.place_in(village)
         try:
             with transaction.atomic():
