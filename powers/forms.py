@@ -127,6 +127,17 @@ class ApplyForm(forms.Form):
     meeting_date = forms.DateField(label=_("Meeting date"), required=False, widget=DateInput())
     attachments = FilesField(label=_("Documents"), help_text=_("PDF or photos, at most 10 MB each."))
 
+    def clean_household(self):
+        """One household to choose from (a villager's own): it is the one, even when the hidden field is not sent."""
+        value = self.cleaned_data.get("household")
+        choices = self.fields["household"].choices if "household" in self.fields else []
+        return value or (choices[0][0] if len(choices) == 1 else value)
+
+    def clean_village(self):
+        value = self.cleaned_data.get("village")
+        choices = self.fields["village"].choices if "village" in self.fields else []
+        return value or (choices[0][0] if len(choices) == 1 else value)
+
     def __init__(self, *args, power, households=(), villages=(), **kwargs):
         super().__init__(*args, **kwargs)
         template = power.template
@@ -137,6 +148,7 @@ class ApplyForm(forms.Form):
             self.fields["household"].required = True
             if len(self.fields["household"].choices) == 1:
                 self.fields["household"].widget = forms.HiddenInput()
+                self.fields["household"].required = False
                 self.initial.setdefault("household", self.fields["household"].choices[0][0])
         else:
             keep |= {"village", "title"}
@@ -144,6 +156,7 @@ class ApplyForm(forms.Form):
             self.fields["village"].required = True
             if len(self.fields["village"].choices) == 1:
                 self.fields["village"].widget = forms.HiddenInput()
+                self.fields["village"].required = False
                 self.initial.setdefault("village", self.fields["village"].choices[0][0])
         if template == Template.DIBAO:
             keep |= {"household_size", "monthly_income"}
