@@ -3,8 +3,8 @@ the first township, post holders, four months of income and paid expenses, expen
 month's disclosure generated from the ledger, checked by the reviewer (民主理财小组) and published.
 
 Everything is written through the services at the moments it would have happened. Two accounts are added for the
-chain: ``clerk`` (村文书) and ``township_head`` (镇主要领导); the cadre holds both 村支书 and 村文书 (one person may hold
-two posts, never sign two steps of one expense).
+chain: ``clerk`` (村文书) and ``township_head`` (镇主要领导); the cadre holds both 村支书 and 村文书 (one person may
+hold two posts, never sign two steps of one expense).
 """
 
 from __future__ import annotations

@@ -25,6 +25,12 @@ _SIGNED = Case(
 )
 
 
+def _cents(value) -> Decimal:
+    """A database sum as a Decimal to the cent. PostgreSQL sums NUMERIC exactly; SQLite (tests, a laptop) sums in
+    binary floating point, which is exact to the cent below 10^13 yuan once rounded to cents."""
+    return Decimal(str(value if value is not None else 0)).quantize(Decimal("0.01"))
+
+
 def month_bounds(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
@@ -35,7 +41,7 @@ def balance_before(village_id: int, day: date) -> Decimal:
         income=Coalesce(Sum(_SIGNED, filter=Q(direction=Direction.INCOME)), Value(ZERO)),
         expense=Coalesce(Sum(_SIGNED, filter=Q(direction=Direction.EXPENSE)), Value(ZERO)),
     )
-    return (Decimal(totals["income"]) - Decimal(totals["expense"])).quantize(Decimal("0.01"))
+    return _cents(totals["income"]) - _cents(totals["expense"])
 
 
 @dataclass
@@ -111,7 +117,7 @@ def category_totals(village_id: int, start: date, end: date) -> dict[int, Decima
         .values("category_id")
         .annotate(total=Sum(_SIGNED))
     )
-    return {row["category_id"]: Decimal(row["total"]) for row in rows}
+    return {row["category_id"]: _cents(row["total"]) for row in rows}
 
 
 def monthly_balances(village_id: int, year: int) -> list[tuple[int, Decimal, Decimal, Decimal, Decimal]]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from core.roles import Role
 from finance import ledger
 from finance.demo import seed
 from finance.models import Expense, LedgerEntry, MonthlyDisclosure
 from tests.factories import make_user
-from core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
