@@ -70,8 +70,8 @@ def _hold(cadre, meeting, *, sign_in, at, motions):
 
 @transaction.atomic
 def seed(county) -> str:
-    User = get_user_model()
-    cadre = User.objects.filter(username="cadre").first()
+    users = get_user_model()
+    cadre = users.objects.filter(username="cadre").first()
     township = Region.objects.filter(level=RegionLevel.TOWNSHIP, county=county).order_by("code").first()
     village = Region.objects.filter(level=RegionLevel.VILLAGE, township=township).order_by("code").first()
     if cadre is None or village is None or Meeting.objects.filter(village=village).exists():
@@ -82,7 +82,7 @@ def seed(county) -> str:
     households = Household.objects.filter(village=village).count()
     if len(adults) < 40:
         return ""
-    villager = User.objects.filter(username="villager").first()
+    villager = users.objects.filter(username="villager").first()
     villager_households = {a.household_id for a in villager.assignments.all()} if villager else set()
 
     term = today.replace(year=today.year - 1, month=1, day=1)  # elected in the 2025 general election
