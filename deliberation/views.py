@@ -125,6 +125,11 @@ def _step_forms(actor, obj, flow, *, failed=None, failed_step=None) -> list[dict
                 "danger": tr.name in DANGER_STEPS,
             }
         )
+    if failed is not None and failed_step in flow.transitions and not any(f["name"] == failed_step for f in forms_):
+        # a step that is not possible now: shown with its message and what was typed
+        forms_.append(
+            {"name": failed_step, "label": flow.step_label(failed_step), "form": failed, "open": True, "danger": False}
+        )
     return forms_
 
 

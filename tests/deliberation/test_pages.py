@@ -1,0 +1,246 @@
+"""The deliberation pages through the Django test client, for every role: lists, propose and co-sign on the phone,
+a topic's steps, consultation, tasks, village rules with signatures, the township's queue, the list; refusals keep
+what was typed and write nothing; rows outside scope are 404."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from deliberation import services
+from deliberation.models import CoSignature, Decision, PollAnswer, RulesSignature, RulesVersion, Task, Topic
+from meetings.models import MeetingKind
+
+pytestmark = pytest.mark.django_db
+BASE = "/deliberation"
+
+
+def test_every_role_opens_the_pages_it_may(dw, login):
+    topic = dw.topic(major=True, title="安家村的议题")
+    services.topic_propose(
+        actor=dw.users["cadre_b1"],
+        village=dw.w.village_b1,
+        entry=dw.entry("村办公用房选址", village=dw.w.village_b1),
+        title="新桥村的议题",
+        text="x",
+        origin="branch",
+    )
+    for name in ("cadre_a1", "villager_a1", "township_a", "county_official", "reviewer_a1", "supervisor_a1", "grid_a1"):
+        client = login(dw.users[name])
+        response = client.get(f"{BASE}/")
+        assert response.status_code == 200, name
+        body = response.content.decode()
+        assert "安家村的议题" in body and "新桥村的议题" not in body or name == "county_official", name
+        assert client.get(f"{BASE}/topics/{topic.pk}/").status_code == 200, name
+        for page in ("tasks/", "rules/", "list/"):
+            assert client.get(f"{BASE}/{page}").status_code == 200, (name, page)
+    assert login(dw.users["cadre_b1"]).get(f"{BASE}/topics/{topic.pk}/").status_code == 404
+    assert login(dw.users["villager_b1"]).get(f"{BASE}/topics/{topic.pk}/").status_code == 404
+    assert login(dw.users["township_a"]).get(f"{BASE}/review/").status_code == 200
+    assert login(dw.users["cadre_a1"]).get(f"{BASE}/review/").status_code == 403
+    assert login(dw.users["department"]).get(f"{BASE}/").status_code == 403
+
+
+def test_the_empty_states(dw, login):
+    client = login(dw.cadre)
+    assert "No topic yet." in client.get(f"{BASE}/").content.decode()
+    assert "No task yet." in client.get(f"{BASE}/tasks/").content.decode()
+    assert "No version of the village rules yet." in client.get(f"{BASE}/rules/").content.decode()
+    assert "Nothing waits for the township." in login(dw.users["township_a"]).get(f"{BASE}/review/").content.decode()
+
+
+def test_a_cadre_proposes_and_a_refusal_keeps_what_was_typed(dw, login):
+    client = login(dw.cadre)
+    page = client.get(f"{BASE}/topics/new/")
+    assert page.status_code == 200 and "村办公用房选址" in page.content.decode()
+    entries = page.context["form"].fields["entry"].choices
+    entry = next(v for v, label in entries if "村办公用房选址" in label)
+    response = client.post(
+        f"{BASE}/topics/new/",
+        {
+            "village": dw.village.pk,
+            "entry": entry,
+            "origin": "branch",
+            "title": "新建村委会办公楼",
+            "text": "电话 13800001234",
+        },
+    )
+    assert response.status_code == 200 and "新建村委会办公楼" in response.content.decode()
+    assert Topic.objects.count() == 0
+    response = client.post(
+        f"{BASE}/topics/new/",
+        {"village": dw.village.pk, "entry": entry, "origin": "branch", "title": "新建村委会办公楼", "text": "原址重建"},
+    )
+    topic = Topic.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"{BASE}/topics/{topic.pk}/"
+    assert topic.state == "branch_proposed"
+
+
+def test_a_villager_proposes_and_neighbours_cosign_on_the_phone(dw, login):
+    services.list_settings(actor=dw.cadre, village=dw.village, co_sign_min=2)
+    client = login(dw.users["villager_x0"])
+    page = client.get(f"{BASE}/topics/new/")
+    assert "origin" not in page.context["form"].fields
+    entry = next(v for v, label in page.context["form"].fields["entry"].choices if "人居环境" in label)
+    response = client.post(
+        f"{BASE}/topics/new/", {"village": dw.village.pk, "entry": entry, "title": "修建垃圾亭", "text": "在三组路口"}
+    )
+    topic = Topic.objects.get()
+    assert response.status_code == 302 and topic.origin == "villagers"
+    neighbour = login(dw.users["villager_x2"])
+    assert "Co-sign for my household" in neighbour.get(f"{BASE}/topics/{topic.pk}/").content.decode()
+    assert neighbour.post(f"{BASE}/topics/{topic.pk}/cosign/").status_code == 302
+    assert CoSignature.objects.filter(topic=topic).count() == 2
+    again = neighbour.post(f"{BASE}/topics/{topic.pk}/cosign/", follow=True)
+    assert "already signed" in again.content.decode()
+    cadre = login(dw.cadre)
+    assert cadre.post(f"{BASE}/topics/{topic.pk}/steps/confirm/", {"version": ""}).status_code == 302
+    topic.refresh_from_db()
+    assert topic.state == "confirmed"
+
+
+def test_steps_from_the_page_and_a_refused_step(dw, login):
+    topic = dw.topic(major=True)
+    client = login(dw.cadre)
+    page = client.get(f"{BASE}/topics/{topic.pk}/").content.decode()
+    assert "step-committees" in page
+    response = client.post(f"{BASE}/topics/{topic.pk}/steps/committees/", {"note": "", "version": topic.version})
+    assert response.status_code == 422
+    response = client.post(f"{BASE}/topics/{topic.pk}/steps/members/", {"note": "跳步", "version": topic.version})
+    assert response.status_code == 422 and "跳步" in response.content.decode()
+    assert (
+        client.post(
+            f"{BASE}/topics/{topic.pk}/steps/committees/", {"note": "两委一致同意", "version": topic.version}
+        ).status_code
+        == 302
+    )
+    assert (
+        login(dw.users["villager_a1"]).post(f"{BASE}/topics/{topic.pk}/steps/members/", {"note": ""}).status_code == 403
+    )
+    assert (
+        login(dw.users["township_a"]).post(f"{BASE}/topics/{topic.pk}/steps/members/", {"note": ""}).status_code == 403
+    )
+
+
+def test_the_agenda_from_the_topic_page(dw, login):
+    topic = dw.topic(major=True)
+    services.topic_step(actor=dw.cadre, topic=topic, step="committees", note="同意")
+    meeting = dw.meeting(MeetingKind.PARTY_MEMBERS, title="十一月党员大会")
+    client = login(dw.cadre)
+    page = client.get(f"{BASE}/topics/{topic.pk}/").content.decode()
+    assert "十一月党员大会" in page
+    assert client.post(f"{BASE}/topics/{topic.pk}/agenda/", {"meeting": meeting.pk}).status_code == 302
+    assert meeting.motions.get().subject == f"deliberation.topic:{topic.pk}"
+    again = client.post(f"{BASE}/topics/{topic.pk}/agenda/", {"meeting": meeting.pk})
+    assert again.status_code == 422
+
+
+def test_consultation_on_the_page(dw, login):
+    topic = dw.topic()
+    cadre = login(dw.cadre)
+    closes = (timezone.localdate() + timedelta(days=3)).isoformat()
+    bad = cadre.post(
+        f"{BASE}/topics/{topic.pk}/polls/", {"question": "选址？", "options": "只有一个", "closes_at": closes}
+    )
+    assert bad.status_code == 422 and "选址？" in bad.content.decode()
+    assert (
+        cadre.post(
+            f"{BASE}/topics/{topic.pk}/polls/", {"question": "选址？", "options": "东\n西", "closes_at": closes}
+        ).status_code
+        == 302
+    )
+    poll = topic.polls.get()
+    villager = login(dw.users["villager_a1"])
+    page = villager.get(f"{BASE}/topics/{topic.pk}/").content.decode()
+    assert "A poll is not a vote" in page and "Answer for my household" in page
+    assert villager.post(f"{BASE}/polls/{poll.pk}/answer/", {"option": "1"}).status_code == 302
+    assert villager.post(f"{BASE}/polls/{poll.pk}/answer/", {"option": "0"}).status_code == 302
+    assert list(PollAnswer.objects.values_list("option", flat=True)) == [0]
+    assert villager.post(f"{BASE}/topics/{topic.pk}/comments/", {"text": "支持"}).status_code == 302
+    assert villager.post(f"{BASE}/topics/{topic.pk}/comments/", {"text": ""}).status_code == 422
+    other = login(dw.users["villager_x0"]).get(f"{BASE}/topics/{topic.pk}/").content.decode()
+    assert "王*" in other and "王建国" not in other
+    assert login(dw.cadre).post(f"{BASE}/polls/{poll.pk}/close/").status_code == 302
+    assert login(dw.users["villager_b1"]).post(f"{BASE}/polls/{poll.pk}/answer/", {"option": "1"}).status_code == 404
+
+
+def test_tasks_on_the_pages(dw, login):
+    topic = dw.through_publication(dw.topic())
+    decision = Decision.objects.get(topic=topic)
+    client = login(dw.cadre)
+    bad = client.post(
+        f"{BASE}/decisions/{decision.pk}/tasks/",
+        {"title": "清淤", "owner_name": "主任", "due_date": timezone.localdate().isoformat()},
+    )
+    assert bad.status_code == 422 and "清淤" in bad.content.decode()
+    ok = client.post(
+        f"{BASE}/decisions/{decision.pk}/tasks/",
+        {"title": "清淤", "owner_name": "主任", "due_date": dw.due().isoformat(), "owner": dw.users["grid_a1"].pk},
+    )
+    assert ok.status_code == 302
+    task = Task.objects.get()
+    owner = login(dw.users["grid_a1"])
+    assert owner.get(f"{BASE}/tasks/{task.pk}/").status_code == 200
+    assert owner.post(f"{BASE}/tasks/{task.pk}/steps/progress/", {"note": "已完成一半"}).status_code == 302
+    assert owner.post(f"{BASE}/tasks/{task.pk}/steps/complete/", {"result": ""}).status_code == 422
+    assert owner.post(f"{BASE}/tasks/{task.pk}/steps/complete/", {"result": "完成"}).status_code == 302
+    assert "清淤" in login(dw.cadre).get(f"{BASE}/tasks/").content.decode()
+    assert login(dw.users["cadre_b1"]).get(f"{BASE}/tasks/{task.pk}/").status_code == 404
+
+
+def test_village_rules_pages(dw, login):
+    client = login(dw.cadre)
+    assert client.get(f"{BASE}/rules/new/").status_code == 200
+    response = client.post(
+        f"{BASE}/rules/new/",
+        {"village": dw.village.pk, "title": "村规民约", "text": "一、爱护环境。\n二、违者罚款50元。"},
+    )
+    rules = RulesVersion.objects.get()
+    assert response.status_code == 302
+    page = client.get(f"{BASE}/rules/{rules.pk}/").content.decode()
+    assert "flag" in page and "罚款" in page
+    assert client.post(f"{BASE}/rules/{rules.pk}/steps/draft/", {"note": "院坝会"}).status_code == 302
+    refused = client.post(f"{BASE}/rules/{rules.pk}/steps/submit/", {"note": ""})
+    assert refused.status_code == 422
+    assert (
+        client.post(
+            f"{BASE}/rules/{rules.pk}/edit/",
+            {"village": dw.village.pk, "title": "村规民约", "text": "一、爱护环境。\n二、孝老爱亲。"},
+        ).status_code
+        == 302
+    )
+    assert client.post(f"{BASE}/rules/{rules.pk}/steps/submit/", {"note": ""}).status_code == 302
+    township = login(dw.users["township_a"])
+    assert "村规民约" in township.get(f"{BASE}/review/").content.decode()
+    assert township.post(f"{BASE}/rules/{rules.pk}/steps/approve/", {"comments": "同意"}).status_code == 302
+    dw.adopt_rules(rules)
+    client = login(dw.cadre)
+    assert client.post(f"{BASE}/rules/{rules.pk}/steps/adopt/", {"note": ""}).status_code == 302
+    villager = login(dw.users["villager_a1"])
+    assert "Sign for my household" in villager.get(f"{BASE}/rules/{rules.pk}/").content.decode()
+    assert villager.post(f"{BASE}/rules/{rules.pk}/sign/").status_code == 302
+    client = login(dw.cadre)
+    paper = client.post(
+        f"{BASE}/rules/{rules.pk}/paper/",
+        {"household": dw.w.households["x4"].pk, "signer_name": "户主4", "signed_on": timezone.localdate().isoformat()},
+    )
+    assert paper.status_code == 302
+    assert RulesSignature.objects.count() == 2
+    page = client.get(f"{BASE}/rules/{rules.pk}/").content.decode()
+    assert "2 of 10 households have signed (20%)" in page
+
+
+def test_the_list_page(dw, login):
+    client = login(dw.cadre)
+    page = client.get(f"{BASE}/list/").content.decode()
+    assert "宅基地使用方案" in page and "Keep this list for the village" in page
+    assert client.post(f"{BASE}/list/", {"what": "keep"}).status_code == 302
+    bad = client.post(
+        f"{BASE}/list/",
+        {"what": "add", "name": "土地流转", "procedure": "six_steps", "reserved_matter": "land_contracting"},
+    )
+    assert bad.status_code == 422
+    assert client.post(f"{BASE}/list/", {"what": "settings", "co_sign_min": "8"}).status_code == 302
+    assert login(dw.users["villager_a1"]).post(f"{BASE}/list/", {"what": "keep"}).status_code == 403
