@@ -343,19 +343,6 @@ def expense_sign(request, expense_id: int, payload: SignIn):
     return _expense(actor, selectors.expense(actor, expense_id))
 
 
-@router.post("/expenses/{int:expense_id}/{step}", response=ExpenseOut, summary="return, reject or withdraw (reason)")
-def expense_decide(request, expense_id: int, step: str, payload: ReasonIn):
-    actor = request.auth
-    expense = selectors.expense(actor, expense_id)
-    if step == "withdraw":
-        services.expense_withdraw(actor=actor, expense=expense, reason=payload.reason, version=payload.version)
-    elif step in ("return", "reject"):
-        services.expense_decide(actor=actor, expense=expense, step=step, reason=payload.reason, version=payload.version)
-    else:
-        raise NotFound()
-    return _expense(actor, selectors.expense(actor, expense_id))
-
-
 @router.post("/expenses/{int:expense_id}/pay", response={201: EntryOut}, summary="Record the bank transfer")
 def expense_pay(request, expense_id: int, payload: PayIn):
     actor = request.auth
@@ -368,6 +355,19 @@ def expense_pay(request, expense_id: int, payload: PayIn):
         version=payload.version,
     )
     return 201, _entry(selectors.entry(actor, entry.pk), with_vouchers=True)
+
+
+@router.post("/expenses/{int:expense_id}/{step}", response=ExpenseOut, summary="return, reject or withdraw (reason)")
+def expense_decide(request, expense_id: int, step: str, payload: ReasonIn):
+    actor = request.auth
+    expense = selectors.expense(actor, expense_id)
+    if step == "withdraw":
+        services.expense_withdraw(actor=actor, expense=expense, reason=payload.reason, version=payload.version)
+    elif step in ("return", "reject"):
+        services.expense_decide(actor=actor, expense=expense, step=step, reason=payload.reason, version=payload.version)
+    else:
+        raise NotFound()
+    return _expense(actor, selectors.expense(actor, expense_id))
 
 
 # -- configuration --------------------------------------------------------------------------------------------
