@@ -27,6 +27,11 @@ def public_name(case) -> str:
 
 def _meeting_line(case) -> str:
     if case.motion_ref:
+        if case.meeting_date:
+            return _("Adopted on %(date)s at %(meeting)s.") % {
+                "date": case.meeting_date.isoformat(),
+                "meeting": case.meeting_ref,
+            }
         return _("Adopted at a meeting: %(meeting)s.") % {"meeting": case.meeting_ref}
     if case.meeting_date and case.votes_present:
         return _("Adopted on %(date)s: %(for)s of %(present)s present voted for.") % {

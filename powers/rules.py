@@ -7,7 +7,7 @@ now) and raises ``DomainError`` with a Chinese message to refuse; nothing is wri
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -115,12 +115,19 @@ def meeting(*kinds: str):
                     }
                 )
             motion = motions[0]
-            case.motion_ref = str(motion.pk)
-            case.meeting_ref = str(getattr(motion, "title", "") or motion)[:100]
             meeting_obj = getattr(motion, "meeting", None)
-            held = getattr(meeting_obj, "held_on", None) or getattr(meeting_obj, "date", None)
+            case.motion_ref = str(motion.pk)
+            case.meeting_ref = str(getattr(meeting_obj, "title", "") or getattr(motion, "title", "") or motion)[:100]
+            held = getattr(meeting_obj, "starts_at", None) or getattr(motion, "decided_at", None)
+            if isinstance(held, datetime):
+                held = timezone.localtime(held).date()
             case.meeting_date = held if isinstance(held, date) else None
-            data.update(motion=case.motion_ref, meeting_ref=case.meeting_ref, outcome="adopted")
+            data.update(
+                motion=case.motion_ref,
+                meeting_ref=case.meeting_ref,
+                meeting_date=case.meeting_date.isoformat() if case.meeting_date else "",
+                outcome="adopted",
+            )
             return ["motion_ref", "meeting_ref", "meeting_date"]
         errors: dict = {}
         body = str(data.get("body") or "").strip()

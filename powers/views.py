@@ -109,6 +109,7 @@ def home(request):
         "staff": staff,
         "mine": decorate(list(selectors.my_cases(actor)[:20])),
         "can_apply": scope.can(actor, Action.POWER_APPLY),
+        "can_open": scope.can(actor, Action.POWER_HANDLE),
         "groups": _group_by_class(list(selectors.powers(actor, active_only=True))),
     }
     if staff:
@@ -131,6 +132,7 @@ def power_list(request):
         {
             "groups": _group_by_class(list(selectors.powers(request.user, active_only=True))),
             "can_apply": scope.can(request.user, Action.POWER_APPLY),
+            "can_open": scope.can(request.user, Action.POWER_HANDLE),
         },
     )
 
@@ -162,7 +164,8 @@ def power_detail(request, pk):
             "publicity_days": max(power.publicity_days, rules.MIN_DIBAO_PUBLICITY_DAYS)
             if power.template == Template.DIBAO
             else power.publicity_days,
-            "can_apply": power.active and scope.can(request.user, Action.POWER_APPLY),
+            "can_apply": power.active
+            and scope.can(request.user, Action.POWER_APPLY if power.for_households else Action.POWER_HANDLE),
         },
     )
 
@@ -349,14 +352,16 @@ DATA_LABELS = {
 }
 
 
-def _labelled(data: dict) -> list[tuple[str, str]]:
+def _labelled(data: dict, note: str = "") -> list[tuple[str, str]]:
     out = []
     for key, value in data.items():
         label = DATA_LABELS.get(key)
-        if label is None:
+        if label is None or value in (None, "") or str(value) == note:
             continue
         if key == "body" and value in rules.BODIES:
             value = rules.BODIES[value][0]
+        if key == "outcome" and value == "adopted":
+            value = _("Adopted")
         out.append((str(label), str(value)))
     return out
 
@@ -367,7 +372,7 @@ def _render_case(request, case, *, failed=None, failed_step=None, objection_form
     staff = scope.can(actor, Action.POWER_VIEW)
     timeline = _timeline(case)
     for row in timeline:
-        row["facts"] = _labelled(row["data"])
+        row["facts"] = _labelled(row["data"], row["event"].note)
     objection_rows = []
     for o in selectors.objections(case):
         form = None
@@ -516,7 +521,7 @@ def case_print(request, pk):
     (case,) = decorate([case])
     timeline = _timeline(case)
     for row in timeline:
-        row["facts"] = _labelled(row["data"])
+        row["facts"] = _labelled(row["data"], row["event"].note)
     return render(
         request,
         "powers/print_case.html",
