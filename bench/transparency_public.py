@@ -5,17 +5,23 @@ Needs the county of ``manage.py generate_county --households 100000 --seed 1`` a
 
 Starts its own gunicorn (config/gunicorn.conf.py, DJANGO_DEBUG=0, the field keys in its environment) on a free
 loopback port and runs bounded phases with 20 keep-alive anonymous clients (each phase stops after --requests
-requests or --duration seconds, after --warmup untimed requests):
+requests or --duration seconds, after untimed warm-up requests: --warmup, and at least one per path):
 
   floor        GET /healthz (framework + SELECT 1)                                            — the floor
   page_floor   GET /login/ (an anonymous page through the same base template, no rows)      — a page's floor
-  board        GET /public/<village>/notices/, every village of the county in turn          — target p95 < 200 ms
+  board_cold   GET /public/<village>/notices/ once for every village of the county, on an emptied cache:
+               each board is rendered (the first visit after a change)
+  board        GET /public/<village>/notices/, every village of the county in turn, after a warm-up that
+               visited each once: the steady state, boards kept until a notice changes — target p95 < 200 ms
   notice       GET /public/<village>/notices/<pk>/, published notices with questions and without, in turn
   print        GET /public/<village>/notices/<pk>/print/ (A4 for the notice board)
   floor_end    GET /healthz again (the load of a shared machine drifts; this brackets the run)
 
-Then, in this process (DEBUG off), the board of a few villages through Django's test client, timed and split
-into database time and Python, with its statements; every SELECT of the board EXPLAIN (ANALYZE, BUFFERS)ed into
+The server's cache is a shared Redis (``--cache-url``, flushed first, so each village's board is rendered on
+its first visit and kept until a notice of the village changes; ``--cache-url ''`` gives each server process its
+own memory). Then, in this process (DEBUG off), the pages through Django's test client, rendered (cache emptied
+before each request) and kept, timed and split into database time and Python, with their statements; every
+SELECT of the board EXPLAIN (ANALYZE, BUFFERS)ed into
 results/<name>_explain.txt.
 """
 
@@ -60,11 +66,17 @@ def parse_args():
     p.add_argument("--no-explain", action="store_true")
     p.add_argument("--name", default="transparency_public", help="Result file name (bench/results/<name>.json).")
     p.add_argument("--app-dir", type=Path, default=ROOT, help="Project tree to serve and import.")
+    p.add_argument(
+        "--cache-url",
+        default="redis://127.0.0.1:6379/3",
+        help="CACHE_URL of the server (a shared Redis, flushed first); '' for each process's own memory.",
+    )
     return p.parse_args()
 
 
 def main():
     args = parse_args()
+    os.environ["CACHE_URL"] = args.cache_url
     setup_django(args.app_dir.resolve())
     from django.conf import settings
     from django.db import connection
@@ -121,7 +133,12 @@ def main():
     log_path = Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log"
     server = server_settings(args)
     print(f"Starting gunicorn on 127.0.0.1:{port}: {server['command']} …", flush=True)
-    proc = start_server(args, keys, port, extra_env={"VAR_DIR": str(var_dir)}, log_path=log_path)
+    from django.core.cache import cache
+
+    cache.clear()  # every page is rendered afresh once: the first visit of each village's board is a miss
+    proc = start_server(
+        args, keys, port, extra_env={"VAR_DIR": str(var_dir), "CACHE_URL": args.cache_url}, log_path=log_path
+    )
     phases = {}
     anonymous = [{} for _ in range(args.clients)]
 
@@ -129,12 +146,15 @@ def main():
         return [(name, "GET", paths[i % len(paths)], None, {}) for i in range(n)]
 
     try:
-        for name in ("floor", "page_floor", "board", "notice", "print", "floor_end"):
-            paths = plans["floor" if name == "floor_end" else name]
+        for name in ("floor", "page_floor", "board_cold", "board", "notice", "print", "floor_end"):
+            paths = plans[{"floor_end": "floor", "board_cold": "board"}.get(name, name)]
+            if name == "board_cold":  # every village's board once, on an empty cache: each one is rendered
+                cache.clear()
+                warmup, plan = [], jobs(name, paths, len(paths))
+            else:  # the warm-up visits every path once: the timed phase is the steady state, pages kept
+                warmup, plan = jobs(name, paths, max(args.warmup, len(paths))), jobs(name, paths, args.requests)
             print(f"Phase {name}: GET {paths[0]} … ({len(paths)} paths in turn)", flush=True)
-            phases[name] = helpers.run_phase(
-                port, jobs(name, paths, args.warmup), jobs(name, paths, args.requests), anonymous, args.duration
-            )
+            phases[name] = helpers.run_phase(port, warmup, plan, anonymous, args.duration)
             print(f"  {helpers._line(phases[name])}", flush=True)
             for sample_error in phases[name]["error_samples"][:2]:
                 print(f"    e.g. {sample_error[:200]}", flush=True)
@@ -151,7 +171,7 @@ def main():
 
     floor_p95 = max(phases["floor"]["latency"]["p95_ms"], phases["floor_end"]["latency"]["p95_ms"])
     summary = {}
-    for name in ("page_floor", "board", "notice", "print"):
+    for name in ("page_floor", "board_cold", "board", "notice", "print"):
         lat = phases[name]["latency"]
         summary[name] = {
             "p50_ms": lat["p50_ms"],
@@ -186,16 +206,28 @@ def main():
 
 
 def in_process(plans: dict, repeat: int) -> dict:
+    """Each page through the test client: ``*_miss`` with the cache emptied before each request (the page is
+    rendered), ``*_hit`` on pages already kept (the village's query and the cache read)."""
+    from django.core.cache import cache
     from django.test import Client
 
     timers = load_bench("incidents")
     out = {}
     client = Client()
-    for name in ("page_floor", "board", "notice"):
-        paths = plans[name]
+    for name, paths, hit in (
+        ("page_floor", plans["page_floor"], False),
+        ("board_miss", plans["board"], False),
+        ("board_hit", plans["board"][:5], True),
+        ("notice_miss", plans["notice"], False),
+        ("notice_hit", plans["notice"][:5], True),
+    ):
         totals, sqls, statements, statuses = [], [], [], set()
+        for path in paths[:5] if hit else ():
+            client.get(path)  # kept
         for i in range(repeat + 1):
             path = paths[i % len(paths)]
+            if not hit:
+                cache.clear()
             total, sql, queries = timers._timed(lambda p=path, s=statuses: s.add(client.get(p).status_code))
             if i:  # the first one warms up
                 totals.append(total)
@@ -225,11 +257,13 @@ def in_process(plans: dict, repeat: int) -> dict:
 
 
 def explain_board(village, path: Path) -> None:
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         client.get(f"/public/{village.code}/notices/")
     lines = []
