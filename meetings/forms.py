@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meetings.models import Body, Choice, MeetingKind, RegisterBasis, ReservedMatter, VoteMethod
 
@@ -53,8 +54,8 @@ class OpenVotingForm(forms.Form):
 
 
 class TotalsForm(forms.Form):
-    votes_for = forms.IntegerField(label=_("For"), min_value=0)
-    votes_against = forms.IntegerField(label=_("Against"), min_value=0)
+    votes_for = forms.IntegerField(label=pgettext_lazy("vote", "For"), min_value=0)
+    votes_against = forms.IntegerField(label=pgettext_lazy("vote", "Against"), min_value=0)
     votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0)
 
 

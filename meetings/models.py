@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casework.models import CaseBase
 from core.models import AppendOnlyModel
@@ -264,8 +265,8 @@ class Motion(models.Model):
     )
     voting = models.CharField(_("voting"), max_length=8, choices=VotingState.choices, default=VotingState.DRAFT)
     method = models.CharField(_("how votes are taken"), max_length=8, choices=VoteMethod.choices, blank=True)
-    votes_for = models.PositiveIntegerField(_("for"), default=0)
-    votes_against = models.PositiveIntegerField(_("against"), default=0)
+    votes_for = models.PositiveIntegerField(pgettext_lazy("vote", "for"), default=0)
+    votes_against = models.PositiveIntegerField(pgettext_lazy("vote", "against"), default=0)
     votes_abstain = models.PositiveIntegerField(_("abstentions"), default=0)
     present = models.PositiveIntegerField(_("present at the vote"), default=0)
     register_size = models.PositiveIntegerField(_("on the register"), default=0)
@@ -290,9 +291,9 @@ class Motion(models.Model):
 
 
 class Choice(models.TextChoices):
-    FOR = "for", _("For")
-    AGAINST = "against", _("Against")
-    ABSTAIN = "abstain", _("Abstain")
+    FOR = "for", pgettext_lazy("vote", "For")
+    AGAINST = "against", pgettext_lazy("vote", "Against")
+    ABSTAIN = "abstain", pgettext_lazy("vote", "Abstain")
 
 
 class Vote(AppendOnlyModel):

@@ -219,7 +219,7 @@ def _render_detail(request, meeting, *, motion_form=None, step_forms=None, faile
 def _history(meeting):
     events = list(workflow.history(meeting))
     for e in events:
-        e.step_label = MEETING.step_label(e.transition)
+        e.step_label = _("Meeting created") if e.transition == "start" else MEETING.step_label(e.transition)
     return events
 
 
