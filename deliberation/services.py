@@ -349,7 +349,7 @@ def topic_cosign(*, actor, topic: Topic, now=None) -> CoSignature:
     return sig
 
 
-def _publish_notice(actor, village, *, title: str, body: str, today: date) -> int | None:
+def _publish_notice(actor, village, *, title: str, body: str, today: date, now=None) -> int | None:
     """A 村务 notice through transparency.services (when the actor may publish notices in the village)."""
     if not scope.region_in_scope(actor, Action.TRANSPARENCY_PUBLISH, village):
         return None
@@ -368,12 +368,14 @@ def _publish_notice(actor, village, *, title: str, body: str, today: date) -> in
         period_start=today,
         period_end=today,
         is_major=True,
+        now=now,
     )
     notices.notice_step(
         actor=actor,
         notice=notice,
         step="publish",
         data={"posted_from": today.isoformat(), "posted_until": (today + timedelta(days=days)).isoformat()},
+        now=now,
     )
     return notice.pk
 
@@ -428,6 +430,7 @@ def topic_step(*, actor, topic: Topic, step: str, data: dict | None = None, note
                 title=_("Decision: %(title)s") % {"title": topic.title},
                 body=_decision_body(topic, decision),
                 today=timezone.localtime(now).date(),
+                now=now,
             )
             decision.save(update_fields=["published_at", "notice_id"])
             audit.record(actor, "deliberation.decision.publish", decision, after={"notice": decision.notice_id})
@@ -441,6 +444,7 @@ def topic_step(*, actor, topic: Topic, step: str, data: dict | None = None, note
                 title=_("Result: %(title)s") % {"title": topic.title},
                 body=decision.result,
                 today=timezone.localtime(now).date(),
+                now=now,
             )
             decision.save(update_fields=["result", "result_published_at", "result_notice_id"])
             audit.record(actor, "deliberation.decision.result", decision, after={"notice": decision.result_notice_id})
@@ -768,8 +772,9 @@ def rules_step(
             decision = Decision.objects.select_for_update().filter(rules=rules).first()
             if decision is not None:
                 decision.published_at = now
+                day = timezone.localtime(now).date()
                 decision.notice_id = _publish_notice(
-                    actor, rules.village, title=str(rules), body=rules.text, today=timezone.localtime(now).date()
+                    actor, rules.village, title=str(rules), body=rules.text, today=day, now=now
                 )
                 decision.save(update_fields=["published_at", "notice_id"])
                 audit.record(actor, "deliberation.decision.publish", decision, after={"notice": decision.notice_id})
