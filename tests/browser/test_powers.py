@@ -201,3 +201,51 @@ def test_a_dibao_application_from_the_phone_to_the_public_result(
     assert case.state == "closed" and case.result_notice is not None
     context.close()
     township_context.close()
+
+
+def test_every_powers_page_fits_a_phone(browser, live_server, mobile_page, desktop_page, settings, tmp_path):
+    """With the demo matters: each page of each role on a 360px phone (no sideways scrolling) and on a desktop."""
+    from powers.demo import seed_village
+    from tests.factories import make_household
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    pw = build_powers_world()
+    for i in range(8):
+        make_household(pw.w.village_a1, f"09{i:02d}", pw.w.grid_a1, head=f"户主{i}")
+    u = pw.users
+    seed_village(
+        pw.w.village_a1,
+        county_admin=u["county_admin"],
+        cadre=u["cadre_a1"],
+        official=u["township_a"],
+        villager=u["villager_a1"],
+    )
+    posted = PowerCase.objects.filter(state="publicized", flow="powers_dibao").first()
+    pond = PowerCase.objects.filter(flow="powers_asset", state="closed").first()
+    pages = {
+        "cadre_a1": [
+            ("queue", "/powers/queue/"),
+            ("case_posted", f"/powers/cases/{posted.pk}/"),
+            ("case_asset", f"/powers/cases/{pond.pk}/"),
+            ("cases", "/powers/cases/"),
+            ("print_case", f"/powers/cases/{pond.pk}/print/"),
+            ("print_notice", f"/powers/cases/{posted.pk}/notice/"),
+        ],
+        "township_a": [("review", "/powers/review/"), ("overview", "/powers/overview/")],
+        "county_admin": [("configure", "/powers/configure/"), ("list", "/powers/list/")],
+    }
+    for who, urls in pages.items():
+        for page, size in ((mobile_page, "360"), (desktop_page, "desktop")):
+            log_in(page, who)
+            for name, url in urls:
+                response = page.goto(url)
+                assert response.status == 200, (who, url)
+                expect(page.locator("h1")).to_be_visible()
+                if size == "360":
+                    fits(page, f"{name} of {who}")
+                shot(page, f"page_{name}_{size}")
+            page.context.clear_cookies()
+    public = mobile_page
+    public.goto(f"/powers/public/{pw.w.village_a1.code}/")
+    fits(public, "the public postings")
+    shot(public, "page_public_360")
