@@ -655,7 +655,7 @@ def public(request, village_code: str):
                 "tasks": [
                     {
                         "title": t.title,
-                        "owner": mask_name(t.owner_name),
+                        "owner": selectors.public_owner(t.owner_name),
                         "due_date": t.due_date,
                         "state": t.state,
                         "state_label": TASK.state_label(t.state),

@@ -12,7 +12,6 @@ from django.shortcuts import render
 
 from core import workflow
 from core.errors import NotFound
-from core.masking import mask_name
 from deliberation import meetings_link, selectors
 from deliberation.flows import TASK, flow_of
 
@@ -43,7 +42,7 @@ def _shape(decision) -> None:
         rows.append(
             {
                 "title": task.title,
-                "owner": mask_name(task.owner_name),
+                "owner": selectors.public_owner(task.owner_name),
                 "due_date": task.due_date,
                 "state": task.state,
                 "state_label": TASK.state_label(task.state),

@@ -299,5 +299,19 @@ def public_rules(village) -> RulesVersion | None:
     return RulesVersion.objects.filter(village=village, state__in=RULES_PUBLIC).order_by("-edition").first()
 
 
+# A task's owner is usually a post (村委会主任, 红白理事会会长): shown as it is. Anything else is taken for a person's
+# name and shown masked (王*) on the public page.
+POST_WORDS = ("主任", "书记", "委员", "会长", "专干", "组长", "队长", "员", "会", "组", "村", "站", "所", "办", "队")
+
+
+def public_owner(name: str) -> str:
+    from core.masking import mask_name
+
+    name = (name or "").strip()
+    if any(word in name for word in POST_WORDS):
+        return name
+    return mask_name(name)
+
+
 def public_tasks(decision_obj: Decision) -> list[Task]:
     return [t for t in decision_tasks(decision_obj) if t.state != "cancelled"]
