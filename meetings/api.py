@@ -174,7 +174,7 @@ def meeting_list(request, state: str = "", kind: str = "", page: int = 1, page_s
 def meeting_mine(request):
     actor = request.auth
     _require(actor, VOTE)
-    return [_row(m) for m in selectors.my_meetings(actor).select_related("village", "group")]
+    return [_row(m) for m in selectors.my_meetings(actor)]
 
 
 @router.post("/meetings", response={201: MeetingDetail}, summary="Create a meeting in draft (village cadre)")

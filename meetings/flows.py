@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.errors import DomainError
 from core.roles import Role
@@ -94,7 +94,7 @@ MEETING = Flow(
         State("draft", gettext_lazy("Being prepared")),
         State("noticed", gettext_lazy("Notice issued")),
         State("open", gettext_lazy("In session")),
-        State("closed", gettext_lazy("Closed")),
+        State("closed", pgettext_lazy("meeting", "Closed")),
         State("cancelled", gettext_lazy("Cancelled")),
     ],
     transitions=[

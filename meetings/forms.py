@@ -20,7 +20,7 @@ class MeetingForm(forms.Form):
     )
     place = forms.CharField(label=_("Place"), max_length=100)
     basis = forms.ChoiceField(
-        label=_("Register"),
+        label=pgettext_lazy("meeting", "Register"),
         choices=[("", _("As the kind of meeting requires"))] + list(RegisterBasis.choices),
         required=False,
         help_text=_("A villagers' assembly or group meeting may count the adults or the households (Art. 22, 28)."),
@@ -38,14 +38,19 @@ class MeetingForm(forms.Form):
 
 class MotionForm(forms.Form):
     title = forms.CharField(label=_("Motion"), max_length=150)
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    text = forms.CharField(
+        label=pgettext_lazy("meeting", "Text"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     reserved_matter = forms.ChoiceField(
         label=_("Reserved matter (Art. 24/27)"),
         choices=[("", _("None"))] + list(ReservedMatter.choices),
         required=False,
     )
     subject = forms.CharField(
-        label=_("Subject"), max_length=100, required=False, help_text=_("e.g. deliberation.topic:12")
+        label=pgettext_lazy("meeting", "Subject"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. deliberation.topic:12"),
     )
 
 

@@ -51,7 +51,7 @@ class ReservedMatter(models.TextChoices):
 class Outcome(models.TextChoices):
     PENDING = "pending", _("Not decided yet")
     ADOPTED = "adopted", _("Adopted")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("motion", "Rejected")
     NO_QUORUM = "no_quorum", _("No quorum: not decided")
 
 
@@ -151,8 +151,8 @@ class Meeting(CaseBase):
     noticed_at = models.DateTimeField(_("notice issued at"), null=True, blank=True)
     register_size = models.PositiveIntegerField(_("on the register"), default=0)
     register_warnings = models.JSONField(_("warnings about the register"), default=list, blank=True)
-    opened_at_moment = models.DateTimeField(_("opened at"), null=True, blank=True)
-    ended_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    opened_at_moment = models.DateTimeField(pgettext_lazy("meeting", "opened at"), null=True, blank=True)
+    ended_at = models.DateTimeField(pgettext_lazy("meeting", "closed at"), null=True, blank=True)
     chair = models.CharField(_("chaired by"), max_length=50, blank=True)
     recorder = models.CharField(_("minutes taken by"), max_length=50, blank=True)
     minutes = models.TextField(_("minutes (纪要)"), blank=True)
@@ -258,7 +258,10 @@ class Motion(models.Model):
         _("reserved matter (Art. 24/27)"), max_length=32, choices=ReservedMatter.choices, blank=True
     )
     subject = models.CharField(
-        _("subject"), max_length=100, blank=True, help_text=_("What it decides, e.g. deliberation.topic:12")
+        pgettext_lazy("meeting", "subject"),
+        max_length=100,
+        blank=True,
+        help_text=_("What it decides, e.g. deliberation.topic:12"),
     )
     delegation = models.ForeignKey(
         "Delegation", on_delete=models.PROTECT, null=True, blank=True, related_name="motions"

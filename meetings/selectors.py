@@ -112,7 +112,12 @@ def my_meetings(user) -> QuerySet[Meeting]:
 
     qs = Meeting.objects.filter(visible_q(user, Action.DELIBERATION_VOTE), state__in=UPCOMING_STATES)
     ids = [m.pk for m in qs if entries_for_voter(user, m).exists()]
-    return Meeting.objects.filter(pk__in=ids).order_by("starts_at", "id")
+    return (
+        Meeting.objects.filter(pk__in=ids)
+        .select_related("village", "group")
+        .annotate(motion_count=Count("motions", distinct=True), present_count=Count("attendances", distinct=True))
+        .order_by("starts_at", "id")
+    )
 
 
 def upcoming(user) -> QuerySet[Meeting]:
