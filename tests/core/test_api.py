@@ -41,7 +41,12 @@ def test_every_endpoint_but_token_requires_authentication(world, client):
             response = getattr(client, method)(url, content_type="application/json")
             assert response.status_code == 401, (method, path, response.status_code)
     assert "/api/auth/token" in public
-    public_prefixes = ("/api/points/public/", "/api/transparency/public/")
+    public_prefixes = (
+        "/api/points/public/",
+        "/api/transparency/public/",
+        "/api/deliberation/public/",
+        "/api/powers/public/",
+    )
     assert all(p == "/api/auth/token" or p.startswith(public_prefixes) for p in public), public
 
 
