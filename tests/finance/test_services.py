@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from casework.models import CaseEvent
@@ -190,7 +190,7 @@ def test_entries_cannot_be_changed_or_deleted(fw):
     with pytest.raises(AppendOnlyError):
         LedgerEntry.objects.filter(pk=entry.pk).delete()
     with pytest.raises(Exception, match="append-only"):
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE finance_ledgerentry SET amount = 1 WHERE id = %s", [entry.pk])
     voucher = fw.income(vouchers=[pdf()]).vouchers.get()
     with pytest.raises(AppendOnlyError):
