@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
 from core.roles import Action, Role
-from powers import rules
+from powers import people, rules
 from powers.defaults import DEFAULT_POWERS
 from powers.flows import FINAL_STATES, FLOWS, PUBLICITY_STATE
 from powers.models import Applicant, AssetDeal, Objection, Power, PowerCase, PowerClass, Template
@@ -307,6 +307,7 @@ def case_apply(
                     % {"power": power.name}
                 )
         workflow.start(actor=actor, case=case, flow=flow, note=values["reason"], data=data, attachments=files, now=now)
+        people.on_commit(case, "start")
         audit.record(
             actor,
             "powers.case.apply",
@@ -346,17 +347,20 @@ def case_step(
     files = _documents(attachments)
     if not note:
         note = str(data.get("reason") or data.get("findings") or data.get("opinion") or data.get("outcome") or "")
-    return workflow.transition(
-        actor=actor,
-        case=case,
-        flow=flow,
-        name=step,
-        data=data,
-        note=note[:2000],
-        attachments=files,
-        expected_version=version,
-        now=now,
-    )
+    with transaction.atomic():
+        event = workflow.transition(
+            actor=actor,
+            case=case,
+            flow=flow,
+            name=step,
+            data=data,
+            note=note[:2000],
+            attachments=files,
+            expected_version=version,
+            now=now,
+        )
+        people.on_commit(case, step)
+    return event
 
 
 # -- objections during the posting ----------------------------------------------------------------------------
@@ -406,6 +410,7 @@ def objection_raise(*, actor, case: PowerCase, text, now=None) -> Objection:
     )
     objection.save()
     audit.record(actor, "powers.objection.raise", objection, after={"case": locked.pk, "text": text})
+    people.on_commit(locked, "objection")
     return objection
 
 

@@ -110,7 +110,13 @@ def home(request):
         "mine": decorate(list(selectors.my_cases(actor)[:20])),
         "can_apply": scope.can(actor, Action.POWER_APPLY),
         "can_open": scope.can(actor, Action.POWER_HANDLE),
-        "groups": _group_by_class(list(selectors.powers(actor, active_only=True))),
+        "groups": _group_by_class(
+            [
+                p
+                for p in selectors.powers(actor, active_only=True)
+                if p.for_households or scope.can(actor, Action.POWER_HANDLE)
+            ]
+        ),
     }
     if staff:
         summary = selectors.overview(actor)

@@ -395,3 +395,15 @@ def test_with_the_meetings_app_an_adopted_motion_is_required(pw, with_meetings):
     assert motion.outcome == "adopted"
     pw.step(case, "deliberate")
     assert case.state == "deliberated" and case.motion_ref == str(motion.pk)
+
+
+def test_the_people_whose_turn_it_is_are_told(pw, django_capture_on_commit_callbacks):
+    from core.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = pw.dibao()
+    assert Notification.objects.filter(user=pw.users["cadre_a1"], kind="powers").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        pw.step(case, "ask_documents", documents="诊断证明")
+    assert Notification.objects.filter(user=pw.users["villager_a1"], kind="powers", url=f"/powers/cases/{case.pk}/")
+    assert not Notification.objects.filter(user=pw.users["cadre_b1"]).exists()
