@@ -355,3 +355,16 @@ def may_decide(kind: str, matter: str, *, delegated: bool = False) -> str | None
         "This matter is reserved to the villagers' assembly (Art. 24); this body cannot decide it, "
         "not even as an opinion."
     )
+
+
+# -- the township's review --------------------------------------------------------------------------------------
+
+
+def quarter_start(day):
+    """The first day of ``day``'s quarter."""
+    return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+
+
+def representatives_meeting_due(last_held, today) -> bool:
+    """Art. 26: the 村民代表会议 meets at least once a quarter. Due when none was held since the quarter began."""
+    return last_held is None or last_held < quarter_start(today)

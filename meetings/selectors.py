@@ -141,3 +141,48 @@ def delegations(user, village=None) -> QuerySet[Delegation]:
     if village is not None:
         qs = qs.filter(village=village)
     return qs.order_by("-valid_from", "-id")
+
+
+def review(user, today=None) -> list[dict]:
+    """The township's view of its villages (deliberation.review): per village, this year's closed meetings by
+    kind, the last 村民代表会议 and whether one is due this quarter (Art. 26), closed meetings without minutes,
+    motions that failed for want of a quorum, and the 村规民约 adopted (filed with the township, Art. 27)."""
+    from meetings import rules
+    from meetings.models import MeetingKind, Outcome, ReservedMatter
+    from regions.models import Region, RegionLevel
+
+    today = today or timezone.localdate()
+    villages = Region.objects.filter(
+        visible_q(user, Action.DELIBERATION_REVIEW) & Q(level=RegionLevel.VILLAGE)
+    ).order_by("code")
+    year_start = today.replace(month=1, day=1)
+    rows = []
+    for village in villages:
+        closed = Meeting.objects.filter(village=village, state="closed")
+        this_year = closed.filter(starts_at__date__gte=year_start)
+        last_reps = (
+            closed.filter(kind=MeetingKind.REPRESENTATIVES).order_by("-starts_at").values_list("starts_at", flat=True)
+        ).first()
+        last_day = timezone.localtime(last_reps).date() if last_reps else None
+        counts = dict(this_year.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+        rows.append(
+            {
+                "village": village,
+                "counts": [(label, counts.get(kind, 0)) for kind, label in MeetingKind.choices if counts.get(kind)],
+                "held": sum(counts.values()),
+                "last_representatives": last_day,
+                "representatives_due": rules.representatives_meeting_due(last_day, today),
+                "no_minutes": list(closed.filter(minutes="").order_by("-starts_at")[:5]),
+                "no_quorum": Motion.objects.filter(meeting__village=village, outcome=Outcome.NO_QUORUM).count(),
+                "village_rules": list(
+                    Motion.objects.filter(
+                        meeting__village=village,
+                        reserved_matter=ReservedMatter.VILLAGE_RULES,
+                        outcome=Outcome.ADOPTED,
+                    )
+                    .select_related("meeting")
+                    .order_by("-decided_at")[:5]
+                ),
+            }
+        )
+    return rows

@@ -9,6 +9,7 @@ urlpatterns = [
     path("rosters/", views.rosters, name="rosters"),
     path("delegations/", views.delegations, name="delegations"),
     path("notice-periods/", views.policy, name="policy"),
+    path("review/", views.review, name="review"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/step/<slug:step>/", views.step, name="step"),
     path("<int:pk>/motions/", views.motion_add, name="motion_add"),

@@ -50,6 +50,7 @@ LINKS = [
     ("meetings:create", gettext_lazy("New meeting"), (MANAGE,)),
     ("meetings:rosters", gettext_lazy("Rosters"), (MANAGE, Action.DELIBERATION_REVIEW)),
     ("meetings:delegations", gettext_lazy("Delegations"), (VIEW,)),
+    ("meetings:review", gettext_lazy("Supervision of meetings"), (Action.DELIBERATION_REVIEW,)),
     ("meetings:policy", gettext_lazy("Notice periods"), (Action.TRANSPARENCY_POLICY,)),
 ]
 
@@ -184,11 +185,7 @@ def _render_detail(request, meeting, *, motion_form=None, step_forms=None, faile
                     )
                     form = form(prefix=tr.name, initial=initial)
             steps.append({"name": tr.name, "label": tr.label, "form": form})
-    can_see_register = (
-        manage
-        or scope.in_scope(request.user, Action.DELIBERATION_REVIEW, meeting)
-        or scope.can(request.user, Action.AUDIT_VIEW)
-    )
+    can_see_register = _sees_register(request.user, meeting)
     return _render(
         request,
         "meetings/detail.html",
@@ -213,6 +210,16 @@ def _render_detail(request, meeting, *, motion_form=None, step_forms=None, faile
             "choices": Choice.choices,
         },
         status=status,
+    )
+
+
+def _sees_register(user, meeting) -> bool:
+    """The names on the register and the sign-in sheet: the village's cadres, the township (review) and the
+    village's supervisory committee (村务监督委员会, who may read the audit trail); villagers see the counts."""
+    return (
+        selectors.can_manage(user, meeting)
+        or scope.in_scope(user, Action.DELIBERATION_REVIEW, meeting)
+        or scope.in_scope(user, Action.AUDIT_VIEW, meeting)
     )
 
 
@@ -498,9 +505,7 @@ def vote_self(request, pk):
 def print_view(request, pk):
     """A4: the notice facts, results of every motion, the minutes and the sign-in sheet (Art. 34 archive)."""
     meeting = _meeting(request, pk)
-    staff = selectors.can_manage(request.user, meeting) or scope.in_scope(
-        request.user, Action.DELIBERATION_REVIEW, meeting
-    )
+    staff = _sees_register(request.user, meeting)
     entries = list(selectors.register(meeting)) if staff else []
     return render(
         request,
@@ -625,4 +630,16 @@ def policy(request):
         "meetings/policy.html",
         {"form": form, "county": county, "rows": rows, "saved": MeetingPolicy.objects.filter(county=county).first()},
         status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_action(Action.DELIBERATION_REVIEW)
+def review(request):
+    """The township: which villages hold their meetings as the law requires."""
+    rows = selectors.review(request.user)
+    return _render(
+        request,
+        "meetings/review.html",
+        {"rows": rows, "quarter_start": rules.quarter_start(timezone.localdate())},
     )

@@ -216,3 +216,21 @@ def test_delegations_and_policy_pages(mw, login):
     response = client.post("/meetings/notice-periods/", {"villagers_assembly": 12, "representatives": 5})
     assert response.status_code == 302
     assert login(mw.cadre).get("/meetings/notice-periods/").status_code == 403
+
+
+def test_township_review_marks_villages_without_a_representatives_meeting(mw, login):
+    meeting = mw.opened(MeetingKind.REPRESENTATIVES)
+    services.meeting_step(mw.cadre, meeting, "close")
+    client = login(mw.users["township_a"])
+    text = client.get("/meetings/review/").content.decode()
+    assert "安家村" in text and "和平村" in text and "新桥村" not in text
+    assert "Representatives met this quarter" in text and "Representatives meeting due this quarter" in text
+    assert "Closed without minutes" in text
+    assert login(mw.cadre).get("/meetings/review/").status_code == 403
+
+
+def test_the_supervisory_committee_and_township_see_the_sign_in_sheet(mw, login):
+    meeting = mw.opened(MeetingKind.REPRESENTATIVES)
+    for user in ("supervisor_a1", "township_a", "cadre_a1"):
+        assert "Sign-in sheet" in login(mw.users[user]).get(f"/meetings/{meeting.pk}/print/").content.decode()
+    assert "Sign-in sheet" not in login(mw.users["grid_a1"]).get(f"/meetings/{meeting.pk}/print/").content.decode()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meetings import rules
@@ -188,6 +188,7 @@ def test_consultative_bodies_record_an_opinion_that_does_not_bind():
     assert decide(K.REPRESENTATIVES, size=3, present=3, f=2, a=1).binding is True
 
 
+@settings(deadline=None, max_examples=300)
 @given(
     size=st.integers(min_value=1, max_value=500),
     data=st.data(),
@@ -242,3 +243,11 @@ def test_collective_matters_at_the_collective_assemblies():
     assert rules.may_decide(K.COLLECTIVE_REPRESENTATIVES, ReservedMatter.COLLECTIVE_INCOME)
     assert rules.may_decide(K.COLLECTIVE_REPRESENTATIVES, ReservedMatter.COLLECTIVE_INCOME, delegated=True) is None
     assert rules.may_decide(K.COLLECTIVE_REPRESENTATIVES, ReservedMatter.ALLOWANCES, delegated=True)
+
+
+def test_representatives_meeting_due_each_quarter():
+    assert rules.quarter_start(date(2026, 11, 22)) == date(2026, 10, 1)
+    assert rules.quarter_start(date(2026, 3, 31)) == date(2026, 1, 1)
+    assert rules.representatives_meeting_due(None, date(2026, 11, 22))
+    assert rules.representatives_meeting_due(date(2026, 9, 30), date(2026, 11, 22))
+    assert not rules.representatives_meeting_due(date(2026, 10, 1), date(2026, 11, 22))
