@@ -23,6 +23,14 @@ from meetings.models import Body, Meeting, MeetingKind, VoteMethod
 from regions.models import Region, RegionLevel
 from registry.models import Gender, Household, Person
 
+DEMO_TITLE = "第三季度村民代表会议"
+
+
+def _roster_empty(village, body) -> bool:
+    from meetings.models import RosterMember
+
+    return not RosterMember.objects.filter(village=village, body=body, until__isnull=True).exists()
+
 
 def _adults(village, day):
     cutoff = day.replace(year=day.year - rules.ADULT_AGE)
@@ -74,7 +82,7 @@ def seed(county) -> str:
     cadre = users.objects.filter(username="cadre").first()
     township = Region.objects.filter(level=RegionLevel.TOWNSHIP, county=county).order_by("code").first()
     village = Region.objects.filter(level=RegionLevel.VILLAGE, township=township).order_by("code").first()
-    if cadre is None or village is None or Meeting.objects.filter(village=village).exists():
+    if cadre is None or village is None or Meeting.objects.filter(village=village, title=DEMO_TITLE).exists():
         return ""
     now = timezone.now()
     today = timezone.localdate()
@@ -88,7 +96,7 @@ def seed(county) -> str:
     term = today.replace(year=today.year - 1, month=1, day=1)  # elected in the 2025 general election
     # -- rosters ---------------------------------------------------------------------------------------------
     reps = _one_per_household(adults, max(3, households // 10), skip=villager_households)
-    for p in reps:
+    for p in reps if _roster_empty(village, Body.REPRESENTATIVES) else []:
         services.roster_add(
             cadre, village, body=Body.REPRESENTATIVES, person=p, households=10, post="村民代表", since=term
         )
@@ -101,9 +109,13 @@ def seed(county) -> str:
         "村委委员",
         "村务专干",
     ]
-    for p, post in zip(_one_per_household(adults[::-1], 7, women_share=0.3), posts, strict=False):
+    committee = (
+        _one_per_household(adults[::-1], 7, women_share=0.3) if _roster_empty(village, Body.TWO_COMMITTEES) else []
+    )
+    for p, post in zip(committee, posts, strict=False):
         services.roster_add(cadre, village, body=Body.TWO_COMMITTEES, person=p, post=post, since=term)
-    for p in _one_per_household(adults[len(adults) // 3 :], 24, women_share=0.4):
+    masses = _one_per_household(adults[len(adults) // 3 :], 24, women_share=0.4)
+    for p in masses if _roster_empty(village, Body.PARTY_MASSES) else []:
         services.roster_add(cadre, village, body=Body.PARTY_MASSES, person=p, since=term)
 
     # -- a 村民会议 two months ago: delegation of 公益事业筹资筹劳 to the representatives ---------------------------
@@ -163,7 +175,7 @@ def seed(county) -> str:
         cadre,
         village=village,
         kind=MeetingKind.REPRESENTATIVES,
-        title="第三季度村民代表会议",
+        title=DEMO_TITLE,
         starts_at=held,
         place="村委会会议室",
         agenda="一、审议村道亮化工程实施方案\n二、表决2026年公益事业筹资筹劳方案（经村民会议授权）",
