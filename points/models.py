@@ -95,6 +95,15 @@ class RuleBook(models.Model):
         blank=True,
         help_text=_("The meeting decision that adopted this version (e.g. 村民代表会议 2026-03-05 决议第3号)."),
     )
+    decision = models.ForeignKey(
+        "deliberation.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rulebooks",
+        verbose_name=_("adopting decision (议事决策)"),
+        help_text=_("Linked when the adopting decision is named by its number (e.g. JY2026-0003)."),
+    )
     adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
     adopted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

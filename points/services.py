@@ -298,6 +298,24 @@ def rule_item_save(
     return item
 
 
+def _adopting_decision(actor, book: RuleBook, decision_ref: str):
+    """The deliberation decision (议事决策) named by its number in ``decision_ref`` (e.g. "JY2026-0003 村民代表会议"),
+    when it is one of the scheme's village; a number that names no such decision is refused, free text links none."""
+    import re
+
+    from deliberation.models import Decision
+
+    match = re.search(r"\bJY(\d{4})-(\d{1,8})\b", decision_ref)
+    if match is None:
+        return None
+    decision = Decision.objects.filter(pk=int(match.group(2)), village_id=book.scheme.village_id).first()
+    if decision is None or decision.number != match.group(0):
+        raise DomainError(
+            {"decision_ref": _("There is no decision %(number)s of this village.") % {"number": match.group(0)}}
+        )
+    return decision
+
+
 @transaction.atomic
 def rulebook_adopt(*, actor, rulebook: RuleBook, decision_ref: str) -> RuleBook:
     """Adopt a draft version by the recorded decision; from its effective date it replaces the previous one."""
@@ -310,14 +328,21 @@ def rulebook_adopt(*, actor, rulebook: RuleBook, decision_ref: str) -> RuleBook:
     later = book.scheme.rulebooks.filter(adopted_at__isnull=False, effective_from__gte=book.effective_from)
     if later.exists():
         raise DomainError({"effective_from": _("An adopted version already applies from this date or later.")})
+    decision = _adopting_decision(actor, book, decision_ref)
     book.decision_ref, book.adopted_at, book.adopted_by = decision_ref, timezone.now(), actor
-    book.save(update_fields=["decision_ref", "adopted_at", "adopted_by"])
+    book.decision = decision
+    book.save(update_fields=["decision_ref", "adopted_at", "adopted_by", "decision"])
     audit.record(
         actor,
         "points.rulebook.adopt",
         book.scheme,
         target_label=str(book),
-        after={"rulebook": book.pk, "decision_ref": decision_ref, "effective_from": book.effective_from.isoformat()},
+        after={
+            "rulebook": book.pk,
+            "decision_ref": decision_ref,
+            "decision": decision.pk if decision else None,
+            "effective_from": book.effective_from.isoformat(),
+        },
     )
     return book
 
