@@ -687,6 +687,7 @@ def expense_submit(*, actor, village: Region, vouchers=(), now=None, **data) -> 
             },
         )
         _store_vouchers(actor, files, expense=expense)
+        _after_step(expense)
     return expense
 
 
@@ -747,6 +748,7 @@ def expense_resubmit(*, actor, expense: Expense, vouchers=(), version=None, now=
             after={**(new or {}), "lines": [[d, str(a)] for d, a in clean["lines"]]},
         )
         _store_vouchers(actor, files, expense=locked)
+        _after_step(locked)
     return locked
 
 
@@ -812,6 +814,7 @@ def expense_sign(*, actor, expense: Expense, step=None, version=None, note: str 
             expected_version=version,
             now=now,
         )
+        _after_step(locked)
     _sync(expense, locked)
     return event
 
@@ -834,6 +837,7 @@ def expense_decide(*, actor, expense: Expense, step: str, reason, version=None, 
             expected_version=version,
             now=now,
         )
+        _after_step(locked)
     _sync(expense, locked)
     return event
 
@@ -913,6 +917,43 @@ def expense_pay(
         _store_vouchers(actor, files, entry=entry)
     _sync(expense, locked)
     return entry
+
+
+def _notify(expense: Expense) -> None:
+    """站内提醒 after a step: the holders of the post whose turn it is, or the requester when it is their move."""
+    from django.urls import reverse
+
+    from core import notifications
+
+    url = reverse("finance:expense", args=[expense.pk])
+    key = f"expense:{expense.pk}:{expense.version}"
+    if expense.state == "pending":
+        holders = PostAssignment.objects.filter(
+            village_id=expense.village_id, post=expense.current_post, ended_at__isnull=True
+        ).values_list("user_id", flat=True)
+        signed = set(signers_of_round(expense))
+        text = _("Expense to sign: %(title)s (%(amount)s yuan)") % {
+            "title": expense.title,
+            "amount": rules.yuan(expense.amount),
+        }
+        notifications.notify([u for u in holders if u not in signed], kind="finance", text=text, url=url, key=key)
+    elif expense.state in ("approved", "returned", "rejected"):
+        texts = {
+            "approved": _("Expense approved, record the payment: %(title)s"),
+            "returned": _("Expense returned for correction: %(title)s"),
+            "rejected": _("Expense rejected: %(title)s"),
+        }
+        notifications.notify(
+            [expense.requester_id],
+            kind="finance",
+            text=texts[expense.state] % {"title": expense.title},
+            url=url,
+            key=key,
+        )
+
+
+def _after_step(expense: Expense) -> None:
+    transaction.on_commit(lambda: _notify(Expense.objects.get(pk=expense.pk)))
 
 
 def _sync(target, source) -> None:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -113,9 +113,9 @@ def home(request):
             pending=pending,
             approved=approved,
             months=[
-                {"label": f"{y}-{m:02d}", "opening": o, "income": i, "expense": e, "closing": c}
-                for (m, o, i, e, c), y in ((row, year) for row in ledger.monthly_balances(village.pk, year))
-                if date(y, m, 1) <= timezone.localdate()
+                {"label": f"{year}-{m:02d}", "opening": o, "income": i, "expense": e, "closing": c}
+                for m, o, i, e, c in ledger.monthly_balances(village.pk, year)
+                if date(year, m, 1) <= timezone.localdate()
             ],
             month_value=f"{year}-{month:02d}",
             prev_month=_shift(year, month, -1),
@@ -570,14 +570,8 @@ def expense_step(request, pk, step):
             messages.success(request, _("Payment recorded as ledger entry %(number)s.") % {"number": entry.number})
         else:
             raise Http404()
-    except DomainError as exc:
+    except ValidationError as exc:  # DomainError, or the file field's own check
         _messages_from(request, exc)
-    except Exception as exc:  # a file field's own validation
-        from django.core.exceptions import ValidationError
-
-        if not isinstance(exc, ValidationError):
-            raise
-        _messages_from(request, DomainError(exc.messages))
     return redirect("finance:expense", pk=expense.pk)
 
 

@@ -498,3 +498,19 @@ def test_disclosure_refusals_and_the_closed_month(fw):
     fw.income("1.00", day=date(2026, 10, 31))
     again = services.disclosure_generate(actor=cadre, village=fw.village, year=2026, month=10)
     assert again.income == Decimal("501.00")
+
+
+def test_the_next_signer_and_the_requester_are_notified(fw, django_capture_on_commit_callbacks):
+    from core.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        expense = fw.submit()
+    assert Notification.objects.filter(user=fw.users["clerk_a1"], kind="finance").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.expense_sign(actor=fw.users["clerk_a1"], expense=expense)
+    assert Notification.objects.filter(user=fw.users["cadre_a1"], url=f"/finance/expenses/{expense.pk}/").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.expense_sign(actor=fw.users["cadre_a1"], expense=expense)
+        services.expense_sign(actor=fw.users["supervisor_a1"], expense=expense)
+    texts = list(Notification.objects.filter(user=fw.users["cadre_a1"]).values_list("text", flat=True))
+    assert any("record the payment" in t for t in texts)
