@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput
 from powers import rules
@@ -112,7 +113,7 @@ def step_form(name: str, data=None, files=None, prefix=None, initial=None) -> fo
 class ApplyForm(forms.Form):
     household = forms.ChoiceField(label=_("Household"), required=False)
     village = forms.ChoiceField(label=_("Village"), required=False)
-    title = forms.CharField(label=_("Subject"), required=False, max_length=100)
+    title = forms.CharField(label=pgettext_lazy("small-power matter", "Subject"), required=False, max_length=100)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     household_size = forms.IntegerField(label=_("People in the household"), required=False, min_value=1, max_value=30)
     monthly_income = forms.DecimalField(
@@ -180,7 +181,7 @@ class ApplyForm(forms.Form):
 
 
 class PowerForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=pgettext_lazy("small-power list", "Name"), max_length=60)
     code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("Lower-case letters, digits and hyphens."))
     power_class = forms.ChoiceField(label=_("Class"), choices=PowerClass.choices)
     template = forms.ChoiceField(label=_("Procedure"), choices=Template.choices)

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from casework.models import CaseBase
 
@@ -45,7 +46,7 @@ class Power(models.Model):
 
     county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
     code = models.SlugField(_("code"), max_length=40)
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("small-power list", "name"), max_length=60)
     power_class = models.CharField(_("class"), max_length=16, choices=PowerClass.choices)
     template = models.CharField(_("procedure"), max_length=40, choices=Template.choices)
     applicant = models.CharField(_("who applies"), max_length=16, choices=Applicant.choices)
@@ -133,7 +134,7 @@ class PowerCase(CaseBase):
     )
     on_behalf = models.BooleanField(_("applied on the household's behalf (代办)"), default=False)
     applicant_name = models.CharField(_("applicant"), max_length=50, blank=True)
-    title = models.CharField(_("subject"), max_length=100)
+    title = models.CharField(pgettext_lazy("small-power matter", "subject"), max_length=100)
     reason = models.TextField(_("reason"))
     # 低保: what the household declares
     household_size = models.PositiveSmallIntegerField(_("people in the household"), null=True, blank=True)

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.masking import mask_name
 
@@ -54,7 +55,7 @@ def lines(case, kind: str) -> list[tuple[str, str]]:
             rows.append((_("Area applied for (m²)"), str(case.area)))
         rows.append((_("Village"), village))
     else:
-        rows.append((_("Subject"), case.title))
+        rows.append((pgettext("small-power matter", "Subject"), case.title))
         rows.append((_("Village"), village))
         if case.asset_deal:
             rows.append((_("Kind of disposal"), str(case.get_asset_deal_display())))

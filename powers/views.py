@@ -360,9 +360,9 @@ DATA_LABELS = {
 
 def _labelled(data: dict, note: str = "") -> list[tuple[str, str]]:
     out = []
-    for key, value in data.items():
-        label = DATA_LABELS.get(key)
-        if label is None or value in (None, "") or str(value) == note:
+    for key, label in DATA_LABELS.items():
+        value = data.get(key)
+        if value in (None, "") or str(value) == note:
             continue
         if key == "body" and value in rules.BODIES:
             value = rules.BODIES[value][0]
