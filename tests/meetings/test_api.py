@@ -153,3 +153,27 @@ def test_rosters_delegations_and_rules(client, mw, api_token):
     rules = {r["kind"]: r for r in client.get(f"{BASE}/rules", **cadre).json()}
     assert rules["villagers_assembly"]["notice_days"] == 10 and rules["courtyard"]["consultative"]
     assert Attendance.objects.count() == 0
+
+
+def test_delegations_over_the_api(client, mw, api_token):
+    cadre = api_token(mw.cadre)
+    assembly = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)
+    motion = services.add_motion(mw.cadre, assembly, title="授权")
+    services.clerk_sign_in(mw.cadre, assembly, list(assembly.register.all()))
+    services.open_voting(mw.cadre, motion, method="hands")
+    services.record_totals(mw.cadre, motion, votes_for=15, votes_against=4, votes_abstain=0)
+    assert client.get(f"{BASE}/motions/{motion.pk}", **cadre).json()["outcome"] == "adopted"
+    today = timezone.localdate()
+    body = {"matter": "village_rules", "valid_from": today.isoformat(), "valid_until": today.isoformat()}
+    response = post(client, f"/motions/{motion.pk}/delegations", body, cadre)
+    assert response.status_code == 422 and "matter" in response.json()["errors"]
+    body["matter"] = "homesteads"
+    response = post(client, f"/motions/{motion.pk}/delegations", body, cadre)
+    assert response.status_code == 201 and response.json()["in_force"] is True
+    delegation_id = response.json()["id"]
+    villager = api_token(mw.users["villager_a1"])
+    assert [d["id"] for d in client.get(f"{BASE}/delegations", **villager).json()] == [delegation_id]
+    assert post(client, f"/delegations/{delegation_id}/revoke", {}, villager).status_code == 403
+    response = post(client, f"/delegations/{delegation_id}/revoke", {}, cadre)
+    assert response.status_code == 200 and response.json()["in_force"] is False
+    assert client.get(f"{BASE}/motions/{motion.pk}", **api_token(mw.users["cadre_b1"])).status_code == 404

@@ -234,3 +234,43 @@ def test_the_supervisory_committee_and_township_see_the_sign_in_sheet(mw, login)
     for user in ("supervisor_a1", "township_a", "cadre_a1"):
         assert "Sign-in sheet" in login(mw.users[user]).get(f"/meetings/{meeting.pk}/print/").content.decode()
     assert "Sign-in sheet" not in login(mw.users["grid_a1"]).get(f"/meetings/{meeting.pk}/print/").content.decode()
+
+
+def test_a_delegation_is_recorded_from_an_adopted_assembly_motion_on_its_page(mw, login):
+    assembly = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)
+    motion = services.add_motion(mw.cadre, assembly, title="授权代表会议决定筹资筹劳")
+    services.clerk_sign_in(mw.cadre, assembly, list(assembly.register.all()))
+    services.open_voting(mw.cadre, motion, method="hands")
+    services.record_totals(mw.cadre, motion, votes_for=15, votes_against=4, votes_abstain=0)
+    client = login(mw.cadre)
+    assert "Record a delegation this motion made" in client.get(f"/meetings/{assembly.pk}/").content.decode()
+    today = timezone.localdate()
+    p = f"d{motion.pk}"
+    response = client.post(
+        f"/meetings/motions/{motion.pk}/delegation/",
+        {f"{p}-matter": "public_works", f"{p}-valid_from": today, f"{p}-valid_until": today - timedelta(days=1)},
+    )
+    assert response.status_code == 422 and not motion.delegations.exists()
+    response = client.post(
+        f"/meetings/motions/{motion.pk}/delegation/",
+        {f"{p}-matter": "public_works", f"{p}-valid_from": today, f"{p}-valid_until": today + timedelta(days=300)},
+    )
+    assert response.status_code == 302 and motion.delegations.count() == 1
+    assert (
+        "Funds and labour for public works"
+        in login(mw.users["villager_a1"]).get("/meetings/delegations/").content.decode()
+    )
+
+
+def test_cancel_from_the_page_needs_a_reason(mw, login):
+    meeting = mw.meeting(MeetingKind.TWO_COMMITTEES)
+    client = login(mw.cadre)
+    response = client.post(f"/meetings/{meeting.pk}/step/cancel/", {"cancel-reason": ""})
+    assert response.status_code == 422
+    meeting.refresh_from_db()
+    assert meeting.state == "noticed"
+    response = client.post(f"/meetings/{meeting.pk}/step/cancel/", {"cancel-reason": "镇里临时召开会议，改期"})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.state == "cancelled"
+    assert login(mw.users["villager_a1"]).post(f"/meetings/{meeting.pk}/step/cancel/", {}).status_code == 403
