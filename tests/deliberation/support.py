@@ -19,6 +19,15 @@ from tests.factories import make_user
 from tests.meetings.support import MeetingsWorld, build_meetings_world
 
 
+def t(msgid: str, **params) -> str:
+    """What a page shows for ``msgid`` (pages render in zh-hans; the msgid itself until it is translated)."""
+    from django.utils.translation import gettext, override
+
+    with override("zh-hans"):
+        text = gettext(msgid)
+    return text % params if params else text
+
+
 @dataclass
 class DeliberationWorld:
     mw: MeetingsWorld

@@ -12,9 +12,14 @@ from django.utils import timezone
 from deliberation import services
 from deliberation.models import CoSignature, Decision, PollAnswer, RulesSignature, RulesVersion, Task, Topic
 from meetings.models import MeetingKind
+from tests.deliberation.support import t
 
 pytestmark = pytest.mark.django_db
 BASE = "/deliberation"
+NOT_A_VOTE = (
+    "Comments and polls here help the village hear opinions. A poll is not a vote: it decides nothing, and it never "
+    "replaces the vote of a meeting that the law requires."
+)
 
 
 def test_every_role_opens_the_pages_it_may(dw, login):
@@ -45,10 +50,10 @@ def test_every_role_opens_the_pages_it_may(dw, login):
 
 def test_the_empty_states(dw, login):
     client = login(dw.cadre)
-    assert "No topic yet." in client.get(f"{BASE}/").content.decode()
-    assert "No task yet." in client.get(f"{BASE}/tasks/").content.decode()
-    assert "No version of the village rules yet." in client.get(f"{BASE}/rules/").content.decode()
-    assert "Nothing waits for the township." in login(dw.users["township_a"]).get(f"{BASE}/review/").content.decode()
+    assert t("No topic yet.") in client.get(f"{BASE}/").content.decode()
+    assert t("No task yet.") in client.get(f"{BASE}/tasks/").content.decode()
+    assert t("No version of the village rules yet.") in client.get(f"{BASE}/rules/").content.decode()
+    assert t("Nothing waits for the township.") in login(dw.users["township_a"]).get(f"{BASE}/review/").content.decode()
 
 
 def test_a_cadre_proposes_and_a_refusal_keeps_what_was_typed(dw, login):
@@ -90,11 +95,11 @@ def test_a_villager_proposes_and_neighbours_cosign_on_the_phone(dw, login):
     topic = Topic.objects.get()
     assert response.status_code == 302 and topic.origin == "villagers"
     neighbour = login(dw.users["villager_x2"])
-    assert "Co-sign for my household" in neighbour.get(f"{BASE}/topics/{topic.pk}/").content.decode()
+    assert t("Co-sign for my household") in neighbour.get(f"{BASE}/topics/{topic.pk}/").content.decode()
     assert neighbour.post(f"{BASE}/topics/{topic.pk}/cosign/").status_code == 302
     assert CoSignature.objects.filter(topic=topic).count() == 2
     again = neighbour.post(f"{BASE}/topics/{topic.pk}/cosign/", follow=True)
-    assert "already signed" in again.content.decode()
+    assert t("Your household has already signed this proposal.") in again.content.decode()
     cadre = login(dw.cadre)
     assert cadre.post(f"{BASE}/topics/{topic.pk}/steps/confirm/", {"version": ""}).status_code == 302
     topic.refresh_from_db()
@@ -154,7 +159,7 @@ def test_consultation_on_the_page(dw, login):
     poll = topic.polls.get()
     villager = login(dw.users["villager_a1"])
     page = villager.get(f"{BASE}/topics/{topic.pk}/").content.decode()
-    assert "A poll is not a vote" in page and "Answer for my household" in page
+    assert t(NOT_A_VOTE) in page and t("Answer for my household") in page
     assert villager.post(f"{BASE}/polls/{poll.pk}/answer/", {"option": "1"}).status_code == 302
     assert villager.post(f"{BASE}/polls/{poll.pk}/answer/", {"option": "0"}).status_code == 302
     assert list(PollAnswer.objects.values_list("option", flat=True)) == [0]
@@ -219,7 +224,7 @@ def test_village_rules_pages(dw, login):
     client = login(dw.cadre)
     assert client.post(f"{BASE}/rules/{rules.pk}/steps/adopt/", {"note": ""}).status_code == 302
     villager = login(dw.users["villager_a1"])
-    assert "Sign for my household" in villager.get(f"{BASE}/rules/{rules.pk}/").content.decode()
+    assert t("Sign for my household") in villager.get(f"{BASE}/rules/{rules.pk}/").content.decode()
     assert villager.post(f"{BASE}/rules/{rules.pk}/sign/").status_code == 302
     client = login(dw.cadre)
     paper = client.post(
@@ -229,13 +234,13 @@ def test_village_rules_pages(dw, login):
     assert paper.status_code == 302
     assert RulesSignature.objects.count() == 2
     page = client.get(f"{BASE}/rules/{rules.pk}/").content.decode()
-    assert "2 of 10 households have signed (20%)" in page
+    assert t("%(s)s of %(h)s households have signed (%(p)s%%)", s=2, h=10, p=20) in page
 
 
 def test_the_list_page(dw, login):
     client = login(dw.cadre)
     page = client.get(f"{BASE}/list/").content.decode()
-    assert "宅基地使用方案" in page and "Keep this list for the village" in page
+    assert "宅基地使用方案" in page and t("Keep this list for the village") in page
     assert client.post(f"{BASE}/list/", {"what": "keep"}).status_code == 302
     bad = client.post(
         f"{BASE}/list/",

@@ -7,6 +7,7 @@ import pytest
 
 from deliberation import services
 from deliberation.models import Decision
+from tests.deliberation.support import t
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,6 @@ def test_only_published_decisions_and_nothing_personal(dw, client):
 
 def test_the_empty_public_pages(dw, client):
     body = client.get(f"/public/{dw.village.code}/decisions/").content.decode()
-    assert "No decision has been published yet." in body
+    assert t("No decision has been published yet.") in body
     rules = client.get(f"/public/{dw.village.code}/decisions/rules/").content.decode()
-    assert "No village rules have been promulgated" in rules
+    assert t("No village rules have been promulgated on the platform yet.") in rules
