@@ -186,7 +186,7 @@ def apply(request, power_pk):
     power = _found(selectors.power, actor, power_pk)
     if not power.active:
         raise Http404()
-    households = list(selectors.households(actor)[:500]) if power.for_households else []
+    households = list(selectors.households(actor)[:2000]) if power.for_households else []
     villages = list(selectors.apply_villages(actor)) if not power.for_households else []
     if (power.for_households and not households) or (not power.for_households and not villages):
         raise PermissionDenied()
