@@ -28,6 +28,7 @@ from meetings.schemas import (
     MeetingIn,
     MeetingPage,
     MeetingRow,
+    MeetingUpdateIn,
     MotionIn,
     MotionOut,
     OpenVotingIn,
@@ -196,6 +197,17 @@ def meeting_create(request, payload: MeetingIn):
         group=payload.group_id,
     )
     return 201, _detail(actor, _meeting(actor, meeting.pk))
+
+
+@router.put("/meetings/{int:meeting_id}", response=MeetingDetail, summary="Change a meeting being prepared")
+def meeting_update(request, meeting_id: int, payload: MeetingUpdateIn):
+    actor = request.auth
+    _require(actor, MANAGE)
+    changes = {k: v for k, v in payload.model_dump(exclude={"group_id"}).items() if v is not None}
+    if payload.group_id is not None:
+        changes["group"] = payload.group_id
+    services.meeting_update(actor, _meeting(actor, meeting_id), **changes)
+    return _detail(actor, _meeting(actor, meeting_id))
 
 
 @router.get("/meetings/{int:meeting_id}", response=MeetingDetail, summary="A meeting with its motions and results")

@@ -110,6 +110,16 @@ class MeetingIn(Schema):
     group_id: int | None = None
 
 
+class MeetingUpdateIn(Schema):
+    kind: str | None = None
+    title: str | None = None
+    starts_at: datetime | None = None
+    place: str | None = None
+    agenda: str | None = None
+    basis: str | None = None
+    group_id: int | None = None
+
+
 class StepIn(Schema):
     data: dict = {}
     note: str = ""

@@ -11,6 +11,7 @@ urlpatterns = [
     path("notice-periods/", views.policy, name="policy"),
     path("review/", views.review, name="review"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/step/<slug:step>/", views.step, name="step"),
     path("<int:pk>/motions/", views.motion_add, name="motion_add"),
     path("<int:pk>/register/", views.register, name="register"),

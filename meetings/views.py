@@ -132,8 +132,56 @@ def create(request):
         else:
             messages.success(request, _("Meeting created. Add its motions, then issue the notice."))
             return redirect("meetings:detail", meeting.pk)
-    notice = [(label, rules.notice_days(k, {})) for k, label in MeetingKind.choices]
-    return _render(request, "meetings/form.html", {"form": form, "notice": notice}, status=422 if form.errors else 200)
+    return _render_form(request, form)
+
+
+def _render_form(request, form, meeting=None):
+    village = _managed_villages(request.user).first()
+    overrides = overrides_for(village.county_id) if village else {}
+    notice = [(label, rules.notice_days(k, overrides)) for k, label in MeetingKind.choices]
+    return _render(
+        request,
+        "meetings/form.html",
+        {"form": form, "notice": notice, "meeting": meeting},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+@require_action(MANAGE)
+def edit(request, pk):
+    """Change a meeting being prepared (once the notice is issued it stands)."""
+    meeting = _managed(request, pk)
+    if meeting.state != "draft":
+        messages.error(request, _("Only a meeting being prepared can be changed; once noticed, cancel it instead."))
+        return redirect("meetings:detail", meeting.pk)
+    initial = {
+        "village": meeting.village,
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "place": meeting.place,
+        "basis": meeting.basis,
+        "group": meeting.group,
+        "agenda": meeting.agenda,
+    }
+    villages = Region.objects.filter(pk=meeting.village_id)
+    groups = Region.objects.filter(level=RegionLevel.GROUP, parent=meeting.village).order_by("code")
+    form = MeetingForm(request.POST or None, villages=villages, groups=groups, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.meeting_update(
+                request.user,
+                meeting,
+                **{k: d[k] for k in ("kind", "title", "starts_at", "place", "agenda", "basis", "group")},
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Meeting changed."))
+            return redirect("meetings:detail", meeting.pk)
+    return _render_form(request, form, meeting)
 
 
 def _meeting(request, pk):

@@ -177,3 +177,23 @@ def test_delegations_over_the_api(client, mw, api_token):
     response = post(client, f"/delegations/{delegation_id}/revoke", {}, cadre)
     assert response.status_code == 200 and response.json()["in_force"] is False
     assert client.get(f"{BASE}/motions/{motion.pk}", **api_token(mw.users["cadre_b1"])).status_code == 404
+
+
+def test_a_draft_is_changed_over_the_api(client, mw, api_token):
+    cadre = api_token(mw.cadre)
+    draft = services.create_meeting(
+        mw.cadre,
+        village=mw.village,
+        kind="two_committees",
+        title="两委会",
+        starts_at=timezone.now() + timedelta(days=3),
+        place="村委会",
+    )
+    response = client.put(
+        f"{BASE}/meetings/{draft.pk}", {"title": "两委会议：研究低保"}, content_type="application/json", **cadre
+    )
+    assert response.status_code == 200 and response.json()["title"] == "两委会议：研究低保"
+    response = client.put(
+        f"{BASE}/meetings/{draft.pk}", {"basis": "household"}, content_type="application/json", **cadre
+    )
+    assert response.status_code == 422

@@ -274,3 +274,31 @@ def test_cancel_from_the_page_needs_a_reason(mw, login):
     meeting.refresh_from_db()
     assert meeting.state == "cancelled"
     assert login(mw.users["villager_a1"]).post(f"/meetings/{meeting.pk}/step/cancel/", {}).status_code == 403
+
+
+def test_a_draft_is_changed_on_its_page_a_noticed_meeting_is_not(mw, login):
+    start = timezone.localtime() + timedelta(days=12)
+    draft = services.create_meeting(
+        mw.cadre, village=mw.village, kind="villagers_assembly", title="村民会议", starts_at=start, place="广场"
+    )
+    client = login(mw.cadre)
+    assert client.get(f"/meetings/{draft.pk}/edit/").status_code == 200
+    data = {
+        "village": mw.village.pk,
+        "kind": "villagers_assembly",
+        "title": "2027年度村民会议",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "place": "村文化广场",
+        "basis": "household",
+        "agenda": "",
+    }
+    assert client.post(f"/meetings/{draft.pk}/edit/", data).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title, draft.basis, draft.place) == ("2027年度村民会议", "household", "村文化广场")
+    response = client.post(f"/meetings/{draft.pk}/edit/", {**data, "place": ""})
+    assert response.status_code == 422
+    noticed = mw.meeting(MeetingKind.REPRESENTATIVES)
+    response = client.post(f"/meetings/{noticed.pk}/edit/", {**data, "kind": "representatives", "basis": ""})
+    assert response.status_code == 302
+    noticed.refresh_from_db()
+    assert noticed.title == "会议"
