@@ -40,7 +40,41 @@ def home_summary(actor) -> dict:
     if scope.can(actor, Action.AUDIT_VIEW):
         summary["recent_events"] = list(audit_events(actor)[:8])
     summary["incidents"] = _incident_summary(actor)
+    summary["waiting"] = _waiting_for_me(actor)
     return summary
+
+
+def _waiting_for_me(actor) -> list[dict]:
+    """待我办理: what the village's procedures wait for from this person — signatures, small-power steps,
+    meetings to attend, decisions' tasks past their deadline — each a count with the page that lists it."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from deliberation import selectors as deliberation
+    from finance import selectors as finance
+    from meetings import selectors as meetings
+    from powers import selectors as powers
+
+    items = []
+
+    def add(count, label, url_name):
+        items.append({"count": count, "label": label, "url": reverse(url_name)})
+
+    if scope.can(actor, Action.FINANCE_APPROVE):
+        add(sum(1 for e in finance.my_queue(actor) if not e.already_signed), _("Expenses to sign"), "finance:queue")
+    if scope.can(actor, Action.POWER_HANDLE):
+        add(len(powers.village_queue(actor)), _("Small-power matters for the village"), "powers:queue")
+    if scope.can(actor, Action.POWER_REVIEW):
+        add(len(powers.township_queue(actor)), _("Small-power matters to review"), "powers:review")
+    if scope.can(actor, Action.POWER_APPLY):
+        open_cases = powers.my_cases(actor).filter(closed_at__isnull=True).count()
+        if open_cases:
+            add(open_cases, _("My applications in progress"), "powers:home")
+    if scope.can(actor, Action.DELIBERATION_VOTE):
+        add(meetings.my_meetings(actor).count(), _("Meetings I may attend"), "meetings:home")
+    if scope.can(actor, Action.DELIBERATION_MANAGE) or scope.can(actor, Action.DELIBERATION_REVIEW):
+        add(deliberation.search_tasks(actor, overdue=True).count(), _("Decision tasks overdue"), "deliberation:tasks")
+    return items
 
 
 def _incident_summary(actor) -> dict | None:
