@@ -144,10 +144,6 @@ def my_answer(poll: Poll, household) -> int | None:
     return PollAnswer.objects.filter(poll=poll, household=household).values_list("option", flat=True).first()
 
 
-def timeline(obj, flow):
-    return list(workflow.history(obj))
-
-
 # -- decisions and tasks ----------------------------------------------------------------------------------------
 
 

@@ -632,7 +632,7 @@ def task_create(*, actor, decision: Decision, title, owner_name, due_date, owner
             errors["due_date"] = [_("The task must be due after today.")]
         elif due > today + timedelta(days=366):
             errors["due_date"] = [_("A task is due within a year.")]
-    if owner is not None and not scope.grants(owner):
+    if owner is not None and not any(g.village_id == locked.village_id for g in scope.grants(owner)):
         errors["owner"] = [_("Choose an account of the village.")]
     if errors:
         raise DomainError(errors)

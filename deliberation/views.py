@@ -45,7 +45,6 @@ from deliberation.forms import (
     TaskForm,
 )
 from deliberation.models import Origin, Procedure, SignMethod
-from regions.models import Region
 
 LINKS = [
     ("deliberation:home", gettext_lazy("Topics"), (Action.DELIBERATION_VIEW,)),
@@ -286,13 +285,9 @@ def _render_topic(
             t.late = selectors.is_late(t, now)
             tasks.append(t)
     meetings = []
-    motions = []
-    try:
-        if manage and topic.state not in FINAL_TOPIC_STATES:
-            meetings = meetings_link.open_meetings(actor, topic.village)
-        motions = meetings_link.decided_motions(topic.subject) + meetings_link.pending_motions(topic.subject)
-    except ImportError:
-        meetings, motions = [], []
+    if manage and topic.state not in FINAL_TOPIC_STATES:
+        meetings = meetings_link.open_meetings(actor, topic.village)
+    motions = meetings_link.decided_motions(topic.subject) + meetings_link.pending_motions(topic.subject)
     for m in motions:
         m.kind_label = meetings_link.kind_label(m.meeting.kind)
     context = {
@@ -703,13 +698,9 @@ def _render_rules(
     flagged = {n: term for n, _c, term in coercive_clauses(rules.text)}
     clauses = [{"n": n, "text": c, "flag": flagged.get(n)} for n, c in enumerate(rules.clauses(), start=1)]
     meetings = []
-    motions = []
-    try:
-        if manage and rules.state == "approved":
-            meetings = meetings_link.open_meetings(actor, rules.village, kinds=("villagers_assembly",))
-        motions = meetings_link.decided_motions(rules.subject) + meetings_link.pending_motions(rules.subject)
-    except ImportError:
-        pass
+    if manage and rules.state == "approved":
+        meetings = meetings_link.open_meetings(actor, rules.village, kinds=("villagers_assembly",))
+    motions = meetings_link.decided_motions(rules.subject) + meetings_link.pending_motions(rules.subject)
     for m in motions:
         m.kind_label = meetings_link.kind_label(m.meeting.kind)
     unsigned = list(selectors.unsigned_households(rules)) if manage and rules.state in RULES_SIGNABLE else []
@@ -978,7 +969,3 @@ def deliberation_list(request):
         if (settings_form is not None and settings_form.errors) or (entry_form is not None and entry_form.errors)
         else 200,
     )
-
-
-def _region(pk):
-    return Region.objects.filter(pk=pk).first()

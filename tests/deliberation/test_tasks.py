@@ -59,6 +59,11 @@ def test_task_refusals(dw):
         with pytest.raises(DomainError) as exc:
             services.task_create(actor=dw.cadre, decision=decision, **data)
         assert field in exc.value.message_dict
+    with pytest.raises(DomainError) as exc:
+        services.task_create(
+            actor=dw.cadre, decision=decision, title="t", owner_name="o", due_date=dw.due(), owner=dw.users["cadre_b1"]
+        )
+    assert "owner" in exc.value.message_dict
     with pytest.raises(NotFound):
         services.task_create(
             actor=dw.users["cadre_b1"], decision=decision, title="t", owner_name="o", due_date=dw.due()
