@@ -11,10 +11,11 @@ from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, scope, workflow
+from core import audit, notifications, scope, workflow
 from core.errors import DomainError, NotFound
 from core.roles import Action
 from meetings import rules
@@ -307,7 +308,45 @@ def meeting_notice(actor, meeting, *, now=None, version=None) -> Meeting:
             locked,
             after={"register_size": len(entries), "notice_days": locked.notice_days, "warnings": warn},
         )
+        _notify_register(locked, "notice")
     return locked
+
+
+def register_users(meeting: Meeting) -> list[int]:
+    """Accounts of the people on the register: a resident's own account, and the villager accounts of the
+    households on it (a household's adults, or the household itself)."""
+    from accounts.models import RoleAssignment
+    from core.roles import Role
+
+    entries = RegisterEntry.objects.filter(meeting=meeting)
+    households = set(entries.exclude(household__isnull=True).values_list("household_id", flat=True))
+    households |= set(entries.exclude(person__isnull=True).values_list("person__household_id", flat=True))
+    users = set(
+        RoleAssignment.objects.filter(role=Role.VILLAGER, household_id__in=households).values_list("user_id", flat=True)
+    )
+    users |= set(entries.exclude(person__user__isnull=True).values_list("person__user_id", flat=True))
+    return sorted(users)
+
+
+def _notify_register(meeting: Meeting, step: str, reason: str = "") -> None:
+    when = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
+    if step == "notice":
+        text = _("Meeting notice: %(title)s, %(when)s at %(place)s. You are on the register.") % {
+            "title": meeting.title,
+            "when": when,
+            "place": meeting.place,
+        }
+    else:
+        text = _("Meeting cancelled: %(title)s (%(when)s). %(reason)s") % {
+            "title": meeting.title,
+            "when": when,
+            "reason": reason,
+        }
+    users = register_users(meeting)
+    url = reverse("meetings:detail", args=[meeting.pk])
+    transaction.on_commit(
+        lambda: notifications.notify(users, kind="meetings", text=text, url=url, key=f"meeting:{meeting.pk}:{step}")
+    )
 
 
 def meeting_step(actor, meeting, step: str, *, data=None, note="", now=None, version=None) -> Meeting:
@@ -329,6 +368,8 @@ def meeting_step(actor, meeting, step: str, *, data=None, note="", now=None, ver
             now=now,
             expected_version=version,
         )
+        if step == "cancel" and locked.noticed_at:
+            _notify_register(locked, "cancel", str((data or {}).get("reason") or ""))
         if step == "close":
             present = locked.attendances.count()
             met, _needed = rules.quorum(locked.kind, locked.basis, locked.register_size, present)

@@ -512,3 +512,23 @@ def test_motions_for_subject_newest_first_and_scoped(mw):
     assert list(selectors.motions_for_subject(None, "powers.case:7")) == [b, a]
     assert list(selectors.motions_for_subject(mw.users["township_a"], "powers.case:7")) == [b, a]
     assert list(selectors.motions_for_subject(mw.users["cadre_b1"], "powers.case:7")) == []
+
+
+def test_the_notice_and_a_cancellation_reach_the_register_s_households(mw, django_capture_on_commit_callbacks):
+    from core.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = mw.meeting(MeetingKind.VILLAGERS_ASSEMBLY, title="村民会议")
+    villager, other = mw.users["villager_a1"], mw.users["villager_x0"]
+    assert Notification.objects.filter(user=villager, url=f"/meetings/{meeting.pk}/").count() == 1
+    assert Notification.objects.filter(user=other).count() == 1
+    assert not Notification.objects.filter(user=mw.users["cadre_b1"]).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_step(mw.cadre, meeting, "cancel", data={"reason": "改期"})
+    assert Notification.objects.filter(user=villager).count() == 2
+    assert "改期" in Notification.objects.filter(user=villager).order_by("-pk").first().text
+    # a representatives' meeting reaches only the representatives' households
+    with django_capture_on_commit_callbacks(execute=True):
+        mw.meeting(MeetingKind.REPRESENTATIVES)
+    assert Notification.objects.filter(user=villager).count() == 3
+    assert Notification.objects.filter(user=other).count() == 3  # 妻子0 of 户主0's household is a representative
