@@ -126,6 +126,8 @@ def _detail(actor, m: Meeting) -> dict:
     data.update(
         {
             "agenda": m.agenda,
+            "convened_by": m.convened_by,
+            "proposers": m.proposers,
             "basis": m.basis,
             "notice_days": m.notice_days,
             "noticed_at": m.noticed_at,
@@ -195,6 +197,8 @@ def meeting_create(request, payload: MeetingIn):
         agenda=payload.agenda,
         basis=payload.basis,
         group=payload.group_id,
+        convened_by=payload.convened_by,
+        proposers=payload.proposers,
     )
     return 201, _detail(actor, _meeting(actor, meeting.pk))
 

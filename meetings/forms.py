@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from meetings.models import Body, Choice, MeetingKind, RegisterBasis, ReservedMatter, VoteMethod
+from meetings.models import Body, Choice, ConvenedBy, MeetingKind, RegisterBasis, ReservedMatter, VoteMethod
 
 
 class MeetingForm(forms.Form):
@@ -29,6 +29,13 @@ class MeetingForm(forms.Form):
         queryset=None, label=_("Village group"), required=False, help_text=_("Only for a village group meeting.")
     )
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    convened_by = forms.ChoiceField(label=_("Called"), choices=ConvenedBy.choices, required=False)
+    proposers = forms.IntegerField(
+        label=_("Number of proposers"),
+        required=False,
+        min_value=1,
+        help_text=_("When villagers or representatives proposed the meeting (Art. 21, 26)."),
+    )
 
     def __init__(self, *args, villages=None, groups=None, **kwargs):
         super().__init__(*args, **kwargs)

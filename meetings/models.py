@@ -62,6 +62,15 @@ class RegisterBasis(models.TextChoices):
     HOUSEHOLD = "household", _("By household (one representative each)")
 
 
+class ConvenedBy(models.TextChoices):
+    """Who asked for the meeting: its body as usual, or the villagers' or representatives' proposal that obliges
+    the committee to call it (Organic Law Art. 21, 26)."""
+
+    BODY = "body", _("Called by the committee or the body itself")
+    VILLAGERS = "villagers", _("On the proposal of villagers (at least a tenth, Art. 21)")
+    REPRESENTATIVES = "representatives", _("On the proposal of representatives (Art. 21: a third; Art. 26: a fifth)")
+
+
 class Body(models.TextChoices):
     """The rosters a village keeps (the other registers come from the registry)."""
 
@@ -147,6 +156,8 @@ class Meeting(CaseBase):
         verbose_name=_("village group"),
     )
     basis = models.CharField(_("register"), max_length=16, choices=RegisterBasis.choices, default=RegisterBasis.PERSON)
+    convened_by = models.CharField(_("called"), max_length=16, choices=ConvenedBy.choices, default=ConvenedBy.BODY)
+    proposers = models.PositiveIntegerField(_("number of proposers"), null=True, blank=True)
     notice_days = models.PositiveSmallIntegerField(_("days of notice required"), default=0)
     noticed_at = models.DateTimeField(_("notice issued at"), null=True, blank=True)
     register_size = models.PositiveIntegerField(_("on the register"), default=0)

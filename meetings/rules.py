@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meetings.models import Body, MeetingKind, Outcome, RegisterBasis, ReservedMatter
+from meetings.models import Body, ConvenedBy, MeetingKind, Outcome, RegisterBasis, ReservedMatter
 
 K = MeetingKind
 
@@ -368,3 +368,37 @@ def quarter_start(day):
 def representatives_meeting_due(last_held, today) -> bool:
     """Art. 26: the 村民代表会议 meets at least once a quarter. Due when none was held since the quarter began."""
     return last_held is None or last_held < quarter_start(today)
+
+
+# -- who may ask for a meeting (Art. 21, 26) ----------------------------------------------------------------------
+
+
+def check_proposal(kind: str, convened_by: str, proposers, *, adults: int, representatives: int) -> dict[str, str]:
+    """A 村民会议 must be called when at least a tenth of the villagers (18+) or a third of the representatives
+    propose it (Art. 21); a 村民代表会议 when a fifth of the representatives do (Art. 26). A meeting recorded as
+    called on such a proposal needs the number of proposers, and enough of them. {field: message}, empty when fine."""
+    if convened_by in ("", ConvenedBy.BODY):
+        return {}
+    if convened_by not in ConvenedBy.values:
+        return {"convened_by": _("Choose who asked for the meeting.")}
+    allowed = {
+        K.VILLAGERS_ASSEMBLY: {ConvenedBy.VILLAGERS, ConvenedBy.REPRESENTATIVES},
+        K.REPRESENTATIVES: {ConvenedBy.REPRESENTATIVES},
+    }.get(kind, set())
+    if convened_by not in allowed:
+        return {"convened_by": _("The law provides no such proposal for this kind of meeting.")}
+    try:
+        n = int(proposers)
+    except (TypeError, ValueError):
+        return {"proposers": _("Give the number of proposers.")}
+    if convened_by == ConvenedBy.VILLAGERS:
+        whole, share, label = adults, 10, _("a tenth of the village's %(whole)s adults (Art. 21)")
+    elif kind == K.VILLAGERS_ASSEMBLY:
+        whole, share, label = representatives, 3, _("a third of the %(whole)s representatives (Art. 21)")
+    else:
+        whole, share, label = representatives, 5, _("a fifth of the %(whole)s representatives (Art. 26)")
+    if n < 1 or n > whole:
+        return {"proposers": _("Between 1 and %(whole)s.") % {"whole": whole}}
+    if n * share < whole:
+        return {"proposers": _("%(n)s proposers are fewer than %(rule)s.") % {"n": n, "rule": label % {"whole": whole}}}
+    return {}

@@ -81,6 +81,8 @@ class StepOut(Schema):
 
 class MeetingDetail(MeetingRow):
     agenda: str
+    convened_by: str
+    proposers: int | None
     basis: str
     notice_days: int
     noticed_at: datetime | None
@@ -108,6 +110,8 @@ class MeetingIn(Schema):
     agenda: str = ""
     basis: str = ""
     group_id: int | None = None
+    convened_by: str = ""
+    proposers: int | None = None
 
 
 class MeetingUpdateIn(Schema):

@@ -43,7 +43,7 @@ from registry.models import Gender, Household, PartyMember, Person
 
 MANAGE = Action.DELIBERATION_MANAGE
 VOTE = Action.DELIBERATION_VOTE
-MEETING_FIELDS = ["kind", "title", "starts_at", "place", "agenda", "group", "basis"]
+MEETING_FIELDS = ["kind", "title", "starts_at", "place", "agenda", "group", "basis", "convened_by", "proposers"]
 MOTION_FIELDS = ["title", "text", "reserved_matter", "subject", "position"]
 SUBJECT_RE = re.compile(r"^[a-z_]+\.[a-z_]+:\d+$")
 MAX_DELEGATION_DAYS = 5 * 366  # the committee's term (Art. 11: five years)
@@ -154,12 +154,36 @@ def _clean_meeting(village, data: dict, now=None) -> dict:
 
 
 def create_meeting(
-    actor, *, village, kind, title, starts_at, place, agenda="", basis="", group=None, now=None
+    actor,
+    *,
+    village,
+    kind,
+    title,
+    starts_at,
+    place,
+    agenda="",
+    basis="",
+    group=None,
+    convened_by="",
+    proposers=None,
+    now=None,
 ) -> Meeting:
     """A meeting in draft (nothing is sent yet). ``now`` lets the demo write meetings at their past moments."""
     _village(actor, village)
     given = {"kind": kind, "title": title, "starts_at": starts_at, "place": place, "agenda": agenda}
     data = _clean_meeting(village, given | {"basis": basis, "group": group}, now=now)
+    day = timezone.localtime(data["starts_at"]).date()
+    errors = rules.check_proposal(
+        data["kind"],
+        convened_by or "",
+        proposers,
+        adults=_adults(village.pk, day).count(),
+        representatives=_roster(village.pk, Body.REPRESENTATIVES, day).count(),
+    )
+    if errors:
+        raise DomainError(errors)
+    if convened_by and convened_by != "body":
+        data.update(convened_by=convened_by, proposers=int(proposers))
     with transaction.atomic():
         meeting = Meeting(created_by=actor, created_at=now or timezone.now(), **data)
         meeting.place_in(village)

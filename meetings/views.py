@@ -124,6 +124,8 @@ def create(request):
                 agenda=d["agenda"],
                 basis=d["basis"],
                 group=d["group"],
+                convened_by=d["convened_by"],
+                proposers=d["proposers"],
             )
         except DomainError as exc:
             apply_domain_errors(form, exc)
@@ -168,6 +170,7 @@ def edit(request, pk):
     villages = Region.objects.filter(pk=meeting.village_id)
     groups = Region.objects.filter(level=RegionLevel.GROUP, parent=meeting.village).order_by("code")
     form = MeetingForm(request.POST or None, villages=villages, groups=groups, initial=initial)
+    del form.fields["convened_by"], form.fields["proposers"]  # how it was called is recorded once, at creation
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

@@ -251,3 +251,20 @@ def test_representatives_meeting_due_each_quarter():
     assert rules.representatives_meeting_due(None, date(2026, 11, 22))
     assert rules.representatives_meeting_due(date(2026, 9, 30), date(2026, 11, 22))
     assert not rules.representatives_meeting_due(date(2026, 10, 1), date(2026, 11, 22))
+
+
+def test_proposals_that_oblige_a_meeting():
+    from meetings.models import ConvenedBy as C
+
+    check = rules.check_proposal
+    assert check(K.VILLAGERS_ASSEMBLY, C.BODY, None, adults=300, representatives=30) == {}
+    assert check(K.VILLAGERS_ASSEMBLY, C.VILLAGERS, 30, adults=300, representatives=30) == {}  # exactly a tenth
+    assert "proposers" in check(K.VILLAGERS_ASSEMBLY, C.VILLAGERS, 29, adults=300, representatives=30)
+    assert check(K.VILLAGERS_ASSEMBLY, C.REPRESENTATIVES, 10, adults=300, representatives=30) == {}  # a third
+    assert "proposers" in check(K.VILLAGERS_ASSEMBLY, C.REPRESENTATIVES, 9, adults=300, representatives=30)
+    assert check(K.REPRESENTATIVES, C.REPRESENTATIVES, 6, adults=300, representatives=30) == {}  # a fifth
+    assert "proposers" in check(K.REPRESENTATIVES, C.REPRESENTATIVES, 5, adults=300, representatives=30)
+    assert "convened_by" in check(K.REPRESENTATIVES, C.VILLAGERS, 100, adults=300, representatives=30)
+    assert "convened_by" in check(K.TWO_COMMITTEES, C.REPRESENTATIVES, 3, adults=300, representatives=30)
+    assert "proposers" in check(K.VILLAGERS_ASSEMBLY, C.VILLAGERS, None, adults=300, representatives=30)
+    assert "proposers" in check(K.VILLAGERS_ASSEMBLY, C.VILLAGERS, 301, adults=300, representatives=30)

@@ -532,3 +532,31 @@ def test_the_notice_and_a_cancellation_reach_the_register_s_households(mw, djang
         mw.meeting(MeetingKind.REPRESENTATIVES)
     assert Notification.objects.filter(user=villager).count() == 3
     assert Notification.objects.filter(user=other).count() == 3  # 妻子0 of 户主0's household is a representative
+
+
+def test_a_meeting_called_on_a_proposal_needs_enough_proposers(mw):
+    start = timezone.now() + timedelta(days=12)
+    # 19 adults: 2 proposers are a tenth; 1 is not
+    err = refused(
+        services.create_meeting,
+        mw.cadre,
+        village=mw.village,
+        kind="villagers_assembly",
+        title="村民提议召开",
+        starts_at=start,
+        place="广场",
+        convened_by="villagers",
+        proposers=1,
+    )
+    assert "19" in err.message_dict["proposers"][0]
+    meeting = services.create_meeting(
+        mw.cadre,
+        village=mw.village,
+        kind="villagers_assembly",
+        title="村民提议召开",
+        starts_at=start,
+        place="广场",
+        convened_by="villagers",
+        proposers=2,
+    )
+    assert (meeting.convened_by, meeting.proposers) == ("villagers", 2)
