@@ -302,3 +302,23 @@ def test_a_draft_is_changed_on_its_page_a_noticed_meeting_is_not(mw, login):
     assert response.status_code == 302
     noticed.refresh_from_db()
     assert noticed.title == "会议"
+
+
+def test_a_meeting_called_on_villagers_proposal_shows_it(mw, login):
+    client = login(mw.cadre)
+    start = timezone.localtime() + timedelta(days=12)
+    data = {
+        "village": mw.village.pk,
+        "kind": "villagers_assembly",
+        "title": "村民提议召开的村民会议",
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "place": "广场",
+        "convened_by": "villagers",
+        "proposers": 1,
+    }
+    response = client.post("/meetings/new/", data)
+    assert response.status_code == 422 and "19" in response.content.decode()
+    response = client.post("/meetings/new/", {**data, "proposers": 3})
+    assert response.status_code == 302
+    text = client.get(response["Location"]).content.decode()
+    assert "On the proposal of villagers" in text and "3 proposers" in text
