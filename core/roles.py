@@ -69,6 +69,7 @@ class Action(models.TextChoices):
     DELIBERATION_MANAGE = "deliberation.manage", _("Run deliberation: topics, meetings, votes, decisions")
     DELIBERATION_VOTE = "deliberation.vote", _("Sign in and vote at a meeting")
     DELIBERATION_REVIEW = "deliberation.review", _("Review village rules and supervise deliberation (township)")
+    DELIBERATION_POLICY = "deliberation.policy", _("Keep the county's meeting notice periods")
     POWER_VIEW = "powers.view", _("View small-power matters")
     POWER_APPLY = "powers.apply", _("Apply for a small-power matter")
     POWER_HANDLE = "powers.handle", _("Handle small-power matters in the village")
@@ -206,7 +207,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.TRANSPARENCY_POLICY,
         }
         | _OVERSEER
-        | {Action.FINANCE_CONFIGURE, Action.POWER_CONFIGURE}
+        | {Action.FINANCE_CONFIGURE, Action.POWER_CONFIGURE, Action.DELIBERATION_POLICY}
     ),
     Role.SHOPKEEPER: frozenset({Action.SHOP_FULFIL}),
     Role.CREDIT_PARTNER: frozenset({Action.CREDIT_READ}),

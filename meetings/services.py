@@ -848,7 +848,7 @@ def policy_update(actor, county, notice_days: dict) -> MeetingPolicy:
     if (
         county is None
         or county.level != RegionLevel.COUNTY
-        or not scope.region_in_scope(actor, Action.TRANSPARENCY_POLICY, county)
+        or not scope.region_in_scope(actor, Action.DELIBERATION_POLICY, county)
     ):
         raise NotFound()
     errors = {}

@@ -51,7 +51,7 @@ LINKS = [
     ("meetings:rosters", gettext_lazy("Rosters"), (MANAGE, Action.DELIBERATION_REVIEW)),
     ("meetings:delegations", gettext_lazy("Delegations"), (VIEW,)),
     ("meetings:review", gettext_lazy("Supervision of meetings"), (Action.DELIBERATION_REVIEW,)),
-    ("meetings:policy", gettext_lazy("Notice periods"), (Action.TRANSPARENCY_POLICY,)),
+    ("meetings:policy", gettext_lazy("Notice periods"), (Action.DELIBERATION_POLICY,)),
 ]
 
 
@@ -656,7 +656,7 @@ def delegations(request):
 
 
 @login_required
-@require_action(Action.TRANSPARENCY_POLICY)
+@require_action(Action.DELIBERATION_POLICY)
 def policy(request):
     counties = [g.target_id for g in scope.grants(request.user) if g.level == "county"]
     county = Region.objects.filter(pk__in=counties, level=RegionLevel.COUNTY).first()

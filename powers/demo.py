@@ -40,7 +40,8 @@ def _photo(name: str) -> SimpleUploadedFile:
 
 def adopt_in_meeting(cadre, case: PowerCase, *, held_at, title: str):
     """Hold a villagers' assembly (register by household, everyone signed in, show of hands) that adopts a motion
-    on the matter (subject ``powers.case:<pk>``), through the meetings app's services. Returns the motion."""
+    on the matter (subject ``powers.case:<pk>``), and close it, through the meetings app's services. Returns the
+    motion."""
     from meetings import services as meetings
     from meetings.models import MeetingKind, VoteMethod
 
@@ -60,9 +61,11 @@ def adopt_in_meeting(cadre, case: PowerCase, *, held_at, title: str):
     entries = list(meeting.register.all())
     meetings.clerk_sign_in(cadre, meeting, entries, now=held_at)
     meetings.open_voting(cadre, motion, method=VoteMethod.HANDS)
-    return meetings.record_totals(
+    motion = meetings.record_totals(
         cadre, motion, votes_for=len(entries), votes_against=0, votes_abstain=0, now=held_at + timedelta(minutes=30)
     )
+    meetings.meeting_step(cadre, meeting, "close", now=held_at + timedelta(hours=1))  # the meeting is over
+    return motion
 
 
 def decide(cadre, case: PowerCase, step: str, *, day: date, body: str, members: int, present: int, votes_for: int):
