@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import notifications, scope
 from core.roles import Action
@@ -13,7 +14,7 @@ NAV = [
     ("incidents:queue", _("My queue"), Action.INCIDENT_HANDLE),
     ("incidents:board", _("Supervision board"), Action.INCIDENT_SUPERVISE),
     ("transparency:list", _("Village notices"), Action.TRANSPARENCY_VIEW),
-    ("deliberation:home", _("Deliberation"), Action.DELIBERATION_VIEW),
+    ("deliberation:home", pgettext_lazy("navigation", "Deliberation"), Action.DELIBERATION_VIEW),
     ("meetings:home", _("Meetings"), Action.DELIBERATION_VIEW),
     ("powers:home", _("Small powers"), (Action.POWER_VIEW, Action.POWER_APPLY)),
     ("finance:home", _("Village ledger"), Action.FINANCE_VIEW),
