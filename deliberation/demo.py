@@ -86,6 +86,10 @@ def seed(county) -> str:
     village = Region.objects.filter(level=RegionLevel.VILLAGE, township=township).order_by("code").first()
     if cadre is None or township_user is None or village is None or Topic.objects.filter(village=village).exists():
         return ""
+    from meetings.models import Body, RosterMember
+
+    if not RosterMember.objects.filter(village=village, body=Body.REPRESENTATIVES).exists():
+        return ""  # the meetings demo keeps the rosters; a village too small for it gets no deliberation demo either
     now = timezone.now()
     today = timezone.localdate()
     services.list_ensure(actor=cadre, village=village)
