@@ -6,13 +6,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.roles import Role
 from meetings import services
 from meetings.models import Body, Meeting, MeetingKind
 from registry.models import Relation
 from tests.factories import World, build_world, make_household, make_person, make_user
+
+
+def zh(msgid: str, **params) -> str:
+    """The Chinese text users see for ``msgid`` (the catalogue's translation, with its parameters filled in)."""
+    with translation.override("zh-hans"):
+        text = translation.gettext(msgid)
+    return text % params if params else text
+
+
+def zh_n(singular: str, plural: str, n: int, **params) -> str:
+    """The Chinese text of a plural msgid for ``n`` (``{% blocktranslate count %}``)."""
+    with translation.override("zh-hans"):
+        text = translation.ngettext(singular, plural, n)
+    return text % {"n": n, **params}
 
 
 @dataclass

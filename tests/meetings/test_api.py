@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from meetings import services
-from meetings.models import Attendance, Meeting, MeetingKind, Motion, RosterMember, Vote
+from meetings import rules, services
+from meetings.models import Attendance, Meeting, MeetingKind, Motion, RegisterBasis, RosterMember, Vote
+from tests.meetings.support import zh
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/meetings"
@@ -55,7 +56,12 @@ def test_the_whole_meeting_over_the_api(client, mw, api_token):
     response = post(client, f"/meetings/{pk}/sign-in", {"entry_ids": ids[:1]}, cadre)
     assert response.json()["present"] == 1 and response.json()["quorum"]["met"] is False
     response = post(client, f"/motions/{motion_id}/open", {"method": "ballot"}, cadre)
-    assert response.status_code == 422 and "quorum" in response.json()["detail"].lower()
+    no_quorum = (
+        "No quorum: %(present)s of %(size)s are signed in, %(needed)s are needed (%(rule)s). The meeting cannot decide."
+    )
+    rule = zh(rules.quorum_text(MeetingKind.REPRESENTATIVES, RegisterBasis.PERSON))
+    assert response.status_code == 422
+    assert response.json()["detail"] == zh(no_quorum, present=1, size=3, needed=2, rule=rule)
     post(client, f"/meetings/{pk}/sign-in", {"entry_ids": ids}, cadre)
     assert post(client, f"/motions/{motion_id}/open", {"method": "ballot"}, cadre).status_code == 200
     for entry_id, choice in zip(ids, ["for", "for", "abstain"], strict=True):

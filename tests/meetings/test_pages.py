@@ -12,6 +12,7 @@ from django.utils import timezone
 from core.models import AuditEvent
 from meetings import services
 from meetings.models import Attendance, Meeting, MeetingKind, Motion, Outcome, RosterMember, Vote
+from tests.meetings.support import zh, zh_n
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,14 @@ def test_a_refused_motion_keeps_what_was_typed(mw, login):
     )
     assert response.status_code == 422
     text = response.content.decode()
-    assert "宅基地分配方案" in text and "Art. 24" in text
+    assert (
+        "宅基地分配方案" in text
+        and zh(
+            "This matter is reserved to the villagers' assembly (Art. 24); this body cannot decide it, "
+            "not even as an opinion."
+        )
+        in text
+    )
     assert not Motion.objects.filter(meeting=meeting).exists()
 
 
@@ -151,7 +159,7 @@ def test_the_villager_signs_in_their_household_and_votes_on_the_phone(mw, login)
     motion = services.add_motion(mw.cadre, meeting, title="修订村规民约", reserved_matter="village_rules")
     client = login(mw.users["villager_a1"])
     home = client.get("/meetings/").content.decode()
-    assert "My meetings" in home and meeting.title in home
+    assert zh("My meetings") in home and meeting.title in home
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
     assert "王建国" in page and "刘桂兰" in page
     response = client.post(f"/meetings/{meeting.pk}/sign-in/")
@@ -170,7 +178,9 @@ def test_the_villager_signs_in_their_household_and_votes_on_the_phone(mw, login)
     response = client.post(
         f"/meetings/motions/{motion.pk}/vote/", {"entry": entry.pk, "choice": "against"}, follow=True
     )
-    assert "already voted" in response.content.decode()
+    assert zh("%(name)s has already voted on this motion; a vote cannot be changed.", name="王建国") in (
+        response.content.decode()
+    )
     assert Vote.objects.filter(motion=motion, entry=entry).count() == 1
     # someone else's entry is not found
     stranger = others[0]
@@ -185,9 +195,9 @@ def test_print_minutes_and_sign_in_sheet(mw, login):
     services.meeting_step(mw.cadre, meeting, "close")
     services.meeting_step(mw.cadre, meeting, "minutes", data={"minutes": "会议审议了村道修缮。", "chair": "王建国"})
     text = login(mw.cadre).get(f"/meetings/{meeting.pk}/print/").content.decode()
-    assert "会议审议了村道修缮。" in text and "Sign-in sheet" in text and "妻子0" in text
+    assert "会议审议了村道修缮。" in text and zh("Sign-in sheet") in text and "妻子0" in text
     villager = login(mw.users["villager_a1"]).get(f"/meetings/{meeting.pk}/print/").content.decode()
-    assert "会议审议了村道修缮。" in villager and "Sign-in sheet" not in villager
+    assert "会议审议了村道修缮。" in villager and zh("Sign-in sheet") not in villager
 
 
 def test_rosters_page_adds_removes_and_warns(mw, login):
@@ -199,7 +209,8 @@ def test_rosters_page_adds_removes_and_warns(mw, login):
     assert response.status_code == 302
     member = RosterMember.objects.get(person=person, body="representatives")
     response = client.post("/meetings/rosters/", {"body": "representatives", "person": person.pk})
-    assert response.status_code == 422 and "already on this roster" in response.content.decode()
+    assert response.status_code == 422
+    assert zh("%(name)s is already on this roster.", name=person.name) in response.content.decode()
     client.post("/meetings/rosters/", {"remove": member.pk})
     member.refresh_from_db()
     assert member.until is not None
@@ -224,16 +235,16 @@ def test_township_review_marks_villages_without_a_representatives_meeting(mw, lo
     client = login(mw.users["township_a"])
     text = client.get("/meetings/review/").content.decode()
     assert "安家村" in text and "和平村" in text and "新桥村" not in text
-    assert "Representatives met this quarter" in text and "Representatives meeting due this quarter" in text
-    assert "Closed without minutes" in text
+    assert zh("Representatives met this quarter") in text and zh("Representatives meeting due this quarter") in text
+    assert zh("Closed without minutes:") in text
     assert login(mw.cadre).get("/meetings/review/").status_code == 403
 
 
 def test_the_supervisory_committee_and_township_see_the_sign_in_sheet(mw, login):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
     for user in ("supervisor_a1", "township_a", "cadre_a1"):
-        assert "Sign-in sheet" in login(mw.users[user]).get(f"/meetings/{meeting.pk}/print/").content.decode()
-    assert "Sign-in sheet" not in login(mw.users["grid_a1"]).get(f"/meetings/{meeting.pk}/print/").content.decode()
+        assert zh("Sign-in sheet") in login(mw.users[user]).get(f"/meetings/{meeting.pk}/print/").content.decode()
+    assert zh("Sign-in sheet") not in login(mw.users["grid_a1"]).get(f"/meetings/{meeting.pk}/print/").content.decode()
 
 
 def test_a_delegation_is_recorded_from_an_adopted_assembly_motion_on_its_page(mw, login):
@@ -243,7 +254,7 @@ def test_a_delegation_is_recorded_from_an_adopted_assembly_motion_on_its_page(mw
     services.open_voting(mw.cadre, motion, method="hands")
     services.record_totals(mw.cadre, motion, votes_for=15, votes_against=4, votes_abstain=0)
     client = login(mw.cadre)
-    assert "Record a delegation this motion made" in client.get(f"/meetings/{assembly.pk}/").content.decode()
+    assert zh("Record a delegation this motion made") in client.get(f"/meetings/{assembly.pk}/").content.decode()
     today = timezone.localdate()
     p = f"d{motion.pk}"
     response = client.post(
@@ -257,7 +268,7 @@ def test_a_delegation_is_recorded_from_an_adopted_assembly_motion_on_its_page(mw
     )
     assert response.status_code == 302 and motion.delegations.count() == 1
     assert (
-        "Funds and labour for public works"
+        zh("Funds and labour for public works and their contracts (公益事业筹资筹劳)")
         in login(mw.users["villager_a1"]).get("/meetings/delegations/").content.decode()
     )
 
@@ -321,4 +332,5 @@ def test_a_meeting_called_on_villagers_proposal_shows_it(mw, login):
     response = client.post("/meetings/new/", {**data, "proposers": 3})
     assert response.status_code == 302
     text = client.get(response["Location"]).content.decode()
-    assert "On the proposal of villagers" in text and "3 proposers" in text
+    assert zh("On the proposal of villagers (at least a tenth, Art. 21)") in text
+    assert zh_n("%(n)s proposer", "%(n)s proposers", 3) in text

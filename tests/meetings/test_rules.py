@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,6 +72,13 @@ def test_register_bases_per_kind():
     assert rules.REGISTER[K.GROUP].by_group
 
 
+def zh(msgid: str, **params) -> str:
+    """The Chinese text users see for ``msgid`` (the catalogue's translation, with its parameters)."""
+    with translation.override("zh-hans"):
+        text = translation.gettext(msgid)
+    return text % params if params else text
+
+
 def test_representatives_one_per_5_to_15_households_and_women_a_third():
     ok = rules.check_representatives(households=150, representatives=15, women=5)
     assert ok.refuse == [] and ok.warn == []
@@ -81,10 +89,12 @@ def test_representatives_one_per_5_to_15_households_and_women_a_third():
     too_many = rules.check_representatives(households=49, representatives=10, women=4)
     assert too_many.refuse == [] and too_many.warn  # under 5 households each
     women = rules.check_representatives(households=150, representatives=15, women=4)
-    assert women.refuse == [] and any("third" in w for w in women.warn)
+    assert women.refuse == [] and women.warn == [
+        zh("Women are %(w)s of %(n)s representatives: at least a third is required (Art. 25).", w=4, n=15)
+    ]
     assert rules.check_representatives(households=10, representatives=0, women=0).refuse
     odd = rules.check_representatives(households=60, representatives=6, women=2, households_each=[4, 10, 16, None])
-    assert any("fewer than 5" in w for w in odd.warn)
+    assert zh("%(n)s representatives stand for fewer than 5 or more than 15 households.", n=2) in odd.warn
 
 
 def test_party_masses_council_20_to_30():

@@ -33,6 +33,16 @@ from tests.factories import make_person, make_region, make_user
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The refusals below are matched on their English msgids; the Chinese texts users see are checked by the page
+    and API tests (tests/meetings/test_pages.py, test_api.py) and the catalogue test."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def snapshot():
     return (
         AuditEvent.objects.count(),
