@@ -55,7 +55,8 @@ def can(user, action: str) -> bool:
     return any(action in ROLE_ACTIONS.get(g.role, ()) for g in grants(user))
 
 
-def _grants_for(user, action: str) -> list[Grant]:
+def grants_for(user, action: str) -> list[Grant]:
+    """The actor's grants whose role allows ``action``."""
     return [g for g in grants(user) if action in ROLE_ACTIONS.get(g.role, ())]
 
 
@@ -63,7 +64,7 @@ def scope_q(user, action: str, model: type[Model]) -> Q:
     """A filter selecting the rows of ``model`` inside the actor's scope for ``action``."""
     paths = model.SCOPE_PATHS
     q = Q(pk__in=[])
-    for g in _grants_for(user, action):
+    for g in grants_for(user, action):
         path = paths.get(g.level)
         if path is None:
             # The model has no finer field (e.g. grid grant on a village-level row): a grid
@@ -80,7 +81,7 @@ def scope_filter(user, action: str, qs: QuerySet) -> QuerySet:
 def in_scope(user, action: str, obj: Model) -> bool:
     """Same rule as ``scope_q`` for one loaded row, without a query where the row carries the ids."""
     paths = obj.SCOPE_PATHS
-    for g in _grants_for(user, action):
+    for g in grants_for(user, action):
         path = paths.get(g.level)
         if path is None:
             continue
@@ -105,7 +106,7 @@ def require(user, action: str, obj: Model | None = None) -> None:
 def region_in_scope(user, action: str, region) -> bool:
     """May the actor act on (something placed in) this region?"""
     ids = region.ancestor_ids()
-    for g in _grants_for(user, action):
+    for g in grants_for(user, action):
         if g.level in ("county", "township", "village") and ids.get(g.level) == g.target_id:
             return True
     return False

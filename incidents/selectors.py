@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core import scope
@@ -51,7 +51,7 @@ def report_area(actor) -> list[tuple[str, int]]:
     """Where the actor may report, as (level, region id) pairs: a grid worker's, a villager's or a group's
     village, a cadre's village, a township or county official's area."""
     area = []
-    for g in scope._grants_for(actor, Action.INCIDENT_REPORT):
+    for g in scope.grants_for(actor, Action.INCIDENT_REPORT):
         if g.level in ("grid", "household", "group"):
             area.append(("village", g.village_id))
         elif g.level in ("village", "township", "county"):
@@ -126,6 +126,23 @@ def board(actor, *, now=None) -> dict[str, QuerySet]:
     }
 
 
+def board_version(actor, now=None) -> str | None:
+    """What the supervision board of this actor shows, summed up for the cache (incidents.views.board): the cases'
+    places the actor supervises (the board is the same for everyone supervising the same places), the latest step
+    taken on any incident of those counties (every step is a CaseEvent), and the minute (the sections depend on
+    the time: overdue, due within a day, unrated for 7 days) — so a board is at most a minute old, and a step on any
+    case shows at once. None when the actor supervises nothing."""
+    from casework.models import CaseEvent
+
+    places = sorted({(g.level, g.target_id) for g in scope.grants_for(actor, Action.INCIDENT_SUPERVISE)})
+    if not places:
+        return None
+    counties = {g.county_id for g in scope.grants_for(actor, Action.INCIDENT_SUPERVISE)}
+    latest = CaseEvent.objects.filter(county_id__in=counties, flow="incident").order_by().aggregate(m=Max("at"))["m"]
+    now = now or timezone.now()
+    return f"{places}:{latest}:{now:%Y%m%d%H%M}"
+
+
 def board_counts(actor, *, now=None) -> dict[str, int]:
     """How many cases each section of the board holds, in one aggregate query."""
     now = now or timezone.now()
@@ -173,7 +190,7 @@ def my_reports(actor) -> QuerySet:
 def counties_managed(actor):
     from regions.models import Region, RegionLevel
 
-    ids = [g.target_id for g in scope._grants_for(actor, Action.INCIDENT_CATALOGUE) if g.level == "county"]
+    ids = [g.target_id for g in scope.grants_for(actor, Action.INCIDENT_CATALOGUE) if g.level == "county"]
     return Region.objects.filter(pk__in=ids, level=RegionLevel.COUNTY).order_by("code")
 
 

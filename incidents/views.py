@@ -4,15 +4,19 @@ calls). Thin: reads go through incidents.selectors, writes through incidents.ser
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -366,21 +370,37 @@ def to_dispatch(request):
 
 
 BOARD_ROWS = 20  # per section; the rest are a click away (the whole list, or the follow-up page)
+BOARD_CACHE_SECONDS = 120  # the key changes every minute anyway
 
 
 @login_required
 @require_action(Action.INCIDENT_SUPERVISE)
 def board(request):
+    """督办台. The sections are the same for everyone supervising the same places: kept rendered under
+    ``selectors.board_version`` (the places, the latest step on any incident there, the minute)."""
     now = timezone.now()
-    sections = []
+    version = selectors.board_version(request.user, now)
+    key = "incidents-board:" + hashlib.sha1(version.encode()).hexdigest() if version else None
+    sections_html = cache.get(key) if key else None
+    if sections_html is None:
+        sections_html = render_to_string(
+            "incidents/_board_sections.html", {"sections": _board_sections(request.user, now)}, request=request
+        )
+        if key:
+            cache.set(key, sections_html, BOARD_CACHE_SECONDS)
+    return _render(request, "incidents/board.html", {"sections_html": mark_safe(sections_html)})  # noqa: S308
+
+
+def _board_sections(actor, now) -> list[dict]:
     titles = {
         "overdue": _("Overdue"),
         "due_soon": _("Due within a day"),
         "supervised": _("Under a supervision notice (督办)"),
         "unrated": _("Not rated for 7 days"),
     }
-    counts = selectors.board_counts(request.user, now=now)
-    for key, qs in selectors.board(request.user, now=now).items():
+    counts = selectors.board_counts(actor, now=now)
+    sections = []
+    for key, qs in selectors.board(actor, now=now).items():
         count = counts[key]
         sections.append(
             {
@@ -391,7 +411,7 @@ def board(request):
                 "more": max(0, count - BOARD_ROWS),
             }
         )
-    return _render(request, "incidents/board.html", {"sections": sections})
+    return sections
 
 
 @login_required

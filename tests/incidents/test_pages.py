@@ -566,3 +566,29 @@ def test_the_home_page_counts_each_persons_incident_work(iw, client):
     assert card("grid_a1") == {"my_open": 1}
     assert card("villager_a1") == {"my_open": 0}
     assert card("county_admin") is None
+
+
+def test_the_board_is_kept_for_a_minute_and_a_step_shows_at_once(iw, client, django_assert_max_num_queries):
+    """Officials supervising the same places share one rendered board; any step on a case refreshes it."""
+    incident = new_case(iw, matter=iw.pollution)
+    services.incident_step(actor=iw.users["department"], incident=incident, step="accept")
+    as_user(client, iw.users["township_a"])
+    first = client.get(reverse("incidents:board"))
+    assert first.context["sections"][2]["count"] == 0  # nobody has issued a 督办 yet
+    with django_assert_max_num_queries(6):  # session, user, grants, the board's version, notifications: no rows
+        kept = client.get(reverse("incidents:board"))
+    assert "sections" not in (kept.context or {})
+    assert kept.content.decode().count('id="supervised"') == 1
+    due = timezone.localdate() + timedelta(days=2)
+    services.incident_step(
+        actor=iw.users["township_a"], incident=incident, step="supervise", data={"due": due.isoformat()}, note="快"
+    )
+    again = client.get(reverse("incidents:board"))
+    assert {s["key"]: s["count"] for s in again.context["sections"]}["supervised"] == 1
+    assert incident.number in again.content.decode()
+    # a colleague of the same township is served the kept board; another township's official never is
+    colleague = make_user("township_a2", "township_official", iw.w.township_a)
+    as_user(client, colleague)
+    assert incident.number in client.get(reverse("incidents:board")).content.decode()
+    as_user(client, make_user("township_b", "township_official", iw.w.township_b))
+    assert incident.number not in client.get(reverse("incidents:board")).content.decode()
