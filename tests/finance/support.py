@@ -10,12 +10,27 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from django.utils.html import escape
 from PIL import Image
 
 from core.roles import Role
 from finance import services
 from finance.models import Category, Expense, Post
 from tests.factories import World, build_world, make_user
+
+
+def zh(msgid: str, **params) -> str:
+    """What a user sees for ``msgid`` in Simplified Chinese, with ``params`` (lazy labels included) put in."""
+    with translation.override("zh-hans"):
+        text = translation.gettext(msgid)
+        return text % {k: str(v) for k, v in params.items()} if params else text
+
+
+def shown(msgid: str, **params) -> str:
+    """``zh(...)`` as it appears in an HTML page (escaped)."""
+    return escape(zh(msgid, **params))
+
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from finance.models import ApprovalBand, Expense, LedgerEntry, MonthlyDisclosure, Post, PostAssignment
-from tests.finance.support import pdf
+from tests.finance.support import pdf, zh
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/finance"
@@ -87,7 +87,14 @@ def test_expense_chain_through_the_api(fw, client, api_token):
     assert expense["waiting_for"] == Post.CLERK
     supervisor = api_token(fw.users["supervisor_a1"])
     early = client.post(f"{BASE}/expenses/{expense['id']}/sign", {}, content_type="application/json", **supervisor)
-    assert early.status_code == 422 and "Not your turn" in early.json()["detail"]
+    not_yet = zh(
+        "Not your turn yet: the expense waits for %(post)s (step %(n)s of %(total)s). Steps are signed in order and "
+        "none is skipped.",
+        post=Post.CLERK.label,
+        n=1,
+        total=3,
+    )
+    assert early.status_code == 422 and early.json()["detail"] == not_yet
     for who in ("clerk_a1", "cadre_a1", "supervisor_a1"):
         token = api_token(fw.users[who])
         queue = client.get(f"{BASE}/queue", **token).json()

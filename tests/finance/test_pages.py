@@ -7,11 +7,13 @@ import io
 from datetime import date
 
 import pytest
+from django.utils.timezone import localtime
 from openpyxl import load_workbook
 
+from core import workflow
 from finance import services
 from finance.models import ApprovalBand, Category, Expense, LedgerEntry, MonthlyDisclosure, Post, PostAssignment
-from tests.finance.support import not_a_document, pdf
+from tests.finance.support import not_a_document, pdf, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +64,7 @@ def test_the_ledger_lists_filters_and_totals(fw, login, client):
     assert "村委会办公用品" in page and "转移支付十月" not in page
     page = client.get("/finance/ledger/", {"month": "2026-10", "category": fw.cat("504").pk}).content.decode()
     assert "转移支付十月" in page and "经营收入十月" not in page
-    assert "No entry in this month." in client.get("/finance/ledger/", {"month": "2025-01"}).content.decode()
+    assert shown("No entry in this month.") in client.get("/finance/ledger/", {"month": "2025-01"}).content.decode()
     home = client.get("/finance/", {"month": "2026-10"}).content.decode()
     assert "1,027.50" in home
 
@@ -80,7 +82,9 @@ def test_record_income_through_the_page(fw, login, client):
         "reference": "FB01",
     }
     response = client.post("/finance/income/new/", data)
-    assert response.status_code == 200 and "two decimals" in response.content.decode()
+    assert (
+        response.status_code == 200 and shown("An amount has at most two decimals (fen).") in response.content.decode()
+    )
     assert 'value="1200.456"' in response.content.decode()  # what was typed is kept
     assert LedgerEntry.objects.count() == 0
     response = client.post("/finance/income/new/", {**data, "amount": "1200.45", "vouchers": [pdf()]})
@@ -96,7 +100,7 @@ def test_entry_page_reversal_and_vouchers(fw, login, client):
     voucher = entry.vouchers.get()
     login(fw.users["cadre_a1"])
     page = client.get(f"/finance/entries/{entry.pk}/").content.decode()
-    assert voucher.name in page and "Record a reversing entry" in page
+    assert voucher.name in page and shown("Record a reversing entry") in page
     assert client.get(f"/finance/vouchers/{voucher.pk}/").status_code == 200
     response = client.post(f"/finance/entries/{entry.pk}/", {"reason": "", "date": "2026-10-12"})
     assert response.status_code == 200 and LedgerEntry.objects.count() == 1
@@ -104,7 +108,7 @@ def test_entry_page_reversal_and_vouchers(fw, login, client):
     reversal = LedgerEntry.objects.get(reverses=entry)
     assert response.url == f"/finance/entries/{reversal.pk}/"
     page = client.get(f"/finance/entries/{entry.pk}/").content.decode()
-    assert reversal.number in page and "Record a reversing entry" not in page
+    assert reversal.number in page and shown("Record a reversing entry") not in page
     client.post(f"/finance/entries/{entry.pk}/vouchers/", {"vouchers": [pdf("补充.pdf")]})
     assert entry.vouchers.count() == 2
     # vouchers only in scope
@@ -114,7 +118,7 @@ def test_entry_page_reversal_and_vouchers(fw, login, client):
     # the supervisory committee reads but does not reverse
     login(fw.users["supervisor_a1"])
     other = fw.income("5.00")
-    assert "Record a reversing entry" not in client.get(f"/finance/entries/{other.pk}/").content.decode()
+    assert shown("Record a reversing entry") not in client.get(f"/finance/entries/{other.pk}/").content.decode()
     client.post(f"/finance/entries/{other.pk}/", {"reason": "x", "date": "2026-10-12"})
     assert not LedgerEntry.objects.filter(reverses=other).exists()
 
@@ -137,9 +141,14 @@ def _expense_post(fw, **over):
 
 def test_expense_form_sign_chain_and_pay_through_the_pages(fw, login, client):
     login(fw.users["cadre_a1"])
-    assert "Who signs, by amount" in client.get("/finance/expenses/new/").content.decode()
+    assert shown("Who signs, by amount") in client.get("/finance/expenses/new/").content.decode()
     response = client.post("/finance/expenses/new/", _expense_post(fw, line_amount_1="799.99"))
-    assert response.status_code == 200 and "add up to 1,499.99" in response.content.decode()
+    lines_off = shown(
+        "The item lines add up to %(lines)s yuan, not the total of %(total)s yuan: correct the lines or the total.",
+        lines="1,499.99",
+        total="1,500.00",
+    )
+    assert response.status_code == 200 and lines_off in response.content.decode()
     assert 'value="799.99"' in response.content.decode() and Expense.objects.count() == 0
     response = client.post("/finance/expenses/new/", _expense_post(fw, vouchers=[pdf()]))
     expense = Expense.objects.get()
@@ -166,7 +175,15 @@ def test_expense_form_sign_chain_and_pay_through_the_pages(fw, login, client):
     expense.refresh_from_db()
     assert expense.state == "approved"
     page = client.get(f"/finance/expenses/{expense.pk}/").content.decode()
-    assert "signed by clerk_a1" in page and "signed by supervisor_a1" in page
+    signatures = {
+        e.actor_label: shown(
+            "signed by %(who)s at %(at)s", who=e.actor_label, at=localtime(e.at).strftime("%Y-%m-%d %H:%M")
+        )
+        for e in workflow.history(expense)
+        if e.transition in ("sign", "sign_last")
+    }
+    assert set(signatures) == {"clerk_a1", "cadre_a1", "supervisor_a1"}
+    assert all(text in page for text in signatures.values())
     login(fw.users["cadre_a1"])
     client.post(
         f"/finance/expenses/{expense.pk}/pay/",
@@ -175,7 +192,8 @@ def test_expense_form_sign_chain_and_pay_through_the_pages(fw, login, client):
     expense.refresh_from_db()
     assert expense.state == "paid" and LedgerEntry.objects.get(expense=expense).vouchers.count() == 1
     assert "YH2026" in client.get(f"/finance/expenses/{expense.pk}/").content.decode()
-    assert "Paid" in client.get("/finance/expenses/", {"state": "paid"}).content.decode()
+    paid = f'<span class="badge state state-paid">{shown("Paid")}</span>'
+    assert paid in client.get("/finance/expenses/", {"state": "paid"}).content.decode()
 
 
 def test_return_and_correct_through_the_pages(fw, login, client):
@@ -230,7 +248,8 @@ def test_configuration_pages(fw, login, client):
     ]
     assert bands[1].needs_deliberation and bands[0].max_amount == 3000
     response = client.post("/finance/config/", {"do": "chain_save", "region": region, "band_0_max": "100"}, follow=True)
-    assert "choose who signs" in response.content.decode() or "leave its limit empty" in response.content.decode()
+    # one band with a limit: the last band must have none
+    assert shown("The last band covers every larger amount: leave its limit empty.") in response.content.decode()
     assert ApprovalBand.objects.filter(region=fw.w.township_a).count() == 2
     client.post(
         "/finance/config/",
@@ -275,16 +294,21 @@ def test_disclosure_page_and_xlsx(fw, login, client):
     fw.income("321.09", day=date(2026, 10, 9))
     login(fw.users["cadre_a1"])
     page = client.get("/finance/disclosures/", {"preview": "2026-10"}).content.decode()
-    assert "321.09" in page and "No disclosure generated yet." in page
+    assert "321.09" in page and shown("No disclosure generated yet.") in page
     response = client.post("/finance/disclosures/", {"village": fw.village.pk, "month": "2026-10"})
     row = MonthlyDisclosure.objects.get()
     assert response.url == f"/transparency/notices/{row.notice_id}/" or str(row.notice_id) in response.url
     page = client.get("/finance/disclosures/").content.decode()
-    assert row.notice.number in page
+    assert row.notice.number in page and shown("Generate the disclosure") in page
     response = client.post("/finance/disclosures/", {"village": fw.village.pk, "month": "2026-10"})
-    assert "already been generated" in response.content.decode() and MonthlyDisclosure.objects.count() == 1
+    refusal = shown(
+        "The disclosure of this month has already been generated (notice %(number)s); withdraw that notice first to "
+        "generate it again.",
+        number=row.notice.number,
+    )
+    assert refusal in response.content.decode() and MonthlyDisclosure.objects.count() == 1
     login(fw.users["reviewer_a1"])
-    assert "Generate the disclosure" not in client.get("/finance/disclosures/").content.decode()
+    assert shown("Generate the disclosure") not in client.get("/finance/disclosures/").content.decode()
     response = client.get("/finance/ledger/export.xlsx", {"village": fw.village.pk, "month": "2026-10"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     sheet = load_workbook(io.BytesIO(response.content)).active

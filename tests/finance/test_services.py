@@ -30,6 +30,16 @@ from tests.finance.support import image, not_a_document, pdf
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The refusals below are matched on their English msgids; their Chinese texts are checked by the catalogue
+    test (tests/core/test_translations.py) and by the page tests."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def snapshot():
     return tuple(
         m.objects.count()
