@@ -53,12 +53,8 @@ class MotionForm(forms.Form):
         choices=[("", _("None"))] + list(ReservedMatter.choices),
         required=False,
     )
-    subject = forms.CharField(
-        label=pgettext_lazy("meeting", "Subject"),
-        max_length=100,
-        required=False,
-        help_text=_("e.g. deliberation.topic:12"),
-    )
+    # A motion's subject (e.g. a deliberation topic) is set by the module that puts its matter on the agenda
+    # (deliberation's topic page, the API), never typed by hand on this page.
 
 
 class OpenVotingForm(forms.Form):

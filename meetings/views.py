@@ -518,8 +518,12 @@ def roll_call(request, pk):
 def sign_in_self(request, pk):
     meeting = _meeting(request, pk)
     ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
+    if not ids:
+        # Nobody ticked: never sign in the whole household by default (no proxies).
+        messages.error(request, _("Tick who of your household is here in person."))
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#mine")
     try:
-        new = services.self_sign_in(request.user, meeting, ids or None)
+        new = services.self_sign_in(request.user, meeting, ids)
     except NotFound:
         raise Http404() from None
     except DomainError as exc:

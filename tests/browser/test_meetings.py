@@ -60,6 +60,8 @@ def test_villager_signs_in_and_votes_cadre_closes_and_prints(desktop_page, mobil
     expect(phone.locator("#mine")).to_contain_text("刘桂兰")
     fits(phone)
     shot(phone, "phone_before_sign_in")
+    for box in phone.locator("#mine input[type=checkbox]").all():
+        box.check()
     phone.locator("#mine button[type=submit]").click()
     phone.wait_for_load_state()
     assert Attendance.objects.filter(meeting=meeting).count() == 10

@@ -162,7 +162,13 @@ def test_the_villager_signs_in_their_household_and_votes_on_the_phone(mw, login)
     assert zh("My meetings") in home and meeting.title in home
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
     assert "王建国" in page and "刘桂兰" in page
-    response = client.post(f"/meetings/{meeting.pk}/sign-in/")
+    # nobody is ticked in advance, and sending the form with nobody ticked signs nobody in (no proxies)
+    assert 'name="entry" value' in page and " checked>" not in page.split('id="mine"')[1].split("</section>")[0]
+    response = client.post(f"/meetings/{meeting.pk}/sign-in/", follow=True)
+    assert zh("Tick who of your household is here in person.") in response.content.decode()
+    assert not Attendance.objects.filter(meeting=meeting).exists()
+    entries = list(meeting.register.filter(name__in=["王建国", "刘桂兰"]).values_list("pk", flat=True))
+    response = client.post(f"/meetings/{meeting.pk}/sign-in/", {"entry": entries})
     assert response.status_code == 302
     mine = Attendance.objects.filter(meeting=meeting)
     assert {a.entry.name for a in mine} == {"王建国", "刘桂兰"}
@@ -334,3 +340,24 @@ def test_a_meeting_called_on_villagers_proposal_shows_it(mw, login):
     text = client.get(response["Location"]).content.decode()
     assert zh("On the proposal of villagers (at least a tenth, Art. 21)") in text
     assert zh_n("%(n)s proposer", "%(n)s proposers", 3) in text
+
+
+def test_a_villager_not_yet_signed_in_is_told_how_to_vote(mw, login):
+    meeting = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)
+    ballot = services.add_motion(mw.cadre, meeting, title="修订村规民约", reserved_matter="village_rules")
+    hands = services.add_motion(mw.cadre, meeting, title="村道修缮")
+    services.clerk_sign_in(mw.cadre, meeting, list(meeting.register.exclude(person__household=mw.w.households["a1"])))
+    services.open_voting(mw.cadre, ballot, method="ballot")
+    services.open_voting(mw.cadre, hands, method="hands")
+    client = login(mw.users["villager_a1"])
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    ballot_card = page.split(f'id="motion{ballot.pk}"')[1].split("</article>")[0]
+    hands_card = page.split(f'id="motion{hands.pk}"')[1].split("</article>")[0]
+    assert zh("Sign in above first: those signed in vote here.") in ballot_card
+    assert zh("This motion is voted by a show of hands in the meeting room.") in hands_card
+    # once signed in, the ballot replaces the hint
+    entry = meeting.register.get(name="王建国")
+    client.post(f"/meetings/{meeting.pk}/sign-in/", {"entry": [entry.pk]})
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    ballot_card = page.split(f'id="motion{ballot.pk}"')[1].split("</article>")[0]
+    assert zh("Sign in above first: those signed in vote here.") not in ballot_card and 'name="choice"' in ballot_card
