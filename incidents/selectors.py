@@ -9,23 +9,27 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from core import scope
 from core.errors import NotFound
 from core.roles import Action, Role
 from incidents.flows import department_ids
 from incidents.models import Department, GridMatter, Incident, IncidentAssist, Level, TriageRule
 from incidents.supervision import ACTIVE_STATES, DUE_SOON_HOURS, UNRATED_DAYS
+from regions.models import Grid
 
 
 def _base() -> QuerySet:
     # Grids and accounts come by prefetch (one small query each), not joined: with them the join had 7 tables,
     # which PostgreSQL took 50–70 ms to plan (and ~1 ms to run) on the county bench, hashing every grid and
     # account before the LIMIT; with 5 tables planning takes ~1–3 ms. See bench/README.md, "Incidents".
+    # Only what a case shows of them: a grid's boundary (GeoJSON) and an account's hashes are not read per case.
     return Incident.objects.select_related("matter", "village", "township", "handler_department").prefetch_related(
-        "grid", "reporter"
+        Prefetch("grid", queryset=Grid.objects.only("id", "code", "name", "village_id")),
+        Prefetch("reporter", queryset=User.objects.only("id", "username", "display_name")),
     )
 
 
