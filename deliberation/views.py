@@ -175,6 +175,7 @@ def home(request):
         "can_propose": scope.can(actor, Action.DELIBERATION_PROPOSE),
         "manage": manage,
         "overdue_tasks": len(selectors.overdue_tasks(actor)) if selectors.is_staff(actor) else 0,
+        "can_review": scope.can(actor, Action.DELIBERATION_REVIEW),
         "to_review": len(selectors.review_queue(actor)) if scope.can(actor, Action.DELIBERATION_REVIEW) else 0,
         "public_village": villages[0] if len(villages) == 1 else None,
     }

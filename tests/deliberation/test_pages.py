@@ -48,6 +48,16 @@ def test_every_role_opens_the_pages_it_may(dw, login):
     assert login(dw.users["department"]).get(f"{BASE}/").status_code == 403
 
 
+def test_the_township_review_card_only_for_those_who_may_open_the_review(dw, login):
+    label = t("Village rules to review or file")
+    review = f'href="{BASE}/review/"'
+    for name in ("grid_a1", "county_admin", "county_official", "villager_a1", "cadre_a1"):
+        page = login(dw.users[name]).get(f"{BASE}/").content.decode()
+        assert label not in page and review not in page, name
+    page = login(dw.users["township_a"]).get(f"{BASE}/").content.decode()
+    assert label in page and review in page
+
+
 def test_the_empty_states(dw, login):
     client = login(dw.cadre)
     assert t("No topic yet.") in client.get(f"{BASE}/").content.decode()
