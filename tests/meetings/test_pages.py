@@ -227,7 +227,12 @@ def test_rosters_page_adds_removes_and_warns(mw, login):
 def test_delegations_and_policy_pages(mw, login):
     assert login(mw.users["villager_a1"]).get("/meetings/delegations/").status_code == 200
     client = login(mw.users["county_admin"])
-    assert client.get("/meetings/notice-periods/").status_code == 200
+    page = client.get("/meetings/notice-periods/").content.decode()
+    # 10 days by law for the villagers' assembly; "none set by law" (not a minimum of 0) for the representatives
+    rows = {r.split("</td>")[0]: r for r in page.split("<tr><td>")[1:]}
+    assert '<td class="num">10</td>' in rows[zh("Villagers' assembly (村民会议)")]
+    assert zh("None set by law") in rows[zh("Villagers' representatives meeting (村民代表会议)")]
+    assert '<td class="num">0</td>' not in page
     response = client.post("/meetings/notice-periods/", {"villagers_assembly": 5, "representatives": 5})
     assert response.status_code == 422 and "10" in response.content.decode()
     response = client.post("/meetings/notice-periods/", {"villagers_assembly": 12, "representatives": 5})
