@@ -84,14 +84,24 @@ def _who(actor, user_obj, label: str, staff: bool) -> str:
     return label if staff else mask_name(label)
 
 
+#: What the first event of each flow means here (the engine's generic label reads as opening a case, 立案).
+START_LABELS = {
+    "deliberation_six": gettext_lazy("Topic proposed"),
+    "deliberation_four": gettext_lazy("Topic proposed"),
+    "deliberation_task": gettext_lazy("Task assigned"),
+    "village_rules": gettext_lazy("Drafting of the village rules started"),
+}
+
+
 def _timeline(actor, obj, flow, staff: bool) -> list[dict]:
     rows = []
     for event in workflow.history(obj):
         who = event.actor_label or str(workflow.SYSTEM.label)
+        start = event.transition == "start" and flow.name in START_LABELS
         rows.append(
             {
                 "event": event,
-                "label": flow.step_label(event.transition),
+                "label": START_LABELS[flow.name] if start else flow.step_label(event.transition),
                 "who": who if staff else (mask_name(who) if event.actor_id else who),
                 "motion": event.data.get("motion"),
                 "meeting_title": event.data.get("meeting_title", ""),

@@ -38,7 +38,9 @@ def test_every_role_opens_the_pages_it_may(dw, login):
         assert response.status_code == 200, name
         body = response.content.decode()
         assert "安家村的议题" in body and "新桥村的议题" not in body or name == "county_official", name
-        assert client.get(f"{BASE}/topics/{topic.pk}/").status_code == 200, name
+        page = client.get(f"{BASE}/topics/{topic.pk}/")
+        assert page.status_code == 200, name
+        assert t("Topic proposed") in page.content.decode().split('id="timeline-title"')[1], name
         for page in ("tasks/", "rules/", "list/"):
             assert client.get(f"{BASE}/{page}").status_code == 200, (name, page)
     assert login(dw.users["cadre_b1"]).get(f"{BASE}/topics/{topic.pk}/").status_code == 404
@@ -197,7 +199,10 @@ def test_tasks_on_the_pages(dw, login):
     assert ok.status_code == 302
     task = Task.objects.get()
     owner = login(dw.users["grid_a1"])
-    assert owner.get(f"{BASE}/tasks/{task.pk}/").status_code == 200
+    page = owner.get(f"{BASE}/tasks/{task.pk}/").content.decode()
+    # the timeline starts with the task given, not with a case "opened" (立案)
+    timeline = page.split('id="timeline-title"')[1]
+    assert t("Task assigned") in timeline and f">{t('Opened')}<" not in timeline
     assert owner.post(f"{BASE}/tasks/{task.pk}/steps/progress/", {"note": "已完成一半"}).status_code == 302
     assert owner.post(f"{BASE}/tasks/{task.pk}/steps/complete/", {"result": ""}).status_code == 422
     assert owner.post(f"{BASE}/tasks/{task.pk}/steps/complete/", {"result": "完成"}).status_code == 302
@@ -216,6 +221,7 @@ def test_village_rules_pages(dw, login):
     assert response.status_code == 302
     page = client.get(f"{BASE}/rules/{rules.pk}/").content.decode()
     assert "flag" in page and "罚款" in page
+    assert t("Drafting of the village rules started") in page.split('id="timeline-title"')[1]
     assert client.post(f"{BASE}/rules/{rules.pk}/steps/draft/", {"note": "院坝会"}).status_code == 302
     refused = client.post(f"{BASE}/rules/{rules.pk}/steps/submit/", {"note": ""})
     assert refused.status_code == 422
