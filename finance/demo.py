@@ -141,27 +141,29 @@ def _seed(county, township, village, users) -> str:
             )
         return e
 
+    # the money the village holds when the platform's books start (the first month's grant for public works)
+    income(3, 1, "50401", "30000.00", "米易县财政局", "村级公益事业建设补助资金", reference="CZ30101")
     # three full months and this one
     for back in (3, 2, 1, 0):
-        income(back, 3, "50401", "18000.00", "米易县财政局", "村级组织运转经费(转移支付)", reference=f"CZ{back}0301")
+        income(back, 3, "50401", "18000.00", "米易县财政局", "村级组织运转经费（转移支付）", reference=f"CZ{back}0301")
         income(back, 5, "50201", "6400.00", "安宁河种养专业合作社", "集体土地发包费", reference=f"FB{back}0502")
         expense(
             back,
             6,
             "60201",
             "村干部基本报酬",
-            "村两委成员(5人)",
+            "村两委成员（5人）",
             [("支书报酬", "3200.00"), ("其他成员报酬", "9600.00")],
         )
         expense(back, 8, "60202", "办公用品及打印", "米易县文印店", [("打印纸", "260.00"), ("墨盒", "380.50")])
-    income(2, 12, "50202", "2400.00", "村集体门面承租户", "门面租金(第三季度)", method="cash", person=False)
-    income(1, 10, "50402", "12600.00", "米易县农业农村局", "耕地地力保护补贴(到户资金)", reference="NY20261010")
+    income(2, 12, "50202", "2400.00", "村集体门面承租户", "门面租金（第三季度）", method="cash", person=False)
+    income(1, 10, "50402", "12600.00", "米易县农业农村局", "耕地地力保护补贴（到户资金）", reference="NY20261010")
     expense(
         1,
         12,
         "60302",
         "耕地地力保护补贴兑付到户",
-        "安家村农户(42户)",
+        f"{village.name}农户（42户）",
         [("一组 15户", "4500.00"), ("二组 14户", "4200.00"), ("三组 13户", "3900.00")],
     )
     big = expense(
@@ -180,11 +182,11 @@ def _seed(county, township, village, users) -> str:
         category=cat("50202"),
         amount="2400.00",
         counterparty="村集体门面承租户",
-        summary="门面租金(第三季度)",
+        summary="门面租金（第三季度）",
         method="cash",
         date=day(2, 13),
     )
-    services.entry_reverse(actor=cadre, entry=twice, reason="重复记账,冲销", date=day(2, 20))
+    services.entry_reverse(actor=cadre, entry=twice, reason="重复记账，冲销", date=day(2, 20))
     # expenses in the other states, this month
     expense(0, 9, "60203", "村委会电费", "国网米易县供电公司", [("10月电费", "412.60")], sign=1, pay=False)
     expense(0, 10, "60301", "文化广场路灯更换", "米易县光明电器经营部", [("LED路灯 8盏", "5200.00")], sign=3, pay=False)

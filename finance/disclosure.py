@@ -34,7 +34,7 @@ def line_text(entry) -> str:
         f"{public_counterparty(entry)} {entry.summary if not entry.is_reversal else entry.reverses.summary}"
     )
     if entry.is_reversal:
-        text += f"(冲销 {entry.reverses.number},原因:{entry.reason})"
+        text += f"（冲销 {entry.reverses.number}，原因：{entry.reason}）"
     return text
 
 
@@ -42,18 +42,18 @@ def disclosure_text(village, s: MonthSummary) -> tuple[str, str]:
     """(title, body) of the month's financial disclosure."""
     title = f"{village.name}{s.year}年{s.month}月财务收支公开"
     lines = [
-        f"{village.name} {s.year}年{s.month}月财务收支公开({s.start:%Y-%m-%d} 至 {s.end:%Y-%m-%d})",
+        f"{village.name} {s.year}年{s.month}月财务收支公开（{s.start:%Y-%m-%d} 至 {s.end:%Y-%m-%d}）",
         "",
-        f"一、期初余额(上月结余):{yuan(s.opening)} 元",
-        f"二、本月收入合计:{yuan(s.income)} 元",
+        f"一、期初余额（上月结余）：{yuan(s.opening)} 元",
+        f"二、本月收入合计：{yuan(s.income)} 元",
     ]
     for line in s.income_lines:
-        lines.append(f"  {line.category.name}:{yuan(line.amount)} 元({line.count} 笔)")
-    lines.append(f"三、本月支出合计:{yuan(s.expense)} 元")
+        lines.append(f"  {line.category.name}：{yuan(line.amount)} 元（{line.count} 笔）")
+    lines.append(f"三、本月支出合计：{yuan(s.expense)} 元")
     for line in s.expense_lines:
-        lines.append(f"  {line.category.name}:{yuan(line.amount)} 元({line.count} 笔)")
-    lines.append(f"四、期末余额(本月结余):{yuan(s.closing)} 元")
-    lines.append(f"五、收支明细(共 {len(s.entries)} 笔)")
+        lines.append(f"  {line.category.name}：{yuan(line.amount)} 元（{line.count} 笔）")
+    lines.append(f"四、期末余额（本月结余）：{yuan(s.closing)} 元")
+    lines.append(f"五、收支明细（共 {len(s.entries)} 笔）")
     if not s.entries:
         lines.append("  本月无收支。")
     for n, entry in enumerate(s.entries, start=1):
@@ -64,7 +64,9 @@ def disclosure_text(village, s: MonthSummary) -> tuple[str, str]:
     for n, entry in enumerate(s.welfare, start=1):
         lines.append(f"  {n}. {line_text(entry)}")
     lines.append("")
-    lines.append("以上数据由村级财务台账生成,经村民主理财小组审核后公开;原始凭证存村委会备查,村民可就本公开提出质询。")
+    lines.append(
+        "以上数据由村级财务台账生成，经村民主理财小组审核后公开；原始凭证存村委会备查，村民可就本公开提出质询。"
+    )
     return title, "\n".join(lines)
 
 
@@ -77,7 +79,7 @@ def month_xlsx(village, s: MonthSummary) -> bytes:
     sheet.append([f"{village.name} {s.year}年{s.month}月 村级财务收支"])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([])
-    sheet.append(["项目", "金额(元)"])
+    sheet.append(["项目", "金额（元）"])
     for cell in sheet[3]:
         cell.font = bold
     sheet.append(["期初余额", s.opening])
@@ -89,7 +91,7 @@ def month_xlsx(village, s: MonthSummary) -> bytes:
         sheet.append([f"  {line.category.name}", line.amount])
     sheet.append(["期末余额", s.closing])
     sheet.append([])
-    header = ["编号", "日期", "收支", "科目", "金额(元)", "对方", "摘要", "结算方式", "冲销", "原因"]
+    header = ["编号", "日期", "收支", "科目", "金额（元）", "对方", "摘要", "结算方式", "冲销", "原因"]
     sheet.append(header)
     for cell in sheet[sheet.max_row]:
         cell.font = bold

@@ -12,7 +12,16 @@ from core import scope, workflow
 from core.errors import NotFound
 from core.roles import ROLE_ACTIONS, Action
 from finance.flows import EXPENSE
-from finance.models import ApprovalBand, Category, Direction, Expense, LedgerEntry, MonthlyDisclosure, PostAssignment
+from finance.models import (
+    ApprovalBand,
+    Category,
+    Direction,
+    Expense,
+    LedgerEntry,
+    MonthlyDisclosure,
+    Post,
+    PostAssignment,
+)
 from regions.models import Region, RegionLevel
 
 
@@ -150,11 +159,10 @@ def my_queue(actor) -> list[Expense]:
 
 
 def posts_of(village_id: int) -> list[PostAssignment]:
-    return list(
-        PostAssignment.objects.filter(village_id=village_id, ended_at__isnull=True)
-        .select_related("user")
-        .order_by("post", "id")
-    )
+    """The village's current post holders in the order the posts sign (村文书 first, 镇主要领导 last)."""
+    order = {value: index for index, value in enumerate(Post.values)}
+    rows = PostAssignment.objects.filter(village_id=village_id, ended_at__isnull=True).select_related("user")
+    return sorted(rows, key=lambda p: (order.get(p.post, len(order)), p.id))
 
 
 def post_holders(village_id: int, post: str) -> list:

@@ -97,6 +97,19 @@ def _messages_from(request, exc: DomainError) -> None:
 # -- overview and ledger --------------------------------------------------------------------------------------
 
 
+def _year_rows(village, year: int) -> list[dict]:
+    """The year's months that have begun, from the first one the books show anything in (the months before the
+    village's first entry would only repeat 0.00)."""
+    rows = [
+        {"label": f"{year}-{m:02d}", "opening": o, "income": i, "expense": e, "closing": c}
+        for m, o, i, e, c in ledger.monthly_balances(village.pk, year)
+        if date(year, m, 1) <= timezone.localdate()
+    ]
+    while rows and not (rows[0]["opening"] or rows[0]["income"] or rows[0]["expense"]):
+        rows.pop(0)
+    return rows
+
+
 @login_required
 @require_action(Action.FINANCE_VIEW)
 def home(request):
@@ -112,11 +125,8 @@ def home(request):
             summary=summary,
             pending=pending,
             approved=approved,
-            months=[
-                {"label": f"{year}-{m:02d}", "opening": o, "income": i, "expense": e, "closing": c}
-                for m, o, i, e, c in ledger.monthly_balances(village.pk, year)
-                if date(year, m, 1) <= timezone.localdate()
-            ],
+            months=_year_rows(village, year),
+            year_begun=date(year, 1, 1) <= timezone.localdate(),
             month_value=f"{year}-{month:02d}",
             prev_month=_shift(year, month, -1),
             next_month=_shift(year, month, 1),

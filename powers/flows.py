@@ -32,6 +32,7 @@ Deadlines: each village step has the power's ``step_days`` working days, the tow
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.roles import Role
 from core.workflow import Deadline, Flow, Party, State, Transition
@@ -103,7 +104,7 @@ def _reject(name: str, source, allow, label) -> Transition:
 
 DIBAO = Flow(
     "powers_dibao",
-    label=_("Minimum living allowance assessment (低保评议)"),
+    label=pgettext_lazy("powers procedure", "Minimum living allowance assessment (低保评议)"),
     model="powers.PowerCase",
     initial="applied",
     start_allow=(Role.VILLAGER, Role.GRID_WORKER, Role.VILLAGE_CADRE),

@@ -35,7 +35,8 @@ class Applicant(models.TextChoices):
 class Template(models.TextChoices):
     """The procedure a power runs: one of the flows declared in powers/flows.py."""
 
-    DIBAO = "powers_dibao", _("Minimum living allowance assessment (低保评议)")
+    # also the procedure of 医疗救助 and 救灾补助: named for what it does, not for 低保 alone
+    DIBAO = "powers_dibao", pgettext_lazy("powers procedure", "Minimum living allowance assessment (低保评议)")
     HOMESTEAD = "powers_homestead", _("Homestead application (宅基地申请)")
     ASSET = "powers_asset", _("Disposal of collective assets (集体资产处置)")
     GENERAL = "powers_general", _("General procedure (一般程序)")

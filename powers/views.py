@@ -7,6 +7,7 @@ through powers.selectors, writes through powers.services."""
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -283,6 +284,21 @@ def overview(request):
 # -- a matter ---------------------------------------------------------------------------------------------------
 
 
+AFTER_POSTING = ("submit_review", "trade")
+
+
+def _waiting_for_posting(case) -> str:
+    """Why a step that follows the posting (公示) cannot be taken yet — the window is still open or an objection
+    waits for its answer — in the words the service would refuse it with; "" when it can."""
+    check = SimpleNamespace(case=case, now=timezone.now())
+    for guard in (rules.posting_over, rules.objections_answered):
+        try:
+            guard(check)
+        except DomainError as exc:
+            return " ".join(exc.messages)
+    return ""
+
+
 def _steps(actor, case, *, failed=None, failed_step=None) -> list[dict]:
     flow = flow_of(case)
     names = [tr.name for tr in workflow.available(actor, case, flow) if tr.name in STEP_FIELDS]
@@ -303,6 +319,7 @@ def _steps(actor, case, *, failed=None, failed_step=None) -> list[dict]:
                 "name": name,
                 "label": flow.step_label(name),
                 "form": form,
+                "waiting": _waiting_for_posting(case) if name in AFTER_POSTING else "",
                 "open": name == failed_step,
                 "danger": name in DANGER_STEPS,
                 "multipart": any(f == "attachments" for f in form.fields),

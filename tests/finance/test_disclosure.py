@@ -65,7 +65,7 @@ def test_the_generated_totals_equal_the_ledger_to_the_cent(fw, october):
     lines = {line.category.name: line.amount for line in s.income_lines + s.expense_lines}
     assert lines["补助收入"] == Decimal("12345.67") and lines["发包及上交收入"] == Decimal("0.00")
     assert lines["公益支出"] == Decimal("2468.02") and lines["管理费用"] == Decimal("1500.00")
-    assert f"公益支出:{yuan(Decimal('2468.02'))} 元" in body
+    assert f"公益支出：{yuan(Decimal('2468.02'))} 元" in body
 
 
 def test_the_xlsx_of_the_month(fw, october):

@@ -224,8 +224,12 @@ def test_return_and_correct_through_the_pages(fw, login, client):
 
 def test_configuration_pages(fw, login, client):
     login(fw.users["township_a"])
-    page = client.get("/finance/config/").content.decode()
+    response = client.get("/finance/config/")
+    page = response.content.decode()
     assert "干部报酬" in page and "clerk_a1" in page
+    # the village's post holders in the order the posts sign (村文书 first), not in the order of their codes
+    posts = [h.post for h in response.context["holders"]]
+    assert posts == sorted(posts, key=list(Post.values).index) and posts[0] == Post.CLERK
     region = fw.w.township_a.pk
     client.post(
         "/finance/config/",
@@ -327,3 +331,18 @@ def test_the_audit_labels_cover_the_codes(fw):
     services.disclosure_generate(actor=fw.users["cadre_a1"], village=fw.village, year=2026, month=10)
     codes = set(AuditEvent.objects.filter(action__startswith="finance.").values_list("action", flat=True))
     assert codes and codes <= set(ACTION_LABELS)
+
+
+def test_the_years_balances_start_with_the_books(fw, login, client):
+    """The overview lists the year's months from the first one with anything in the books, not a column of 0.00 for
+    the months before the village's first entry; a village with nothing yet says so."""
+    login(fw.users["cadre_a1"])
+    page = client.get("/finance/", {"month": "2026-10"})
+    assert page.context["months"] == [] and page.context["year_begun"]
+    assert shown("Nothing has been recorded in %(year)s yet.", year=2026) in page.content.decode()
+    fw.income("500.00", day=date(2026, 9, 30))
+    page = client.get("/finance/", {"month": "2026-10"})
+    labels = [m["label"] for m in page.context["months"]]
+    assert labels[:2] == ["2026-09", "2026-10"] and "2026-08" not in labels
+    october = page.context["months"][1]
+    assert str(october["opening"]) == "500.00" and str(october["closing"]) == "500.00"

@@ -176,3 +176,56 @@ def test_the_county_keeps_the_list_on_its_page(pw, login):
     Power.objects.filter(code="allowance").delete()
     assert client.post("/powers/configure/").status_code == 302
     assert Power.objects.filter(code="allowance").exists()
+
+
+def test_the_step_after_the_posting_waits_for_its_end_and_the_answers(pw, login):
+    """While the matter is posted, or an objection waits, the page says why 报乡镇审核 cannot be taken yet instead
+    of offering a button the service would refuse; once both are over, the form is there."""
+    from django.utils import translation
+
+    from powers import services
+    from tests.powers.support import at
+
+    start = timezone.localdate() - timedelta(days=3)
+    case = pw.dibao_posted(start)
+    cadre = login(pw.users["cadre_a1"])
+    page = cadre.get(f"/powers/cases/{case.pk}/")
+    step = next(s for s in page.context["steps"] if s["name"] == "submit_review")
+    with translation.override("zh-hans"):
+        posted = translation.gettext(
+            "The matter is posted until %(date)s: it can go on only after the posting window is over, so that "
+            "everyone could object."
+        ) % {"date": case.publicity_until.isoformat()}
+    assert step["waiting"] == posted and posted in page.content.decode()
+    assert f'action="/powers/cases/{case.pk}/steps/submit_review/"' not in page.content.decode()
+    # the posting ended a week ago, an objection still waits
+    begun = timezone.localdate() - timedelta(days=20)
+    old = pw.dibao_posted(begun, household="a1b", by="cadre_a1")
+    objection = services.objection_raise(
+        actor=pw.users["villager_a1b"], case=old, text="有异议", now=at(begun + timedelta(days=2))
+    )
+    page = cadre.get(f"/powers/cases/{old.pk}/")
+    step = next(s for s in page.context["steps"] if s["name"] == "submit_review")
+    with translation.override("zh-hans"):
+        waiting = translation.gettext(
+            "%(n)s objection raised during the posting has not been answered: answer it before the matter goes on."
+        ) % {"n": 1}
+    assert step["waiting"] == waiting
+    services.objection_answer(actor=pw.users["cadre_a1"], objection=objection, answer="已核实")
+    page = cadre.get(f"/powers/cases/{old.pk}/")
+    step = next(s for s in page.context["steps"] if s["name"] == "submit_review")
+    assert step["waiting"] == "" and f'action="/powers/cases/{old.pk}/steps/submit_review/"' in page.content.decode()
+
+
+def test_the_assessment_procedure_is_named_for_what_it_does(pw, login):
+    """医疗救助 and 救灾补助 run the 低保 procedure: the list names it in its own context (调查评议公示程序), so a
+    household applying for medical aid does not read that it goes through a 低保 assessment."""
+    from django.utils import translation
+    from django.utils.html import escape
+
+    with translation.override("zh-hans"):
+        label = translation.pgettext("powers procedure", "Minimum living allowance assessment (低保评议)")
+    villager = login(pw.users["villager_a1"])
+    page = villager.get("/powers/").content.decode()
+    medical = page.split(escape(str(pw.power("medical-aid").name)), 1)[1][:400]
+    assert escape(label) in medical
