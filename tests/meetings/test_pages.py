@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from core.models import AuditEvent
-from meetings import services
+from meetings import rules, services
 from meetings.models import Attendance, Meeting, MeetingKind, Motion, Outcome, RosterMember, Vote
 from tests.meetings.support import zh, zh_n
 
@@ -202,6 +202,12 @@ def test_print_minutes_and_sign_in_sheet(mw, login):
     services.meeting_step(mw.cadre, meeting, "minutes", data={"minutes": "会议审议了村道修缮。", "chair": "王建国"})
     text = login(mw.cadre).get(f"/meetings/{meeting.pk}/print/").content.decode()
     assert "会议审议了村道修缮。" in text and zh("Sign-in sheet") in text and "妻子0" in text
+    # attendance, quorum and the decision rule read as sentences of their own
+    size = meeting.register_size
+    basis = zh(str(meeting.get_basis_display()))
+    assert zh("%(p)s of %(s)s present (%(b)s)", p=size, s=size, b=basis) in text
+    assert f"<td>{zh('Quorum')}</td><td>{zh(rules.quorum_text(meeting.kind, meeting.basis))}</td>" in text
+    assert zh("Decision rule: %(rule)s", rule=zh(rules.decision_text(meeting.kind))) in text
     villager = login(mw.users["villager_a1"]).get(f"/meetings/{meeting.pk}/print/").content.decode()
     assert "会议审议了村道修缮。" in villager and zh("Sign-in sheet") not in villager
 
