@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from deliberation.models import Origin, Procedure
 
@@ -189,7 +190,7 @@ class SettingsForm(forms.Form):
 
 class EntryForm(forms.Form):
     name = forms.CharField(label=_("Kind of matter"), max_length=100)
-    procedure = forms.ChoiceField(label=_("Procedure"), choices=Procedure.choices)
+    procedure = forms.ChoiceField(label=pgettext_lazy("deliberation", "Procedure"), choices=Procedure.choices)
     reserved_matter = forms.ChoiceField(label=_("Reserved matter (Art. 24/27)"), required=False)
     needs_party_masses = forms.BooleanField(label=_("Must pass the party-masses council (党群议事会)"), required=False)
 

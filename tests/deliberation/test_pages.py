@@ -257,6 +257,11 @@ def test_the_list_page(dw, login):
     client = login(dw.cadre)
     page = client.get(f"{BASE}/list/").content.decode()
     assert "宅基地使用方案" in page and t("Keep this list for the village") in page
+    # the column is the deliberation procedure (议事程序), in its own context, not a case's 办理程序
+    from django.utils.translation import override, pgettext
+
+    with override("zh-hans"):
+        assert f"<th>{pgettext('deliberation', 'Procedure')}</th>" in page
     assert client.post(f"{BASE}/list/", {"what": "keep"}).status_code == 302
     bad = client.post(
         f"{BASE}/list/",
