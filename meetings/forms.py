@@ -26,7 +26,11 @@ class MeetingForm(forms.Form):
         help_text=_("A villagers' assembly or group meeting may count the adults or the households (Art. 22, 28)."),
     )
     group = forms.ModelChoiceField(
-        queryset=None, label=_("Village group"), required=False, help_text=_("Only for a village group meeting.")
+        queryset=None,
+        label=_("Village group"),
+        required=False,
+        empty_label=_("— not a village group meeting —"),
+        help_text=_("Only for a village group meeting."),
     )
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     convened_by = forms.ChoiceField(label=_("Called"), choices=ConvenedBy.choices, required=False)
