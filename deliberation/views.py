@@ -568,6 +568,8 @@ def task_list(request):
             "page": page,
             "overdue": overdue,
             "mine": mine,
+            # "Mine" only for someone who can be given tasks (staff) or has been given one
+            "show_mine": mine or selectors.is_staff(actor) or selectors.search_tasks(actor, mine=True).exists(),
             "state": state,
             "states": [(n, TASK.state_label(n)) for n in TASK.states],
             "filtered": overdue or mine or bool(state),

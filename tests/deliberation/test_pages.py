@@ -60,6 +60,12 @@ def test_the_township_review_card_only_for_those_who_may_open_the_review(dw, log
     assert label in page and review in page
 
 
+def test_the_mine_filter_only_for_those_who_can_be_given_tasks(dw, login):
+    mine = 'name="mine"'
+    assert mine not in login(dw.users["villager_a1"]).get(f"{BASE}/tasks/").content.decode()
+    assert mine in login(dw.cadre).get(f"{BASE}/tasks/").content.decode()
+
+
 def test_the_empty_states(dw, login):
     client = login(dw.cadre)
     assert t("No topic yet.") in client.get(f"{BASE}/").content.decode()
