@@ -24,7 +24,7 @@ from core.errors import DomainError, NotFound
 from core.roles import Action
 from core.views import apply_domain_errors, paginate, require_action
 from meetings import rules, selectors, services
-from meetings.flows import MEETING
+from meetings.flows import MEETING, OPEN_BEFORE
 from meetings.forms import (
     CancelForm,
     DelegationForm,
@@ -235,7 +235,13 @@ def _render_detail(request, meeting, *, motion_form=None, step_forms=None, faile
                         else None
                     )
                     form = form(prefix=tr.name, initial=initial)
-            steps.append({"name": tr.name, "label": tr.label, "form": form})
+            step = {"name": tr.name, "label": tr.label, "form": form}
+            if tr.name == "open":
+                # the guard refuses opening more than 2 hours early: say from when, instead of a button that fails
+                opens_at = meeting.starts_at - OPEN_BEFORE
+                if timezone.now() < opens_at:
+                    step["not_before"] = timezone.localtime(opens_at)
+            steps.append(step)
     can_see_register = _sees_register(request.user, meeting)
     return _render(
         request,

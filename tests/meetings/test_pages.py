@@ -372,3 +372,16 @@ def test_a_villager_not_yet_signed_in_is_told_how_to_vote(mw, login):
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
     ballot_card = page.split(f'id="motion{ballot.pk}"')[1].split("</article>")[0]
     assert zh("Sign in above first: those signed in vote here.") not in ballot_card and 'name="choice"' in ballot_card
+
+
+def test_the_open_button_appears_only_when_the_meeting_may_be_opened(mw, login):
+    meeting = mw.meeting(MeetingKind.REPRESENTATIVES)  # noticed, starts in an hour: may be opened now
+    client = login(mw.cadre)
+    action = f'action="/meetings/{meeting.pk}/step/open/"'
+    assert action in client.get(f"/meetings/{meeting.pk}/").content.decode()
+    later = meeting.starts_at + timedelta(days=3)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=later)  # test only: the start moves 3 days on
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    opens = timezone.localtime(later - timedelta(hours=2)).strftime("%Y-%m-%d %H:%M")
+    assert action not in page
+    assert zh("The meeting can be opened from %(at)s (at most 2 hours before it starts).", at=opens) in page
