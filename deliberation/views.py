@@ -95,14 +95,23 @@ START_LABELS = {
 
 def _timeline(actor, obj, flow, staff: bool) -> list[dict]:
     rows = []
-    for event in workflow.history(obj):
+    events = list(workflow.history(obj))
+    # Officials act in their office: their account's name (村支书, 镇干部) is shown to everyone. Only a villager's name
+    # is masked for those who are not staff.
+    officials = set()
+    if not staff:
+        from django.contrib.auth import get_user_model
+
+        ids = {e.actor_id for e in events if e.actor_id}
+        officials = {u.pk for u in get_user_model().objects.filter(pk__in=ids) if selectors.is_staff(u)}
+    for event in events:
         who = event.actor_label or str(workflow.SYSTEM.label)
         start = event.transition == "start" and flow.name in START_LABELS
         rows.append(
             {
                 "event": event,
                 "label": START_LABELS[flow.name] if start else flow.step_label(event.transition),
-                "who": who if staff else (mask_name(who) if event.actor_id else who),
+                "who": who if staff or event.actor_id in officials else (mask_name(who) if event.actor_id else who),
                 "motion": event.data.get("motion"),
                 "meeting_title": event.data.get("meeting_title", ""),
                 "extra": [

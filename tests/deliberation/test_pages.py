@@ -66,6 +66,22 @@ def test_the_mine_filter_only_for_those_who_can_be_given_tasks(dw, login):
     assert mine in login(dw.cadre).get(f"{BASE}/tasks/").content.decode()
 
 
+def test_the_timeline_masks_villagers_but_not_officials_for_those_who_are_not_staff(dw, login):
+    from casework.models import CaseEvent
+    from core.masking import mask_name
+
+    topic = dw.topic(by="villager_x0", origin="", title="修建垃圾分类亭")
+    services.topic_step(actor=dw.cadre, topic=topic, step="drop", data={"reason": "已由镇里统一建设"}, note="x")
+    labels = dict(CaseEvent.objects.filter(object_id=topic.pk).values_list("transition", "actor_label"))
+    villager, cadre = labels["start"], labels["drop"]
+    page = login(dw.users["grid_a1"]).get(f"{BASE}/topics/{topic.pk}/").content.decode()
+    timeline = page.split('id="timeline-title"')[1]
+    assert mask_name(villager) in timeline and villager not in timeline
+    assert cadre in timeline
+    staff_page = login(dw.cadre).get(f"{BASE}/topics/{topic.pk}/").content.decode()
+    assert villager in staff_page.split('id="timeline-title"')[1]
+
+
 def test_the_empty_states(dw, login):
     client = login(dw.cadre)
     assert t("No topic yet.") in client.get(f"{BASE}/").content.decode()
