@@ -16,7 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
-from powers import rules, services
+from powers import publicity, rules, services
 from powers.models import Power, PowerCase
 from regions.models import Region, RegionLevel
 from registry.models import Household
@@ -73,7 +73,8 @@ def decide(cadre, case: PowerCase, step: str, *, day: date, body: str, members: 
     with the meeting recorded by hand."""
     data: dict = {}
     if rules.meetings_selector() is not None:
-        motion = adopt_in_meeting(cadre, case, held_at=_at(day, 9), title=f"{case.power.name}：{case.title}")
+        title = f"{case.power.name}：{publicity.public_name(case)}"
+        motion = adopt_in_meeting(cadre, case, held_at=_at(day, 9), title=title)
         data["motion"] = str(motion.pk)
     else:
         data.update(

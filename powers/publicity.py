@@ -26,14 +26,27 @@ def public_name(case) -> str:
     return ""
 
 
+def _deidentified(case, text: str) -> str:
+    """``text`` (a meeting's title or reference, typed by people) with the names of the household's people and of
+    the applicant masked as on the rest of the notice: a cadre naming the meeting after the matter (低保评议 · 王建国)
+    must not put the full name on the board."""
+    if not case.household_id or not text:
+        return text
+    names = {case.household.head_name, case.applicant_name}
+    names.update(case.household.members.values_list("name", flat=True))
+    for name in sorted((n for n in names if n and len(n) >= 2), key=len, reverse=True):
+        text = text.replace(name, mask_name(name))
+    return text
+
+
 def _meeting_line(case) -> str:
     if case.motion_ref:
         if case.meeting_date:
             return _("Adopted on %(date)s at %(meeting)s.") % {
                 "date": case.meeting_date.isoformat(),
-                "meeting": case.meeting_ref,
+                "meeting": _deidentified(case, case.meeting_ref),
             }
-        return _("Adopted at a meeting: %(meeting)s.") % {"meeting": case.meeting_ref}
+        return _("Adopted at a meeting: %(meeting)s.") % {"meeting": _deidentified(case, case.meeting_ref)}
     if case.meeting_date and case.votes_present:
         return _("Adopted on %(date)s: %(for)s of %(present)s present voted for.") % {
             "date": case.meeting_date.isoformat(),
@@ -73,7 +86,7 @@ def lines(case, kind: str) -> list[tuple[str, str]]:
             rows.append((_("Contract number"), case.contract_ref))
         if case.decision_ref:
             rows.append((_("Approval document number"), case.decision_ref))
-        rows.append((_("Result"), case.outcome or _("Approved")))
+        rows.append((_("Result"), _deidentified(case, case.outcome) if case.outcome else _("Approved")))
     return rows
 
 

@@ -71,6 +71,27 @@ def test_the_dibao_notice_is_de_identified(pw, client):
     _clean(response.content.decode(), pw)
 
 
+def test_a_meeting_named_after_the_household_is_masked_on_the_notice(pw, client, with_meetings):
+    """The decision line names the meeting (the meetings app's title, typed by a cadre): named after the matter, with
+    the head's and a member's full names, it reaches the board masked like the rest of the notice."""
+    from powers.demo import adopt_in_meeting
+
+    today = timezone.localdate()
+    case = pw.dibao(now=at(today, 8))
+    pw.step(case, "survey", visited_on=today.isoformat(), findings="入户核实。", now=at(today, 9))
+    title = "党群议事会：低保评议 · 王建国（妻刘桂兰）"
+    adopt_in_meeting(pw.users["cadre_a1"], case, held_at=at(today, 9), title=title)
+    pw.step(case, "deliberate", now=at(today, 12))
+    pw.step(case, "publicize", publicity_until=(today + timedelta(days=7)).isoformat(), now=at(today, 13))
+    body = case.notice.body
+    _clean(case.notice.title + body, pw)
+    assert "党群议事会：低保评议 · 王**（妻刘**）" in body
+    code = pw.w.village_a1.code
+    for url in (f"/powers/public/{code}/", f"/powers/public/{code}/{case.pk}/", f"/public/{code}/notices/"):
+        _clean(client.get(url).content.decode(), pw)
+    _clean(json.dumps(client.get(f"/api/powers/public/{code}").json(), ensure_ascii=False), pw)
+
+
 def test_the_public_page_shows_only_what_is_posted(pw, client):
     applied = pw.dibao()
     code = pw.w.village_a1.code
