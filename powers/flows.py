@@ -457,6 +457,7 @@ TOWNSHIP_STEPS = {
     "township_opinions",
     "approve",
     "reject",
+    "start_check",  # 开工查验: the township's (or the village's) on-site check
     "completion_check",
 }
 

@@ -12,7 +12,7 @@ from casework.models import CaseEvent
 from core import workflow
 from core.errors import DomainError, NotFound
 from core.models import AuditEvent
-from powers import services
+from powers import selectors, services
 from powers.flows import DIBAO
 from powers.models import Power, PowerCase
 from tests.powers.support import MEETING, at, image, pdf, snapshot
@@ -302,10 +302,14 @@ def test_homestead_end_to_end(pw):
     pw.step(case, "township_opinions", by="township_a", agriculture_opinion="同意", resources_opinion="同意")
     _refused(pw, case, lambda: pw.step(case, "approve", decision_ref="x"), code="role")
     pw.step(case, "approve", by="township_a", decision_ref="镇宅批〔2026〕1号")
+    # the on-site checks are the township's work too: the matter stays on its review page until accepted
+    assert [c.pk for c in selectors.township_queue(pw.users["township_a"])] == [case.pk]
     pw.step(case, "start_check", findings="放线", attachments=[image("放线.png")])
+    assert [c.pk for c in selectors.township_queue(pw.users["township_a"])] == [case.pk]
     _refused(pw, case, lambda: pw.step(case, "completion_check", findings="合格"), code="role")
     pw.step(case, "completion_check", by="township_a", findings="验收合格")
     assert case.state == "closed" and case.outcome == "验收合格"
+    assert selectors.township_queue(pw.users["township_a"]) == []
     assert len(workflow.history(case)) == 8
 
 
