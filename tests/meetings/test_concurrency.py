@@ -8,7 +8,7 @@ from core.models import AuditEvent
 from meetings import services
 from meetings.models import Attendance, Meeting, MeetingKind, Motion, RegisterEntry, Vote
 from tests.concurrency import race
-from tests.meetings.support import build_meetings_world
+from tests.meetings.support import build_meetings_world, zh
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -55,7 +55,8 @@ def test_voting_at_once_stores_one(n):
     ok, refused, crashed = race([job(i) for i in range(n)])
     assert crashed == []
     assert len(ok) == 1 and len(refused) == n - 1
-    assert all("already voted" in exc.messages[0] for exc in refused)
+    already = zh("%(name)s has already voted on this motion; a vote cannot be changed.", name="王建国")
+    assert all(exc.messages[0] == already for exc in refused)
     assert Vote.objects.filter(motion=motion, entry=entry).count() == 1
     assert AuditEvent.objects.filter(action="meetings.vote.cast").count() == 1
 
