@@ -27,6 +27,7 @@ from core.masking import mask_name
 from core.roles import Action
 from core.views import apply_domain_errors, paginate, require_action
 from powers import publicity, rules, selectors, services
+from powers.defaults import DEFAULT_POWERS
 from powers.flows import DANGER_STEPS, FINAL_STATES, FLOWS, PUBLICITY_STATE, STEP_ORDER, flow_of
 from powers.forms import STEP_FIELDS, AnswerForm, ApplyForm, ObjectionForm, PowerForm, step_form
 from powers.models import Power, PowerClass, Template
@@ -600,7 +601,12 @@ def configure(request):
         messages.success(request, _("%(n)s powers added to the list.") % {"n": len(created)})
         return redirect("powers:configure")
     powers = list(Power.objects.filter(county=county).order_by("order", "pk"))
-    return _render(request, "powers/configure.html", {"county": county, "powers": powers})
+    have = {p.code for p in powers}
+    # the install button only while some of the default powers are missing (it adds only those)
+    missing = [d["code"] for d in DEFAULT_POWERS if d["code"] not in have]
+    return _render(
+        request, "powers/configure.html", {"county": county, "powers": powers, "defaults_missing": len(missing)}
+    )
 
 
 @login_required

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from powers.models import Power, PowerCase
 from tests.powers.support import MEETING, at, image, pdf
@@ -173,7 +174,19 @@ def test_the_county_keeps_the_list_on_its_page(pw, login):
     assert response.status_code == 302
     power.refresh_from_db()
     assert power.step_days == 3
+    # the install button only while a default power is missing
+    install = 'method="post" class="inline"'
+    page = client.get("/powers/configure/")
+    assert page.context["defaults_missing"] == 0 and install not in page.content.decode()
+    with translation.override("zh-hans"):
+        limits = translation.gettext(
+            "%(a)s working days for each village step, %(b)s working days for the township's review, posted at "
+            "least %(c)s days"
+        ) % {"a": 3, "b": 10, "c": 7}
+    assert escape(limits) in page.content.decode()
     Power.objects.filter(code="allowance").delete()
+    page = client.get("/powers/configure/")
+    assert page.context["defaults_missing"] == 1 and install in page.content.decode()
     assert client.post("/powers/configure/").status_code == 302
     assert Power.objects.filter(code="allowance").exists()
 
