@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("rosters/", views.rosters, name="rosters"),
     path("delegations/", views.delegations, name="delegations"),
+    path("delegations/<int:pk>/revoke/", views.delegation_revoke, name="delegation_revoke"),
     path("notice-periods/", views.policy, name="policy"),
     path("review/", views.review, name="review"),
     path("<int:pk>/", views.detail, name="detail"),

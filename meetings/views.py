@@ -662,7 +662,28 @@ def delegations(request):
     today = timezone.localdate()
     for d in rows:
         d.in_force = d.covers(today)
-    return _render(request, "meetings/delegations.html", {"rows": rows})
+        # revoking is offered to those who manage the village's meetings, on a delegation not yet revoked or over
+        d.may_revoke = not d.revoked_at and d.valid_until >= today and scope.in_scope(request.user, MANAGE, d)
+    return _render(request, "meetings/delegations.html", {"rows": rows, "manage": any(d.may_revoke for d in rows)})
+
+
+@login_required
+@require_POST
+@require_action(MANAGE)
+def delegation_revoke(request, pk):
+    delegation = selectors.delegations(request.user).filter(pk=pk).first()
+    if delegation is None:
+        raise Http404()
+    try:
+        services.delegation_revoke(request.user, delegation)
+    except NotFound:
+        raise Http404() from None
+    except DomainError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Delegation revoked."))
+    return redirect("meetings:delegations")
 
 
 @login_required

@@ -284,10 +284,26 @@ def test_a_delegation_is_recorded_from_an_adopted_assembly_motion_on_its_page(mw
         {f"{p}-matter": "public_works", f"{p}-valid_from": today, f"{p}-valid_until": today + timedelta(days=300)},
     )
     assert response.status_code == 302 and motion.delegations.count() == 1
-    assert (
-        zh("Funds and labour for public works and their contracts (公益事业筹资筹劳)")
-        in login(mw.users["villager_a1"]).get("/meetings/delegations/").content.decode()
-    )
+    villager = login(mw.users["villager_a1"])
+    page = villager.get("/meetings/delegations/").content.decode()
+    assert zh("Funds and labour for public works and their contracts (公益事业筹资筹劳)") in page
+    # revoking: a button for the village's cadre only; others cannot post it; a revoked one cannot be revoked again
+    delegation = motion.delegations.get()
+    revoke = f"/meetings/delegations/{delegation.pk}/revoke/"
+    assert revoke not in page and villager.post(revoke).status_code == 403
+    assert login(mw.users["cadre_b1"]).post(revoke).status_code == 404
+    client = login(mw.cadre)
+    assert revoke in client.get("/meetings/delegations/").content.decode()
+    before = AuditEvent.objects.filter(action="meetings.delegation.revoke").count()
+    assert client.post(revoke).status_code == 302
+    delegation.refresh_from_db()
+    assert delegation.revoked_at is not None
+    assert AuditEvent.objects.filter(action="meetings.delegation.revoke").count() == before + 1
+    page = client.get("/meetings/delegations/").content.decode()
+    assert revoke not in page and zh("Revoked") in page
+    response = client.post(revoke, follow=True)
+    assert zh("This delegation is already revoked.") in response.content.decode()
+    assert AuditEvent.objects.filter(action="meetings.delegation.revoke").count() == before + 1
 
 
 def test_cancel_from_the_page_needs_a_reason(mw, login):
