@@ -78,7 +78,7 @@ class MinutesForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=pgettext_lazy("meeting cancelled", "Reason"), max_length=300)
 
 
 class DelegationForm(forms.Form):

@@ -311,6 +311,10 @@ def test_cancel_from_the_page_needs_a_reason(mw, login):
     client = login(mw.cadre)
     response = client.post(f"/meetings/{meeting.pk}/step/cancel/", {"cancel-reason": ""})
     assert response.status_code == 422
+    from django.utils.translation import override, pgettext
+
+    with override("zh-hans"):  # the field says it is the reason for cancelling (not a bare 事由)
+        assert pgettext("meeting cancelled", "Reason") in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.state == "noticed"
     response = client.post(f"/meetings/{meeting.pk}/step/cancel/", {"cancel-reason": "镇里临时召开会议，改期"})
