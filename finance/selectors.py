@@ -158,6 +158,12 @@ def my_queue(actor) -> list[Expense]:
     return out
 
 
+def generated_months(village_id: int) -> set[tuple[int, int]]:
+    """(year, month) of the village's months whose disclosure was generated and not withdrawn (closed months)."""
+    rows = MonthlyDisclosure.objects.filter(village_id=village_id).exclude(notice__state="withdrawn")
+    return set(rows.values_list("year", "month"))
+
+
 def posts_of(village_id: int) -> list[PostAssignment]:
     """The village's current post holders in the order the posts sign (村文书 first, 镇主要领导 last)."""
     order = {value: index for index, value in enumerate(Post.values)}

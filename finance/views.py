@@ -771,7 +771,10 @@ def disclosures(request):
     today = timezone.localdate()
     months = selectors.month_choices(today.replace(day=1) - timedelta(days=1), 24)
     can_generate = scope.region_in_scope(actor, Action.FINANCE_RECORD, village)
-    form = DisclosureForm(request.POST or None, months=months) if can_generate else None
+    # a month already generated (and not withdrawn) is not offered again: the service would refuse it
+    generated = selectors.generated_months(village.pk)
+    open_months = [m for m in months if m not in generated]
+    form = DisclosureForm(request.POST or None, months=open_months) if can_generate and open_months else None
     if request.method == "POST" and form is not None and form.is_valid():
         year, month = (int(x) for x in form.cleaned_data["month"].split("-"))
         try:
@@ -811,6 +814,7 @@ def disclosures(request):
             "rows": rows,
             "preview": preview,
             "months": [f"{y}-{m:02d}" for y, m in months[:12]],
+            "all_generated": can_generate and not open_months,
         },
     )
 
