@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import scope, workflow
@@ -124,10 +124,14 @@ def _timeline(actor, obj, flow, staff: bool) -> list[dict]:
     return rows
 
 
+#: Timeline labels where the form's label speaks to the person typing (e.g. "shown on the public page").
+TIMELINE_LABELS = {"result": pgettext_lazy("deliberation", "Result")}
+
+
 def services_label(key: str) -> str:
     from deliberation.forms import FIELD_LABELS
 
-    return str(FIELD_LABELS.get(key, key))
+    return str(TIMELINE_LABELS.get(key) or FIELD_LABELS.get(key, key))
 
 
 def _step_forms(actor, obj, flow, *, failed=None, failed_step=None) -> list[dict]:

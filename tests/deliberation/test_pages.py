@@ -228,6 +228,13 @@ def test_tasks_on_the_pages(dw, login):
     assert owner.post(f"{BASE}/tasks/{task.pk}/steps/progress/", {"note": "已完成一半"}).status_code == 302
     assert owner.post(f"{BASE}/tasks/{task.pk}/steps/complete/", {"result": ""}).status_code == 422
     assert owner.post(f"{BASE}/tasks/{task.pk}/steps/complete/", {"result": "完成"}).status_code == 302
+    # the timeline names the result plainly, not with the form's "(shown on the public page)"
+    timeline = owner.get(f"{BASE}/tasks/{task.pk}/").content.decode().split('id="timeline-title"')[1]
+    from django.utils.translation import override, pgettext
+
+    with override("zh-hans"):
+        assert f"{pgettext('deliberation', 'Result')}:" in timeline
+    assert t("Result (shown on the public page)") not in timeline
     assert "清淤" in login(dw.cadre).get(f"{BASE}/tasks/").content.decode()
     assert login(dw.users["cadre_b1"]).get(f"{BASE}/tasks/{task.pk}/").status_code == 404
 
