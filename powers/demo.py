@@ -65,6 +65,17 @@ def adopt_in_meeting(cadre, case: PowerCase, *, held_at, title: str):
         cadre, motion, votes_for=len(entries), votes_against=0, votes_abstain=0, now=held_at + timedelta(minutes=30)
     )
     meetings.meeting_step(cadre, meeting, "close", now=held_at + timedelta(hours=1))  # the meeting is over
+    meetings.meeting_step(
+        cadre,
+        meeting,
+        "minutes",
+        data={
+            "minutes": f"会议审议{title[:60]}，到会户代表举手表决，全票通过。",
+            "chair": "村委会主任",
+            "recorder": "村文书",
+        },
+        now=held_at + timedelta(hours=2),
+    )
     return motion
 
 
