@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from casework.models import CaseAttachment
 from core import scope, workflow
 from core.calendar import WorkingCalendar
 from core.errors import DomainError
-from core.views import apply_domain_errors
+from core.views import apply_domain_errors, file_response
 
 WEEKDAYS = [
     pgettext_lazy("calendar column", "Mon"),
@@ -186,28 +186,17 @@ def _visible_attachment(request, pk):
     return attachment
 
 
-def _file_response(field, content_type: str, name: str):
-    if not field:
-        raise Http404()
-    try:
-        handle = field.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404() from None
-    response = FileResponse(handle, content_type=content_type or "application/octet-stream", filename=name)
-    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
 @login_required
 def attachment(request, pk):
     found = _visible_attachment(request, pk)
-    return _file_response(found.file, found.content_type, found.name)
+    return file_response(found.file, content_type=found.content_type, name=found.name, cache_private=True)
 
 
 @login_required
 def attachment_thumb(request, pk):
     found = _visible_attachment(request, pk)
     if not found.thumbnail:
-        return _file_response(found.file, found.content_type, found.name)
-    return _file_response(found.thumbnail, "image/jpeg", found.thumbnail.name.rsplit("/", 1)[-1])
+        return file_response(found.file, content_type=found.content_type, name=found.name, cache_private=True)
+    return file_response(
+        found.thumbnail, content_type="image/jpeg", name=found.thumbnail.name.rsplit("/", 1)[-1], cache_private=True
+    )

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -110,3 +110,20 @@ def notification_open(request, pk):
 def notification_read_all(request):
     notifications.mark_read(request.user)
     return redirect("core:notifications")
+
+
+def file_response(field, *, content_type: str = "", name: str = "", cache_private: bool = False):
+    """A stored file (a FileField's value) shown in the browser: inline, never sniffed as another type; 404 when
+    there is none or it is missing on disk. The caller has already checked that the actor may see it."""
+    if not field:
+        raise Http404()
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404() from None
+    response = FileResponse(handle, content_type=content_type or "application/octet-stream", filename=name)
+    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
+    response["X-Content-Type-Options"] = "nosniff"
+    if cache_private:
+        response["Cache-Control"] = "private, max-age=3600"
+    return response

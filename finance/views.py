@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from core import scope, workflow
 from core.errors import DomainError
 from core.roles import Action
-from core.views import apply_domain_errors, paginate, require_action
+from core.views import apply_domain_errors, file_response, paginate, require_action
 from finance import ledger, selectors, services
 from finance.disclosure import month_xlsx
 from finance.flows import EXPENSE
@@ -239,14 +239,7 @@ def entry_vouchers(request, pk):
 @login_required
 def voucher(request, pk):
     found = selectors.voucher(request.user, pk)
-    try:
-        handle = found.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404() from None
-    response = FileResponse(handle, content_type=found.content_type or "application/octet-stream", filename=found.name)
-    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(found.file, content_type=found.content_type, name=found.name)
 
 
 @login_required

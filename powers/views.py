@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from core import scope, workflow
 from core.errors import DomainError, NotFound
 from core.masking import mask_name
 from core.roles import Action
-from core.views import apply_domain_errors, paginate, require_action
+from core.views import apply_domain_errors, file_response, paginate, require_action
 from powers import publicity, rules, selectors, services
 from powers.defaults import DEFAULT_POWERS
 from powers.flows import DANGER_STEPS, FINAL_STATES, FLOWS, PUBLICITY_STATE, STEP_ORDER, flow_of
@@ -534,7 +534,7 @@ def attachment(request, pk, file_pk):
     found = CaseAttachment.objects.filter(pk=file_pk, event__object_id=case.pk, event__flow=case.flow).first()
     if found is None or not workflow.can_see(request.user, case, flow_of(case)):
         raise Http404()
-    return FileResponse(found.file.open("rb"), filename=found.name, content_type=found.content_type or None)
+    return file_response(found.file, content_type=found.content_type, name=found.name)
 
 
 @login_required

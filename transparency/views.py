@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from core.errors import DomainError
 from core.masking import mask_name
 from core.roles import Action
 from core.views import apply_domain_errors, paginate, require_action
+from core.views import file_response as core_file_response
 from regions.models import Region, RegionLevel
 from transparency import disclosure, selectors, services
 from transparency.flows import EDITABLE_STATES, NOTICE, NOTICE_QUESTION, PUBLIC_STATES
@@ -324,14 +325,8 @@ def attachment(request, pk):
 
 
 def file_response(found):
-    try:
-        handle = found.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404() from None
-    response = FileResponse(handle, content_type=found.content_type or "application/octet-stream", filename=found.name)
-    response["Content-Disposition"] = response["Content-Disposition"].replace("attachment", "inline", 1)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    """A notice's attachment (checked by the caller)."""
+    return core_file_response(found.file, content_type=found.content_type, name=found.name)
 
 
 # -- a notice -------------------------------------------------------------------------------------------------
