@@ -185,3 +185,58 @@ def load_bench(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# --- in process: a request's cost split into the database and Python ---------------------------------------
+
+
+def sql_shape(sql: str) -> str:
+    """A statement with its values blanked, to add up the time of statements of the same shape."""
+    import re
+
+    head = sql.split(" FROM ", 1)
+    text = ("SELECT … FROM " + head[1]) if len(head) == 2 and head[0].startswith("SELECT") else sql
+    text = re.sub(r"'[^']*'", "'…'", text)
+    text = re.sub(r"\b\d+\b", "N", text)
+    return text[:240]
+
+
+def timed(fn) -> tuple[float, float, list]:
+    """Run ``fn``: its wall time, the time in the database driver and the statements (sql, seconds)."""
+    from django.db import connection
+
+    captured = []
+
+    def wrapper(execute, sql, params, many, context):
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            captured.append((sql, time.perf_counter() - t0))
+
+    with connection.execute_wrapper(wrapper):
+        started = time.perf_counter()
+        fn()
+        total = time.perf_counter() - started
+    return total, sum(t for _s, t in captured), captured
+
+
+def request_costs(totals: list[float], sqls: list[float], statements: list[list]) -> dict:
+    """What ``timed`` measured over repeated requests: latency, SQL time, Python's share, the costliest statements."""
+    import statistics
+    from collections import defaultdict
+
+    by_shape = defaultdict(float)
+    for queries in statements:
+        for sql, t in queries:
+            by_shape[sql_shape(sql)] += t
+    return {
+        "total": latency_summary(totals),
+        "sql": latency_summary(sqls),
+        "python_p50_ms": round((statistics.median(totals) - statistics.median(sqls)) * 1000, 2),
+        "statements_per_request": statistics.median([len(q) for q in statements]),
+        "statements_by_time": [
+            {"statement": shape, "mean_ms_per_request": round(t / len(statements) * 1000, 3)}
+            for shape, t in sorted(by_shape.items(), key=lambda kv: -kv[1])[:10]
+        ],
+    }

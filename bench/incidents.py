@@ -27,12 +27,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import statistics
 import sys
 import tempfile
-import time
-from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -40,12 +36,13 @@ from _common import (  # noqa: E402
     RESULTS,
     ROOT,
     free_port,
-    latency_summary,
     machine,
+    request_costs,
     server_settings,
     setup_django,
     start_server,
     stop_server,
+    timed,
     write_result,
 )
 
@@ -100,34 +97,6 @@ def _load_points_bench():
 # --- in process --------------------------------------------------------------------------------------
 
 
-def _shape(sql: str) -> str:
-    head = sql.split(" FROM ", 1)
-    text = ("SELECT … FROM " + head[1]) if len(head) == 2 and head[0].startswith("SELECT") else sql
-    text = re.sub(r"'[^']*'", "'…'", text)
-    text = re.sub(r"\b\d+\b", "N", text)
-    return text[:240]
-
-
-def _timed(fn) -> tuple[float, float, list]:
-    """Run ``fn``: its wall time, the time in the database driver and the statements (sql, seconds)."""
-    from django.db import connection
-
-    captured = []
-
-    def wrapper(execute, sql, params, many, context):
-        t0 = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            captured.append((sql, time.perf_counter() - t0))
-
-    with connection.execute_wrapper(wrapper):
-        started = time.perf_counter()
-        fn()
-        total = time.perf_counter() - started
-    return total, sum(t for _s, t in captured), captured
-
-
 def in_process(users: dict, repeat: int) -> dict:
     from django.test import Client
 
@@ -139,25 +108,14 @@ def in_process(users: dict, repeat: int) -> dict:
         status = response.status_code
         totals, sqls, statements = [], [], []
         for _ in range(repeat):
-            total, sql, queries = _timed(lambda c=client, p=path: c.get(p))
+            total, sql, queries = timed(lambda c=client, p=path: c.get(p))
             totals.append(total)
             sqls.append(sql)
             statements.append(queries)
-        by_shape = defaultdict(float)
-        for queries in statements:
-            for sql, t in queries:
-                by_shape[_shape(sql)] += t
         out[phase] = {
             "status": status,
             "response_bytes": len(response.content),
-            "total": latency_summary(totals),
-            "sql": latency_summary(sqls),
-            "python_p50_ms": round((statistics.median(totals) - statistics.median(sqls)) * 1000, 2),
-            "statements_per_request": statistics.median([len(q) for q in statements]),
-            "statements_by_time": [
-                {"statement": shape, "mean_ms_per_request": round(t / repeat * 1000, 3)}
-                for shape, t in sorted(by_shape.items(), key=lambda kv: -kv[1])[:10]
-            ],
+            **request_costs(totals, sqls, statements),
         }
         print(
             f"  {phase:<17} {status} p50 {out[phase]['total']['p50_ms']} ms (SQL {out[phase]['sql']['p50_ms']} ms in "

@@ -32,7 +32,6 @@ import os
 import statistics
 import sys
 import tempfile
-from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -40,13 +39,14 @@ from _common import (  # noqa: E402
     RESULTS,
     ROOT,
     free_port,
-    latency_summary,
     load_bench,
     machine,
+    request_costs,
     server_settings,
     setup_django,
     start_server,
     stop_server,
+    timed,
     write_result,
 )
 
@@ -211,7 +211,6 @@ def in_process(plans: dict, repeat: int) -> dict:
     from django.core.cache import cache
     from django.test import Client
 
-    timers = load_bench("incidents")
     out = {}
     client = Client()
     for name, paths, hit in (
@@ -228,26 +227,12 @@ def in_process(plans: dict, repeat: int) -> dict:
             path = paths[i % len(paths)]
             if not hit:
                 cache.clear()
-            total, sql, queries = timers._timed(lambda p=path, s=statuses: s.add(client.get(p).status_code))
+            total, sql, queries = timed(lambda p=path, s=statuses: s.add(client.get(p).status_code))
             if i:  # the first one warms up
                 totals.append(total)
                 sqls.append(sql)
                 statements.append(queries)
-        by_shape = defaultdict(float)
-        for queries in statements:
-            for sql, t in queries:
-                by_shape[timers._shape(sql)] += t
-        out[name] = {
-            "statuses": sorted(statuses),
-            "total": latency_summary(totals),
-            "sql": latency_summary(sqls),
-            "python_p50_ms": round((statistics.median(totals) - statistics.median(sqls)) * 1000, 2),
-            "statements_per_request": statistics.median([len(q) for q in statements]),
-            "statements_by_time": [
-                {"statement": shape, "mean_ms_per_request": round(t / repeat * 1000, 3)}
-                for shape, t in sorted(by_shape.items(), key=lambda kv: -kv[1])[:10]
-            ],
-        }
+        out[name] = {"statuses": sorted(statuses), **request_costs(totals, sqls, statements)}
         print(
             f"  {name:<11} {sorted(statuses)} p50 {out[name]['total']['p50_ms']} ms (SQL {out[name]['sql']['p50_ms']} "
             f"ms in {out[name]['statements_per_request']} statements), p95 {out[name]['total']['p95_ms']} ms",
