@@ -130,21 +130,39 @@ def board(actor, *, now=None) -> dict[str, QuerySet]:
     }
 
 
-def board_version(actor, now=None) -> str | None:
-    """What the supervision board of this actor shows, summed up for the cache (incidents.views.board): the cases'
-    places the actor supervises (the board is the same for everyone supervising the same places), the latest step
-    taken on any incident of those counties (every step is a CaseEvent), and the minute (the sections depend on
-    the time: overdue, due within a day, unrated for 7 days) — so a board is at most a minute old, and a step on any
-    case shows at once. None when the actor supervises nothing."""
+def _kept_version(actor, places: list, now) -> str | None:
+    """A page that is the same for everyone with the same ``places``, summed up for the cache: the places, the
+    latest step taken on any incident of the actor's counties (every step is a CaseEvent) and the minute (deadlines
+    and the board's sections move with the time) — so a kept page is at most a minute old and a step on any case
+    shows at once. None when there are no places."""
     from casework.models import CaseEvent
 
-    places = sorted({(g.level, g.target_id) for g in scope.grants_for(actor, Action.INCIDENT_SUPERVISE)})
     if not places:
         return None
-    counties = {g.county_id for g in scope.grants_for(actor, Action.INCIDENT_SUPERVISE)}
+    counties = {g.county_id for g in scope.grants(actor)}
     latest = CaseEvent.objects.filter(county_id__in=counties, flow="incident").order_by().aggregate(m=Max("at"))["m"]
     now = now or timezone.now()
-    return f"{places}:{latest}:{now:%Y%m%d%H%M}"
+    return f"{sorted(places)}:{latest}:{now:%Y%m%d%H%M}"
+
+
+def board_version(actor, now=None) -> str | None:
+    """The supervision board is the same for everyone supervising the same places (incidents.views.board)."""
+    return _kept_version(
+        actor, list({(g.level, g.target_id) for g in scope.grants_for(actor, Action.INCIDENT_SUPERVISE)}), now
+    )
+
+
+def queue_version(actor, now=None) -> str | None:
+    """The queue is the same for everyone in the same handling bodies (``_handled_by_q`` and the co-handling
+    departments): a village's cadres, a township's officials, a department's members (incidents.views.queue)."""
+    bodies = {
+        (g.level, g.target_id)
+        for g in scope.grants(actor)
+        if (g.role == Role.VILLAGE_CADRE and g.level == "village")
+        or (g.role == Role.TOWNSHIP_OFFICIAL and g.level == "township")
+    }
+    bodies |= {("department", pk) for pk in department_ids(actor)}
+    return _kept_version(actor, list(bodies), now)
 
 
 def board_counts(actor, *, now=None) -> dict[str, int]:

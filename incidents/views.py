@@ -358,8 +358,28 @@ def my_reports(request):
 @login_required
 @require_action(Action.INCIDENT_HANDLE)
 def queue(request):
-    page = paginate(request, selectors.queue(request.user), 30, decorate=decorate)
-    return _render(request, "incidents/queue.html", {"page": page})
+    """待办. The same for everyone in the same handling bodies: kept rendered under ``selectors.queue_version`` and
+    the page number."""
+    version = selectors.queue_version(request.user, timezone.now())
+    page_no = request.GET.get("page", "1")[:8]
+
+    def rows():
+        page = paginate(request, selectors.queue(request.user), 30, decorate=decorate)
+        return render_to_string("incidents/_queue_rows.html", {"page": page}, request=request)
+
+    html = _kept("incidents-queue", f"{version}:{page_no}" if version else None, rows)
+    return _render(request, "incidents/queue.html", {"rows_html": html})
+
+
+def _kept(prefix: str, version: str | None, build):
+    """``build()``'s HTML, kept in the cache under ``version`` (not kept when there is none)."""
+    key = f"{prefix}:" + hashlib.sha1(version.encode()).hexdigest() if version else None
+    html = cache.get(key) if key else None
+    if html is None:
+        html = build()
+        if key:
+            cache.set(key, html, KEPT_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by our own templates
 
 
 @login_required
@@ -370,7 +390,7 @@ def to_dispatch(request):
 
 
 BOARD_ROWS = 20  # per section; the rest are a click away (the whole list, or the follow-up page)
-BOARD_CACHE_SECONDS = 120  # the key changes every minute anyway
+KEPT_SECONDS = 120  # kept pages' keys change every minute anyway
 
 
 @login_required
@@ -379,16 +399,14 @@ def board(request):
     """督办台. The sections are the same for everyone supervising the same places: kept rendered under
     ``selectors.board_version`` (the places, the latest step on any incident there, the minute)."""
     now = timezone.now()
-    version = selectors.board_version(request.user, now)
-    key = "incidents-board:" + hashlib.sha1(version.encode()).hexdigest() if version else None
-    sections_html = cache.get(key) if key else None
-    if sections_html is None:
-        sections_html = render_to_string(
+    html = _kept(
+        "incidents-board",
+        selectors.board_version(request.user, now),
+        lambda: render_to_string(
             "incidents/_board_sections.html", {"sections": _board_sections(request.user, now)}, request=request
-        )
-        if key:
-            cache.set(key, sections_html, BOARD_CACHE_SECONDS)
-    return _render(request, "incidents/board.html", {"sections_html": mark_safe(sections_html)})  # noqa: S308
+        ),
+    )
+    return _render(request, "incidents/board.html", {"sections_html": html})
 
 
 def _board_sections(actor, now) -> list[dict]:

@@ -592,3 +592,21 @@ def test_the_board_is_kept_for_a_minute_and_a_step_shows_at_once(iw, client, dja
     assert incident.number in client.get(reverse("incidents:board")).content.decode()
     as_user(client, make_user("township_b", "township_official", iw.w.township_b))
     assert incident.number not in client.get(reverse("incidents:board")).content.decode()
+
+
+def test_the_queue_is_kept_for_its_handling_body_and_a_step_shows_at_once(iw, client, django_assert_max_num_queries):
+    """Members of one department share one rendered queue; accepting a case elsewhere refreshes it at once."""
+    incident = new_case(iw, matter=iw.pollution)
+    department = iw.users["department"]
+    as_user(client, department)
+    first = client.get(reverse("incidents:queue"))
+    assert incident.number in first.content.decode() and "page" in first.context
+    with django_assert_max_num_queries(7):  # session, user, grants, departments, the version, the bell: no rows
+        kept = client.get(reverse("incidents:queue"))
+    assert "page" not in (kept.context or {}) and incident.number in kept.content.decode()
+    services.incident_step(actor=department, incident=incident, step="accept")
+    services.incident_step(actor=department, incident=incident, step="resolve", note="已清理", photos=[photo()])
+    assert incident.number not in client.get(reverse("incidents:queue")).content.decode()
+    # a cadre of another village (another handling body) never sees the department's queue
+    as_user(client, iw.users["cadre_b1"])
+    assert incident.number not in client.get(reverse("incidents:queue")).content.decode()
