@@ -4,12 +4,10 @@ calls). Thin: reads go through incidents.selectors, writes through incidents.ser
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -22,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import scope, workflow
+from core.cache import kept
 from core.errors import DomainError, NotFound
 from core.roles import Action
 from core.views import apply_domain_errors, paginate, require_action
@@ -373,13 +372,7 @@ def queue(request):
 
 def _kept(prefix: str, version: str | None, build):
     """``build()``'s HTML, kept in the cache under ``version`` (not kept when there is none)."""
-    key = f"{prefix}:" + hashlib.sha1(version.encode()).hexdigest() if version else None
-    html = cache.get(key) if key else None
-    if html is None:
-        html = build()
-        if key:
-            cache.set(key, html, KEPT_SECONDS)
-    return mark_safe(html)  # noqa: S308 - rendered by our own templates
+    return mark_safe(kept(prefix, version, build, KEPT_SECONDS))  # noqa: S308 - rendered by our own templates
 
 
 @login_required

@@ -9,14 +9,12 @@ is shown by the masked name (王*), the answer as the village's. Drafts and with
 
 from __future__ import annotations
 
-import hashlib
-
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from core.cache import kept
 from core.errors import NotFound
 from core.masking import mask_name
 from transparency import selectors
@@ -41,14 +39,14 @@ def _cached(request, kind: str, village, today, build, *parts):
     with a message waiting gets a page of their own, never cached."""
     if request.user.is_authenticated or "messages" in request.COOKIES:
         return _public(build())
-    raw = ":".join(str(p) for p in (kind, village.pk, today, village.board_version, *parts))
-    key = "transparency-public:" + hashlib.sha1(raw.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
+    version = ":".join(str(p) for p in (kind, village.pk, today, village.board_version, *parts))
+
+    def rendered():
         response = build()
-        found = (response.content, response["Content-Type"])
-        cache.set(key, found, PUBLIC_CACHE_SECONDS)
-    return _public(HttpResponse(found[0], content_type=found[1]))
+        return response.content, response["Content-Type"]
+
+    content, content_type = kept("transparency-public", version, rendered, PUBLIC_CACHE_SECONDS)
+    return _public(HttpResponse(content, content_type=content_type))
 
 
 def _village(code: str):
