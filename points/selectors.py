@@ -18,15 +18,22 @@ from points.services import rulebook_in_force, subject_for_actor
 from points.subjects import Subject
 
 
+def _grid_villages(actor, action: str) -> list[int]:
+    return [g.village_id for g in scope.grants_for(actor, action) if g.level == "grid"]
+
+
 def schemes(actor, action: str = Action.POINTS_VIEW) -> QuerySet[Scheme]:
     """Schemes in scope; a grid worker (granted on grids) sees the schemes of their grids' villages."""
     q = scope.scope_q(actor, action, Scheme)
-    grid_villages = [
-        g.village_id for g in scope.grants(actor) if g.level == "grid" and action in scope.ROLE_ACTIONS.get(g.role, ())
-    ]
+    grid_villages = _grid_villages(actor, action)
     if grid_villages:
         q |= Q(village_id__in=grid_villages)
     return Scheme.objects.filter(q).select_related("village").order_by("village_id", "name")
+
+
+def scheme_in_scope(actor, scheme: Scheme, action: str = Action.POINTS_VIEW) -> bool:
+    """``schemes``' rule for one loaded scheme, without a query."""
+    return scope.in_scope(actor, action, scheme) or scheme.village_id in _grid_villages(actor, action)
 
 
 def access_scheme(actor, scheme_id, action: str = Action.POINTS_VIEW) -> Scheme:
@@ -66,6 +73,24 @@ def recordable_scheme(actor, scheme_id) -> Scheme | None:
         return schemes(actor, Action.POINTS_RECORD).filter(is_active=True, pk=scheme_id).first()
     except (ValueError, TypeError):
         return None
+
+
+def recordable_item(actor, scheme_id, item_id) -> RuleItem | None:
+    """An item of an active scheme the actor may record in, read with its rule book and scheme in one statement
+    (the scope is checked on the loaded scheme). None when either is missing or out of scope; the rule book in
+    force on the entry's date is checked by the service."""
+    try:
+        item = (
+            RuleItem.objects.select_related("rulebook__scheme")
+            .filter(pk=item_id, rulebook__scheme_id=scheme_id, rulebook__scheme__is_active=True)
+            .order_by()
+            .first()
+        )
+    except (ValueError, TypeError):
+        return None
+    if item is None or not scheme_in_scope(actor, item.rulebook.scheme, Action.POINTS_RECORD):
+        return None
+    return item
 
 
 def items_in_force(scheme: Scheme, *, declarable_only: bool = False) -> list[RuleItem]:

@@ -4,6 +4,7 @@ records an audit event; bad input raises DomainError with a Chinese message and 
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -477,6 +478,30 @@ def _existing_by_key(client_key: str | None) -> Claim | None:
         return None
 
 
+def _resent_form_returns_first_entry(service):
+    """A form or app resent with the same client key gets the entry its first sending stored.
+
+    The key is looked up only when the recording is refused, not before every recording: a resend either fails
+    a check its first sending now trips (the cap counts that first entry) or reaches the INSERT, which the unique
+    ``client_key`` refuses; the service's transaction is rolled back either way (audit event included), and then
+    the stored entry is returned — to the same person only."""
+
+    @functools.wraps(service)
+    def wrapper(*, actor, client_key: str | None = None, **kwargs):
+        try:
+            return service(actor=actor, client_key=client_key, **kwargs)
+        except DomainError:
+            existing = _existing_by_key(client_key)
+            if existing is None:
+                raise
+            if existing.recorded_by_id != actor.pk:
+                raise DomainError(_("This form was already used by someone else; reload the page.")) from None
+            return existing
+
+    return wrapper
+
+
+@_resent_form_returns_first_entry
 @transaction.atomic
 def claim_record(
     *,
@@ -491,11 +516,6 @@ def claim_record(
     client_key: str | None = None,
 ) -> Claim:
     """一事一记: a grid worker, cadre or reviewer records an entry; it waits for the review group."""
-    existing = _existing_by_key(client_key)
-    if existing is not None:
-        if existing.recorded_by_id != actor.pk:
-            raise DomainError(_("This form was already used by someone else; reload the page."))
-        return existing
     scheme, book_id = _scheme_for_recording(scheme, subject, item, occurred_on)
     roles = _roles_in_scope(actor, Action.POINTS_RECORD, subject)
     if not roles:
@@ -515,6 +535,7 @@ def claim_record(
     return _save_claim(actor, scheme, subject, item, occurred_on, note, evidence, source, client_key)
 
 
+@_resent_form_returns_first_entry
 @transaction.atomic
 def claim_declare(
     *,
@@ -528,9 +549,6 @@ def claim_declare(
     client_key: str | None = None,
 ) -> Claim:
     """群众申报: a villager declares a good deed of their own household with evidence."""
-    existing = _existing_by_key(client_key)
-    if existing is not None and existing.recorded_by_id == actor.pk:
-        return existing
     scheme, book_id = _scheme_for_recording(scheme, subject, item, occurred_on)
     if not _roles_in_scope(actor, Action.POINTS_DECLARE, subject):
         raise NotFound()

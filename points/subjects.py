@@ -122,7 +122,9 @@ def load_subject(kind: str, pk) -> Subject:
         SubjectKind.PARTY_BRANCH: PartyBranch,
     }[kind]
     qs = model.objects.all()
-    if model is Person:
+    if model is Household:
+        qs = qs.only(*HOUSEHOLD_SUBJECT_FIELDS)
+    elif model is Person:
         qs = qs.select_related("household")
     try:
         return subject_of(qs.get(pk=pk))
