@@ -216,14 +216,13 @@ def claim_record(
     if not scope.can(actor, Action.POINTS_RECORD):
         raise PermissionDenied()
     # The busiest write of the platform: item, rule book and scheme in one read (scope checked on it).
-    item = selectors.recordable_item(actor, scheme_id, item_id)
-    if item is None:
+    found = selectors.recordable_item(actor, scheme_id, item_id)
+    if found is None:
         # Only now tell a scheme outside the actor's scope (404) from an item not in it (a form error).
-        scheme = selectors.recordable_scheme(actor, scheme_id)
-        if scheme is None:
+        if selectors.recordable_scheme(actor, scheme_id) is None:
             raise NotFound()
         raise DomainError({"item_id": _("Choose an item of this scheme.")})
-    scheme = item.rulebook.scheme
+    item, scheme = found
     subject = load_subject(scheme.subject_kind, subject_id)
     claim = services.claim_record(
         actor=actor,

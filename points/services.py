@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -437,36 +436,37 @@ def _check_claim(
         raise DomainError(errors)
 
 
+# Hand-written (the ORM took longer to build this statement than the database to run it; bench/README.md).
+_SCHEME_FOR_RECORDING_SQL = """
+    SELECT s.*, (
+        SELECT b.id FROM points_rulebook b
+        WHERE b.scheme_id = s.id AND b.adopted_at IS NOT NULL AND b.effective_from <= %s
+        ORDER BY b.effective_from DESC, b.version DESC
+        LIMIT 1
+    ) AS book_in_force_id
+    FROM points_scheme s
+    WHERE s.id = %s
+"""
+
+
 def _scheme_for_recording(scheme: Scheme, subject: Subject, item: RuleItem, on: date) -> tuple[Scheme, int | None]:
-    """The scheme, read under a shared lock for the rest of the transaction: recordings in one village run side by
-    side, while a sign-off, a deactivation or a change of the scheme (FOR UPDATE) waits for them and they for it.
-    An item with a cap also locks the subject's registry row, so that two recordings of one subject cannot both
-    pass the cap check.
+    """The scheme, read afresh under a shared lock for the rest of the transaction: recordings in one village run
+    side by side, while a sign-off, a deactivation or a change of the scheme (FOR UPDATE) waits for them and they
+    for it. An item with a cap also locks the subject's registry row, so that two recordings of one subject cannot
+    both pass the cap check.
 
     The same statement reads the id of the rule book in force on ``on`` (as ``rulebook_in_force``): one round trip
     instead of two."""
-    qs = Scheme.objects.filter(pk=scheme.pk).order_by()
-    if on is not None:
-        in_force = (
-            RuleBook.objects.filter(scheme=OuterRef("pk"), adopted_at__isnull=False, effective_from__lte=on)
-            .order_by("-effective_from", "-version")
-            .values("pk")[:1]
-        )
-        qs = qs.annotate(book_in_force_id=Subquery(in_force))
-    if connection.vendor == "postgresql":
-        # Django's select_for_update has no FOR SHARE: the ORM's statement with the lock clause appended.
-        sql, params = qs.query.sql_with_params()
-        table = connection.ops.quote_name(Scheme._meta.db_table)
-        locked = list(Scheme.objects.raw(f"{sql} FOR SHARE OF {table}", params))
-        if not locked:
-            raise Scheme.DoesNotExist()
-        scheme = locked[0]
-    else:  # SQLite: one writing transaction at a time anyway
-        scheme = qs.get()
+    sql = _SCHEME_FOR_RECORDING_SQL
+    if connection.vendor == "postgresql":  # SQLite: one writing transaction at a time anyway
+        sql += " FOR SHARE OF s"
+    locked = list(Scheme.objects.raw(sql, [connection.ops.adapt_datefield_value(on), scheme.pk]))
+    if not locked:
+        raise Scheme.DoesNotExist()
     if item.cap_count:
         obj = subject.obj
         type(obj).objects.select_for_update(no_key=True).filter(pk=obj.pk).values_list("pk", flat=True).first()
-    return scheme, getattr(scheme, "book_in_force_id", None)
+    return locked[0], locked[0].book_in_force_id
 
 
 def _existing_by_key(client_key: str | None) -> Claim | None:
