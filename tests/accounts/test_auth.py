@@ -106,3 +106,31 @@ def test_township_official_cannot_manage_accounts_and_cadre_roles_are_revocable(
     assert admin.post(f"/accounts/roles/{assignment.pk}/revoke/").status_code == 302
     assert not world.users["reviewer_a1"].assignments.exists()
     assert AuditEvent.objects.filter(action="accounts.role.revoke").count() == 1
+
+
+def test_an_expired_token_is_refused_and_use_is_written_at_most_once_a_minute(world, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import ApiToken
+
+    response = client.post(
+        "/api/auth/token", {"username": "cadre_a1", "password": PASSWORD}, content_type="application/json"
+    )
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
+    token = ApiToken.objects.get(user__username="cadre_a1")
+    assert token.last_used_at is None
+    assert client.get("/api/auth/me", **bearer).status_code == 200
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    assert first_use is not None
+    assert client.get("/api/auth/me", **bearer).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == first_use  # within the minute: no second write
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first_use - timedelta(minutes=2))
+    assert client.get("/api/auth/me", **bearer).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at > first_use - timedelta(minutes=2)
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert client.get("/api/auth/me", **bearer).status_code == 401

@@ -112,3 +112,30 @@ def test_restricted_tags_hidden_from_roles_without_the_right(world, login, clien
     assert by_tag["count"] == 0
     by_tag = client.get("/api/households?tag=community_correction", **api_token(world.users["cadre_a1"])).json()
     assert [i["id"] for i in by_tag["items"]] == [household.pk]
+
+
+def test_grants_follow_each_assignment_of_region_grid_and_household(world):
+    """scope.grants reads the assignments with one hand-written statement: the same grants as the rows say."""
+    from accounts.models import RoleAssignment
+    from core import scope
+
+    for user in world.users.values():
+        expected = []
+        for a in RoleAssignment.objects.filter(user=user).select_related("region").order_by("pk"):
+            ids = a.region.ancestor_ids()
+            if a.household_id:
+                level, target = "household", a.household_id
+            elif a.grid_id:
+                level, target = "grid", a.grid_id
+            else:
+                level, target = a.region.level, a.region_id
+            expected.append(scope.Grant(a.role, level, target, ids["county"], ids["township"], ids["village"]))
+        fresh = type(user).objects.get(pk=user.pk)
+        assert scope.grants(fresh) == expected
+    assert {g.level for u in world.users.values() for g in scope.grants(type(u).objects.get(pk=u.pk))} >= {
+        "county",
+        "township",
+        "village",
+        "grid",
+        "household",
+    }
