@@ -103,7 +103,7 @@ def role_assign(
                 "household": getattr(household, "pk", None),
             },
         )
-    user.__dict__.pop("_scope_grants", None)
+    scope.forget_grants(user)
     return assignment
 
 

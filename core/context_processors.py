@@ -1,8 +1,12 @@
 """Navigation by role: each entry shows only when the actor has a role that allows its action."""
 
-from django.urls import reverse
+import functools
+
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core import notifications, scope
 from core.roles import Action
@@ -40,18 +44,39 @@ NAV = [
 ]
 
 
+@functools.lru_cache(maxsize=256)
+def _url(name: str, prefix: str) -> str:
+    """The navigation's URLs: resolved once per process (and script prefix), not on every page."""
+    return reverse(name)
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
+    allowed = scope.allowed_actions(user)
+    prefix = get_script_prefix()
     items, best = [], ""
     for name, label, action in NAV:
         actions = action if isinstance(action, tuple) else (action,)
-        if action is None or any(scope.can(user, a) for a in actions):
-            url = reverse(name)
+        if action is None or not allowed.isdisjoint(actions):
+            url = _url(name, prefix)
             if (request.path == url or (url != "/" and request.path.startswith(url))) and len(url) > len(best):
                 best = url
             items.append({"url": url, "label": label})
     for item in items:
         item["active"] = item["url"] == best
-    return {"nav_items": items, "unread_notifications": notifications.unread_count(user)}
+    entries = tuple((item["url"], str(item["label"]), item["active"]) for item in items)
+    return {
+        "nav_items": items,
+        "nav_html": _nav_html(entries, get_language()),
+        "unread_notifications": notifications.unread_count(user),
+    }
+
+
+@functools.lru_cache(maxsize=1024)
+def _nav_html(entries: tuple[tuple[str, str, bool], ...], language: str) -> str:
+    """The navigation bar, rendered once per process for each set of entries (roles), active entry and language:
+    it is on every page."""
+    items = [{"url": url, "label": label, "active": active} for url, label, active in entries]
+    return mark_safe(render_to_string("_nav.html", {"nav_items": items})) if items else ""

@@ -60,13 +60,29 @@ def grants(user) -> list[Grant]:
     return result
 
 
+def forget_grants(user) -> None:
+    """Drop what ``grants`` and ``allowed_actions`` cached on the user object (after a change of its roles)."""
+    user.__dict__.pop("_scope_grants", None)
+    user.__dict__.pop("_scope_actions", None)
+
+
+def allowed_actions(user) -> frozenset[str]:
+    """Every action some role of the actor allows somewhere (cached with the grants for the request)."""
+    cached = getattr(user, "_scope_actions", None)
+    if cached is None:
+        cached = frozenset(a for g in grants(user) for a in ROLE_ACTIONS.get(g.role, ()))
+        if getattr(user, "is_authenticated", False):
+            user._scope_actions = cached
+    return cached
+
+
 def roles_of(user) -> set[str]:
     return {g.role for g in grants(user)}
 
 
 def can(user, action: str) -> bool:
     """Does any of the actor's roles allow the action somewhere?"""
-    return any(action in ROLE_ACTIONS.get(g.role, ()) for g in grants(user))
+    return action in allowed_actions(user)
 
 
 def grants_for(user, action: str) -> list[Grant]:

@@ -38,10 +38,14 @@ def scheme_in_scope(actor, scheme: Scheme, action: str = Action.POINTS_VIEW) -> 
 
 
 def access_scheme(actor, scheme_id, action: str = Action.POINTS_VIEW) -> Scheme:
+    """One scheme by id, in the actor's scope (``schemes``' rule, checked on the loaded row)."""
     try:
-        return schemes(actor, action).get(pk=scheme_id)
+        scheme = Scheme.objects.select_related("village").get(pk=scheme_id)
     except (Scheme.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+    if not scheme_in_scope(actor, scheme, action):
+        raise NotFound()
+    return scheme
 
 
 def schemes_with_counts(actor) -> list[Scheme]:

@@ -22,7 +22,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db import connection
+from django.db.models import Sum
 
 from points.models import LedgerEntry, ListKind, ListMethod, ListRule, Scheme
 from points.subjects import subjects_of_scheme
@@ -104,25 +105,23 @@ def standings(scheme: Scheme, year: int, quarter: int | None = None, *, key: str
     return [replace(s, lists=[]) for s in table]
 
 
+# Read on every standings request (page and API): hand-written, the ORM took longer to build the three
+# subqueries than the database took to answer them (bench/README.md).
+_STANDINGS_KEY_SQL = """
+    SELECT (SELECT id FROM points_ledgerentry WHERE scheme_id = %s ORDER BY id DESC LIMIT 1),
+           (SELECT COUNT(*) FROM registry_household WHERE village_id = %s),
+           (SELECT MAX(updated_at) FROM registry_household WHERE village_id = %s)
+"""
+
+
 def standings_key(scheme: Scheme, year: int, quarter: int | None) -> str | None:
     """The cache key of a household scheme's table (None for other subjects, which are not cached): one query
     reads the scheme's highest ledger id and its village's household count and latest change."""
     if scheme.subject_kind != "household" or scheme.pk is None:
         return None
-    from registry.models import Household
-
-    households = Household.objects.filter(village_id=OuterRef("village_id")).order_by().values("village_id")
-    last_entry, n, changed = (
-        Scheme.objects.filter(pk=scheme.pk)
-        .order_by()
-        .annotate(
-            last_entry=Subquery(LedgerEntry.objects.filter(scheme=OuterRef("pk")).order_by("-id").values("id")[:1]),
-            n=Subquery(households.annotate(n=Count("id")).values("n")),
-            changed=Subquery(households.annotate(changed=Max("updated_at")).values("changed")),
-        )
-        .values_list("last_entry", "n", "changed")
-        .get()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_STANDINGS_KEY_SQL, [scheme.pk, scheme.village_id, scheme.village_id])
+        last_entry, n, changed = cursor.fetchone()
     parts = [
         scheme.pk,
         scheme.created_at.isoformat() if scheme.created_at else "",

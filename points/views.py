@@ -459,10 +459,15 @@ def standings(request, scheme_id):
             "rows_html": mark_safe(rows_html),  # rendered (and escaped) by points/_standings_rows.html
             "year": year,
             "quarter": quarter,
-            "grids": scheme.village.grids.filter(is_active=True),
-            "grid_id": grid_id or "",
-            "group_id": group_id or "",
-            "groups": scheme.village.children.order_by("code"),
+            # (id, name, chosen) triples: the busiest page renders them without a lookup or filter per option
+            "grids": [
+                (pk, name, pk == grid)
+                for pk, name in scheme.village.grids.filter(is_active=True).values_list("pk", "name")
+            ],
+            "groups": [
+                (pk, name, pk == group)
+                for pk, name in scheme.village.children.order_by("code").values_list("pk", "name")
+            ],
             "quarters": [1, 2, 3, 4],
             "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
         },
