@@ -3,11 +3,16 @@
 
 The benchmarks (bench/_common.py) start the server with this file too, so what they measure is what runs.
 
-Workers × threads: the application is CPU-bound Python (the database answers in well under a millisecond per
-statement), and one process runs Python on one core at a time, so threads beyond a couple per process mostly queue
-on its interpreter lock while holding their requests (and database connections). Default: 2 workers per core,
-2 threads each (4 × 2 on the 2-core development machine; the benchmarks used 4 × 4 before this file). Each worker
-holds up to THREADS database connections (DB_CONN_MAX_AGE keeps them open). Override with GUNICORN_WORKERS /
+Run it behind a buffering reverse proxy (nginx, the usual ``proxy_pass``): the proxy holds slow phones and
+keep-alive connections, and hands each request to a worker only once it has been read in full.
+
+Sync workers, one more than the cores: the application is CPU-bound Python (the database answers in well under a
+millisecond per statement), one process runs Python on one core at a time, and the spare worker uses a core while
+another waits for the database. Each new connection goes to whichever worker is free, so the load spreads evenly.
+Measured on the 2-core development machine with 20 clients (bench/README.md, "Server settings"): sync × 3 gave the
+recording of a points entry p95 107–168 ms and the standings page 156–191 ms, where gthread gave 130–239 ms and
+179–330 ms (2 × 4), and 170 ms and 465 ms (4 × 2, whose keep-alive connections stay with the worker that accepted
+them: one worker queued twice the requests of another). Override with GUNICORN_WORKER_CLASS, GUNICORN_WORKERS,
 GUNICORN_THREADS, or gunicorn's own command-line options, which win over this file.
 """
 
@@ -17,10 +22,10 @@ import os
 CORES = multiprocessing.cpu_count()
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-worker_class = "gthread"
-workers = int(os.environ.get("GUNICORN_WORKERS", 2 * CORES))
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
-# Browsers and API clients keep their connections: an idle one costs a socket, not a thread, in gthread.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+workers = int(os.environ.get("GUNICORN_WORKERS", CORES + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
+# Used by gthread workers only (sync workers close each connection after its response; the proxy keeps clients').
 keepalive = 75
 timeout = 120
 graceful_timeout = 30
