@@ -94,6 +94,11 @@ def parse_args():
     p.add_argument("--ranking-runs", type=int, default=7, help="Timed runs of county_ranking and of its floor.")
     p.add_argument("--county-api-runs", type=int, default=3, help="Timed GET /api/points/county-ranking calls.")
     p.add_argument("--no-explain", action="store_true")
+    p.add_argument(
+        "--http-only",
+        action="store_true",
+        help="Only the HTTP phases (no county ranking, nothing in process): to compare server settings.",
+    )
     p.add_argument("--keep-claims", action="store_true", help="Keep the claims the run records.")
     p.add_argument("--name", default="points", help="Result file name (bench/results/<name>.json).")
     p.add_argument("--seed", type=int, default=1)
@@ -804,6 +809,35 @@ def explain_all(ctx, path: Path) -> None:
 # --- main ------------------------------------------------------------------------------------------
 
 
+# The HTTP phases in a result's summary, with their p95 targets in ms (None: a floor).
+HTTP_TARGETS = {
+    "floor": None,
+    "floor_end": None,
+    "auth_floor": None,
+    "claims": 150,
+    "standings_api": 300,
+    "standings_page": 300,
+}
+
+
+def _http_summary(phases: dict, name: str, target_ms: int | None) -> dict:
+    lat = phases[name]["latency"]
+    out = {k: lat[k] for k in ("p50_ms", "p95_ms", "p99_ms")} | {"throughput_rps": phases[name]["throughput_rps"]}
+    if target_ms is None:
+        return out
+
+    def ratio(a, b):
+        return round(a / b, 2) if a and b else None
+
+    return out | {
+        "status_codes": phases[name]["status_codes"],
+        "p95_ratio_to_floor": ratio(lat["p95_ms"], phases["floor"]["latency"]["p95_ms"]),
+        "p95_ratio_to_auth_floor": ratio(lat["p95_ms"], phases["auth_floor"]["latency"]["p95_ms"]),
+        "target_p95_ms": target_ms,
+        "target_met": lat["p95_ms"] is not None and lat["p95_ms"] < target_ms,
+    }
+
+
 def main():
     args = parse_args()
     setup_django(args.app_dir.resolve())
@@ -933,13 +967,33 @@ def main():
         phase("standings_page", page[2], [page] * args.warmup, [page] * args.requests, cookie)
         phase("floor_end", "GET /healthz", [health] * args.warmup, [health] * args.requests, anonymous)
 
-        path = "/api/points/county-ranking?page_size=100"
-        print(f"County ranking: GET {path} as bench_county, {args.county_api_runs} runs …", flush=True)
-        phases["county_api"] = sequential(port, path, {"Authorization": f"Bearer {county_token}"}, args.county_api_runs)
-        print(f"  median {phases['county_api']['median_ms']} ms, status {phases['county_api']['status_codes']}")
+        if not args.http_only:
+            path = "/api/points/county-ranking?page_size=100"
+            print(f"County ranking: GET {path} as bench_county, {args.county_api_runs} runs …", flush=True)
+            headers = {"Authorization": f"Bearer {county_token}"}
+            phases["county_api"] = sequential(port, path, headers, args.county_api_runs)
+            print(f"  median {phases['county_api']['median_ms']} ms, status {phases['county_api']['status_codes']}")
     finally:
         stop_server(proc)
     facts["load_average_after_http"] = [round(x, 2) for x in os.getloadavg()]
+    if args.http_only:
+        if not args.keep_claims:
+            Claim.objects.filter(client_key__startswith=f"{CLAIM_KEY_PREFIX}{run_id}-", status="pending").delete()
+        shutil.rmtree(var_dir, ignore_errors=True)
+        summary = {name: _http_summary(phases, name, target) for name, target in HTTP_TARGETS.items()}
+        path = write_result(
+            args.name,
+            {
+                "benchmark": "points (HTTP phases only)",
+                "machine": facts,
+                "server": server,
+                "summary": summary,
+                "phases": phases,
+            },
+        )
+        print(json.dumps(summary, indent=2, ensure_ascii=False, default=str))
+        print(f"Written {path.relative_to(ROOT)}")
+        return
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     from accounts.services import api_token_issue
@@ -986,35 +1040,8 @@ def main():
         ).delete()
     shutil.rmtree(var_dir, ignore_errors=True)
 
-    def ratio(a, b):
-        return round(a / b, 2) if a and b else None
-
-    floor_p95 = phases["floor"]["latency"]["p95_ms"]
-
-    def http_summary(name, target_ms):
-        lat = phases[name]["latency"]
-        return {
-            "p50_ms": lat["p50_ms"],
-            "p95_ms": lat["p95_ms"],
-            "p99_ms": lat["p99_ms"],
-            "throughput_rps": phases[name]["throughput_rps"],
-            "status_codes": phases[name]["status_codes"],
-            "p95_ratio_to_floor": ratio(lat["p95_ms"], floor_p95),
-            "p95_ratio_to_auth_floor": ratio(lat["p95_ms"], phases["auth_floor"]["latency"]["p95_ms"]),
-            "target_p95_ms": target_ms,
-            "target_met": lat["p95_ms"] is not None and lat["p95_ms"] < target_ms,
-        }
-
     summary = {
-        "floor": {k: phases["floor"]["latency"][k] for k in ("p50_ms", "p95_ms", "p99_ms")}
-        | {"throughput_rps": phases["floor"]["throughput_rps"]},
-        "floor_end": {k: phases["floor_end"]["latency"][k] for k in ("p50_ms", "p95_ms", "p99_ms")}
-        | {"throughput_rps": phases["floor_end"]["throughput_rps"]},
-        "auth_floor": {k: phases["auth_floor"]["latency"][k] for k in ("p50_ms", "p95_ms", "p99_ms")}
-        | {"throughput_rps": phases["auth_floor"]["throughput_rps"]},
-        "claims": http_summary("claims", 150),
-        "standings_api": http_summary("standings_api", 300),
-        "standings_page": http_summary("standings_page", 300),
+        **{name: _http_summary(phases, name, target) for name, target in HTTP_TARGETS.items()},
         "claims_in_process_p50_ms": {
             "service_scheme_row_locked": (inproc_claims["service"]["scheme_row_locked"] or {}).get("p50_ms"),
             "service": inproc_claims["service"]["total"]["p50_ms"],
