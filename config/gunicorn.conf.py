@@ -9,10 +9,11 @@ keep-alive connections, and hands each request to a worker only once it has been
 Sync workers, one more than the cores: the application is CPU-bound Python (the database answers in well under a
 millisecond per statement), one process runs Python on one core at a time, and the spare worker uses a core while
 another waits for the database. Each new connection goes to whichever worker is free, so the load spreads evenly.
-Measured on the 2-core development machine with 20 clients (bench/README.md, "Server settings"): sync × 3 gave the
-recording of a points entry p95 107–168 ms and the standings page 156–191 ms, where gthread gave 130–239 ms and
-179–330 ms (2 × 4), and 170 ms and 465 ms (4 × 2, whose keep-alive connections stay with the worker that accepted
-them: one worker queued twice the requests of another). Override with GUNICORN_WORKER_CLASS, GUNICORN_WORKERS,
+Measured on the 2-core development machine with 20 clients, the same code, one setting after another
+(bench/README.md, "Server settings"): p95 of recording a points entry / the standings page was 137 / 166 ms and
+136 / 188 ms with sync × 3, against 140 / 242 ms (gthread 2 × 4), 203 / 234 ms (2 × 2) and 325 / 395 ms (4 × 2,
+where a keep-alive connection stays with the worker that accepted it, and the tail grows to three times the
+median). Override with GUNICORN_WORKER_CLASS, GUNICORN_WORKERS,
 GUNICORN_THREADS, or gunicorn's own command-line options, which win over this file.
 """
 
