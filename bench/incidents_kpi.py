@@ -33,6 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import RESULTS, machine, percentile, setup_django, write_result  # noqa: E402
+from _common import timed as timed_statements  # noqa: E402
 
 # The floor: the same figures as incidents.kpi.count_expressions, written by hand (order = kpi.COUNTS).
 FLOOR_SQL = """
@@ -86,22 +87,9 @@ def summary(times: list[float]) -> dict:
 
 def timed_with_sql(fn):
     """(result, wall seconds, seconds in the database driver, statements) of ``fn()``."""
-    from django.db import connection
-
-    spent = []
-
-    def wrapper(execute, sql, params, many, context):
-        t0 = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent.append(time.perf_counter() - t0)
-
-    with connection.execute_wrapper(wrapper):
-        t0 = time.perf_counter()
-        result = fn()
-        total = time.perf_counter() - t0
-    return result, total, sum(spent), len(spent)
+    result = []
+    total, sql, statements = timed_statements(lambda: result.append(fn()))
+    return result[0], total, sql, len(statements)
 
 
 def floor(county_id: int, start, end, now) -> dict:
