@@ -1,5 +1,6 @@
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -41,6 +42,12 @@ def apply_domain_errors(form, exc: DomainError, aliases: dict[str, str] | None =
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def messages_from(request, exc: DomainError) -> None:
+    """A refused write's messages, shown on the next page (where there is no form to put them beside)."""
+    for message in exc.messages:
+        messages.error(request, message)
 
 
 def paginate(request, qs, per_page: int = 20, decorate=None):

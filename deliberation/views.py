@@ -20,7 +20,7 @@ from core import scope, workflow
 from core.errors import DomainError, NotFound
 from core.masking import mask_name
 from core.roles import Action
-from core.views import apply_domain_errors, paginate, require_action
+from core.views import apply_domain_errors, messages_from, paginate, require_action
 from deliberation import meetings_link, selectors, services
 from deliberation.flows import (
     FINAL_TOPIC_STATES,
@@ -64,11 +64,6 @@ def _render(request, template, context, status=200):
             url = reverse(name)
             links.append({"url": url, "label": label, "active": request.path == url})
     return render(request, template, {**context, "deliberation_links": links}, status=status)
-
-
-def _errors_to_messages(request, exc: DomainError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _get(fn, *args):
@@ -400,7 +395,7 @@ def topic_cosign(request, pk):
     except NotFound:
         raise Http404() from None
     except DomainError as exc:
-        _errors_to_messages(request, exc)
+        messages_from(request, exc)
     else:
         messages.success(request, _("Your household has co-signed this proposal."))
     return redirect("deliberation:topic", pk=topic.pk)
@@ -487,7 +482,7 @@ def poll_answer(request, pk):
     except NotFound:
         raise Http404() from None
     except DomainError as exc:
-        _errors_to_messages(request, exc)
+        messages_from(request, exc)
     else:
         messages.success(request, _("Your household's answer is recorded. You can change it until the poll closes."))
     return redirect(reverse("deliberation:topic", args=[topic.pk]) + "#consultation")
@@ -508,7 +503,7 @@ def poll_close(request, pk):
     except NotFound:
         raise Http404() from None
     except DomainError as exc:
-        _errors_to_messages(request, exc)
+        messages_from(request, exc)
     else:
         messages.success(request, _("The poll is closed."))
     return redirect(reverse("deliberation:topic", args=[topic.pk]) + "#consultation")
@@ -859,7 +854,7 @@ def rules_sign(request, pk):
     except NotFound:
         raise Http404() from None
     except DomainError as exc:
-        _errors_to_messages(request, exc)
+        messages_from(request, exc)
     else:
         messages.success(request, _("Your household's consent to the village rules is recorded."))
     return redirect("deliberation:rules_detail", pk=rules.pk)
@@ -964,7 +959,7 @@ def deliberation_list(request):
             elif what == "add" and entry_form is not None:
                 apply_domain_errors(entry_form, exc)
             else:
-                _errors_to_messages(request, exc)
+                messages_from(request, exc)
     if dlist is not None:
         rows = list(dlist.entries.all())
     else:

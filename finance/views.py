@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from core import scope, workflow
 from core.errors import DomainError
 from core.roles import Action
-from core.views import apply_domain_errors, file_response, paginate, require_action
+from core.views import apply_domain_errors, file_response, messages_from, paginate, require_action
 from finance import ledger, selectors, services
 from finance.disclosure import month_xlsx
 from finance.flows import EXPENSE
@@ -87,11 +87,6 @@ def _month(request, default: date | None = None) -> tuple[int, int]:
 def _shift(year: int, month: int, delta: int) -> str:
     index = year * 12 + month - 1 + delta
     return f"{index // 12}-{index % 12 + 1:02d}"
-
-
-def _messages_from(request, exc: DomainError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 # -- overview and ledger --------------------------------------------------------------------------------------
@@ -226,7 +221,7 @@ def entry_vouchers(request, pk):
         try:
             stored = services.entry_attach(actor=request.user, entry=entry, files=form.cleaned_data["vouchers"])
         except DomainError as exc:
-            _messages_from(request, exc)
+            messages_from(request, exc)
         else:
             messages.success(request, _("%(n)s voucher(s) attached.") % {"n": len(stored)})
     else:
@@ -574,7 +569,7 @@ def expense_step(request, pk, step):
         else:
             raise Http404()
     except ValidationError as exc:  # DomainError, or the file field's own check
-        _messages_from(request, exc)
+        messages_from(request, exc)
     return redirect("finance:expense", pk=expense.pk)
 
 
@@ -718,7 +713,7 @@ def config(request):
                 messages.success(request, _("Post holding ended."))
                 return redirect(_config_url(region, village, "posts"))
         except DomainError as exc:
-            _messages_from(request, exc)
+            messages_from(request, exc)
     own_bands = selectors.bands_of(region)
     effective = own_bands or selectors.bands_of(county)
     if not effective:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from core import scope
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import apply_domain_errors, paginate, require_action
+from core.views import apply_domain_errors, messages_from, paginate, require_action
 from incidents import selectors, services
 from incidents.catalogue_forms import DepartmentForm, MatterForm, RetireForm, RuleForm, TryForm
 from incidents.models import Department, GridMatter, Level, Severity, TriageRule
@@ -189,8 +189,7 @@ def matter_readmit(request, pk):
         try:
             services.matter_readmit(actor=request.user, matter=matter)
         except DomainError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            messages_from(request, exc)
         else:
             messages.success(request, _("%(matter)s was admitted to the catalogue again.") % {"matter": matter})
         return redirect("incidents:matter_list")

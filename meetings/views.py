@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from core import scope, workflow
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import apply_domain_errors, paginate, require_action
+from core.views import apply_domain_errors, messages_from, paginate, require_action
 from meetings import rules, selectors, services
 from meetings.flows import MEETING, OPEN_BEFORE
 from meetings.forms import (
@@ -320,8 +320,7 @@ def step(request, pk, step):
         if form_class is not None:
             apply_domain_errors(form, exc)
             return _render_detail(request, meeting, step_forms={step: form}, status=422)
-        for message in exc.messages:
-            messages.error(request, message)
+        messages_from(request, exc)
         return redirect("meetings:detail", meeting.pk)
     messages.success(request, _("Done: %(step)s.") % {"step": MEETING.step_label(step)})
     return redirect("meetings:detail", meeting.pk)
@@ -360,8 +359,7 @@ def _motion(request, pk):
 
 
 def _refused(request, exc: DomainError, meeting_pk):
-    for message in exc.messages:
-        messages.error(request, message)
+    messages_from(request, exc)
     return redirect(reverse("meetings:detail", args=[meeting_pk]) + "#motions")
 
 
@@ -452,8 +450,7 @@ def register(request, pk):
             except NotFound:
                 raise Http404() from None
             except DomainError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
+                messages_from(request, exc)
             else:
                 messages.success(request, _("%(n)s signed in.") % {"n": new})
         query = request.POST.get("q", "")
@@ -533,8 +530,7 @@ def sign_in_self(request, pk):
     except NotFound:
         raise Http404() from None
     except DomainError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        messages_from(request, exc)
     else:
         messages.success(request, _("%(n)s signed in.") % {"n": new})
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#mine")
@@ -554,8 +550,7 @@ def vote_self(request, pk):
     except NotFound:
         raise Http404() from None
     except DomainError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        messages_from(request, exc)
     else:
         messages.success(request, _("Your vote is recorded."))
     return redirect(reverse("meetings:detail", args=[motion.meeting_id]) + f"#motion{motion.pk}")
@@ -609,8 +604,7 @@ def rosters(request):
                 except NotFound:
                     raise Http404() from None
                 except DomainError as exc:
-                    for message in exc.messages:
-                        messages.error(request, message)
+                    messages_from(request, exc)
                 return redirect(reverse("meetings:rosters") + f"?village={village.pk}")
             if form.is_valid():
                 try:
@@ -679,8 +673,7 @@ def delegation_revoke(request, pk):
     except NotFound:
         raise Http404() from None
     except DomainError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        messages_from(request, exc)
     else:
         messages.success(request, _("Delegation revoked."))
     return redirect("meetings:delegations")

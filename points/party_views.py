@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core import scope
 from core.errors import DomainError
 from core.roles import Action
-from core.views import apply_domain_errors, require_action
+from core.views import apply_domain_errors, messages_from, require_action
 from points import credit, party
 from points import standings as calc
 from points.models import EvaluatorLevel, SchemeKind
@@ -389,8 +389,7 @@ def party_partner_active(request, partner_id):
     try:
         credit.partner_set_active(actor=request.user, partner=partner, active=active)
     except DomainError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        messages_from(request, exc)
     else:
         messages.success(request, _("Partner enabled.") if active else _("Partner suspended."))
     return redirect("points:party_credit")
@@ -469,8 +468,7 @@ def party_consent_revoke(request, consent_id):
     try:
         credit.consent_revoke(actor=request.user, consent=consent, reason=request.POST.get("reason", ""))
     except DomainError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        messages_from(request, exc)
     else:
         messages.success(request, _("Consent revoked. The partner can no longer read the summary."))
     return redirect("points:party_consents")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from core import scope
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import apply_domain_errors, paginate, require_action
+from core.views import apply_domain_errors, messages_from, paginate, require_action
 from points import selectors, services
 from points import standings as calc
 from points.forms import (
@@ -492,8 +492,7 @@ def quarter(request, scheme_id):
                 services.quarter_publish(actor=request.user, scheme=scheme, year=year, quarter=quarter_no)
                 messages.success(request, _("Standings published on the notice board."))
         except DomainError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            messages_from(request, exc)
         return redirect(f"{request.path}?year={year}&quarter={quarter_no}")
     start, end = calc.period_bounds(year, quarter_no)
     return render(

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import require_action
+from core.views import messages_from, require_action
 from regions import selectors, services
 
 
@@ -38,8 +38,7 @@ def region_add_child(request, region_id):
         try:
             region = services.region_create(actor=request.user, parent=parent, **form.cleaned_data)
         except DomainError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            messages_from(request, exc)
         else:
             messages.success(request, _("%(name)s added.") % {"name": region.name})
     else:

@@ -24,7 +24,7 @@ from core import scope, workflow
 from core.errors import DomainError
 from core.masking import mask_name
 from core.roles import Action
-from core.views import apply_domain_errors, paginate, require_action
+from core.views import apply_domain_errors, messages_from, paginate, require_action
 from core.views import file_response as core_file_response
 from regions.models import Region, RegionLevel
 from transparency import disclosure, selectors, services
@@ -311,8 +311,7 @@ def detach(request, pk, attachment_id):
     try:
         services.notice_detach(actor=request.user, notice=notice, attachment_id=attachment_id)
     except DomainError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        messages_from(request, exc)
     else:
         messages.success(request, _("File removed."))
     return redirect("transparency:edit", pk=notice.pk)
