@@ -1,16 +1,20 @@
 """Working-day calendar API: read a county's calendar and compute a deadline (anyone working in the county),
 enter days (its administrator). Same selectors and services as the calendar page."""
 
+import json
 from datetime import date, datetime
+from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
-from casework import selectors, services
-from core import scope
+from casework import selectors, services, steps
+from core import scope, workflow
 from core.calendar import WorkingCalendar
 from core.errors import DomainError, NotFound, PermissionDenied
+from core.fields import FILES
 
 router = Router(tags=["casework"])
 
@@ -118,3 +122,219 @@ def calendar_deadline(request, working_days: int, start: datetime | None = None,
         "working_days": working_days,
         "due": WorkingCalendar(county).add_working_days(start, working_days),
     }
+
+
+# -- declared steps: one read and one write for every flow -------------------------------------------------
+
+
+class FieldOut(Schema):
+    name: str
+    label: str
+    type: str
+    required: bool
+    help: str
+    choices: list[dict] = []
+    min: Any = None
+    max: Any = None
+    max_length: int | None = None
+    max_count: int | None = None
+
+
+class StepOut(Schema):
+    name: str
+    label: str
+    confirm: str = Field("", description="Non-empty: the step cannot be undone; send confirm: true to take it.")
+    fields: list[FieldOut]
+
+
+class EventOut(Schema):
+    id: int
+    step: str
+    label: str
+    from_state: str
+    to_state: str
+    actor: str
+    at: datetime
+    note: str
+    data: dict
+    deadline_at: datetime | None
+    attachments: list[dict]
+
+
+class CaseOut(Schema):
+    id: int
+    flow: str
+    flow_label: str
+    title: str
+    state: str
+    state_label: str
+    version: int
+    deadline_at: datetime | None
+    overdue: bool
+    opened_at: datetime | None
+    closed_at: datetime | None
+    url: str
+    steps: list[StepOut]
+    timeline: list[EventOut]
+
+
+class StepIn(Schema):
+    """A step's fields: at the top level or under ``data``; ``note``, the ``version`` you saw, ``confirm``."""
+
+    note: str = ""
+    version: int | None = None
+    confirm: bool = False
+    data: dict = {}
+
+    model_config = {"extra": "allow"}
+
+
+def _case_out(request, case, flow) -> dict:
+    actor = request.auth
+    events = []
+    for e in workflow.history(case):
+        events.append(
+            {
+                "id": e.pk,
+                "step": e.transition,
+                "label": flow.step_label(e.transition),
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "actor": e.actor_label or (str(e.actor) if e.actor_id else _("System")),
+                "at": e.at,
+                "note": e.note,
+                "data": e.data or {},
+                "deadline_at": e.deadline_at,
+                "attachments": [
+                    {
+                        "id": a.pk,
+                        "name": a.name,
+                        "size": a.size,
+                        "content_type": a.content_type,
+                        "url": request.build_absolute_uri(reverse("casework:attachment", args=[a.pk])),
+                    }
+                    for a in e.attachments.all()
+                ],
+            }
+        )
+    return {
+        "id": case.pk,
+        "flow": flow.name,
+        "flow_label": str(flow.label),
+        "title": str(case),
+        "state": case.state,
+        "state_label": flow.state_label(case.state),
+        "version": case.version,
+        "deadline_at": case.deadline_at,
+        "overdue": case.overdue,
+        "opened_at": case.opened_at,
+        "closed_at": case.closed_at,
+        "url": request.build_absolute_uri(workflow.case_url(case)),
+        "steps": steps.describe(actor, case, flow),
+        "timeline": events,
+    }
+
+
+def _flow(name: str):
+    try:
+        return workflow.get_flow(name)
+    except KeyError:
+        raise NotFound() from None
+
+
+@router.get(
+    "/cases/{flow}/{int:case_id}", response=CaseOut, summary="A case of any procedure: its state, your steps, timeline"
+)
+def case_detail(request, flow: str, case_id: int):
+    flow = _flow(flow)
+    return _case_out(request, steps.find(request.auth, flow, case_id), flow)
+
+
+@router.get(
+    "/cases/{flow}/{int:case_id}/steps",
+    response=list[StepOut],
+    summary="The steps you may take on the case now, with the fields each takes",
+)
+def case_steps(request, flow: str, case_id: int):
+    flow = _flow(flow)
+    return steps.describe(request.auth, steps.find(request.auth, flow, case_id), flow)
+
+
+def _body(request) -> tuple[dict, list]:
+    """The step's fields from a JSON body, or a form (multipart with files under ``attachments``)."""
+    if (request.content_type or "").lower() == "application/json":
+        try:
+            body = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise DomainError(_("The body is not valid JSON.")) from None
+        if not isinstance(body, dict):
+            raise DomainError(_("The body is not valid JSON."))
+        return body, []
+    files = request.FILES.getlist(FILES) or request.FILES.getlist("files")
+    return {k: v for k, v in request.POST.items()}, files
+
+
+def _flag(value) -> bool:
+    return value is True or str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+@router.post(
+    "/cases/{flow}/{int:case_id}/steps/{step}",
+    response=CaseOut,
+    summary="Take a step: JSON, or multipart/form-data with files under attachments. Send the version you saw "
+    "(refused when someone changed the case meanwhile) and confirm: true for a step that cannot be undone.",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": StepIn.model_json_schema()},
+                "multipart/form-data": {
+                    "schema": {
+                        **StepIn.model_json_schema(),
+                        "properties": {
+                            **StepIn.model_json_schema()["properties"],
+                            FILES: {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        },
+                    }
+                },
+            }
+        }
+    },
+)
+def case_step(request, flow: str, case_id: int, step: str):
+    actor = request.auth
+    flow = _flow(flow)
+    case = steps.find(actor, flow, case_id)
+    body, files = _body(request)
+    note = body.pop("note", "") or ""
+    if not isinstance(note, str):
+        raise DomainError({"note": _("Enter text.")})
+    version = body.pop("version", None)
+    if version not in (None, ""):
+        try:
+            version = int(str(version))
+        except ValueError:
+            raise DomainError({"version": _("Give a whole number.")}) from None
+    else:
+        version = None
+    confirmed = _flag(body.pop("confirm", False))
+    nested = body.pop("data", None) or {}
+    if not isinstance(nested, dict):
+        raise DomainError({"data": _("Send the fields as an object.")})
+    data = {**body, **nested}
+    data.pop("csrfmiddlewaretoken", None)
+    steps.take(
+        actor=actor,
+        case=case,
+        flow=flow,
+        step=step,
+        data=data,
+        note=note,
+        attachments=files,
+        version=version,
+        confirmed=confirmed,
+    )
+    try:
+        case = steps.find(actor, flow, case.pk)
+    except NotFound:  # a step that hands the case to others: show the outcome once
+        pass
+    return _case_out(request, case, flow)

@@ -9,4 +9,6 @@ urlpatterns = [
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("attachments/<int:pk>/thumb/", views.attachment_thumb, name="attachment_thumb"),
+    path("cases/<str:flow>/<int:pk>/", views.case, name="case"),
+    path("cases/<str:flow>/<int:pk>/steps/<str:step>/", views.step, name="step"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -16,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from casework import selectors, services
+from casework import selectors, services, steps
 from casework.forms import DaysForm, ResetForm
 from casework.models import CaseAttachment
 from core import scope, workflow
 from core.calendar import WorkingCalendar
 from core.errors import DomainError
+from core.fields import FILES, NOTE
 from core.views import apply_domain_errors, file_response
 
 WEEKDAYS = [
@@ -200,3 +202,92 @@ def attachment_thumb(request, pk):
     return file_response(
         found.thumbnail, content_type="image/jpeg", name=found.thumbnail.name.rsplit("/", 1)[-1], cache_private=True
     )
+
+
+# -- declared steps: one view takes any step of any flow; one page shows a case of a flow without its own --
+
+
+def _timeline(case, flow) -> list[dict]:
+    rows = []
+    for event in workflow.history(case):
+        rows.append(
+            {
+                "event": event,
+                "label": flow.step_label(event.transition),
+                "who": event.actor_label or (str(event.actor) if event.actor_id else _("System")),
+                "attachments": list(event.attachments.all()),
+                "overdue": event.transition == workflow.OVERDUE,
+            }
+        )
+    return rows
+
+
+def case_page(request, case, *, failed=None, status=200):
+    """The generic case page of a declared procedure: state, deadline, what the person may do now, timeline."""
+    flow = workflow.get_flow(case.flow)
+    return render(
+        request,
+        "casework/case.html",
+        {
+            "case": case,
+            "flow": flow,
+            "state_label": flow.state_label(case.state),
+            "steps": steps.panels(request.user, case, flow, failed=failed),
+            "timeline": _timeline(case, flow),
+        },
+        status=status,
+    )
+
+
+def _flow(name: str):
+    try:
+        return workflow.get_flow(name)
+    except KeyError:
+        raise Http404() from None
+
+
+@login_required
+def case(request, flow, pk):
+    flow = _flow(flow)
+    return steps.render_page(flow, request, steps.find(request.user, flow, pk))
+
+
+@login_required
+@require_POST
+def step(request, pk, step, flow=None, model=None):
+    """Take a declared step from its form: the module's service takes it; refused, the case page comes back
+    with the form and its messages (nothing written). Mounted at /casework/<flow>/<pk>/steps/<step>/ and, for
+    a module keeping its own address, with ``model`` ("app.Model") instead of the flow."""
+    if model is not None:
+        flow, case = steps.find_by_model(request.user, apps.get_model(model), pk)
+    else:
+        flow = _flow(flow)
+        case = steps.find(request.user, flow, pk)
+    tr = flow.transitions.get(step)
+    if tr is None:
+        raise Http404()
+    form = steps.form_for(flow, tr, actor=request.user, case=case, data=request.POST, files=request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            steps.take(
+                actor=request.user,
+                case=case,
+                flow=flow,
+                step=step,
+                data=form.service_data(),
+                note=data.get(NOTE) or "",
+                attachments=data.get(FILES) or (),
+                version=data.get("version"),
+                confirmed=bool(data.get("confirm")),
+            )
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": tr.label})
+            return redirect(workflow.case_url(case))
+    case.refresh_from_db()
+    # the page now shows the case as it is; a second try is a deliberate one on this version
+    form.data = form.data.copy()
+    form.data[form.add_prefix("version")] = str(case.version)
+    return steps.render_page(flow, request, case, failed=form, status=400)

@@ -46,6 +46,7 @@ from casework.models import CaseAttachment, CaseEvent
 from core import audit
 from core.calendar import WorkingCalendar
 from core.errors import DomainError, NotFound
+from core.fields import FILES, NOTE, Field
 from core.roles import Role
 from core.scope import grants
 
@@ -142,6 +143,7 @@ class Party:
 
     label: Any
     test: Callable[[Any, models.Model], bool]
+    people: Callable[[models.Model], Iterable] | None = None  # who they are, to tell them (user ids or users)
 
     def admits(self, actor, case) -> bool:
         return actor is not None and getattr(actor, "pk", None) is not None and bool(self.test(actor, case))
@@ -168,6 +170,12 @@ class Transition:
     current state (send back a misrouted case within 2 working days). ``deadline``: a ``Deadline`` that
     replaces the target state's, or ``Extend``. ``guards(step)`` may raise DomainError; ``effects(step)``
     may change the locked case's own fields and return their names (never the workflow columns).
+
+    ``fields``: the typed fields the step takes (core.fields), in the order the page shows them; the engine
+    cleans ``data`` with them and the required ones join ``requires``. ``confirm``: the step cannot be undone;
+    the text says what will happen (the page asks before it posts, the API wants ``confirm: true``).
+    ``notify``: roles (their holders over the case's place) and parties (``Party.people``) told when the step
+    is taken, in ``notify_text`` (default: the procedure, the case and the step).
     """
 
     name: str
@@ -180,12 +188,25 @@ class Transition:
     deadline: Deadline | Extend | SetDeadline | None = None
     guards: tuple = ()
     effects: tuple = ()
+    fields: tuple = ()
+    confirm: Any = ""
+    notify: tuple = ()
+    notify_text: Any = ""
 
     def __post_init__(self):
         source = frozenset([self.source]) if isinstance(self.source, str) else frozenset(self.source)
         object.__setattr__(self, "source", source)
-        for name in ("allow", "requires", "guards", "effects"):
+        for name in ("allow", "requires", "guards", "effects", "fields", "notify"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+        declared = [f.name for f in self.fields if f.required]
+        object.__setattr__(self, "requires", (*self.requires, *(n for n in declared if n not in self.requires)))
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def irreversible(self) -> bool:
+        return bool(self.confirm)
 
 
 @dataclass
@@ -230,6 +251,9 @@ class Flow:
         viewers: Iterable[str] = (),
         model: str | type[models.Model] | None = None,
         after_deadlines: Callable[[DeadlineRun, datetime], Any] | None = None,
+        start_notify: Iterable = (),
+        service: str | Callable | None = None,
+        page: str | Callable | None = None,
         register: bool = True,
     ):
         self.name = name
@@ -246,8 +270,19 @@ class Flow:
             self.transitions[tr.name] = tr
         self.initial = initial
         self.start = Transition(
-            START, source=(), target=initial, label=gettext_lazy("Opened"), allow=start_allow, requires=start_requires
+            START,
+            source=(),
+            target=initial,
+            label=gettext_lazy("Opened"),
+            allow=start_allow,
+            requires=start_requires,
+            notify=start_notify,
         )
+        # casework.steps: the module's service taking a step (``service(actor=, case=, step=, data=, note=,
+        # attachments=, version=)``; default: ``transition``) and the function drawing its case page with the
+        # step panels (``page(request, case, *, failed=None, status=200)``; default: the generic case page)
+        self.service = service
+        self.page = page
         self.model = model
         self.after_deadlines = after_deadlines
         self._validate()
@@ -284,6 +319,14 @@ class Flow:
                     raise ImproperlyConfigured(f"{where}: step {tr.name!r} allows the unknown role {who!r}.")
             if not tr.allow:
                 raise ImproperlyConfigured(f"{where}: step {tr.name!r} allows nobody.")
+            names = [f.name for f in tr.fields]
+            if len(names) != len(set(names)) or not all(isinstance(f, Field) for f in tr.fields):
+                raise ImproperlyConfigured(f"{where}: step {tr.name!r} declares a field twice or a non-field.")
+            for who in tr.notify:
+                if not (isinstance(who, Party) or isinstance(who, str) and who in Role.values):
+                    raise ImproperlyConfigured(f"{where}: step {tr.name!r} notifies {who!r}; use roles or Party.")
+                if isinstance(who, Party) and who.people is None:
+                    raise ImproperlyConfigured(f"{where}: step {tr.name!r} notifies {who.label}, who has no people.")
             if isinstance(tr.deadline, (Extend, SetDeadline)) and tr.target not in tr.source:
                 raise ImproperlyConfigured(f"{where}: step {tr.name!r} changes the deadline, so it stays in its state.")
         for state in self.states.values():
@@ -454,8 +497,10 @@ def _check(step: Step, *, system: bool) -> None:
             code="window",
         )
     if not system:
-        errors = {}
+        errors = _clean_fields(step)
         for key in tr.requires:
+            if key in errors or tr.field(key) is not None:
+                continue
             if key == "note":
                 ok = _present(step.note)
             elif key == "attachments":
@@ -468,6 +513,36 @@ def _check(step: Step, *, system: bool) -> None:
             raise DomainError(errors)
     for guard in tr.guards:
         guard(step)
+
+
+def _clean_fields(step: Step) -> dict:
+    """Clean the step's declared fields in place (data, note, attachments); return the errors by field."""
+    errors: dict[str, list] = {}
+    for f in step.transition.fields:
+        if f.name == NOTE:
+            raw = step.note
+        elif f.name == FILES:
+            raw = step.attachments
+        else:
+            raw = step.data.get(f.name)
+        try:
+            value = f.clean(raw, actor=step.actor, case=step.case)
+        except ValidationError as exc:
+            errors[f.name] = [exc]
+            continue
+        if value is None and f.required:
+            errors[f.name] = [
+                ValidationError(_("Required to “%(step)s”.") % {"step": step.transition.label}, code="required")
+            ]
+        elif f.name == NOTE:
+            step.note = value or ""
+        elif f.name == FILES:
+            step.attachments = list(value or [])
+        elif value is None:
+            step.data.pop(f.name, None)
+        else:
+            step.data[f.name] = value
+    return errors
 
 
 def _extended_deadline(step: Step, rule: Extend) -> datetime:
@@ -626,7 +701,7 @@ def _apply(step: Step, *, system: bool, original) -> CaseEvent:
     _write(case, original, changes, sorted(set(effect_fields)))
     if system:
         step.note = step.note or _("The deadline passed; the system took this step.")
-    return _record(
+    event = _record(
         step,
         name=tr.name,
         from_state=from_state,
@@ -634,6 +709,8 @@ def _apply(step: Step, *, system: bool, original) -> CaseEvent:
         deadline_at=case.deadline_at,
         action="casework.transition",
     )
+    _tell(step, event)
+    return event
 
 
 def start(
@@ -699,9 +776,11 @@ def _open(*, actor, case, flow, note, data, attachments, now) -> CaseEvent:
         "version": locked.version + 1,
     }
     _write(locked, case, changes, [])
-    return _record(
+    event = _record(
         step, name=START, from_state="", to_state=flow.initial, deadline_at=locked.deadline_at, action="casework.start"
     )
+    _tell(step, event)
+    return event
 
 
 def transition(
@@ -772,6 +851,73 @@ def transition(
             calendar=WorkingCalendar(locked.county_id),
         )
         return _apply(step, system=actor is None, original=case)
+
+
+# -- who is told ------------------------------------------------------------------------------------------
+
+
+def recipients(who: Iterable, case) -> set[int]:
+    """The accounts a step's ``notify`` names: the holders of each role over the case's place (by the model's
+    ``SCOPE_PATHS``: its county, township, village, grid or household) and each party's people."""
+    from accounts.models import RoleAssignment  # accounts is the platform's, not a domain app
+
+    users: set[int] = set()
+    roles = [w for w in who if isinstance(w, str)]
+    if roles:
+        paths = getattr(case, "SCOPE_PATHS", {})
+        place = models.Q(pk__in=[])
+        regions = [_value(case, paths[level]) for level in ("county", "township", "village", "group") if level in paths]
+        regions = [r for r in regions if r is not None]
+        if regions:
+            place |= models.Q(region_id__in=regions, grid__isnull=True, household__isnull=True)
+        for level, column in (("grid", "grid_id"), ("household", "household_id")):
+            value = _value(case, paths[level]) if level in paths else None
+            if value is not None:
+                place |= models.Q(**{column: value})
+        users |= set(
+            RoleAssignment.objects.filter(place, role__in=roles, user__is_active=True).values_list("user_id", flat=True)
+        )
+    for party in (w for w in who if isinstance(w, Party)):
+        users |= {getattr(u, "pk", u) for u in party.people(case) or () if u}
+    return users
+
+
+def _value(case, path: str):
+    value = case
+    for part in path.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def case_url(case) -> str:
+    """Where a case is seen: the model's own page, else the generic case page of casework."""
+    if hasattr(case, "get_absolute_url"):
+        return case.get_absolute_url()
+    from django.urls import reverse
+
+    return reverse("casework:case", args=[case.flow, case.pk])
+
+
+def _tell(step: Step, event: CaseEvent) -> None:
+    """After the step commits, tell the people its declaration names (never the one who took it)."""
+    tr = step.transition
+    if not tr.notify:
+        return
+    users = recipients(tr.notify, step.case) - {getattr(step.actor, "pk", None)}
+    if not users:
+        return
+    values = {"flow": step.flow.label, "case": str(step.case)[:60], "step": tr.label}
+    text = str(tr.notify_text or _("%(flow)s “%(case)s”: %(step)s")) % values
+    url, key, kind = case_url(step.case), f"{step.flow.name}:{event.pk}", step.flow.name[:32]
+
+    def send():
+        from core import notifications
+
+        notifications.notify(sorted(users), kind=kind, text=text, url=url, key=key)
+
+    transaction.on_commit(send)
 
 
 def history(case: models.Model):

@@ -1,0 +1,165 @@
+"""Everything a case page and the API derive from a declared step (core.workflow.Transition): its form, the
+panels of "what you can do now", the description of each step's fields for the API, and taking a step from a
+page or the API (the confirmation of an irreversible step, the module's service, the version the person saw).
+
+A module declares its steps once; casework.views (the step view, the generic case page) and casework.api (the
+generic step endpoints) are the only places a step is taken from outside a service.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import workflow
+from core.errors import DomainError, NotFound
+from core.fields import FILES, NOTE, note_field
+from core.workflow import Flow, Transition
+
+
+def find(actor, flow: Flow, pk) -> object:
+    """The case of ``flow`` numbered ``pk`` if the actor may see it; NotFound for missing and hidden alike."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    case = flow.get_model()._default_manager.filter(pk=pk, flow=flow.name).first()
+    if case is None or not workflow.can_see(actor, case, flow):
+        raise NotFound()
+    return case
+
+
+def find_by_model(actor, model, pk) -> tuple[Flow, object]:
+    """A case of ``model`` (several procedures may share one model: the small powers), with its flow."""
+    case = model._default_manager.filter(pk=pk).first() if str(pk).isdigit() else None
+    if case is None or not case.flow:
+        raise NotFound()
+    try:
+        flow = workflow.get_flow(case.flow)
+    except KeyError:
+        raise NotFound() from None
+    if not workflow.can_see(actor, case, flow):
+        raise NotFound()
+    return flow, case
+
+
+def declared_fields(tr: Transition) -> list:
+    """The step's fields in page order; a note is offered on every step that does not declare its own."""
+    fields = list(tr.fields)
+    if not any(f.name == NOTE for f in fields):
+        fields.append(note_field())
+    return fields
+
+
+class StepForm(forms.Form):
+    """The form of one declared step (built by ``form_for``); ``step`` names it, ``confirm_text`` is set for an
+    irreversible step, whose ``confirm`` box the page's script ticks after the dialog (or the person ticks)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    step: str = ""
+    confirm_text: str = ""
+
+    def service_data(self) -> dict:
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("version", "confirm", NOTE, FILES) and value not in (None, "", [])
+        }
+
+
+def form_for(flow: Flow, tr: Transition, *, actor, case, data=None, files=None, initial=None) -> StepForm:
+    attrs = {f.name: f.form_field(actor=actor, case=case) for f in declared_fields(tr)}
+    if tr.confirm:
+        attrs["confirm"] = forms.BooleanField(
+            label=gettext_lazy("I understand: %(what)s") % {"what": tr.confirm}, required=False
+        )
+    form_class = type(f"{flow.name}_{tr.name}_form", (StepForm,), attrs)
+    form = form_class(data=data, files=files, prefix=tr.name, initial={"version": case.version, **(initial or {})})
+    form.step, form.confirm_text = tr.name, str(tr.confirm or "")
+    return form
+
+
+def panels(actor, case, flow: Flow, *, failed: StepForm | None = None, initial=None) -> list[dict]:
+    """One panel per step the actor may take now, in declaration order: its label, form and whether it asks
+    for confirmation. ``failed`` (a refused form) is shown open with its messages; ``initial`` maps a step to
+    its forms' starting values."""
+    out = []
+    for tr in workflow.available(actor, case, flow):
+        if failed is not None and failed.step == tr.name:
+            form = failed
+        else:
+            form = form_for(flow, tr, actor=actor, case=case, initial=(initial or {}).get(tr.name))
+        out.append(
+            {
+                "name": tr.name,
+                "label": str(tr.label),
+                "url": reverse("casework:step", args=[flow.name, case.pk, tr.name]),
+                "form": form,
+                "confirm": str(tr.confirm or ""),
+                "multipart": any(f.kind == "files" for f in tr.fields),
+                "open": form is failed,
+            }
+        )
+    return out
+
+
+def describe(actor, case, flow: Flow) -> list[dict]:
+    """The API's answer to "what can I do now": each step with its fields (type, bounds, choices)."""
+    return [
+        {
+            "name": tr.name,
+            "label": str(tr.label),
+            "confirm": str(tr.confirm or ""),
+            "fields": [f.describe(actor=actor, case=case) for f in declared_fields(tr)],
+        }
+        for tr in workflow.available(actor, case, flow)
+    ]
+
+
+def take(
+    *,
+    actor,
+    case,
+    flow: Flow,
+    step: str,
+    data: dict,
+    note: str = "",
+    attachments=(),
+    version=None,
+    confirmed: bool = False,
+):
+    """Take a step from a page or the API: an irreversible step needs ``confirmed``; then the flow's service
+    (or the engine) takes it. Raises DomainError (nothing written) or NotFound."""
+    tr = flow.transitions.get(step)
+    if tr is None:
+        raise DomainError(_("There is no step “%(step)s” in this procedure.") % {"step": step}, code="unknown")
+    if tr.confirm and not confirmed:
+        raise DomainError({"confirm": _("Confirm before you go on: %(what)s") % {"what": tr.confirm}}, code="confirm")
+    service = flow.service
+    if service is None:
+        return workflow.transition(
+            actor=actor,
+            case=case,
+            flow=flow,
+            name=step,
+            data=data,
+            note=note,
+            attachments=attachments,
+            expected_version=version,
+        )
+    if isinstance(service, str):
+        service = import_string(service)
+    return service(actor=actor, case=case, step=step, data=data, note=note, attachments=attachments, version=version)
+
+
+def render_page(flow: Flow, request, case, *, failed: StepForm | None = None, status: int = 200):
+    """The case page of the flow (its module's, or the generic one) with the step panels."""
+    page = flow.page
+    if page is None:
+        from casework.views import case_page as page
+    elif isinstance(page, str):
+        page = import_string(page)
+    return page(request, case, failed=failed, status=status)
