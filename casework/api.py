@@ -7,6 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
@@ -144,6 +145,7 @@ class StepOut(Schema):
     name: str
     label: str
     confirm: str = Field("", description="Non-empty: the step cannot be undone; send confirm: true to take it.")
+    waiting: str = Field("", description="Non-empty: why the step cannot be taken yet.")
     fields: list[FieldOut]
 
 
@@ -176,6 +178,8 @@ class CaseOut(Schema):
     url: str
     steps: list[StepOut]
     timeline: list[EventOut]
+
+    model_config = {"extra": "allow"}  # a module's own keys (Flow.detail)
 
 
 class StepIn(Schema):
@@ -217,7 +221,7 @@ def _case_out(request, case, flow) -> dict:
                 ],
             }
         )
-    return {
+    out = {
         "id": case.pk,
         "flow": flow.name,
         "flow_label": str(flow.label),
@@ -233,6 +237,10 @@ def _case_out(request, case, flow) -> dict:
         "steps": steps.describe(actor, case, flow),
         "timeline": events,
     }
+    if flow.detail is not None:
+        detail = import_string(flow.detail) if isinstance(flow.detail, str) else flow.detail
+        out.update(detail(request, case))
+    return out
 
 
 def _flow(name: str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -77,7 +78,9 @@ def form_for(flow: Flow, tr: Transition, *, actor, case, data=None, files=None, 
             label=gettext_lazy("I understand: %(what)s") % {"what": tr.confirm}, required=False
         )
     form_class = type(f"{flow.name}_{tr.name}_form", (StepForm,), attrs)
-    form = form_class(data=data, files=files, prefix=tr.name, initial={"version": case.version, **(initial or {})})
+    starting = {f.name: f.initial_value(actor=actor, case=case) for f in tr.fields if f.initial is not None}
+    starting.update(version=case.version, **(initial or {}))
+    form = form_class(data=data, files=files, prefix=tr.name, initial=starting)
     form.step, form.confirm_text = tr.name, str(tr.confirm or "")
     return form
 
@@ -87,7 +90,8 @@ def panels(actor, case, flow: Flow, *, failed: StepForm | None = None, initial=N
     for confirmation. ``failed`` (a refused form) is shown open with its messages; ``initial`` maps a step to
     its forms' starting values."""
     out = []
-    for tr in workflow.available(actor, case, flow):
+    now = timezone.now()
+    for tr in workflow.available(actor, case, flow, now=now):
         if failed is not None and failed.step == tr.name:
             form = failed
         else:
@@ -101,8 +105,22 @@ def panels(actor, case, flow: Flow, *, failed: StepForm | None = None, initial=N
                 "confirm": str(tr.confirm or ""),
                 "multipart": any(f.kind == "files" for f in tr.fields),
                 "open": form is failed,
+                "waiting": str(tr.waiting(case, now) or "") if tr.waiting else "",
             }
         )
+    return out
+
+
+def facts(flow: Flow, event) -> list[tuple[str, str]]:
+    """What a timeline event recorded, as (label, value) pairs in the order its step declares its fields."""
+    tr = flow.transitions.get(event.transition)
+    data = event.data or {}
+    out = []
+    for f in tr.fields if tr else ():
+        value = data.get(f.name)
+        if f.name in (NOTE, FILES) or value in (None, "", [], {}) or str(value) == event.note:
+            continue
+        out.append((str(f.label), f.display(value)))
     return out
 
 
@@ -113,6 +131,7 @@ def describe(actor, case, flow: Flow) -> list[dict]:
             "name": tr.name,
             "label": str(tr.label),
             "confirm": str(tr.confirm or ""),
+            "waiting": str(tr.waiting(case, timezone.now()) or "") if tr.waiting else "",
             "fields": [f.describe(actor=actor, case=case) for f in declared_fields(tr)],
         }
         for tr in workflow.available(actor, case, flow)

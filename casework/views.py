@@ -216,6 +216,7 @@ def _timeline(case, flow) -> list[dict]:
                 "label": flow.step_label(event.transition),
                 "who": event.actor_label or (str(event.actor) if event.actor_id else _("System")),
                 "attachments": list(event.attachments.all()),
+                "facts": steps.facts(flow, event),
                 "overdue": event.transition == workflow.OVERDUE,
             }
         )

@@ -48,8 +48,16 @@ class Field:
     label: Any
     required: bool = True
     help: Any = ""
+    initial: Any = None  # the form's starting value: a value, or a function of (actor, case)
 
     kind = "text"
+
+    def initial_value(self, *, actor=None, case=None):
+        return self.initial(actor, case) if callable(self.initial) else self.initial
+
+    def display(self, value) -> str:
+        """The stored value as a person reads it in the timeline."""
+        return str(value)
 
     def clean(self, value, *, actor=None, case=None):
         """The value as stored in the step's data (JSON-able), None when blank; ValidationError when wrong."""
@@ -246,6 +254,11 @@ class Choice(Field):
 
     def form_field(self, *, actor=None, case=None):
         return forms.ChoiceField(choices=[("", "—"), *self.choices(actor=actor, case=case)], **self._form_kwargs())
+
+    def display(self, value) -> str:
+        if callable(self.options):
+            return str(value)
+        return next((str(label) for v, label in self.options if str(v) == str(value)), str(value))
 
     def describe(self, *, actor=None, case=None):
         return {

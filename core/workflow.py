@@ -175,7 +175,8 @@ class Transition:
     cleans ``data`` with them and the required ones join ``requires``. ``confirm``: the step cannot be undone;
     the text says what will happen (the page asks before it posts, the API wants ``confirm: true``).
     ``notify``: roles (their holders over the case's place) and parties (``Party.people``) told when the step
-    is taken, in ``notify_text`` (default: the procedure, the case and the step).
+    is taken, in ``notify_text`` (default: the procedure, the case and the step). ``waiting(case, now)``: why
+    the step, though the person's, cannot be taken yet (a posting period still running), or "".
     """
 
     name: str
@@ -192,6 +193,7 @@ class Transition:
     confirm: Any = ""
     notify: tuple = ()
     notify_text: Any = ""
+    waiting: Callable | None = None
 
     def __post_init__(self):
         source = frozenset([self.source]) if isinstance(self.source, str) else frozenset(self.source)
@@ -254,6 +256,7 @@ class Flow:
         start_notify: Iterable = (),
         service: str | Callable | None = None,
         page: str | Callable | None = None,
+        detail: str | Callable | None = None,
         register: bool = True,
     ):
         self.name = name
@@ -280,9 +283,11 @@ class Flow:
         )
         # casework.steps: the module's service taking a step (``service(actor=, case=, step=, data=, note=,
         # attachments=, version=)``; default: ``transition``) and the function drawing its case page with the
-        # step panels (``page(request, case, *, failed=None, status=200)``; default: the generic case page)
+        # step panels (``page(request, case, *, failed=None, status=200)``; default: the generic case page), and
+        # what the module adds to the API's case (``detail(request, case) -> dict``, merged over the generic keys)
         self.service = service
         self.page = page
+        self.detail = detail
         self.model = model
         self.after_deadlines = after_deadlines
         self._validate()
