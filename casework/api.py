@@ -5,6 +5,8 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -179,8 +181,6 @@ class CaseOut(Schema):
     steps: list[StepOut]
     timeline: list[EventOut]
 
-    model_config = {"extra": "allow"}  # a module's own keys (Flow.detail)
-
 
 class StepIn(Schema):
     """A step's fields: at the top level or under ``data``; ``note``, the ``version`` you saw, ``confirm``."""
@@ -237,10 +237,12 @@ def _case_out(request, case, flow) -> dict:
         "steps": steps.describe(actor, case, flow),
         "timeline": events,
     }
-    if flow.detail is not None:
-        detail = import_string(flow.detail) if isinstance(flow.detail, str) else flow.detail
-        out.update(detail(request, case))
-    return out
+    if flow.detail is None:
+        return out
+    # the module's own keys (Flow.detail) beside the generic ones, which the schema checks first
+    detail = import_string(flow.detail) if isinstance(flow.detail, str) else flow.detail
+    body = {**CaseOut.model_validate(out).model_dump(mode="json"), **detail(request, case)}
+    return JsonResponse(body, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False})
 
 
 def _flow(name: str):
@@ -269,7 +271,8 @@ def case_steps(request, flow: str, case_id: int):
 
 
 def _body(request) -> tuple[dict, list]:
-    """The step's fields from a JSON body, or a form (multipart with files under ``attachments``)."""
+    """The step's fields from a JSON body, or a form (multipart with files under ``attachments``; ``files``
+    and ``photos``, the names the incident app's clients send, are read too)."""
     if (request.content_type or "").lower() == "application/json":
         try:
             body = json.loads(request.body or b"{}")
@@ -278,7 +281,7 @@ def _body(request) -> tuple[dict, list]:
         if not isinstance(body, dict):
             raise DomainError(_("The body is not valid JSON."))
         return body, []
-    files = request.FILES.getlist(FILES) or request.FILES.getlist("files")
+    files = request.FILES.getlist(FILES) or request.FILES.getlist("files") or request.FILES.getlist("photos")
     return {k: v for k, v in request.POST.items()}, files
 
 

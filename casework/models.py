@@ -12,8 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AppendOnlyModel
-from registry.models import ScopedRow
+from core.models import AppendOnlyModel, ScopedRow
 
 # Columns written only by core.workflow (inside its transaction, on the locked row).
 WORKFLOW_FIELDS = frozenset(

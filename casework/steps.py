@@ -27,6 +27,11 @@ def find(actor, flow: Flow, pk) -> object:
         pk = int(pk)
     except (TypeError, ValueError):
         raise NotFound() from None
+    if flow.find is not None:
+        case = (import_string(flow.find) if isinstance(flow.find, str) else flow.find)(actor, pk)
+        if case.flow != flow.name:
+            raise NotFound()
+        return case
     case = flow.get_model()._default_manager.filter(pk=pk, flow=flow.name).first()
     if case is None or not workflow.can_see(actor, case, flow):
         raise NotFound()
@@ -42,15 +47,14 @@ def find_by_model(actor, model, pk) -> tuple[Flow, object]:
         flow = workflow.get_flow(case.flow)
     except KeyError:
         raise NotFound() from None
-    if not workflow.can_see(actor, case, flow):
-        raise NotFound()
-    return flow, case
+    return flow, find(actor, flow, pk)
 
 
-def declared_fields(tr: Transition) -> list:
-    """The step's fields in page order; a note is offered on every step that does not declare its own."""
-    fields = list(tr.fields)
-    if not any(f.name == NOTE for f in fields):
+def declared_fields(tr: Transition, *, actor=None, case=None) -> list:
+    """The step's fields in page order (those that apply to this case); a note is offered on every step that
+    does not declare its own."""
+    fields = [f for f in tr.fields if f.applies(actor=actor, case=case)]
+    if tr.note and not any(f.name == NOTE for f in fields):
         fields.append(note_field())
     return fields
 
@@ -72,7 +76,7 @@ class StepForm(forms.Form):
 
 
 def form_for(flow: Flow, tr: Transition, *, actor, case, data=None, files=None, initial=None) -> StepForm:
-    attrs = {f.name: f.form_field(actor=actor, case=case) for f in declared_fields(tr)}
+    attrs = {f.name: f.form_field(actor=actor, case=case) for f in declared_fields(tr, actor=actor, case=case)}
     if tr.confirm:
         attrs["confirm"] = forms.BooleanField(
             label=gettext_lazy("I understand: %(what)s") % {"what": tr.confirm}, required=False
@@ -91,7 +95,11 @@ def panels(actor, case, flow: Flow, *, failed: StepForm | None = None, initial=N
     its forms' starting values."""
     out = []
     now = timezone.now()
-    for tr in workflow.available(actor, case, flow, now=now):
+    possible = workflow.available(actor, case, flow, now=now)
+    picked = {name for tr in possible if tr.pick is not None for name in tr.pick.steps.values()}
+    for tr in possible:
+        if tr.name in picked:  # a Pick form stands for it on the page
+            continue
         if failed is not None and failed.step == tr.name:
             form = failed
         else:
@@ -132,9 +140,10 @@ def describe(actor, case, flow: Flow) -> list[dict]:
             "label": str(tr.label),
             "confirm": str(tr.confirm or ""),
             "waiting": str(tr.waiting(case, timezone.now()) or "") if tr.waiting else "",
-            "fields": [f.describe(actor=actor, case=case) for f in declared_fields(tr)],
+            "fields": [f.describe(actor=actor, case=case) for f in declared_fields(tr, actor=actor, case=case)],
         }
         for tr in workflow.available(actor, case, flow)
+        if tr.pick is None  # the API takes the steps a Pick form stands for
     ]
 
 
@@ -159,6 +168,7 @@ def take(
         raise DomainError({"confirm": _("Confirm before you go on: %(what)s") % {"what": tr.confirm}}, code="confirm")
     service = flow.service
     if service is None:
+        data = _declared_data(flow, tr, data)
         return workflow.transition(
             actor=actor,
             case=case,
@@ -172,6 +182,17 @@ def take(
     if isinstance(service, str):
         service = import_string(service)
     return service(actor=actor, case=case, step=step, data=data, note=note, attachments=attachments, version=version)
+
+
+def _declared_data(flow: Flow, tr: Transition, data: dict) -> dict:
+    """Only what the step declares (its fields and what it requires) is taken from outside: a client's stray
+    keys are not stored on the timeline. A step declaring no fields at all takes the data as given, and so does
+    a module's own service (it reads what it needs and refuses what it must, e.g. a payment by cash)."""
+    steps = [tr, *(flow.transitions[name] for name in tr.pick.steps.values())] if tr.pick is not None else [tr]
+    names = {f.name for t in steps for f in t.fields} | {k for t in steps for k in t.requires}
+    if not any(t.fields for t in steps):
+        return dict(data)
+    return {k: v for k, v in data.items() if k in names}
 
 
 def render_page(flow: Flow, request, case, *, failed: StepForm | None = None, status: int = 200):

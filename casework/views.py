@@ -265,13 +265,13 @@ def step(request, pk, step, flow=None, model=None):
         flow = _flow(flow)
         case = steps.find(request.user, flow, pk)
     tr = flow.transitions.get(step)
-    if tr is None:
+    if tr is None or all(who is workflow.SYSTEM for who in tr.allow):  # only the system takes it: no form
         raise Http404()
     form = steps.form_for(flow, tr, actor=request.user, case=case, data=request.POST, files=request.FILES)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            steps.take(
+            taken = steps.take(
                 actor=request.user,
                 case=case,
                 flow=flow,
@@ -285,8 +285,12 @@ def step(request, pk, step, flow=None, model=None):
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:
-            messages.success(request, _("Done: %(step)s.") % {"step": tr.label})
-            return redirect(workflow.case_url(case))
+            # the step the engine recorded (a Pick form takes one of several)
+            done = getattr(taken, "transition", "")
+            label = flow.step_label(done) if isinstance(done, str) and done in flow.transitions else tr.label
+            taken_tr = flow.transitions.get(done, tr) if isinstance(done, str) else tr
+            messages.success(request, str(taken_tr.done_text or _("Done: %(step)s.") % {"step": label}))
+            return redirect(taken_tr.done_url(case) if taken_tr.done_url else workflow.case_url(case))
     case.refresh_from_db()
     # the page now shows the case as it is; a second try is a deliberate one on this version
     form.data = form.data.copy()

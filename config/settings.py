@@ -159,6 +159,11 @@ FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
 
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
+
+# Refuse to record an audit action that has no readable label (core.audit.record). The test suite sets it, so
+# every event type recorded anywhere is named; off in production, where a missing label must never stop a write.
+AUDIT_REQUIRE_LABELS = _env_bool("AUDIT_REQUIRE_LABELS", False)
+
 REGISTRY_PAGE_SIZE = 20
 
 # Map tiles (static/core/map.js): an XYZ tile URL such as https://tiles.example.cn/{z}/{x}/{y}.png and the

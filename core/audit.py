@@ -6,10 +6,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext
 
+from core import plugins
 from core.models import AuditEvent
+
+
+class UnlabelledAuditAction(ImproperlyConfigured):
+    """An audit action code no app registered a label for (raised only with ``AUDIT_REQUIRE_LABELS``)."""
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -62,7 +69,15 @@ def record(
     region=None,
     target_label: str = "",
 ) -> AuditEvent:
-    """Append one audit event. ``region`` (or the target's own county/township/village) scopes it."""
+    """Append one audit event. ``region`` (or the target's own county/township/village) scopes it.
+
+    With ``settings.AUDIT_REQUIRE_LABELS`` (the test suite) an action code without a registered label
+    (``<app>/audit_labels.py``, core.plugins) is refused, so every event type recorded has a Chinese name.
+    """
+    if getattr(settings, "AUDIT_REQUIRE_LABELS", False) and not plugins.has_audit_label(action):
+        raise UnlabelledAuditAction(
+            f"Audit action {action!r} has no label: add it to the app's audit_labels.py (registered in ready())."
+        )
     context = getattr(actor, "audit_context", None) or {}
     scope = {"county_id": None, "township_id": None, "village_id": None}
     source = region if region is not None else target

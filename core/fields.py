@@ -47,10 +47,17 @@ class Field:
     name: str
     label: Any
     required: bool = True
-    help: Any = ""
+    help: Any = ""  # a text, or a function of (actor, case) giving it (the county's minimum posting days)
     initial: Any = None  # the form's starting value: a value, or a function of (actor, case)
+    when: Any = None  # a function of (actor, case): the field is asked for only where it answers True
 
     kind = "text"
+
+    def applies(self, *, actor=None, case=None) -> bool:
+        return self.when is None or bool(self.when(actor, case))
+
+    def help_text(self, *, actor=None, case=None):
+        return self.help(actor, case) if callable(self.help) else self.help
 
     def initial_value(self, *, actor=None, case=None):
         return self.initial(actor, case) if callable(self.initial) else self.initial
@@ -72,15 +79,15 @@ class Field:
             "label": str(self.label),
             "type": self.kind,
             "required": self.required,
-            "help": str(self.help or ""),
+            "help": str(self.help_text(actor=actor, case=case) or ""),
             "choices": [],
         }
 
     def schema(self) -> dict:
         return {"type": "string", "title": str(self.label)}
 
-    def _form_kwargs(self) -> dict:
-        return {"label": self.label, "required": self.required, "help_text": self.help}
+    def _form_kwargs(self, *, actor=None, case=None) -> dict:
+        return {"label": self.label, "required": self.required, "help_text": self.help_text(actor=actor, case=case)}
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,7 @@ class Text(Field):
 
     max_length: int = 2000
     multiline: bool = True
+    rows: int = 3  # the text area's height on the page
 
     kind = "text"
 
@@ -103,8 +111,8 @@ class Text(Field):
         return text
 
     def form_field(self, *, actor=None, case=None):
-        widget = forms.Textarea(attrs={"rows": 3}) if self.multiline else None
-        return forms.CharField(max_length=self.max_length, widget=widget, **self._form_kwargs())
+        widget = forms.Textarea(attrs={"rows": self.rows}) if self.multiline else None
+        return forms.CharField(max_length=self.max_length, widget=widget, **self._form_kwargs(actor=actor, case=case))
 
     def describe(self, **kw):
         return {**super().describe(**kw), "max_length": self.max_length}
@@ -135,7 +143,7 @@ class Integer(Field):
         return number
 
     def form_field(self, *, actor=None, case=None):
-        return forms.IntegerField(min_value=self.min, max_value=self.max, **self._form_kwargs())
+        return forms.IntegerField(min_value=self.min, max_value=self.max, **self._form_kwargs(actor=actor, case=case))
 
     def describe(self, **kw):
         return {**super().describe(**kw), "min": self.min, "max": self.max}
@@ -180,7 +188,10 @@ class Decimal(Field):
 
     def form_field(self, *, actor=None, case=None):
         return forms.DecimalField(
-            min_value=self.min, max_value=self.max, decimal_places=self.places, **self._form_kwargs()
+            min_value=self.min,
+            max_value=self.max,
+            decimal_places=self.places,
+            **self._form_kwargs(actor=actor, case=case),
         )
 
     def describe(self, **kw):
@@ -222,7 +233,7 @@ class Date(Field):
         return day.isoformat()
 
     def form_field(self, *, actor=None, case=None):
-        return forms.DateField(widget=DateInput(), **self._form_kwargs())
+        return forms.DateField(widget=DateInput(), **self._form_kwargs(actor=actor, case=case))
 
     def describe(self, **kw):
         return {**super().describe(**kw), "earliest": self.earliest, "latest": self.latest}
@@ -234,9 +245,11 @@ class Date(Field):
 @dataclass(frozen=True)
 class Choice(Field):
     """One of ``options``: (value, label) pairs, or a function of (actor, case) giving them (the departments of
-    the case's county, households of its village in the actor's scope)."""
+    the case's county, households of its village in the actor's scope). ``radio``: a few options shown as
+    buttons to tap (a rating on a phone) instead of a list to open."""
 
     options: Iterable | Callable = ()
+    radio: bool = False
 
     kind = "choice"
 
@@ -253,7 +266,15 @@ class Choice(Field):
         return value
 
     def form_field(self, *, actor=None, case=None):
-        return forms.ChoiceField(choices=[("", "—"), *self.choices(actor=actor, case=case)], **self._form_kwargs())
+        if self.radio:
+            return forms.ChoiceField(
+                choices=self.choices(actor=actor, case=case),
+                widget=forms.RadioSelect,
+                **self._form_kwargs(actor=actor, case=case),
+            )
+        return forms.ChoiceField(
+            choices=[("", "—"), *self.choices(actor=actor, case=case)], **self._form_kwargs(actor=actor, case=case)
+        )
 
     def display(self, value) -> str:
         if callable(self.options):
@@ -296,7 +317,7 @@ class Files(Field):
         attrs = {"accept": self.accept, "multiple": True}
         if self.accept.startswith("image/"):
             attrs["capture"] = "environment"
-        return MultipleFilesField(widget=MultipleFileInput(attrs=attrs), **self._form_kwargs())
+        return MultipleFilesField(widget=MultipleFileInput(attrs=attrs), **self._form_kwargs(actor=actor, case=case))
 
     def describe(self, **kw):
         return {**super().describe(**kw), "max_count": self.max_count, "max_mb": self.max_mb, "accept": self.accept}

@@ -1,4 +1,5 @@
-"""Shared records: the append-only audit trail (审计日志) and in-app notifications (站内提醒)."""
+"""Shared records: the append-only audit trail (审计日志), in-app notifications (站内提醒) and the abstract bases
+of every governed row (``ScopedRow``) and of the append-only tables (``AppendOnlyModel``)."""
 
 from django.conf import settings
 from django.db import models
@@ -38,6 +39,26 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(self.APPEND_ONLY_DELETE)
+
+
+class ScopedRow(models.Model):
+    """Every governed row carries its county, township and village so selectors filter without joins.
+
+    The abstract base of the domain apps' rows (``SCOPE_PATHS`` of core.scope reads these columns)."""
+
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
+    township = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("township")
+    )
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
+
+    class Meta:
+        abstract = True
+
+    def place_in(self, village) -> None:
+        self.village = village
+        self.township_id = village.township_id
+        self.county_id = village.county_id
 
 
 class AuditEvent(AppendOnlyModel):

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from core import notifications, scope, selectors
+from core import notifications, plugins, scope, selectors
 from core.errors import DomainError
 from core.roles import Action
 
@@ -26,6 +26,18 @@ def require_action(action: str):
             return view(request, *args, **kwargs)
 
         return wrapper
+
+    return decorator
+
+
+def api_twin(*operations: str):
+    """Names the API operations that make the same writes as this page (``"POST /api/points/claims"``, the
+    path as the OpenAPI schema writes it), so whatever a page can write, a client of the API can write too.
+    tests/core/test_page_writes.py walks the URLs and fails on a page write without one."""
+
+    def decorator(view):
+        view.api_operations = operations
+        return view
 
     return decorator
 
@@ -80,15 +92,13 @@ def audit_list(request):
         target=request.GET.get("target", ""),
     )
     page = paginate(request, events, 30)
-    from core.audit_labels import ACTION_LABELS
-
     return render(
         request,
         "core/audit_list.html",
         {
             "page": page,
             "filters": request.GET,
-            "action_choices": sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda c: c[0]),
+            "action_choices": sorted((code, str(label)) for code, label in plugins.audit_labels().items()),
         },
     )
 

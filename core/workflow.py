@@ -136,6 +136,17 @@ class SetDeadline:
     max_days: int = 90
 
 
+@dataclass(frozen=True)
+class Pick:
+    """One form for several steps (办结回访: 满意 or 基本满意 close the case, 不满意 reopens it): the value given
+    in ``field`` names the step taken, ``steps`` mapping each value to a step of the same source. The case page
+    shows this form in their place, the API describes those steps, and the engine takes the one named, with
+    its own fields, rules and notifications; the timeline records that step."""
+
+    field: str
+    steps: dict
+
+
 @dataclass(frozen=True, eq=False)
 class Party:
     """Someone allowed because of their relation to the case (the reporter, the assigned department), not
@@ -175,8 +186,12 @@ class Transition:
     cleans ``data`` with them and the required ones join ``requires``. ``confirm``: the step cannot be undone;
     the text says what will happen (the page asks before it posts, the API wants ``confirm: true``).
     ``notify``: roles (their holders over the case's place) and parties (``Party.people``) told when the step
-    is taken, in ``notify_text`` (default: the procedure, the case and the step). ``waiting(case, now)``: why
+    is taken, in ``notify_text`` (default: the procedure, the case and the step; a function of the ``Step``
+    gives a text with the case's own facts, e.g. a meeting's time and place). ``waiting(case, now)``: why
     the step, though the person's, cannot be taken yet (a posting period still running), or "".
+    ``offered(case)``: False where the step is not offered at all (a financial draft is submitted, not
+    published): pages and the API leave it out; its guards still refuse it when it is taken. ``note=False``:
+    the step's form offers no free note (its fields say it all; an effect or the service writes the note).
     """
 
     name: str
@@ -194,13 +209,20 @@ class Transition:
     notify: tuple = ()
     notify_text: Any = ""
     waiting: Callable | None = None
+    offered: Callable | None = None
+    note: bool = True
+    pick: Pick | None = None  # one form for several steps: the one its field's value names is taken
+    # after the step is taken from its page form: the message shown (default “Done: <step>.”) and where the page
+    # goes, a function of the case (default the case's page); the API is not concerned
+    done_text: Any = ""
+    done_url: Callable | None = None
 
     def __post_init__(self):
         source = frozenset([self.source]) if isinstance(self.source, str) else frozenset(self.source)
         object.__setattr__(self, "source", source)
         for name in ("allow", "requires", "guards", "effects", "fields", "notify"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
-        declared = [f.name for f in self.fields if f.required]
+        declared = [f.name for f in self.fields if f.required and f.when is None]  # conditional: in _clean_fields
         object.__setattr__(self, "requires", (*self.requires, *(n for n in declared if n not in self.requires)))
 
     def field(self, name: str) -> Field | None:
@@ -254,9 +276,11 @@ class Flow:
         model: str | type[models.Model] | None = None,
         after_deadlines: Callable[[DeadlineRun, datetime], Any] | None = None,
         start_notify: Iterable = (),
+        start_notify_text: Any = "",
         service: str | Callable | None = None,
         page: str | Callable | None = None,
         detail: str | Callable | None = None,
+        find: str | Callable | None = None,
         register: bool = True,
     ):
         self.name = name
@@ -280,6 +304,7 @@ class Flow:
             allow=start_allow,
             requires=start_requires,
             notify=start_notify,
+            notify_text=start_notify_text,
         )
         # casework.steps: the module's service taking a step (``service(actor=, case=, step=, data=, note=,
         # attachments=, version=)``; default: ``transition``) and the function drawing its case page with the
@@ -288,6 +313,9 @@ class Flow:
         self.service = service
         self.page = page
         self.detail = detail
+        # the module's scoped selector for one case (``find(actor, pk)``, NotFound when missing or out of scope);
+        # the generic page and API read a case through it, else through ``can_see``
+        self.find = find
         self.model = model
         self.after_deadlines = after_deadlines
         self._validate()
@@ -334,6 +362,14 @@ class Flow:
                     raise ImproperlyConfigured(f"{where}: step {tr.name!r} notifies {who.label}, who has no people.")
             if isinstance(tr.deadline, (Extend, SetDeadline)) and tr.target not in tr.source:
                 raise ImproperlyConfigured(f"{where}: step {tr.name!r} changes the deadline, so it stays in its state.")
+            if tr.pick is not None:
+                picked = [self.transitions.get(name) for name in tr.pick.steps.values()]
+                if tr.field(tr.pick.field) is None or any(
+                    p is None or p.pick is not None or not tr.source <= p.source for p in picked
+                ):
+                    raise ImproperlyConfigured(
+                        f"{where}: step {tr.name!r} picks by a field it declares among steps from its own states."
+                    )
         for state in self.states.values():
             action, _sep, step = state.on_overdue.partition(":")
             if action == "flag" and not step:
@@ -442,7 +478,7 @@ def available(actor, case, flow: Flow, *, now: datetime | None = None) -> list[T
     calendar = WorkingCalendar(case.county_id)
     result = []
     for tr in flow.outgoing(case.state):
-        if not _allowed(actor, case, tr.allow):
+        if not _allowed(actor, case, tr.allow) or tr.offered is not None and not tr.offered(case):
             continue
         end = _window_end(tr, case, calendar)
         if end is not None and now > end:
@@ -524,6 +560,8 @@ def _clean_fields(step: Step) -> dict:
     """Clean the step's declared fields in place (data, note, attachments); return the errors by field."""
     errors: dict[str, list] = {}
     for f in step.transition.fields:
+        if not f.applies(actor=step.actor, case=step.case):
+            continue
         if f.name == NOTE:
             raw = step.note
         elif f.name == FILES:
@@ -844,6 +882,8 @@ def transition(
                     "step": tr.label,
                 }
             raise DomainError(message, code="state")
+        if tr.pick is not None:
+            tr = _picked(flow, tr, data or {})
         step = Step(
             actor=actor,
             case=locked,
@@ -856,6 +896,17 @@ def transition(
             calendar=WorkingCalendar(locked.county_id),
         )
         return _apply(step, system=actor is None, original=case)
+
+
+def _picked(flow: Flow, tr: Transition, data: dict) -> Transition:
+    """The step a ``Pick`` form takes: the one its field's value names (refused, naming the field, without it)."""
+    value = data.get(tr.pick.field)
+    value = str(getattr(value, "pk", value) if value is not None else "").strip()
+    if not value:
+        raise DomainError({tr.pick.field: _("Required to “%(step)s”.") % {"step": tr.label}}, code="required")
+    if value not in tr.pick.steps:
+        raise DomainError({tr.pick.field: _("Choose one of the options.")}, code="invalid_choice")
+    return flow.transitions[tr.pick.steps[value]]
 
 
 # -- who is told ------------------------------------------------------------------------------------------
@@ -914,8 +965,12 @@ def _tell(step: Step, event: CaseEvent) -> None:
     if not users:
         return
     values = {"flow": step.flow.label, "case": str(step.case)[:60], "step": tr.label}
-    text = str(tr.notify_text or _("%(flow)s “%(case)s”: %(step)s")) % values
-    url, key, kind = case_url(step.case), f"{step.flow.name}:{event.pk}", step.flow.name[:32]
+    if callable(tr.notify_text):  # the module's own words, with the facts of the case and the step
+        text = str(tr.notify_text(step))
+    else:
+        text = str(tr.notify_text or _("%(flow)s “%(case)s”: %(step)s")) % values
+    url, key = case_url(step.case), f"{step.flow.name}:{event.pk}"
+    kind = type(step.case)._meta.app_label  # the module, as the bell's list groups them
 
     def send():
         from core import notifications

@@ -1,7 +1,12 @@
-"""议事协商 API (/api/deliberation): the village's deliberation list, topics (propose, co-sign, steps of 六步议事 and
-四议两公开, agenda of a meeting), online consultation (comments, non-binding polls), decisions and their tasks, the
-village rules (draft, township review, adoption, filing, signatures), the township's queue, and the public decisions
-of a village (no login).
+"""议事协商 API (/api/deliberation): the village's deliberation list, topics (propose, co-sign, agenda of a meeting),
+online consultation (comments, non-binding polls), decisions and their tasks, the village rules (draft, agenda,
+signatures), the township's queue, and the public decisions of a village (no login).
+
+The steps of 六步议事, 四议两公开, a task and the village rules are taken through casework's generic step endpoint
+(``POST /api/casework/cases/<flow>/<id>/steps/<step>``, the flows ``deliberation_six``, ``deliberation_four``,
+``deliberation_task``, ``village_rules``); ``steps`` of a topic, task or rules version here say which the caller may
+take now, with their fields (casework.steps.describe), and the generic case answer carries this module's keys
+(``topic_case``, ``task_case``, ``rules_case``).
 
 Same selectors and services as the pages: a row outside the caller's scope is 404; a refused step answers 422 with
 the message and changes nothing.
@@ -12,13 +17,13 @@ from __future__ import annotations
 from django.utils import timezone
 from ninja import Router
 
+from casework import steps as casework_steps
 from core import scope, workflow
 from core.errors import NotFound, PermissionDenied
 from core.masking import mask_name
 from core.roles import Action
 from deliberation import meetings_link, selectors, services
-from deliberation.flows import RULES, RULES_SIGNABLE, TASK, coercive_clauses, flow_of
-from deliberation.forms import STEP_FIELDS
+from deliberation.flows import RULES, RULES_SIGNABLE, START_LABELS, TASK, coercive_clauses, flow_of
 from deliberation.models import ListEntry, Origin, Poll, Procedure
 from deliberation.schemas import (
     AgendaIn,
@@ -37,7 +42,6 @@ from deliberation.schemas import (
     RulesUpdateIn,
     SettingsIn,
     SignatureOut,
-    StepIn,
     TaskDetail,
     TaskIn,
     TaskOut,
@@ -67,36 +71,31 @@ def _ref(region) -> dict:
     return {"id": region.pk, "name": region.name}
 
 
-def _steps(actor, obj, flow) -> list[dict]:
-    out = []
-    for tr in workflow.available(actor, obj, flow):
-        fields = [{"name": n, "type": t, "required": r} for n, t, r in STEP_FIELDS.get(tr.name, [])]
-        if not any(f["name"] == "note" for f in fields):
-            fields.append({"name": "note", "type": "text", "required": False})
-        out.append({"name": tr.name, "label": flow.step_label(tr.name), "fields": fields})
-    return out
-
-
 def _timeline(actor, obj, flow, staff: bool) -> list[dict]:
+    """The case's events in the generic shape (casework's API) with ``by``: for those who are not staff, every name is
+    masked (the generic answer's ``actor`` is replaced by this one)."""
     rows = []
     for e in workflow.history(obj):
         who = e.actor_label or str(workflow.SYSTEM.label)
+        by = who if staff or not e.actor_id else mask_name(who)
+        start = e.transition == workflow.START and flow.name in START_LABELS
         rows.append(
             {
+                "id": e.pk,
                 "step": e.transition,
-                "label": flow.step_label(e.transition),
-                "by": who if staff or not e.actor_id else mask_name(who),
+                "label": str(START_LABELS[flow.name]) if start else flow.step_label(e.transition),
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "by": by,
+                "actor": by,
                 "at": e.at,
                 "note": e.note,
                 "data": e.data or {},
+                "deadline_at": e.deadline_at,
+                "attachments": [],
             }
         )
     return rows
-
-
-def _step_data(payload: StepIn) -> tuple[dict, str]:
-    data = {k: v for k, v in payload.model_dump(exclude={"version", "note"}).items() if v not in (None, "")}
-    return data, payload.note
 
 
 # -- the list -------------------------------------------------------------------------------------------------
@@ -274,7 +273,9 @@ def _topic_detail(actor, topic) -> dict:
                 }
                 for m in motions
             ],
-            "steps": _steps(actor, topic, flow) if scope.in_scope(actor, Action.DELIBERATION_MANAGE, topic) else [],
+            "steps": casework_steps.describe(actor, topic, flow)
+            if scope.in_scope(actor, Action.DELIBERATION_MANAGE, topic)
+            else [],
             "timeline": _timeline(actor, topic, flow, staff),
             "may_cosign": topic.origin == Origin.VILLAGERS
             and topic.state == "proposed"
@@ -333,19 +334,6 @@ def topic_propose(request, payload: TopicIn):
 def topic_cosign(request, topic_id: int):
     actor = request.auth
     services.topic_cosign(actor=actor, topic=selectors.topic(actor, topic_id))
-    return _topic_detail(actor, selectors.topic(actor, topic_id))
-
-
-@router.post(
-    "/topics/{int:topic_id}/steps/{step}",
-    response=TopicDetail,
-    summary="Take a step of the topic's procedure (see `steps` of the topic for what the caller may take now)",
-)
-def topic_step(request, topic_id: int, step: str, payload: StepIn):
-    actor = request.auth
-    topic = selectors.topic(actor, topic_id)
-    data, note = _step_data(payload)
-    services.topic_step(actor=actor, topic=topic, step=step, data=data, note=note, version=payload.version)
     return _topic_detail(actor, selectors.topic(actor, topic_id))
 
 
@@ -449,7 +437,10 @@ def task_create(request, decision_id: int, payload: TaskIn):
 def _task_detail(actor, task) -> dict:
     data = _task(task)
     data.update(
-        {"steps": _steps(actor, task, TASK), "timeline": _timeline(actor, task, TASK, selectors.is_staff(actor))}
+        {
+            "steps": casework_steps.describe(actor, task, TASK),
+            "timeline": _timeline(actor, task, TASK, selectors.is_staff(actor)),
+        }
     )
     return data
 
@@ -464,19 +455,6 @@ def task_list(request, overdue: bool = False, state: str = "", mine: bool = Fals
 @router.get("/tasks/{int:task_id}", response=TaskDetail, summary="A task with its progress notes")
 def task_detail(request, task_id: int):
     return _task_detail(request.auth, selectors.task(request.auth, task_id))
-
-
-@router.post(
-    "/tasks/{int:task_id}/steps/{step}",
-    response=TaskDetail,
-    summary="progress (note), extend (days, note), complete (result), cancel (reason)",
-)
-def task_step(request, task_id: int, step: str, payload: StepIn):
-    actor = request.auth
-    task = selectors.task(actor, task_id)
-    data, note = _step_data(payload)
-    services.task_step(actor=actor, task=task, step=step, data=data, note=note, version=payload.version)
-    return _task_detail(actor, selectors.task(actor, task_id))
 
 
 # -- village rules --------------------------------------------------------------------------------------------
@@ -507,7 +485,7 @@ def _rules_detail(actor, r) -> dict:
             "flagged": [n for n, _c, _t in coercive_clauses(r.text)],
             "review_comments": r.review_comments,
             "promulgated_at": r.promulgated_at,
-            "steps": _steps(actor, r, RULES),
+            "steps": casework_steps.describe(actor, r, RULES),
             "timeline": _timeline(actor, r, RULES, selectors.is_staff(actor)),
             "may_sign": r.state in RULES_SIGNABLE and household is not None and not selectors.has_signed(r, household),
         }
@@ -545,19 +523,6 @@ def rules_update(request, rules_id: int, payload: RulesUpdateIn):
         text=payload.text,
         version=payload.version,
     )
-    return _rules_detail(actor, selectors.rules(actor, rules_id))
-
-
-@router.post(
-    "/rules/{int:rules_id}/steps/{step}",
-    response=RulesDetail,
-    summary="draft, submit, return (comments), approve (township), adopt, file (township), promulgate, drop (reason)",
-)
-def rules_step(request, rules_id: int, step: str, payload: StepIn):
-    actor = request.auth
-    rules = selectors.rules(actor, rules_id)
-    data, note = _step_data(payload)
-    services.rules_step(actor=actor, rules=rules, step=step, data=data, note=note, version=payload.version)
     return _rules_detail(actor, selectors.rules(actor, rules_id))
 
 
@@ -672,3 +637,19 @@ def public(request, village_code: str):
         "rules_signed": signed,
         "rules_households": households,
     }
+
+
+# -- what the generic case answer adds (Flow.detail) ------------------------------------------------------------
+
+
+def topic_case(request, case) -> dict:
+    """``GET``/``POST …/api/casework/cases/deliberation_six|deliberation_four/<id>``: the topic's own keys."""
+    return _topic_detail(request.auth, case)
+
+
+def task_case(request, case) -> dict:
+    return _task_detail(request.auth, case)
+
+
+def rules_case(request, case) -> dict:
+    return _rules_detail(request.auth, case)

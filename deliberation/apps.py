@@ -8,4 +8,9 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("Deliberation (议事协商)")
 
     def ready(self):
-        from deliberation import flows  # noqa: F401  (registers the procedures with core.workflow)
+        from deliberation import (
+            flows,  # noqa: F401  (registers the procedures with core.workflow)
+            plug,
+        )
+
+        plug.register()

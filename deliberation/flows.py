@@ -28,6 +28,12 @@ A task (落实任务)::
       ─approve (乡镇审核通过) / return (退回修改, comments → drafted)─► approved
       ─adopt (村民会议审议表决: an adopted motion of a 村民会议, matter village_rules)─► adopted
       ─file (乡镇备案)─► filed ─promulgate (公布)─► in_force ─supersede (system, a newer version)─► superseded
+
+Each step is declared once (docs/workflow.md §7): what a person gives with it (``fields``), whether it cannot be
+undone (``confirm``: publishing, stopping, returning, cancelling), who is told (``notify``), why it must wait
+(``waiting``: co-signatures, an adopted motion, open tasks; deliberation/checks.py) and what it writes besides the case
+(``effects``: the decision and its publication; deliberation/effects.py). The step forms of the case pages, the
+generic step view and API (casework) and the timeline's facts come from that declaration.
 """
 
 from __future__ import annotations
@@ -35,17 +41,19 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.errors import DomainError
+from core.fields import NOTE, Integer, Text
 from core.roles import Role
 from core.workflow import SYSTEM, Deadline, Extend, Flow, Party, State, Transition
-from deliberation import meetings_link
+from deliberation import checks, effects
 
 PARTY_KINDS = ("party_members",)
 DECIDING_KINDS = ("villagers_assembly", "representatives")
 ASSEMBLY_KINDS = ("villagers_assembly",)
 COUNCIL_KINDS = ("party_masses",)
+MAX_TEXT = 8000
 
 # Words that mark a coercive penalty a village cannot impose (不得滥用强制处罚; 指导意见 2018, Organic Law Art. 27
 # second paragraph: the rules may not infringe villagers' personal, democratic or property rights).
@@ -100,139 +108,79 @@ def check_no_coercion(text: str, field: str = "text") -> None:
         )
 
 
-# -- guards -------------------------------------------------------------------------------------------------
-
-
-def _enough_cosigners(step):
-    topic = step.case
-    if topic.origin != "villagers":
-        return
-    from deliberation.models import CoSignature
-
-    signed = CoSignature.objects.filter(topic=topic).count()
-    if signed < topic.co_sign_min:
-        raise DomainError(
-            _(
-                "A villagers' joint proposal is taken up once %(need)s households have signed it; "
-                "%(signed)s have so far."
-            )
-            % {"need": topic.co_sign_min, "signed": signed},
-            code="cosign",
-        )
-
-
-def _needs_motion(kinds, *, label, reserved_required: bool = False, deciding: bool = False):
-    """A guard: the topic's (or rules version's) newest decided motion in a meeting of ``kinds`` must be adopted.
-    Stores the motion's id and its meeting in the step's data."""
-
-    def guard(step):
-        case = step.case
-        motion = meetings_link.latest_decided(case.subject, kinds)
-        if motion is None:
-            raise DomainError(
-                _(
-                    "No %(body)s has decided this yet: put it on the agenda of one (from this page) and let the "
-                    "meeting vote first."
-                )
-                % {"body": label},
-                code="motion",
-            )
-        if motion.outcome != "adopted":
-            raise DomainError(
-                _("The %(body)s did not adopt it (%(outcome)s); this step needs an adopted motion.")
-                % {"body": label, "outcome": motion.get_outcome_display()},
-                code="motion",
-            )
-        matter = getattr(case, "reserved_matter", "") or ("village_rules" if reserved_required else "")
-        if deciding and matter and motion.reserved_matter != matter:
-            raise DomainError(
-                _(
-                    "This is a matter reserved to the villagers' assembly, but the motion was not put as that matter; "
-                    "put it on the agenda again from this page."
-                ),
-                code="motion",
-            )
-        step.data["motion"] = motion.pk
-        step.data["meeting"] = motion.meeting_id
-        step.data["meeting_kind"] = motion.meeting.kind
-        step.data["meeting_title"] = motion.meeting.title
-
-    return guard
-
-
-def _party_masses_if_needed(step):
-    topic = step.case
-    if not topic.needs_party_masses:
-        return
-    _needs_motion(COUNCIL_KINDS, label=_("party-masses council (党群议事会)"))(step)
-
-
-def _decision_is_public(step):
-    from deliberation.models import Decision
-    from transparency.privacy import check_public_text
-
-    decision = Decision.objects.filter(topic=step.case).first()
-    if decision is not None:
-        check_public_text(decision=decision.text)
-    if step.data.get("result"):
-        check_public_text(result=str(step.data["result"]))
-
-
-def _tasks_finished(step):
-    from deliberation.models import Task
-
-    open_tasks = Task.objects.filter(decision__topic=step.case).exclude(state__in=("done", "cancelled")).count()
-    if open_tasks:
-        raise DomainError(
-            _("%(n)s task(s) of this decision are not finished yet; report the result when they are.")
-            % {"n": open_tasks},
-            code="tasks",
-        )
+# -- guards (deliberation/checks.py) ------------------------------------------------------------------------
 
 
 def _rules_text_ok(step):
     check_no_coercion(step.case.text)
 
 
-def _keep_comments(step):
-    step.case.review_comments = str(step.data.get("comments") or "").strip()[:4000]
-    return ["review_comments"]
+_COUNCIL = checks.needs_motion(COUNCIL_KINDS, label=gettext_lazy("party-masses council (党群议事会)"))
 
 
-def _promulgated(step):
-    step.case.promulgated_at = step.now
-    return ["promulgated_at"]
+def _party_masses_if_needed(step):
+    if step.case.needs_party_masses:
+        _COUNCIL(step)
+
+
+def _party_masses_waiting(topic, now) -> str:
+    return _COUNCIL.waiting(topic, now) if topic.needs_party_masses else ""
+
+
+# -- who is told ----------------------------------------------------------------------------------------------
 
 
 def _owner_test(actor, task):
     return task.owner_id is not None and task.owner_id == actor.pk
 
 
-OWNER = Party(gettext_lazy("the task's owner"), _owner_test)
+OWNER = Party(gettext_lazy("the task's owner"), _owner_test, people=lambda task: [task.owner_id])
+PROPOSER = Party(
+    gettext_lazy("the topic's proposer"),
+    lambda actor, topic: topic.proposer_id == actor.pk,
+    people=lambda topic: [topic.proposer_id],
+)
 
 
-def _extend_due(step):
-    days = int(step.data.get("days") or 0)
-    if days and step.case.deadline_at is not None:
-        from django.utils import timezone
+# -- what a person gives with each step (labels as on the earlier step forms) ---------------------------------
 
-        step.case.due_date = timezone.localtime(step.calendar.add_working_days(step.case.deadline_at, days)).date()
-        return ["due_date"]
-    return []
+_NOTES = gettext_lazy("Notes")
+_PUBLIC_HELP = gettext_lazy("Shown on the public page: write nothing personal.")
 
 
-def _task_result(step):
-    from transparency.privacy import check_public_text
+def _note(*, required: bool = False, help="") -> Text:
+    return Text(NOTE, _NOTES, required=required, help=help, max_length=MAX_TEXT if required else 4000)
 
-    result = str(step.data.get("result") or "").strip()
-    check_public_text(result=result)
-    step.case.result = result[:4000]
-    return ["result"]
+
+def _text(name: str, label, *, required: bool = True, help="") -> Text:
+    return Text(name, label, required=required, help=help, max_length=MAX_TEXT)
+
+
+OUTCOME = _text("outcome", gettext_lazy("What the deliberation agreed (协商结果)"))
+RESULT = _text("result", pgettext_lazy("deliberation", "Result"), help=_PUBLIC_HELP)
+REASON = _text("reason", gettext_lazy("Reason"))
+NOTE_ONLY = (_note(),)
 
 
 # -- the declarations -----------------------------------------------------------------------------------------
 
 _DROP_LABEL = gettext_lazy("Stop this topic")
+_DROP_CONFIRM = gettext_lazy("The topic is stopped for good; it cannot be taken up again.")
+_PUBLISH_CONFIRM = gettext_lazy(
+    "The decision is published on the village's public page at once and cannot be taken back."
+)
+_RESULT_CONFIRM = gettext_lazy(
+    "The result is published on the village's public page and the topic is closed; this cannot be taken back."
+)
+_TOPIC_VIEWERS = (
+    Role.TOWNSHIP_OFFICIAL,
+    Role.COUNTY_OFFICIAL,
+    Role.COUNTY_ADMIN,
+    Role.REVIEWER,
+    Role.VILLAGE_SUPERVISOR,
+)
+_TOPIC_PAGE = "deliberation.views.topics.topic_page"
+_TOPIC_SERVICE = "deliberation.services.take_topic_step"
 
 SIX_STEPS = Flow(
     "deliberation_six",
@@ -240,7 +188,11 @@ SIX_STEPS = Flow(
     model="deliberation.Topic",
     initial="proposed",
     start_allow=(Role.VILLAGE_CADRE, Role.VILLAGER),
-    viewers=(Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL, Role.COUNTY_ADMIN, Role.REVIEWER, Role.VILLAGE_SUPERVISOR),
+    viewers=_TOPIC_VIEWERS,
+    service=_TOPIC_SERVICE,
+    page=_TOPIC_PAGE,
+    detail="deliberation.api.topic_case",
+    find="deliberation.selectors.topic",
     states=[
         State("proposed", gettext_lazy("Proposed (提出议题)")),
         State("confirmed", gettext_lazy("Topic confirmed (确定议题)")),
@@ -257,7 +209,10 @@ SIX_STEPS = Flow(
             target="confirmed",
             label=gettext_lazy("Confirm the topic (确定议题)"),
             allow=(Role.VILLAGE_CADRE,),
-            guards=(_enough_cosigners,),
+            fields=NOTE_ONLY,
+            guards=(checks.enough_cosigners,),
+            waiting=checks.cosign_problem,
+            notify=(PROPOSER,),
         ),
         Transition(
             "vet",
@@ -265,7 +220,9 @@ SIX_STEPS = Flow(
             target="vetted",
             label=gettext_lazy("Vet the content (内容审定)"),
             allow=(Role.VILLAGE_CADRE,),
-            requires=("note",),
+            fields=(
+                _note(required=True, help=gettext_lazy("Who vetted it and what was checked (政策、法律、可行性).")),
+            ),
         ),
         Transition(
             "deliberate",
@@ -273,8 +230,10 @@ SIX_STEPS = Flow(
             target="deliberated",
             label=gettext_lazy("Record the deliberation (协商议事)"),
             allow=(Role.VILLAGE_CADRE,),
-            requires=("outcome",),
+            fields=(OUTCOME, _note()),
             guards=(_party_masses_if_needed,),
+            effects=(effects.record_decision,),
+            waiting=_party_masses_waiting,
         ),
         Transition(
             "publish",
@@ -282,7 +241,11 @@ SIX_STEPS = Flow(
             target="published",
             label=gettext_lazy("Publish (公开公示)"),
             allow=(Role.VILLAGE_CADRE,),
-            guards=(_decision_is_public,),
+            fields=NOTE_ONLY,
+            guards=(checks.decision_is_public,),
+            effects=(effects.publish_decision,),
+            confirm=_PUBLISH_CONFIRM,
+            notify=(PROPOSER,),
         ),
         Transition(
             "implement",
@@ -290,8 +253,11 @@ SIX_STEPS = Flow(
             target="done",
             label=gettext_lazy("Report the implementation (研究落实)"),
             allow=(Role.VILLAGE_CADRE,),
-            requires=("result",),
-            guards=(_tasks_finished, _decision_is_public),
+            fields=(RESULT, _note()),
+            guards=(checks.tasks_finished, checks.decision_is_public),
+            effects=(effects.publish_result,),
+            confirm=_RESULT_CONFIRM,
+            waiting=checks.open_tasks_problem,
         ),
         Transition(
             "drop",
@@ -299,9 +265,18 @@ SIX_STEPS = Flow(
             target="dropped",
             label=_DROP_LABEL,
             allow=(Role.VILLAGE_CADRE,),
-            requires=("reason",),
+            fields=(REASON, _note()),
+            confirm=_DROP_CONFIRM,
+            notify=(PROPOSER,),
         ),
     ],
+)
+
+_MEMBERS = checks.needs_motion(PARTY_KINDS, label=gettext_lazy("party members' meeting (党员大会)"))
+_DECIDING = checks.needs_motion(
+    DECIDING_KINDS,
+    label=gettext_lazy("villagers' assembly or representatives meeting (村民会议或村民代表会议)"),
+    deciding=True,
 )
 
 FOUR_TWO = Flow(
@@ -310,7 +285,11 @@ FOUR_TWO = Flow(
     model="deliberation.Topic",
     initial="proposed",
     start_allow=(Role.VILLAGE_CADRE, Role.VILLAGER),
-    viewers=(Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL, Role.COUNTY_ADMIN, Role.REVIEWER, Role.VILLAGE_SUPERVISOR),
+    viewers=_TOPIC_VIEWERS,
+    service=_TOPIC_SERVICE,
+    page=_TOPIC_PAGE,
+    detail="deliberation.api.topic_case",
+    find="deliberation.selectors.topic",
     states=[
         State("proposed", gettext_lazy("Waiting for the party branch's proposal")),
         State("branch_proposed", gettext_lazy("Proposed by the party branch (党组织提议)")),
@@ -328,7 +307,10 @@ FOUR_TWO = Flow(
             target="branch_proposed",
             label=gettext_lazy("Proposal of the party branch (村党组织提议)"),
             allow=(Role.VILLAGE_CADRE,),
-            guards=(_enough_cosigners,),
+            fields=NOTE_ONLY,
+            guards=(checks.enough_cosigners,),
+            waiting=checks.cosign_problem,
+            notify=(PROPOSER,),
         ),
         Transition(
             "committees",
@@ -336,7 +318,7 @@ FOUR_TWO = Flow(
             target="discussed",
             label=gettext_lazy("Discussion of the two committees (两委会议商议)"),
             allow=(Role.VILLAGE_CADRE,),
-            requires=("note",),
+            fields=(_note(required=True, help=gettext_lazy("When the two committees met and what they agreed.")),),
         ),
         Transition(
             "members",
@@ -344,7 +326,9 @@ FOUR_TWO = Flow(
             target="members_reviewed",
             label=gettext_lazy("Review by the party members' meeting (党员大会审议)"),
             allow=(Role.VILLAGE_CADRE,),
-            guards=(_needs_motion(PARTY_KINDS, label=gettext_lazy("party members' meeting (党员大会)")),),
+            fields=NOTE_ONLY,
+            guards=(_MEMBERS,),
+            waiting=_MEMBERS.waiting,
         ),
         Transition(
             "resolve",
@@ -352,13 +336,10 @@ FOUR_TWO = Flow(
             target="resolved",
             label=gettext_lazy("Resolution of the villagers' (representatives') meeting (决议)"),
             allow=(Role.VILLAGE_CADRE,),
-            guards=(
-                _needs_motion(
-                    DECIDING_KINDS,
-                    label=gettext_lazy("villagers' assembly or representatives meeting (村民会议或村民代表会议)"),
-                    deciding=True,
-                ),
-            ),
+            fields=NOTE_ONLY,
+            guards=(_DECIDING,),
+            effects=(effects.record_decision,),
+            waiting=_DECIDING.waiting,
         ),
         Transition(
             "publish_decision",
@@ -366,7 +347,11 @@ FOUR_TWO = Flow(
             target="published",
             label=gettext_lazy("Publish the decision (决议公开)"),
             allow=(Role.VILLAGE_CADRE,),
-            guards=(_decision_is_public,),
+            fields=NOTE_ONLY,
+            guards=(checks.decision_is_public,),
+            effects=(effects.publish_decision,),
+            confirm=_PUBLISH_CONFIRM,
+            notify=(PROPOSER,),
         ),
         Transition(
             "publish_result",
@@ -374,8 +359,11 @@ FOUR_TWO = Flow(
             target="done",
             label=gettext_lazy("Publish the result (实施结果公开)"),
             allow=(Role.VILLAGE_CADRE,),
-            requires=("result",),
-            guards=(_tasks_finished, _decision_is_public),
+            fields=(RESULT, _note()),
+            guards=(checks.tasks_finished, checks.decision_is_public),
+            effects=(effects.publish_result,),
+            confirm=_RESULT_CONFIRM,
+            waiting=checks.open_tasks_problem,
         ),
         Transition(
             "drop",
@@ -383,16 +371,23 @@ FOUR_TWO = Flow(
             target="dropped",
             label=_DROP_LABEL,
             allow=(Role.VILLAGE_CADRE,),
-            requires=("reason",),
+            fields=(REASON, _note()),
+            confirm=_DROP_CONFIRM,
+            notify=(PROPOSER,),
         ),
     ],
 )
 
 TOPIC_FLOWS = {"six_steps": SIX_STEPS, "four_two": FOUR_TWO}
-DECIDING_STEPS = {"deliberate", "resolve"}
-PUBLISH_STEPS = {"publish", "publish_decision"}
-RESULT_STEPS = {"implement", "publish_result"}
 FINAL_TOPIC_STATES = ("done", "dropped")
+
+#: What the first event of each flow means here (the engine's generic label reads as opening a case, 立案).
+START_LABELS = {
+    "deliberation_six": gettext_lazy("Topic proposed"),
+    "deliberation_four": gettext_lazy("Topic proposed"),
+    "deliberation_task": gettext_lazy("Task assigned"),
+    "village_rules": gettext_lazy("Drafting of the village rules started"),
+}
 
 
 def flow_of(topic):
@@ -406,6 +401,11 @@ TASK = Flow(
     initial="in_progress",
     start_allow=(Role.VILLAGE_CADRE,),
     viewers=(Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL, Role.COUNTY_ADMIN, Role.REVIEWER, Role.VILLAGE_SUPERVISOR),
+    start_notify=(OWNER,),
+    start_notify_text=gettext_lazy("A task is yours: “%(case)s”."),
+    page="deliberation.views.tasks.task_page",
+    detail="deliberation.api.task_case",
+    find="deliberation.selectors.task",
     states=[
         State(
             "in_progress",
@@ -422,7 +422,8 @@ TASK = Flow(
             target="in_progress",
             label=gettext_lazy("Record progress"),
             allow=(Role.VILLAGE_CADRE, OWNER),
-            requires=("note",),
+            fields=(_note(required=True, help=_PUBLIC_HELP),),
+            guards=(checks.public_note,),
         ),
         Transition(
             "extend",
@@ -430,9 +431,13 @@ TASK = Flow(
             target="in_progress",
             label=gettext_lazy("Extend the deadline"),
             allow=(Role.VILLAGE_CADRE,),
-            requires=("days", "note"),
+            fields=(
+                Integer("days", gettext_lazy("Working days to add (at most 10 in all)"), min=1, max=10),
+                _note(required=True),
+            ),
             deadline=Extend(field="days", max_total=10),
-            effects=(_extend_due,),
+            effects=(effects.extend_due,),
+            notify=(OWNER,),
         ),
         Transition(
             "complete",
@@ -440,8 +445,11 @@ TASK = Flow(
             target="done",
             label=gettext_lazy("Report it done"),
             allow=(Role.VILLAGE_CADRE, OWNER),
-            requires=("result",),
-            effects=(_task_result,),
+            fields=(RESULT, _note()),
+            effects=(effects.task_result,),
+            confirm=gettext_lazy(
+                "The task is closed as done and its result is shown on the public page; this cannot be taken back."
+            ),
         ),
         Transition(
             "cancel",
@@ -449,10 +457,20 @@ TASK = Flow(
             target="cancelled",
             label=gettext_lazy("Cancel the task"),
             allow=(Role.VILLAGE_CADRE,),
-            requires=("reason",),
+            fields=(REASON, _note()),
+            confirm=gettext_lazy("The task is cancelled for good; it cannot be taken up again."),
+            notify=(OWNER,),
         ),
     ],
 )
+
+_ASSEMBLY = checks.needs_motion(
+    ASSEMBLY_KINDS,
+    label=gettext_lazy("villagers' assembly (村民会议)"),
+    reserved_required=True,
+    deciding=True,
+)
+_COMMENTS = gettext_lazy("Township's comments")
 
 RULES = Flow(
     "village_rules",
@@ -461,6 +479,9 @@ RULES = Flow(
     initial="collecting",
     start_allow=(Role.VILLAGE_CADRE,),
     viewers=(Role.COUNTY_OFFICIAL, Role.COUNTY_ADMIN, Role.REVIEWER, Role.VILLAGE_SUPERVISOR),
+    page="deliberation.views.rules.rules_page",
+    detail="deliberation.api.rules_case",
+    find="deliberation.selectors.rules",
     states=[
         State("collecting", gettext_lazy("Collecting opinions (征集民意)")),
         State("drafted", gettext_lazy("Draft written (拟定草案)")),
@@ -479,7 +500,12 @@ RULES = Flow(
             target="drafted",
             label=gettext_lazy("Draft written (拟定草案)"),
             allow=(Role.VILLAGE_CADRE,),
-            requires=("note",),
+            fields=(
+                _note(
+                    required=True,
+                    help=gettext_lazy("How opinions were collected (院坝会、入户、线上) and what the draft takes up."),
+                ),
+            ),
         ),
         Transition(
             "submit",
@@ -487,7 +513,9 @@ RULES = Flow(
             target="submitted",
             label=gettext_lazy("Submit to the township for review (提请乡镇审核)"),
             allow=(Role.VILLAGE_CADRE,),
+            fields=NOTE_ONLY,
             guards=(_rules_text_ok,),
+            notify=(Role.TOWNSHIP_OFFICIAL,),
         ),
         Transition(
             "return",
@@ -495,8 +523,10 @@ RULES = Flow(
             target="drafted",
             label=gettext_lazy("Return with comments (退回修改)"),
             allow=(Role.TOWNSHIP_OFFICIAL,),
-            requires=("comments",),
-            effects=(_keep_comments,),
+            fields=(_text("comments", _COMMENTS), _note()),
+            effects=(effects.keep_comments,),
+            confirm=gettext_lazy("The draft goes back to the village, which must change it and submit it again."),
+            notify=(Role.VILLAGE_CADRE,),
         ),
         Transition(
             "approve",
@@ -504,8 +534,10 @@ RULES = Flow(
             target="approved",
             label=gettext_lazy("Approve the draft (审核通过)"),
             allow=(Role.TOWNSHIP_OFFICIAL,),
+            fields=(_text("comments", _COMMENTS, required=False), _note()),
             guards=(_rules_text_ok,),
-            effects=(_keep_comments,),
+            effects=(effects.keep_comments,),
+            notify=(Role.VILLAGE_CADRE,),
         ),
         Transition(
             "adopt",
@@ -513,14 +545,11 @@ RULES = Flow(
             target="adopted",
             label=gettext_lazy("Adopted by the villagers' assembly (村民会议审议表决)"),
             allow=(Role.VILLAGE_CADRE,),
-            guards=(
-                _needs_motion(
-                    ASSEMBLY_KINDS,
-                    label=gettext_lazy("villagers' assembly (村民会议)"),
-                    reserved_required=True,
-                    deciding=True,
-                ),
-            ),
+            fields=NOTE_ONLY,
+            guards=(_ASSEMBLY,),
+            effects=(effects.record_rules_decision,),
+            waiting=_ASSEMBLY.waiting,
+            notify=(Role.TOWNSHIP_OFFICIAL,),
         ),
         Transition(
             "file",
@@ -528,6 +557,8 @@ RULES = Flow(
             target="filed",
             label=gettext_lazy("File it (备案)"),
             allow=(Role.TOWNSHIP_OFFICIAL,),
+            fields=NOTE_ONLY,
+            notify=(Role.VILLAGE_CADRE,),
         ),
         Transition(
             "promulgate",
@@ -535,7 +566,12 @@ RULES = Flow(
             target="in_force",
             label=gettext_lazy("Promulgate (公布)"),
             allow=(Role.VILLAGE_CADRE,),
-            effects=(_promulgated,),
+            fields=NOTE_ONLY,
+            effects=(effects.promulgate,),
+            confirm=gettext_lazy(
+                "The rules come into force and are published at once, replacing the version in force; this cannot "
+                "be taken back."
+            ),
         ),
         Transition(
             "supersede",
@@ -550,7 +586,8 @@ RULES = Flow(
             target="dropped",
             label=gettext_lazy("Abandon this draft"),
             allow=(Role.VILLAGE_CADRE,),
-            requires=("reason",),
+            fields=(REASON, _note()),
+            confirm=gettext_lazy("This draft is abandoned for good; it cannot be taken up again."),
         ),
     ],
 )

@@ -1,4 +1,5 @@
-"""Forms of the deliberation pages. They only shape input; every rule is checked again by deliberation.services."""
+"""Forms of the deliberation pages. They only shape input; every rule is checked again by deliberation.services. The
+steps' forms come from their declaration (deliberation/flows.py, casework.steps.form_for)."""
 
 from __future__ import annotations
 
@@ -7,79 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from deliberation.models import Origin, Procedure
-
-TEXTAREA = {"rows": 4}
-
-# step → extra fields beyond the note: (name, kind, required)
-STEP_FIELDS: dict[str, list[tuple[str, str, bool]]] = {
-    "confirm": [],
-    "vet": [("note", "text", True)],
-    "deliberate": [("outcome", "text", True)],
-    "publish": [],
-    "implement": [("result", "text", True)],
-    "branch_propose": [],
-    "committees": [("note", "text", True)],
-    "members": [],
-    "resolve": [],
-    "publish_decision": [],
-    "publish_result": [("result", "text", True)],
-    "drop": [("reason", "text", True)],
-    "progress": [("note", "text", True)],
-    "extend": [("days", "int", True), ("note", "text", True)],
-    "complete": [("result", "text", True)],
-    "cancel": [("reason", "text", True)],
-    "draft": [("note", "text", True)],
-    "submit": [],
-    "return": [("comments", "text", True)],
-    "approve": [("comments", "text", False)],
-    "adopt": [],
-    "file": [],
-    "promulgate": [],
-}
-
-FIELD_LABELS = {
-    "note": _("Notes"),
-    "outcome": _("What the deliberation agreed (协商结果)"),
-    "result": _("Result (shown on the public page)"),
-    "reason": _("Reason"),
-    "comments": _("Township's comments"),
-    "days": _("Working days to add (at most 10 in all)"),
-}
-
-NOTE_HELP = {
-    "vet": _("Who vetted it and what was checked (政策、法律、可行性)."),
-    "committees": _("When the two committees met and what they agreed."),
-    "draft": _("How opinions were collected (院坝会、入户、线上) and what the draft takes up."),
-    "progress": _("Shown on the public page: write nothing personal."),
-}
-
-
-class StepForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, step: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        extra = STEP_FIELDS.get(step, [])
-        names = [name for name, _kind, _req in extra]
-        for name, kind, required in extra:
-            if kind == "int":
-                self.fields[name] = forms.IntegerField(
-                    label=FIELD_LABELS[name], required=required, min_value=1, max_value=10
-                )
-            else:
-                self.fields[name] = forms.CharField(
-                    label=FIELD_LABELS[name], required=required, max_length=8000, widget=forms.Textarea(attrs=TEXTAREA)
-                )
-        if "note" not in names:
-            self.fields["note"] = forms.CharField(
-                label=FIELD_LABELS["note"], required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
-            )
-        if step in NOTE_HELP:
-            self.fields["note"].help_text = NOTE_HELP[step]
-
-    def step_data(self) -> tuple[dict, str]:
-        data = {k: v for k, v in self.cleaned_data.items() if k not in ("version", "note") and v not in (None, "")}
-        return data, self.cleaned_data.get("note") or ""
 
 
 class ProposeForm(forms.Form):

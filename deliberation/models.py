@@ -11,11 +11,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import CaseBase
-from registry.models import ScopedRow
+from core.models import ScopedRow
 
 
 class Procedure(models.TextChoices):
@@ -143,6 +144,9 @@ class Topic(CaseBase):
     def subject(self) -> str:
         """How a meeting's motion names this topic (meetings.Motion.subject)."""
         return f"deliberation.topic:{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliberation:topic", args=[self.pk])
 
 
 class CoSignature(models.Model):
@@ -300,6 +304,9 @@ class Task(CaseBase):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("deliberation:task", args=[self.pk])
+
 
 class RulesVersion(CaseBase):
     """村规民约 (a version): drafted with the villagers, reviewed by the township, adopted by the villagers' assembly,
@@ -326,6 +333,9 @@ class RulesVersion(CaseBase):
     @property
     def subject(self) -> str:
         return f"deliberation.rulesversion:{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("deliberation:rules_detail", args=[self.pk])
 
     def clauses(self) -> list[str]:
         return [line.strip() for line in self.text.splitlines() if line.strip()]

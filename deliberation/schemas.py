@@ -1,4 +1,4 @@
-"""Shapes of the 议事协商 API (deliberation/api.py)."""
+"""Shapes of the 议事协商 API (deliberation/api.py). A step is taken through casework's generic step endpoint."""
 
 from __future__ import annotations
 
@@ -6,22 +6,12 @@ from datetime import date, datetime
 
 from ninja import Schema
 
+from casework.api import StepOut  # the steps the caller may take now, with their fields (casework.steps.describe)
+
 
 class Ref(Schema):
     id: int
     name: str
-
-
-class StepField(Schema):
-    name: str
-    type: str
-    required: bool
-
-
-class StepOut(Schema):
-    name: str
-    label: str
-    fields: list[StepField]
 
 
 class EventOut(Schema):
@@ -166,16 +156,6 @@ class TopicIn(Schema):
     title: str
     text: str
     origin: str = ""
-
-
-class StepIn(Schema):
-    note: str = ""
-    outcome: str | None = None
-    result: str | None = None
-    reason: str | None = None
-    comments: str | None = None
-    days: int | None = None
-    version: int | None = None
 
 
 class AgendaIn(Schema):

@@ -13,15 +13,13 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope, workflow
 from core.calendar import WorkingCalendar
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import ROLE_ACTIONS, Action
 from deliberation import meetings_link
 from deliberation.flows import (
     DECIDING_KINDS,
-    DECIDING_STEPS,
     FINAL_TOPIC_STATES,
-    PUBLISH_STEPS,
-    RESULT_STEPS,
+    MAX_TEXT,
     RULES,
     RULES_EDITABLE,
     RULES_SIGNABLE,
@@ -69,7 +67,6 @@ DEFAULT_ENTRIES = [
     ("集体财产借贷、租赁及其他处分", Procedure.FOUR_TWO, "collective_property", False),
     ("村规民约（在“村规民约”页面起草）", Procedure.FOUR_TWO, "village_rules", False),
 ]
-MAX_TEXT = 8000
 
 
 # -- checks ---------------------------------------------------------------------------------------------------
@@ -349,106 +346,27 @@ def topic_cosign(*, actor, topic: Topic, now=None) -> CoSignature:
     return sig
 
 
-def _publish_notice(actor, village, *, title: str, body: str, today: date, now=None) -> int | None:
-    """A 村务 notice through transparency.services (when the actor may publish notices in the village)."""
-    if not scope.region_in_scope(actor, Action.TRANSPARENCY_PUBLISH, village):
-        return None
-    from transparency import services as notices
-    from transparency.models import Stream
-    from transparency.policy import policy_for
-
-    days = max(policy_for(village.county_id).min_posting_days, 7)
-    notice = notices.notice_create(
-        actor=actor,
-        village=village,
-        stream=Stream.VILLAGE,
-        category=_("Deliberation and decisions"),
-        title=title[:100],
-        body=body,
-        period_start=today,
-        period_end=today,
-        is_major=True,
-        now=now,
-    )
-    notices.notice_step(
-        actor=actor,
-        notice=notice,
-        step="publish",
-        data={"posted_from": today.isoformat(), "posted_until": (today + timedelta(days=days)).isoformat()},
-        now=now,
-    )
-    return notice.pk
-
-
-def _decision_body(topic: Topic, decision: Decision) -> str:
-    lines = [decision.text]
-    if decision.body_label:
-        lines.append(
-            _("Decided by: %(body)s, %(date)s")
-            % {"body": decision.body_label, "date": f"{timezone.localtime(decision.decided_at):%Y-%m-%d}"}
-        )
-    return "\n\n".join(lines)
-
-
 def topic_step(*, actor, topic: Topic, step: str, data: dict | None = None, note: str = "", version=None, now=None):
-    """Take a step of the topic's procedure. Deciding steps record the decision; publishing steps put it (and later
-    its result) on the village's public page and, for a cadre who publishes notices, on the 村务 board."""
-    data = dict(data or {})
-    now = now or timezone.now()
-    flow = flow_of(topic)
-    with transaction.atomic():
-        if step == "deliberate":
-            data["outcome"] = str(data.get("outcome") or "").strip()[:MAX_TEXT]
-        event = workflow.transition(
-            actor=actor, case=topic, flow=flow, name=step, data=data, note=note, expected_version=version, now=now
-        )
-        topic.refresh_from_db()
-        if step in DECIDING_STEPS:
-            motion = meetings_link.motion(event.data.get("motion")) if event.data.get("motion") else None
-            text = data.get("outcome") or (motion.text if motion is not None and motion.text else "") or topic.text
-            decision = Decision(
-                topic=topic,
-                title=topic.title,
-                text=text,
-                body_label=meetings_link.kind_label(motion.meeting.kind)
-                if motion is not None
-                else _("Deliberation meeting (议事协商会)"),
-                motion_id=motion.pk if motion is not None else None,
-                decided_at=(motion.decided_at or now) if motion is not None else now,
-            )
-            decision.place_in(topic.village)
-            decision.save()
-            audit.record(
-                actor, "deliberation.decision.record", decision, after={"topic": topic.pk, "motion": decision.motion_id}
-            )
-        elif step in PUBLISH_STEPS:
-            decision = Decision.objects.select_for_update().get(topic=topic)
-            decision.published_at = now
-            decision.notice_id = _publish_notice(
-                actor,
-                topic.village,
-                title=_("Decision: %(title)s") % {"title": topic.title},
-                body=_decision_body(topic, decision),
-                today=timezone.localtime(now).date(),
-                now=now,
-            )
-            decision.save(update_fields=["published_at", "notice_id"])
-            audit.record(actor, "deliberation.decision.publish", decision, after={"notice": decision.notice_id})
-        elif step in RESULT_STEPS:
-            decision = Decision.objects.select_for_update().get(topic=topic)
-            decision.result = str(data.get("result") or "").strip()[:MAX_TEXT]
-            decision.result_published_at = now
-            decision.result_notice_id = _publish_notice(
-                actor,
-                topic.village,
-                title=_("Result: %(title)s") % {"title": topic.title},
-                body=decision.result,
-                today=timezone.localtime(now).date(),
-                now=now,
-            )
-            decision.save(update_fields=["result", "result_published_at", "result_notice_id"])
-            audit.record(actor, "deliberation.decision.result", decision, after={"notice": decision.result_notice_id})
-    return event
+    """Take a step of the topic's procedure. What a deciding or publishing step writes besides the topic (the
+    decision, its publication on the public page and the 村务 board) is declared with the step (effects.py)."""
+    return workflow.transition(
+        actor=actor,
+        case=topic,
+        flow=flow_of(topic),
+        name=step,
+        data=dict(data or {}),
+        note=note,
+        expected_version=version,
+        now=now,
+    )
+
+
+def take_topic_step(*, actor, case: Topic, step: str, data: dict, note: str = "", attachments=(), version=None):
+    """The topic procedures' service for casework's step view and API: the steps of a topic are the village cadres'
+    (anyone else is refused with 403, as the topic's step page always did); then ``topic_step``."""
+    if not scope.can(actor, Action.DELIBERATION_MANAGE):
+        raise PermissionDenied()
+    return topic_step(actor=actor, topic=case, step=step, data=data, note=note, version=version)
 
 
 @transaction.atomic
@@ -661,8 +579,6 @@ def task_create(*, actor, decision: Decision, title, owner_name, due_date, owner
 
 
 def task_step(*, actor, task: Task, step: str, data: dict | None = None, note: str = "", version=None, now=None):
-    if step in ("progress",) and note:
-        check_public_text(note=note)
     return workflow.transition(
         actor=actor, case=task, flow=TASK, name=step, data=data or {}, note=note, expected_version=version, now=now
     )
@@ -730,55 +646,18 @@ def rules_update(*, actor, rules: RulesVersion, title=None, text=None, version=N
 def rules_step(
     *, actor, rules: RulesVersion, step: str, data: dict | None = None, note: str = "", version=None, now=None
 ):
-    now = now or timezone.now()
-    with transaction.atomic():
-        event = workflow.transition(
-            actor=actor,
-            case=rules,
-            flow=RULES,
-            name=step,
-            data=data or {},
-            note=note,
-            expected_version=version,
-            now=now,
-        )
-        rules.refresh_from_db()
-        if step == "adopt":
-            motion = meetings_link.motion(event.data.get("motion"))
-            decision = Decision(
-                rules=rules,
-                title=str(rules),
-                text=_("The villagers' assembly adopted “%(title)s” (version %(v)s).")
-                % {"title": rules.title, "v": rules.edition},
-                body_label=meetings_link.kind_label(motion.meeting.kind) if motion else "",
-                motion_id=motion.pk if motion else None,
-                decided_at=(motion.decided_at or now) if motion else now,
-            )
-            decision.place_in(rules.village)
-            decision.save()
-            audit.record(
-                actor, "deliberation.decision.record", decision, after={"rules": rules.pk, "motion": decision.motion_id}
-            )
-        elif step == "promulgate":
-            for older in RulesVersion.objects.filter(village=rules.village, state="in_force").exclude(pk=rules.pk):
-                workflow.transition(
-                    actor=None,
-                    case=older,
-                    flow=RULES,
-                    name="supersede",
-                    note=_("Replaced by version %(v)s.") % {"v": rules.edition},
-                    now=now,
-                )
-            decision = Decision.objects.select_for_update().filter(rules=rules).first()
-            if decision is not None:
-                decision.published_at = now
-                day = timezone.localtime(now).date()
-                decision.notice_id = _publish_notice(
-                    actor, rules.village, title=str(rules), body=rules.text, today=day, now=now
-                )
-                decision.save(update_fields=["published_at", "notice_id"])
-                audit.record(actor, "deliberation.decision.publish", decision, after={"notice": decision.notice_id})
-    return event
+    """Take a step of the village rules. The adoption's decision and the promulgation (the older version superseded,
+    the decision published) are declared with the steps (deliberation/effects.py)."""
+    return workflow.transition(
+        actor=actor,
+        case=rules,
+        flow=RULES,
+        name=step,
+        data=dict(data or {}),
+        note=note,
+        expected_version=version,
+        now=now,
+    )
 
 
 @transaction.atomic

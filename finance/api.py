@@ -1,7 +1,9 @@
 """村级财务 API (/api/finance): the ledger (entries, income, reversals, vouchers, a month's figures), expenses (submit,
-correct, sign, return, reject, withdraw, pay, 待我审批), configuration (categories, approval chains, posts) and the
-monthly disclosure. Same selectors and services as the pages: a row outside the caller's scope is 404; a refused
-write answers 422 with the Chinese message and changes nothing. Amounts are strings with two decimals.
+correct, 待我审批; their steps — sign, return, reject, withdraw, pay — through the casework API
+/api/casework/cases/expense/{id}/steps/{step}, which adds this module's keys: ``expense_keys``), configuration
+(categories, approval chains, posts) and the monthly disclosure. Same selectors and services as the pages: a row
+outside the caller's scope is 404; a refused write answers 422 with the Chinese message and changes nothing.
+Amounts are strings with two decimals.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from django.urls import reverse
 from ninja import File, Router
 from ninja.files import UploadedFile
 
-from core import scope, workflow
+from casework import steps
+from core import scope
 from core.errors import NotFound, PermissionDenied
 from core.roles import Action
 from finance import ledger, selectors, services
@@ -31,12 +34,9 @@ from finance.schemas import (
     IncomeIn,
     LedgerPage,
     MonthOut,
-    PayIn,
     PostIn,
     PostOut,
-    ReasonIn,
     ReverseIn,
-    SignIn,
 )
 from regions.models import Region
 
@@ -224,7 +224,7 @@ def entry_vouchers(request, entry_id: int, files: File[list[UploadedFile]]):
 # -- expenses -------------------------------------------------------------------------------------------------
 
 
-def _expense(actor, e) -> dict:
+def _expense(actor, e, *, with_steps: bool = True) -> dict:
     from finance.views import chain_rows
 
     entry = getattr(e, "entry", None) if e.state == "paid" else None
@@ -258,10 +258,20 @@ def _expense(actor, e) -> dict:
             }
             for row in chain_rows(e)
         ],
-        "steps": [tr.name for tr in workflow.available(actor, e, EXPENSE)],
+        **({"steps": steps.describe(actor, e, EXPENSE)} if with_steps else {}),
         "entry_id": entry.pk if entry else None,
         "vouchers": _vouchers(e.vouchers.all()),
     }
+
+
+def expense_keys(request, case) -> dict:
+    """The expense's own keys in the case API (GET /api/casework/cases/expense/{id} and the answer to each of its
+    steps, Flow.detail): its number, lines, chain, vouchers and, once paid, the ledger entry it posted."""
+    actor = request.auth
+    out = _expense(actor, case, with_steps=False)
+    entry = getattr(case, "entry", None) if case.state == "paid" else None
+    out["entry"] = _entry(selectors.entry(actor, entry.pk), with_vouchers=True) if entry else None
+    return out
 
 
 @router.get("/expenses", response=list[ExpenseOut], summary="Expenses the caller may see (latest first)")
@@ -327,46 +337,6 @@ def expense_resubmit(request, expense_id: int, payload: ExpenseCorrectIn):
     services.expense_resubmit(
         actor=actor, expense=selectors.expense(actor, expense_id), version=payload.version, **data
     )
-    return _expense(actor, selectors.expense(actor, expense_id))
-
-
-@router.post("/expenses/{int:expense_id}/sign", response=ExpenseOut, summary="Sign the current step")
-def expense_sign(request, expense_id: int, payload: SignIn):
-    actor = request.auth
-    services.expense_sign(
-        actor=actor,
-        expense=selectors.expense(actor, expense_id),
-        step=payload.step,
-        version=payload.version,
-        note=payload.note,
-    )
-    return _expense(actor, selectors.expense(actor, expense_id))
-
-
-@router.post("/expenses/{int:expense_id}/pay", response={201: EntryOut}, summary="Record the bank transfer")
-def expense_pay(request, expense_id: int, payload: PayIn):
-    actor = request.auth
-    entry = services.expense_pay(
-        actor=actor,
-        expense=selectors.expense(actor, expense_id),
-        reference=payload.reference,
-        method=payload.method,
-        date=payload.date,
-        version=payload.version,
-    )
-    return 201, _entry(selectors.entry(actor, entry.pk), with_vouchers=True)
-
-
-@router.post("/expenses/{int:expense_id}/{step}", response=ExpenseOut, summary="return, reject or withdraw (reason)")
-def expense_decide(request, expense_id: int, step: str, payload: ReasonIn):
-    actor = request.auth
-    expense = selectors.expense(actor, expense_id)
-    if step == "withdraw":
-        services.expense_withdraw(actor=actor, expense=expense, reason=payload.reason, version=payload.version)
-    elif step in ("return", "reject"):
-        services.expense_decide(actor=actor, expense=expense, step=step, reason=payload.reason, version=payload.version)
-    else:
-        raise NotFound()
     return _expense(actor, selectors.expense(actor, expense_id))
 
 

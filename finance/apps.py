@@ -8,4 +8,9 @@ class FinanceConfig(AppConfig):
     verbose_name = _("Village finance (村级财务)")
 
     def ready(self):
-        from finance import flows  # noqa: F401 - registers the expense procedure with core.workflow
+        from finance import (
+            flows,  # noqa: F401 - registers the expense procedure with core.workflow
+            plug,
+        )
+
+        plug.register()

@@ -8,6 +8,11 @@
 The chain (a list of posts) is copied onto the expense when it is submitted; ``step_index`` is the step waiting for
 a signature. Only a person holding that post in the expense's village may sign, return or reject it, and one person
 signs at most one step of a submission.
+
+Each step is declared once (docs/workflow.md §7): its fields (the page's step forms, the API's description, the
+engine's checks), whether it cannot be undone (reject, withdraw, pay: ``confirm``) and who is told (the holders of
+the next post, the requester). The page offers "sign" before the last step and "sign_last" at it; "resubmit" is
+taken by the correction page, which changes the expense itself.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
+from core.fields import NOTE, Date, Files, Text
 from core.roles import Role
 from core.workflow import Flow, Party, State, Transition
 
@@ -42,12 +48,28 @@ def signers_of_round(case) -> dict[int, int]:
     return signed
 
 
+def holders_to_sign(case) -> list[int]:
+    """Who is told that the expense waits for them: the holders of the current step's post in its village who have
+    not signed this submission yet (one person never signs two steps)."""
+    from finance.models import PostAssignment
+
+    post = case.current_post
+    if post is None:
+        return []
+    signed = signers_of_round(case)
+    holders = PostAssignment.objects.filter(village_id=case.village_id, post=post, ended_at__isnull=True)
+    return [user for user in holders.values_list("user_id", flat=True) if user not in signed]
+
+
 current_holder = Party(
     gettext_lazy("the holder of the post whose turn it is"),
     lambda actor, case: case.state == "pending" and holds_post(actor, case.village_id, case.current_post),
+    people=holders_to_sign,
 )
 requester = Party(
-    gettext_lazy("the person who requested the expense"), lambda actor, case: case.requester_id == actor.pk
+    gettext_lazy("the person who requested the expense"),
+    lambda actor, case: case.requester_id == actor.pk,
+    people=lambda case: [case.requester_id],
 )
 
 
@@ -99,10 +121,10 @@ def _approve(step):
 
 
 def _keep_reason(step):
+    """The reason (a declared field, cleaned by the engine) is kept on the expense and is the step's note."""
     reason = str(step.data.get("reason") or "").strip()
-    if len(reason) > 300:
-        raise DomainError({"reason": _("At most %(n)s characters.") % {"n": 300}})
     step.case.reason = reason
+    step.note = step.note or reason
     if step.case.state == "pending" and step.case.step_index < len(step.case.chain):
         step.data.update(step=step.case.step_index, post=step.case.chain[step.case.step_index], round=step.case.round)
     return ["reason"]
@@ -121,12 +143,67 @@ def _mark_paid(step):
     return ["paid_at"]
 
 
+def _before_last(case) -> bool:
+    return case.step_index + 1 < len(case.chain)
+
+
+def _last(case) -> bool:
+    return case.step_index + 1 == len(case.chain)
+
+
+def _today(actor, case):
+    return timezone.localdate()
+
+
+# -- who is told, in the words of the old 站内提醒 (kind "finance", linking to the expense page) -------------------
+
+
+def _to_sign(step) -> str:
+    from finance.rules import yuan
+
+    return _("Expense to sign: %(title)s (%(amount)s yuan)") % {
+        "title": step.case.title,
+        "amount": yuan(step.case.amount),
+    }
+
+
+def _approved(step) -> str:
+    return _("Expense approved, record the payment: %(title)s") % {"title": step.case.title}
+
+
+def _returned(step) -> str:
+    return _("Expense returned for correction: %(title)s") % {"title": step.case.title}
+
+
+def _rejected(step) -> str:
+    return _("Expense rejected: %(title)s") % {"title": step.case.title}
+
+
+REMARK = Text(NOTE, gettext_lazy("Remark (optional)"), max_length=300, required=False, multiline=False)
+REASON = Text("reason", gettext_lazy("Reason"), max_length=300)
+PAY_FIELDS = (
+    Text(
+        "reference",
+        gettext_lazy("Bank transfer reference (银行流水号)"),
+        max_length=60,
+        multiline=False,
+        help=gettext_lazy(
+            "Expenses are paid by bank transfer only; recording the payment posts one entry to the ledger."
+        ),
+    ),
+    Date("date", gettext_lazy("Date paid"), latest=0, required=False, initial=_today),
+    Files(label=gettext_lazy("Bank slip (PDF or image)"), max_count=10, max_mb=10, accept="application/pdf,image/*"),
+)
+
+
 EXPENSE = Flow(
     "expense",
     label=gettext_lazy("Expense approval (支出审批)"),
     model="finance.Expense",
     initial="pending",
     start_allow=(Role.VILLAGE_CADRE,),
+    start_notify=(current_holder,),
+    start_notify_text=_to_sign,
     viewers=(
         Role.REVIEWER,
         Role.VILLAGE_SUPERVISOR,
@@ -134,6 +211,12 @@ EXPENSE = Flow(
         Role.COUNTY_OFFICIAL,
         Role.COUNTY_ADMIN,
     ),
+    # the expense steps' own services (the clear refusals of signing, the one ledger entry of a payment), the
+    # expense page with the step panels, the expense's own keys in the case API, and the app's scoped selector
+    service="finance.services.expense_step",
+    page="finance.views.expense_page",
+    detail="finance.api.expense_keys",
+    find="finance.selectors.expense",
     states=[
         State("pending", gettext_lazy("Being signed")),
         State("returned", gettext_lazy("Returned for correction")),
@@ -149,8 +232,13 @@ EXPENSE = Flow(
             target="pending",
             label=gettext_lazy("Sign"),
             allow=(current_holder,),
+            offered=_before_last,
             guards=(_expected_step, _not_last, _not_signed_before),
             effects=(_record_signature,),
+            fields=(REMARK,),
+            notify=(current_holder,),
+            notify_text=_to_sign,
+            done_text=gettext_lazy("Signed."),
         ),
         Transition(
             "sign_last",
@@ -158,8 +246,13 @@ EXPENSE = Flow(
             target="approved",
             label=gettext_lazy("Sign as the final approval"),
             allow=(current_holder,),
+            offered=_last,
             guards=(_expected_step, _is_last, _not_signed_before),
             effects=(_approve,),
+            fields=(REMARK,),
+            notify=(requester,),
+            notify_text=_approved,
+            done_text=gettext_lazy("Signed."),
         ),
         Transition(
             "return",
@@ -167,9 +260,13 @@ EXPENSE = Flow(
             target="returned",
             label=gettext_lazy("Return for correction"),
             allow=(current_holder,),
-            requires=("reason",),
             guards=(_expected_step,),
             effects=(_keep_reason,),
+            fields=(REASON,),
+            note=False,
+            notify=(requester,),
+            notify_text=_returned,
+            done_text=gettext_lazy("Returned for correction."),
         ),
         Transition(
             "reject",
@@ -177,17 +274,26 @@ EXPENSE = Flow(
             target="rejected",
             label=gettext_lazy("Reject"),
             allow=(current_holder,),
-            requires=("reason",),
             guards=(_expected_step,),
             effects=(_keep_reason,),
+            fields=(REASON,),
+            note=False,
+            confirm=gettext_lazy("The expense is rejected for good: it can no longer be signed, corrected or paid."),
+            notify=(requester,),
+            notify_text=_rejected,
+            done_text=gettext_lazy("Rejected."),
         ),
         Transition(
+            # taken by the correction page and POST /api/finance/expenses/{id}/resubmit (lines, total, payee…)
             "resubmit",
             source="returned",
             target="pending",
             label=gettext_lazy("Submit again"),
             allow=(requester,),
+            offered=lambda case: False,
             effects=(_restart,),
+            notify=(current_holder,),
+            notify_text=_to_sign,
         ),
         Transition(
             "withdraw",
@@ -195,8 +301,11 @@ EXPENSE = Flow(
             target="withdrawn",
             label=gettext_lazy("Withdraw"),
             allow=(requester,),
-            requires=("reason",),
             effects=(_keep_reason,),
+            fields=(REASON,),
+            note=False,
+            confirm=gettext_lazy("The expense is withdrawn for good: it can no longer be signed or paid."),
+            done_text=gettext_lazy("Withdrawn."),
         ),
         Transition(
             "pay",
@@ -204,8 +313,13 @@ EXPENSE = Flow(
             target="paid",
             label=gettext_lazy("Record the payment"),
             allow=(Role.VILLAGE_CADRE,),
-            requires=("reference",),
             effects=(_mark_paid,),
+            fields=PAY_FIELDS,
+            note=False,
+            confirm=gettext_lazy(
+                "One expense entry is posted to the village ledger at once; it cannot be undone, only reversed by a "
+                "new entry."
+            ),
         ),
     ],
 )

@@ -72,24 +72,6 @@ class ExpenseForm(forms.Form):
         return out
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class SignForm(forms.Form):
-    note = forms.CharField(label=_("Remark (optional)"), max_length=300, required=False)
-
-
-class PayForm(forms.Form):
-    reference = forms.CharField(label=_("Bank transfer reference (银行流水号)"), max_length=60)
-    date = forms.DateField(label=_("Date paid"), widget=forms.DateInput(attrs={"type": "date"}))
-    vouchers = FilesField(label=_("Bank slip (PDF or image)"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate()
-
-
 class ReverseForm(forms.Form):
     reason = forms.CharField(label=_("Why is it reversed?"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
     date = forms.DateField(label=_("Date of the reversal"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -20,12 +20,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.models import CaseBase
-from core.models import AppendOnlyModel
-from registry.models import ScopedRow
+from core.models import AppendOnlyModel, ScopedRow
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
@@ -303,6 +303,9 @@ class Expense(CaseBase):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("finance:expense", args=[self.pk])
 
     @property
     def number(self) -> str:

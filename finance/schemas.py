@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from casework.api import StepOut
 
 
 class Ref(Schema):
@@ -168,27 +170,9 @@ class ExpenseOut(Schema):
     reason: str
     lines: list[LineOut]
     chain: list[ChainStepOut]
-    steps: list[str]
+    steps: list[StepOut] = Field(description="The steps you may take now, with their fields (casework API).")
     entry_id: int | None
     vouchers: list[VoucherOut] = []
-
-
-class SignIn(Schema):
-    step: int | None = None
-    version: int | None = None
-    note: str = ""
-
-
-class ReasonIn(Schema):
-    reason: str
-    version: int | None = None
-
-
-class PayIn(Schema):
-    reference: str
-    method: str = "bank_transfer"
-    date: dt.date | None = None
-    version: int | None = None
 
 
 class BandIn(Schema):

@@ -687,7 +687,6 @@ def expense_submit(*, actor, village: Region, vouchers=(), now=None, **data) -> 
             },
         )
         _store_vouchers(actor, files, expense=expense)
-        _after_step(expense)
     return expense
 
 
@@ -748,7 +747,6 @@ def expense_resubmit(*, actor, expense: Expense, vouchers=(), version=None, now=
             after={**(new or {}), "lines": [[d, str(a)] for d, a in clean["lines"]]},
         )
         _store_vouchers(actor, files, expense=locked)
-        _after_step(locked)
     return locked
 
 
@@ -788,8 +786,9 @@ def _turn_check(actor, locked: Expense) -> None:
         )
 
 
-def expense_sign(*, actor, expense: Expense, step=None, version=None, note: str = "", now=None):
-    """The holder of the current step's post signs it (the last signature approves the expense)."""
+def expense_sign(*, actor, expense: Expense, step=None, version=None, note: str = "", name=None, now=None):
+    """The holder of the current step's post signs it (the last signature approves the expense). ``name``: the
+    step the person was offered ("sign", or "sign_last" at the last step); by default the one that applies."""
     with transaction.atomic():
         locked = _locked_expense(actor, expense)
         _turn_check(actor, locked)
@@ -803,7 +802,7 @@ def expense_sign(*, actor, expense: Expense, step=None, version=None, note: str 
                 % {"post": Post(locked.chain[signed[actor.pk]]).label},
                 code="signed",
             )
-        name = "sign_last" if locked.step_index + 1 == len(locked.chain) else "sign"
+        name = name or ("sign_last" if locked.step_index + 1 == len(locked.chain) else "sign")
         event = workflow.transition(
             actor=actor,
             case=locked,
@@ -814,7 +813,6 @@ def expense_sign(*, actor, expense: Expense, step=None, version=None, note: str 
             expected_version=version,
             now=now,
         )
-        _after_step(locked)
     _sync(expense, locked)
     return event
 
@@ -837,7 +835,6 @@ def expense_decide(*, actor, expense: Expense, step: str, reason, version=None, 
             expected_version=version,
             now=now,
         )
-        _after_step(locked)
     _sync(expense, locked)
     return event
 
@@ -919,47 +916,36 @@ def expense_pay(
     return entry
 
 
-def _notify(expense: Expense) -> None:
-    """站内提醒 after a step: the holders of the post whose turn it is, or the requester when it is their move."""
-    from django.urls import reverse
-
-    from core import notifications
-
-    url = reverse("finance:expense", args=[expense.pk])
-    key = f"expense:{expense.pk}:{expense.version}"
-    if expense.state == "pending":
-        holders = PostAssignment.objects.filter(
-            village_id=expense.village_id, post=expense.current_post, ended_at__isnull=True
-        ).values_list("user_id", flat=True)
-        signed = set(signers_of_round(expense))
-        text = _("Expense to sign: %(title)s (%(amount)s yuan)") % {
-            "title": expense.title,
-            "amount": rules.yuan(expense.amount),
-        }
-        notifications.notify([u for u in holders if u not in signed], kind="finance", text=text, url=url, key=key)
-    elif expense.state in ("approved", "returned", "rejected"):
-        texts = {
-            "approved": _("Expense approved, record the payment: %(title)s"),
-            "returned": _("Expense returned for correction: %(title)s"),
-            "rejected": _("Expense rejected: %(title)s"),
-        }
-        notifications.notify(
-            [expense.requester_id],
-            kind="finance",
-            text=texts[expense.state] % {"title": expense.title},
-            url=url,
-            key=key,
-        )
-
-
-def _after_step(expense: Expense) -> None:
-    transaction.on_commit(lambda: _notify(Expense.objects.get(pk=expense.pk)))
-
-
 def _sync(target, source) -> None:
     if isinstance(target, Expense) and target is not source:
         for name in ("state", "version", "step_index", "approved_at", "paid_at", "reason", "closed_at"):
             setattr(target, name, getattr(source, name))
+
+
+def expense_step(*, actor, case: Expense, step: str, data: dict, note: str = "", attachments=(), version=None):
+    """A step of an expense taken from its page or the API (the flow's ``service``, casework.steps.take): the
+    step's own service gives its clear refusals first, then the engine checks the declared fields. Who is told
+    is declared on the flow (``notify``)."""
+    data = data or {}
+    if step in ("sign", "sign_last"):
+        return expense_sign(actor=actor, expense=case, name=step, step=data.get("step"), version=version, note=note)
+    if step in ("return", "reject"):
+        return expense_decide(actor=actor, expense=case, step=step, reason=data.get("reason"), version=version)
+    if step == "withdraw":
+        return expense_withdraw(actor=actor, expense=case, reason=data.get("reason"), version=version)
+    if step == "pay":
+        return expense_pay(
+            actor=actor,
+            expense=case,
+            reference=data.get("reference"),
+            date=data.get("date"),
+            method=data.get("method") or PaymentMethod.BANK_TRANSFER,
+            vouchers=attachments,
+            version=version,
+        )
+    if step == "resubmit":  # unchanged; the correction page and POST /api/finance/expenses/{id}/resubmit change it
+        return expense_resubmit(actor=actor, expense=case, version=version)
+    raise DomainError(_("There is no step “%(step)s” in this procedure.") % {"step": step}, code="unknown")
 
 
 # -- the monthly disclosure -----------------------------------------------------------------------------------

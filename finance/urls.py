@@ -15,7 +15,6 @@ urlpatterns = [
     path("expenses/new/", views.expense_new, name="expense_new"),
     path("expenses/<int:pk>/", views.expense_detail, name="expense"),
     path("expenses/<int:pk>/correct/", views.expense_correct, name="expense_correct"),
-    path("expenses/<int:pk>/<slug:step>/", views.expense_step, name="expense_step"),
     path("queue/", views.queue, name="queue"),
     path("config/", views.config, name="config"),
     path("disclosures/", views.disclosures, name="disclosures"),

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from casework import steps as casework_steps
 from core import scope, workflow
 from core.errors import DomainError
 from core.roles import Action
@@ -34,11 +35,8 @@ from finance.forms import (
     DisclosureForm,
     ExpenseForm,
     IncomeForm,
-    PayForm,
     PostForm,
-    ReasonForm,
     ReverseForm,
-    SignForm,
     VoucherForm,
 )
 from finance.models import Direction, Post
@@ -486,23 +484,15 @@ def chain_rows(expense) -> list[dict]:
 
 @login_required
 def expense_detail(request, pk):
+    return expense_page(request, selectors.expense(request.user, pk))
+
+
+def expense_page(request, case, *, failed=None, status=200):
+    """An expense with its chain, the steps the person may take now (declared on the flow; they post to the
+    casework step view, which draws this page again with a refused form) and its timeline (the flow's page)."""
     actor = request.user
-    expense = selectors.expense(actor, pk)
+    expense = case
     expense.state_label = EXPENSE.state_label(expense.state)
-    available = {tr.name for tr in workflow.available(actor, expense, EXPENSE)}
-    steps = []
-    if "sign" in available or "sign_last" in available:
-        steps.append({"name": "sign", "label": _("Sign"), "form": SignForm(prefix="sign")})
-    if "return" in available:
-        steps.append({"name": "return", "label": _("Return for correction"), "form": ReasonForm(prefix="return")})
-    if "reject" in available:
-        steps.append({"name": "reject", "label": _("Reject"), "form": ReasonForm(prefix="reject"), "danger": True})
-    if "pay" in available and scope.in_scope(actor, Action.FINANCE_RECORD, expense):
-        steps.append({"name": "pay", "label": _("Record the payment"), "form": PayForm(prefix="pay")})
-    if "withdraw" in available:
-        steps.append(
-            {"name": "withdraw", "label": _("Withdraw"), "form": ReasonForm(prefix="withdraw"), "danger": True}
-        )
     timeline = []
     for event in workflow.history(expense):
         timeline.append(
@@ -511,6 +501,7 @@ def expense_detail(request, pk):
                 "label": EXPENSE.step_label(event.transition) if event.transition != "start" else _("Submitted"),
                 "who": event.actor_label or _("system"),
                 "post": Post(event.data["post"]).label if (event.data or {}).get("post") in Post.values else "",
+                "facts": casework_steps.facts(EXPENSE, event),
             }
         )
     entry = getattr(expense, "entry", None)
@@ -519,58 +510,12 @@ def expense_detail(request, pk):
         "lines": list(expense.lines.all()),
         "vouchers": selectors.vouchers_of(expense),
         "chain": chain_rows(expense),
-        "steps": steps,
+        "steps": casework_steps.panels(actor, expense, EXPENSE, failed=failed),
         "timeline": timeline,
         "entry": entry,
         "can_correct": expense.state == "returned" and expense.requester_id == actor.pk,
     }
-    return _render(request, "finance/expense.html", context)
-
-
-@login_required
-@require_POST
-def expense_step(request, pk, step):
-    actor = request.user
-    expense = selectors.expense(actor, pk)
-    version = request.POST.get("version")
-    version = int(version) if (version or "").isdigit() else None
-    try:
-        if step == "sign":
-            services.expense_sign(
-                actor=actor,
-                expense=expense,
-                step=request.POST.get("step_index"),
-                version=version,
-                note=request.POST.get("sign-note", ""),
-            )
-            messages.success(request, _("Signed."))
-        elif step in ("return", "reject"):
-            services.expense_decide(
-                actor=actor, expense=expense, step=step, reason=request.POST.get(f"{step}-reason", ""), version=version
-            )
-            messages.success(request, _("Returned for correction.") if step == "return" else _("Rejected."))
-        elif step == "withdraw":
-            services.expense_withdraw(
-                actor=actor, expense=expense, reason=request.POST.get("withdraw-reason", ""), version=version
-            )
-            messages.success(request, _("Withdrawn."))
-        elif step == "pay":
-            form = PayForm(request.POST, request.FILES, prefix="pay")
-            files = form.fields["vouchers"].clean(request.FILES.getlist("pay-vouchers"))
-            entry = services.expense_pay(
-                actor=actor,
-                expense=expense,
-                reference=request.POST.get("pay-reference", ""),
-                date=request.POST.get("pay-date") or None,
-                vouchers=files,
-                version=version,
-            )
-            messages.success(request, _("Payment recorded as ledger entry %(number)s.") % {"number": entry.number})
-        else:
-            raise Http404()
-    except ValidationError as exc:  # DomainError, or the file field's own check
-        messages_from(request, exc)
-    return redirect("finance:expense", pk=expense.pk)
+    return _render(request, "finance/expense.html", context, status=status)
 
 
 # -- configuration --------------------------------------------------------------------------------------------

@@ -1,33 +1,35 @@
 """网格事件 API: the incident loop for the mobile app and integrations — report (with photos, idempotent by
 ``client_key``), the lists of every role (all, mine, queue, to dispatch, supervision board, follow-up), a case
-with its co-handling bodies and photos, its timeline, the steps the caller may take now and taking one.
+with its co-handling bodies, photos and the steps the caller may take now, its timeline.
 
-Same selectors (incidents.selectors) and services (incidents.services) as the pages: a case outside the
-caller's scope is 404; a refused step answers 422 with the engine's message and changes nothing.
+Steps are taken through the generic case API, from the flow's declaration (incidents.flows):
+``GET /api/casework/cases/incident/{id}/steps`` and ``POST /api/casework/cases/incident/{id}/steps/{step}``
+(JSON, or multipart with photos under ``photos``, ``attachments`` or ``files``); its answer carries this
+module's keys of a case (``case_detail``). Same selectors (incidents.selectors) and services
+(incidents.services) as the pages: a case outside the caller's scope is 404; a refused step answers 422 with
+the engine's message and changes nothing.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import FileResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
+from casework import steps
 from casework.models import CaseAttachment
 from core import scope, workflow
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
 from incidents import selectors, services
 from incidents.flows import INCIDENT
-from incidents.models import Incident, Level, Rating, Severity
+from incidents.models import Incident, Level, Severity
 from incidents.schemas import (
     BoardOut,
     DepartmentOut,
@@ -36,8 +38,6 @@ from incidents.schemas import (
     IncidentPage,
     MatterOut,
     ReportOut,
-    StepIn,
-    StepOut,
 )
 from regions.models import Grid, Region, RegionLevel
 
@@ -133,80 +133,7 @@ def _attachment(request, a, incident_id: int) -> dict:
     }
 
 
-# the fields each step takes, for GET …/steps (the names the step endpoint reads)
-FIELD_LABELS = {
-    "note": gettext_lazy("Note"),
-    "level": gettext_lazy("Handling level"),
-    "department": gettext_lazy("Department"),
-    "days": gettext_lazy("Working days"),
-    "due": gettext_lazy("New deadline"),
-    "rating": gettext_lazy("Rating"),
-    "photos": gettext_lazy("Photos"),
-}
-FIELD_TYPES = {
-    "note": "text",
-    "level": "choice",
-    "department": "choice",
-    "days": "integer",
-    "due": "date",
-    "rating": "choice",
-    "photos": "photos",
-}
-# optional fields some steps take beyond what they require
-OPTIONAL_FIELDS = {"dispatch": ("department",), "progress": ("photos",)}
-
-
-def _field_help(step: str, name: str) -> str:
-    if name == "department" and step == "dispatch":
-        return _("Required when the handling level is the county department.")
-    if name == "days" and step == "extend":
-        return _("Working days to add; at most 10 in all over the life of the case.")
-    if name == "days":
-        return _("Working days to handle the case, from 1 to 60.")
-    if name == "due":
-        return _("A date (YYYY-MM-DD) at most 60 days ahead.")
-    if name == "photos":
-        return _("Up to 9 photos (JPEG, PNG, WebP or GIF); send the step as multipart/form-data.")
-    return ""
-
-
-def _choices(name: str, step: str, actor, incident) -> list[dict]:
-    if name == "level":
-        return [{"value": v, "label": str(label)} for v, label in Level.choices]
-    if name == "rating":
-        return [{"value": v, "label": str(Rating(v).label)} for v in (Rating.SATISFIED, Rating.BASIC)]
-    if name == "department":
-        departments = selectors.departments(actor, active_only=True).filter(county_id=incident.county_id)
-        return [{"value": str(d.pk), "label": d.name} for d in departments]
-    return []
-
-
-def _steps(actor, incident: Incident) -> list[dict]:
-    result = []
-    for tr in workflow.available(actor, incident, INCIDENT):
-        required = ["photos" if key == "attachments" else key for key in tr.requires]
-        if tr.name == "reopen":  # the rating of a reopen is always 不满意
-            required = [key for key in required if key != "rating"]
-        names = [*required, *(k for k in OPTIONAL_FIELDS.get(tr.name, ()) if k not in required)]
-        if "note" not in names:
-            names.append("note")
-        fields = [
-            {
-                "name": name,
-                "label": capfirst(str(FIELD_LABELS.get(name, name))),
-                "type": FIELD_TYPES.get(name, "text"),
-                "required": name in required,
-                "help": _field_help(tr.name, name),
-                "choices": _choices(name, tr.name, actor, incident),
-            }
-            for name in names
-        ]
-        result.append({"name": tr.name, "label": str(tr.label), "fields": fields})
-    return result
-
-
-def _detail(request, incident: Incident, *, actor=None) -> dict:
-    actor = actor or request.auth
+def _detail(request, incident: Incident, *, with_steps: bool = True) -> dict:
     data = _row(incident)
     photos = []
     for event in workflow.history(incident):
@@ -240,10 +167,17 @@ def _detail(request, incident: Incident, *, actor=None) -> dict:
                 for row in incident.assist_rows.select_related("department").order_by("added_at", "pk")
             ],
             "photos": photos,
-            "steps": _steps(actor, incident),
         }
     )
+    if with_steps:  # what the caller may do now, from the flow's declaration
+        data["steps"] = steps.describe(request.auth, incident, INCIDENT)
     return data
+
+
+def case_detail(request, case: Incident) -> dict:
+    """INCIDENT's keys in the generic case API (``GET /api/casework/cases/incident/{id}`` and the answer of
+    ``POST …/steps/{step}``): the number, the handling and co-handling bodies, photos and outcomes."""
+    return _detail(request, case, with_steps=False)
 
 
 def _page(qs, page: int, page_size: int) -> dict:
@@ -270,7 +204,7 @@ def _whole_number(value, field: str) -> int | None:
 
 
 # service field names → the API's field names
-_RENAMED = {"matter": "matter_id", "grid": "grid_id", "village": "village_id", "attachments": "photos"}
+_RENAMED = {"matter": "matter_id", "grid": "grid_id", "village": "village_id"}
 
 
 def _renamed(exc: DomainError) -> DomainError:
@@ -484,77 +418,6 @@ def incident_timeline(request, incident_id: int):
             }
         )
     return events
-
-
-@router.get(
-    "/{int:incident_id}/steps",
-    response=list[StepOut],
-    summary="The steps the caller may take on the case now, with the fields each takes",
-)
-def incident_steps(request, incident_id: int):
-    return _steps(request.auth, selectors.get(request.auth, incident_id))
-
-
-STEP_FIELDS = ("level", "department", "days", "due", "rating")
-
-
-def _step_body(request) -> tuple[dict, list]:
-    """The step's fields from a JSON body or a form (multipart with ``photos``)."""
-    content_type = (request.content_type or "").lower()
-    if content_type == "application/json":
-        try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            raise DomainError(_("The body is not valid JSON.")) from None
-        if not isinstance(body, dict):
-            raise DomainError(_("The body is not valid JSON."))
-        return body, []
-    return request.POST.dict(), request.FILES.getlist("photos")
-
-
-@router.post(
-    "/{int:incident_id}/steps/{step}",
-    response=IncidentDetail,
-    summary="Take a step (accept, hand_back, progress, summon, extend, supervise, escalate, resolve, close, "
-    "reopen, dispatch): JSON, or multipart/form-data with photos. Send the case's version to be refused when "
-    "someone changed it meanwhile.",
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "application/json": {"schema": StepIn.model_json_schema()},
-                "multipart/form-data": {
-                    "schema": {
-                        **StepIn.model_json_schema(),
-                        "properties": {
-                            **StepIn.model_json_schema()["properties"],
-                            "photos": {"type": "array", "items": {"type": "string", "format": "binary"}},
-                        },
-                    }
-                },
-            }
-        }
-    },
-)
-def incident_step(request, incident_id: int, step: str):
-    actor = request.auth
-    incident = selectors.get(actor, incident_id)
-    body, photos = _step_body(request)
-    note = body.get("note") or ""
-    if not isinstance(note, str):
-        raise DomainError({"note": _("Enter text.")})
-    version = _whole_number(body.get("version"), "version")
-    data = {key: body[key] for key in STEP_FIELDS if body.get(key) not in (None, "")}
-    try:
-        incident = services.incident_step(
-            actor=actor, incident=incident, step=step, data=data, note=note, photos=photos, version=version
-        )
-    except DomainError as exc:
-        raise _renamed(exc) from None
-    try:
-        incident = selectors.get(actor, incident.pk)
-    except NotFound:  # e.g. a department that handed the case back no longer sees it: show the outcome once
-        pass
-    return _detail(request, incident, actor=actor)
 
 
 def _photo(actor, incident_id: int, attachment_id: int) -> CaseAttachment:

@@ -8,4 +8,9 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Grid incidents")
 
     def ready(self):
-        from incidents import flows  # noqa: F401  (registers the flow for run_deadlines)
+        from incidents import (
+            flows,  # noqa: F401  (registers the flow for run_deadlines)
+            plug,
+        )
+
+        plug.register()

@@ -7,16 +7,23 @@ reported ─route/dispatch─► dispatched ─accept─► accepted ─resolve�
    └──── hand_back (≤2 wd) ──┘                  │                 ◄── reopen (不满意) ──┘
    └──────────────────── escalate (上报) ────────┘
 ```
+
+Each step declares what a person gives (``fields``: the forms of the case page, the API's description and
+its checks come from them), whether it cannot be undone (``confirm``) and who is told (``notify``). The page
+shows one rating form (``rate``) that takes ``close`` or ``reopen`` by the rating given (a ``Pick``); the API
+offers those two steps.
 """
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import RoleAssignment
 from core.errors import DomainError
+from core.fields import FILES, NOTE, Choice, Date, Files, Integer, Text
 from core.roles import Role
 from core.scope import grants
-from core.workflow import SYSTEM, Deadline, Extend, Flow, Party, SetDeadline, State, Transition
-from incidents.models import LEVEL_ORDER, AssistKind, Department, IncidentAssist, Level, Rating
+from core.workflow import SYSTEM, Deadline, Extend, Flow, Party, Pick, SetDeadline, State, Transition
+from incidents.models import LEVEL_ORDER, AssistKind, Department, Incident, IncidentAssist, Level, Rating
 
 
 def department_ids(actor) -> frozenset[int]:
@@ -46,9 +53,81 @@ def is_co_handler(actor, case) -> bool:
     return bool(ids) and IncidentAssist.objects.filter(incident_id=case.pk, department_id__in=ids).exists()
 
 
-reporter = Party(_("the reporter"), lambda actor, case: case.reporter_id == actor.pk)
-handler = Party(_("the handling body"), is_handler)
+# -- who they are, to tell them ------------------------------------------------------------------------------
+
+
+def _holders(role: str, region_id: int | None) -> list[int]:
+    if region_id is None:
+        return []
+    return list(
+        RoleAssignment.objects.filter(role=role, region_id=region_id, grid__isnull=True, household__isnull=True)
+        .filter(user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def handler_users(incident: Incident) -> list[int]:
+    """Ids of the people of the body the case is with (village cadres, township officials, department members)."""
+    if incident.level == Level.COUNTY:
+        if incident.handler_department_id is None:
+            return []
+        return list(incident.handler_department.members.filter(is_active=True).values_list("pk", flat=True))
+    if incident.level == Level.TOWNSHIP:
+        return _holders(Role.TOWNSHIP_OFFICIAL, incident.township_id)
+    return _holders(Role.VILLAGE_CADRE, incident.village_id)
+
+
+def summoned_users(incident: Incident) -> list[int]:
+    """Ids of the members of the department summoned last (吹哨)."""
+    row = (
+        IncidentAssist.objects.filter(incident_id=incident.pk, kind=AssistKind.SUMMONED)
+        .select_related("department")
+        .order_by("-added_at", "-pk")
+        .first()
+    )
+    return list(row.department.members.filter(is_active=True).values_list("pk", flat=True)) if row else []
+
+
+reporter = Party(
+    _("the reporter"), lambda actor, case: case.reporter_id == actor.pk, people=lambda case: [case.reporter_id]
+)
+handler = Party(_("the handling body"), is_handler, people=handler_users)
 co_handler = Party(_("a co-handling body"), is_co_handler)
+summoned = Party(_("the summoned department"), is_co_handler, people=summoned_users)
+SUPERVISORS = Role.TOWNSHIP_OFFICIAL  # they dispatch, summon and supervise; told of hand-backs and escalations
+
+
+def _told(message):
+    """A notification text (``notify_text``) naming the case by its number and matter."""
+
+    def text(step) -> str:
+        return message % {"number": step.case.number, "matter": step.case.matter.name}
+
+    return text
+
+
+# -- what people give ------------------------------------------------------------------------------------------
+
+
+def county_departments(actor, case) -> list[tuple[int, str]]:
+    """The active departments of the case's county that the actor may name (dispatch, summon)."""
+    from incidents.selectors import departments
+
+    return [(d.pk, d.name) for d in departments(actor, active_only=True).filter(county_id=case.county_id)]
+
+
+def _reason(label=None) -> Text:
+    """The step's required note, under the words the form has always used."""
+    return Text(NOTE, label or _("Reason"))
+
+
+def _photos(label, *, required: bool = False) -> Files:
+    """Photos from the phone's camera (their content is checked by incidents.services.take_step)."""
+    return Files(FILES, label, required=required, max_count=9, accept="image/*", help=_("Up to 9 photos."))
+
+
+RATINGS_THAT_CLOSE = [(r.value, r.label) for r in (Rating.SATISFIED, Rating.BASIC)]
 
 
 # -- guards and effects -------------------------------------------------------------------------------------
@@ -65,17 +144,6 @@ def _department(step, key="department"):
     if found is None:
         raise DomainError({key: _("Choose a department of this county.")})
     return found
-
-
-def _days(step, key="days"):
-    raw = step.data.get(key)
-    try:
-        days = int(raw)
-    except (TypeError, ValueError):
-        days = 0
-    if not 1 <= days <= 60:
-        raise DomainError({key: _("Give a whole number of working days from 1 to 60.")})
-    return days
 
 
 def apply_triage(step):
@@ -103,7 +171,7 @@ def set_dispatch(step):
     department = _department(step) if level == Level.COUNTY else None
     case.level = level
     case.handler_department = department
-    case.handling_days = _days(step)
+    case.handling_days = step.data["days"]  # a whole number from 1 to 60: the declared field
     step.data.update(
         {
             "level": level,
@@ -185,11 +253,13 @@ def count_supervision(step):
 
 
 def rate(step):
-    rating = step.data.get("rating")
-    allowed = {Rating.SATISFIED, Rating.BASIC} if step.transition.name == "close" else {Rating.UNSATISFIED}
-    if rating not in allowed:
-        raise DomainError({"rating": _("Choose 满意 or 基本满意 to close; 不满意 reopens the case.")})
+    """close (满意 / 基本满意, the declared choice) or reopen (不满意): the rating is the case's."""
     case = step.case
+    if step.transition.name == "reopen":
+        step.data["rating"] = Rating.UNSATISFIED
+    rating = step.data.get("rating")
+    if rating not in Rating.values:
+        raise DomainError({"rating": _("Choose 满意 or 基本满意 to close; 不满意 reopens the case.")})
     case.rating = rating
     case.rated_at = step.now
     fields = ["rating", "rated_at"]
@@ -222,6 +292,9 @@ INCIDENT = Flow(
     start_allow=(reporter,),
     viewers=(Role.COUNTY_ADMIN, Role.COUNTY_OFFICIAL),
     after_deadlines=after_deadlines,
+    service="incidents.services.take_step",
+    page="incidents.views.detail_page",
+    detail="incidents.api.case_detail",
     states=[
         State("reported", _("Waiting for dispatch"), deadline=Deadline(working_days=1)),
         State("dispatched", _("Dispatched"), deadline=Deadline(working_days=2)),
@@ -237,6 +310,8 @@ INCIDENT = Flow(
             label=_("Routed by the rules"),
             allow=(SYSTEM,),
             effects=(apply_triage,),
+            notify=(handler,),
+            notify_text=_told(_("New case %(number)s: %(matter)s")),
         ),
         Transition(
             "dispatch",
@@ -244,8 +319,29 @@ INCIDENT = Flow(
             target="dispatched",
             label=_("Dispatch"),
             allow=(Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL),
-            requires=("level", "days", "note"),
+            fields=(
+                Choice("level", _("Handling level"), options=Level.choices, initial=lambda actor, case: case.level),
+                Choice(
+                    "department",
+                    _("Department"),
+                    required=False,  # for county-level handling only: set_dispatch asks for it then
+                    options=county_departments,
+                    help=_("Required when the handling level is the county department."),
+                    initial=lambda actor, case: case.handler_department_id,
+                ),
+                Integer(
+                    "days",
+                    _("Working days"),
+                    min=1,
+                    max=60,
+                    help=_("Working days to handle the case, from 1 to 60."),
+                    initial=lambda actor, case: case.handling_days,
+                ),
+                _reason(),
+            ),
             effects=(set_dispatch,),
+            notify=(handler,),
+            notify_text=_told(_("Case %(number)s was dispatched to you: %(matter)s")),
         ),
         Transition(
             "accept",
@@ -261,9 +357,11 @@ INCIDENT = Flow(
             target="reported",
             label=_("Hand back (misrouted)"),
             allow=(handler,),
-            requires=("note",),
+            fields=(_reason(),),
             window=Deadline(working_days=2),
             effects=(clear_handler,),
+            notify=(SUPERVISORS,),
+            notify_text=_told(_("Case %(number)s was handed back for dispatch: %(matter)s")),
         ),
         Transition(
             "progress",
@@ -271,7 +369,7 @@ INCIDENT = Flow(
             target="accepted",
             label=_("Add progress"),
             allow=(handler, co_handler),
-            requires=("note",),
+            fields=(_reason(_("What was done")), _photos(_("Photos"))),
             effects=(report_part,),
         ),
         Transition(
@@ -280,8 +378,13 @@ INCIDENT = Flow(
             target="accepted",
             label=_("Summon a department (吹哨)"),
             allow=(Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL),
-            requires=("department", "note"),
+            fields=(
+                Choice("department", _("Department"), options=county_departments),
+                _reason(_("What the department should do")),
+            ),
             effects=(summon,),
+            notify=(summoned,),
+            notify_text=_told(_("Your department was summoned (吹哨) to case %(number)s: %(matter)s")),
         ),
         Transition(
             "extend",
@@ -289,7 +392,16 @@ INCIDENT = Flow(
             target="accepted",
             label=_("Extend the deadline"),
             allow=(handler,),
-            requires=("days", "note"),
+            fields=(
+                Integer(
+                    "days",
+                    _("Working days"),
+                    min=1,
+                    max=10,
+                    help=_("Working days to add; at most 10 in all over the life of the case."),
+                ),
+                _reason(),
+            ),
             deadline=Extend(field="days", max_total=10),
         ),
         Transition(
@@ -298,9 +410,23 @@ INCIDENT = Flow(
             target="accepted",
             label=_("Issue a supervision notice (督办)"),
             allow=(Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL),
-            requires=("due", "note"),
+            fields=(
+                Date(
+                    "due",
+                    _("New deadline"),
+                    earliest=0,
+                    latest=60,
+                    help=_("A date (YYYY-MM-DD) at most 60 days ahead."),
+                ),
+                _reason(_("What must be done")),
+            ),
             deadline=SetDeadline(field="due", max_days=60),
             effects=(count_supervision,),
+            confirm=_(
+                "The handling body is told at once and the case carries the notice from now on; it cannot be withdrawn."
+            ),
+            notify=(handler,),
+            notify_text=_told(_("Supervision notice (督办) on case %(number)s: %(matter)s")),
         ),
         Transition(
             "escalate",
@@ -308,8 +434,10 @@ INCIDENT = Flow(
             target="reported",
             label=_("Escalate to the next level"),
             allow=(handler,),
-            requires=("note",),
+            fields=(_reason(),),
             effects=(raise_level,),
+            notify=(SUPERVISORS,),
+            notify_text=_told(_("Case %(number)s was escalated to your level: %(matter)s")),
         ),
         Transition(
             "resolve",
@@ -317,8 +445,10 @@ INCIDENT = Flow(
             target="resolved",
             label=_("Resolve"),
             allow=(handler,),
-            requires=("note", "attachments"),
+            fields=(_reason(_("How it was resolved")), _photos(_("Photos of the result"), required=True)),
             effects=(mark_resolved,),
+            notify=(reporter,),
+            notify_text=_told(_("Case %(number)s is resolved; please rate the result")),
         ),
         Transition(
             "close",
@@ -326,8 +456,9 @@ INCIDENT = Flow(
             target="closed",
             label=_("Rate and close"),
             allow=_rater,
-            requires=("rating",),
+            fields=(Choice("rating", _("Rating"), options=RATINGS_THAT_CLOSE, radio=True),),
             effects=(rate, _on_behalf),
+            confirm=_("The case is closed for good; it cannot be reopened."),
         ),
         Transition(
             "reopen",
@@ -335,8 +466,27 @@ INCIDENT = Flow(
             target="accepted",
             label=_("Unsatisfied: reopen"),
             allow=_rater,
-            requires=("rating", "note"),
+            fields=(_reason(),),
             effects=(rate, _on_behalf),
+            notify=(handler,),
+            notify_text=_told(_("Case %(number)s was reopened: the reporter is not satisfied")),
+        ),
+        # the reporter's one rating form on the phone: 满意 / 基本满意 take close, 不满意 (with a comment) reopen
+        Transition(
+            "rate",
+            source="resolved",
+            target="closed",
+            label=_("Rate the result"),
+            allow=_rater,
+            fields=(
+                Choice("rating", _("Rating"), options=Rating.choices, radio=True),
+                Text(NOTE, _("Comment (required when unsatisfied)"), required=False),
+            ),
+            pick=Pick("rating", {Rating.SATISFIED: "close", Rating.BASIC: "close", Rating.UNSATISFIED: "reopen"}),
+            confirm=_(
+                "A rating of Satisfied or Basically satisfied closes the case for good; Unsatisfied sends it back "
+                "to the handling body."
+            ),
         ),
     ],
 )

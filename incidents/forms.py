@@ -1,5 +1,6 @@
-"""Forms of the incident loop's pages. They only translate HTTP input; the rules live in incidents.services and
-in the flow (incidents.flows), whose required fields mark the step forms' fields required."""
+"""Forms of the incident loop's pages (the report and the list's filters). They only translate HTTP input; the
+rules live in incidents.services. The step forms of the case page come from the flow's declaration
+(incidents.flows, casework.steps)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.attachments import MAX_PHOTOS
 from core.forms import DateInput
 from incidents.flows import INCIDENT
-from incidents.models import Level, Rating, Severity
+from incidents.models import Severity
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -114,114 +115,3 @@ class ListFilterForm(forms.Form):
         self.fields["village"].widget = forms.Select(
             choices=[("", _("All villages"))] + [(v.pk, v.name) for v in villages]
         )
-
-
-# -- one form per step ------------------------------------------------------------------------------------
-
-
-def _note(label=None):
-    return forms.CharField(label=label or _("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-def _days():
-    return forms.IntegerField(label=_("Working days"), required=False, min_value=1, max_value=60)
-
-
-class StepForm(forms.Form):
-    """A step of INCIDENT; the flow's ``requires`` marks which fields must be filled."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    step: str = ""
-    photo_field = False
-
-    # the flow's field names → the form's
-    FIELD_OF = {"attachments": "photos"}
-
-    def __init__(self, *args, step: str, departments=(), **kwargs):
-        kwargs.setdefault("auto_id", f"id_{step}_%s")
-        super().__init__(*args, **kwargs)
-        self.step = step
-        if "department" in self.fields:
-            self.fields["department"].widget = forms.Select(choices=[("", "—")] + [(d.pk, d.name) for d in departments])
-        transition = INCIDENT.transitions.get(step)
-        for name in transition.requires if transition else ():
-            field = self.fields.get(self.FIELD_OF.get(name, name))
-            if field is not None:
-                field.required = True
-
-    def service_data(self) -> dict:
-        """The ``data`` the step takes (everything but note, photos and version)."""
-        return {
-            k: v for k, v in self.cleaned_data.items() if k not in ("note", "photos", "version") and v not in (None, "")
-        }
-
-
-class DispatchForm(StepForm):
-    level = forms.ChoiceField(label=_("Handling level"), choices=[("", "—"), *Level.choices], required=False)
-    department = forms.IntegerField(label=_("Department"), required=False, help_text=_("For county-level handling."))
-    days = _days()
-    note = _note(_("Reason"))
-
-
-class AcceptForm(StepForm):
-    note = _note()
-
-
-class NoteForm(StepForm):
-    note = _note(_("Reason"))
-
-
-class ProgressForm(StepForm):
-    note = _note(_("What was done"))
-    photos = PhotosField(label=_("Photos"))
-
-
-class SummonForm(StepForm):
-    department = forms.IntegerField(label=_("Department"), required=False)
-    note = _note(_("What the department should do"))
-
-
-class ExtendForm(StepForm):
-    days = _days()
-    note = _note(_("Reason"))
-
-
-class SuperviseForm(StepForm):
-    due = forms.DateField(label=_("New deadline"), required=False, widget=DateInput())
-    note = _note(_("What must be done"))
-
-    def service_data(self) -> dict:
-        data = super().service_data()
-        if data.get("due"):
-            data["due"] = data["due"].isoformat()
-        return data
-
-
-class ResolveForm(StepForm):
-    note = _note(_("How it was resolved"))
-    photos = PhotosField(label=_("Photos of the result"))
-
-
-class RateForm(StepForm):
-    """close and reopen as one form: 满意 / 基本满意 close the case, 不满意 reopens it."""
-
-    rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices, widget=forms.RadioSelect)
-    note = _note(_("Comment (required when unsatisfied)"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["rating"].required = True
-
-
-STEP_FORMS = {
-    "dispatch": DispatchForm,
-    "accept": AcceptForm,
-    "hand_back": NoteForm,
-    "progress": ProgressForm,
-    "summon": SummonForm,
-    "extend": ExtendForm,
-    "supervise": SuperviseForm,
-    "escalate": NoteForm,
-    "resolve": ResolveForm,
-    "rate": RateForm,
-}

@@ -5,6 +5,7 @@ timeline is ``casework.CaseEvent`` and its photos ``casework.CaseAttachment``.
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -208,6 +209,10 @@ class Incident(CaseBase):
     def number(self) -> str:
         """事件编号: year of the report and the row id, e.g. SJ2026-000123."""
         return f"SJ{timezone.localtime(self.created_at):%Y}-{self.pk or 0:06d}"
+
+    def get_absolute_url(self) -> str:
+        """The case page (where a step's form returns and a notification links)."""
+        return reverse("incidents:detail", args=[self.pk])
 
 
 class AssistKind(models.TextChoices):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from ninja import Schema
+
+from casework.api import StepOut  # the steps the caller may take, as the generic case API describes them
 
 
 class Ref(Schema):
@@ -109,28 +111,6 @@ class AssistOut(Schema):
     reported_at: datetime | None
 
 
-class ChoiceOut(Schema):
-    value: str
-    label: str
-
-
-class StepFieldOut(Schema):
-    """A field a step takes: ``type`` is text, integer, date, choice or photos (multipart files)."""
-
-    name: str
-    label: str
-    type: str
-    required: bool
-    help: str = ""
-    choices: list[ChoiceOut] = []
-
-
-class StepOut(Schema):
-    name: str
-    label: str
-    fields: list[StepFieldOut]
-
-
 class IncidentDetail(IncidentRow):
     lat: float | None
     lng: float | None
@@ -176,15 +156,3 @@ class BoardOut(Schema):
     due_soon: BoardList
     supervised: BoardList
     unrated: BoardList
-
-
-class StepIn(Schema):
-    """The body of a step (JSON, or the same names as multipart form fields with ``photos`` as files)."""
-
-    note: str = ""
-    version: int | None = None
-    level: str | None = None
-    department: int | None = None
-    days: int | None = None
-    due: date | None = None
-    rating: str | None = None

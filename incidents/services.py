@@ -6,13 +6,13 @@ input raises DomainError with a Chinese message and writes nothing.
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.attachments import prepare_photos
-from core import audit, notifications, scope, workflow
+from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
+from core.fields import FILES
 from core.roles import Action
 from incidents.flows import INCIDENT
 from incidents.models import (
@@ -25,7 +25,6 @@ from incidents.models import (
     Severity,
     TriageRule,
 )
-from incidents.people import handler_users, supervisor_users
 from incidents.selectors import report_area
 from regions import geometry
 from regions.models import Grid, Region, RegionLevel
@@ -364,7 +363,6 @@ def incident_report(
             if incident.level == Level.COUNTY:
                 for department in matter.assisting.filter(is_active=True).exclude(pk=incident.handler_department_id):
                     IncidentAssist.objects.create(incident=incident, department=department, kind=AssistKind.ASSIST)
-            _notify_handler(incident, _("New case %(number)s: %(matter)s"))
     except IntegrityError:
         if not client_key:
             raise
@@ -378,69 +376,36 @@ def incident_report(
 # -- steps ------------------------------------------------------------------------------------------------
 
 
-def _url(incident: Incident) -> str:
-    return reverse("incidents:detail", args=[incident.pk])
-
-
-def _notify_handler(incident: Incident, template: str) -> None:
-    text = template % {"number": incident.number, "matter": incident.matter.name}
-    notifications.notify(handler_users(incident), kind="incident", text=text, url=_url(incident))
-
-
-NOTIFY_AFTER = {
-    "dispatch": ("handler", _("Case %(number)s was dispatched to you: %(matter)s")),
-    "supervise": ("handler", _("Supervision notice (督办) on case %(number)s: %(matter)s")),
-    "reopen": ("handler", _("Case %(number)s was reopened: the reporter is not satisfied")),
-    "escalate": ("supervisor", _("Case %(number)s was escalated to your level: %(matter)s")),
-    "hand_back": ("supervisor", _("Case %(number)s was handed back for dispatch: %(matter)s")),
-    "resolve": ("reporter", _("Case %(number)s is resolved; please rate the result")),
-}
+def take_step(*, actor, case: Incident, step: str, data=None, note="", attachments=(), version=None):
+    """Take a declared step of the loop (INCIDENT's service: the case page's forms and the API come here).
+    Photos are checked by their content; only the fields the step declares are passed on; the engine checks
+    who may take it and the fields, writes the timeline and tells the people the step names. Returns the event."""
+    transition = INCIDENT.transitions.get(step)
+    declared = {f.name for f in transition.fields} if transition is not None else set()
+    data = {key: value for key, value in (data or {}).items() if key in declared}
+    photos = prepare_photos(attachments, field=FILES) if attachments else []
+    return workflow.transition(
+        actor=actor,
+        case=case,
+        flow=INCIDENT,
+        name=step,
+        data=data,
+        note=note,
+        attachments=photos,
+        expected_version=version,
+    )
 
 
 def incident_step(*, actor, incident: Incident, step: str, data=None, note="", photos=(), version=None) -> Incident:
     """Take a step of the loop (accept, hand back, progress, summon, extend, supervise, escalate, resolve,
-    close, reopen, dispatch). The engine checks who may take it and writes the timeline; photos are checked."""
-    data = dict(data or {})
-    if step in ("close", "reopen") and not data.get("rating"):
-        data["rating"] = "unsatisfied" if step == "reopen" else ""
-    with transaction.atomic():
-        attachments = prepare_photos(photos) if photos else []
-        workflow.transition(
-            actor=actor,
-            case=incident,
-            flow=INCIDENT,
-            name=step,
-            data=data,
-            note=note,
-            attachments=attachments,
-            expected_version=version,
-        )
-        incident.refresh_from_db()
-        who, template = NOTIFY_AFTER.get(step, (None, None))
-        if who:
-            text = template % {"number": incident.number, "matter": incident.matter.name}
-            users = {
-                "handler": lambda: handler_users(incident),
-                "supervisor": lambda: supervisor_users(incident),
-                "reporter": lambda: [incident.reporter_id],
-            }[who]()
-            notifications.notify(users, kind="incident", text=text, url=_url(incident))
-        if step == "summon":
-            department = (
-                Department.objects.get(pk=data["department"]) if str(data.get("department", "")).isdigit() else None
-            )
-            if department is not None:
-                notifications.notify(
-                    department.members.all(),
-                    kind="incident",
-                    text=_("Your department was summoned (吹哨) to case %(number)s: %(matter)s")
-                    % {"number": incident.number, "matter": incident.matter.name},
-                    url=_url(incident),
-                )
+    rate, close, reopen, dispatch) and return the case as it is now."""
+    take_step(actor=actor, case=incident, step=step, data=data, note=note, attachments=photos, version=version)
+    incident.refresh_from_db()
     return incident
 
 
 def rate(*, actor, incident: Incident, rating: str, note="", version=None) -> Incident:
     """办结回访: 满意 / 基本满意 close the case; 不满意 reopens it to its handler (a reason is required)."""
-    step = "reopen" if rating == "unsatisfied" else "close"
-    return incident_step(actor=actor, incident=incident, step=step, data={"rating": rating}, note=note, version=version)
+    return incident_step(
+        actor=actor, incident=incident, step="rate", data={"rating": rating}, note=note, version=version
+    )

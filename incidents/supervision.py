@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core import audit, notifications
+from core import audit, notifications, workflow
+from incidents.flows import SUPERVISORS, handler
 from incidents.models import Incident
-from incidents.people import handler_users, supervisor_users
 
 DUE_SOON_HOURS = 24
 ACTIVE_STATES = ("reported", "dispatched", "accepted")
@@ -44,9 +44,8 @@ def after_deadline_run(report, now: datetime) -> dict:
             }
             key = f"incident:{incident.pk}:overdue:{incident.deadline_at:%Y%m%d%H%M}"
             url = reverse("incidents:detail", args=[incident.pk])
-            notifications.notify(
-                [*handler_users(incident), *supervisor_users(incident)], kind="overdue", text=text, url=url, key=key
-            )
+            users = workflow.recipients((handler, SUPERVISORS), incident)
+            notifications.notify(sorted(users), kind="overdue", text=text, url=url, key=key)
             overdue += 1
     return {"overdue": overdue, "reminded": remind_due_soon(now)}
 
@@ -78,9 +77,9 @@ def remind_due_soon(now: datetime | None = None) -> int:
                 "deadline": _when(incident.deadline_at),
             }
             key = f"incident:{incident.pk}:due:{incident.deadline_at:%Y%m%d%H%M}"
-            users = handler_users(incident) if incident.state != "reported" else supervisor_users(incident)
+            users = workflow.recipients((handler,) if incident.state != "reported" else (SUPERVISORS,), incident)
             notifications.notify(
-                users, kind="due_soon", text=text, url=reverse("incidents:detail", args=[incident.pk]), key=key
+                sorted(users), kind="due_soon", text=text, url=reverse("incidents:detail", args=[incident.pk]), key=key
             )
             audit.record(None, "incidents.reminder", incident, after={"deadline_at": incident.deadline_at.isoformat()})
             count += 1

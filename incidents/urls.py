@@ -13,7 +13,6 @@ urlpatterns = [
     path("board/", views.board, name="board"),
     path("follow-up/", views.follow_up, name="follow_up"),
     path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/steps/<slug:step>/", views.step, name="step"),
     # the county's catalogue, departments and triage rules (catalogue_views.py)
     path("catalogue/", catalogue_views.matter_list, name="matter_list"),
     path("catalogue/new/", catalogue_views.matter_create, name="matter_create"),

@@ -1,6 +1,7 @@
-"""Pages of the incident loop (网格事件 五步闭环): report, the case page with one form per step, and the lists of
-each role (all cases, my reports, the handler's queue, waiting for dispatch, the supervision board, follow-up
-calls). Thin: reads go through incidents.selectors, writes through incidents.services."""
+"""Pages of the incident loop (网格事件 五步闭环): report, the case page (its step forms come from the flow's
+declaration and post to the generic step view, casework:step), and the lists of each role (all cases, my
+reports, the handler's queue, waiting for dispatch, the supervision board, follow-up calls). Thin: reads go
+through incidents.selectors, writes through incidents.services."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,8 +17,8 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
+from casework import steps
 from core import scope, workflow
 from core.cache import kept
 from core.errors import DomainError, NotFound
@@ -26,13 +26,13 @@ from core.roles import Action
 from core.views import apply_domain_errors, paginate, require_action
 from incidents import selectors, services
 from incidents.flows import INCIDENT
-from incidents.forms import STEP_FORMS, ListFilterForm, ReportForm
+from incidents.forms import ListFilterForm, ReportForm
 from incidents.models import Level, Rating
 from incidents.supervision import DUE_SOON_HOURS
 from regions.models import Grid, Region, RegionLevel
 
-# a service's field names → the page's fields
-FIELD_ALIASES = {"location": "lat", "lng": "lat", "attachments": "photos"}
+# the report service's field names → the report form's
+FIELD_ALIASES = {"location": "lat", "lng": "lat"}
 
 
 def _when(moment) -> str:
@@ -211,32 +211,10 @@ def _timeline(incident) -> list[dict]:
     return rows
 
 
-def _step_forms(request, incident, *, failed=None) -> list[dict]:
-    """One form per step the actor may take now; close and reopen are the one rating form."""
-    departments = [
-        d for d in selectors.departments(request.user, active_only=True) if d.county_id == incident.county_id
-    ]
-    forms, seen = [], set()
-    for transition in workflow.available(request.user, incident, INCIDENT):
-        name = "rate" if transition.name in ("close", "reopen") else transition.name
-        if name in seen or name not in STEP_FORMS:
-            continue
-        seen.add(name)
-        if failed is not None and failed.step == name:
-            form = failed
-        else:
-            initial = {"version": incident.version}
-            if name == "dispatch":
-                initial.update(
-                    level=incident.level, department=incident.handler_department_id, days=incident.handling_days
-                )
-            form = STEP_FORMS[name](initial=initial, step=name, departments=departments)
-        label = _("Rate the result") if name == "rate" else str(transition.label)
-        forms.append({"name": name, "label": label, "form": form, "open": form is failed})
-    return forms
-
-
-def _render_detail(request, incident, *, failed=None, status=200):
+def detail_page(request, incident, *, failed=None, status=200):
+    """The case page (INCIDENT's page): the case, its co-handling bodies and photos, the steps the person may
+    take now (casework.steps.panels, from the flow's declaration) and the timeline. A refused step's form comes
+    back here through the generic step view (casework:step), open with its messages."""
     now = timezone.now()
     (incident,) = decorate([incident], now)
     timeline = _timeline(incident)
@@ -250,7 +228,7 @@ def _render_detail(request, incident, *, failed=None, status=200):
             "assists": incident.assist_rows.select_related("department").order_by("added_at", "pk"),
             "timeline": timeline,
             "report_photos": report_photos,
-            "steps": _step_forms(request, incident, failed=failed),
+            "steps": steps.panels(request.user, incident, INCIDENT, failed=failed),
             "failed": failed,
         },
         status=status,
@@ -259,53 +237,7 @@ def _render_detail(request, incident, *, failed=None, status=200):
 
 @login_required
 def detail(request, pk):
-    incident = selectors.get(request.user, pk)
-    return _render_detail(request, incident)
-
-
-@login_required
-@require_POST
-def step(request, pk, step):
-    if step not in STEP_FORMS:
-        raise Http404()
-    incident = selectors.get(request.user, pk)
-    departments = [
-        d for d in selectors.departments(request.user, active_only=True) if d.county_id == incident.county_id
-    ]
-    form = STEP_FORMS[step](request.POST, request.FILES or None, step=step, departments=departments)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            if step == "rate":
-                services.rate(
-                    actor=request.user,
-                    incident=incident,
-                    rating=data["rating"],
-                    note=data["note"],
-                    version=data["version"],
-                )
-                label = INCIDENT.step_label("reopen" if data["rating"] == Rating.UNSATISFIED else "close")
-            else:
-                services.incident_step(
-                    actor=request.user,
-                    incident=incident,
-                    step=step,
-                    data=form.service_data(),
-                    note=data.get("note", ""),
-                    photos=data.get("photos") or (),
-                    version=data["version"],
-                )
-                label = INCIDENT.step_label(step)
-        except DomainError as exc:
-            apply_domain_errors(form, exc, FIELD_ALIASES)
-        else:
-            messages.success(request, _("Done: %(step)s.") % {"step": label})
-            return redirect("incidents:detail", pk=incident.pk)
-    incident.refresh_from_db()
-    # the page now shows the case as it is; a second try is a deliberate one on this version
-    form.data = form.data.copy()
-    form.data["version"] = str(incident.version)
-    return _render_detail(request, incident, failed=form, status=400)
+    return detail_page(request, selectors.get(request.user, pk))
 
 
 # -- lists ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
-"""Meetings API (/api/meetings): meetings (list, mine, detail, create, steps: notice, open, close, minutes,
-cancel), the register and sign-in (clerk or one's own), motions (add, put to the vote, votes, close, show-of-hands
-totals), delegations, rosters, decided motions by subject, and the rules per kind.
+"""Meetings API (/api/meetings): meetings (list, mine, detail, create), the register and sign-in (clerk or one's
+own), motions (add, put to the vote, votes, close, show-of-hands totals), delegations, rosters, decided motions by
+subject, and the rules per kind. The meeting's steps (notice, open, close, minutes, cancel), declared in
+meetings/flows.py, are taken at /api/casework/cases/meeting/{id}/steps/{step}; ``case_detail`` adds the
+meeting's facts to that answer.
 
 Same selectors and services as the pages: a meeting outside the caller's scope is 404; a refused write answers
 422 with the Chinese message and changes nothing.
@@ -12,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from core import scope, workflow
+from casework import steps as casework_steps
+from core import scope
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
 from meetings import rules, selectors, services
@@ -37,7 +40,6 @@ from meetings.schemas import (
     RosterPage,
     SignInIn,
     SignInOut,
-    StepIn,
     TotalsIn,
     VoteIn,
     VoteRecorded,
@@ -117,12 +119,7 @@ def _detail(actor, m: Meeting) -> dict:
     manage = selectors.can_manage(actor, m)
     quorum = _quorum(m)
     data = _row(m, quorum["present"])
-    steps = []
-    if manage:
-        steps = [
-            {"name": tr.name, "label": str(tr.label), "requires": list(tr.requires)}
-            for tr in workflow.available(actor, m, MEETING)
-        ]
+    steps = casework_steps.describe(actor, m, MEETING) if manage else []
     data.update(
         {
             "agenda": m.agenda,
@@ -154,6 +151,16 @@ def _detail(actor, m: Meeting) -> dict:
 
 def _meeting(actor, pk) -> Meeting:
     return selectors.meeting(actor, pk)
+
+
+GENERIC = ("id", "title", "state", "state_label", "version", "closed_at", "steps")
+
+
+def case_detail(request, case) -> dict:
+    """What the meeting adds to the generic case answer (/api/casework/cases/meeting/{id}, and after a step):
+    the register, quorum, motions, minutes and the caller's own entries; the generic keys stand."""
+    data = _detail(request.auth, _meeting(request.auth, case.pk))
+    return {k: v for k, v in data.items() if k not in GENERIC}
 
 
 # -- meetings -------------------------------------------------------------------------------------------------
@@ -218,21 +225,6 @@ def meeting_update(request, meeting_id: int, payload: MeetingUpdateIn):
 def meeting_detail(request, meeting_id: int):
     _require(request.auth, VIEW)
     return _detail(request.auth, _meeting(request.auth, meeting_id))
-
-
-@router.post(
-    "/meetings/{int:meeting_id}/steps/{step}",
-    response=MeetingDetail,
-    summary="Take a step: notice (takes the register), open, close (closes open votes), minutes, cancel",
-)
-def meeting_step(request, meeting_id: int, step: str, payload: StepIn):
-    actor = request.auth
-    _require(actor, MANAGE)
-    meeting = _meeting(actor, meeting_id)
-    if step not in MEETING.transitions:
-        raise DomainError({"step": _("Unknown step; use one of: %(v)s.") % {"v": ", ".join(MEETING.transitions)}})
-    services.meeting_step(actor, meeting, step, data=payload.data, note=payload.note, version=payload.version)
-    return _detail(actor, _meeting(actor, meeting_id))
 
 
 # -- register and sign-in -------------------------------------------------------------------------------------

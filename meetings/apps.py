@@ -8,4 +8,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings and votes (会议表决)")
 
     def ready(self):
-        from meetings import flows  # noqa: F401  (registers the flow)
+        from meetings import (
+            flows,  # noqa: F401  (registers the flow)
+            plug,
+        )
+
+        plug.register()

@@ -71,16 +71,6 @@ class TotalsForm(forms.Form):
     votes_abstain = forms.IntegerField(label=_("Abstentions"), min_value=0)
 
 
-class MinutesForm(forms.Form):
-    chair = forms.CharField(label=_("Chaired by"), max_length=50, required=False)
-    recorder = forms.CharField(label=_("Minutes taken by"), max_length=50, required=False)
-    minutes = forms.CharField(label=_("Minutes (纪要)"), widget=forms.Textarea(attrs={"rows": 8}))
-
-
-class CancelForm(forms.Form):
-    reason = forms.CharField(label=pgettext_lazy("meeting cancelled", "Reason"), max_length=300)
-
-
 class DelegationForm(forms.Form):
     matter = forms.ChoiceField(
         label=_("Matter delegated"),

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from casework.models import CaseBase
-from core.models import AppendOnlyModel
-from registry.models import ScopedRow
+from core.models import AppendOnlyModel, ScopedRow
 
 
 class MeetingKind(models.TextChoices):
@@ -184,6 +184,9 @@ class Meeting(CaseBase):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", args=[self.pk])
 
     @property
     def number(self) -> str:

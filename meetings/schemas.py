@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from ninja import Schema
 
+from casework.api import StepOut  # the steps the caller may take, with their fields (casework.steps.describe)
+
 
 class Ref(Schema):
     id: int
@@ -73,12 +75,6 @@ class MyEntry(Schema):
     signed_in: bool
 
 
-class StepOut(Schema):
-    name: str
-    label: str
-    requires: list[str]
-
-
 class MeetingDetail(MeetingRow):
     agenda: str
     convened_by: str
@@ -122,12 +118,6 @@ class MeetingUpdateIn(Schema):
     agenda: str | None = None
     basis: str | None = None
     group_id: int | None = None
-
-
-class StepIn(Schema):
-    data: dict = {}
-    note: str = ""
-    version: int | None = None
 
 
 class MotionIn(Schema):

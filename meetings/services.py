@@ -11,12 +11,11 @@ from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, notifications, scope, workflow
-from core.errors import DomainError, NotFound
+from core import audit, scope, workflow
+from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
 from meetings import rules
 from meetings.flows import MEETING
@@ -305,7 +304,7 @@ def compute_register(meeting: Meeting) -> tuple[list[RegisterEntry], list[str], 
 
 def meeting_notice(actor, meeting, *, now=None, version=None) -> Meeting:
     """Issue the notice: refused when too late (rules.notice_in_time) or when the register cannot be taken;
-    otherwise the register is taken now and never changes."""
+    otherwise the register is taken now and never changes. Everyone on it is told (the step's ``notify``)."""
     with transaction.atomic():
         locked = _lock(actor, meeting)
         if locked.state != "draft":
@@ -313,6 +312,8 @@ def meeting_notice(actor, meeting, *, now=None, version=None) -> Meeting:
         entries, refuse, warn = compute_register(locked)
         if refuse:
             raise DomainError(" ".join(refuse))
+        # the register is stored first, so the step tells those on it; a refused step takes it back (rollback)
+        RegisterEntry.objects.bulk_create(entries)
         workflow.transition(
             actor=actor,
             case=locked,
@@ -322,7 +323,6 @@ def meeting_notice(actor, meeting, *, now=None, version=None) -> Meeting:
             expected_version=version,
             data={"register_size": len(entries), "warnings": warn},
         )
-        RegisterEntry.objects.bulk_create(entries)
         locked.register_size = len(entries)
         locked.register_warnings = warn
         locked.save(update_fields=["register_size", "register_warnings"])
@@ -332,7 +332,6 @@ def meeting_notice(actor, meeting, *, now=None, version=None) -> Meeting:
             locked,
             after={"register_size": len(entries), "notice_days": locked.notice_days, "warnings": warn},
         )
-        _notify_register(locked, "notice")
     return locked
 
 
@@ -352,29 +351,9 @@ def register_users(meeting: Meeting) -> list[int]:
     return sorted(users)
 
 
-def _notify_register(meeting: Meeting, step: str, reason: str = "") -> None:
-    when = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
-    if step == "notice":
-        text = _("Meeting notice: %(title)s, %(when)s at %(place)s. You are on the register.") % {
-            "title": meeting.title,
-            "when": when,
-            "place": meeting.place,
-        }
-    else:
-        text = _("Meeting cancelled: %(title)s (%(when)s). %(reason)s") % {
-            "title": meeting.title,
-            "when": when,
-            "reason": reason,
-        }
-    users = register_users(meeting)
-    url = reverse("meetings:detail", args=[meeting.pk])
-    transaction.on_commit(
-        lambda: notifications.notify(users, kind="meetings", text=text, url=url, key=f"meeting:{meeting.pk}:{step}")
-    )
-
-
 def meeting_step(actor, meeting, step: str, *, data=None, note="", now=None, version=None) -> Meeting:
-    """open / close / minutes / cancel. Closing first closes every vote still open."""
+    """notice / open / close / minutes / cancel. Closing first closes every vote still open, and marks the
+    motions never put to the vote of a meeting without a quorum."""
     if step == "notice":
         return meeting_notice(actor, meeting, now=now, version=version)
     with transaction.atomic():
@@ -392,14 +371,24 @@ def meeting_step(actor, meeting, step: str, *, data=None, note="", now=None, ver
             now=now,
             expected_version=version,
         )
-        if step == "cancel" and locked.noticed_at:
-            _notify_register(locked, "cancel", str((data or {}).get("reason") or ""))
         if step == "close":
             present = locked.attendances.count()
             met, _needed = rules.quorum(locked.kind, locked.basis, locked.register_size, present)
             if not met:
                 Motion.objects.filter(meeting=locked, voting=VotingState.DRAFT).update(outcome=Outcome.NO_QUORUM)
     return locked
+
+
+def take_step(*, actor, case, step, data, note="", attachments=(), version=None) -> Meeting:
+    """The flow's service (casework.steps.take: the meeting page's step forms and the API's step endpoint):
+    only those who run meetings take a step (403 for anyone else, as before); the step's declared fields are
+    passed on, nothing else a client sends. Meeting steps take no files."""
+    if not scope.can(actor, MANAGE):
+        raise PermissionDenied()
+    tr = MEETING.transitions.get(step)
+    declared = {f.name for f in tr.fields} if tr else set()
+    given = {k: v for k, v in (data or {}).items() if k in declared}
+    return meeting_step(actor, case, step, data=given, note=note, version=version)
 
 
 # -- motions --------------------------------------------------------------------------------------------------

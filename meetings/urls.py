@@ -13,7 +13,6 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
-    path("<int:pk>/step/<slug:step>/", views.step, name="step"),
     path("<int:pk>/motions/", views.motion_add, name="motion_add"),
     path("<int:pk>/register/", views.register, name="register"),
     path("<int:pk>/sign-in/", views.sign_in_self, name="sign_in"),

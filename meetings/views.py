@@ -19,17 +19,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from casework import steps as casework_steps
 from core import scope, workflow
 from core.errors import DomainError, NotFound
 from core.roles import Action
 from core.views import apply_domain_errors, messages_from, paginate, require_action
 from meetings import rules, selectors, services
-from meetings.flows import MEETING, OPEN_BEFORE
+from meetings.flows import MEETING
 from meetings.forms import (
-    CancelForm,
     DelegationForm,
     MeetingForm,
-    MinutesForm,
     MotionForm,
     OpenVotingForm,
     PolicyForm,
@@ -217,31 +216,13 @@ def _motion_rows(request, meeting, manage: bool, mine: list, failed=None):
     return rows
 
 
-def _render_detail(request, meeting, *, motion_form=None, step_forms=None, failed=None, status=200):
+def _render_detail(request, meeting, *, motion_form=None, failed=None, failed_step=None, status=200):
     manage = selectors.can_manage(request.user, meeting)
     mine = list(services.entries_for_voter(request.user, meeting).select_related("attendance"))
     present = selectors.present_count(meeting)
     met, needed = rules.quorum(meeting.kind, meeting.basis, meeting.register_size, present)
-    steps = []
-    if manage:
-        for tr in workflow.available(request.user, meeting, MEETING):
-            form = (step_forms or {}).get(tr.name)
-            if form is None:
-                form = {"minutes": MinutesForm, "cancel": CancelForm}.get(tr.name)
-                if form is not None:
-                    initial = (
-                        {"minutes": meeting.minutes, "chair": meeting.chair, "recorder": meeting.recorder}
-                        if tr.name == "minutes"
-                        else None
-                    )
-                    form = form(prefix=tr.name, initial=initial)
-            step = {"name": tr.name, "label": tr.label, "form": form}
-            if tr.name == "open":
-                # the guard refuses opening more than 2 hours early: say from when, instead of a button that fails
-                opens_at = meeting.starts_at - OPEN_BEFORE
-                if timezone.now() < opens_at:
-                    step["not_before"] = timezone.localtime(opens_at)
-            steps.append(step)
+    # the steps the person may take now, from the flow's declaration (forms post to casework:step)
+    steps = casework_steps.panels(request.user, meeting, MEETING, failed=failed_step) if manage else []
     can_see_register = _sees_register(request.user, meeting)
     return _render(
         request,
@@ -293,44 +274,19 @@ def detail(request, pk):
     return _render_detail(request, _meeting(request, pk))
 
 
+def meeting_page(request, case, *, failed=None, status=200):
+    """The flow's page (casework.steps.render_page): the meeting drawn again with a refused step form and its
+    messages. A step posted by someone who does not run meetings is forbidden, as it always was."""
+    if failed is not None and not scope.can(request.user, MANAGE):
+        raise PermissionDenied()
+    return _render_detail(request, _meeting(request, case.pk), failed_step=failed, status=status)
+
+
 def _managed(request, pk):
     meeting = _meeting(request, pk)
     if not selectors.can_manage(request.user, meeting):
         raise Http404()
     return meeting
-
-
-@login_required
-@require_POST
-@require_action(MANAGE)
-def step(request, pk, step):
-    meeting = _managed(request, pk)
-    if step not in MEETING.transitions:
-        raise Http404()
-    form_class = {"minutes": MinutesForm, "cancel": CancelForm}.get(step)
-    data = {}
-    if form_class is not None:
-        form = form_class(request.POST, prefix=step)
-        if not form.is_valid():
-            return _render_detail(request, meeting, step_forms={step: form}, status=422)
-        data = form.cleaned_data
-    try:
-        services.meeting_step(request.user, meeting, step, data=data, version=_version(request))
-    except DomainError as exc:
-        if form_class is not None:
-            apply_domain_errors(form, exc)
-            return _render_detail(request, meeting, step_forms={step: form}, status=422)
-        messages_from(request, exc)
-        return redirect("meetings:detail", meeting.pk)
-    messages.success(request, _("Done: %(step)s.") % {"step": MEETING.step_label(step)})
-    return redirect("meetings:detail", meeting.pk)
-
-
-def _version(request):
-    try:
-        return int(request.POST.get("version"))
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required

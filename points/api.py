@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import BaseModel
 
@@ -85,18 +85,21 @@ class ReasonIn(Schema):
     reason: str
 
 
-class AppealDecisionIn(Schema):
-    overturn: bool
-    note: str
-
-
 class AppealOut(Schema):
     id: int
     entry_id: int
     status: str
+    state: str
     reason: str
     decision_note: str
     filed_at: datetime
+    decided_at: datetime | None
+    answer_days: int | None
+    deadline_at: datetime | None = Field(None, description="When the review group must have decided (open appeals)")
+    overdue: bool = Field(False, description="Open and past its deadline")
+    url: str = Field(
+        "", description="The appeal's page; its timeline and steps: /api/casework/cases/points_appeal/{id}"
+    )
 
 
 class EntryOut(Schema):
@@ -349,10 +352,31 @@ def my_points(request):
     ]
 
 
-@router.post("/entries/{int:entry_id}/appeal", response={201: AppealOut}, summary="Appeal an entry (复议)")
+def _appeal(appeal, now=None) -> dict:
+    return {
+        "id": appeal.pk,
+        "entry_id": appeal.entry_id,
+        "status": appeal.status,
+        "state": appeal.state,
+        "reason": appeal.reason,
+        "decision_note": appeal.decision_note,
+        "filed_at": appeal.filed_at,
+        "decided_at": appeal.decided_at,
+        "answer_days": appeal.answer_days,
+        "deadline_at": appeal.deadline_at,
+        "overdue": selectors.is_late(appeal, now),
+        "url": appeal.get_absolute_url(),
+    }
+
+
+@router.post(
+    "/entries/{int:entry_id}/appeal",
+    response={201: AppealOut},
+    summary="Appeal an entry (复议): opens the case (points_appeal on /api/casework/cases/…)",
+)
 def appeal_file(request, entry_id: int, payload: ReasonIn):
     entry = selectors.access_entry(request.auth, entry_id, Action.POINTS_APPEAL)
-    return 201, services.appeal_file(actor=request.auth, entry=entry, reason=payload.reason)
+    return 201, _appeal(services.appeal_file(actor=request.auth, entry=entry, reason=payload.reason))
 
 
 @router.post(
@@ -365,17 +389,87 @@ def entry_reverse(request, entry_id: int, payload: ReasonIn):
     return 201, services.entry_reverse(actor=request.auth, entry=entry, reason=payload.reason)
 
 
-@router.get("/appeals", response=list[AppealOut], summary="Appeals for the review group")
-def appeal_list(request):
-    if not scope.can(request.auth, Action.POINTS_REVIEW):
+@router.get(
+    "/appeals",
+    response=list[AppealOut],
+    summary="The appeals board: the appeals of the villages you review or supervise, open ones first "
+    "(overdue=true: only those past their deadline). Decide one with POST "
+    "/api/casework/cases/points_appeal/{id}/steps/decide ({decision: uphold|overturn, note, confirm: true}).",
+)
+def appeal_list(request, overdue: bool = False):
+    if not scope.can(request.auth, Action.POINTS_VIEW):
         raise PermissionDenied()
-    return list(selectors.appeals_for_review(request.auth)[:500])
+    now = timezone.now()
+    rows = selectors.overdue_appeals(request.auth, now) if overdue else selectors.appeals_visible(request.auth)
+    return [_appeal(a, now) for a in rows[:500]]
 
 
-@router.post("/appeals/{int:appeal_id}/decide", response=AppealOut, summary="Uphold or overturn an appeal")
-def appeal_decide(request, appeal_id: int, payload: AppealDecisionIn):
-    appeal = selectors.access_appeal(request.auth, appeal_id)
-    return services.appeal_decide(actor=request.auth, appeal=appeal, overturn=payload.overturn, note=payload.note)
+def appeal_facts(request, case) -> dict:
+    """What the generic case API (casework) adds for an appeal (APPEAL's ``detail``): the decision and the entry.
+    (``overdue`` there is the flag run_deadlines sets; ``late`` is also true for a deadline passed since its run.)"""
+    entry = case.entry
+    return {
+        "status": case.status,
+        "reason": case.reason,
+        "decision_note": case.decision_note,
+        "filed_at": case.filed_at,
+        "filed_by": str(case.filed_by),
+        "decided_at": case.decided_at,
+        "decided_by": str(case.decided_by) if case.decided_by_id else None,
+        "answer_days": case.answer_days,
+        "late": selectors.is_late(case),
+        "entry": {
+            "id": entry.pk,
+            "subject_label": entry.subject_label,
+            "occurred_on": entry.occurred_on,
+            "reason": entry.reason,
+            "score_delta": entry.score_delta,
+            "balance_delta": entry.balance_delta,
+        },
+    }
+
+
+class CountySettingsOut(Schema):
+    county_id: int
+    appeal_answer_days: int
+
+
+class CountySettingsIn(Schema):
+    county_id: int
+    appeal_answer_days: int
+
+
+def _policy_county(actor, county_id: int | None):
+    from points.credit import policy_counties
+
+    counties = list(policy_counties(actor))
+    if not counties:
+        raise PermissionDenied()
+    if county_id is None:
+        return counties[0]
+    county = next((c for c in counties if c.pk == county_id), None)
+    if county is None:
+        raise NotFound()
+    return county
+
+
+@router.get(
+    "/county-settings",
+    response=CountySettingsOut,
+    summary="A county's points settings: the working days the review group has to answer an appeal (county admin)",
+)
+def county_settings(request, county_id: int | None = None):
+    county = _policy_county(request.auth, county_id)
+    return {"county_id": county.pk, "appeal_answer_days": services.appeal_answer_days(county.pk)}
+
+
+@router.put("/county-settings", response=CountySettingsOut, summary="Change a county's points settings (county admin)")
+def county_settings_save(request, payload: CountySettingsIn):
+    county = _policy_county(request.auth, payload.county_id)
+    row = services.county_settings_save(
+        actor=request.auth, county=county, appeal_answer_days=payload.appeal_answer_days
+    )
+    return {"county_id": county.pk, "appeal_answer_days": row.appeal_answer_days}
 
 
 def _quarter_out(scheme, year, quarter) -> dict:

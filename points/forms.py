@@ -139,12 +139,3 @@ class ReviewForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
-
-
-class AppealDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("uphold", _("Uphold the entry")), ("overturn", _("Overturn the entry"))],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(label=_("What the investigation found"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -9,11 +9,14 @@ subject whatever its kind.
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AppendOnlyModel
-from registry.models import ScopedRow
+from casework.models import CaseBase
+from core.models import AppendOnlyModel, ScopedRow
 
 POINTS = {"max_digits": 9, "decimal_places": 2}
 
@@ -344,25 +347,36 @@ class Publication(models.Model):
 
 
 class AppealStatus(models.TextChoices):
+    """The decision on an appeal; also the names of the states of its procedure (points.flows.APPEAL)."""
+
     PENDING = "pending", _("Under investigation")
     UPHELD = "upheld", _("Entry upheld")
     OVERTURNED = "overturned", _("Entry overturned")
 
 
-class Appeal(models.Model):
-    """积分复议: a villager disputes a ledger entry; the review group upholds or overturns it."""
+DEFAULT_APPEAL_ANSWER_DAYS = 10
+
+
+class Appeal(CaseBase):
+    """积分复议: a household disputes a ledger entry; the review group upholds or overturns it (points.flows.APPEAL).
+
+    The procedure's state (``state``, ``deadline_at``, ``overdue`` …) is written by core.workflow only; ``status``,
+    ``decided_*`` and ``decision_note`` are the decision, written by the deciding step (its effect)."""
 
     entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="appeals")
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(
         "registry.Household", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    filed_at = models.DateTimeField(auto_now_add=True)
+    filed_at = models.DateTimeField(default=timezone.now)
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=12, choices=AppealStatus.choices, default=AppealStatus.PENDING)
+    answer_days = models.PositiveSmallIntegerField(
+        _("working days to answer"),
+        null=True,
+        blank=True,
+        help_text=_("The county's setting when the appeal was filed; the review group answers within them."),
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -387,7 +401,39 @@ class Appeal(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.entry} {self.get_status_display()}"
+        entry = self.entry
+        return f"{entry.subject_label} {entry.occurred_on:%Y-%m-%d} {entry.reason} {entry.score_delta.normalize():+f}"
+
+    def get_absolute_url(self):
+        return reverse("points:appeal", args=[self.pk])
+
+
+class CountyPointsSettings(models.Model):
+    """积分县级设置: what a county sets for the points schemes of all its villages (its administrator keeps it on
+    the points policy page)."""
+
+    county = models.OneToOneField(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("county")
+    )
+    appeal_answer_days = models.PositiveSmallIntegerField(
+        _("working days to answer an appeal"),
+        default=DEFAULT_APPEAL_ANSWER_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("The review group decides an appeal within this many working days of its filing."),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    SCOPE_PATHS = {"county": "county_id"}
+
+    class Meta:
+        verbose_name = _("county points settings")
+        verbose_name_plural = _("county points settings")
+
+    def __str__(self):
+        return str(self.county)
 
 
 class ConsequenceType(models.Model):

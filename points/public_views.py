@@ -204,6 +204,18 @@ class ConsequenceForm(forms.Form):
     )
 
 
+class CountySettingsForm(forms.Form):
+    appeal_answer_days = forms.IntegerField(
+        label=gettext_lazy("Working days to answer an appeal"),
+        min_value=1,
+        max_value=60,
+        help_text=gettext_lazy(
+            "The review group decides an appeal within this many working days of its filing; an appeal not "
+            "decided in time is flagged overdue. A change applies to appeals filed afterwards."
+        ),
+    )
+
+
 def policy_counties(actor) -> list[Region]:
     ids = [
         g.target_id
@@ -222,6 +234,38 @@ def policy(request):
         raise PermissionDenied()
     county = next((c for c in counties if str(c.pk) == request.GET.get("county")), counties[0])
     ensure_default_consequences(county)
+    settings_form = CountySettingsForm(
+        request.POST if request.POST.get("form") == "settings" else None,
+        prefix="settings",
+        initial={"appeal_answer_days": services.appeal_answer_days(county.pk)},
+    )
+    if settings_form.is_bound:
+        if settings_form.is_valid():
+            try:
+                services.county_settings_save(
+                    actor=request.user,
+                    county=county,
+                    appeal_answer_days=settings_form.cleaned_data["appeal_answer_days"],
+                )
+            except DomainError as exc:
+                apply_domain_errors(settings_form, exc)
+            else:
+                messages.success(request, _("Settings saved."))
+                return redirect(f"{reverse('points:policy')}?{urlencode({'county': county.pk})}")
+        return render(
+            request,
+            "points/lists/policy.html",
+            {
+                "counties": counties,
+                "county": county,
+                "rows": ConsequenceType.objects.filter(county=county).annotate(
+                    rules=Count("listrule", filter=Q(listrule__is_active=True))
+                ),
+                "form": ConsequenceForm(),
+                "editing": None,
+                "settings_form": settings_form,
+            },
+        )
     rows = ConsequenceType.objects.filter(county=county).annotate(
         rules=Count("listrule", filter=Q(listrule__is_active=True))
     )
@@ -255,7 +299,14 @@ def policy(request):
     return render(
         request,
         "points/lists/policy.html",
-        {"counties": counties, "county": county, "rows": rows, "form": form, "editing": editing},
+        {
+            "counties": counties,
+            "county": county,
+            "rows": rows,
+            "form": form,
+            "editing": editing,
+            "settings_form": settings_form,
+        },
     )
 
 

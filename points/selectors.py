@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from core import scope
@@ -248,20 +248,64 @@ def my_summary(actor) -> dict | None:
     return out
 
 
-def appeals_for_review(actor) -> QuerySet[Appeal]:
-    review_schemes = schemes(actor, Action.POINTS_REVIEW)
+def appeals_visible(actor) -> QuerySet[Appeal]:
+    """The appeals board (复议): the appeals of the villages the actor reviews or supervises (a village's review
+    group and cadres, a township's or county's officials); open ones first, the nearest deadline first."""
+    from points.flows import APPEAL
+
     return (
-        Appeal.objects.filter(entry__scheme__in=review_schemes)
-        .select_related("entry", "entry__scheme", "entry__item", "filed_by")
-        .order_by("status", "-filed_at")
+        scope.scope_filter(actor, Action.POINTS_VIEW, Appeal.objects.filter(flow=APPEAL.name))
+        .select_related("entry", "entry__scheme", "entry__item", "filed_by", "village")
+        .order_by(F("closed_at").desc(nulls_first=True), "deadline_at", "-filed_at", "-pk")
     )
 
 
-def access_appeal(actor, appeal_id) -> Appeal:
+def is_late(appeal, now=None) -> bool:
+    """Open and past its deadline (flagged by run_deadlines, or due and not flagged yet)."""
+    if appeal.closed_at is not None:
+        return False
+    return appeal.overdue or (appeal.deadline_at is not None and appeal.deadline_at < (now or timezone.now()))
+
+
+def overdue_appeals(actor, now=None) -> QuerySet[Appeal]:
+    """Open appeals past their deadline, the longest overdue first (the supervisor's list)."""
+    now = now or timezone.now()
+    return (
+        appeals_visible(actor)
+        .filter(closed_at__isnull=True)
+        .filter(Q(overdue=True) | Q(deadline_at__lt=now))
+        .order_by("deadline_at", "pk")
+    )
+
+
+def appeal_counts(actor, now=None) -> dict:
+    """Open and overdue appeals the actor sees (one query), for the points home page."""
+    now = now or timezone.now()
+    return (
+        appeals_visible(actor)
+        .order_by()
+        .aggregate(
+            open=Count("pk", filter=Q(closed_at__isnull=True)),
+            overdue=Count("pk", filter=Q(closed_at__isnull=True) & (Q(overdue=True) | Q(deadline_at__lt=now))),
+        )
+    )
+
+
+def find_appeal(actor, appeal_id) -> Appeal:
+    """One appeal, if the actor may see it on its procedure (the household, the review group, supervisors);
+    NotFound for missing and hidden alike (casework finds the case through this: Flow.find)."""
+    from core import workflow
+    from points.flows import APPEAL
+
     try:
-        return appeals_for_review(actor).get(pk=appeal_id)
+        appeal = Appeal.objects.select_related("entry", "entry__scheme", "entry__item", "filed_by").get(
+            pk=appeal_id, flow=APPEAL.name
+        )
     except (Appeal.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+    if not workflow.can_see(actor, appeal, APPEAL):
+        raise NotFound()
+    return appeal
 
 
 def access_entry(actor, entry_id, action: str) -> LedgerEntry:

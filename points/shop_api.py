@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from core.errors import DomainError, NotFound, PermissionDenied
 from points import shop_selectors as selectors
@@ -36,6 +36,7 @@ class RedemptionIn(Schema):
     quantity: int = 1
     client_key: str | None = None
     household_id: int | None = None
+    confirm: bool = Field(False, description="Must be true: redeeming spends the points at once (422 otherwise).")
 
 
 class CancelIn(Schema):
@@ -145,6 +146,8 @@ def redemption_create(request, payload: RedemptionIn):
                 raise NotFound()
             # A villager naming a household: the good must be on their shelf; the service refuses another household.
             good = selectors.redeemable_good(user, payload.good_id, mine)
+    if payload.confirm is not True:  # it spends the points at once: refused, nothing written
+        raise DomainError({"confirm": services.confirm_refusal(services.redeem_confirm_text(good))}, code="confirm")
     replay = bool(payload.client_key) and Redemption.objects.filter(client_key=payload.client_key).exists()
     redemption = services.redemption_create(
         actor=user, good=good, subject=subject, quantity=payload.quantity, client_key=payload.client_key

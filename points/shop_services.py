@@ -39,6 +39,19 @@ MAX_STOCK = 100000
 # -- who may do what --------------------------------------------------------------------------------------
 
 
+def redeem_confirm_text(good: Good) -> str:
+    """What redeeming does, said before it is done: a redemption spends the points at once, so the page asks
+    (its dialog, or a box to tick) and the API wants ``confirm: true``; both refuse without, writing nothing."""
+    return _(
+        "Redeeming spends %(price)s points for each “%(good)s” from the household's balance at once; the good then "
+        "waits at %(shop)s. You can cancel while it waits, and the points come back."
+    ) % {"price": f"{good.price.normalize():f}", "good": good.name, "shop": good.shop.name}
+
+
+def confirm_refusal(text: str) -> str:
+    return _("Confirm before you go on: %(what)s") % {"what": text}
+
+
 def keeps_shop(actor, shop: Shop) -> bool:
     """A shopkeeper account named as the shop's keeper, with its role still covering the shop's village."""
     return (

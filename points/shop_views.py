@@ -90,14 +90,32 @@ class StockForm(forms.Form):
     )
 
 
+def redeem_confirm_label(text: str) -> str:
+    return _("I understand: %(what)s") % {"what": text}
+
+
 class RedeemForm(forms.Form):
+    """Prefixed "redeem" (redeem-quantity, redeem-confirm …): static/js/steps.js finds the confirmation box by its
+    "-confirm" name, asks with the form's data-confirm text and ticks it; without a script the person ticks it."""
+
     quantity = forms.IntegerField(label=gettext_lazy("Quantity"), initial=1, widget=forms.NumberInput(attrs={"min": 1}))
     client_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, confirm_text: str = "", **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("client_key", uuid.uuid4().hex)
+        kwargs.setdefault("prefix", "redeem")
         super().__init__(*args, **kwargs)
+        self.confirm_text = confirm_text
+        self.fields["confirm"].label = redeem_confirm_label(confirm_text)
+
+    def confirmed(self) -> bool:
+        """Refuse (the error beside the box) unless the person confirmed: nothing is written then."""
+        if self.cleaned_data.get("confirm"):
+            return True
+        self.add_error("confirm", services.confirm_refusal(self.confirm_text))
+        return False
 
 
 class CounterForm(RedeemForm):
@@ -106,7 +124,7 @@ class CounterForm(RedeemForm):
         max_length=32,
         help_text=gettext_lazy("The number in the household register."),
     )
-    field_order = ["household", "quantity", "client_key"]
+    field_order = ["household", "quantity", "client_key", "confirm"]
 
 
 class CancelForm(forms.Form):
@@ -161,6 +179,8 @@ def shop_home(request):
             g.balance = by_scheme.get(g.scheme_id)
             g.affordable = g.balance is not None and g.balance >= g.price and g.stock > 0
             g.client_key = uuid.uuid4().hex
+            g.confirm_text = services.redeem_confirm_text(g)
+            g.confirm_label = redeem_confirm_label(g.confirm_text)
         mine = selectors.my_redemptions(user, subject)
         context.update(
             goods=goods,
@@ -309,8 +329,11 @@ def good_redeem(request, good_id):
     if subject is None:
         raise NotFound()
     good = selectors.redeemable_good(request.user, good_id, subject)
-    form = RedeemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = RedeemForm(request.POST or None, confirm_text=services.redeem_confirm_text(good))
+    status = 200
+    if request.method == "POST" and form.is_valid() and not form.confirmed():
+        status = 400  # spends points at once: refused, nothing written, until confirmed
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.redemption_create(
@@ -334,6 +357,7 @@ def good_redeem(request, good_id):
         request,
         "points/shop/good_redeem.html",
         {"form": form, "good": good, "subject": subject, "balance": balance},
+        status=status,
     )
 
 
@@ -342,8 +366,11 @@ def good_redeem(request, good_id):
 def good_counter(request, good_id):
     """柜台兑换: a cadre redeems for a household of the village that came to the shop in person."""
     good = selectors.access_good(request.user, good_id)
-    form = CounterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = CounterForm(request.POST or None, confirm_text=services.redeem_confirm_text(good))
+    status = 200
+    if request.method == "POST" and form.is_valid() and not form.confirmed():
+        status = 400  # spends the household's points at once: refused, nothing written, until confirmed
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         from registry.models import Household
 
@@ -370,7 +397,7 @@ def good_counter(request, good_id):
                     % {"good": good.name, "n": data["quantity"], "who": subject_of(household).label},
                 )
                 return redirect("points:shop_detail", shop_id=good.shop_id)
-    return render(request, "points/shop/good_counter.html", {"form": form, "good": good})
+    return render(request, "points/shop/good_counter.html", {"form": form, "good": good}, status=status)
 
 
 STATUS_FILTERS = [

@@ -22,6 +22,6 @@ urlpatterns = [
     path("appeals/", views.appeal_list, name="appeal_list"),
     path("county/", views.county_ranking, name="county_ranking"),
     path("schemes/<int:scheme_id>/honours/", views.honours, name="honours"),
-    path("appeals/<int:appeal_id>/", views.appeal_decide, name="appeal_decide"),
+    path("appeals/<int:appeal_id>/", views.appeal_detail, name="appeal"),
     path("", include("points.extra_urls")),
 ]

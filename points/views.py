@@ -13,15 +13,16 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from core import scope
+from casework import steps
+from core import scope, workflow
 from core.errors import DomainError, NotFound
 from core.roles import Action
 from core.views import apply_domain_errors, messages_from, paginate, require_action
 from points import selectors, services
 from points import standings as calc
+from points.flows import APPEAL
 from points.forms import (
     AdoptForm,
-    AppealDecisionForm,
     DeclareForm,
     ReasonForm,
     RecordForm,
@@ -61,6 +62,7 @@ def points_home(request):
             "can_configure": scope.can(request.user, Action.POINTS_CONFIGURE),
             "can_record": scope.can(request.user, Action.POINTS_RECORD),
             "can_review": scope.can(request.user, Action.POINTS_REVIEW),
+            "appeals": selectors.appeal_counts(request.user),
             "can_county_ranking": any(
                 g.level == "county" and Action.POINTS_VIEW in scope.ROLE_ACTIONS.get(g.role, ())
                 for g in scope.grants(request.user)
@@ -555,31 +557,60 @@ def entry_reverse(request, entry_id):
 
 
 @login_required
-@require_action(Action.POINTS_REVIEW)
+@require_action(Action.POINTS_VIEW)
 def appeal_list(request):
-    page = paginate(request, selectors.appeals_for_review(request.user), 30)
-    return render(request, "points/appeal_list.html", {"page": page})
+    """The appeals board (复议): the review group decides from it; a township or county follows the deadlines.
+    Overdue appeals come first, with their deadlines; ``?overdue=1`` lists only them."""
+    now = timezone.now()
+    overdue_only = request.GET.get("overdue") == "1"
+    late = list(selectors.overdue_appeals(request.user, now)[:100])
+    rows = selectors.overdue_appeals(request.user, now) if overdue_only else selectors.appeals_visible(request.user)
+    page = paginate(request, rows, 30)
+    for appeal in [*late, *page.object_list]:
+        appeal.is_late = selectors.is_late(appeal, now)
+        appeal.can_decide = scope.in_scope(request.user, Action.POINTS_REVIEW, appeal)
+    return render(request, "points/appeal_list.html", {"page": page, "late": late, "overdue_only": overdue_only})
+
+
+def _appeal_timeline(appeal) -> list[dict]:
+    rows = []
+    for event in workflow.history(appeal):
+        rows.append(
+            {
+                "event": event,
+                "label": APPEAL.step_label(event.transition),
+                "who": event.actor_label or (str(event.actor) if event.actor_id else _("System")),
+                "attachments": list(event.attachments.all()),
+                "facts": steps.facts(APPEAL, event),
+                "overdue": event.transition == workflow.OVERDUE,
+            }
+        )
+    return rows
+
+
+def appeal_page(request, case, *, failed=None, status=200):
+    """An appeal's page (APPEAL's ``page``): the entry, the household's reason, the deadline, the review group's
+    decision form (casework's step view takes it) and the timeline. Drawn again with the refused form."""
+    panels = steps.panels(request.user, case, APPEAL, failed=failed)
+    for panel in panels:
+        panel["open"] = True  # deciding is what this page is for: the form is shown, not folded
+    return render(
+        request,
+        "points/appeal.html",
+        {
+            "appeal": case,
+            "state_label": APPEAL.state_label(case.state),
+            "late": selectors.is_late(case),
+            "steps": panels,
+            "timeline": _appeal_timeline(case),
+        },
+        status=status,
+    )
 
 
 @login_required
-@require_action(Action.POINTS_REVIEW)
-def appeal_decide(request, appeal_id):
-    appeal = selectors.access_appeal(request.user, appeal_id)
-    form = AppealDecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appeal_decide(
-                actor=request.user,
-                appeal=appeal,
-                overturn=form.cleaned_data["decision"] == "overturn",
-                note=form.cleaned_data["note"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Appeal decided."))
-            return redirect("points:appeal_list")
-    return render(request, "points/appeal_decide.html", {"form": form, "appeal": appeal})
+def appeal_detail(request, appeal_id):
+    return appeal_page(request, selectors.find_appeal(request.user, appeal_id))
 
 
 @login_required

@@ -1,7 +1,8 @@
 """Small-power API (/api/powers): the list (read; kept by the county administrator), applying (multipart, with
-documents), matters (list, detail with the whole timeline and the steps the caller may take, take a step, hand in
-documents), objections (raise, answer), the village and township queues, the overview, and the public postings
-(no login, de-identified).
+documents), matters (list, detail with the whole timeline and the steps the caller may take), objections (raise,
+answer), the village and township queues, the overview, and the public postings (no login, de-identified). A step
+is taken through the generic case API (``POST /api/casework/cases/<flow>/<id>/steps/<step>``, casework.api), which
+adds what ``case_facts`` gives.
 
 Same selectors and services as the pages: a matter outside the caller's scope is 404; a refused step answers
 422 with the Chinese message and changes nothing.
@@ -14,13 +15,13 @@ from django.utils import timezone
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
+from casework import steps
 from core import scope, workflow
 from core.errors import NotFound, PermissionDenied
 from core.masking import mask_name
 from core.roles import Action
 from powers import publicity, selectors, services
-from powers.flows import FINAL_STATES, FLOWS, PUBLICITY_STATE, STEP_ORDER, flow_of
-from powers.forms import STEP_FIELDS
+from powers.flows import FINAL_STATES, FLOWS, PUBLICITY_STATE, flow_of
 from powers.models import Power
 from powers.schemas import (
     AnswerIn,
@@ -33,7 +34,6 @@ from powers.schemas import (
     PowerIn,
     PowerOut,
     PublicPosting,
-    StepIn,
 )
 from regions.models import Region, RegionLevel
 from registry.models import Household
@@ -97,6 +97,12 @@ def _row(c, now=None) -> dict:
     }
 
 
+def case_facts(request, case) -> dict:
+    """What the generic case API (casework) adds for a matter: its own facts and objections (Flow.detail)."""
+    data = _detail(request, case)
+    return {k: v for k, v in data.items() if k not in ("timeline", "steps")}
+
+
 def _detail(request, c) -> dict:
     actor = request.auth
     staff = scope.can(actor, Action.POWER_VIEW)
@@ -125,7 +131,6 @@ def _detail(request, c) -> dict:
                 ],
             }
         )
-    names = [tr.name for tr in workflow.available(actor, c, flow)]
     data.update(
         {
             "reason": c.reason,
@@ -145,11 +150,7 @@ def _detail(request, c) -> dict:
             "publicity_until": c.publicity_until,
             "timeline": timeline,
             "objections": [_objection(o, staff) for o in selectors.objections(c)],
-            "steps": [
-                {"name": n, "label": flow.step_label(n), "fields": [f for f in STEP_FIELDS[n]() if f != "note"]}
-                for n in sorted(names, key=lambda n: STEP_ORDER.index(n) if n in STEP_ORDER else 99)
-                if n in STEP_FIELDS
-            ],
+            "steps": steps.describe(actor, c, flow),
         }
     )
     return data
@@ -277,37 +278,6 @@ def case_list(
 def case_detail(request, case_id: int):
     _require(request.auth, *READ)
     return _detail(request, selectors.get(request.auth, case_id))
-
-
-@router.post("/cases/{int:case_id}/steps/{step}", response=CaseDetail, summary="Take a step (JSON data)")
-def case_step(request, case_id: int, step: str, payload: StepIn):
-    actor = request.auth
-    _require(actor, *READ)
-    case = selectors.get(actor, case_id)
-    services.case_step(actor=actor, case=case, step=step, data=payload.data, note=payload.note, version=payload.version)
-    return _detail(request, selectors.get(actor, case_id))
-
-
-@router.post(
-    "/cases/{int:case_id}/steps/{step}/files",
-    response=CaseDetail,
-    summary="Take a step that carries documents (multipart: data fields, files)",
-)
-def case_step_files(request, case_id: int, step: str, files: File[list[UploadedFile]], version: Form[int] = None):
-    actor = request.auth
-    _require(actor, *READ)
-    case = selectors.get(actor, case_id)
-    data = {k: v for k, v in request.POST.items() if k not in ("version", "note", "csrfmiddlewaretoken")}
-    services.case_step(
-        actor=actor,
-        case=case,
-        step=step,
-        data=data,
-        note=request.POST.get("note", ""),
-        attachments=files,
-        version=version,
-    )
-    return _detail(request, selectors.get(actor, case_id))
 
 
 @router.post("/cases/{int:case_id}/objections", response={201: ObjectionOut}, summary="Raise an objection (公示)")

@@ -8,4 +8,9 @@ class PowersConfig(AppConfig):
     verbose_name = _("Small-power list (小微权力)")
 
     def ready(self):
-        from powers import flows  # noqa: F401  (registers the procedures with core.workflow)
+        from powers import (
+            flows,  # noqa: F401  (registers the procedures with core.workflow)
+            plug,
+        )
+
+        plug.register()

@@ -31,14 +31,22 @@ Deadlines: each village step has the power's ``step_days`` working days, the tow
 
 from __future__ import annotations
 
+from datetime import timedelta
+from types import SimpleNamespace
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.errors import DomainError
+from core.fields import Choice, Date, Decimal, Files, Integer, Text
 from core.roles import Role
 from core.workflow import Deadline, Flow, Party, State, Transition
-from powers import rules
+from powers import people, rules
 
 APPLICANT = Party(_("the applicant"), lambda actor, case: case.applicant_id == actor.pk)
+# the applicant and the accounts of the household the matter is for (told of its outcome)
+HOUSEHOLD = Party(_("the household"), lambda actor, case: False, people=people.household_side)
 
 VILLAGE = (Role.VILLAGE_CADRE,)
 TOWNSHIP = (Role.TOWNSHIP_OFFICIAL,)
@@ -49,6 +57,89 @@ VIEWERS = (Role.REVIEWER, Role.VILLAGE_SUPERVISOR, Role.TOWNSHIP_OFFICIAL, Role.
 STEP = Deadline(field="step_days", working_days=5)
 REVIEW = Deadline(field="review_days", working_days=10)
 DOCUMENTS = Deadline(working_days=10)
+
+# -- the fields the steps take ----------------------------------------------------------------------------------
+
+DOCUMENTS_HELP = _("PDF or photos, at most 10 MB each.")
+
+
+def _area(name, label, *, required=True, help=""):
+    return Text(name, label, max_length=2000, required=required, help=help)
+
+
+def _line(name, label, *, max_length=100, help=""):
+    return Text(name, label, max_length=max_length, multiline=False, help=help)
+
+
+def _files(label, *, required=False):
+    return Files(label=label, required=required, max_count=10, help=DOCUMENTS_HELP)
+
+
+def _posted_until(actor, case):
+    return timezone.localdate() + timedelta(days=rules.posting_days(case))
+
+
+POSTED_UNTIL = Date("publicity_until", _("Posted until"), initial=_posted_until)
+
+
+def _with_meetings(actor, case) -> bool:
+    return rules.meetings_selector() is not None
+
+
+def _without_meetings(actor, case) -> bool:
+    return rules.meetings_selector() is None
+
+
+def _meeting_fields(*kinds: str) -> tuple:
+    """The meeting that decided: an adopted motion of the meetings app, or (without it) the meeting's facts."""
+    count = {"min": 0, "max": 100000, "when": _without_meetings}
+    return (
+        Text(
+            "motion",
+            _("Adopted motion"),
+            required=False,
+            multiline=False,
+            help=_("The motion on this matter adopted at the meeting (meetings). Leave empty to take the latest."),
+            when=_with_meetings,
+        ),
+        Choice("body", _("Meeting"), options=rules.body_choices(kinds), when=_without_meetings),
+        Text(
+            "meeting_ref",
+            _("Meeting reference"),
+            multiline=False,
+            help=_("e.g. 安家村党群议事会 2026 年第 11 次会议"),
+            when=_without_meetings,
+        ),
+        Date("meeting_date", _("Meeting date"), when=_without_meetings),
+        Integer("members", _("Members entitled to attend"), **count),
+        Integer("present", _("Present"), **count),
+        Integer("votes_for", _("Votes for"), **count),
+    )
+
+
+def _after_posting(case, now) -> str:
+    """Why a step that follows the posting (公示) cannot be taken yet — the window is still open or an objection
+    waits for its answer — in the words the engine would refuse it with; "" when it can."""
+    check = SimpleNamespace(case=case, now=now)
+    for guard in (rules.posting_over, rules.objections_answered):
+        try:
+            guard(check)
+        except DomainError as exc:
+            return " ".join(exc.messages)
+    return ""
+
+
+# what every procedure of the list shares: its cases, who sees them, the module's service, page, API keys and
+# selector (casework.steps), and who hears of a new application
+MODULE = {
+    "model": "powers.PowerCase",
+    "viewers": VIEWERS,
+    "service": "powers.services.case_step",
+    "page": "powers.views.case_page",
+    "detail": "powers.api.case_facts",
+    "find": "powers.selectors.get",
+}
+APPLIED = {"start_notify": VILLAGE, "start_notify_text": _("New application: %(case)s")}
 
 FINAL_OK = "closed"
 FINAL_STATES = ("closed", "rejected", "withdrawn")
@@ -63,8 +154,9 @@ def _documents_steps(source: str) -> list[Transition]:
             target="documents",
             label=_("Ask for more documents"),
             allow=VILLAGE,
-            requires=("documents",),
-            guards=(rules.long_text("documents"),),
+            fields=(_area("documents", _("Which documents are missing")),),
+            notify=(HOUSEHOLD,),
+            notify_text=_("Please hand in more documents for %(case)s"),
         ),
         Transition(
             "supply",
@@ -72,7 +164,9 @@ def _documents_steps(source: str) -> list[Transition]:
             target=source,
             label=_("Hand in the documents"),
             allow=HOUSEHOLD_SIDE,
-            requires=("attachments",),
+            fields=(_files(_("Documents"), required=True), _area("note", _("Note"), required=False)),
+            notify=VILLAGE,
+            notify_text=_("Documents handed in: %(case)s"),
         ),
     ]
 
@@ -84,8 +178,8 @@ def _withdraw(source) -> Transition:
         target="withdrawn",
         label=_("Withdraw the application"),
         allow=(Role.VILLAGER, APPLICANT),
-        requires=("reason",),
-        guards=(rules.long_text("reason", max_length=500),),
+        fields=(Text("reason", _("Reason"), max_length=500),),
+        confirm=_("The application is withdrawn for good; to go on, the household must apply again."),
     )
 
 
@@ -96,19 +190,21 @@ def _reject(name: str, source, allow, label) -> Transition:
         target="rejected",
         label=label,
         allow=allow,
-        requires=("reason",),
-        guards=(rules.long_text("reason"),),
+        fields=(_area("reason", _("Reason")),),
         effects=(rules.keep("outcome", "reason"),),
+        confirm=_("The matter ends as not approved; the household is told, and this cannot be undone."),
+        notify=(HOUSEHOLD,),
+        notify_text=_("Your matter is done: %(case)s"),
     )
 
 
 DIBAO = Flow(
     "powers_dibao",
     label=pgettext_lazy("powers procedure", "Minimum living allowance assessment (低保评议)"),
-    model="powers.PowerCase",
+    **MODULE,
     initial="applied",
     start_allow=(Role.VILLAGER, Role.GRID_WORKER, Role.VILLAGE_CADRE),
-    viewers=VIEWERS,
+    **APPLIED,
     states=[
         State("applied", _("Applied, waiting for the household survey"), deadline=STEP),
         State("documents", _("Waiting for more documents"), deadline=DOCUMENTS),
@@ -123,15 +219,17 @@ DIBAO = Flow(
         State("withdrawn", _("Withdrawn")),
     ],
     transitions=[
-        *_documents_steps("applied"),
         Transition(
             "survey",
             source="applied",
             target="surveyed",
             label=_("Household survey (入户调查)"),
             allow=VILLAGE,
-            requires=("visited_on", "findings"),
-            guards=(rules.long_text("findings"),),
+            fields=(
+                Date("visited_on", _("Visited on"), initial=lambda actor, case: timezone.localdate()),
+                _area("findings", _("Findings of the household survey")),
+                _files(_("Survey record or photos")),
+            ),
         ),
         Transition(
             "deliberate",
@@ -139,6 +237,7 @@ DIBAO = Flow(
             target="deliberated",
             label=_("Democratic assessment (民主评议)"),
             allow=VILLAGE,
+            fields=_meeting_fields("council", "representatives"),
             effects=(rules.meeting("council", "representatives"),),
         ),
         Transition(
@@ -147,7 +246,7 @@ DIBAO = Flow(
             target=PUBLICITY_STATE,
             label=_("Post in the village (村内公示)"),
             allow=VILLAGE,
-            requires=("publicity_until",),
+            fields=(POSTED_UNTIL,),
             effects=(rules.publicize,),
         ),
         Transition(
@@ -157,6 +256,9 @@ DIBAO = Flow(
             label=_("Send to the township for review"),
             allow=VILLAGE,
             guards=(rules.posting_over, rules.objections_answered),
+            waiting=_after_posting,
+            notify=TOWNSHIP,
+            notify_text=_("To review: %(case)s"),
         ),
         Transition(
             "township_approve",
@@ -164,8 +266,7 @@ DIBAO = Flow(
             target="county",
             label=_("Township review passed (乡镇审核)"),
             allow=TOWNSHIP,
-            requires=("opinion",),
-            guards=(rules.long_text("opinion"),),
+            fields=(_area("opinion", _("Township review opinion")),),
         ),
         Transition(
             "township_return",
@@ -173,8 +274,7 @@ DIBAO = Flow(
             target="applied",
             label=_("Send back for a new survey"),
             allow=TOWNSHIP,
-            requires=("reason",),
-            guards=(rules.long_text("reason"),),
+            fields=(_area("reason", _("Reason")),),
         ),
         Transition(
             "county_approve",
@@ -182,7 +282,10 @@ DIBAO = Flow(
             target="approved",
             label=_("Record the county's approval (县民政审批)"),
             allow=TOWNSHIP,
-            requires=("decision_ref", "outcome"),
+            fields=(
+                _line("decision_ref", _("Approval document number"), max_length=60),
+                _line("outcome", _("What was approved"), max_length=200, help=_("e.g. 纳入低保，每月 450 元")),
+            ),
             effects=(rules.keep("decision_ref", max_length=60), rules.keep("outcome")),
         ),
         _reject("county_reject", "county", TOWNSHIP, _("Record the county's refusal")),
@@ -195,7 +298,11 @@ DIBAO = Flow(
             label=_("Publish the result (结果公开)"),
             allow=VILLAGE,
             effects=(rules.publish_result,),
+            confirm=_("The result is posted on the village's public board at once and the matter is closed."),
+            notify=(HOUSEHOLD,),
+            notify_text=_("Your matter is done: %(case)s"),
         ),
+        *_documents_steps("applied"),
         _withdraw({"applied", "documents"}),
     ],
 )
@@ -204,10 +311,10 @@ DIBAO = Flow(
 HOMESTEAD = Flow(
     "powers_homestead",
     label=_("Homestead application (宅基地申请)"),
-    model="powers.PowerCase",
+    **MODULE,
     initial="applied",
     start_allow=(Role.VILLAGER, Role.GRID_WORKER, Role.VILLAGE_CADRE),
-    viewers=VIEWERS,
+    **APPLIED,
     states=[
         State("applied", _("Applied, waiting for the group meeting"), deadline=STEP),
         State("documents", _("Waiting for more documents"), deadline=DOCUMENTS),
@@ -222,13 +329,13 @@ HOMESTEAD = Flow(
         State("withdrawn", _("Withdrawn")),
     ],
     transitions=[
-        *_documents_steps("applied"),
         Transition(
             "group_meeting",
             source="applied",
             target="group_discussed",
             label=_("Villager group meeting (村民小组会议讨论)"),
             allow=VILLAGE,
+            fields=_meeting_fields("group"),
             effects=(rules.meeting("group"),),
         ),
         Transition(
@@ -237,8 +344,7 @@ HOMESTEAD = Flow(
             target=PUBLICITY_STATE,
             label=_("Village review and posting (村级审查并公示)"),
             allow=VILLAGE,
-            requires=("opinion", "publicity_until"),
-            guards=(rules.long_text("opinion"),),
+            fields=(_area("opinion", _("Village review opinion")), POSTED_UNTIL),
             effects=(rules.publicize,),
         ),
         Transition(
@@ -248,6 +354,9 @@ HOMESTEAD = Flow(
             label=_("Send to the township for review"),
             allow=VILLAGE,
             guards=(rules.posting_over, rules.objections_answered),
+            waiting=_after_posting,
+            notify=TOWNSHIP,
+            notify_text=_("To review: %(case)s"),
         ),
         Transition(
             "township_opinions",
@@ -255,8 +364,10 @@ HOMESTEAD = Flow(
             target="reviewed",
             label=_("Township review: agriculture and natural resources opinions (乡镇审核)"),
             allow=TOWNSHIP,
-            requires=("agriculture_opinion", "resources_opinion"),
-            guards=(rules.long_text("agriculture_opinion", "resources_opinion"),),
+            fields=(
+                _area("agriculture_opinion", _("Opinion of agriculture and rural affairs (农业农村)")),
+                _area("resources_opinion", _("Opinion of natural resources (自然资源)")),
+            ),
         ),
         Transition(
             "approve",
@@ -264,7 +375,7 @@ HOMESTEAD = Flow(
             target="approved",
             label=_("Approve (乡镇审批)"),
             allow=TOWNSHIP,
-            requires=("decision_ref",),
+            fields=(_line("decision_ref", _("Approval document number"), max_length=60),),
             effects=(rules.keep("decision_ref", max_length=60),),
         ),
         _reject("reject", {"township", "reviewed"}, TOWNSHIP, _("Refuse")),
@@ -275,8 +386,7 @@ HOMESTEAD = Flow(
             target="building",
             label=_("On-site check before building (开工查验)"),
             allow=(Role.TOWNSHIP_OFFICIAL, Role.VILLAGE_CADRE),
-            requires=("findings",),
-            guards=(rules.long_text("findings"),),
+            fields=(_area("findings", _("Findings on site")), _files(_("Photos"))),
         ),
         Transition(
             "completion_check",
@@ -284,10 +394,12 @@ HOMESTEAD = Flow(
             target="closed",
             label=_("Completion acceptance (竣工验收)"),
             allow=TOWNSHIP,
-            requires=("findings",),
-            guards=(rules.long_text("findings"),),
+            fields=(_area("findings", _("Findings on acceptance")), _files(_("Photos"))),
             effects=(rules.keep("outcome", "findings"),),
+            notify=(HOUSEHOLD,),
+            notify_text=_("Your matter is done: %(case)s"),
         ),
+        *_documents_steps("applied"),
         _withdraw({"applied", "documents"}),
     ],
 )
@@ -296,11 +408,10 @@ HOMESTEAD = Flow(
 ASSET = Flow(
     "powers_asset",
     label=_("Disposal of collective assets (集体资产处置)"),
-    model="powers.PowerCase",
+    **MODULE,
     initial="proposed",
     start_allow=VILLAGE,
     start_requires=("meeting_ref", "meeting_date"),
-    viewers=VIEWERS,
     states=[
         State("proposed", _("Agreed by the two committees, waiting for the villagers' decision"), deadline=STEP),
         State("resolved", _("Resolved, waiting for the posting"), deadline=STEP),
@@ -317,6 +428,7 @@ ASSET = Flow(
             target="resolved",
             label=_("Villagers' resolution (村民会议或代表会议决议)"),
             allow=VILLAGE,
+            fields=_meeting_fields("villagers", "representatives"),
             effects=(rules.meeting("villagers", "representatives"),),
         ),
         Transition(
@@ -325,7 +437,7 @@ ASSET = Flow(
             target=PUBLICITY_STATE,
             label=_("Post in the village (村内公示)"),
             allow=VILLAGE,
-            requires=("publicity_until",),
+            fields=(POSTED_UNTIL,),
             effects=(rules.publicize,),
         ),
         Transition(
@@ -334,8 +446,15 @@ ASSET = Flow(
             target="traded",
             label=_("Appraisal and open trading (评估、公开交易)"),
             allow=VILLAGE,
-            requires=("appraisal", "bidders", "winner", "winning_price"),
-            guards=(rules.posting_over, rules.objections_answered, rules.long_text("appraisal")),
+            fields=(
+                _area("appraisal", _("Appraisal")),
+                Integer("bidders", _("Number of bidders"), min=1, max=1000),
+                _line("winner", _("Winning bidder")),
+                Decimal("winning_price", _("Winning price (yuan)"), min=0),
+                _files(_("Trading record")),
+            ),
+            guards=(rules.posting_over, rules.objections_answered),
+            waiting=_after_posting,
             effects=(rules.trade,),
         ),
         Transition(
@@ -344,7 +463,10 @@ ASSET = Flow(
             target="signed",
             label=_("Sign the contract (合同签订)"),
             allow=VILLAGE,
-            requires=("contract_ref", "attachments"),
+            fields=(
+                _line("contract_ref", _("Contract number"), max_length=60),
+                _files(_("Signed contract"), required=True),
+            ),
             effects=(rules.keep("contract_ref", max_length=60),),
         ),
         Transition(
@@ -354,6 +476,9 @@ ASSET = Flow(
             label=_("Publish the result (结果公开)"),
             allow=VILLAGE,
             effects=(rules.publish_result,),
+            confirm=_("The result is posted on the village's public board at once and the matter is closed."),
+            notify=(HOUSEHOLD,),
+            notify_text=_("Your matter is done: %(case)s"),
         ),
         Transition(
             "abandon",
@@ -361,9 +486,9 @@ ASSET = Flow(
             target="withdrawn",
             label=_("Abandon the disposal"),
             allow=VILLAGE,
-            requires=("reason",),
-            guards=(rules.long_text("reason"),),
+            fields=(_area("reason", _("Reason")),),
             effects=(rules.keep("outcome", "reason"),),
+            confirm=_("The disposal is abandoned for good; a new one must start again from the two committees."),
         ),
     ],
 )
@@ -372,10 +497,10 @@ ASSET = Flow(
 GENERAL = Flow(
     "powers_general",
     label=_("General procedure (一般程序)"),
-    model="powers.PowerCase",
+    **MODULE,
     initial="applied",
     start_allow=(Role.VILLAGER, Role.GRID_WORKER, Role.VILLAGE_CADRE),
-    viewers=VIEWERS,
+    **APPLIED,
     states=[
         State("applied", _("Applied, waiting for the village"), deadline=STEP),
         State("documents", _("Waiting for more documents"), deadline=DOCUMENTS),
@@ -385,14 +510,13 @@ GENERAL = Flow(
         State("withdrawn", _("Withdrawn")),
     ],
     transitions=[
-        *_documents_steps("applied"),
         Transition(
             "handle",
             source="applied",
             target="handled",
             label=_("Handle (村两委办理)"),
             allow=VILLAGE,
-            requires=("outcome",),
+            fields=(_line("outcome", _("Outcome"), max_length=200), _files(_("Documents"))),
             effects=(rules.keep("outcome"),),
         ),
         Transition(
@@ -402,52 +526,18 @@ GENERAL = Flow(
             label=_("Publish the result (结果公开)"),
             allow=VILLAGE,
             effects=(rules.publish_result,),
+            confirm=_("The result is posted on the village's public board at once and the matter is closed."),
+            notify=(HOUSEHOLD,),
+            notify_text=_("Your matter is done: %(case)s"),
         ),
         _reject("village_reject", "applied", VILLAGE, _("Not passed in the village")),
+        *_documents_steps("applied"),
         _withdraw({"applied", "documents"}),
     ],
 )
 
 FLOWS = {f.name: f for f in (DIBAO, HOMESTEAD, ASSET, GENERAL)}
 
-# The order steps are offered on a page (the way forward first, refusals last).
-STEP_ORDER = [
-    "survey",
-    "group_meeting",
-    "deliberate",
-    "resolve",
-    "handle",
-    "publicize",
-    "village_review",
-    "submit_review",
-    "township_approve",
-    "township_opinions",
-    "approve",
-    "county_approve",
-    "trade",
-    "sign",
-    "start_check",
-    "completion_check",
-    "publish_result",
-    "ask_documents",
-    "supply",
-    "township_return",
-    "county_reject",
-    "township_reject",
-    "reject",
-    "village_reject",
-    "abandon",
-    "withdraw",
-]
-DANGER_STEPS = {
-    "county_reject",
-    "township_reject",
-    "reject",
-    "village_reject",
-    "abandon",
-    "withdraw",
-    "township_return",
-}
 TOWNSHIP_STEPS = {
     "township_approve",
     "township_return",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -203,6 +204,9 @@ class PowerCase(CaseBase):
             models.Index(fields=["township", "state"], name="powercase_township_state"),
             models.Index(fields=["county", "power", "state"], name="powercase_county_power"),
         ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("powers:case", args=[self.pk])
 
     def __str__(self):
         return self.title

@@ -1,6 +1,6 @@
-"""Who is told about a step of a matter (in-app notifications, 站内提醒): the household and the applicant when the
-village asks for documents or the matter ends; the village's cadres when a household applies, hands in documents
-or objects; the township's officials when a matter is sent for review."""
+"""Who is told about a matter beyond its declared steps (the steps' own notifications are declared in
+powers.flows with ``notify=``): the village's cadres when someone objects during the posting (公示). And who the
+household side of a matter is (the applicant and the household's accounts), which the flows name as a party."""
 
 from __future__ import annotations
 
@@ -9,28 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment
-from core import notifications
+from core import notifications, workflow
 from core.roles import Role
-
-FINAL_STEPS = {
-    "publish_result",
-    "completion_check",
-    "village_reject",
-    "township_reject",
-    "county_reject",
-    "reject",
-}
-
-
-def _holders(role: str, region_id: int | None) -> list[int]:
-    if region_id is None:
-        return []
-    return list(
-        RoleAssignment.objects.filter(role=role, region_id=region_id, grid__isnull=True, household__isnull=True)
-        .filter(user__is_active=True)
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
 
 
 def household_side(case) -> list[int]:
@@ -41,33 +21,20 @@ def household_side(case) -> list[int]:
             .values_list("user_id", flat=True)
             .distinct()
         )
-    return users
+    return [u for u in users if u]
 
 
-def notify_step(case, step: str) -> None:
-    """After a step is committed: tell the people whose turn it now is."""
-    url = reverse("powers:case", args=[case.pk])
-    name = case.power.name
-    if step == "start":
-        users, text = _holders(Role.VILLAGE_CADRE, case.village_id), _("New application: %(power)s")
-    elif step == "ask_documents":
-        users, text = household_side(case), _("Please hand in more documents for %(power)s")
-    elif step == "supply":
-        users, text = _holders(Role.VILLAGE_CADRE, case.village_id), _("Documents handed in: %(power)s")
-    elif step == "submit_review":
-        users, text = _holders(Role.TOWNSHIP_OFFICIAL, case.township_id), _("To review: %(power)s")
-    elif step == "objection":
-        users, text = _holders(Role.VILLAGE_CADRE, case.village_id), _("Objection to answer: %(power)s")
-    elif step in FINAL_STEPS:
-        users, text = household_side(case) if case.household_id else [], _("Your matter is done: %(power)s")
-    else:
-        return
-    users = [u for u in users if u]
+def _objection_raised(case) -> None:
+    users = workflow.recipients((Role.VILLAGE_CADRE,), case)
     if users:
         notifications.notify(
-            users, kind="powers", text=text % {"power": name}, url=url, key=f"powers:{case.pk}:{step}:{case.version}"
+            sorted(users),
+            kind="powers",
+            text=_("Objection to answer: %(power)s") % {"power": case.power.name},
+            url=reverse("powers:case", args=[case.pk]),
+            key=f"powers:{case.pk}:objection:{case.version}",
         )
 
 
-def on_commit(case, step: str) -> None:
-    transaction.on_commit(lambda: notify_step(case, step))
+def on_objection(case) -> None:
+    transaction.on_commit(lambda: _objection_raised(case))

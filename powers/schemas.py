@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from ninja import Schema
 
+from casework.api import StepOut
+
 
 class Ref(Schema):
     id: int
@@ -97,12 +99,6 @@ class ObjectionOut(Schema):
     answered_at: datetime | None
 
 
-class StepOut(Schema):
-    name: str
-    label: str
-    fields: list[str]
-
-
 class CaseDetail(CaseRow):
     reason: str
     applicant: str
@@ -122,12 +118,6 @@ class CaseDetail(CaseRow):
     timeline: list[EventOut]
     objections: list[ObjectionOut]
     steps: list[StepOut]
-
-
-class StepIn(Schema):
-    data: dict = {}
-    note: str = ""
-    version: int | None = None
 
 
 class ObjectionIn(Schema):

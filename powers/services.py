@@ -307,7 +307,6 @@ def case_apply(
                     % {"power": power.name}
                 )
         workflow.start(actor=actor, case=case, flow=flow, note=values["reason"], data=data, attachments=files, now=now)
-        people.on_commit(case, "start")
         audit.record(
             actor,
             "powers.case.apply",
@@ -359,7 +358,6 @@ def case_step(
             expected_version=version,
             now=now,
         )
-        people.on_commit(case, step)
     return event
 
 
@@ -410,7 +408,7 @@ def objection_raise(*, actor, case: PowerCase, text, now=None) -> Objection:
     )
     objection.save()
     audit.record(actor, "powers.objection.raise", objection, after={"case": locked.pk, "text": text})
-    people.on_commit(locked, "objection")
+    people.on_objection(locked)
     return objection
 
 

@@ -10,7 +10,6 @@ urlpatterns = [
     path("list/<int:power_pk>/apply/", views.apply, name="apply"),
     path("cases/", views.case_list, name="cases"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
-    path("cases/<int:pk>/steps/<str:step>/", views.case_step, name="step"),
     path("cases/<int:pk>/object/", views.object_, name="object"),
     path("cases/<int:pk>/objections/<int:objection_pk>/answer/", views.answer, name="answer"),
     path("cases/<int:pk>/files/<int:file_pk>/", views.attachment, name="file"),

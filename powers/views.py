@@ -6,9 +6,6 @@ through powers.selectors, writes through powers.services."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from types import SimpleNamespace
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from casework import steps
 from casework.models import CaseAttachment
 from core import scope, workflow
 from core.errors import DomainError, NotFound
@@ -28,8 +26,8 @@ from core.roles import Action
 from core.views import apply_domain_errors, file_response, paginate, require_action
 from powers import publicity, rules, selectors, services
 from powers.defaults import DEFAULT_POWERS
-from powers.flows import DANGER_STEPS, FINAL_STATES, FLOWS, PUBLICITY_STATE, STEP_ORDER, flow_of
-from powers.forms import STEP_FIELDS, AnswerForm, ApplyForm, ObjectionForm, PowerForm, step_form
+from powers.flows import FINAL_STATES, FLOWS, PUBLICITY_STATE, flow_of
+from powers.forms import AnswerForm, ApplyForm, ObjectionForm, PowerForm
 from powers.models import Power, PowerClass, Template
 from regions.models import Region
 
@@ -150,15 +148,14 @@ def power_detail(request, pk):
     _require_any(request.user, *READ)
     power = _found(selectors.power, request.user, pk)
     flow = FLOWS[power.template]
-    steps = [
+    procedure = [
         {
             "label": tr.label,
             "who": _who(tr.allow),
             "from": [flow.state_label(s) for s in sorted(tr.source)],
             "to": flow.state_label(tr.target),
         }
-        for name in STEP_ORDER
-        if (tr := flow.transitions.get(name)) is not None
+        for tr in flow.transitions.values()
     ]
     states = [{"label": s.label, "deadline": s.deadline} for s in flow.states.values()]
     return _render(
@@ -167,7 +164,7 @@ def power_detail(request, pk):
         {
             "power": power,
             "flow": flow,
-            "steps": steps,
+            "steps": procedure,
             "states": states,
             "publicity_days": max(power.publicity_days, rules.MIN_DIBAO_PUBLICITY_DAYS)
             if power.template == Template.DIBAO
@@ -285,50 +282,6 @@ def overview(request):
 # -- a matter ---------------------------------------------------------------------------------------------------
 
 
-AFTER_POSTING = ("submit_review", "trade")
-
-
-def _waiting_for_posting(case) -> str:
-    """Why a step that follows the posting (公示) cannot be taken yet — the window is still open or an objection
-    waits for its answer — in the words the service would refuse it with; "" when it can."""
-    check = SimpleNamespace(case=case, now=timezone.now())
-    for guard in (rules.posting_over, rules.objections_answered):
-        try:
-            guard(check)
-        except DomainError as exc:
-            return " ".join(exc.messages)
-    return ""
-
-
-def _steps(actor, case, *, failed=None, failed_step=None) -> list[dict]:
-    flow = flow_of(case)
-    names = [tr.name for tr in workflow.available(actor, case, flow) if tr.name in STEP_FIELDS]
-    today = timezone.localdate()
-    out = []
-    for name in sorted(names, key=lambda n: STEP_ORDER.index(n) if n in STEP_ORDER else 99):
-        if name == failed_step and failed is not None:
-            form = failed
-        else:
-            initial = {"version": case.version}
-            if name in ("publicize", "village_review"):
-                initial["publicity_until"] = today + timedelta(days=rules.posting_days(case))
-            if name == "survey":
-                initial["visited_on"] = today
-            form = step_form(name, prefix=name, initial=initial)
-        out.append(
-            {
-                "name": name,
-                "label": flow.step_label(name),
-                "form": form,
-                "waiting": _waiting_for_posting(case) if name in AFTER_POSTING else "",
-                "open": name == failed_step,
-                "danger": name in DANGER_STEPS,
-                "multipart": any(f == "attachments" for f in form.fields),
-            }
-        )
-    return out
-
-
 def _timeline(case):
     flow = flow_of(case)
     rows = []
@@ -390,7 +343,12 @@ def _labelled(data: dict, note: str = "") -> list[tuple[str, str]]:
     return out
 
 
-def _render_case(request, case, *, failed=None, failed_step=None, objection_form=None, status=200):
+def case_page(request, case, *, failed=None, status=200):
+    """The matter's page (Flow.page): what casework draws again, with the refused step's form, after a refusal."""
+    return _render_case(request, case, failed=failed, status=status)
+
+
+def _render_case(request, case, *, failed=None, objection_form=None, status=200):
     actor = request.user
     (case,) = decorate([case])
     staff = scope.can(actor, Action.POWER_VIEW)
@@ -418,7 +376,7 @@ def _render_case(request, case, *, failed=None, failed_step=None, objection_form
             "flow": flow_of(case),
             "staff": staff,
             "timeline": timeline,
-            "steps": _steps(actor, case, failed=failed, failed_step=failed_step),
+            "steps": steps.panels(actor, case, flow_of(case), failed=failed),
             "objections": objection_rows,
             "objection_form": objection_form or (ObjectionForm() if may_object else None),
             "public_lines": publicity.lines(case, "publicity"),
@@ -431,39 +389,6 @@ def _render_case(request, case, *, failed=None, failed_step=None, objection_form
 def case_detail(request, pk):
     _require_any(request.user, *READ)
     return _render_case(request, _found(selectors.get, request.user, pk))
-
-
-@login_required
-@require_POST
-def case_step(request, pk, step):
-    if step not in STEP_FIELDS:
-        raise Http404()
-    case = _found(selectors.get, request.user, pk)
-    form = step_form(step, data=request.POST, files=request.FILES, prefix=step)
-    if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "attachments", "note")}
-        data = {
-            k: (v.isoformat() if hasattr(v, "isoformat") else str(v)) for k, v in data.items() if v not in (None, "")
-        }
-        try:
-            services.case_step(
-                actor=request.user,
-                case=case,
-                step=step,
-                data=data,
-                note=form.cleaned_data.get("note") or "",
-                attachments=form.cleaned_data.get("attachments") or (),
-                version=form.cleaned_data.get("version"),
-            )
-        except NotFound:
-            raise Http404() from None
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Done: %(step)s.") % {"step": flow_of(case).step_label(step)})
-            return redirect("powers:case", pk=case.pk)
-    case.refresh_from_db()
-    return _render_case(request, case, failed=form, failed_step=step, status=400)
 
 
 @login_required

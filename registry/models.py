@@ -6,24 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import crypto
 from core.masking import mask_id_number, mask_phone
-
-
-class ScopedRow(models.Model):
-    """Every governed row carries its county, township and village so selectors filter without joins."""
-
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
-    township = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("township")
-    )
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
-
-    class Meta:
-        abstract = True
-
-    def place_in(self, village) -> None:
-        self.village = village
-        self.township_id = village.township_id
-        self.county_id = village.county_id
+from core.models import ScopedRow
 
 
 class Gender(models.TextChoices):

@@ -14,6 +14,7 @@ def _field_keys():
     settings.FIELD_ENCRYPTION_KEY = TEST_ENCRYPTION_KEY
     settings.FIELD_HASH_KEY = TEST_HASH_KEY
     settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+    settings.AUDIT_REQUIRE_LABELS = True  # every audit action recorded by any test must have a label
     crypto.reset_key_cache()
     yield
     crypto.reset_key_cache()

@@ -1,6 +1,11 @@
-"""三务公开 API (/api/transparency): notices (list, detail, write, change a draft, attach files, take a step:
-submit, check, return, publish, withdraw, discard), questions (ask, answer, the open ones, one's own), the
-disclosure calendar, the supervision board, the county's rules, and the public board (no login).
+"""三务公开 API (/api/transparency): notices (list, detail with the steps the caller may take, write, change a
+draft, attach files), questions (ask, the open ones, one's own), the disclosure calendar, the supervision board,
+the county's rules, and the public board (no login).
+
+A step — submit, check, return, publish, withdraw, discard a notice; answer a question — is taken through the
+generic case API, ``POST /api/casework/cases/notice/<id>/steps/<step>`` and
+``POST /api/casework/cases/notice_question/<id>/steps/answer`` (casework.api; publishing, withdrawing, discarding
+and answering want ``"confirm": true``), which adds what ``notice_case`` and ``question_case`` give.
 
 Same selectors and services as the pages: a notice outside the caller's scope is 404; a refused step answers
 422 with the Chinese message and changes nothing.
@@ -14,6 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Router
 from ninja.files import UploadedFile
 
+from casework import steps
 from core import scope
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.masking import mask_name
@@ -24,7 +30,6 @@ from transparency.flows import NOTICE, NOTICE_QUESTION, PUBLIC_STATES
 from transparency.models import Notice, NoticeQuestion, Stream
 from transparency.policy import policy_for
 from transparency.schemas import (
-    AnswerIn,
     AskIn,
     CalendarOut,
     NoticeDetail,
@@ -36,20 +41,13 @@ from transparency.schemas import (
     PublicBoardOut,
     PublicNoticeOut,
     QuestionOut,
-    StepIn,
     SupervisionOut,
 )
-from transparency.views import _steps as page_steps
 from transparency.views import period_text
 
 router = Router(tags=["transparency"])
 
 MAX_PAGE_SIZE = 100
-STEP_FIELDS = {
-    "publish": [("posted_from", "date", False), ("posted_until", "date", True)],
-    "withdraw": [("reason", "text", True)],
-    "return": [("reason", "text", True)],
-}
 
 
 def _require(actor, *actions) -> None:
@@ -129,18 +127,24 @@ def _detail(request, notice: Notice) -> dict:
                 for a in selectors.attachments(notice)
             ],
             "questions": [_question(actor, q, staff=staff) for q in selectors.questions(notice)],
-            "steps": [
-                {
-                    "name": name,
-                    "label": NOTICE.step_label(name),
-                    "fields": [{"name": f, "type": t, "required": r} for f, t, r in STEP_FIELDS.get(name, [])],
-                }
-                for name in page_steps(actor, notice)
-            ],
+            "steps": steps.describe(actor, notice, NOTICE),
             "public_url": public_url,
         }
     )
     return data
+
+
+def notice_case(request, notice: Notice) -> dict:
+    """What the generic case API (casework) adds for a notice (Flow.detail): its text, files and questions."""
+    return {k: v for k, v in _detail(request, notice).items() if k != "steps"}
+
+
+def question_case(request, question: NoticeQuestion) -> dict:
+    """What the generic case API adds for a question (Flow.detail): the question, the asker (masked for
+    others) and the answer."""
+    actor = request.auth
+    data = _question(actor, question, staff=selectors.is_staff(actor))
+    return {k: v for k, v in data.items() if k != "overdue"}
 
 
 def _fresh(actor, pk) -> Notice:
@@ -226,44 +230,6 @@ def notice_detach(request, notice_id: int, attachment_id: int):
     return _detail(request, _fresh(actor, notice_id))
 
 
-def _step(request, notice_id: int, step: str, payload: StepIn) -> dict:
-    actor = request.auth
-    notice = _fresh(actor, notice_id)
-    data = {k: v for k, v in payload.model_dump(exclude={"version"}).items() if v not in (None, "")}
-    if step in ("withdraw", "return"):
-        data.setdefault("reason", "")
-    services.notice_step(actor=actor, notice=notice, step=step, data=data, version=payload.version)
-    return _detail(request, _fresh(actor, notice_id))
-
-
-@router.post(
-    "/notices/{int:notice_id}/steps/{step}",
-    response=NoticeDetail,
-    summary="Take a step: submit (financial notices, for the check), check or return (the reviewer, "
-    "民主理财小组), publish (posted_from, posted_until), withdraw (reason), discard (a draft)",
-)
-def notice_step(request, notice_id: int, step: str, payload: StepIn):
-    return _step(request, notice_id, step, payload)
-
-
-@router.post(
-    "/notices/{int:notice_id}/publish",
-    response=NoticeDetail,
-    summary="Publish: posted_until at least the county's minimum days after posted_from (default today)",
-)
-def notice_publish(request, notice_id: int, payload: StepIn):
-    return _step(request, notice_id, "publish", payload)
-
-
-@router.post(
-    "/notices/{int:notice_id}/withdraw",
-    response=NoticeDetail,
-    summary="Withdraw a published notice (a reason is required and recorded)",
-)
-def notice_withdraw(request, notice_id: int, payload: StepIn):
-    return _step(request, notice_id, "withdraw", payload)
-
-
 @router.get("/check-queue", response=list[NoticeDetail], summary="民主理财: financial notices waiting for the check")
 def check_queue(request):
     _require(request.auth, Action.TRANSPARENCY_CHECK)
@@ -296,14 +262,6 @@ def question_ask(request, notice_id: int, payload: AskIn):
     )
     question = NoticeQuestion.objects.get(pk=question.pk)
     return (201 if created else 200), _question(actor, question, staff=False)
-
-
-@router.post("/questions/{int:question_id}/answer", response=QuestionOut, summary="The village's answer (public)")
-def question_answer(request, question_id: int, payload: AnswerIn):
-    actor = request.auth
-    question = selectors.question(actor, question_id)
-    services.question_answer(actor=actor, question=question, answer=payload.answer, version=payload.version)
-    return _question(actor, NoticeQuestion.objects.get(pk=question_id), staff=True)
 
 
 @router.get("/questions/open", response=list[QuestionOut], summary="Questions waiting for the caller's answer")

@@ -8,4 +8,9 @@ class TransparencyConfig(AppConfig):
     verbose_name = _("Transparency (三务公开)")
 
     def ready(self):
-        from transparency import flows  # noqa: F401  (registers the flows for run_deadlines)
+        from transparency import (
+            flows,  # noqa: F401  (registers the flows for run_deadlines)
+            plug,
+        )
+
+        plug.register()

@@ -20,11 +20,12 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.errors import DomainError
+from core.fields import Date, Text
 from core.roles import Role
-from core.workflow import SYSTEM, Deadline, Flow, State, Transition
+from core.workflow import SYSTEM, Deadline, Flow, Party, State, Transition
 from transparency.models import Stream
 from transparency.privacy import check_public_text
 
@@ -115,16 +116,74 @@ def clear_checked(step):
     return ["checked_by", "checked_at"]
 
 
+def reason_is_the_note(step):
+    """The reason (a declared field) is what the timeline and the audit trail say about the step."""
+    step.note = step.note or str(step.data.get("reason") or "")
+    return []
+
+
 def keep_reason(step):
-    reason = str(step.data.get("reason") or "").strip()
-    if len(reason) > 300:
-        raise DomainError({"reason": _("At most %(n)s characters.") % {"n": 300}})
-    step.case.withdraw_reason = reason
+    reason_is_the_note(step)
+    step.case.withdraw_reason = str(step.data.get("reason") or "")
     if step.case.posted_until is not None:
         step.data["posted_until"] = step.case.posted_until.isoformat()
         step.data["before_window_end"] = timezone.localtime(step.now).date() <= step.case.posted_until
     return ["withdraw_reason"]
 
+
+# -- what the publish form proposes: today (or the planned first day) and at least the county's minimum --------
+
+
+def _min_days(notice) -> int:
+    from transparency.policy import policy_for
+
+    return policy_for(notice.county_id).min_posting_days
+
+
+def first_day(actor, notice) -> date:
+    today = timezone.localdate()
+    return notice.posted_from if notice.posted_from and notice.posted_from >= today else today
+
+
+def last_day(actor, notice) -> date:
+    earliest = first_day(actor, notice) + timedelta(days=_min_days(notice))
+    return notice.posted_until if notice.posted_until and notice.posted_until >= earliest else earliest
+
+
+def posting_days_help(actor, notice) -> str:
+    n = _min_days(notice) if notice is not None else 5
+    return ngettext(
+        "The notice stays on the board at least %(n)s day after its first day.",
+        "The notice stays on the board at least %(n)s days after its first day.",
+        n,
+    ) % {"n": n}
+
+
+# -- who is told ------------------------------------------------------------------------------------------------
+
+
+def _to_check(step) -> str:
+    return _("Financial notice to check: %(title)s") % {"title": step.case.title}
+
+
+def _sent_back(step) -> str:
+    return _("Financial notice sent back for correction: %(title)s") % {"title": step.case.title}
+
+
+def _checked(step) -> str:
+    return _("Financial notice checked, ready to publish: %(title)s") % {"title": step.case.title}
+
+
+def _is_finance(notice) -> bool:
+    return notice.stream == Stream.FINANCE
+
+
+def _publishable(notice) -> bool:
+    """A financial notice is offered for publication once checked; the others from the draft."""
+    return notice.stream != Stream.FINANCE or notice.state == "checked"
+
+
+REASON = Text("reason", gettext_lazy("Reason"), max_length=300)
 
 NOTICE = Flow(
     "notice",
@@ -149,6 +208,9 @@ NOTICE = Flow(
             label=gettext_lazy("Submit for the finance check"),
             allow=(Role.VILLAGE_CADRE,),
             guards=(_finance_only, _content_is_public),
+            offered=_is_finance,
+            notify=(Role.REVIEWER,),
+            notify_text=_to_check,
         ),
         Transition(
             "check",
@@ -157,15 +219,8 @@ NOTICE = Flow(
             label=gettext_lazy("Checked: agree to publish"),
             allow=(Role.REVIEWER,),
             effects=(mark_checked,),
-        ),
-        Transition(
-            "return",
-            source={"submitted", "checked"},
-            target="draft",
-            label=gettext_lazy("Send back for correction"),
-            allow=(Role.REVIEWER,),
-            requires=("reason",),
-            effects=(clear_checked,),
+            notify=(Role.VILLAGE_CADRE,),
+            notify_text=_checked,
         ),
         Transition(
             "publish",
@@ -173,9 +228,34 @@ NOTICE = Flow(
             target="published",
             label=gettext_lazy("Publish"),
             allow=(Role.VILLAGE_CADRE,),
-            requires=("posted_until",),
+            fields=(
+                Date("posted_from", gettext_lazy("Posted from"), required=False, initial=first_day),
+                Date(
+                    "posted_until",
+                    gettext_lazy("Posted until (last day on the board)"),
+                    initial=last_day,
+                    help=posting_days_help,
+                ),
+            ),
             guards=(_checked_if_finance, _content_is_public),
             effects=(set_window,),
+            offered=_publishable,
+            confirm=gettext_lazy(
+                "The notice goes on the public board on its first posting day and can no longer be changed; it can "
+                "only be withdrawn."
+            ),
+        ),
+        Transition(
+            "return",
+            source={"submitted", "checked"},
+            target="draft",
+            label=gettext_lazy("Send back for correction"),
+            allow=(Role.REVIEWER,),
+            fields=(REASON,),
+            note=False,
+            effects=(clear_checked, reason_is_the_note),
+            notify=(Role.VILLAGE_CADRE,),
+            notify_text=_sent_back,
         ),
         Transition(
             "withdraw",
@@ -183,8 +263,19 @@ NOTICE = Flow(
             target="withdrawn",
             label=gettext_lazy("Withdraw"),
             allow=(Role.VILLAGE_CADRE,),
-            requires=("reason",),
+            fields=(
+                Text(
+                    "reason",
+                    gettext_lazy("Reason"),
+                    max_length=300,
+                    help=gettext_lazy(
+                        "A withdrawn notice leaves the public board. The reason is recorded and shown to staff."
+                    ),
+                ),
+            ),
+            note=False,
             effects=(keep_reason,),
+            confirm=gettext_lazy("The notice leaves the public board at once; this cannot be undone."),
         ),
         Transition(
             "discard",
@@ -192,6 +283,7 @@ NOTICE = Flow(
             target="withdrawn",
             label=gettext_lazy("Discard the draft"),
             allow=(Role.VILLAGE_CADRE,),
+            confirm=gettext_lazy("The draft is discarded for good; it cannot be published any more."),
         ),
         Transition(
             "end",
@@ -201,6 +293,8 @@ NOTICE = Flow(
             allow=(SYSTEM,),
         ),
     ],
+    page="transparency.views.notice_page",
+    detail="transparency.api.notice_case",
     after_deadlines=lambda report, now: _after_deadlines("notice", report, now),
 )
 
@@ -209,15 +303,32 @@ NOTICE = Flow(
 
 
 def set_answer(step):
-    answer = str(step.data.get("answer") or "").strip()
-    if len(answer) > 2000:
-        raise DomainError({"answer": _("At most %(n)s characters.") % {"n": 2000}})
+    answer = str(step.data.get("answer") or "")
     check_public_text(answer=answer)
+    step.note = step.note or answer
     case = step.case
     case.answer, case.answered_by, case.answered_at = answer, step.actor, step.now
     case.answered_on_time = case.deadline_at is None or step.now <= case.deadline_at
     return ["answer", "answered_by", "answered_at", "answered_on_time"]
 
+
+def _asked(step) -> str:
+    question = step.case
+    return _("A villager asked about “%(title)s”; answer by %(deadline)s.") % {
+        "title": question.notice.title,
+        "deadline": timezone.localtime(question.deadline_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _answered(step) -> str:
+    return _("Your question was answered: %(text)s") % {"text": step.case.text[:60]}
+
+
+ASKER = Party(
+    gettext_lazy("the villager who asked"),
+    lambda actor, case: case.asker_id == actor.pk,
+    people=lambda case: [case.asker_id],
+)
 
 NOTICE_QUESTION = Flow(
     "notice_question",
@@ -225,6 +336,8 @@ NOTICE_QUESTION = Flow(
     model="transparency.NoticeQuestion",
     initial="asked",
     start_allow=(Role.VILLAGER,),
+    start_notify=(Role.VILLAGE_CADRE,),
+    start_notify_text=_asked,
     viewers=(Role.REVIEWER, Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL, Role.COUNTY_ADMIN),
     states=[
         State("asked", gettext_lazy("Waiting for an answer"), deadline=Deadline(field="answer_days", working_days=5)),
@@ -237,10 +350,23 @@ NOTICE_QUESTION = Flow(
             target="answered",
             label=gettext_lazy("Answer"),
             allow=(Role.VILLAGE_CADRE,),
-            requires=("answer",),
+            fields=(
+                Text(
+                    "answer",
+                    gettext_lazy("Answer"),
+                    max_length=2000,
+                    help=gettext_lazy("Shown publicly on the notice."),
+                ),
+            ),
+            note=False,
             effects=(set_answer,),
+            confirm=gettext_lazy("The answer is shown on the notice for everyone at once and cannot be changed."),
+            notify=(ASKER,),
+            notify_text=_answered,
         ),
     ],
+    page="transparency.views.question_page",
+    detail="transparency.api.question_case",
     after_deadlines=lambda report, now: _after_deadlines("notice_question", report, now),
 )
 

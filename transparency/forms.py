@@ -1,5 +1,6 @@
 """Forms of the 三务公开 pages. They only translate HTTP input; the rules live in transparency.services and in the
-flows (transparency.flows)."""
+flows (transparency.flows). The steps' forms (publish, withdraw, answer…) are derived from their declaration there
+(casework.steps)."""
 
 from __future__ import annotations
 
@@ -187,33 +188,6 @@ class NoticeForm(forms.Form):
         return data
 
 
-class PublishForm(forms.Form):
-    posted_from = forms.DateField(label=gettext_lazy("Posted from"), widget=DateInput())
-    posted_until = forms.DateField(label=gettext_lazy("Posted until (last day on the board)"), widget=DateInput())
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-class ConfirmForm(forms.Form):
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-STEP_FORMS = {
-    "submit": ConfirmForm,
-    "check": ConfirmForm,
-    "return": ReasonForm,
-    "publish": PublishForm,
-    "withdraw": ReasonForm,
-    "discard": ConfirmForm,
-}
-
-
 class AttachForm(forms.Form):
     files = FilesField(
         label=gettext_lazy("Add attachments"),
@@ -237,16 +211,6 @@ class AskForm(forms.Form):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("client_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
-
-
-class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label=gettext_lazy("Answer"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Shown publicly on the notice."),
-    )
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class PolicyForm(forms.Form):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -142,6 +143,9 @@ class Notice(CaseBase):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("transparency:detail", args=[self.pk])
+
     @property
     def number(self) -> str:
         """公开编号, e.g. GK2026-000042."""
@@ -228,3 +232,7 @@ class NoticeQuestion(CaseBase):
 
     def __str__(self):
         return self.text[:40]
+
+    def get_absolute_url(self) -> str:
+        """A question is read and answered on its notice's page."""
+        return reverse("transparency:detail", args=[self.notice_id]) + f"#q{self.pk}"

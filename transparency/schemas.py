@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from ninja import Schema
 
+from casework.api import StepOut  # the steps a caller may take, with their declared fields (casework.steps)
+
 
 class Ref(Schema):
     id: int
@@ -64,18 +66,6 @@ class NoticePage(Schema):
     items: list[NoticeRow]
 
 
-class StepField(Schema):
-    name: str
-    type: str
-    required: bool
-
-
-class StepOut(Schema):
-    name: str
-    label: str
-    fields: list[StepField]
-
-
 class NoticeDetail(NoticeRow):
     body: str
     updated_at: datetime
@@ -113,21 +103,9 @@ class NoticeUpdateIn(Schema):
     changed_at: str | None = None
 
 
-class StepIn(Schema):
-    reason: str = ""
-    posted_from: date | None = None
-    posted_until: date | None = None
-    version: int | None = None
-
-
 class AskIn(Schema):
     text: str
     client_key: str = ""
-
-
-class AnswerIn(Schema):
-    answer: str
-    version: int | None = None
 
 
 class SlotOut(Schema):

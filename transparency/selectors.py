@@ -143,13 +143,6 @@ def questions(notice: Notice) -> list[NoticeQuestion]:
     return list(notice.questions.select_related("answered_by").order_by("asked_at", "pk"))
 
 
-def question(actor, pk) -> NoticeQuestion:
-    found = NoticeQuestion.objects.select_related("notice").filter(pk=pk).first()
-    if found is None or not visible(actor).filter(pk=found.notice_id).exists():
-        raise NotFound()
-    return found
-
-
 def open_questions(actor, *, action: str = Action.TRANSPARENCY_PUBLISH) -> QuerySet:
     """Questions waiting for an answer in the villages where the actor answers (or supervises), earliest deadline
     first."""

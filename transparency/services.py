@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, notifications, scope, workflow
+from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
 from core.roles import Action
 from regions.models import Region, RegionLevel
@@ -236,38 +235,20 @@ def notice_detach(*, actor, notice: Notice, attachment_id: int) -> None:
 
 
 def notice_step(*, actor, notice: Notice, step: str, data: dict | None = None, note: str = "", version=None, now=None):
-    """Take a step of the notice procedure (submit, check, return, publish, withdraw, discard) through the engine.
-    ``data``: ``posted_from``/``posted_until`` to publish, ``reason`` to withdraw or send back."""
-    data = dict(data or {})
-    if step in ("withdraw", "return"):
-        note = str(data.get("reason") or note or "").strip()
-        data["reason"] = note
+    """Take a step of the notice procedure (submit, check, return, publish, withdraw, discard) through the engine,
+    which checks the step's declared fields and tells the people it names (transparency.flows). ``data``:
+    ``posted_from``/``posted_until`` to publish, ``reason`` to withdraw or send back."""
     if step not in NOTICE.transitions or step == "end":
         raise DomainError(_("There is no step “%(step)s” in this procedure.") % {"step": step}, code="unknown")
-    event = workflow.transition(
-        actor=actor, case=notice, flow=NOTICE, name=step, data=data, note=note, expected_version=version, now=now
-    )
-    if step in ("submit", "return", "check"):
-        transaction.on_commit(lambda: _notify_step(notice, step))
-    return event
-
-
-def _notify_step(notice: Notice, step: str) -> None:
-    from transparency.people import cadre_users, reviewer_users
-
-    url = reverse("transparency:detail", args=[notice.pk])
-    if step == "submit":
-        users, text = reviewer_users(notice.village_id), _("Financial notice to check: %(title)s")
-    elif step == "return":
-        users, text = cadre_users(notice.village_id), _("Financial notice sent back for correction: %(title)s")
-    else:
-        users, text = cadre_users(notice.village_id), _("Financial notice checked, ready to publish: %(title)s")
-    notifications.notify(
-        users,
-        kind="transparency",
-        text=text % {"title": notice.title},
-        url=url,
-        key=f"notice:{notice.pk}:{step}:{notice.version}",
+    return workflow.transition(
+        actor=actor,
+        case=notice,
+        flow=NOTICE,
+        name=step,
+        data=dict(data or {}),
+        note=note,
+        expected_version=version,
+        now=now,
     )
 
 
@@ -344,50 +325,20 @@ def question_ask(*, actor, notice: Notice, text, client_key: str = "", now=None)
         if existing is None:
             raise
         return existing, False
-    transaction.on_commit(lambda: _notify_question(question))
     return question, True
 
 
-def _notify_question(question: NoticeQuestion) -> None:
-    from transparency.people import cadre_users
-
-    notifications.notify(
-        cadre_users(question.village_id),
-        kind="transparency",
-        text=_("A villager asked about “%(title)s”; answer by %(deadline)s.")
-        % {
-            "title": question.notice.title,
-            "deadline": timezone.localtime(question.deadline_at).strftime("%Y-%m-%d %H:%M"),
-        },
-        url=reverse("transparency:detail", args=[question.notice_id]) + f"#q{question.pk}",
-        key=f"question:{question.pk}:asked",
-    )
-
-
 def question_answer(*, actor, question: NoticeQuestion, answer, version=None, now=None):
-    """The village's answer (public on the notice, with the asker's name masked)."""
-    answer = _text(answer, "answer", max_length=2000)
-    check_public_text(answer=answer)
-    event = workflow.transition(
+    """The village's answer (public on the notice, with the asker's name masked); the asker is told (flows)."""
+    return workflow.transition(
         actor=actor,
         case=question,
         flow=NOTICE_QUESTION,
         name="answer",
         data={"answer": answer},
-        note=answer,
         expected_version=version,
         now=now,
     )
-    transaction.on_commit(
-        lambda: notifications.notify(
-            [question.asker_id],
-            kind="transparency",
-            text=_("Your question was answered: %(text)s") % {"text": question.text[:60]},
-            url=reverse("transparency:detail", args=[question.notice_id]) + f"#q{question.pk}",
-            key=f"question:{question.pk}:answered",
-        )
-    )
-    return event
 
 
 # -- the county's rules ---------------------------------------------------------------------------------------

@@ -3,19 +3,22 @@
 - ``notice``: the system ends every published notice whose posting window is over (state ``ended``; it stays in
   the public archive);
 - ``notice_question``: the engine has flagged each question not answered within its working days (an
-  ``overdue`` event); the village's cadres and the township's officials are told once per question.
+  ``overdue`` event); the village's cadres and the township's officials are told once per question. (The
+  steps' own notifications are declared on the flows: ``notify=`` in transparency/flows.py.)
 """
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core import notifications
+from core import notifications, workflow
+from core.roles import Role
 from transparency.models import NoticeQuestion
-from transparency.people import cadre_users, supervisor_users
+
+# told when a question is flagged overdue: whoever holds these roles over the question's village
+TOLD_WHEN_OVERDUE = (Role.VILLAGE_CADRE, Role.TOWNSHIP_OFFICIAL)
 
 
 def after_deadline_run(flow: str, report, now) -> dict:
@@ -29,12 +32,11 @@ def after_deadline_run(flow: str, report, now) -> dict:
             "title": question.notice.title,
             "deadline": date_format(timezone.localtime(question.deadline_at), "Y-m-d H:i"),
         }
-        url = reverse("transparency:detail", args=[question.notice_id]) + f"#q{question.pk}"
         told += notifications.notify(
-            [*cadre_users(question.village_id), *supervisor_users(question.township_id)],
+            sorted(workflow.recipients(TOLD_WHEN_OVERDUE, question)),
             kind="overdue",
             text=text,
-            url=url,
+            url=question.get_absolute_url(),
             key=f"question:{question.pk}:overdue",
         )
     return {"told": told}

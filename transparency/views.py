@@ -6,8 +6,6 @@ transparency/public_views.py."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from casework import steps
 from core import scope, workflow
 from core.errors import DomainError
 from core.masking import mask_name
@@ -32,8 +31,6 @@ from transparency.flows import EDITABLE_STATES, NOTICE, NOTICE_QUESTION, PUBLIC_
 from transparency.forms import (
     CATEGORY_SUGGESTIONS,
     PRIVACY_REMINDER,
-    STEP_FORMS,
-    AnswerForm,
     AskForm,
     AttachForm,
     NoticeForm,
@@ -43,8 +40,6 @@ from transparency.forms import (
 )
 from transparency.models import STREAM_ORDER, DisclosurePolicy, Stream
 from transparency.policy import policy_for
-
-STAFF_STEPS_ORDER = ["submit", "check", "publish", "return", "withdraw", "discard"]
 
 LINKS = [
     ("transparency:list", gettext_lazy("Notices"), (Action.TRANSPARENCY_VIEW,)),
@@ -331,47 +326,6 @@ def file_response(found):
 # -- a notice -------------------------------------------------------------------------------------------------
 
 
-def _steps(actor, notice) -> list:
-    """The steps the actor may take now, in a sensible order; a financial draft offers 'submit', not 'publish'."""
-    names = []
-    for tr in workflow.available(actor, notice, NOTICE):
-        if tr.name == "publish" and notice.stream == Stream.FINANCE and notice.state != "checked":
-            continue
-        if tr.name == "submit" and notice.stream != Stream.FINANCE:
-            continue
-        if tr.name in STEP_FORMS:
-            names.append(tr.name)
-    return sorted(names, key=STAFF_STEPS_ORDER.index)
-
-
-def _step_forms(actor, notice, *, failed=None, failed_step=None) -> list[dict]:
-    today = timezone.localdate()
-    minimum = policy_for(notice.county_id).min_posting_days
-    forms = []
-    for name in _steps(actor, notice):
-        if name == failed_step:
-            form = failed
-        else:
-            initial = {"version": notice.version}
-            if name == "publish":
-                start = notice.posted_from if notice.posted_from and notice.posted_from >= today else today
-                end = notice.posted_until
-                if end is None or end < start + timedelta(days=minimum):
-                    end = start + timedelta(days=minimum)
-                initial.update(posted_from=start, posted_until=end)
-            form = STEP_FORMS[name](initial=initial)
-        forms.append(
-            {
-                "name": name,
-                "label": NOTICE.step_label(name),
-                "form": form,
-                "open": name == failed_step,
-                "danger": name in ("withdraw", "discard", "return"),
-            }
-        )
-    return forms
-
-
 def _with_urls(attachments):
     for a in attachments:
         a.url = reverse("transparency:attachment", args=[a.pk])
@@ -384,7 +338,23 @@ def _asker_label(actor, question, staff: bool) -> str:
     return question.asker_name if staff else mask_name(question.asker_name)
 
 
-def _render_detail(request, notice, *, failed=None, failed_step=None, ask_form=None, answer_failed=None, status=200):
+def _answer_panel(actor, question, failed=None):
+    """The answer form of a question the actor may answer (its declared step, posted to casework:step), or None.
+    Each question's form gets its own element ids: a notice page carries one per open question."""
+    if question.state != "asked":
+        return None
+    panels = steps.panels(actor, question, NOTICE_QUESTION, failed=failed)
+    if not panels:
+        return None
+    panel = panels[0]
+    panel["form"].auto_id = f"id_q{question.pk}_%s"
+    return panel
+
+
+def notice_page(request, notice, *, failed=None, status=200, ask_form=None, answer_failed=None):
+    """The page of a notice: its text and files, the steps the person may take (declared on the flow, posted to
+    casework:step), the questions with their answers and answer forms, the ask form and the timeline. The flow's
+    page (Flow.page): drawn again with a refused step's form and its messages."""
     actor = request.user
     staff = selectors.is_staff(actor)
     (notice,) = decorate([notice])
@@ -395,13 +365,8 @@ def _render_detail(request, notice, *, failed=None, failed_step=None, ask_form=N
         q.state_label = NOTICE_QUESTION.state_label(q.state)
         q.asker_label = _asker_label(actor, q, staff)
         q.is_overdue = q.state == "asked" and (q.overdue or (q.deadline_at is not None and q.deadline_at < now))
-        form = None
-        if q.state == "asked" and workflow.available(actor, q, NOTICE_QUESTION):
-            if answer_failed is not None and answer_failed[0] == q.pk:
-                form = answer_failed[1]
-            else:
-                form = AnswerForm(initial={"version": q.version}, prefix=f"q{q.pk}")
-        rows.append({"q": q, "form": form})
+        mine = answer_failed is not None and answer_failed[0] == q.pk
+        rows.append({"q": q, "answer": _answer_panel(actor, q, answer_failed[1] if mine else None)})
     may_ask = (
         notice.state in PUBLIC_STATES
         and scope.can(actor, Action.TRANSPARENCY_ASK)
@@ -415,12 +380,13 @@ def _render_detail(request, notice, *, failed=None, failed_step=None, ask_form=N
                     "event": event,
                     "label": _("Drafted") if event.transition == "start" else NOTICE.step_label(event.transition),
                     "who": event.actor_label or (str(event.actor) if event.actor_id else _("System")),
-                    "window": (event.data or {}).get("posted_from") and event.transition == "publish",
+                    "facts": steps.facts(NOTICE, event),
                 }
             )
     public_url = ""
     if notice.state in PUBLIC_STATES and notice.posted_from and notice.posted_from <= timezone.localdate():
         public_url = reverse("transparency_public:notice", args=[notice.village.code, notice.pk])
+    panels = steps.panels(actor, notice, NOTICE, failed=failed)
     return _render(
         request,
         "transparency/detail.html",
@@ -428,7 +394,8 @@ def _render_detail(request, notice, *, failed=None, failed_step=None, ask_form=N
             "notice": notice,
             "attachments": _with_urls(selectors.attachments(notice)),
             "questions": rows,
-            "steps": _step_forms(actor, notice, failed=failed, failed_step=failed_step),
+            "steps": panels,
+            "answering": any(row["answer"] for row in rows),
             "can_edit": notice.state in EDITABLE_STATES and scope.in_scope(actor, Action.TRANSPARENCY_PUBLISH, notice),
             "ask_form": ask_form if ask_form is not None else (AskForm() if may_ask else None),
             "staff": staff,
@@ -440,34 +407,16 @@ def _render_detail(request, notice, *, failed=None, failed_step=None, ask_form=N
     )
 
 
+def question_page(request, question, *, failed=None, status=200):
+    """A question is answered on its notice's page (the question flow's Flow.page)."""
+    notice = selectors.get(request.user, question.notice_id)
+    return notice_page(request, notice, answer_failed=(question.pk, failed), status=status)
+
+
 @login_required
 @require_action(Action.TRANSPARENCY_VIEW)
 def detail(request, pk):
-    return _render_detail(request, selectors.get(request.user, pk))
-
-
-@login_required
-@require_POST
-def step(request, pk, step):
-    if step not in STEP_FORMS:
-        raise Http404()
-    notice = selectors.get(request.user, pk)
-    form = STEP_FORMS[step](request.POST)
-    if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.notice_step(
-                actor=request.user, notice=notice, step=step, data=data, version=form.cleaned_data.get("version")
-            )
-        except DomainError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("Done: %(step)s.") % {"step": NOTICE.step_label(step)})
-            return redirect("transparency:detail", pk=notice.pk)
-    notice.refresh_from_db()
-    form.data = form.data.copy()
-    form.data["version"] = str(notice.version)
-    return _render_detail(request, notice, failed=form, failed_step=step, status=400)
+    return notice_page(request, selectors.get(request.user, pk))
 
 
 @login_required
@@ -496,30 +445,7 @@ def ask(request, pk):
             else:
                 messages.info(request, _("Already received; it was not stored twice."))
             return redirect(reverse("transparency:detail", args=[notice.pk]) + f"#q{question.pk}")
-    return _render_detail(request, notice, ask_form=form, status=400)
-
-
-@login_required
-@require_POST
-@require_action(Action.TRANSPARENCY_PUBLISH)
-def answer(request, pk):
-    question = selectors.question(request.user, pk)
-    form = AnswerForm(request.POST, prefix=f"q{question.pk}")
-    if form.is_valid():
-        try:
-            services.question_answer(
-                actor=request.user,
-                question=question,
-                answer=form.cleaned_data["answer"],
-                version=form.cleaned_data.get("version"),
-            )
-        except DomainError as exc:
-            _apply(form, exc)
-        else:
-            messages.success(request, _("Answer published on the notice."))
-            return redirect(reverse("transparency:detail", args=[question.notice_id]) + f"#q{question.pk}")
-    notice = selectors.get(request.user, question.notice_id)
-    return _render_detail(request, notice, answer_failed=(question.pk, form), status=400)
+    return notice_page(request, notice, ask_form=form, status=400)
 
 
 # -- the disclosure calendar ----------------------------------------------------------------------------------

@@ -13,9 +13,10 @@ import pytest
 from playwright.sync_api import expect
 
 from deliberation import services
+from deliberation.flows import FOUR_TWO
 from deliberation.models import Decision, Task, Topic
 from meetings.models import MeetingKind
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, zh
 from tests.deliberation.support import build_deliberation_world
 
 pytestmark = pytest.mark.browser
@@ -30,11 +31,12 @@ def shot(page, name: str) -> None:
 
 
 def take(page, step: str, **fields) -> None:
+    """Open the step's panel, fill its fields (named ``<step>-<field>``) and post it."""
     box = page.locator(f"#step-{step}")
     if box.get_attribute("open") is None:
         box.locator("summary").click()
     for name, value in fields.items():
-        box.locator(f"[name={name}]").fill(value)
+        box.locator(f"[name={step}-{name}]").fill(value)
     box.locator("button[type=submit]").click()
     page.wait_for_load_state()
 
@@ -43,6 +45,8 @@ def test_a_four_two_decision_from_proposal_to_public_result(desktop_page, mobile
     dw = build_deliberation_world()
     entry = services.list_ensure(actor=dw.cadre, village=dw.village).entries.get(name="村办公用房选址")
     cadre = desktop_page
+    asked = []  # a step that cannot be undone asks before it posts (static/js/steps.js): the cadre answers OK
+    cadre.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
 
     log_in(cadre, "cadre_a1")
     cadre.goto("/deliberation/topics/new/")
@@ -83,8 +87,9 @@ def test_a_four_two_decision_from_proposal_to_public_result(desktop_page, mobile
     cadre.reload()
     take(cadre, "resolve")
     topic.refresh_from_db()
-    assert topic.state == "resolved"
+    assert topic.state == "resolved" and asked == []
     take(cadre, "publish_decision")
+    assert asked == [zh(str(FOUR_TWO.transitions["publish_decision"].confirm))]
     topic.refresh_from_db()
     decision = Decision.objects.get(topic=topic)
     assert topic.state == "published" and decision.published_at is not None
@@ -102,12 +107,12 @@ def test_a_four_two_decision_from_proposal_to_public_result(desktop_page, mobile
     take(cadre, "progress", note="材料已进场。")
     take(cadre, "complete", result="屋面防水层已更换，经验收合格。")
     task.refresh_from_db()
-    assert task.state == "done"
+    assert task.state == "done" and len(asked) == 2
 
     cadre.goto(f"/deliberation/topics/{topic.pk}/")
     take(cadre, "publish_result", result="办公楼维修完成，实际支出 4.8 万元。")
     topic.refresh_from_db()
-    assert topic.state == "done"
+    assert topic.state == "done" and len(asked) == 3
     shot(cadre, "3_done")
 
     # the public page on a phone, without login

@@ -57,6 +57,8 @@ def test_an_expense_through_its_chain_to_the_public_board(desktop_page, mobile_p
     fw = build_finance_world()
     fw.income("20000.00", day=last_month_day(3), summary="村级组织运转经费")
     cadre, phone = desktop_page, mobile_page
+    asked = []  # an irreversible step asks before it posts (static/js/steps.js): the person answers OK
+    cadre.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     voucher = tmp_path / "发票.pdf"
     voucher.write_bytes(PDF_BYTES)
 
@@ -105,7 +107,7 @@ def test_an_expense_through_its_chain_to_the_public_board(desktop_page, mobile_p
     phone.wait_for_url(f"**/finance/expenses/{expense.pk}/")
     fits(phone)
     shot(phone, "phone_expense_to_sign")
-    phone.click("#step-sign button[type=submit]")
+    phone.click("#step-sign_last button[type=submit]")  # the last post signs "as the final approval"
     phone.wait_for_load_state()
     expense.refresh_from_db()
     assert expense.state == "approved"
@@ -120,6 +122,7 @@ def test_an_expense_through_its_chain_to_the_public_board(desktop_page, mobile_p
     cadre.fill("#id_pay-date", last_month_day(20).isoformat())
     cadre.click("#step-pay button[type=submit]")
     cadre.wait_for_load_state()
+    assert len(asked) == 1  # the payment cannot be undone: it asked first
     entry = LedgerEntry.objects.get(expense=expense)
     assert entry.amount == expense.amount and entry.date == last_month_day(20)
     shot(cadre, "desktop_expense_paid")

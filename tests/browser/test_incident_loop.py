@@ -55,15 +55,21 @@ def state_is(page, state: str) -> None:
 
 
 def take_step(page, step: str, button: str, fill=None, done: str | None = None) -> None:
-    """Open the step's section on the case page, fill it, send it, and wait for the page to say it is done."""
+    """Open the step's section on the case page, fill it, send it (a step that cannot be undone asks first: the
+    person reads what will happen and says OK), and wait for the page to say it is done."""
     section = page.locator(f"#step-{step}")
     expect(section).to_be_visible()
     if section.get_attribute("open") is None:
         section.locator("summary").click()
     if fill:
         fill(section)
+    asked = []
+    confirm = str(INCIDENT.transitions[step].confirm)
+    if confirm:
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     section.get_by_role("button", name=button, exact=True).click()
     expect(page.locator(".messages")).to_contain_text(zh("Done: %(step)s.", step=done or button))
+    assert asked == ([zh(confirm)] if confirm else [])
 
 
 @pytest.fixture
@@ -163,8 +169,8 @@ def test_the_incident_loop_on_phones(mobile_page, phones, live_server, settings,
     due = (timezone.localtime(later) + timedelta(days=3)).date()
 
     def supervise(section):
-        section.locator("input[name=due]").fill(due.isoformat())
-        section.locator("textarea[name=note]").fill("请三日内清理完毕并报送照片")
+        section.locator("input[name=supervise-due]").fill(due.isoformat())
+        section.locator("textarea[name=supervise-note]").fill("请三日内清理完毕并报送照片")
 
     take_step(township, "supervise", zh(INCIDENT.step_label("supervise")), supervise)
     expect(township.locator(".case-head")).to_contain_text(zh("Supervised"))
@@ -176,8 +182,8 @@ def test_the_incident_loop_on_phones(mobile_page, phones, live_server, settings,
     # -- the department resolves it with a photo of the clean river ---------------------------------------------
     def resolve_with(photo_name, text):
         def fill(section):
-            section.locator("textarea[name=note]").fill(text)
-            section.locator("input[name=photos]").set_input_files([jpeg(photo_name, (60, 140, 200))])
+            section.locator("textarea[name=resolve-note]").fill(text)
+            section.locator("input[name=resolve-attachments]").set_input_files([jpeg(photo_name, (60, 140, 200))])
 
         department.reload()
         take_step(department, "resolve", zh(INCIDENT.step_label("resolve")), fill)
@@ -192,7 +198,7 @@ def test_the_incident_loop_on_phones(mobile_page, phones, live_server, settings,
         def fill(section):
             section.get_by_role("radio", name=zh(rating), exact=True).check()
             if note:
-                section.locator("textarea[name=note]").fill(note)
+                section.locator("textarea[name=rate-note]").fill(note)
 
         done = INCIDENT.step_label("reopen" if rating == "Unsatisfied" else "close")
         take_step(worker, "rate", zh("Rate the result"), fill, done=done)

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from meetings import services
+from meetings.flows import MEETING
 from meetings.models import Attendance, Meeting, MeetingKind, Motion, Outcome, Vote
 from tests.browser.conftest import log_in, zh
 from tests.meetings.support import build_meetings_world
@@ -103,9 +104,14 @@ def test_villager_signs_in_and_votes_cadre_closes_and_prints(desktop_page, mobil
     phone.reload()
     expect(phone.locator(f"#motion{motion.pk} .ballot")).to_have_count(0)
 
-    # the meeting closes, the minutes are written and printed
+    # the meeting closes (it cannot be undone: the page says so and asks first), the minutes are written and printed
+    cadre.locator("#step-close summary").click()
+    expect(cadre.locator("#step-close .confirm-note")).to_have_text(zh(str(MEETING.transitions["close"].confirm)))
+    asked = []
+    cadre.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     cadre.get_by_role("button", name=zh("Close the meeting")).click()
     cadre.wait_for_load_state()
+    assert asked == [zh(str(MEETING.transitions["close"].confirm))]
     assert Meeting.objects.get(pk=meeting.pk).state == "closed"
     cadre.fill("#id_minutes-chair", "王建国")
     cadre.fill(

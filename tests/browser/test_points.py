@@ -15,10 +15,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from points import services, shop_services
+from points.flows import APPEAL
 from points.models import (
     Appeal,
     AppealStatus,
@@ -299,11 +300,17 @@ def test_villager_appeal_is_overturned(mobile_page, live_server):
     shot(page, "3-04-appeal-list")
     decide.click()
     expect(page).to_have_url(f"{live_server.url}/points/appeals/{appeal.pk}/")
-    page.locator("input[name=decision][value=overturn]").check()
-    page.fill("textarea[name=note]", finding)
+    expect(page.locator(".timeline")).to_contain_text(appeal_reason)
+    page.locator("input[name=decide-decision][value=overturn]").check()
+    page.fill("textarea[name=decide-note]", finding)
     shot(page, "3-05-appeal-decide")
-    page.locator("form.card button[type=submit]").click()
+    # The decision cannot be undone: the page says so and asks before it posts.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.locator("#step-decide button[type=submit]").click()
     expect(page).to_have_url(f"{live_server.url}/points/appeals/")
+    with translation.override("zh-hans"):
+        assert asked == [str(APPEAL.transitions["decide"].confirm)]
     expect(page.locator(".messages .msg-success")).to_have_text(zh("Appeal decided."))
     expect(page.locator(f"a[href='/points/appeals/{appeal.pk}/']")).to_have_count(0)
     shot(page, "3-06-appeal-decided")
@@ -354,9 +361,16 @@ def test_villager_redeems_and_cadre_hands_over(mobile_page, live_server):
     shot(page, "4-01-shop")
 
     form = row.locator(f"form[action='/points/shop/goods/{good.pk}/redeem/']")
-    expect(form.locator("input[name=quantity]")).to_have_value("1")
+    expect(form.locator("input[name=redeem-quantity]")).to_have_value("1")
+    # Redeeming spends the points at once: the page says what will happen and asks first (the box is for
+    # phones without scripts, hidden here).
+    expect(form.locator("input[name=redeem-confirm]")).to_be_hidden()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     form.locator("button[type=submit]").tap()
     expect(page).to_have_url(f"{live_server.url}/points/shop/redemptions/")
+    with translation.override("zh-hans"):
+        assert asked == [shop_services.redeem_confirm_text(good)]
     expect(page.locator(".messages .msg-success")).to_have_text(
         zh("Redeemed %(good)s ×%(n)s. Collect it at %(shop)s.", good=good.name, n=1, shop=shop.name)
     )

@@ -187,8 +187,19 @@ def test_a_dibao_application_from_the_phone_to_the_public_result(
     fits(township, "the case page of the township")
     shot(township, "06_case_township_360")
 
-    # -- the cadre publishes the result; it is public -------------------------------------------------------------
+    # -- the cadre publishes the result (it cannot be undone: the page asks first); it is public --------------------
     cadre.reload()
+    asked = []
+    cadre.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    section = cadre.locator("#step-publish_result")
+    if section.get_attribute("open") is None:
+        section.locator("summary").click()
+    section.get_by_role("button", name=zh(DIBAO.step_label("publish_result")), exact=True).click()
+    assert asked == [zh(str(DIBAO.transitions["publish_result"].confirm))]
+    cadre.wait_for_timeout(300)
+    case.refresh_from_db()
+    assert case.state == "approved" and not cadre.locator(".messages").count()  # cancelled: nothing was posted
+    cadre.once("dialog", lambda dialog: dialog.accept())
     take_step(cadre, "publish_result")
     state_is(cadre, "closed")
     public.goto(f"/powers/public/{pw.w.village_a1.code}/")

@@ -68,12 +68,15 @@ def test_publish_ask_answer_and_the_public_board(desktop_page, mobile_page, tmp_
     notice = Notice.objects.get()
     assert notice.state == "draft" and notice.attachments.count() == 2
 
-    # …and publishes it with the proposed window (today, at least 5 days)
+    # …and publishes it with the proposed window (today, at least 5 days), confirming that it becomes public
     cadre.click("#step-publish summary") if not cadre.is_visible("#step-publish button[type=submit]") else None
+    asked = []
+    cadre.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     cadre.click("#step-publish button[type=submit]")
     cadre.wait_for_load_state()
     notice.refresh_from_db()
     assert notice.state == "published" and (notice.posted_until - notice.posted_from).days == 5
+    assert len(asked) == 1  # the page asked before it published
     shot(cadre, "cadre_published")
 
     # a villager on a 360px phone reads it and asks a question
@@ -95,9 +98,9 @@ def test_publish_ask_answer_and_the_public_board(desktop_page, mobile_page, tmp_
 
     # the cadre answers on the notice page
     cadre.goto(f"/transparency/{notice.pk}/")
-    prefix = f"q{question.pk}"
-    cadre.fill(f"textarea[name={prefix}-answer]", "两侧各设 0.3 米宽排水沟，已纳入设计。")
+    cadre.fill(f"#q{question.pk} textarea[name=answer-answer]", "两侧各设 0.3 米宽排水沟，已纳入设计。")
     shot(cadre, "cadre_answering")
+    cadre.once("dialog", lambda dialog: dialog.accept())  # the answer is public at once: the page asks first
     cadre.click(f"#q{question.pk} form.answer-form button[type=submit]")
     cadre.wait_for_load_state()
     question.refresh_from_db()

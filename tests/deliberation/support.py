@@ -28,6 +28,16 @@ def t(msgid: str, **params) -> str:
     return text % params if params else text
 
 
+def step_url(case, step: str) -> str:
+    """Where a page posts a step of a topic, task or rules version: casework's step view."""
+    return f"/casework/cases/{case.flow}/{case.pk}/steps/{step}/"
+
+
+def api_step_url(case, step: str) -> str:
+    """Where the API takes a step: casework's generic step endpoint."""
+    return f"/api/casework/cases/{case.flow}/{case.pk}/steps/{step}"
+
+
 @dataclass
 class DeliberationWorld:
     mw: MeetingsWorld

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from deliberation.models import Decision, RulesVersion, Topic
+from deliberation.models import Decision, RulesVersion, Task, Topic
 from meetings.models import MeetingKind
+from tests.deliberation.support import api_step_url
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/deliberation"
@@ -40,21 +41,22 @@ def test_a_four_two_topic_over_the_api(client, dw, api_token):
     topic = response.json()
     assert topic["state"] == "branch_proposed" and [s["name"] for s in topic["steps"]] == ["committees", "drop"]
     pk = topic["id"]
-    refused = _post(client, f"{BASE}/topics/{pk}/steps/members", {}, cadre)
+    topic_obj = Topic.objects.get(pk=pk)
+    refused = _post(client, api_step_url(topic_obj, "members"), {}, cadre)
     assert refused.status_code == 422 and refused.json()["detail"]
-    assert _post(client, f"{BASE}/topics/{pk}/steps/committees", {"note": ""}, cadre).status_code == 422
-    assert _post(client, f"{BASE}/topics/{pk}/steps/committees", {"note": "同意"}, cadre).status_code == 200
+    assert _post(client, api_step_url(topic_obj, "committees"), {"note": ""}, cadre).status_code == 422
+    assert _post(client, api_step_url(topic_obj, "committees"), {"note": "同意"}, cadre).status_code == 200
     meeting = dw.meeting(MeetingKind.PARTY_MEMBERS)
     response = _post(client, f"{BASE}/topics/{pk}/agenda", {"meeting_id": meeting.pk}, cadre)
     assert response.status_code == 200 and response.json()["motions"][0]["meeting_kind"] == "party_members"
     dw.decide(meeting, meeting.motions.get())
-    assert _post(client, f"{BASE}/topics/{pk}/steps/members", {}, cadre).status_code == 200
-    topic_obj = Topic.objects.get(pk=pk)
+    assert _post(client, api_step_url(topic_obj, "members"), {}, cadre).status_code == 200
     dw.adopt_topic(topic_obj, MeetingKind.REPRESENTATIVES)
-    response = _post(client, f"{BASE}/topics/{pk}/steps/resolve", {}, cadre)
+    response = _post(client, api_step_url(topic_obj, "resolve"), {}, cadre)
     assert response.status_code == 200 and response.json()["decision"]["motion_id"]
     decision_id = response.json()["decision"]["id"]
-    assert _post(client, f"{BASE}/topics/{pk}/steps/publish_decision", {}, cadre).status_code == 200
+    # publishing cannot be undone: the step is taken with confirm: true
+    assert _post(client, api_step_url(topic_obj, "publish_decision"), {"confirm": True}, cadre).status_code == 200
     response = _post(
         client,
         f"{BASE}/decisions/{decision_id}/tasks",
@@ -66,10 +68,12 @@ def test_a_four_two_topic_over_the_api(client, dw, api_token):
         cadre,
     )
     assert response.status_code == 201, response.content
-    task_id = response.json()["id"]
-    assert _post(client, f"{BASE}/tasks/{task_id}/steps/progress", {"note": "已拆除一半"}, cadre).status_code == 200
-    assert _post(client, f"{BASE}/tasks/{task_id}/steps/complete", {"result": "已拆除"}, cadre).status_code == 200
-    response = _post(client, f"{BASE}/topics/{pk}/steps/publish_result", {"result": "新办公楼已开工"}, cadre)
+    task = Task.objects.get(pk=response.json()["id"])
+    assert _post(client, api_step_url(task, "progress"), {"note": "已拆除一半"}, cadre).status_code == 200
+    done = {"result": "已拆除", "confirm": True}
+    assert _post(client, api_step_url(task, "complete"), done, cadre).status_code == 200
+    result = {"result": "新办公楼已开工", "confirm": True}
+    response = _post(client, api_step_url(topic_obj, "publish_result"), result, cadre)
     assert response.status_code == 200 and response.json()["state"] == "done"
     public = client.get(f"{BASE}/public/{dw.village.code}")
     assert public.status_code == 200
@@ -83,7 +87,7 @@ def test_scope_and_permissions_over_the_api(client, dw, api_token):
     topic = dw.topic(major=True)
     other = api_token(dw.users["cadre_b1"])
     assert client.get(f"{BASE}/topics/{topic.pk}", **other).status_code == 404
-    assert _post(client, f"{BASE}/topics/{topic.pk}/steps/committees", {"note": "x"}, other).status_code == 404
+    assert _post(client, api_step_url(topic, "committees"), {"note": "x"}, other).status_code == 404
     assert client.get(f"{BASE}/topics", **other).json()["count"] == 0
     assert client.get(f"{BASE}/review", **api_token(dw.cadre)).status_code == 403
     assert client.get(f"{BASE}/topics").status_code == 401
@@ -128,13 +132,14 @@ def test_villagers_cosign_answer_and_sign_over_the_api(client, dw, api_token):
     )
     assert response.status_code == 201
     rid = response.json()["id"]
-    assert _post(client, f"{BASE}/rules/{rid}/steps/draft", {"note": "院坝会"}, cadre).status_code == 200
-    assert _post(client, f"{BASE}/rules/{rid}/steps/submit", {}, cadre).status_code == 200
+    rules = RulesVersion.objects.get(pk=rid)
+    assert _post(client, api_step_url(rules, "draft"), {"note": "院坝会"}, cadre).status_code == 200
+    assert _post(client, api_step_url(rules, "submit"), {}, cadre).status_code == 200
     township = api_token(dw.users["township_a"])
     assert [r["id"] for r in client.get(f"{BASE}/review", **township).json()] == [rid]
-    assert _post(client, f"{BASE}/rules/{rid}/steps/approve", {}, township).status_code == 200
-    dw.adopt_rules(RulesVersion.objects.get(pk=rid))
-    assert _post(client, f"{BASE}/rules/{rid}/steps/adopt", {}, cadre).status_code == 200
+    assert _post(client, api_step_url(rules, "approve"), {}, township).status_code == 200
+    dw.adopt_rules(rules)
+    assert _post(client, api_step_url(rules, "adopt"), {}, cadre).status_code == 200
     assert _post(client, f"{BASE}/rules/{rid}/sign", {}, neighbour).status_code == 200
     paper = _post(
         client,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from deliberation import services
 from deliberation.models import CoSignature, Decision, PollAnswer, RulesSignature, RulesVersion, Task, Topic
 from meetings.models import MeetingKind
-from tests.deliberation.support import t
+from tests.deliberation.support import step_url, t
 
 pytestmark = pytest.mark.django_db
 BASE = "/deliberation"
@@ -135,7 +135,7 @@ def test_a_villager_proposes_and_neighbours_cosign_on_the_phone(dw, login):
     again = neighbour.post(f"{BASE}/topics/{topic.pk}/cosign/", follow=True)
     assert t("Your household has already signed this proposal.") in again.content.decode()
     cadre = login(dw.cadre)
-    assert cadre.post(f"{BASE}/topics/{topic.pk}/steps/confirm/", {"version": ""}).status_code == 302
+    assert cadre.post(step_url(topic, "confirm"), {"confirm-version": ""}).status_code == 302
     topic.refresh_from_db()
     assert topic.state == "confirmed"
 
@@ -145,22 +145,18 @@ def test_steps_from_the_page_and_a_refused_step(dw, login):
     client = login(dw.cadre)
     page = client.get(f"{BASE}/topics/{topic.pk}/").content.decode()
     assert "step-committees" in page
-    response = client.post(f"{BASE}/topics/{topic.pk}/steps/committees/", {"note": "", "version": topic.version})
-    assert response.status_code == 422
-    response = client.post(f"{BASE}/topics/{topic.pk}/steps/members/", {"note": "跳步", "version": topic.version})
-    assert response.status_code == 422 and "跳步" in response.content.decode()
+    response = client.post(step_url(topic, "committees"), {"committees-note": "", "committees-version": topic.version})
+    assert response.status_code == 400
+    response = client.post(step_url(topic, "members"), {"members-note": "跳步", "members-version": topic.version})
+    assert response.status_code == 400 and "跳步" in response.content.decode()
     assert (
         client.post(
-            f"{BASE}/topics/{topic.pk}/steps/committees/", {"note": "两委一致同意", "version": topic.version}
+            step_url(topic, "committees"), {"committees-note": "两委一致同意", "committees-version": topic.version}
         ).status_code
         == 302
     )
-    assert (
-        login(dw.users["villager_a1"]).post(f"{BASE}/topics/{topic.pk}/steps/members/", {"note": ""}).status_code == 403
-    )
-    assert (
-        login(dw.users["township_a"]).post(f"{BASE}/topics/{topic.pk}/steps/members/", {"note": ""}).status_code == 403
-    )
+    assert login(dw.users["villager_a1"]).post(step_url(topic, "members"), {"members-note": ""}).status_code == 403
+    assert login(dw.users["township_a"]).post(step_url(topic, "members"), {"members-note": ""}).status_code == 403
 
 
 def test_the_agenda_from_the_topic_page(dw, login):
@@ -225,9 +221,10 @@ def test_tasks_on_the_pages(dw, login):
     # the timeline starts with the task given, not with a case "opened" (立案)
     timeline = page.split('id="timeline-title"')[1]
     assert t("Task assigned") in timeline and f">{t('Opened')}<" not in timeline
-    assert owner.post(f"{BASE}/tasks/{task.pk}/steps/progress/", {"note": "已完成一半"}).status_code == 302
-    assert owner.post(f"{BASE}/tasks/{task.pk}/steps/complete/", {"result": ""}).status_code == 422
-    assert owner.post(f"{BASE}/tasks/{task.pk}/steps/complete/", {"result": "完成"}).status_code == 302
+    assert owner.post(step_url(task, "progress"), {"progress-note": "已完成一半"}).status_code == 302
+    done = {"complete-confirm": "on"}  # reporting it done cannot be undone: confirmed, so only the result is missing
+    assert owner.post(step_url(task, "complete"), {**done, "complete-result": ""}).status_code == 400
+    assert owner.post(step_url(task, "complete"), {**done, "complete-result": "完成"}).status_code == 302
     # the timeline names the result plainly, not with the form's "(shown on the public page)"
     timeline = owner.get(f"{BASE}/tasks/{task.pk}/").content.decode().split('id="timeline-title"')[1]
     from django.utils.translation import override, pgettext
@@ -251,9 +248,9 @@ def test_village_rules_pages(dw, login):
     page = client.get(f"{BASE}/rules/{rules.pk}/").content.decode()
     assert "flag" in page and "罚款" in page
     assert t("Drafting of the village rules started") in page.split('id="timeline-title"')[1]
-    assert client.post(f"{BASE}/rules/{rules.pk}/steps/draft/", {"note": "院坝会"}).status_code == 302
-    refused = client.post(f"{BASE}/rules/{rules.pk}/steps/submit/", {"note": ""})
-    assert refused.status_code == 422
+    assert client.post(step_url(rules, "draft"), {"draft-note": "院坝会"}).status_code == 302
+    refused = client.post(step_url(rules, "submit"), {"submit-note": ""})
+    assert refused.status_code == 400
     assert (
         client.post(
             f"{BASE}/rules/{rules.pk}/edit/",
@@ -261,13 +258,13 @@ def test_village_rules_pages(dw, login):
         ).status_code
         == 302
     )
-    assert client.post(f"{BASE}/rules/{rules.pk}/steps/submit/", {"note": ""}).status_code == 302
+    assert client.post(step_url(rules, "submit"), {"submit-note": ""}).status_code == 302
     township = login(dw.users["township_a"])
     assert "村规民约" in township.get(f"{BASE}/review/").content.decode()
-    assert township.post(f"{BASE}/rules/{rules.pk}/steps/approve/", {"comments": "同意"}).status_code == 302
+    assert township.post(step_url(rules, "approve"), {"approve-comments": "同意"}).status_code == 302
     dw.adopt_rules(rules)
     client = login(dw.cadre)
-    assert client.post(f"{BASE}/rules/{rules.pk}/steps/adopt/", {"note": ""}).status_code == 302
+    assert client.post(step_url(rules, "adopt"), {"adopt-note": ""}).status_code == 302
     villager = login(dw.users["villager_a1"])
     assert t("Sign for my household") in villager.get(f"{BASE}/rules/{rules.pk}/").content.decode()
     assert villager.post(f"{BASE}/rules/{rules.pk}/sign/").status_code == 302

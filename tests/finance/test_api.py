@@ -12,6 +12,7 @@ from tests.finance.support import pdf, zh
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/finance"
+CASES = "/api/casework/cases/expense"  # the expense's steps: the casework API (declared on finance.flows.EXPENSE)
 
 
 def _expense_json(fw, **over):
@@ -86,7 +87,7 @@ def test_expense_chain_through_the_api(fw, client, api_token):
     assert [c["post"] for c in expense["chain"]] == [Post.CLERK, Post.SECRETARY, Post.SUPERVISORY]
     assert expense["waiting_for"] == Post.CLERK
     supervisor = api_token(fw.users["supervisor_a1"])
-    early = client.post(f"{BASE}/expenses/{expense['id']}/sign", {}, content_type="application/json", **supervisor)
+    early = client.post(f"{CASES}/{expense['id']}/steps/sign", {}, content_type="application/json", **supervisor)
     not_yet = zh(
         "Not your turn yet: the expense waits for %(post)s (step %(n)s of %(total)s). Steps are signed in order and "
         "none is skipped.",
@@ -100,27 +101,35 @@ def test_expense_chain_through_the_api(fw, client, api_token):
         queue = client.get(f"{BASE}/queue", **token).json()
         assert [e["id"] for e in queue] == [expense["id"]], who
         step = queue[0]["step_index"]
+        offered = [s["name"] for s in queue[0]["steps"] if s["name"].startswith("sign")]  # sign, or sign_last
         signed = client.post(
-            f"{BASE}/expenses/{expense['id']}/sign", {"step": step}, content_type="application/json", **token
+            f"{CASES}/{expense['id']}/steps/{offered[0]}", {"step": step}, content_type="application/json", **token
         )
         assert signed.status_code == 200, signed.content
     detail = client.get(f"{BASE}/expenses/{expense['id']}", **cadre).json()
     assert detail["state"] == "approved" and all(c["signed_by"] for c in detail["chain"])
-    assert "pay" in detail["steps"]
+    assert "pay" in [s["name"] for s in detail["steps"]]
     cash = client.post(
-        f"{BASE}/expenses/{expense['id']}/pay",
-        {"reference": "YH1", "method": "cash"},
+        f"{CASES}/{expense['id']}/steps/pay",
+        {"reference": "YH1", "method": "cash", "confirm": True},
         content_type="application/json",
         **cadre,
     )
     assert cash.status_code == 422 and "method" in cash.json()["errors"]
     paid = client.post(
-        f"{BASE}/expenses/{expense['id']}/pay", {"reference": "YH1"}, content_type="application/json", **cadre
+        f"{CASES}/{expense['id']}/steps/pay",
+        {"reference": "YH1", "confirm": True},
+        content_type="application/json",
+        **cadre,
     )
-    assert paid.status_code == 201 and paid.json()["expense_id"] == expense["id"]
-    assert paid.json()["direction"] == "expense" and paid.json()["amount"] == "1500.00"
+    # the casework API answers the case (200) with the expense's keys, among them the ledger entry it posted
+    assert paid.status_code == 200 and paid.json()["entry"]["expense_id"] == expense["id"]
+    assert paid.json()["entry"]["direction"] == "expense" and paid.json()["entry"]["amount"] == "1500.00"
     twice = client.post(
-        f"{BASE}/expenses/{expense['id']}/pay", {"reference": "YH2"}, content_type="application/json", **cadre
+        f"{CASES}/{expense['id']}/steps/pay",
+        {"reference": "YH2", "confirm": True},
+        content_type="application/json",
+        **cadre,
     )
     assert twice.status_code == 422 and LedgerEntry.objects.filter(expense_id=expense["id"]).count() == 1
     listed = client.get(f"{BASE}/expenses", {"state": "paid"}, **supervisor).json()
@@ -132,8 +141,9 @@ def test_return_resubmit_reject_withdraw_through_the_api(fw, client, api_token):
     cadre, clerk = api_token(fw.users["cadre_a1"]), api_token(fw.users["clerk_a1"])
     expense = client.post(f"{BASE}/expenses", _expense_json(fw), content_type="application/json", **cadre).json()
     url = f"{BASE}/expenses/{expense['id']}"
-    assert client.post(f"{url}/return", {"reason": ""}, content_type="application/json", **clerk).status_code == 422
-    assert client.post(f"{url}/return", {"reason": "补票"}, content_type="application/json", **clerk).json()[
+    steps = f"{CASES}/{expense['id']}/steps"
+    assert client.post(f"{steps}/return", {"reason": ""}, content_type="application/json", **clerk).status_code == 422
+    assert client.post(f"{steps}/return", {"reason": "补票"}, content_type="application/json", **clerk).json()[
         "state"
     ] == ("returned")
     corrected = client.post(
@@ -144,14 +154,25 @@ def test_return_resubmit_reject_withdraw_through_the_api(fw, client, api_token):
     )
     assert corrected.status_code == 200 and corrected.json()["state"] == "pending"
     assert corrected.json()["amount"] == "1600.00"
-    rejected = client.post(f"{url}/reject", {"reason": "不合规"}, content_type="application/json", **clerk)
+    rejected = client.post(
+        f"{steps}/reject", {"reason": "不合规", "confirm": True}, content_type="application/json", **clerk
+    )
     assert rejected.json()["state"] == "rejected"
     other = client.post(f"{BASE}/expenses", _expense_json(fw), content_type="application/json", **cadre).json()
     withdrawn = client.post(
-        f"{BASE}/expenses/{other['id']}/withdraw", {"reason": "重复"}, content_type="application/json", **cadre
+        f"{CASES}/{other['id']}/steps/withdraw",
+        {"reason": "重复", "confirm": True},
+        content_type="application/json",
+        **cadre,
     )
     assert withdrawn.json()["state"] == "withdrawn"
     assert client.post(f"{url}/dance", {"reason": "x"}, content_type="application/json", **cadre).status_code == 404
+    # an unknown step of the casework API is refused with its message and changes nothing
+    dance = client.post(f"{steps}/dance", {"reason": "x"}, content_type="application/json", **cadre)
+    assert dance.status_code == 422 and dance.json()["detail"] == zh(
+        "There is no step “%(step)s” in this procedure.", step="dance"
+    )
+    assert Expense.objects.get(pk=expense["id"]).state == "rejected"
 
 
 def test_configuration_and_disclosure_through_the_api(fw, client, api_token):

@@ -18,6 +18,11 @@ from tests.finance.support import not_a_document, pdf, shown
 pytestmark = pytest.mark.django_db
 
 
+def step_url(expense, step: str) -> str:
+    """Where an expense's step form posts: the casework step view (the step declared on finance.flows.EXPENSE)."""
+    return f"/casework/cases/expense/{expense.pk}/steps/{step}/"
+
+
 def test_who_opens_which_page(fw, login, client):
     entry = fw.income()
     expense = fw.submit()
@@ -157,19 +162,19 @@ def test_expense_form_sign_chain_and_pay_through_the_pages(fw, login, client):
     login(fw.users["supervisor_a1"])
     page = client.get(f"/finance/expenses/{expense.pk}/").content.decode()
     assert "step-sign" not in page
-    client.post(f"/finance/expenses/{expense.pk}/sign/", {"version": expense.version, "step_index": 0})
+    client.post(step_url(expense, "sign"), {"sign-version": expense.version})
     expense.refresh_from_db()
     assert expense.step_index == 0
     for who in ("clerk_a1", "cadre_a1", "supervisor_a1"):
         login(fw.users[who])
         queue = client.get("/finance/queue/").content.decode()
         assert expense.title in queue, who
-        page = client.get(f"/finance/expenses/{expense.pk}/").content.decode()
+        response = client.get(f"/finance/expenses/{expense.pk}/")
+        page = response.content.decode()
         assert "step-sign" in page
+        step = response.context["steps"][0]["name"]  # sign; sign_last ("Sign as the final approval") at the last
         expense.refresh_from_db()
-        response = client.post(
-            f"/finance/expenses/{expense.pk}/sign/", {"version": expense.version, "step_index": expense.step_index}
-        )
+        response = client.post(step_url(expense, step), {f"{step}-version": expense.version})
         assert response.status_code == 302
         assert expense.title not in client.get("/finance/queue/").content.decode()
     expense.refresh_from_db()
@@ -186,8 +191,14 @@ def test_expense_form_sign_chain_and_pay_through_the_pages(fw, login, client):
     assert all(text in page for text in signatures.values())
     login(fw.users["cadre_a1"])
     client.post(
-        f"/finance/expenses/{expense.pk}/pay/",
-        {"version": expense.version, "pay-reference": "YH2026", "pay-date": "2026-10-20", "pay-vouchers": [pdf()]},
+        step_url(expense, "pay"),
+        {
+            "pay-version": expense.version,
+            "pay-reference": "YH2026",
+            "pay-date": "2026-10-20",
+            "pay-attachments": [pdf()],
+            "pay-confirm": "on",
+        },
     )
     expense.refresh_from_db()
     assert expense.state == "paid" and LedgerEntry.objects.get(expense=expense).vouchers.count() == 1
@@ -199,10 +210,10 @@ def test_expense_form_sign_chain_and_pay_through_the_pages(fw, login, client):
 def test_return_and_correct_through_the_pages(fw, login, client):
     expense = fw.submit()
     login(fw.users["clerk_a1"])
-    client.post(f"/finance/expenses/{expense.pk}/return/", {"version": expense.version, "return-reason": ""})
+    client.post(step_url(expense, "return"), {"return-version": expense.version, "return-reason": ""})
     expense.refresh_from_db()
     assert expense.state == "pending"
-    client.post(f"/finance/expenses/{expense.pk}/return/", {"version": expense.version, "return-reason": "补发票"})
+    client.post(step_url(expense, "return"), {"return-version": expense.version, "return-reason": "补发票"})
     expense.refresh_from_db()
     assert expense.state == "returned"
     assert client.get(f"/finance/expenses/{expense.pk}/correct/").status_code == 404  # not the requester
@@ -216,7 +227,8 @@ def test_return_and_correct_through_the_pages(fw, login, client):
     expense.refresh_from_db()
     assert expense.state == "pending" and expense.amount == 1600 and expense.round == 2
     client.post(
-        f"/finance/expenses/{expense.pk}/withdraw/", {"version": expense.version, "withdraw-reason": "不需要了"}
+        step_url(expense, "withdraw"),
+        {"withdraw-version": expense.version, "withdraw-reason": "不需要了", "withdraw-confirm": "on"},
     )
     expense.refresh_from_db()
     assert expense.state == "withdrawn"

@@ -44,12 +44,16 @@ def _report(client, headers, matter, *, key="", photos=None, **over):
     return client.post("/api/incidents", form, **headers)
 
 
+# the steps of a case: the generic case API over the flow's declaration (incidents.flows)
+STEPS = "/api/casework/cases/incident/{pk}/steps"
+
+
 def _step(client, headers, pk, step, **body):
-    return client.post(f"/api/incidents/{pk}/steps/{step}", body, content_type="application/json", **headers)
+    return client.post(f"{STEPS.format(pk=pk)}/{step}", body, content_type="application/json", **headers)
 
 
 def _step_with_photos(client, headers, pk, step, photos, **form):
-    return client.post(f"/api/incidents/{pk}/steps/{step}", {**form, "photos": photos}, **headers)
+    return client.post(f"{STEPS.format(pk=pk)}/{step}", {**form, "photos": photos}, **headers)
 
 
 def _snapshot(pk=None):
@@ -183,7 +187,7 @@ def test_the_whole_loop_through_the_api(iw, client, as_user):
 
     queue = client.get("/api/incidents/queue", **cadre).json()
     assert [c["id"] for c in queue["items"]] == [pk] and queue["count"] == 1
-    steps = client.get(f"/api/incidents/{pk}/steps", **cadre).json()
+    steps = client.get(STEPS.format(pk=pk), **cadre).json()
     assert [s["name"] for s in steps] == ["accept", "hand_back"]
     hand_back = steps[1]
     assert [(f["name"], f["required"]) for f in hand_back["fields"]] == [("note", True)]
@@ -196,7 +200,7 @@ def test_the_whole_loop_through_the_api(iw, client, as_user):
     resolve = next(s for s in accepted.json()["steps"] if s["name"] == "resolve")
     assert {(f["name"], f["type"], f["required"]) for f in resolve["fields"]} == {
         ("note", "text", True),
-        ("photos", "photos", True),
+        ("attachments", "files", True),  # the photos
     }
 
     progress = _step(client, cadre, pk, "progress", note="已联系保洁员")
@@ -209,7 +213,7 @@ def test_the_whole_loop_through_the_api(iw, client, as_user):
     assert [p["step"] for p in resolved.json()["photos"]] == ["start", "resolve"]
 
     # the reporter is not satisfied: the case goes back to its handler
-    rater_steps = client.get(f"/api/incidents/{pk}/steps", **grid).json()
+    rater_steps = client.get(STEPS.format(pk=pk), **grid).json()
     assert [s["name"] for s in rater_steps] == ["close", "reopen"]
     close = rater_steps[0]
     rating = next(f for f in close["fields"] if f["name"] == "rating")
@@ -222,7 +226,7 @@ def test_the_whole_loop_through_the_api(iw, client, as_user):
 
     again = _step_with_photos(client, cadre, pk, "resolve", [photo("done2.png")], note="全部清运")
     assert again.status_code == 200, again.content
-    closed = _step(client, grid, pk, "close", rating="satisfied", note="满意")
+    closed = _step(client, grid, pk, "close", rating="satisfied", note="满意", confirm=True)
     assert closed.status_code == 200, closed.content
     body = closed.json()
     assert body["state"] == "closed" and body["rating"] == "satisfied" and body["closed_at"] and body["steps"] == []
@@ -265,7 +269,7 @@ def test_a_department_case_handed_back_dispatched_summoned_supervised_and_extend
 
     to_dispatch = client.get("/api/incidents/to-dispatch", **township).json()
     assert [c["id"] for c in to_dispatch["items"]] == [pk]
-    dispatch = next(s for s in client.get(f"/api/incidents/{pk}/steps", **township).json() if s["name"] == "dispatch")
+    dispatch = next(s for s in client.get(STEPS.format(pk=pk), **township).json() if s["name"] == "dispatch")
     fields = {f["name"]: f for f in dispatch["fields"]}
     assert fields["level"]["required"] and [c["value"] for c in fields["level"]["choices"]] == [
         "village",
@@ -289,7 +293,7 @@ def test_a_department_case_handed_back_dispatched_summoned_supervised_and_extend
         ("县交通运输局", "summoned"),
     }
     due = (timezone.localdate() + timedelta(days=10)).isoformat()
-    supervised = _step(client, township, pk, "supervise", due=due, note="请限期办结")
+    supervised = _step(client, township, pk, "supervise", due=due, note="请限期办结", confirm=True)
     assert supervised.status_code == 200, supervised.content
     assert supervised.json()["supervise_count"] == 1
     board = client.get("/api/incidents/board", **township).json()
@@ -313,7 +317,7 @@ def test_follow_up_lists_cases_unrated_for_seven_days_and_a_grid_worker_rates_on
     follow_up = client.get("/api/incidents/follow-up", **cadre).json()
     assert [c["id"] for c in follow_up["items"]] == [pk]
     assert client.get("/api/incidents/board", **as_user("township_a")).json()["unrated"]["count"] == 1
-    closed = _step(client, as_user("grid_a1"), pk, "close", rating="basic", note="电话回访：基本满意")
+    closed = _step(client, as_user("grid_a1"), pk, "close", rating="basic", note="电话回访：基本满意", confirm=True)
     assert closed.status_code == 200, closed.content
     assert CaseEvent.objects.filter(object_id=pk, transition="close").get().data["on_behalf"] is True
     assert client.get("/api/incidents/follow-up", **villager).status_code == 403
@@ -357,36 +361,36 @@ def test_every_refused_step_answers_in_chinese_and_changes_nothing(iw, client, a
     assert _step(client, cadre, pk, "accept", version=version).status_code == 200
     body = refused(cadre, "progress", note="进展", version=version)
     assert body["detail"].startswith("其他人刚刚办理了本件")
-    # missing photo on resolve is named by the API's field
+    # missing photo on resolve is named by the API's field (the step's files: attachments)
     body = refused(cadre, "resolve", note="已处理")
-    assert "须填写此项" in body["errors"]["photos"][0]
+    assert "须填写此项" in body["errors"]["attachments"][0]
     # a file that is not a photo
     body = refused(cadre, "resolve", photos=[not_a_photo()], note="已处理")
-    assert "not a photo" in body["errors"]["photos"][0] or _chinese(body["errors"]["photos"][0])
+    assert "not a photo" in body["errors"]["attachments"][0] or _chinese(body["errors"]["attachments"][0])
     # a bad extension and a deadline in the past
     body = refused(cadre, "extend", days=11, note="再等等")
     assert "days" in body["errors"]
-    body = refused(as_user("township_a"), "supervise", due="2020-01-01", note="督办")
+    body = refused(as_user("township_a"), "supervise", due="2020-01-01", note="督办", confirm=True)
     assert body["errors"]["due"]
     # a version that is not a number
     body = refused(cadre, "progress", note="进展", version="abc")
     assert "version" in body["errors"]
     # closing without a rating, by the reporter, once resolved
     assert _step_with_photos(client, cadre, pk, "resolve", [photo()], note="已处理").status_code == 200
-    body = refused(grid, "close")
+    body = refused(grid, "close", confirm=True)
     assert "须填写此项" in body["errors"]["rating"][0]
-    body = refused(grid, "close", rating="unsatisfied")
+    body = refused(grid, "close", rating="unsatisfied", confirm=True)
     assert "rating" in body["errors"]
 
 
 def test_a_step_accepts_multipart_form_fields(iw, client, as_user):
     case = _new_case(client, as_user, iw)
     response = client.post(
-        f"/api/incidents/{case['id']}/steps/accept", {"version": str(case["version"])}, **as_user("cadre_a1")
+        f"{STEPS.format(pk=case['id'])}/accept", {"version": str(case["version"])}, **as_user("cadre_a1")
     )
     assert response.status_code == 200, response.content
     response = client.post(
-        f"/api/incidents/{case['id']}/steps/progress",
+        f"{STEPS.format(pk=case['id'])}/progress",
         b"[1, 2]",
         content_type="application/json",
         **as_user("cadre_a1"),
@@ -402,7 +406,7 @@ def test_out_of_scope_cases_are_not_found(iw, client, as_user):
     pk = case["id"]
     other = as_user("cadre_b1")
     before = _snapshot(pk)
-    for url in (f"/api/incidents/{pk}", f"/api/incidents/{pk}/timeline", f"/api/incidents/{pk}/steps"):
+    for url in (f"/api/incidents/{pk}", f"/api/incidents/{pk}/timeline", STEPS.format(pk=pk)):
         assert client.get(url, **other).status_code == 404, url
     assert _step(client, other, pk, "accept").status_code == 404
     assert _snapshot(pk) == before
@@ -460,14 +464,18 @@ def test_lists_of_other_roles_are_forbidden(iw, client, as_user):
 # -- notifications --------------------------------------------------------------------------------------------
 
 
-def test_notifications_are_the_callers_own_and_can_be_marked_read(iw, client, as_user):
+def test_notifications_are_the_callers_own_and_can_be_marked_read(
+    iw, client, as_user, django_capture_on_commit_callbacks
+):
     cadre, township = as_user("cadre_a1"), as_user("township_a")
-    case = _new_case(client, as_user, iw)
+    with django_capture_on_commit_callbacks(execute=True):  # people are told once the step is committed
+        case = _new_case(client, as_user, iw)
     inbox = client.get("/api/notifications", **cadre).json()
     assert inbox["count"] == 1 and inbox["unread"] == 1
     assert inbox["items"][0]["url"].endswith(f"/{case['id']}/") and inbox["items"][0]["read_at"] is None
     own_id = inbox["items"][0]["id"]
-    _step(client, cadre, case["id"], "hand_back", note="分错了")
+    with django_capture_on_commit_callbacks(execute=True):
+        _step(client, cadre, case["id"], "hand_back", note="分错了")
     theirs = client.get("/api/notifications", **township).json()
     assert theirs["count"] == 1
     # marking someone else's notification read changes nothing
@@ -496,15 +504,15 @@ def test_openapi_documents_the_incident_endpoints(client):
         "/api/incidents/follow-up",
         "/api/incidents/{incident_id}",
         "/api/incidents/{incident_id}/timeline",
-        "/api/incidents/{incident_id}/steps",
-        "/api/incidents/{incident_id}/steps/{step}",
+        "/api/casework/cases/{flow}/{case_id}/steps",  # the steps of a case, from the flow's declaration
+        "/api/casework/cases/{flow}/{case_id}/steps/{step}",
         "/api/incidents/{incident_id}/photos/{attachment_id}",
         "/api/incidents/{incident_id}/photos/{attachment_id}/thumb",
         "/api/notifications",
         "/api/notifications/read",
     ]:
         assert path in paths, path
-    body = paths["/api/incidents/{incident_id}/steps/{step}"]["post"]["requestBody"]["content"]
+    body = paths["/api/casework/cases/{flow}/{case_id}/steps/{step}"]["post"]["requestBody"]["content"]
     assert set(body) == {"application/json", "multipart/form-data"}
     assert client.get("/api/openapi.json").status_code == 200
 

@@ -199,13 +199,14 @@ def test_deadlines_follow_the_rule_and_the_holiday_calendar(iw):
     assert timezone.localtime(incident.deadline_at) == at("2026-10-13 18:00")
 
 
-def test_hand_back_within_two_working_days_then_the_township_dispatches(iw):
+def test_hand_back_within_two_working_days_then_the_township_dispatches(iw, django_capture_on_commit_callbacks):
     incident = report(iw)
     cadre, township = iw.users["cadre_a1"], iw.users["township_a"]
     with pytest.raises(DomainError) as exc:
         services.incident_step(actor=cadre, incident=incident, step="hand_back")
     assert "note" in exc.value.message_dict
-    services.incident_step(actor=cadre, incident=incident, step="hand_back", note="应由镇上处理")
+    with django_capture_on_commit_callbacks(execute=True):  # people are told once the step is committed
+        services.incident_step(actor=cadre, incident=incident, step="hand_back", note="应由镇上处理")
     assert incident.state == "reported" and incident.responded_at is not None
     assert Notification.objects.filter(user=township, text__contains=incident.number).exists()
     with pytest.raises(DomainError) as exc:
@@ -243,7 +244,7 @@ def test_escalation_goes_up_one_level_at_a_time(iw):
     assert incident in selectors.to_dispatch(iw.users["township_a"])
 
 
-def test_summoned_department_reports_its_part(iw):
+def test_summoned_department_reports_its_part(iw, django_capture_on_commit_callbacks):
     roads_staff = make_user("roads_staff", "department_staff", iw.w.county)
     services.department_save(
         actor=iw.users["county_admin"],
@@ -256,9 +257,10 @@ def test_summoned_department_reports_its_part(iw):
     incident = report(iw)
     services.incident_step(actor=iw.users["cadre_a1"], incident=incident, step="accept")
     township = iw.users["township_a"]
-    services.incident_step(
-        actor=township, incident=incident, step="summon", data={"department": iw.roads.pk}, note="需要交通局到场"
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # people are told once the step is committed
+        services.incident_step(
+            actor=township, incident=incident, step="summon", data={"department": iw.roads.pk}, note="需要交通局到场"
+        )
     assist = IncidentAssist.objects.get(incident=incident)
     assert assist.kind == AssistKind.SUMMONED and assist.reported_at is None
     assert Notification.objects.filter(user=roads_staff).exists()
@@ -275,7 +277,7 @@ def test_summoned_department_reports_its_part(iw):
     assert exc.value.code == "role"
 
 
-def test_supervision_notice_needs_a_future_date(iw):
+def test_supervision_notice_needs_a_future_date(iw, django_capture_on_commit_callbacks):
     incident = report(iw)
     services.incident_step(actor=iw.users["cadre_a1"], incident=incident, step="accept")
     township = iw.users["township_a"]
@@ -290,7 +292,10 @@ def test_supervision_notice_needs_a_future_date(iw):
     incident.refresh_from_db()
     assert counts() == before and incident.deadline_at == deadline and incident.supervise_count == 0
     friday = (timezone.localdate() + timedelta(days=3)).isoformat()
-    services.incident_step(actor=township, incident=incident, step="supervise", data={"due": friday}, note="限期办结")
+    with django_capture_on_commit_callbacks(execute=True):  # people are told once the step is committed
+        services.incident_step(
+            actor=township, incident=incident, step="supervise", data={"due": friday}, note="限期办结"
+        )
     assert incident.supervise_count == 1
     assert timezone.localtime(incident.deadline_at) == at(f"{friday} 18:00")
     assert (

@@ -52,11 +52,19 @@ def as_user(client, user):
     return client
 
 
-def take(client, incident, step, **data):
-    """Post a step form of the case page with the case's current version."""
+def step_url(incident, step) -> str:
+    """Where a step form of the case page posts: the generic step view of the flow's declared steps."""
+    return reverse("casework:step", args=[INCIDENT.name, incident.pk, step])
+
+
+def take(client, incident, step, *, confirm=True, **data):
+    """Post a step form of the case page with the case's current version (the form's fields are named
+    ``<step>-<field>``); ``confirm`` ticks the box a step that cannot be undone asks for (ignored by others)."""
     incident.refresh_from_db()
     data.setdefault("version", incident.version)
-    return client.post(reverse("incidents:step", args=[incident.pk, step]), data)
+    if confirm:
+        data.setdefault("confirm", "on")
+    return client.post(step_url(incident, step), {f"{step}-{name}": value for name, value in data.items()})
 
 
 def refusal(call) -> str:
@@ -100,7 +108,7 @@ def test_pages_need_a_login(iw, client):
     ]:
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"], url
-    response = client.post(reverse("incidents:step", args=[incident.pk, "accept"]), {"version": incident.version})
+    response = client.post(step_url(incident, "accept"), {"accept-version": incident.version})
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
@@ -302,7 +310,7 @@ def test_the_page_offers_each_person_the_steps_they_may_take_now(iw, client):
     assert steps_offered(as_user(client, iw.users["township_a"]), incident) == ["dispatch"]
     assert steps_offered(as_user(client, iw.users["grid_a1"]), incident) == []
     html = as_user(client, iw.users["grid_a1"]).get(reverse("incidents:detail", args=[incident.pk])).content.decode()
-    assert reverse("incidents:step", args=[incident.pk, "accept"]) not in html
+    assert step_url(incident, "accept") not in html
 
 
 def test_a_village_case_through_every_step_of_its_handlers(iw, client):
@@ -313,7 +321,7 @@ def test_a_village_case_through_every_step_of_its_handlers(iw, client):
     incident.refresh_from_db()
     assert incident.state == "accepted" and incident.responded_at is not None
 
-    response = take(client, incident, "progress", note="已联系保洁员", photos=[photo("progress.png")])
+    response = take(client, incident, "progress", note="已联系保洁员", attachments=[photo("progress.png")])
     assert response.status_code == 302
     assert workflow.history(incident).last().attachments.count() == 1
 
@@ -323,11 +331,11 @@ def test_a_village_case_through_every_step_of_its_handlers(iw, client):
     assert incident.deadline_at > deadline
 
     refused = take(client, incident, "resolve", note="清理完毕")  # photos are required to resolve
-    assert refused.status_code == 400 and refused.context["failed"].errors.get("photos")
+    assert refused.status_code == 400 and refused.context["failed"].errors.get("attachments")
     incident.refresh_from_db()
     assert incident.state == "accepted"
 
-    assert take(client, incident, "resolve", note="清理完毕", photos=[photo("done.png")]).status_code == 302
+    assert take(client, incident, "resolve", note="清理完毕", attachments=[photo("done.png")]).status_code == 302
     incident.refresh_from_db()
     assert incident.state == "resolved"
 
@@ -340,7 +348,7 @@ def test_a_village_case_through_every_step_of_its_handlers(iw, client):
     assert incident.state == "accepted" and incident.reopen_count == 1
 
     as_user(client, cadre)
-    assert take(client, incident, "resolve", note="全部清完", photos=[photo("done2.png")]).status_code == 302
+    assert take(client, incident, "resolve", note="全部清完", attachments=[photo("done2.png")]).status_code == 302
     as_user(client, reporter)
     assert take(client, incident, "rate", rating="satisfied").status_code == 302
     incident.refresh_from_db()
@@ -439,7 +447,7 @@ def test_unknown_steps_and_gets_are_not_pages(iw, client):
     as_user(client, iw.users["cadre_a1"])
     assert take(client, incident, "route").status_code == 404  # the system's step has no form
     assert take(client, incident, "nonsense").status_code == 404
-    assert client.get(reverse("incidents:step", args=[incident.pk, "accept"])).status_code == 405
+    assert client.get(step_url(incident, "accept")).status_code == 405
 
 
 def test_a_grid_worker_rates_on_the_reporters_behalf_from_the_follow_up_list(iw, client):
@@ -517,8 +525,11 @@ def test_the_board_counts_each_section(iw, client):
 # -- notifications ---------------------------------------------------------------------------------------------
 
 
-def test_notifications_are_listed_opened_and_marked_read_by_their_owner_only(iw, client):
-    new_case(iw, matter=iw.pollution)  # the department is told of the new case
+def test_notifications_are_listed_opened_and_marked_read_by_their_owner_only(
+    iw, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # people are told once the step is committed
+        new_case(iw, matter=iw.pollution)  # the department is told of the new case
     department = iw.users["department"]
     note = Notification.objects.get(user=department)
     as_user(client, department)

@@ -14,10 +14,15 @@ from tests.meetings.support import zh
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/meetings"
+STEPS = "/api/casework/cases/meeting"  # a meeting's steps are taken at the generic step endpoint
 
 
 def post(client, url, data, headers):
     return client.post(f"{BASE}{url}", data, content_type="application/json", **headers)
+
+
+def step(client, pk, name, data, headers):
+    return client.post(f"{STEPS}/{pk}/steps/{name}", data, content_type="application/json", **headers)
 
 
 def test_the_whole_meeting_over_the_api(client, mw, api_token):
@@ -42,14 +47,14 @@ def test_the_whole_meeting_over_the_api(client, mw, api_token):
     response = post(client, f"/meetings/{pk}/motions", {"title": "村道修缮", "subject": "deliberation.topic:5"}, cadre)
     assert response.status_code == 201
     motion_id = response.json()["id"]
-    response = post(client, f"/meetings/{pk}/steps/notice", {}, cadre)
+    response = step(client, pk, "notice", {"confirm": True}, cadre)
     assert response.status_code == 200 and response.json()["register_size"] == 3
     # the meeting is 4 days ahead: opening now is refused (at most 2 hours early)
-    response = post(client, f"/meetings/{pk}/steps/open", {}, cadre)
+    response = step(client, pk, "open", {}, cadre)
     assert response.status_code == 422 and "2" in response.json()["detail"]
     # move the start to now (test only) and open
     Meeting.objects.filter(pk=pk).update(starts_at=timezone.now())
-    assert post(client, f"/meetings/{pk}/steps/open", {}, cadre).status_code == 200
+    assert step(client, pk, "open", {}, cadre).status_code == 200
     register = client.get(f"{BASE}/meetings/{pk}/register", **cadre).json()
     assert len(register) == 3 and not any(e["signed_in"] for e in register)
     ids = [e["id"] for e in register]
@@ -71,8 +76,8 @@ def test_the_whole_meeting_over_the_api(client, mw, api_token):
     assert response.status_code == 422
     response = post(client, f"/motions/{motion_id}/close", {}, cadre)
     assert response.json()["outcome"] == "adopted" and response.json()["votes_abstain"] == 1
-    assert post(client, f"/meetings/{pk}/steps/close", {}, cadre).json()["state"] == "closed"
-    response = post(client, f"/meetings/{pk}/steps/minutes", {"data": {"minutes": "纪要"}}, cadre)
+    assert step(client, pk, "close", {"confirm": True}, cadre).json()["state"] == "closed"
+    response = step(client, pk, "minutes", {"data": {"minutes": "纪要"}}, cadre)
     assert response.json()["minutes"] == "纪要"
     subject = client.get(f"{BASE}/subjects/deliberation.topic:5/motions", **cadre).json()
     assert [m["id"] for m in subject] == [motion_id]
@@ -118,7 +123,7 @@ def test_refusals_answer_422_and_change_nothing(client, mw, api_token):
         cadre,
     )
     assert response.status_code == 422
-    assert post(client, f"/meetings/{meeting.pk}/steps/fly", {}, cadre).status_code == 422
+    assert step(client, meeting.pk, "fly", {}, cadre).status_code == 422
     assert client.get(f"{BASE}/meetings?state=nope", **cadre).status_code == 422
 
 

@@ -54,8 +54,8 @@ def test_record_review_standings_appeal_through_the_api(world, scheme, item, cli
     )
     assert appeal.status_code == 201
     decided = client.post(
-        f"/api/points/appeals/{appeal.json()['id']}/decide",
-        {"overturn": True, "note": "核实有误"},
+        f"/api/casework/cases/points_appeal/{appeal.json()['id']}/steps/decide",
+        {"decision": "overturn", "note": "核实有误", "confirm": True},
         content_type="application/json",
         **reviewer,
     )

@@ -130,7 +130,10 @@ def test_villager_sees_own_points_and_appeals_then_review_group_overturns(world,
     appeal = Appeal.objects.get()
     reviewer = login(world.users["reviewer_a1"])
     assert "那天我不在家" in reviewer.get(f"/points/appeals/{appeal.pk}/").content.decode()
-    reviewer.post(f"/points/appeals/{appeal.pk}/", {"decision": "overturn", "note": "经核实不属实"})
+    reviewer.post(
+        f"/casework/cases/points_appeal/{appeal.pk}/steps/decide/",
+        {"decide-decision": "overturn", "decide-note": "经核实不属实", "decide-confirm": "on"},
+    )
     reversal = LedgerEntry.objects.get(reverses=entry)
     assert reversal.score_delta == -entry.score_delta and "经核实不属实" in reversal.reason
     # Another household's entry cannot be appealed by this villager.

@@ -364,7 +364,10 @@ def test_villager_sees_goods_and_balance_and_redeems(world, scheme, soap, funded
     client = login(world.users["villager_a1"])
     page = client.get("/points/shop/").content.decode()
     assert "洗衣粉" in page and "德美屋·王家小卖部" in page and ">5<" in page
-    response = client.post(f"/points/shop/goods/{soap.pk}/redeem/", {"quantity": "2", "client_key": "page-1"})
+    response = client.post(
+        f"/points/shop/goods/{soap.pk}/redeem/",
+        {"redeem-quantity": "2", "redeem-client_key": "page-1", "redeem-confirm": "on"},
+    )
     assert response.status_code == 302 and response["Location"] == "/points/shop/redemptions/"
     assert balance(scheme, funded) == Decimal("1") and Good.objects.get(pk=soap.pk).stock == 3
     page = client.get("/points/shop/redemptions/").content.decode()
@@ -373,7 +376,10 @@ def test_villager_sees_goods_and_balance_and_redeems(world, scheme, soap, funded
 
 def test_villager_redeem_errors_are_shown_beside_the_quantity(world, scheme, soap, funded, login):
     client = login(world.users["villager_a1"])
-    response = client.post(f"/points/shop/goods/{soap.pk}/redeem/", {"quantity": "3", "client_key": "k"})
+    response = client.post(
+        f"/points/shop/goods/{soap.pk}/redeem/",
+        {"redeem-quantity": "3", "redeem-client_key": "k", "redeem-confirm": "on"},
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert 'class="field has-error"' in page and 'value="3"' in page
@@ -447,10 +453,14 @@ def test_cadre_manages_shops_goods_and_stock(world, scheme, keepers, login):
 
 def test_cadre_counter_redemption_page(world, scheme, soap, funded, login):
     client = login(world.users["cadre_a1"])
-    bad = client.post(f"/points/shop/goods/{soap.pk}/counter/", {"household": "9999", "quantity": "1"})
+    bad = client.post(
+        f"/points/shop/goods/{soap.pk}/counter/",
+        {"redeem-household": "9999", "redeem-quantity": "1", "redeem-confirm": "on"},
+    )
     assert bad.status_code == 200 and 'value="9999"' in bad.content.decode()
     response = client.post(
-        f"/points/shop/goods/{soap.pk}/counter/", {"household": "0001", "quantity": "1", "client_key": "c-1"}
+        f"/points/shop/goods/{soap.pk}/counter/",
+        {"redeem-household": "0001", "redeem-quantity": "1", "redeem-client_key": "c-1", "redeem-confirm": "on"},
     )
     assert response.status_code == 302
     assert balance(scheme, funded) == Decimal("3")
@@ -493,7 +503,12 @@ def test_villager_cannot_open_another_villages_good(world, scheme, soap, funded,
         actor=world.users["cadre_b1"], shop=foreign_shop, scheme=foreign_scheme, name="酱油", price=1, stock=1
     )
     assert client.get(f"/points/shop/goods/{foreign.pk}/redeem/").status_code == 404
-    assert client.post(f"/points/shop/goods/{foreign.pk}/redeem/", {"quantity": "1"}).status_code == 404
+    assert (
+        client.post(
+            f"/points/shop/goods/{foreign.pk}/redeem/", {"redeem-quantity": "1", "redeem-confirm": "on"}
+        ).status_code
+        == 404
+    )
 
 
 # -- API --------------------------------------------------------------------------------------------------
@@ -503,13 +518,16 @@ def test_api_goods_redeem_list_fulfil(world, scheme, soap, funded, client, api_t
     villager = api_token(world.users["villager_a1"])
     goods = client.get("/api/points/shop/goods", **villager).json()
     assert [g["name"] for g in goods] == ["洗衣粉"] and Decimal(goods[0]["balance"]) == Decimal("5")
-    body = {"good_id": soap.pk, "quantity": 2, "client_key": "api-1"}
+    body = {"confirm": True, "good_id": soap.pk, "quantity": 2, "client_key": "api-1"}
     created = client.post("/api/points/shop/redemptions", body, content_type="application/json", **villager)
     assert created.status_code == 201, created.content
     again = client.post("/api/points/shop/redemptions", body, content_type="application/json", **villager)
     assert again.status_code == 200 and again.json()["id"] == created.json()["id"]
     too_much = client.post(
-        "/api/points/shop/redemptions", {"good_id": soap.pk, "quantity": 1}, content_type="application/json", **villager
+        "/api/points/shop/redemptions",
+        {"confirm": True, "good_id": soap.pk, "quantity": 1},
+        content_type="application/json",
+        **villager,
     )
     assert too_much.status_code == 422 and "quantity" in too_much.json()["errors"]  # 1 point left, 2 needed
     rid = created.json()["id"]
@@ -529,21 +547,29 @@ def test_api_goods_redeem_list_fulfil(world, scheme, soap, funded, client, api_t
 def test_api_errors_and_cancel(world, scheme, soap, funded, client, api_token):
     villager = api_token(world.users["villager_a1"])
     post = "/api/points/shop/redemptions"
-    over = client.post(post, {"good_id": soap.pk, "quantity": 3}, content_type="application/json", **villager)
+    over = client.post(
+        post, {"confirm": True, "good_id": soap.pk, "quantity": 3}, content_type="application/json", **villager
+    )
     assert over.status_code == 422 and "quantity" in over.json()["errors"]
-    zero = client.post(post, {"good_id": soap.pk, "quantity": 0}, content_type="application/json", **villager)
+    zero = client.post(
+        post, {"confirm": True, "good_id": soap.pk, "quantity": 0}, content_type="application/json", **villager
+    )
     assert zero.status_code == 422
-    missing = client.post(post, {"good_id": 999999, "quantity": 1}, content_type="application/json", **villager)
+    missing = client.post(
+        post, {"confirm": True, "good_id": 999999, "quantity": 1}, content_type="application/json", **villager
+    )
     assert missing.status_code == 404
     other = client.post(
         post,
-        {"good_id": soap.pk, "quantity": 1, "household_id": world.households["a1b"].pk},
+        {"confirm": True, "good_id": soap.pk, "quantity": 1, "household_id": world.households["a1b"].pk},
         content_type="application/json",
         **villager,
     )
     assert other.status_code == 422
     assert Redemption.objects.count() == 0
-    made = client.post(post, {"good_id": soap.pk, "quantity": 1}, content_type="application/json", **villager).json()
+    made = client.post(
+        post, {"confirm": True, "good_id": soap.pk, "quantity": 1}, content_type="application/json", **villager
+    ).json()
     cancelled = client.post(
         f"/api/points/shop/redemptions/{made['id']}/cancel",
         {"reason": "不要了"},
@@ -558,7 +584,7 @@ def test_api_errors_and_cancel(world, scheme, soap, funded, client, api_token):
     assert client.get("/api/points/shop/goods", **cadre_b1).json() == []
     counter = client.post(
         post,
-        {"good_id": soap.pk, "quantity": 1, "household_id": world.households["a1"].pk},
+        {"confirm": True, "good_id": soap.pk, "quantity": 1, "household_id": world.households["a1"].pk},
         content_type="application/json",
         **cadre_b1,
     )
@@ -566,7 +592,7 @@ def test_api_errors_and_cancel(world, scheme, soap, funded, client, api_token):
     cadre = api_token(world.users["cadre_a1"])
     counter = client.post(
         post,
-        {"good_id": soap.pk, "quantity": 1, "household_id": world.households["a1"].pk},
+        {"confirm": True, "good_id": soap.pk, "quantity": 1, "household_id": world.households["a1"].pk},
         content_type="application/json",
         **cadre,
     )

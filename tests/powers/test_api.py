@@ -13,6 +13,7 @@ from tests.powers.support import MEETING, pdf
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/powers"
+STEPS = "/api/casework/cases/powers_dibao"  # a step of a matter is taken through the generic case API
 
 
 def _post(client, url, data, token):
@@ -67,23 +68,19 @@ def test_a_matter_over_the_api(client, pw, api_token):
     cadre = api_token(pw.users["cadre_a1"])
     assert [c["id"] for c in client.get(f"{BASE}/queue", **cadre).json()] == [pk]
     # refusals: out of order, wrong role, missing field
-    r = _post(client, f"{BASE}/cases/{pk}/steps/publicize", {"data": {"publicity_until": "2027-01-01"}}, cadre)
+    r = _post(client, f"{STEPS}/{pk}/steps/publicize", {"data": {"publicity_until": "2027-01-01"}}, cadre)
     assert r.status_code == 422
-    r = _post(
-        client, f"{BASE}/cases/{pk}/steps/survey", {"data": {"findings": "x", "visited_on": "2026-11-02"}}, villager
-    )
+    r = _post(client, f"{STEPS}/{pk}/steps/survey", {"data": {"findings": "x", "visited_on": "2026-11-02"}}, villager)
     assert r.status_code == 422
-    r = _post(client, f"{BASE}/cases/{pk}/steps/survey", {"data": {"visited_on": "2026-11-02"}}, cadre)
+    r = _post(client, f"{STEPS}/{pk}/steps/survey", {"data": {"visited_on": "2026-11-02"}}, cadre)
     assert r.status_code == 422 and "findings" in r.json()["errors"]
     today = timezone.localdate()
-    r = _post(
-        client, f"{BASE}/cases/{pk}/steps/survey", {"data": {"findings": "核实", "visited_on": str(today)}}, cadre
-    )
+    r = _post(client, f"{STEPS}/{pk}/steps/survey", {"data": {"findings": "核实", "visited_on": str(today)}}, cadre)
     assert r.status_code == 200 and r.json()["state"] == "surveyed"
-    r = _post(client, f"{BASE}/cases/{pk}/steps/deliberate", {"data": MEETING | {"meeting_date": str(today)}}, cadre)
+    r = _post(client, f"{STEPS}/{pk}/steps/deliberate", {"data": MEETING | {"meeting_date": str(today)}}, cadre)
     assert r.status_code == 200, r.content
     until = str(today + timedelta(days=7))
-    r = _post(client, f"{BASE}/cases/{pk}/steps/publicize", {"data": {"publicity_until": until}}, cadre)
+    r = _post(client, f"{STEPS}/{pk}/steps/publicize", {"data": {"publicity_until": until}}, cadre)
     assert r.status_code == 200 and r.json()["publicity_until"] == until
     # an objection by a neighbour, answered by the village
     neighbour = api_token(pw.users["villager_a1b"])
@@ -111,7 +108,7 @@ def test_documents_are_handed_in_over_the_api(client, pw, api_token):
     case = pw.dibao()
     pw.step(case, "ask_documents", documents="诊断证明")
     villager = api_token(pw.users["villager_a1"])
-    r = client.post(f"{BASE}/cases/{case.pk}/steps/supply/files", {"files": [pdf("诊断证明.pdf")]}, **villager)
+    r = client.post(f"{STEPS}/{case.pk}/steps/supply", {"files": [pdf("诊断证明.pdf")]}, **villager)
     assert r.status_code == 200, r.content
-    assert r.json()["state"] == "applied" and r.json()["timeline"][-1]["files"]
+    assert r.json()["state"] == "applied" and r.json()["timeline"][-1]["attachments"]
     assert PowerCase.objects.get().state == "applied"

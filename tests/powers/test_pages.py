@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from powers.flows import DIBAO
 from powers.models import Power, PowerCase
 from tests.powers.support import MEETING, at, image, pdf
 
@@ -53,7 +54,7 @@ def test_another_villages_matter_is_not_found(pw, login):
     for who in ("cadre_b1", "cadre_a2", "villager_b1", "villager_a1b", "township_b"):
         client = login(pw.users[who])
         assert client.get(f"/powers/cases/{case.pk}/").status_code == 404, who
-        response = client.post(f"/powers/cases/{case.pk}/steps/survey/", {"survey-findings": "x"})
+        response = client.post(f"/casework/cases/{case.flow}/{case.pk}/steps/survey/", {"survey-findings": "x"})
         assert response.status_code == 404, who
     assert login(pw.users["cadre_b1"]).get(f"/powers/cases/{case.pk}/print/").status_code == 404
 
@@ -80,16 +81,20 @@ def test_a_villager_applies_on_the_phone_and_hands_in_documents(pw, login):
     # the cadre asks for documents; the villager answers with a file
     cadre = login(pw.users["cadre_a1"])
     response = cadre.post(
-        f"/powers/cases/{case.pk}/steps/ask_documents/",
+        f"/casework/cases/{case.flow}/{case.pk}/steps/ask_documents/",
         {"ask_documents-documents": "请补充诊断证明", "ask_documents-version": case.version},
     )
     assert response.status_code == 302
     client = login(pw.users["villager_a1"])
     page = client.get(f"/powers/cases/{case.pk}/")
     assert "supply" in [s["name"] for s in page.context["steps"]]
-    response = client.post(f"/powers/cases/{case.pk}/steps/supply/", {"supply-version": page.context["case"].version})
+    response = client.post(
+        f"/casework/cases/{case.flow}/{case.pk}/steps/supply/", {"supply-version": page.context["case"].version}
+    )
     assert response.status_code == 400 and "attachments" in response.context["steps"][0]["form"].errors
-    response = client.post(f"/powers/cases/{case.pk}/steps/supply/", {"supply-attachments": [pdf("诊断证明.pdf")]})
+    response = client.post(
+        f"/casework/cases/{case.flow}/{case.pk}/steps/supply/", {"supply-attachments": [pdf("诊断证明.pdf")]}
+    )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.state == "applied"
@@ -101,7 +106,7 @@ def test_the_cadre_and_the_township_run_the_steps_on_the_pages(pw, login):
     queue = cadre.get("/powers/queue/")
     assert [c.pk for c in queue.context["cases"]] == [case.pk]
     today = timezone.localdate()
-    url = f"/powers/cases/{case.pk}/steps/"
+    url = f"/casework/cases/{case.flow}/{case.pk}/steps/"
     response = cadre.post(url + "survey/", {"survey-visited_on": today.isoformat()})
     assert response.status_code == 400 and "findings" in response.context["steps"][0]["form"].errors
     assert cadre.post(url + "survey/", {"survey-visited_on": today, "survey-findings": "核实"}).status_code == 302
@@ -210,7 +215,7 @@ def test_the_step_after_the_posting_waits_for_its_end_and_the_answers(pw, login)
             "everyone could object."
         ) % {"date": case.publicity_until.isoformat()}
     assert step["waiting"] == posted and posted in page.content.decode()
-    assert f'action="/powers/cases/{case.pk}/steps/submit_review/"' not in page.content.decode()
+    assert f'action="/casework/cases/{case.flow}/{case.pk}/steps/submit_review/"' not in page.content.decode()
     # the posting ended a week ago, an objection still waits
     begun = timezone.localdate() - timedelta(days=20)
     old = pw.dibao_posted(begun, household="a1b", by="cadre_a1")
@@ -227,7 +232,10 @@ def test_the_step_after_the_posting_waits_for_its_end_and_the_answers(pw, login)
     services.objection_answer(actor=pw.users["cadre_a1"], objection=objection, answer="已核实")
     page = cadre.get(f"/powers/cases/{old.pk}/")
     step = next(s for s in page.context["steps"] if s["name"] == "submit_review")
-    assert step["waiting"] == "" and f'action="/powers/cases/{old.pk}/steps/submit_review/"' in page.content.decode()
+    assert (
+        step["waiting"] == ""
+        and f'action="/casework/cases/{old.flow}/{old.pk}/steps/submit_review/"' in page.content.decode()
+    )
 
 
 def test_the_assessment_procedure_is_named_for_what_it_does(pw, login):
@@ -242,3 +250,48 @@ def test_the_assessment_procedure_is_named_for_what_it_does(pw, login):
     page = villager.get("/powers/").content.decode()
     medical = page.split(escape(str(pw.power("medical-aid").name)), 1)[1][:400]
     assert escape(label) in medical
+
+
+def test_a_refusal_cannot_be_undone_so_the_page_and_the_api_ask_first(
+    pw, login, api_token, client, django_capture_on_commit_callbacks
+):
+    from casework.models import CaseEvent
+    from core.models import Notification
+
+    case = pw.dibao()
+    cadre = login(pw.users["cadre_a1"])
+    page = cadre.get(f"/powers/cases/{case.pk}/").content.decode()
+    confirm = str(DIBAO.transitions["village_reject"].confirm)
+    assert f'data-confirm="{escape(confirm)}"' in page and 'name="village_reject-confirm"' in page
+    url = f"/casework/cases/{case.flow}/{case.pk}/steps/village_reject/"
+    events = CaseEvent.objects.count()
+    response = cadre.post(url, {"village_reject-reason": "收入超过标准", "village_reject-version": case.version})
+    assert response.status_code == 400
+    refused = next(s["form"] for s in response.context["steps"] if s["name"] == "village_reject")
+    assert list(refused.errors) == ["confirm"] and refused["reason"].value() == "收入超过标准"
+    case.refresh_from_db()
+    assert case.state == "applied" and CaseEvent.objects.count() == events
+    token = api_token(pw.users["cadre_a1"])
+    api = f"/api/casework/cases/{case.flow}/{case.pk}/steps/village_reject"
+    r = client.post(api, {"reason": "收入超过标准"}, content_type="application/json", **token)
+    assert r.status_code == 422 and "confirm" in r.json()["errors"] and CaseEvent.objects.count() == events
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(api, {"reason": "收入超过标准", "confirm": True}, content_type="application/json", **token)
+    assert r.status_code == 200 and r.json()["state"] == "rejected" and r.json()["outcome"] == "收入超过标准"
+    # the household hears the outcome from the declaration (notify=) of the step
+    told = Notification.objects.filter(user=pw.users["villager_a1"], kind="powers", url=f"/powers/cases/{case.pk}/")
+    assert told.count() == 1 and case.title in told.get().text
+
+
+def test_a_number_out_of_range_is_refused_in_chinese(pw, login):
+    case = pw.dibao()
+    cadre = login(pw.users["cadre_a1"])
+    url = f"/casework/cases/{case.flow}/{case.pk}/steps/survey/"
+    with translation.override("zh-hans"):
+        response = cadre.post(url, {"survey-visited_on": "2026-02-30", "survey-findings": "x" * 2001})
+    assert response.status_code == 400
+    errors = next(s["form"].errors for s in response.context["steps"] if s["name"] == "survey")
+    assert set(errors) == {"visited_on", "findings"}
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in " ".join(e)) for e in errors.values())
+    case.refresh_from_db()
+    assert case.state == "applied"

@@ -13,6 +13,8 @@ from transparency.models import Notice, NoticeQuestion, Stream
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/transparency"
+NOTICE_STEPS = "/api/casework/cases/notice"  # a step is taken through the generic case API (casework.api)
+QUESTION_STEPS = "/api/casework/cases/notice_question"
 
 
 def _notice_json(tw, **over):
@@ -49,30 +51,30 @@ def test_the_whole_notice_loop_over_the_api(client, tw, api_token):
     assert response.json()["title"] == "2026年财务收支公开"
     today = timezone.localdate()
     window = {"posted_from": today.isoformat(), "posted_until": (today + timedelta(days=5)).isoformat()}
-    response = client.post(f"{BASE}/notices/{pk}/publish", window, content_type="application/json", **cadre)
+    publish = f"{NOTICE_STEPS}/{pk}/steps/publish"
+    response = client.post(publish, {**window, "confirm": True}, content_type="application/json", **cadre)
     assert response.status_code == 422 and "detail" in response.json()
     assert (
-        client.post(f"{BASE}/notices/{pk}/steps/submit", {}, content_type="application/json", **cadre).status_code
+        client.post(f"{NOTICE_STEPS}/{pk}/steps/submit", {}, content_type="application/json", **cadre).status_code
         == 200
     )
     reviewer = api_token(tw.users["reviewer_a1"])
     queue = client.get(f"{BASE}/check-queue", **reviewer).json()
     assert [n["id"] for n in queue] == [pk]
     assert (
-        client.post(f"{BASE}/notices/{pk}/steps/check", {}, content_type="application/json", **reviewer).status_code
+        client.post(f"{NOTICE_STEPS}/{pk}/steps/check", {}, content_type="application/json", **reviewer).status_code
         == 200
     )
-    short = {**window, "posted_until": (today + timedelta(days=4)).isoformat()}
-    response = client.post(f"{BASE}/notices/{pk}/publish", short, content_type="application/json", **cadre)
+    short = {**window, "posted_until": (today + timedelta(days=4)).isoformat(), "confirm": True}
+    response = client.post(publish, short, content_type="application/json", **cadre)
     assert response.status_code == 422 and "posted_until" in response.json()["errors"]
-    response = client.post(f"{BASE}/notices/{pk}/publish", window, content_type="application/json", **cadre)
+    response = client.post(publish, {**window, "confirm": True}, content_type="application/json", **cadre)
     assert response.status_code == 200 and response.json()["state"] == "published"
     assert response.json()["public_url"].endswith(f"/public/{tw.w.village_a1.code}/notices/{pk}/")
-    response = client.post(f"{BASE}/notices/{pk}/withdraw", {}, content_type="application/json", **cadre)
+    withdraw = f"{NOTICE_STEPS}/{pk}/steps/withdraw"
+    response = client.post(withdraw, {"confirm": True}, content_type="application/json", **cadre)
     assert response.status_code == 422 and "reason" in response.json()["errors"]
-    response = client.post(
-        f"{BASE}/notices/{pk}/withdraw", {"reason": "有误"}, content_type="application/json", **cadre
-    )
+    response = client.post(withdraw, {"reason": "有误", "confirm": True}, content_type="application/json", **cadre)
     assert response.status_code == 200 and response.json()["state"] == "withdrawn"
 
 
@@ -82,7 +84,12 @@ def test_scope_over_the_api(client, tw, api_token):
     assert client.get(f"{BASE}/notices/{draft.pk}", **other).status_code == 404
     today = timezone.localdate()
     window = {"posted_from": today.isoformat(), "posted_until": (today + timedelta(days=9)).isoformat()}
-    response = client.post(f"{BASE}/notices/{draft.pk}/publish", window, content_type="application/json", **other)
+    response = client.post(
+        f"{NOTICE_STEPS}/{draft.pk}/steps/publish",
+        {**window, "confirm": True},
+        content_type="application/json",
+        **other,
+    )
     assert response.status_code == 404 and Notice.objects.get(pk=draft.pk).state == "draft"
     response = client.post(f"{BASE}/notices", _notice_json(tw), content_type="application/json", **other)
     assert response.status_code == 404
@@ -130,7 +137,10 @@ def test_questions_over_the_api(client, tw, api_token):
     cadre = api_token(tw.users["cadre_a1"])
     assert [q["id"] for q in client.get(f"{BASE}/questions/open", **cadre).json()] == [question["id"]]
     response = client.post(
-        f"{BASE}/questions/{question['id']}/answer", {"answer": "已验收。"}, content_type="application/json", **cadre
+        f"{QUESTION_STEPS}/{question['id']}/steps/answer",
+        {"answer": "已验收。", "confirm": True},
+        content_type="application/json",
+        **cadre,
     )
     assert response.status_code == 200 and response.json()["state"] == "answered"
     assert NoticeQuestion.objects.get().answer == "已验收。"

@@ -16,6 +16,15 @@ from transparency.models import Notice, NoticeAttachment, NoticeQuestion, Stream
 pytestmark = pytest.mark.django_db
 
 
+def _step(notice, step: str) -> str:
+    """Where a step's form posts: the one step view of casework (fields prefixed with the step's name)."""
+    return f"/casework/cases/notice/{notice.pk}/steps/{step}/"
+
+
+def _answer(question) -> str:
+    return f"/casework/cases/notice_question/{question.pk}/steps/answer/"
+
+
 def _form(**over) -> dict:
     start, end = last_month()
     data = {
@@ -90,21 +99,23 @@ def test_a_cadre_writes_a_notice_with_files_and_publishes_it(tw, login):
     assert "收支明细.pdf" in page and "step-publish" in page and "step-submit" not in page
     today = timezone.localdate()
     response = client.post(
-        f"/transparency/{notice.pk}/steps/publish/",
+        _step(notice, "publish"),
         {
-            "posted_from": today.isoformat(),
-            "posted_until": (today + timedelta(days=4)).isoformat(),
-            "version": notice.version,
+            "publish-posted_from": today.isoformat(),
+            "publish-posted_until": (today + timedelta(days=4)).isoformat(),
+            "publish-version": notice.version,
+            "publish-confirm": "on",
         },
     )
     assert response.status_code == 400
     assert Notice.objects.get(pk=notice.pk).state == "draft"
     response = client.post(
-        f"/transparency/{notice.pk}/steps/publish/",
+        _step(notice, "publish"),
         {
-            "posted_from": today.isoformat(),
-            "posted_until": (today + timedelta(days=5)).isoformat(),
-            "version": notice.version,
+            "publish-posted_from": today.isoformat(),
+            "publish-posted_until": (today + timedelta(days=5)).isoformat(),
+            "publish-version": notice.version,
+            "publish-confirm": "on",
         },
     )
     assert response.status_code == 302
@@ -167,13 +178,13 @@ def test_the_finance_check_through_the_pages(tw, login):
     cadre = login(tw.users["cadre_a1"])
     page = cadre.get(f"/transparency/{notice.pk}/").content.decode()
     assert "step-submit" in page and "step-publish" not in page
-    assert cadre.post(f"/transparency/{notice.pk}/steps/submit/", {"version": notice.version}).status_code == 302
+    assert cadre.post(_step(notice, "submit"), {"submit-version": notice.version}).status_code == 302
     reviewer = login(tw.users["reviewer_a1"])
     queue = reviewer.get("/transparency/check/").content.decode()
     assert "5月财务收支" in queue
-    response = reviewer.post(f"/transparency/{notice.pk}/steps/return/", {"reason": ""})
+    response = reviewer.post(_step(notice, "return"), {"return-reason": ""})
     assert response.status_code == 400 and Notice.objects.get(pk=notice.pk).state == "submitted"
-    assert reviewer.post(f"/transparency/{notice.pk}/steps/check/", {}).status_code == 302
+    assert reviewer.post(_step(notice, "check"), {}).status_code == 302
     assert Notice.objects.get(pk=notice.pk).state == "checked"
     assert "5月财务收支" not in reviewer.get("/transparency/check/").content.decode()
     assert login(tw.users["villager_a1"]).get("/transparency/check/").status_code == 403
@@ -182,16 +193,17 @@ def test_the_finance_check_through_the_pages(tw, login):
 def test_withdrawing_through_the_page_needs_a_reason(tw, login):
     notice = tw.published()
     client = login(tw.users["cadre_a1"])
-    assert client.post(f"/transparency/{notice.pk}/steps/withdraw/", {"reason": ""}).status_code == 400
+    confirmed = {"withdraw-confirm": "on"}
+    assert client.post(_step(notice, "withdraw"), {**confirmed, "withdraw-reason": ""}).status_code == 400
     assert Notice.objects.get(pk=notice.pk).state == "published"
-    assert client.post(f"/transparency/{notice.pk}/steps/withdraw/", {"reason": "数字有误"}).status_code == 302
+    assert client.post(_step(notice, "withdraw"), {**confirmed, "withdraw-reason": "数字有误"}).status_code == 302
     assert Notice.objects.get(pk=notice.pk).state == "withdrawn"
     assert "数字有误" in client.get(f"/transparency/{notice.pk}/").content.decode()
 
 
 def test_an_unknown_step_is_not_found(tw, login):
     notice = tw.published()
-    assert login(tw.users["cadre_a1"]).post(f"/transparency/{notice.pk}/steps/end/", {}).status_code == 404
+    assert login(tw.users["cadre_a1"]).post(_step(notice, "end"), {}).status_code == 404
 
 
 # -- questions ------------------------------------------------------------------------------------------------
@@ -212,19 +224,16 @@ def test_a_villager_asks_and_a_cadre_answers_through_the_pages(tw, login):
     cadre = login(tw.users["cadre_a1"])
     waiting = cadre.get("/transparency/questions/").content.decode()
     assert "验收单位是哪家" in waiting
-    prefix = f"q{question.pk}"
-    response = cadre.post(f"/transparency/questions/{question.pk}/answer/", {f"{prefix}-answer": ""})
+    response = cadre.post(_answer(question), {"answer-answer": "", "answer-confirm": "on"})
     assert response.status_code == 400
     response = cadre.post(
-        f"/transparency/questions/{question.pk}/answer/",
-        {f"{prefix}-answer": "由县交通局验收。", f"{prefix}-version": question.version},
+        _answer(question),
+        {"answer-answer": "由县交通局验收。", "answer-version": question.version, "answer-confirm": "on"},
     )
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.state == "answered"
-    other = login(tw.users["cadre_b1"]).post(
-        f"/transparency/questions/{question.pk}/answer/", {f"{prefix}-answer": "x"}
-    )
+    other = login(tw.users["cadre_b1"]).post(_answer(question), {"answer-answer": "x", "answer-confirm": "on"})
     assert other.status_code == 404
 
 

@@ -1,0 +1,220 @@
+"""What core shows for each app: the apps plug their parts in here; core imports no domain app.
+
+An app registers from its ``AppConfig.ready()`` (the domain apps keep the calls in ``<app>/plug.py``)::
+
+    from core import plugins
+
+    plugins.register_audit_labels(AuditAction)        # <app>/audit_labels.py: a TextChoices of its event types
+    plugins.register_home_card(HomeCard("incidents", 300, build_card))
+    plugins.register_waiting(WaitingItem("finance.sign", _("Expenses to sign"), to_sign, "finance:queue",
+                                         Action.FINANCE_APPROVE, order=10))
+
+Three kinds of parts today:
+
+``HomeCard(key, order, build)``
+    A card on the home page. ``build(actor)`` returns a ``Card`` (title, ``Tile`` counts with their links, a
+    note, ``Link`` buttons; or its own ``template`` with ``context``), or ``None`` when the actor has nothing
+    to see there. Cards are shown by ``order``: 100 the registry's counts, 200 待我办理 (core), 300 the
+    incident card, 400 the actor's own household, 900 recent changes (core). ``core.selectors.home_summary``
+    builds them; the page (``templates/core/home.html``) renders each card's template.
+``WaitingItem(key, label, count, url_name, action, order=…, hide_zero=…)``
+    One count of the 待我办理 card: what a procedure waits for from this person. Shown when the actor may
+    take ``action`` (or any of a tuple of actions); ``count(actor)`` counts from the records.
+Audit labels
+    ``register_audit_labels(choices)``: the Chinese names (gettext_lazy of the English msgid) of an app's audit
+    event types, from a ``TextChoices`` class or a mapping code → label. ``audit_label(code)`` reads one (the
+    code itself when unknown), ``audit_labels()`` all of them; ``core.audit.record`` refuses an unlabelled code
+    when ``settings.AUDIT_REQUIRE_LABELS`` is true (the test suite), never in production.
+
+``CountySetup(key, set_up, order=…)``
+    What an app installs for a new county (its default categories, consequences, lists): ``set_up(county)``
+    runs in the transaction that creates the county (``regions`` calls ``set_up_county`` when a county row is
+    inserted) and must be idempotent, so that a data migration can run it for the counties that exist. Pages
+    never install defaults on GET.
+
+Registering the same key again replaces the entry (``ready()`` may run more than once in tests). Another kind
+of part (map layers, dashboard indicators) is one more dataclass, one more ``_Registry`` and its two functions
+(``register_…`` and the ordered getter), the same way as the ones below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Choices
+
+from core import scope
+
+# -- the home page ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One figure of a card: a count, its label and the page that lists what it counts.
+
+    ``key`` names the figure in the card's ``data`` (what tests and the API read)."""
+
+    label: str
+    count: int
+    url: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A button under a card."""
+
+    label: str
+    url: str
+
+
+@dataclass
+class Card:
+    """What one home-page card shows to one actor.
+
+    The default template (``core/_home_card.html``) shows ``title``, the ``tiles``, ``note`` and ``actions``;
+    a card with another layout names its own ``template``, which gets ``card`` (and ``card.context``).
+    ``data`` is the card's plain values (by default ``{tile.key: tile.count}``), kept by ``home_summary``
+    under the card's key."""
+
+    title: str = ""
+    tiles: list[Tile] = field(default_factory=list)
+    note: str = ""
+    actions: list[Link] = field(default_factory=list)
+    template: str = "core/_home_card.html"
+    context: dict[str, Any] = field(default_factory=dict)
+    data: Any = None
+
+    def __post_init__(self):
+        if self.data is None:
+            self.data = {t.key: t.count for t in self.tiles if t.key}
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A card an app adds to the home page: ``build(actor)`` → ``Card`` or ``None`` (nothing for this actor).
+
+    ``empty`` is what ``home_summary`` keeps under ``key`` when the card shows nothing."""
+
+    key: str
+    order: int
+    build: Callable[[Any], Card | None]
+    empty: Any = None
+
+
+@dataclass(frozen=True)
+class WaitingItem:
+    """One count of 待我办理 (waiting for me): shown when the actor may take ``action``.
+
+    ``action`` is one action or a tuple of actions (any of them will do). ``count(actor)`` counts from the
+    records; with ``hide_zero`` the item is left out when nothing waits (e.g. "my applications in progress")."""
+
+    key: str
+    label: str
+    count: Callable[[Any], int]
+    url_name: str
+    action: str | tuple[str, ...]
+    order: int = 500
+    hide_zero: bool = False
+
+    def allowed(self, actor) -> bool:
+        actions = self.action if isinstance(self.action, tuple) else (self.action,)
+        return any(scope.can(actor, a) for a in actions)
+
+
+# -- the registries ----------------------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class _Registry(Generic[T]):
+    """Entries of one kind by key, read in their ``order`` (then key)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, T] = {}
+
+    def add(self, entry: T) -> T:
+        self._entries[entry.key] = entry  # type: ignore[attr-defined]
+        return entry
+
+    def ordered(self) -> list[T]:
+        return sorted(self._entries.values(), key=lambda e: (e.order, e.key))  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class CountySetup:
+    """What an app installs for a new county (idempotent; see the module's docstring)."""
+
+    key: str
+    set_up: Callable[[Any], Any]
+    order: int = 100
+
+
+_home_cards: _Registry[HomeCard] = _Registry()
+_county_setups: _Registry[CountySetup] = _Registry()
+_waiting: _Registry[WaitingItem] = _Registry()
+_audit_labels: dict[str, Any] = {}
+
+
+def register_home_card(card: HomeCard) -> HomeCard:
+    return _home_cards.add(card)
+
+
+def home_cards() -> list[HomeCard]:
+    return _home_cards.ordered()
+
+
+def register_waiting(item: WaitingItem) -> WaitingItem:
+    return _waiting.add(item)
+
+
+def waiting_items() -> list[WaitingItem]:
+    return _waiting.ordered()
+
+
+def register_county_setup(setup: CountySetup) -> CountySetup:
+    return _county_setups.add(setup)
+
+
+def set_up_county(county) -> None:
+    """Install every app's defaults for ``county`` (each idempotent), in registration order."""
+    for setup in _county_setups.ordered():
+        setup.set_up(county)
+
+
+# -- audit labels ------------------------------------------------------------------------------------------------
+
+
+def register_audit_labels(labels: type[Choices] | Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+    """Add an app's audit event types with their labels (a TextChoices class, a mapping or (code, label) pairs).
+
+    A code registered twice must keep the same label: two apps cannot name one event differently."""
+    if isinstance(labels, type) and issubclass(labels, Choices):
+        pairs = labels.choices
+    elif isinstance(labels, Mapping):
+        pairs = labels.items()
+    else:
+        pairs = labels
+    for code, label in pairs:
+        known = _audit_labels.get(code)
+        if known is not None and known is not label and str(known) != str(label):
+            raise ImproperlyConfigured(f"Audit action {code!r} is registered with two different labels.")
+        _audit_labels[str(code)] = label
+
+
+def audit_labels() -> dict[str, Any]:
+    """Every registered audit event type → its label (lazy: translated when shown)."""
+    return dict(_audit_labels)
+
+
+def has_audit_label(code: str) -> bool:
+    return code in _audit_labels
+
+
+def audit_label(code: str) -> str:
+    """The readable name of an audit event type; the code itself when none is registered."""
+    label = _audit_labels.get(code)
+    return code if label is None else str(label)

@@ -1,0 +1,40 @@
+"""What core shows for grid incidents (registered with core.plugins by incidents.apps)."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import plugins, scope
+from core.roles import Action
+from incidents.audit_labels import AuditAction
+
+
+def incident_card(actor) -> plugins.Card | None:
+    """The grid incidents card: my queue, waiting for dispatch, overdue under my supervision, my open reports."""
+    from incidents import selectors
+    from incidents.supervision import ACTIVE_STATES
+
+    tiles = []
+    if scope.can(actor, Action.INCIDENT_HANDLE):
+        tiles.append(
+            plugins.Tile(_("In my queue"), selectors.queue(actor).count(), reverse("incidents:queue"), "queue")
+        )
+    if scope.can(actor, Action.INCIDENT_DISPATCH):
+        count = selectors.to_dispatch(actor).count()
+        tiles.append(plugins.Tile(_("Waiting for dispatch"), count, reverse("incidents:to_dispatch"), "to_dispatch"))
+    if scope.can(actor, Action.INCIDENT_SUPERVISE):
+        overdue = selectors.supervised(actor).filter(state__in=ACTIVE_STATES, deadline_at__lt=timezone.now())
+        tiles.append(plugins.Tile(_("Overdue"), overdue.count(), reverse("incidents:board") + "#overdue", "overdue"))
+    actions = []
+    if scope.can(actor, Action.INCIDENT_REPORT):
+        count = selectors.my_reports(actor).filter(closed_at__isnull=True).count()
+        tiles.append(plugins.Tile(_("My open reports"), count, reverse("incidents:mine"), "my_open"))
+        actions.append(plugins.Link(_("Report a case"), reverse("incidents:report")))
+    if not tiles:
+        return None
+    return plugins.Card(title=_("Grid incidents"), tiles=tiles, actions=actions)
+
+
+def register() -> None:
+    plugins.register_audit_labels(AuditAction)
+    plugins.register_home_card(plugins.HomeCard("incidents", 300, incident_card))
