@@ -1,10 +1,14 @@
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from accounts import services
+from accounts import selectors, services
+from accounts.models import RoleAssignment
 from core import scope
 from core.api import error_body
+from core.errors import NotFound
+from core.roles import Action
 
 router = Router(tags=["auth"])
 
@@ -63,3 +67,87 @@ def me(request):
         "display_name": user.display_name,
         "assignments": [{"role": g.role, "level": g.level, "target_id": g.target_id} for g in scope.grants(user)],
     }
+
+
+# -- managing accounts (the county or township administrator; the same services as the accounts page) ----------
+
+users_router = Router(tags=["accounts"])
+
+
+class AccountIn(Schema):
+    username: str
+    password: str
+    display_name: str
+    phone: str = ""
+    role: str
+    region_id: int
+    grid_id: int | None = None
+
+
+class AccountOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    is_active: bool
+
+
+class ActiveIn(Schema):
+    active: bool
+
+
+def _manager(actor):
+    if not scope.can(actor, Action.ACCOUNTS_MANAGE):
+        raise NotFound()
+
+
+def _account(user) -> dict:
+    return {"id": user.pk, "username": user.username, "display_name": user.display_name, "is_active": user.is_active}
+
+
+@users_router.post(
+    "/users", response={201: AccountOut}, summary="Create an account with its first role (account administrator)"
+)
+def user_create(request, payload: AccountIn):
+    actor = request.auth
+    _manager(actor)
+    region = selectors.manageable_regions(actor).filter(pk=payload.region_id).first()
+    grid = None
+    if payload.grid_id is not None:
+        grid = selectors.manageable_grids(actor).filter(pk=payload.grid_id).first()
+    if region is None or (payload.grid_id is not None and grid is None):
+        raise NotFound()
+    with transaction.atomic():
+        user = services.user_create(
+            actor=actor,
+            username=payload.username,
+            password=payload.password,
+            display_name=payload.display_name,
+            phone=payload.phone,
+        )
+        services.role_assign(actor=actor, user=user, role=payload.role, region=region, grid=grid)
+    return 201, _account(user)
+
+
+@users_router.post("/users/{int:user_id}/active", response=AccountOut, summary="Disable or re-enable an account")
+def user_set_active(request, user_id: int, payload: ActiveIn):
+    actor = request.auth
+    _manager(actor)
+    user = selectors.users_in_scope(actor).filter(pk=user_id).first()
+    if user is None:
+        raise NotFound()
+    return _account(services.user_set_active(actor=actor, user=user, active=payload.active))
+
+
+@users_router.delete("/roles/{int:assignment_id}", response={204: None}, summary="Revoke a role assignment")
+def role_revoke(request, assignment_id: int):
+    actor = request.auth
+    _manager(actor)
+    assignment = (
+        RoleAssignment.objects.filter(pk=assignment_id, region__in=selectors.manageable_regions(actor))
+        .select_related("region", "user")
+        .first()
+    )
+    if assignment is None:
+        raise NotFound()
+    services.role_revoke(actor=actor, assignment=assignment)
+    return 204, None

@@ -11,7 +11,7 @@ from accounts.forms import AccountCreateForm, LoginForm
 from accounts.models import RoleAssignment
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import apply_domain_errors, require_action
+from core.views import api_twin, apply_domain_errors, require_action
 
 
 class LoginView(auth_views.LoginView):
@@ -37,6 +37,7 @@ def lockout_response(request, credentials, *args, **kwargs):
 
 @login_required
 @require_action(Action.ACCOUNTS_MANAGE)
+@api_twin("POST /api/accounts/users")
 def user_list(request):
     regions = selectors.manageable_regions(request.user)
     grids = selectors.manageable_grids(request.user)
@@ -67,6 +68,7 @@ def user_list(request):
 @login_required
 @require_POST
 @require_action(Action.ACCOUNTS_MANAGE)
+@api_twin("POST /api/accounts/users/{user_id}/active")
 def user_toggle_active(request, user_id):
     user = selectors.users_in_scope(request.user).filter(pk=user_id).first()
     if user is None:
@@ -83,6 +85,7 @@ def user_toggle_active(request, user_id):
 @login_required
 @require_POST
 @require_action(Action.ACCOUNTS_MANAGE)
+@api_twin("DELETE /api/accounts/roles/{assignment_id}")
 def role_revoke(request, assignment_id):
     assignment = (
         RoleAssignment.objects.filter(pk=assignment_id, region__in=selectors.manageable_regions(request.user))

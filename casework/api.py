@@ -114,6 +114,19 @@ def calendar_days(request, payload: DaysIn):
     return days
 
 
+@router.delete(
+    "/calendar/days/{day}",
+    response=DayOut,
+    summary="Remove a county's own entry for a day: the national schedule or the weekend rule applies again (admin)",
+)
+def calendar_day_reset(request, day: date, county_id: int | None = None):
+    county = _county(request.auth, county_id)
+    if not scope.region_in_scope(request.auth, services.MANAGE, county):
+        raise PermissionDenied()
+    services.calendar_day_reset(actor=request.auth, county=county, day=day)
+    return _day(selectors.day_of(WorkingCalendar(county), day))
+
+
 @router.get("/calendar/deadline", response=DeadlineOut, summary="The deadline N working days after a moment")
 def calendar_deadline(request, working_days: int, start: datetime | None = None, county_id: int | None = None):
     county = _county(request.auth, county_id)

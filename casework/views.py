@@ -24,7 +24,7 @@ from core import scope, workflow
 from core.calendar import WorkingCalendar
 from core.errors import DomainError
 from core.fields import FILES, NOTE
-from core.views import apply_domain_errors, file_response
+from core.views import api_twin, apply_domain_errors, file_response
 
 WEEKDAYS = [
     pgettext_lazy("calendar column", "Mon"),
@@ -115,6 +115,7 @@ def calendar_page(request):
 
 @login_required
 @require_POST
+@api_twin("POST /api/casework/calendar/days")
 def calendar_days(request):
     county, counties = _county(request, request.POST)
     if not scope.region_in_scope(request.user, services.MANAGE, county):
@@ -152,6 +153,7 @@ def calendar_days(request):
 
 @login_required
 @require_POST
+@api_twin("DELETE /api/casework/calendar/days/{day}")
 def calendar_reset(request):
     county, _counties = _county(request, request.POST)
     if not scope.region_in_scope(request.user, services.MANAGE, county):
@@ -255,6 +257,7 @@ def case(request, flow, pk):
 
 @login_required
 @require_POST
+@api_twin("POST /api/casework/cases/{flow}/{case_id}/steps/{step}")
 def step(request, pk, step, flow=None, model=None):
     """Take a declared step from its form: the module's service takes it; refused, the case page comes back
     with the form and its messages (nothing written). Mounted at /casework/<flow>/<pk>/steps/<step>/ and, for

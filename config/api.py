@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from accounts.api import router as accounts_router
+from accounts.api import users_router as accounts_users_router
 from casework.api import router as casework_router
 from core.api import API_AUTH, domain_error_body, error_body
 from core.api_audit import router as audit_router
@@ -15,9 +16,11 @@ from finance.api import router as finance_router
 from incidents.api import router as incidents_router
 from meetings.api import router as meetings_router
 from points.api import router as points_router
-from points.party_api import router as points_party_router
+from points.config_api import router as points_config_router
+from points.credit.api import router as points_credit_router
+from points.party.api import router as points_party_router
 from points.public_api import router as points_public_router
-from points.shop_api import router as points_shop_router
+from points.shop.api import router as points_shop_router
 from powers.api import router as powers_router
 from regions.api import router as regions_router
 from registry.api import router as registry_router
@@ -64,14 +67,17 @@ def _validation(request, exc):
 
 
 api.add_router("/auth", accounts_router)
+api.add_router("/accounts", accounts_users_router)
 api.add_router("/", registry_router)
 api.add_router("/", registry_excel_router)
 api.add_router("/", regions_router)
 api.add_router("/audit", audit_router)
 api.add_router("/points", points_router)
+api.add_router("/points", points_config_router)
 api.add_router("/points", points_shop_router)
 api.add_router("/points", points_public_router)
 api.add_router("/points", points_party_router)
+api.add_router("/points", points_credit_router)
 api.add_router("/casework", casework_router)
 api.add_router("/transparency", transparency_router)
 api.add_router("/incidents", incidents_router)

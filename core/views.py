@@ -124,6 +124,7 @@ def notification_open(request, pk):
 
 @login_required
 @require_POST
+@api_twin("POST /api/notifications/read")
 def notification_read_all(request):
     notifications.mark_read(request.user)
     return redirect("core:notifications")

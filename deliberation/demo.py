@@ -49,8 +49,8 @@ def _decide(cadre, village, kind, title, *, at, add, basis=""):
     """A meeting of ``kind`` held at ``at`` (noticed in time) whose motion (added by ``add(meeting)``) is adopted by a
     show of hands of everyone present."""
     days = meeting_rules.notice_days(kind) + 2
-    meeting = meetings.create_meeting(
-        cadre,
+    meeting = meetings.meeting_create(
+        actor=cadre,
         village=village,
         kind=kind,
         title=title,
@@ -59,20 +59,25 @@ def _decide(cadre, village, kind, title, *, at, add, basis=""):
         basis=basis,
         now=at - timedelta(days=days + 1),
     )
-    meeting = meetings.meeting_notice(cadre, meeting, now=at - timedelta(days=days))
+    meeting = meetings.meeting_notice(actor=cadre, meeting=meeting, now=at - timedelta(days=days))
     motion = add(meeting)
-    meetings.meeting_step(cadre, meeting, "open", now=at)
+    meetings.meeting_step(actor=cadre, meeting=meeting, step="open", now=at)
     entries = list(meeting.register.all())
     present = entries[: max(meeting_rules.need_two_thirds(len(entries)) + 1, len(entries) * 4 // 5)]
     present = present[: len(entries)]
-    meetings.clerk_sign_in(cadre, meeting, present, now=at + timedelta(minutes=10))
-    meetings.open_voting(cadre, motion, method=VoteMethod.HANDS)
+    meetings.attendance_sign_in_by_clerk(actor=cadre, meeting=meeting, entries=present, now=at + timedelta(minutes=10))
+    meetings.motion_open(actor=cadre, motion=motion, method=VoteMethod.HANDS)
     n = len(present)
     against = 1 if n > 4 else 0
-    meetings.record_totals(
-        cadre, motion, votes_for=n - against, votes_against=against, votes_abstain=0, now=at + timedelta(minutes=40)
+    meetings.motion_record_totals(
+        actor=cadre,
+        motion=motion,
+        votes_for=n - against,
+        votes_against=against,
+        votes_abstain=0,
+        now=at + timedelta(minutes=40),
     )
-    meetings.meeting_step(cadre, meeting, "close", now=at + timedelta(hours=1))
+    meetings.meeting_step(actor=cadre, meeting=meeting, step="close", now=at + timedelta(hours=1))
     return motion
 
 

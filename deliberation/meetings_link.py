@@ -30,9 +30,11 @@ def motion(pk):
 
 
 def add_to_agenda(actor, meeting, *, title: str, text: str, reserved_matter: str, subject: str):
-    from meetings.services import add_motion
+    from meetings.services import motion_add
 
-    return add_motion(actor, meeting, title=title, text=text, reserved_matter=reserved_matter, subject=subject)
+    return motion_add(
+        actor=actor, meeting=meeting, title=title, text=text, reserved_matter=reserved_matter, subject=subject
+    )
 
 
 def open_meetings(actor, village, kinds=None):

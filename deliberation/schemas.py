@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from casework.api import StepOut  # the steps the caller may take now, with their fields (casework.steps.describe)
 
@@ -50,6 +50,22 @@ class EntryIn(Schema):
 
 class SettingsIn(Schema):
     co_sign_min: int
+
+
+class EntryUpdateIn(Schema):
+    """Only what is sent changes; ``active: false`` takes a kind of matter off the list (kept for the record)."""
+
+    name: str | None = None
+    procedure: str | None = None
+    reserved_matter: str | None = None
+    needs_party_masses: bool | None = None
+    active: bool | None = None
+
+
+class ConfirmIn(Schema):
+    """A write that cannot be undone: send ``confirm: true`` (refused with 422, field ``confirm``, without it)."""
+
+    confirm: bool = False
 
 
 class TopicRow(Schema):
@@ -227,6 +243,7 @@ class PaperIn(Schema):
     household_id: int
     signer_name: str
     signed_on: date
+    confirm: bool = Field(False, description="Recording a signature cannot be undone: send true.")
 
 
 class SignatureOut(Schema):

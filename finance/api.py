@@ -19,8 +19,9 @@ from core.errors import NotFound, PermissionDenied
 from core.roles import Action
 from finance import ledger, selectors, services
 from finance.flows import EXPENSE
-from finance.models import Direction, Post, PostAssignment
+from finance.models import Category, Direction, Post, PostAssignment
 from finance.schemas import (
+    CategoryChangeIn,
     CategoryIn,
     CategoryOut,
     ChainIn,
@@ -123,7 +124,6 @@ def village_list(request):
 @router.get("/categories", response=list[CategoryOut], summary="The ledger categories of a village's county")
 def category_list(request, village_id: int, direction: str = ""):
     village = _village(request.auth, village_id)
-    services.install_default_categories(Region.objects.get(pk=village.county_id))
     rows = selectors.categories(village.county_id, direction=direction if direction in Direction.values else "")
     return [_category(c) for c in rows]
 
@@ -382,6 +382,17 @@ def chain_put(request, region_id: int, payload: ChainIn):
     return _chain(region)
 
 
+@router.delete(
+    "/chains/{int:region_id}", response=ChainOut, summary="A township goes back to its county's approval chain"
+)
+def chain_reset(request, region_id: int):
+    actor = request.auth
+    _require(actor, Action.FINANCE_CONFIGURE)
+    region = _config_region(actor, region_id)
+    services.chain_reset(actor=actor, region=region)
+    return _chain(region)
+
+
 @router.post("/categories", response={201: CategoryOut}, summary="Add a ledger category")
 def category_add(request, payload: CategoryIn):
     actor = request.auth
@@ -399,6 +410,31 @@ def category_add(request, payload: CategoryIn):
         is_welfare=payload.is_welfare,
     )
     return 201, _category(row)
+
+
+@router.put(
+    "/categories/{int:category_id}",
+    response=CategoryOut,
+    summary="Rename a ledger category, mark it a welfare one, stop or resume using it",
+)
+def category_change(request, category_id: int, payload: CategoryChangeIn):
+    actor = request.auth
+    _require(actor, Action.FINANCE_CONFIGURE)
+    found = (
+        Category.objects.filter(pk=category_id, county__in=selectors.counties(actor)).select_related("county").first()
+    )
+    if found is None:
+        raise NotFound()
+    row = services.category_save(
+        actor=actor,
+        county=found.county,
+        category=found,
+        code=found.code,
+        name=payload.name,
+        is_welfare=payload.is_welfare,
+        is_active=payload.is_active,
+    )
+    return _category(row)
 
 
 def _post(p) -> dict:

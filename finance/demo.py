@@ -62,8 +62,7 @@ def _seed(county, township, village, users) -> str:
     cadre, supervisor, official, reviewer = (users[k] for k in ("cadre", "supervisor", "township", "reviewer"))
     clerk = _account("clerk", "村文书", Role.VILLAGE_CADRE, village)
     head = _account("township_head", "镇长", Role.TOWNSHIP_OFFICIAL, township)
-    services.install_default_categories(county)
-    services.install_default_bands(county)
+    services.county_set_up(county)
     services.chain_save(
         actor=official,
         region=township,

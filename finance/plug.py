@@ -14,8 +14,16 @@ def expenses_to_sign(actor) -> int:
     return sum(1 for expense in selectors.my_queue(actor) if not expense.already_signed)
 
 
+def set_up_county(county) -> None:
+    """A new county's default categories and approval chain (idempotent; finance.services.county_set_up)."""
+    from finance import services
+
+    services.county_set_up(county)
+
+
 def register() -> None:
     plugins.register_audit_labels(AuditAction)
+    plugins.register_county_setup(plugins.CountySetup("finance", set_up_county))
     plugins.register_waiting(
         plugins.WaitingItem(
             "finance.sign", _("Expenses to sign"), expenses_to_sign, "finance:queue", Action.FINANCE_APPROVE, order=10

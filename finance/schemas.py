@@ -35,6 +35,14 @@ class CategoryIn(Schema):
     is_active: bool = True
 
 
+class CategoryChangeIn(Schema):
+    """A category's name, welfare mark and use (its code and place do not change)."""
+
+    name: str
+    is_welfare: bool = False
+    is_active: bool = True
+
+
 class VoucherOut(Schema):
     id: int
     name: str

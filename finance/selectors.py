@@ -206,3 +206,12 @@ def month_choices(today: date, count: int = 24) -> list[tuple[int, int]]:
         if month == 0:
             year, month = year - 1, 12
     return out
+
+
+def bands_for(village: Region) -> list[ApprovalBand]:
+    """The chain that applies to a village: its township's, else its county's (installed with the county), by
+    amount."""
+    rows = list(ApprovalBand.objects.filter(region_id=village.township_id))
+    if not rows:
+        rows = list(ApprovalBand.objects.filter(region_id=village.county_id))
+    return sorted(rows, key=lambda b: (b.max_amount is None, b.max_amount or 0))

@@ -28,20 +28,20 @@ from core import scope, workflow
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
 from incidents import selectors, services
+from incidents.catalogue_api import router as catalogue_router
 from incidents.flows import INCIDENT
 from incidents.models import Incident, Level, Severity
 from incidents.schemas import (
     BoardOut,
-    DepartmentOut,
     EventOut,
     IncidentDetail,
     IncidentPage,
-    MatterOut,
     ReportOut,
 )
 from regions.models import Grid, Region, RegionLevel
 
 router = Router(tags=["incidents"])
+router.add_router("/", catalogue_router)  # the county's catalogue, departments and rules
 
 MAX_PAGE_SIZE = 100
 
@@ -211,30 +211,6 @@ def _renamed(exc: DomainError) -> DomainError:
     if not hasattr(exc, "error_dict"):
         return exc
     return DomainError({_RENAMED.get(k, k): v for k, v in exc.error_dict.items()})
-
-
-# -- the catalogue ----------------------------------------------------------------------------------------
-
-
-@router.get("/matters", response=list[MatterOut], summary="The current catalogue of grid matters (网格事项清单)")
-def matter_list(request):
-    return [
-        {
-            "id": m.pk,
-            "code": m.code,
-            "name": m.name,
-            "group": m.group,
-            "description": m.description,
-            "responsible": _ref(m.responsible),
-            "assisting": [_ref(d) for d in m.assisting.all()],
-        }
-        for m in selectors.matters(request.auth, current_only=True)
-    ]
-
-
-@router.get("/departments", response=list[DepartmentOut], summary="The county's departments (责任单位)")
-def department_list(request):
-    return list(selectors.departments(request.auth, active_only=True))
 
 
 # -- reporting --------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from core import scope
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import apply_domain_errors, messages_from, paginate, require_action
+from core.views import api_twin, apply_domain_errors, messages_from, paginate, require_action
 from incidents import selectors, services
 from incidents.catalogue_forms import DepartmentForm, MatterForm, RetireForm, RuleForm, TryForm
 from incidents.models import Department, GridMatter, Level, Severity, TriageRule
@@ -112,6 +112,7 @@ def _matter_form(request, county, *, matter=None):
 
 @login_required
 @require_action(Action.INCIDENT_CATALOGUE)
+@api_twin("POST /api/incidents/matters")
 def matter_create(request):
     county = _managed_county(request)
     form = _matter_form(request, county)
@@ -138,6 +139,7 @@ def matter_create(request):
 
 @login_required
 @require_action(Action.INCIDENT_CATALOGUE)
+@api_twin("PUT /api/incidents/matters/{matter_id}")
 def matter_edit(request, pk):
     matter = selectors.managed(request.user, GridMatter, pk)
     county = _managed_county(request, matter)
@@ -164,6 +166,7 @@ def matter_edit(request, pk):
 
 @login_required
 @require_action(Action.INCIDENT_CATALOGUE)
+@api_twin("POST /api/incidents/matters/{matter_id}/retire")
 def matter_retire(request, pk):
     matter = selectors.managed(request.user, GridMatter, pk)
     if not matter.is_current:
@@ -183,6 +186,7 @@ def matter_retire(request, pk):
 
 @login_required
 @require_action(Action.INCIDENT_CATALOGUE)
+@api_twin("POST /api/incidents/matters/{matter_id}/readmit")
 def matter_readmit(request, pk):
     matter = selectors.managed(request.user, GridMatter, pk)
     if request.method == "POST":
@@ -258,12 +262,14 @@ def _department_page(request, county, department):
 
 @login_required
 @require_action(Action.INCIDENT_CATALOGUE)
+@api_twin("POST /api/incidents/departments")
 def department_create(request):
     return _department_page(request, _managed_county(request), None)
 
 
 @login_required
 @require_action(Action.INCIDENT_CATALOGUE)
+@api_twin("PUT /api/incidents/departments/{department_id}")
 def department_edit(request, pk):
     department = selectors.managed(request.user, Department, pk)
     return _department_page(request, _managed_county(request, department), department)
@@ -366,12 +372,14 @@ def _rule_page(request, county, rule):
 
 @login_required
 @require_action(Action.INCIDENT_CATALOGUE)
+@api_twin("POST /api/incidents/rules")
 def rule_create(request):
     return _rule_page(request, _managed_county(request), None)
 
 
 @login_required
 @require_action(Action.INCIDENT_CATALOGUE)
+@api_twin("PUT /api/incidents/rules/{rule_id}")
 def rule_edit(request, pk):
     rule = selectors.managed(request.user, TriageRule, pk)
     return _rule_page(request, _managed_county(request, rule), rule)
@@ -379,6 +387,7 @@ def rule_edit(request, pk):
 
 @login_required
 @require_action(Action.INCIDENT_CATALOGUE)
+@api_twin("DELETE /api/incidents/rules/{rule_id}")
 def rule_delete(request, pk):
     rule = selectors.managed(request.user, TriageRule, pk)
     if request.method == "POST":

@@ -539,7 +539,9 @@ def seed_incidents(county: Region, *, now: datetime | None = None) -> int:
             incident = cases[script.key]
             incident.refresh_from_db()
             if step.step in ("close", "reopen"):
-                services.rate(actor=users[step.actor], incident=incident, rating=step.data["rating"], note=step.note)
+                services.incident_rate(
+                    actor=users[step.actor], incident=incident, rating=step.data["rating"], note=step.note
+                )
             else:
                 services.incident_step(
                     actor=users[step.actor],

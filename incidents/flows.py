@@ -123,7 +123,7 @@ def _reason(label=None) -> Text:
 
 
 def _photos(label, *, required: bool = False) -> Files:
-    """Photos from the phone's camera (their content is checked by incidents.services.take_step)."""
+    """Photos from the phone's camera (their content is checked by incidents.services.incident_take_step)."""
     return Files(FILES, label, required=required, max_count=9, accept="image/*", help=_("Up to 9 photos."))
 
 
@@ -292,7 +292,7 @@ INCIDENT = Flow(
     start_allow=(reporter,),
     viewers=(Role.COUNTY_ADMIN, Role.COUNTY_OFFICIAL),
     after_deadlines=after_deadlines,
-    service="incidents.services.take_step",
+    service="incidents.services.incident_take_step",
     page="incidents.views.detail_page",
     detail="incidents.api.case_detail",
     states=[

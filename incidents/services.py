@@ -376,7 +376,7 @@ def incident_report(
 # -- steps ------------------------------------------------------------------------------------------------
 
 
-def take_step(*, actor, case: Incident, step: str, data=None, note="", attachments=(), version=None):
+def incident_take_step(*, actor, case: Incident, step: str, data=None, note="", attachments=(), version=None):
     """Take a declared step of the loop (INCIDENT's service: the case page's forms and the API come here).
     Photos are checked by their content; only the fields the step declares are passed on; the engine checks
     who may take it and the fields, writes the timeline and tells the people the step names. Returns the event."""
@@ -399,12 +399,12 @@ def take_step(*, actor, case: Incident, step: str, data=None, note="", attachmen
 def incident_step(*, actor, incident: Incident, step: str, data=None, note="", photos=(), version=None) -> Incident:
     """Take a step of the loop (accept, hand back, progress, summon, extend, supervise, escalate, resolve,
     rate, close, reopen, dispatch) and return the case as it is now."""
-    take_step(actor=actor, case=incident, step=step, data=data, note=note, attachments=photos, version=version)
+    incident_take_step(actor=actor, case=incident, step=step, data=data, note=note, attachments=photos, version=version)
     incident.refresh_from_db()
     return incident
 
 
-def rate(*, actor, incident: Incident, rating: str, note="", version=None) -> Incident:
+def incident_rate(*, actor, incident: Incident, rating: str, note="", version=None) -> Incident:
     """办结回访: 满意 / 基本满意 close the case; 不满意 reopens it to its handler (a reason is required)."""
     return incident_step(
         actor=actor, incident=incident, step="rate", data={"rating": rating}, note=note, version=version

@@ -23,7 +23,7 @@ from core import scope, workflow
 from core.cache import kept
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import apply_domain_errors, paginate, require_action
+from core.views import api_twin, apply_domain_errors, paginate, require_action
 from incidents import selectors, services
 from incidents.flows import INCIDENT
 from incidents.forms import ListFilterForm, ReportForm
@@ -117,6 +117,7 @@ def _geojson_url(actor) -> str:
 
 @login_required
 @require_action(Action.INCIDENT_REPORT)
+@api_twin("POST /api/incidents")
 def report(request):
     actor = request.user
     grids = list(_report_grids(actor))

@@ -20,9 +20,11 @@ from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
 from meetings import rules, selectors, services
 from meetings.flows import MEETING
+from meetings.forms import CLOSE_CONFIRM, confirm_refusal
 from meetings.models import Body, Meeting, MeetingKind, Motion, RegisterBasis
 from meetings.policy import overrides_for
 from meetings.schemas import (
+    ConfirmIn,
     DelegationIn,
     DelegationOut,
     EntryOut,
@@ -35,6 +37,8 @@ from meetings.schemas import (
     MotionIn,
     MotionOut,
     OpenVotingIn,
+    PolicyIn,
+    PolicyOut,
     RosterIn,
     RosterOut,
     RosterPage,
@@ -194,8 +198,8 @@ def meeting_create(request, payload: MeetingIn):
     village = Region.objects.filter(pk=payload.village_id, level=RegionLevel.VILLAGE).first()
     if village is None:
         raise NotFound()
-    meeting = services.create_meeting(
-        actor,
+    meeting = services.meeting_create(
+        actor=actor,
         village=village,
         kind=payload.kind,
         title=payload.title,
@@ -217,7 +221,7 @@ def meeting_update(request, meeting_id: int, payload: MeetingUpdateIn):
     changes = {k: v for k, v in payload.model_dump(exclude={"group_id"}).items() if v is not None}
     if payload.group_id is not None:
         changes["group"] = payload.group_id
-    services.meeting_update(actor, _meeting(actor, meeting_id), **changes)
+    services.meeting_update(actor=actor, meeting=_meeting(actor, meeting_id), **changes)
     return _detail(actor, _meeting(actor, meeting_id))
 
 
@@ -267,10 +271,10 @@ def meeting_sign_in(request, meeting_id: int, payload: SignInIn):
     _require(actor, MANAGE, VOTE)
     meeting = _meeting(actor, meeting_id)
     if selectors.can_manage(actor, meeting) and payload.entry_ids:
-        new = services.clerk_sign_in(actor, meeting, payload.entry_ids)
+        new = services.attendance_sign_in_by_clerk(actor=actor, meeting=meeting, entries=payload.entry_ids)
     else:
         _require(actor, VOTE)
-        new = services.self_sign_in(actor, meeting, payload.entry_ids)
+        new = services.attendance_sign_in_own(actor=actor, meeting=meeting, entries=payload.entry_ids)
     meeting = _meeting(actor, meeting_id)
     quorum = _quorum(meeting)
     return {"signed_in": new, "present": quorum["present"], "quorum": quorum}
@@ -283,7 +287,7 @@ def meeting_sign_in(request, meeting_id: int, payload: SignInIn):
 def motion_add(request, meeting_id: int, payload: MotionIn):
     actor = request.auth
     _require(actor, MANAGE)
-    motion = services.add_motion(actor, _meeting(actor, meeting_id), **payload.model_dump())
+    motion = services.motion_add(actor=actor, meeting=_meeting(actor, meeting_id), **payload.model_dump())
     return 201, _motion(motion)
 
 
@@ -297,7 +301,7 @@ def motion_detail(request, motion_id: int):
 def motion_open(request, motion_id: int, payload: OpenVotingIn):
     actor = request.auth
     _require(actor, MANAGE)
-    return _motion(services.open_voting(actor, selectors.motion(actor, motion_id), method=payload.method))
+    return _motion(services.motion_open(actor=actor, motion=selectors.motion(actor, motion_id), method=payload.method))
 
 
 @router.post(
@@ -310,17 +314,24 @@ def motion_vote(request, motion_id: int, payload: VoteIn):
     _require(actor, MANAGE, VOTE)
     motion = selectors.motion(actor, motion_id)
     if selectors.can_manage(actor, motion.meeting):
-        vote = services.clerk_vote(actor, motion, payload.entry_id, payload.choice)
+        vote = services.vote_record_by_clerk(actor=actor, motion=motion, entry=payload.entry_id, choice=payload.choice)
     else:
-        vote = services.self_vote(actor, motion, payload.entry_id, payload.choice)
+        vote = services.vote_cast_own(actor=actor, motion=motion, entry=payload.entry_id, choice=payload.choice)
     return 201, {"motion_id": motion.pk, "entry_id": vote.entry_id, "choice": vote.choice}
 
 
-@router.post("/motions/{int:motion_id}/close", response=MotionOut, summary="Close a roll-call vote: the outcome")
-def motion_close(request, motion_id: int):
+@router.post(
+    "/motions/{int:motion_id}/close",
+    response=MotionOut,
+    summary="Close a roll-call vote: the outcome (cannot be undone: send confirm: true)",
+)
+def motion_close(request, motion_id: int, payload: ConfirmIn):
     actor = request.auth
     _require(actor, MANAGE)
-    return _motion(services.close_voting(actor, selectors.motion(actor, motion_id)))
+    motion = selectors.motion(actor, motion_id)
+    if not payload.confirm:
+        raise DomainError(confirm_refusal(CLOSE_CONFIRM), code="confirm")
+    return _motion(services.motion_close(actor=actor, motion=motion))
 
 
 @router.post(
@@ -329,7 +340,9 @@ def motion_close(request, motion_id: int):
 def motion_totals(request, motion_id: int, payload: TotalsIn):
     actor = request.auth
     _require(actor, MANAGE)
-    return _motion(services.record_totals(actor, selectors.motion(actor, motion_id), **payload.model_dump()))
+    return _motion(
+        services.motion_record_totals(actor=actor, motion=selectors.motion(actor, motion_id), **payload.model_dump())
+    )
 
 
 # -- delegations ----------------------------------------------------------------------------------------------
@@ -359,7 +372,7 @@ def _delegation(d) -> dict:
 def delegation_create(request, motion_id: int, payload: DelegationIn):
     actor = request.auth
     _require(actor, MANAGE)
-    d = services.delegation_create(actor, selectors.motion(actor, motion_id), **payload.model_dump())
+    d = services.delegation_create(actor=actor, motion=selectors.motion(actor, motion_id), **payload.model_dump())
     return 201, _delegation(d)
 
 
@@ -372,7 +385,7 @@ def delegation_list(request):
 @router.post("/delegations/{int:delegation_id}/revoke", response=DelegationOut, summary="Revoke a delegation")
 def delegation_revoke(request, delegation_id: int):
     _require(request.auth, MANAGE)
-    return _delegation(services.delegation_revoke(request.auth, delegation_id))
+    return _delegation(services.delegation_revoke(actor=request.auth, delegation=delegation_id))
 
 
 # -- rosters --------------------------------------------------------------------------------------------------
@@ -427,7 +440,7 @@ def roster_add(request, payload: RosterIn):
         raise NotFound()
     person = Person.objects.filter(pk=payload.person_id).first()
     member = services.roster_add(
-        actor, village, body=payload.body, person=person, post=payload.post, households=payload.households
+        actor=actor, village=village, body=payload.body, person=person, post=payload.post, households=payload.households
     )
     return 201, _member(member)
 
@@ -435,7 +448,23 @@ def roster_add(request, payload: RosterIn):
 @router.delete("/rosters/members/{int:member_id}", response=RosterOut, summary="Remove from a roster (from today)")
 def roster_remove(request, member_id: int):
     _require(request.auth, MANAGE)
-    return _member(services.roster_remove(request.auth, member_id))
+    return _member(services.roster_remove(actor=request.auth, member=member_id))
+
+
+# -- the county's notice periods -----------------------------------------------------------------------------
+
+
+@router.put(
+    "/notice-periods/{int:county_id}",
+    response=PolicyOut,
+    summary="The county's notice periods per kind of meeting (at least the statutory minimum)",
+)
+def policy_update(request, county_id: int, payload: PolicyIn):
+    actor = request.auth
+    _require(actor, Action.DELIBERATION_POLICY)
+    county = Region.objects.filter(pk=county_id, level=RegionLevel.COUNTY).first()
+    policy = services.policy_update(actor=actor, county=county, notice_days=payload.notice_days)
+    return {"county": _ref(county), "notice_days": policy.notice_days, "updated_at": policy.updated_at}
 
 
 # -- for other modules and clients ----------------------------------------------------------------------------

@@ -60,19 +60,19 @@ def _one_per_household(people, count, *, women_share=0.4, skip=()):
 
 def _hold(cadre, meeting, *, sign_in, at, motions):
     """Open ``meeting`` at ``at``, sign in ``sign_in`` entries, decide ``motions`` [(motion, method, choices)]."""
-    services.meeting_step(cadre, meeting, "open", now=at)
-    services.clerk_sign_in(cadre, meeting, sign_in, now=at + timedelta(minutes=10))
+    services.meeting_step(actor=cadre, meeting=meeting, step="open", now=at)
+    services.attendance_sign_in_by_clerk(actor=cadre, meeting=meeting, entries=sign_in, now=at + timedelta(minutes=10))
     moment = at + timedelta(minutes=40)
     for motion, method, choices in motions:
-        services.open_voting(cadre, motion, method=method)
+        services.motion_open(actor=cadre, motion=motion, method=method)
         if method == VoteMethod.HANDS:
-            services.record_totals(cadre, motion, **choices, now=moment)
+            services.motion_record_totals(actor=cadre, motion=motion, **choices, now=moment)
         else:
             for entry, choice in zip(sign_in, choices, strict=False):
-                services.clerk_vote(cadre, motion, entry, choice, now=moment)
-            services.close_voting(cadre, motion, now=moment + timedelta(minutes=5))
+                services.vote_record_by_clerk(actor=cadre, motion=motion, entry=entry, choice=choice, now=moment)
+            services.motion_close(actor=cadre, motion=motion, now=moment + timedelta(minutes=5))
         moment += timedelta(minutes=20)
-    services.meeting_step(cadre, meeting, "close", now=moment)
+    services.meeting_step(actor=cadre, meeting=meeting, step="close", now=moment)
     return moment
 
 
@@ -98,7 +98,13 @@ def seed(county) -> str:
     reps = _one_per_household(adults, max(3, households // 10), skip=villager_households)
     for p in reps if _roster_empty(village, Body.REPRESENTATIVES) else []:
         services.roster_add(
-            cadre, village, body=Body.REPRESENTATIVES, person=p, households=10, post="村民代表", since=term
+            actor=cadre,
+            village=village,
+            body=Body.REPRESENTATIVES,
+            person=p,
+            households=10,
+            post="村民代表",
+            since=term,
         )
     posts = [
         "村党支部书记、村委会主任",
@@ -113,15 +119,15 @@ def seed(county) -> str:
         _one_per_household(adults[::-1], 7, women_share=0.3) if _roster_empty(village, Body.TWO_COMMITTEES) else []
     )
     for p, post in zip(committee, posts, strict=False):
-        services.roster_add(cadre, village, body=Body.TWO_COMMITTEES, person=p, post=post, since=term)
+        services.roster_add(actor=cadre, village=village, body=Body.TWO_COMMITTEES, person=p, post=post, since=term)
     masses = _one_per_household(adults[len(adults) // 3 :], 24, women_share=0.4)
     for p in masses if _roster_empty(village, Body.PARTY_MASSES) else []:
-        services.roster_add(cadre, village, body=Body.PARTY_MASSES, person=p, since=term)
+        services.roster_add(actor=cadre, village=village, body=Body.PARTY_MASSES, person=p, since=term)
 
     # -- a 村民会议 two months ago: delegation of 公益事业筹资筹劳 to the representatives ---------------------------
     held = now - timedelta(days=60)
-    assembly = services.create_meeting(
-        cadre,
+    assembly = services.meeting_create(
+        actor=cadre,
         village=village,
         kind=MeetingKind.VILLAGERS_ASSEMBLY,
         title="村民会议：授权村民代表会议决定公益事业筹资筹劳",
@@ -130,10 +136,10 @@ def seed(county) -> str:
         agenda="一、审议授权村民代表会议决定本年度公益事业筹资筹劳事项\n二、通报上半年村务",
         now=held - timedelta(days=13),
     )
-    assembly = services.meeting_notice(cadre, assembly, now=held - timedelta(days=12))
-    grant = services.add_motion(
-        cadre,
-        assembly,
+    assembly = services.meeting_notice(actor=cadre, meeting=assembly, now=held - timedelta(days=12))
+    grant = services.motion_add(
+        actor=cadre,
+        meeting=assembly,
         title="授权村民代表会议决定本年度公益事业筹资筹劳方案",
         text="授权期限一年。筹资筹劳方案经村民代表会议表决后张榜公布。",
     )
@@ -154,9 +160,9 @@ def seed(county) -> str:
         ],
     )
     services.meeting_step(
-        cadre,
-        assembly,
-        "minutes",
+        actor=cadre,
+        meeting=assembly,
+        step="minutes",
         data={
             "minutes": "会议以举手方式表决，通过授权村民代表会议决定本年度公益事业筹资筹劳方案，授权一年。",
             "chair": "村委会主任",
@@ -166,13 +172,17 @@ def seed(county) -> str:
     )
     grant.refresh_from_db()
     services.delegation_create(
-        cadre, grant, matter="public_works", valid_from=held.date(), valid_until=held.date() + timedelta(days=365)
+        actor=cadre,
+        motion=grant,
+        matter="public_works",
+        valid_from=held.date(),
+        valid_until=held.date() + timedelta(days=365),
     )
 
     # -- a 村民代表会议 two weeks ago -------------------------------------------------------------------------------
     held = now - timedelta(days=14)
-    reps_meeting = services.create_meeting(
-        cadre,
+    reps_meeting = services.meeting_create(
+        actor=cadre,
         village=village,
         kind=MeetingKind.REPRESENTATIVES,
         title=DEMO_TITLE,
@@ -181,16 +191,16 @@ def seed(county) -> str:
         agenda="一、审议村道亮化工程实施方案\n二、表决2026年公益事业筹资筹劳方案（经村民会议授权）",
         now=held - timedelta(days=6),
     )
-    reps_meeting = services.meeting_notice(cadre, reps_meeting, now=held - timedelta(days=5))
-    lights = services.add_motion(
-        cadre,
-        reps_meeting,
+    reps_meeting = services.meeting_notice(actor=cadre, meeting=reps_meeting, now=held - timedelta(days=5))
+    lights = services.motion_add(
+        actor=cadre,
+        meeting=reps_meeting,
         title="村道亮化工程实施方案",
         text="安装太阳能路灯 60 盏，预算 18 万元，由镇财政所代管资金。",
     )
-    works = services.add_motion(
-        cadre,
-        reps_meeting,
+    works = services.motion_add(
+        actor=cadre,
+        meeting=reps_meeting,
         title="2026年公益事业筹资筹劳方案",
         text="每户筹劳 2 个工日用于水渠清淤，不筹资。",
         reserved_matter="public_works",
@@ -210,9 +220,9 @@ def seed(county) -> str:
         ],
     )
     services.meeting_step(
-        cadre,
-        reps_meeting,
-        "minutes",
+        actor=cadre,
+        meeting=reps_meeting,
+        step="minutes",
         data={
             "minutes": (
                 f"会议由村委会主任主持，应到代表 {len(entries)} 人，实到 {n} 人，符合法定人数。\n"
@@ -227,8 +237,8 @@ def seed(county) -> str:
 
     # -- a 村民会议 in session now: the demo villager signs in and votes -------------------------------------------
     starts = now + timedelta(minutes=30)
-    current = services.create_meeting(
-        cadre,
+    current = services.meeting_create(
+        actor=cadre,
         village=village,
         kind=MeetingKind.VILLAGERS_ASSEMBLY,
         title="村民会议：修订村规民约",
@@ -237,28 +247,30 @@ def seed(county) -> str:
         agenda="一、审议《村规民约（修订草案）》（已经镇政府审核）\n二、通报村务",
         now=now - timedelta(days=12),
     )
-    current = services.meeting_notice(cadre, current, now=now - timedelta(days=11))
-    rules_motion = services.add_motion(
-        cadre,
-        current,
+    current = services.meeting_notice(actor=cadre, meeting=current, now=now - timedelta(days=11))
+    rules_motion = services.motion_add(
+        actor=cadre,
+        meeting=current,
         title="《村规民约（修订草案）》",
         text="新增“红白事简办”“门前三包”两条，删去罚款条款（不得滥用强制处罚）。",
         reserved_matter="village_rules",
     )
-    services.add_motion(cadre, current, title="村级公益岗位设置（意见征集后再议）")
-    services.meeting_step(cadre, current, "open")
+    services.motion_add(actor=cadre, meeting=current, title="村级公益岗位设置（意见征集后再议）")
+    services.meeting_step(actor=cadre, meeting=current, step="open")
     others = list(
         current.register.exclude(household_id__in=villager_households).exclude(
             person__household_id__in=villager_households
         )
     )
-    services.clerk_sign_in(cadre, current, others[: rules.need_more_than_half(current.register_size)])
-    services.open_voting(cadre, rules_motion, method=VoteMethod.BALLOT)
+    services.attendance_sign_in_by_clerk(
+        actor=cadre, meeting=current, entries=others[: rules.need_more_than_half(current.register_size)]
+    )
+    services.motion_open(actor=cadre, motion=rules_motion, method=VoteMethod.BALLOT)
 
     # -- a 党群议事会 next week -----------------------------------------------------------------------------------
     nxt = now + timedelta(days=7)
-    council = services.create_meeting(
-        cadre,
+    council = services.meeting_create(
+        actor=cadre,
         village=village,
         kind=MeetingKind.PARTY_MASSES,
         title="党群议事会：低保评议与宅基地申请初审意见",
@@ -266,8 +278,8 @@ def seed(county) -> str:
         place="党群服务中心",
         agenda="一、评议新申请低保 3 户\n二、宅基地申请初审意见 2 户",
     )
-    services.add_motion(cadre, council, title="新申请低保户评议意见")
-    services.meeting_notice(cadre, council)
+    services.motion_add(actor=cadre, meeting=council, title="新申请低保户评议意见")
+    services.meeting_notice(actor=cadre, meeting=council)
     return (
         f"Meetings: rosters, 4 meetings in {village.name} (a 村民代表会议 held with votes and minutes, a 村民会议 in "
         "session the demo villager can sign in to and vote at)."

@@ -111,3 +111,32 @@ class PolicyForm(forms.Form):
 
 
 CHOICES = Choice.choices
+
+
+# Writes that cannot be undone ask first (as a declared step's ``confirm`` does): the page's form carries
+# ``data-confirm`` with this text and a ``<prefix>-confirm`` box that static/js/steps.js ticks after the dialog.
+CLOSE_CONFIRM = _(
+    "Voting on this motion ends for good: the outcome is decided from the votes recorded and cannot be changed."
+)
+
+
+def confirm_refusal(what) -> dict:
+    """The per-field message of a write taken without its confirmation (page and API)."""
+    return {"confirm": _("Confirm before you go on: %(what)s") % {"what": what}}
+
+
+class ConfirmForm(forms.Form):
+    """The confirmation box of a write that cannot be undone; ``confirmed()`` puts the refusal on the box."""
+
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, *args, what, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.what = what
+        self.fields["confirm"].label = _("I understand: %(what)s") % {"what": what}
+
+    def confirmed(self) -> bool:
+        if self.is_valid() and self.cleaned_data["confirm"]:
+            return True
+        self.add_error("confirm", confirm_refusal(self.what)["confirm"])
+        return False

@@ -207,6 +207,24 @@ class RosterPage(Schema):
     checks: list[str]
 
 
+class PolicyIn(Schema):
+    """The county's notice period (days) per kind of meeting; a kind left out or null keeps the default."""
+
+    notice_days: dict[str, int | None]
+
+
+class PolicyOut(Schema):
+    county: Ref
+    notice_days: dict[str, int]
+    updated_at: datetime | None = None
+
+
+class ConfirmIn(Schema):
+    """A write that cannot be undone: send ``confirm: true`` (refused with 422, field ``confirm``, without it)."""
+
+    confirm: bool = False
+
+
 class KindRule(Schema):
     kind: str
     label: str

@@ -169,11 +169,6 @@ def _item(scheme, item_id) -> RuleItem:
     return item
 
 
-@router.get("/schemes", response=list[SchemeOut], summary="Points schemes in the caller's scope")
-def scheme_list(request):
-    return list(selectors.schemes(request.auth))
-
-
 @router.get("/schemes/{int:scheme_id}/items", response=list[ItemOut], summary="Items of the rule book in force")
 def item_list(request, scheme_id: int, declarable: bool = False):
     scheme = _visible_scheme(request.auth, scheme_id)

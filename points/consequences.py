@@ -3,8 +3,9 @@
 A list may only carry consequences decided by the village itself (its own public-welfare posts, its own
 subsidies, honours and publicity). It may never touch statutory entitlements — minimum living allowance,
 pensions, farm subsidies, compulsory schooling, land contracts, medical insurance — whatever the village
-rules say. ``ensure_default_consequences`` gives a county these defaults once; the county administrator then
-keeps the list on the policy page (points.public_views.policy).
+rules say. ``ensure_default_consequences`` gives a county these defaults once: it is the points app's
+``core.plugins.CountySetup`` (points.plug), run when a county is created, and migration 0010 ran it for the
+counties that existed. The county administrator then keeps the list on the policy page, which only reads.
 
 Names and legal notes are data (shown as stored), not interface text.
 """
@@ -48,6 +49,22 @@ DEFAULTS: list[tuple[str, bool, str]] = [(n, False, note) for n, note in ALLOWED
 ]
 
 
+def install_defaults(model, county_id) -> list:
+    """The default rows ``county_id`` does not have yet, created with ``model`` (the live ConsequenceType, or
+    the historical one in a data migration); never changes an existing row. Returns the rows it created."""
+    have = set(model.objects.filter(county_id=county_id).values_list("name", flat=True))
+    created = []
+    for name, forbidden, note in DEFAULTS:
+        if name in have:
+            continue
+        obj, was_created = model.objects.get_or_create(
+            county_id=county_id, name=name, defaults={"forbidden": forbidden, "legal_note": note}
+        )
+        if was_created:
+            created.append(obj)
+    return created
+
+
 @transaction.atomic
 def ensure_default_consequences(county: Region) -> list[ConsequenceType]:
     """Create the default consequences the county does not have yet; never changes an existing row.
@@ -57,21 +74,7 @@ def ensure_default_consequences(county: Region) -> list[ConsequenceType]:
     """
     if county is None or county.level != RegionLevel.COUNTY:
         return []
-    have = set(ConsequenceType.objects.filter(county=county).values_list("name", flat=True))
-    missing = [
-        ConsequenceType(county=county, name=name, forbidden=forbidden, legal_note=note)
-        for name, forbidden, note in DEFAULTS
-        if name not in have
-    ]
-    if not missing:
-        return []
-    created = []
-    for row in missing:
-        obj, was_created = ConsequenceType.objects.get_or_create(
-            county=county, name=row.name, defaults={"forbidden": row.forbidden, "legal_note": row.legal_note}
-        )
-        if was_created:
-            created.append(obj)
+    created = install_defaults(ConsequenceType, county.pk)
     if created:
         audit.record(
             None,

@@ -24,7 +24,7 @@ from registry.models import Household
 @transaction.atomic
 def seed_points(county: Region, *, cadre, reviewer, seed: int = 7) -> int:
     """Create the demo schemes once; returns the number of approved entries written."""
-    from points import shop_services
+    from points.shop import services as shop_services
 
     try:
         from points.consequences import ensure_default_consequences

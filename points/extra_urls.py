@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("shop/", include("points.shop_urls")),
+    path("shop/", include("points.shop.urls")),
     path("", include("points.public_urls")),
-    path("party/", include("points.party_urls")),
+    path("party/", include("points.party.urls")),
 ]

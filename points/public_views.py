@@ -26,9 +26,8 @@ from django.utils.translation import gettext_lazy
 from core import scope
 from core.errors import DomainError, NotFound
 from core.roles import ROLE_ACTIONS, Action
-from core.views import apply_domain_errors, require_action
+from core.views import api_twin, apply_domain_errors, require_action
 from points import ledger_export, selectors, services
-from points.consequences import ensure_default_consequences
 from points.models import ConsequenceType, ListKind, ListMethod, ListRule, Mentorship, Publication
 from regions.models import Region, RegionLevel
 from registry.models import Person
@@ -227,13 +226,13 @@ def policy_counties(actor) -> list[Region]:
 
 @login_required
 @require_action(Action.POINTS_POLICY)
+@api_twin("PUT /api/points/county-settings", "POST /api/points/consequences")
 def policy(request):
     """The county administrator keeps which consequences lists may carry, and why some are forbidden."""
     counties = policy_counties(request.user)
     if not counties:
         raise PermissionDenied()
     county = next((c for c in counties if str(c.pk) == request.GET.get("county")), counties[0])
-    ensure_default_consequences(county)
     settings_form = CountySettingsForm(
         request.POST if request.POST.get("form") == "settings" else None,
         prefix="settings",
@@ -370,11 +369,11 @@ def _rule_initial(rule: ListRule) -> dict:
 
 @login_required
 @require_action(Action.POINTS_CONFIGURE)
+@api_twin("POST /api/points/schemes/{scheme_id}/list-rules")
 def list_rules(request, scheme_id):
     """红黑榜: the scheme's list rules (add, change) and the mentorships of black-listed subjects."""
     scheme = selectors.access_scheme(request.user, scheme_id, Action.POINTS_CONFIGURE)
     county = scheme.county
-    ensure_default_consequences(county)
     rules = list(scheme.list_rules.prefetch_related("consequences").order_by("kind", "id"))
     rule_id = request.POST.get("rule") or request.GET.get("rule")
     editing = None
@@ -490,6 +489,7 @@ class MentorshipForm(forms.Form):
 
 @login_required
 @require_action(Action.POINTS_CONFIGURE)
+@api_twin("PUT /api/points/mentorships/{mentorship_id}")
 def mentorship_detail(request, mentorship_id):
     try:
         mentorship = Mentorship.objects.select_related("scheme", "scheme__village", "publication", "mentor").get(

@@ -7,7 +7,7 @@ passage (the seed names the categories 遵纪守法, 环境卫生, 日常行为,
 Each item: (text, points, cap per month or None, evidence required, villagers may declare).
 """
 
-from points.party_templates import PARTY_BRANCH, PARTY_MEMBER  # noqa: E402
+from points.party.templates import PARTY_BRANCH, PARTY_MEMBER  # noqa: E402
 
 ANJIA = {
     "title": "安家村村民（单位）日常积分管理细则",

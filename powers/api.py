@@ -208,7 +208,7 @@ def power_update(request, power_id: int, payload: PowerIn):
 @router.post("/powers/install-defaults", response=list[PowerOut], summary="Install the default list (13 key powers)")
 def power_install(request):
     county = _config_county(request.auth)
-    services.install_defaults(actor=request.auth, county=county)
+    services.power_install_defaults(actor=request.auth, county=county)
     return [_power(p) for p in Power.objects.filter(county=county).order_by("order", "pk")]
 
 

@@ -45,8 +45,8 @@ def adopt_in_meeting(cadre, case: PowerCase, *, held_at, title: str):
     from meetings import services as meetings
     from meetings.models import MeetingKind, VoteMethod
 
-    meeting = meetings.create_meeting(
-        cadre,
+    meeting = meetings.meeting_create(
+        actor=cadre,
         village=case.village,
         kind=MeetingKind.VILLAGERS_ASSEMBLY,
         title=title[:100],
@@ -55,20 +55,26 @@ def adopt_in_meeting(cadre, case: PowerCase, *, held_at, title: str):
         basis="household",
         now=held_at - timedelta(days=12),
     )
-    meetings.meeting_notice(cadre, meeting, now=held_at - timedelta(days=11))
-    meetings.meeting_step(cadre, meeting, "open", now=held_at)
-    motion = meetings.add_motion(cadre, meeting, title=title[:150], subject=rules.subject_of(case))
+    meetings.meeting_notice(actor=cadre, meeting=meeting, now=held_at - timedelta(days=11))
+    meetings.meeting_step(actor=cadre, meeting=meeting, step="open", now=held_at)
+    motion = meetings.motion_add(actor=cadre, meeting=meeting, title=title[:150], subject=rules.subject_of(case))
     entries = list(meeting.register.all())
-    meetings.clerk_sign_in(cadre, meeting, entries, now=held_at)
-    meetings.open_voting(cadre, motion, method=VoteMethod.HANDS)
-    motion = meetings.record_totals(
-        cadre, motion, votes_for=len(entries), votes_against=0, votes_abstain=0, now=held_at + timedelta(minutes=30)
+    meetings.attendance_sign_in_by_clerk(actor=cadre, meeting=meeting, entries=entries, now=held_at)
+    meetings.motion_open(actor=cadre, motion=motion, method=VoteMethod.HANDS)
+    motion = meetings.motion_record_totals(
+        actor=cadre,
+        motion=motion,
+        votes_for=len(entries),
+        votes_against=0,
+        votes_abstain=0,
+        now=held_at + timedelta(minutes=30),
     )
-    meetings.meeting_step(cadre, meeting, "close", now=held_at + timedelta(hours=1))  # the meeting is over
+    # the meeting is over
+    meetings.meeting_step(actor=cadre, meeting=meeting, step="close", now=held_at + timedelta(hours=1))
     meetings.meeting_step(
-        cadre,
-        meeting,
-        "minutes",
+        actor=cadre,
+        meeting=meeting,
+        step="minutes",
         data={
             "minutes": f"会议审议{title[:60]}，到会户代表举手表决，全票通过。",
             "chair": "村委会主任",
@@ -119,7 +125,7 @@ def seed(county: Region) -> str:
 def seed_village(village, *, county_admin, cadre, official, villager) -> int:
     """The default list for the village's county and the demo matters of the village (once)."""
     if not Power.objects.filter(county=village.county).exists():
-        services.install_defaults(actor=county_admin, county=village.county)
+        services.power_install_defaults(actor=county_admin, county=village.county)
     if PowerCase.objects.filter(village=village).exists():
         return 0
     with transaction.atomic():

@@ -142,8 +142,9 @@ MODULE = {
 APPLIED = {"start_notify": VILLAGE, "start_notify_text": _("New application: %(case)s")}
 
 FINAL_OK = "closed"
-FINAL_STATES = ("closed", "rejected", "withdrawn")
 PUBLICITY_STATE = "publicized"
+# the queue of the steps the township (or, for a few, the county through it) takes: its review queue
+TOWNSHIP_QUEUE = "township"
 
 
 def _documents_steps(source: str) -> list[Transition]:
@@ -183,9 +184,10 @@ def _withdraw(source) -> Transition:
     )
 
 
-def _reject(name: str, source, allow, label) -> Transition:
+def _reject(name: str, source, allow, label, *, queue: str = "") -> Transition:
     return Transition(
         name,
+        queue=queue,
         source=source,
         target="rejected",
         label=label,
@@ -262,6 +264,7 @@ DIBAO = Flow(
         ),
         Transition(
             "township_approve",
+            queue=TOWNSHIP_QUEUE,
             source="township",
             target="county",
             label=_("Township review passed (乡镇审核)"),
@@ -270,6 +273,7 @@ DIBAO = Flow(
         ),
         Transition(
             "township_return",
+            queue=TOWNSHIP_QUEUE,
             source="township",
             target="applied",
             label=_("Send back for a new survey"),
@@ -278,6 +282,7 @@ DIBAO = Flow(
         ),
         Transition(
             "county_approve",
+            queue=TOWNSHIP_QUEUE,
             source="county",
             target="approved",
             label=_("Record the county's approval (县民政审批)"),
@@ -288,8 +293,8 @@ DIBAO = Flow(
             ),
             effects=(rules.keep("decision_ref", max_length=60), rules.keep("outcome")),
         ),
-        _reject("county_reject", "county", TOWNSHIP, _("Record the county's refusal")),
-        _reject("township_reject", "township", TOWNSHIP, _("Township review not passed")),
+        _reject("county_reject", "county", TOWNSHIP, _("Record the county's refusal"), queue=TOWNSHIP_QUEUE),
+        _reject("township_reject", "township", TOWNSHIP, _("Township review not passed"), queue=TOWNSHIP_QUEUE),
         _reject("village_reject", {"applied", "surveyed"}, VILLAGE, _("Not passed in the village")),
         Transition(
             "publish_result",
@@ -360,6 +365,7 @@ HOMESTEAD = Flow(
         ),
         Transition(
             "township_opinions",
+            queue=TOWNSHIP_QUEUE,
             source="township",
             target="reviewed",
             label=_("Township review: agriculture and natural resources opinions (乡镇审核)"),
@@ -371,6 +377,7 @@ HOMESTEAD = Flow(
         ),
         Transition(
             "approve",
+            queue=TOWNSHIP_QUEUE,
             source="reviewed",
             target="approved",
             label=_("Approve (乡镇审批)"),
@@ -378,10 +385,11 @@ HOMESTEAD = Flow(
             fields=(_line("decision_ref", _("Approval document number"), max_length=60),),
             effects=(rules.keep("decision_ref", max_length=60),),
         ),
-        _reject("reject", {"township", "reviewed"}, TOWNSHIP, _("Refuse")),
+        _reject("reject", {"township", "reviewed"}, TOWNSHIP, _("Refuse"), queue=TOWNSHIP_QUEUE),
         _reject("village_reject", {"applied", "group_discussed"}, VILLAGE, _("Not passed in the village")),
         Transition(
             "start_check",
+            queue=TOWNSHIP_QUEUE,
             source="approved",
             target="building",
             label=_("On-site check before building (开工查验)"),
@@ -390,6 +398,7 @@ HOMESTEAD = Flow(
         ),
         Transition(
             "completion_check",
+            queue=TOWNSHIP_QUEUE,
             source="building",
             target="closed",
             label=_("Completion acceptance (竣工验收)"),
@@ -537,19 +546,8 @@ GENERAL = Flow(
 )
 
 FLOWS = {f.name: f for f in (DIBAO, HOMESTEAD, ASSET, GENERAL)}
-
-TOWNSHIP_STEPS = {
-    "township_approve",
-    "township_return",
-    "township_reject",
-    "county_approve",
-    "county_reject",
-    "township_opinions",
-    "approve",
-    "reject",
-    "start_check",  # 开工查验: the township's (or the village's) on-site check
-    "completion_check",
-}
+# the states no step leaves, read from the declared flows (closed, rejected, withdrawn)
+FINAL_STATES = tuple(sorted({s for f in FLOWS.values() for s in f.states if f.is_final(s)}))
 
 
 def flow_of(case) -> Flow:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core import scope
 from core.errors import NotFound
 from core.roles import ROLE_ACTIONS, Action, Role
-from powers.flows import FINAL_STATES, FLOWS, PUBLICITY_STATE, TOWNSHIP_STEPS
+from powers.flows import FINAL_STATES, FLOWS, PUBLICITY_STATE, TOWNSHIP_QUEUE
 from powers.models import Objection, Power, PowerCase
 from regions.models import Region, RegionLevel
 from registry.models import Household
@@ -88,10 +88,11 @@ def my_cases(actor) -> QuerySet:
     )
 
 
-def _has_step(actor, case, names=None) -> bool:
+def _has_step(actor, case, queue=None) -> bool:
+    """Whether the actor may take a step of the case now (of the steps declared in ``queue``, when given)."""
     from core import workflow
 
-    return any(names is None or tr.name in names for tr in workflow.available(actor, case, FLOWS[case.flow]))
+    return any(queue is None or tr.queue == queue for tr in workflow.available(actor, case, FLOWS[case.flow]))
 
 
 def village_queue(actor) -> list[PowerCase]:
@@ -104,7 +105,7 @@ def village_queue(actor) -> list[PowerCase]:
 def township_queue(actor) -> list[PowerCase]:
     qs = scope.scope_filter(actor, Action.POWER_REVIEW, PowerCase.objects.all()).exclude(state__in=FINAL_STATES)
     qs = qs.select_related("power", "village", "household").order_by("deadline_at", "pk")
-    return [c for c in qs[:500] if _has_step(actor, c, TOWNSHIP_STEPS)]
+    return [c for c in qs[:500] if _has_step(actor, c, TOWNSHIP_QUEUE)]
 
 
 def households(actor) -> QuerySet:

@@ -144,7 +144,7 @@ def power_save(*, actor, county: Region, power: Power | None = None, **fields) -
 
 
 @transaction.atomic
-def install_defaults(*, actor, county: Region) -> list[Power]:
+def power_install_defaults(*, actor, county: Region) -> list[Power]:
     """Install the default list (the 13 key powers of seed 004 五) — only the powers the county does not have yet."""
     county = _county(actor, county)
     Region.objects.select_for_update().filter(pk=county.pk).first()

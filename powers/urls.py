@@ -1,6 +1,6 @@
 from django.urls import path
 
-from powers import views
+from powers import config_views, views
 
 app_name = "powers"
 urlpatterns = [
@@ -18,9 +18,9 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("review/", views.review, name="review"),
     path("overview/", views.overview, name="overview"),
-    path("configure/", views.configure, name="configure"),
-    path("configure/new/", views.power_edit, name="power_new"),
-    path("configure/<int:pk>/", views.power_edit, name="power_edit"),
+    path("configure/", config_views.configure, name="configure"),
+    path("configure/new/", config_views.power_edit, name="power_new"),
+    path("configure/<int:pk>/", config_views.power_edit, name="power_edit"),
     path("public/<str:village_code>/", views.public_board, name="public_board"),
     path("public/<str:village_code>/<int:pk>/", views.public_case, name="public_case"),
 ]

@@ -1,8 +1,8 @@
 """Pages of the small-power list (小微权力清单): the list and each power, applying (a villager for their household,
 a grid worker or cadre on its behalf), a matter with its whole timeline and the steps the actor may take, the
 village's queue, the township's review queue, the overview by power and state with overdue matters, the print views
-(the 公示 and the case record for the archive), the county's list, and the public postings (no login). Thin: reads
-through powers.selectors, writes through powers.services."""
+(the 公示 and the case record for the archive), and the public postings (no login); the county's list is kept in
+config_views.py. Thin: reads through powers.selectors, writes through powers.services."""
 
 from __future__ import annotations
 
@@ -23,12 +23,11 @@ from core import scope, workflow
 from core.errors import DomainError, NotFound
 from core.masking import mask_name
 from core.roles import Action
-from core.views import apply_domain_errors, file_response, paginate, require_action
+from core.views import api_twin, apply_domain_errors, file_response, paginate, require_action
 from powers import publicity, rules, selectors, services
-from powers.defaults import DEFAULT_POWERS
 from powers.flows import FINAL_STATES, FLOWS, PUBLICITY_STATE, flow_of
-from powers.forms import AnswerForm, ApplyForm, ObjectionForm, PowerForm
-from powers.models import Power, PowerClass, Template
+from powers.forms import AnswerForm, ApplyForm, ObjectionForm
+from powers.models import PowerClass, Template
 from regions.models import Region
 
 LINKS = [
@@ -180,6 +179,7 @@ def power_detail(request, pk):
 
 @login_required
 @require_action(Action.POWER_APPLY)
+@api_twin("POST /api/powers/cases")
 def apply(request, power_pk):
     actor = request.user
     power = _found(selectors.power, actor, power_pk)
@@ -393,6 +393,7 @@ def case_detail(request, pk):
 
 @login_required
 @require_POST
+@api_twin("POST /api/powers/cases/{case_id}/objections")
 def object_(request, pk):
     case = _found(selectors.get, request.user, pk) if scope.can(request.user, Action.POWER_VIEW) else None
     if case is None:
@@ -433,6 +434,7 @@ def _public_for(actor, pk):
 @login_required
 @require_POST
 @require_action(Action.POWER_HANDLE)
+@api_twin("POST /api/powers/objections/{objection_id}/answer")
 def answer(request, pk, objection_pk):
     case = _found(selectors.get, request.user, pk)
     objection = selectors.objections(case).filter(pk=objection_pk).first()
@@ -509,66 +511,6 @@ def _public_context(case, kind: str) -> dict:
         "posted_until": notice.posted_until if notice else case.publicity_until,
         "village": case.village,
     }
-
-
-# -- the county's list ------------------------------------------------------------------------------------------
-
-
-@login_required
-@require_action(Action.POWER_CONFIGURE)
-def configure(request):
-    counties = selectors.configurable_counties(request.user)
-    if not counties:
-        raise PermissionDenied()
-    county = counties[0]
-    if request.method == "POST":
-        created = services.install_defaults(actor=request.user, county=county)
-        messages.success(request, _("%(n)s powers added to the list.") % {"n": len(created)})
-        return redirect("powers:configure")
-    powers = list(Power.objects.filter(county=county).order_by("order", "pk"))
-    have = {p.code for p in powers}
-    # the install button only while some of the default powers are missing (it adds only those)
-    missing = [d["code"] for d in DEFAULT_POWERS if d["code"] not in have]
-    return _render(
-        request, "powers/configure.html", {"county": county, "powers": powers, "defaults_missing": len(missing)}
-    )
-
-
-@login_required
-@require_action(Action.POWER_CONFIGURE)
-def power_edit(request, pk=None):
-    counties = selectors.configurable_counties(request.user)
-    if not counties:
-        raise PermissionDenied()
-    county = counties[0]
-    power = None
-    if pk is not None:
-        power = Power.objects.filter(pk=pk, county__in=counties).first()
-        if power is None:
-            raise Http404()
-        county = power.county
-    if request.method == "POST":
-        form = PowerForm(request.POST)
-        if form.is_valid():
-            try:
-                saved = services.power_save(actor=request.user, county=county, power=power, **form.cleaned_data)
-            except NotFound:
-                raise Http404() from None
-            except DomainError as exc:
-                apply_domain_errors(form, exc)
-            else:
-                messages.success(request, _("Saved: %(name)s.") % {"name": saved.name})
-                return redirect("powers:configure")
-        status = 400
-    else:
-        initial = (
-            {f: getattr(power, f) for f in Power.FIELDS}
-            if power
-            else {"step_days": 5, "review_days": 10, "publicity_days": 7, "active": True}
-        )
-        form = PowerForm(initial=initial)
-        status = 200
-    return _render(request, "powers/power_form.html", {"form": form, "power": power, "county": county}, status=status)
 
 
 # -- public (no login) ------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import messages_from, require_action
+from core.views import api_twin, messages_from, require_action
 from regions import selectors, services
 
 
@@ -29,6 +29,7 @@ def region_tree(request):
 @login_required
 @require_POST
 @require_action(Action.REGIONS_MANAGE)
+@api_twin("POST /api/regions/{region_id}/children")
 def region_add_child(request, region_id):
     parent = selectors.region_tree(request.user).filter(pk=region_id).first()
     if parent is None:

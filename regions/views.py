@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from core import scope
 from core.errors import DomainError
 from core.roles import Action
-from core.views import apply_domain_errors, paginate, require_action
+from core.views import api_twin, apply_domain_errors, paginate, require_action
 from regions import selectors, services
 from regions.forms import GridForm, GridStaffForm
 from regions.models import GridKind, GridStaff
@@ -79,6 +79,7 @@ def _grid_form(request, grid=None):
 
 @login_required
 @require_action(Action.REGIONS_MANAGE)
+@api_twin("POST /api/grids")
 def grid_create(request):
     form = _grid_form(request)
     if request.method == "POST" and form.is_valid():
@@ -104,6 +105,7 @@ def grid_create(request):
 
 @login_required
 @require_action(Action.REGIONS_MANAGE)
+@api_twin("PUT /api/grids/{grid_id}")
 def grid_edit(request, grid_id):
     grid = selectors.access_grid(request.user, grid_id)
     form = _grid_form(request, grid)
@@ -132,6 +134,7 @@ def grid_edit(request, grid_id):
 @login_required
 @require_POST
 @require_action(Action.REGIONS_MANAGE)
+@api_twin("POST /api/grids/{grid_id}/staff")
 def grid_staff_add(request, grid_id):
     grid = selectors.access_grid(request.user, grid_id)
     form = GridStaffForm(request.POST)
@@ -152,6 +155,7 @@ def grid_staff_add(request, grid_id):
 @login_required
 @require_POST
 @require_action(Action.REGIONS_MANAGE)
+@api_twin("DELETE /api/grids/{grid_id}/staff/{staff_id}")
 def grid_staff_remove(request, grid_id, staff_id):
     grid = selectors.access_grid(request.user, grid_id)
     staff = get_object_or_404(GridStaff, pk=staff_id, grid=grid)

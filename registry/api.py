@@ -367,28 +367,125 @@ class PartyBranchOut(Schema):
     members: list[PartyMemberOut]
 
 
+def _branch(branch) -> dict:
+    return {
+        "id": branch.pk,
+        "name": branch.name,
+        "village_id": branch.village_id,
+        "secretary_id": branch.secretary_id,
+        "members": [
+            {
+                "id": m.pk,
+                "person_id": m.person_id,
+                "name": m.person.name,
+                "joined_on": m.joined_on,
+                "linked_household_ids": [h.pk for h in m.linked_households.all()],
+            }
+            for m in branch.members.all()
+        ],
+    }
+
+
 @router.get("/party-branches", response=list[PartyBranchOut], summary="Party branches in scope with members")
 def party_branch_list(request):
-    out = []
-    for branch in selectors.party_branches(request.auth).prefetch_related(
-        "members__person", "members__linked_households"
-    ):
-        out.append(
-            {
-                "id": branch.pk,
-                "name": branch.name,
-                "village_id": branch.village_id,
-                "secretary_id": branch.secretary_id,
-                "members": [
-                    {
-                        "id": m.pk,
-                        "person_id": m.person_id,
-                        "name": m.person.name,
-                        "joined_on": m.joined_on,
-                        "linked_household_ids": [h.pk for h in m.linked_households.all()],
-                    }
-                    for m in branch.members.all()
-                ],
-            }
-        )
-    return out
+    branches = selectors.party_branches(request.auth).prefetch_related("members__person", "members__linked_households")
+    return [_branch(branch) for branch in branches]
+
+
+class PartyBranchIn(Schema):
+    village_id: int
+    name: str
+
+
+class PartyBranchPatch(Schema):
+    name: str
+    secretary_id: int | None = None
+
+
+class PartyMemberIn(Schema):
+    person_id: int
+    joined_on: date | None = None
+    linked_household_ids: list[int] = []
+
+
+class PartyMemberPatch(Schema):
+    joined_on: date | None = None
+    linked_household_ids: list[int] = []
+
+
+def _changeable_branch(actor, branch_id: int):
+    branch = selectors.access_party_branch(actor, branch_id)
+    if not scope.in_scope(actor, Action.REGISTRY_CHANGE, branch):
+        raise NotFound()
+    return branch
+
+
+def _branch_out(actor, branch_id: int) -> dict:
+    return _branch(
+        selectors.party_branches(actor)
+        .prefetch_related("members__person", "members__linked_households")
+        .get(pk=branch_id)
+    )
+
+
+def _linked(actor, branch, ids: list[int]) -> list:
+    households = list(selectors.household_search(actor, village_id=branch.village_id).filter(pk__in=ids))
+    if len(households) != len(set(ids)):
+        raise DomainError({"linked_household_ids": _("Linked households must be in the branch's village.")})
+    return households
+
+
+@router.post("/party-branches", response={201: PartyBranchOut}, summary="Set up a party branch")
+def party_branch_create(request, payload: PartyBranchIn):
+    village = _region(payload.village_id, "village_id")
+    branch = services.party_branch_create(actor=request.auth, village=village, name=payload.name)
+    return 201, _branch_out(request.auth, branch.pk)
+
+
+@router.patch(
+    "/party-branches/{int:branch_id}", response=PartyBranchOut, summary="Rename a party branch or name its secretary"
+)
+def party_branch_update(request, branch_id: int, payload: PartyBranchPatch):
+    branch = _changeable_branch(request.auth, branch_id)
+    secretary = None
+    if payload.secretary_id is not None:
+        secretary = selectors.party_member_people(request.auth, branch).filter(pk=payload.secretary_id).first()
+        if secretary is None:
+            raise DomainError({"secretary_id": _("The secretary must be a member of this branch.")})
+    services.party_branch_update(actor=request.auth, branch=branch, name=payload.name, secretary=secretary)
+    return _branch_out(request.auth, branch.pk)
+
+
+@router.post("/party-branches/{int:branch_id}/members", response={201: PartyBranchOut}, summary="Add a party member")
+def party_member_create(request, branch_id: int, payload: PartyMemberIn):
+    branch = _changeable_branch(request.auth, branch_id)
+    person = selectors.person_search(request.auth, village_id=branch.village_id).filter(pk=payload.person_id).first()
+    if person is None:
+        raise NotFound()
+    services.party_member_add(
+        actor=request.auth,
+        branch=branch,
+        person=person,
+        joined_on=payload.joined_on,
+        linked_households=_linked(request.auth, branch, payload.linked_household_ids),
+    )
+    return 201, _branch_out(request.auth, branch.pk)
+
+
+@router.patch(
+    "/party-branches/{int:branch_id}/members/{int:member_id}",
+    response=PartyBranchOut,
+    summary="Change a party member's date of joining or linked households",
+)
+def party_member_update(request, branch_id: int, member_id: int, payload: PartyMemberPatch):
+    branch = _changeable_branch(request.auth, branch_id)
+    member = branch.members.filter(pk=member_id).first()
+    if member is None:
+        raise NotFound()
+    services.party_member_update(
+        actor=request.auth,
+        member=member,
+        joined_on=payload.joined_on,
+        linked_households=_linked(request.auth, branch, payload.linked_household_ids),
+    )
+    return _branch_out(request.auth, branch.pk)

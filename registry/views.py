@@ -12,7 +12,7 @@ from core import scope
 from core.errors import DomainError
 from core.errors import PermissionDenied as DomainPermissionDenied
 from core.roles import Action
-from core.views import apply_domain_errors, paginate, require_action
+from core.views import api_twin, apply_domain_errors, paginate, require_action
 from regions import selectors as region_selectors
 from registry import selectors, services
 from registry.forms import (
@@ -73,6 +73,7 @@ def _household_form(request, *, household=None, data=None, initial=None):
 
 @login_required
 @require_action(Action.REGISTRY_CHANGE)
+@api_twin("POST /api/households")
 def household_create(request):
     form = _household_form(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -127,6 +128,7 @@ def my_household(request):
 
 @login_required
 @require_action(Action.REGISTRY_CHANGE)
+@api_twin("PATCH /api/households/{household_id}")
 def household_edit(request, household_id):
     household = selectors.access_household_for_change(request.user, household_id)
     initial = {f: getattr(household, f) for f in services.HOUSEHOLD_FIELDS}
@@ -146,6 +148,7 @@ def household_edit(request, household_id):
 
 @login_required
 @require_action(Action.REGISTRY_CHANGE)
+@api_twin("POST /api/households/{household_id}/members")
 def person_create(request, household_id):
     household = selectors.access_household_for_change(request.user, household_id)
     tags = selectors.tag_choices(request.user, household.village)
@@ -165,6 +168,7 @@ def person_create(request, household_id):
 
 @login_required
 @require_action(Action.REGISTRY_CHANGE)
+@api_twin("PATCH /api/people/{person_id}")
 def person_edit(request, person_id):
     person = selectors.access_person(request.user, person_id)
     if not scope.in_scope(request.user, Action.REGISTRY_CHANGE, person):
@@ -195,6 +199,7 @@ def person_edit(request, person_id):
 
 @login_required
 @require_POST
+@api_twin("POST /api/people/{person_id}/reveal/{field}")
 def person_reveal(request, person_id, field):
     person = selectors.access_person(request.user, person_id)
     try:
@@ -246,6 +251,7 @@ def _organization_form(request, organization=None, data=None, initial=None):
 
 @login_required
 @require_action(Action.REGISTRY_CHANGE)
+@api_twin("POST /api/organizations")
 def organization_create(request):
     form = _organization_form(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -261,6 +267,7 @@ def organization_create(request):
 
 @login_required
 @require_action(Action.REGISTRY_CHANGE)
+@api_twin("PATCH /api/organizations/{org_id}")
 def organization_edit(request, org_id):
     org = selectors.access_organization(request.user, org_id)
     if not scope.in_scope(request.user, Action.REGISTRY_CHANGE, org):
@@ -310,6 +317,7 @@ def party_detail(request, branch_id):
 
 @login_required
 @require_action(Action.REGISTRY_CHANGE)
+@api_twin("POST /api/party-branches", "PATCH /api/party-branches/{branch_id}")
 def party_branch_form(request, branch_id=None):
     branch = selectors.access_party_branch(request.user, branch_id) if branch_id else None
     if branch is not None and not scope.in_scope(request.user, Action.REGISTRY_CHANGE, branch):
@@ -341,6 +349,7 @@ def party_branch_form(request, branch_id=None):
 
 @login_required
 @require_action(Action.REGISTRY_CHANGE)
+@api_twin("POST /api/party-branches/{branch_id}/members", "PATCH /api/party-branches/{branch_id}/members/{member_id}")
 def party_member_form(request, branch_id, member_id=None):
     branch = selectors.access_party_branch(request.user, branch_id)
     if not scope.in_scope(request.user, Action.REGISTRY_CHANGE, branch):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.roles import Action
-from core.views import require_action
+from core.views import api_twin, require_action
 from regions import selectors as region_selectors
 from registry import importing, selectors
 from registry.forms import HouseholdSearchForm
@@ -42,6 +42,7 @@ def export_filename() -> tuple[str, str]:
 
 @login_required
 @require_action(Action.REGISTRY_IMPORT)
+@api_twin("POST /api/households/import")
 def import_households(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None

@@ -23,7 +23,7 @@ from core import scope, workflow
 from core.errors import DomainError
 from core.masking import mask_name
 from core.roles import Action
-from core.views import apply_domain_errors, messages_from, paginate, require_action
+from core.views import api_twin, apply_domain_errors, messages_from, paginate, require_action
 from core.views import file_response as core_file_response
 from regions.models import Region, RegionLevel
 from transparency import disclosure, selectors, services
@@ -201,6 +201,7 @@ def _form_fields(data) -> dict:
 
 @login_required
 @require_action(Action.TRANSPARENCY_PUBLISH)
+@api_twin("POST /api/transparency/notices", "POST /api/transparency/notices/{notice_id}/attachments")
 def notice_create(request):
     actor = request.user
     villages = list(selectors.villages(actor, Action.TRANSPARENCY_PUBLISH))
@@ -230,6 +231,7 @@ def notice_create(request):
 
 @login_required
 @require_action(Action.TRANSPARENCY_PUBLISH)
+@api_twin("PUT /api/transparency/notices/{notice_id}")
 def notice_edit(request, pk):
     actor = request.user
     notice = selectors.get(actor, pk)
@@ -281,6 +283,7 @@ def notice_edit(request, pk):
 @login_required
 @require_POST
 @require_action(Action.TRANSPARENCY_PUBLISH)
+@api_twin("POST /api/transparency/notices/{notice_id}/attachments")
 def attach(request, pk):
     notice = selectors.get(request.user, pk)
     form = AttachForm(request.POST, request.FILES)
@@ -301,6 +304,7 @@ def attach(request, pk):
 @login_required
 @require_POST
 @require_action(Action.TRANSPARENCY_PUBLISH)
+@api_twin("DELETE /api/transparency/notices/{notice_id}/attachments/{attachment_id}")
 def detach(request, pk, attachment_id):
     notice = selectors.get(request.user, pk)
     try:
@@ -422,6 +426,7 @@ def detail(request, pk):
 @login_required
 @require_POST
 @require_action(Action.TRANSPARENCY_ASK)
+@api_twin("POST /api/transparency/notices/{notice_id}/questions")
 def ask(request, pk):
     notice = selectors.get(request.user, pk)
     form = AskForm(request.POST)
@@ -544,6 +549,7 @@ def supervision(request):
 
 @login_required
 @require_action(Action.TRANSPARENCY_POLICY)
+@api_twin("PUT /api/transparency/policy")
 def policy(request):
     actor = request.user
     ids = [g.target_id for g in scope.grants(actor) if g.level == "county"]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core import scope
 from core.errors import DomainError
 from core.roles import Action
-from core.views import apply_domain_errors, messages_from, require_action
+from core.views import api_twin, apply_domain_errors, messages_from, require_action
 from deliberation import meetings_link, selectors, services
 from deliberation.flows import FINAL_TOPIC_STATES, RULES, TASK, coercive_clauses
 from deliberation.forms import EntryForm, SettingsForm
@@ -43,6 +43,12 @@ def review(request):
 
 @login_required
 @require_action(Action.DELIBERATION_VIEW)
+@api_twin(
+    "POST /api/deliberation/list",
+    "POST /api/deliberation/list/entries",
+    "PUT /api/deliberation/list/settings",
+    "PATCH /api/deliberation/list/entries/{entry_id}",
+)
 def deliberation_list(request):
     actor = request.user
     villages = list(selectors.villages(actor))

@@ -17,10 +17,18 @@ from django.views.decorators.http import require_POST
 from core import scope
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import apply_domain_errors, messages_from, require_action
+from core.views import api_twin, apply_domain_errors, messages_from, require_action
 from deliberation import meetings_link, selectors, services
 from deliberation.flows import RULES, RULES_EDITABLE, RULES_SIGNABLE, coercive_clauses
-from deliberation.forms import AgendaForm, CommentForm, PaperSignatureForm, RulesForm
+from deliberation.forms import (
+    PAPER_CONFIRM,
+    SIGN_CONFIRM,
+    AgendaForm,
+    CommentForm,
+    ConfirmForm,
+    PaperSignatureForm,
+    RulesForm,
+)
 from deliberation.models import SignMethod
 from deliberation.views.common import comment_rows, get_or_404, render_page, step_panels, timeline
 
@@ -43,6 +51,7 @@ def rules_list(request):
 
 @login_required
 @require_action(Action.DELIBERATION_MANAGE)
+@api_twin("POST /api/deliberation/rules")
 def rules_create(request):
     actor = request.user
     villages = list(selectors.villages(actor, Action.DELIBERATION_MANAGE))
@@ -68,6 +77,7 @@ def rules_create(request):
 
 @login_required
 @require_action(Action.DELIBERATION_MANAGE)
+@api_twin("PUT /api/deliberation/rules/{rules_id}")
 def rules_edit(request, pk):
     actor = request.user
     rules = get_or_404(selectors.rules, actor, pk)
@@ -98,7 +108,18 @@ def rules_edit(request, pk):
     return render_page(request, "deliberation/rules_form.html", {"form": form, "rules": rules})
 
 
-def rules_page(request, rules, *, failed=None, status=200, paper_form=None, comment_form=None, agenda_form=None):
+def rules_page(
+    request,
+    rules,
+    *,
+    failed=None,
+    status=200,
+    paper_form=None,
+    comment_form=None,
+    agenda_form=None,
+    sign_form=None,
+    paper_confirm=None,
+):
     """A version of the village rules with its steps (the flow's ``page``: casework's step view draws it again with a
     refused step's form), clauses, opinions, the villagers' assembly and the signatures."""
     actor = request.user
@@ -145,6 +166,8 @@ def rules_page(request, rules, *, failed=None, status=200, paper_form=None, comm
                 if unsigned
                 else None
             ),
+            "sign_form": sign_form or ConfirmForm(prefix="sign", what=SIGN_CONFIRM),
+            "paper_confirm": paper_confirm or ConfirmForm(prefix="paper", what=PAPER_CONFIRM),
             "signatures": signatures,
             "comments": comments,
             "may_comment": rules.state in RULES_EDITABLE and (household is not None or manage),
@@ -167,6 +190,7 @@ def rules_detail(request, pk):
 @login_required
 @require_POST
 @require_action(Action.DELIBERATION_MANAGE)
+@api_twin("POST /api/deliberation/rules/{rules_id}/agenda")
 def rules_agenda(request, pk):
     actor = request.user
     rules = get_or_404(selectors.rules, actor, pk)
@@ -189,6 +213,7 @@ def rules_agenda(request, pk):
 @login_required
 @require_POST
 @require_action(Action.DELIBERATION_VIEW)
+@api_twin("POST /api/deliberation/rules/{rules_id}/comments")
 def rules_comment(request, pk):
     rules = get_or_404(selectors.rules, request.user, pk)
     form = CommentForm(request.POST)
@@ -208,8 +233,14 @@ def rules_comment(request, pk):
 @login_required
 @require_POST
 @require_action(Action.DELIBERATION_VIEW)
+@api_twin("POST /api/deliberation/rules/{rules_id}/sign")
 def rules_sign(request, pk):
+    """Sign the household's consent. It cannot be undone: without the ticked confirmation (the dialog of
+    static/js/steps.js ticks it) the page is drawn again with the box and its message (400), nothing written."""
     rules = get_or_404(selectors.rules, request.user, pk)
+    confirm = ConfirmForm(request.POST, prefix="sign", what=SIGN_CONFIRM)
+    if not confirm.confirmed():
+        return rules_page(request, rules, sign_form=confirm, status=400)
     try:
         services.rules_sign(actor=request.user, rules=rules)
     except NotFound:
@@ -224,10 +255,15 @@ def rules_sign(request, pk):
 @login_required
 @require_POST
 @require_action(Action.DELIBERATION_MANAGE)
+@api_twin("POST /api/deliberation/rules/{rules_id}/paper")
 def rules_paper(request, pk):
     actor = request.user
     rules = get_or_404(selectors.rules, actor, pk)
     form = PaperSignatureForm(request.POST, households=list(selectors.unsigned_households(rules)))
+    confirm = ConfirmForm(request.POST, prefix="paper", what=PAPER_CONFIRM)
+    if form.is_valid() and not confirm.confirmed():
+        # recording a signature cannot be undone: the form is kept with the box and its message (400)
+        return rules_page(request, rules, paper_form=form, paper_confirm=confirm, status=400)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -245,4 +281,4 @@ def rules_paper(request, pk):
         else:
             messages.success(request, _("Paper signature recorded."))
             return redirect(reverse("deliberation:rules_detail", args=[rules.pk]) + "#signatures")
-    return rules_page(request, rules, paper_form=form, status=422)
+    return rules_page(request, rules, paper_form=form, paper_confirm=confirm, status=422)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import apply_domain_errors, paginate, require_action
+from core.views import api_twin, apply_domain_errors, paginate, require_action
 from deliberation import selectors, services
 from deliberation.flows import TASK
 from deliberation.forms import TaskForm
@@ -25,6 +25,7 @@ from deliberation.views.topics import owner_choices, topic_page
 @login_required
 @require_POST
 @require_action(Action.DELIBERATION_MANAGE)
+@api_twin("POST /api/deliberation/decisions/{decision_id}/tasks")
 def task_create(request, pk):
     actor = request.user
     decision = get_or_404(selectors.decision, actor, pk)

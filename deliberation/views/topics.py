@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core import scope
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import apply_domain_errors, messages_from, paginate, require_action
+from core.views import api_twin, apply_domain_errors, messages_from, paginate, require_action
 from deliberation import meetings_link, selectors, services
 from deliberation.flows import FINAL_TOPIC_STATES, TASK, TOPIC_FLOWS, flow_of
 from deliberation.forms import AgendaForm, CommentForm, PollForm, ProposeForm, TaskForm
@@ -73,6 +73,7 @@ def home(request):
 
 @login_required
 @require_action(Action.DELIBERATION_PROPOSE)
+@api_twin("POST /api/deliberation/topics")
 def propose(request):
     actor = request.user
     villages = list(selectors.villages(actor, Action.DELIBERATION_PROPOSE))
@@ -229,6 +230,7 @@ def topic_detail(request, pk):
 @login_required
 @require_POST
 @require_action(Action.DELIBERATION_PROPOSE)
+@api_twin("POST /api/deliberation/topics/{topic_id}/cosign")
 def topic_cosign(request, pk):
     topic = get_or_404(selectors.topic, request.user, pk)
     try:
@@ -245,6 +247,7 @@ def topic_cosign(request, pk):
 @login_required
 @require_POST
 @require_action(Action.DELIBERATION_MANAGE)
+@api_twin("POST /api/deliberation/topics/{topic_id}/agenda")
 def topic_agenda(request, pk):
     actor = request.user
     topic = get_or_404(selectors.topic, actor, pk)
@@ -267,6 +270,7 @@ def topic_agenda(request, pk):
 @login_required
 @require_POST
 @require_action(Action.DELIBERATION_VIEW)
+@api_twin("POST /api/deliberation/topics/{topic_id}/comments")
 def topic_comment(request, pk):
     topic = get_or_404(selectors.topic, request.user, pk)
     form = CommentForm(request.POST)
@@ -286,6 +290,7 @@ def topic_comment(request, pk):
 @login_required
 @require_POST
 @require_action(Action.DELIBERATION_MANAGE)
+@api_twin("POST /api/deliberation/topics/{topic_id}/polls")
 def poll_open(request, pk):
     topic = get_or_404(selectors.topic, request.user, pk)
     form = PollForm(request.POST)
@@ -311,6 +316,7 @@ def poll_open(request, pk):
 @login_required
 @require_POST
 @require_action(Action.DELIBERATION_VIEW)
+@api_twin("POST /api/deliberation/polls/{poll_id}/answer")
 def poll_answer(request, pk):
     from deliberation.models import Poll
 
@@ -332,6 +338,7 @@ def poll_answer(request, pk):
 @login_required
 @require_POST
 @require_action(Action.DELIBERATION_MANAGE)
+@api_twin("POST /api/deliberation/polls/{poll_id}/close")
 def poll_close(request, pk):
     from deliberation.models import Poll
 

@@ -128,3 +128,32 @@ def test_a_four_two_decision_from_proposal_to_public_result(desktop_page, mobile
     shot(phone, "4_public_phone")
     phone.goto(f"/public/{dw.village.code}/decisions/{decision.pk}/print/")
     expect(phone.get_by_text("村委会办公楼原址维修").first).to_be_visible()
+
+
+def test_a_household_signs_the_village_rules_after_the_dialog(mobile_page):
+    """Signing the 村规民约 for a household cannot be undone: the phone asks first (static/js/steps.js) with what will
+    happen, and only then posts; the confirmation box itself is hidden."""
+    from deliberation.forms import SIGN_CONFIRM
+    from deliberation.models import RulesSignature
+
+    dw = build_deliberation_world()
+    rules = services.rules_create(
+        actor=dw.cadre, village=dw.village, title="村规民约", text="一、爱护环境。\n二、孝老爱亲。"
+    )
+    services.rules_step(actor=dw.cadre, rules=rules, step="draft", note="院坝会")
+    services.rules_step(actor=dw.cadre, rules=rules, step="submit")
+    services.rules_step(actor=dw.users["township_a"], rules=rules, step="approve", data={"comments": "同意"})
+    dw.adopt_rules(rules)
+    services.rules_step(actor=dw.cadre, rules=rules, step="adopt")
+
+    phone = mobile_page
+    log_in(phone, "villager_a1")
+    phone.goto(f"/deliberation/rules/{rules.pk}/")
+    expect(phone.locator("input[name='sign-confirm']")).to_be_hidden()
+    asked = []
+    phone.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    phone.get_by_role("button", name=zh("Sign for my household")).click()
+    phone.wait_for_load_state()
+    assert asked == [zh(str(SIGN_CONFIRM))]
+    expect(phone.locator("#signatures")).to_contain_text(zh("Your household has signed"))
+    assert RulesSignature.objects.filter(rules=rules).count() == 1

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from meetings import services
 from meetings.flows import MEETING
+from meetings.forms import CLOSE_CONFIRM
 from meetings.models import Attendance, Meeting, MeetingKind, Motion, Outcome, Vote
 from tests.browser.conftest import log_in, zh
 from tests.meetings.support import build_meetings_world
@@ -40,16 +41,16 @@ def fits(page) -> None:
 def test_villager_signs_in_and_votes_cadre_closes_and_prints(desktop_page, mobile_page):
     mw = build_meetings_world()
     meeting = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY, title="村民会议：修订村规民约")
-    motion = services.add_motion(
-        mw.cadre,
-        meeting,
+    motion = services.motion_add(
+        actor=mw.cadre,
+        meeting=meeting,
         title="《村规民约（修订草案）》",
         reserved_matter="village_rules",
         text="新增红白事简办条款。",
     )
     # 19 adults on the register: 10 are needed. Eight from other households sign in at the clerk's table.
     others = list(meeting.register.exclude(person__household=mw.w.households["a1"])[:8])
-    services.clerk_sign_in(mw.cadre, meeting, others)
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=others)
     phone, cadre = mobile_page, desktop_page
 
     # the villager finds the meeting on the phone and signs in the two adults of the household
@@ -94,9 +95,14 @@ def test_villager_signs_in_and_votes_cadre_closes_and_prints(desktop_page, mobil
     shot(phone, "phone_voted")
 
     # the cadre closes voting: 6 for of 10 present is more than half — adopted
+    # ending the vote cannot be undone: the page asks first (static/js/steps.js), the box is hidden
     cadre.goto(f"/meetings/{meeting.pk}/")
+    expect(cadre.locator(f"#motion{motion.pk} input[name='c{motion.pk}-confirm']")).to_be_hidden()
+    closing = []
+    cadre.once("dialog", lambda dialog: (closing.append(dialog.message), dialog.accept()))
     cadre.locator(f"#motion{motion.pk}").get_by_role("button", name=zh("Close voting")).click()
     cadre.wait_for_load_state()
+    assert closing == [zh(str(CLOSE_CONFIRM))]
     motion.refresh_from_db()
     assert motion.outcome == Outcome.ADOPTED and (motion.votes_for, motion.votes_against, motion.present) == (6, 4, 10)
     expect(cadre.locator(f"#motion{motion.pk}")).to_contain_text(zh("Adopted"))

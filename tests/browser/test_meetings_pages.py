@@ -19,12 +19,14 @@ pytestmark = pytest.mark.browser
 def test_pages_fit_phone_and_desktop(mobile_page, desktop_page):
     mw = build_meetings_world()
     meeting = mw.opened(MeetingKind.REPRESENTATIVES, title="第三季度村民代表会议（村道亮化与筹资筹劳）")
-    motion = services.add_motion(mw.cadre, meeting, title="村道亮化工程实施方案", text="安装太阳能路灯 60 盏。")
-    services.add_motion(mw.cadre, meeting, title="集体资产出租", reserved_matter="")
-    services.clerk_sign_in(mw.cadre, meeting, list(meeting.register.all())[:2])
-    services.open_voting(mw.cadre, motion, method="hands")
-    services.create_meeting(
-        mw.cadre,
+    motion = services.motion_add(
+        actor=mw.cadre, meeting=meeting, title="村道亮化工程实施方案", text="安装太阳能路灯 60 盏。"
+    )
+    services.motion_add(actor=mw.cadre, meeting=meeting, title="集体资产出租", reserved_matter="")
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=list(meeting.register.all())[:2])
+    services.motion_open(actor=mw.cadre, motion=motion, method="hands")
+    services.meeting_create(
+        actor=mw.cadre,
         village=mw.village,
         kind="party_masses",
         title="党群议事会：低保评议",

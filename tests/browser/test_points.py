@@ -18,7 +18,7 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
-from points import services, shop_services
+from points import services
 from points.flows import APPEAL
 from points.models import (
     Appeal,
@@ -32,6 +32,7 @@ from points.models import (
     RedemptionStatus,
     RuleItem,
 )
+from points.shop import services as shop_services
 from points.subjects import subject_of
 from tests.browser.conftest import log_in, zh
 from tests.factories import build_world

@@ -233,6 +233,25 @@ def test_api_change_by_admin_only(world, client, api_token, calendar_2026):
     assert bad.status_code == 422 and "last" in bad.json()["errors"]
 
 
+def test_api_resets_a_day_by_admin_only(world, client, api_token, calendar_2026):
+    admin = api_token(world.users["county_admin"])
+    entered = {"county_id": world.county.pk, "first": "2026-10-10", "is_working": False, "note": "x"}
+    client.post("/api/casework/calendar/days", entered, content_type="application/json", **admin)
+    url = f"/api/casework/calendar/days/2026-10-10?county_id={world.county.pk}"
+    before = state()
+    refused = client.delete(url, **api_token(world.users["township_a"]))
+    assert refused.status_code == 403 and state() == before
+    other = make_region("外县", "510499", "county")
+    outside = client.delete(f"/api/casework/calendar/days/2026-10-10?county_id={other.pk}", **admin)
+    assert outside.status_code == 404 and state() == before
+    done = client.delete(url, **admin)
+    assert done.status_code == 200 and done.json()["kind"] == "makeup" and done.json()["is_working"]
+    assert not WorkingDay.objects.filter(region=world.county).exists()
+    assert AuditEvent.objects.filter(action="casework.calendar.reset").count() == 1
+    bad = client.delete(f"/api/casework/calendar/days/2026-13-40?county_id={world.county.pk}", **admin)
+    assert bad.status_code == 422
+
+
 def test_api_needs_a_token(client):
     assert client.get("/api/casework/calendar/2026").status_code == 401
 

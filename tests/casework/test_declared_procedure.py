@@ -170,3 +170,12 @@ def test_overdue_flag_comes_from_the_state_deadline(world):
     assert report.flagged == [case.pk]
     case.refresh_from_db()
     assert case.overdue and workflow.history(case).last().transition == "overdue"
+
+
+def test_the_api_stores_only_what_the_step_declares(world, client, api_token):
+    case = _open(world)
+    body = {"amount": "5", "days": 1, "payer": "village", "junk": "x" * 1000, "state": "done"}
+    url = f"/api/casework/cases/test_repair/{case.pk}/steps/quote"
+    r = client.post(url, body, content_type="application/json", **api_token(world.users["cadre_a1"]))
+    assert r.status_code == 200 and r.json()["state"] == "quoted"
+    assert workflow.history(case).last().data == {"amount": "5.00", "days": 1, "payer": "village"}

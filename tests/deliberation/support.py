@@ -82,13 +82,15 @@ class DeliberationWorld:
 
     def decide(self, meeting, motion, *, votes=None):
         """Open the meeting, sign everyone in and count a show of hands (all for unless ``votes`` given)."""
-        meetings.meeting_step(self.cadre, meeting, "open")
+        meetings.meeting_step(actor=self.cadre, meeting=meeting, step="open")
         entries = list(meeting.register.all())
-        meetings.clerk_sign_in(self.cadre, meeting, entries)
-        meetings.open_voting(self.cadre, motion, method="hands")
+        meetings.attendance_sign_in_by_clerk(actor=self.cadre, meeting=meeting, entries=entries)
+        meetings.motion_open(actor=self.cadre, motion=motion, method="hands")
         n = len(entries)
         f, a, s = votes if votes is not None else (n, 0, 0)
-        return meetings.record_totals(self.cadre, motion, votes_for=f, votes_against=a, votes_abstain=s)
+        return meetings.motion_record_totals(
+            actor=self.cadre, motion=motion, votes_for=f, votes_against=a, votes_abstain=s
+        )
 
     def adopt_topic(self, topic, kind, *, votes=None):
         meeting = self.meeting(kind, title=f"{kind}会议")

@@ -140,7 +140,7 @@ def test_villagers_cosign_answer_and_sign_over_the_api(client, dw, api_token):
     assert _post(client, api_step_url(rules, "approve"), {}, township).status_code == 200
     dw.adopt_rules(rules)
     assert _post(client, api_step_url(rules, "adopt"), {}, cadre).status_code == 200
-    assert _post(client, f"{BASE}/rules/{rid}/sign", {}, neighbour).status_code == 200
+    assert _post(client, f"{BASE}/rules/{rid}/sign", {"confirm": True}, neighbour).status_code == 200
     paper = _post(
         client,
         f"{BASE}/rules/{rid}/paper",
@@ -148,6 +148,7 @@ def test_villagers_cosign_answer_and_sign_over_the_api(client, dw, api_token):
             "household_id": dw.w.households["x4"].pk,
             "signer_name": "户主4",
             "signed_on": timezone.localdate().isoformat(),
+            "confirm": True,
         },
         cadre,
     )

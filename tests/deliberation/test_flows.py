@@ -115,7 +115,7 @@ def test_a_reserved_matter_cannot_be_decided_by_a_lesser_body_without_delegation
         services.topic_to_agenda(actor=dw.cadre, topic=topic, meeting=representatives)
     assert "reserved_matter" in exc.value.message_dict
     # a motion slipped in without the matter does not count either
-    motion = meetings.add_motion(dw.cadre, representatives, title=topic.title, subject=topic.subject)
+    motion = meetings.motion_add(actor=dw.cadre, meeting=representatives, title=topic.title, subject=topic.subject)
     dw.decide(representatives, motion)
     _refused(dw, topic, "resolve", code="motion")
 

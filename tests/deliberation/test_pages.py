@@ -267,11 +267,16 @@ def test_village_rules_pages(dw, login):
     assert client.post(step_url(rules, "adopt"), {"adopt-note": ""}).status_code == 302
     villager = login(dw.users["villager_a1"])
     assert t("Sign for my household") in villager.get(f"{BASE}/rules/{rules.pk}/").content.decode()
-    assert villager.post(f"{BASE}/rules/{rules.pk}/sign/").status_code == 302
+    assert villager.post(f"{BASE}/rules/{rules.pk}/sign/", {"sign-confirm": "on"}).status_code == 302
     client = login(dw.cadre)
     paper = client.post(
         f"{BASE}/rules/{rules.pk}/paper/",
-        {"household": dw.w.households["x4"].pk, "signer_name": "户主4", "signed_on": timezone.localdate().isoformat()},
+        {
+            "household": dw.w.households["x4"].pk,
+            "signer_name": "户主4",
+            "signed_on": timezone.localdate().isoformat(),
+            "paper-confirm": "on",
+        },
     )
     assert paper.status_code == 302
     assert RulesSignature.objects.count() == 2

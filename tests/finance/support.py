@@ -132,8 +132,7 @@ def build_finance_world() -> FinanceWorld:
     u["station_a"] = make_user("station_a", Role.TOWNSHIP_OFFICIAL, w.township_a)
     u["leader_a"] = make_user("leader_a", Role.TOWNSHIP_OFFICIAL, w.township_a)
     u["head_a"] = make_user("head_a", Role.TOWNSHIP_OFFICIAL, w.township_a)
-    services.install_default_categories(w.county)
-    services.install_default_bands(w.county)
+    services.county_set_up(w.county)  # already done when the county was created: nothing more
     admin = u["township_a"]
     for post, who in (
         (Post.CLERK, "clerk_a1"),

@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
-from finance.models import ApprovalBand, Expense, LedgerEntry, MonthlyDisclosure, Post, PostAssignment
+from finance.models import ApprovalBand, Category, Expense, LedgerEntry, MonthlyDisclosure, Post, PostAssignment
+from regions.models import RegionLevel
+from tests.factories import make_region
 from tests.finance.support import pdf, zh
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +234,51 @@ def test_configuration_and_disclosure_through_the_api(fw, client, api_token):
     assert again.status_code == 422 and MonthlyDisclosure.objects.count() == 1
     listed = client.get(f"{BASE}/disclosures", {"village_id": fw.village.pk}, **api_token(fw.users["reviewer_a1"]))
     assert [d["month"] for d in listed.json()] == [10]
+
+
+def test_category_change_through_the_api(fw, client, api_token):
+    township = api_token(fw.users["township_a"])
+    row = fw.cat("60202")
+    url = f"{BASE}/categories/{row.pk}"
+    changed = client.put(url, {"name": "办公用品费", "is_welfare": True}, content_type="application/json", **township)
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["name"] == "办公用品费" and changed.json()["code"] == "60202"
+    row.refresh_from_db()
+    assert row.name == "办公用品费" and row.is_welfare and row.is_active
+    # a top-level category keeps being used while a sub-category of it is
+    parent = fw.cat("602")
+    refused = client.put(
+        f"{BASE}/categories/{parent.pk}",
+        {"name": parent.name, "is_active": False},
+        content_type="application/json",
+        **township,
+    )
+    assert refused.status_code == 422 and "is_active" in refused.json()["errors"]
+    parent.refresh_from_db()
+    assert parent.is_active
+    # another county's category is not found; a village cadre may not configure
+    other = make_region("外县", "510499", RegionLevel.COUNTY)
+    theirs = Category.objects.create(county=other, direction="expense", code="699", name="外县支出")
+    assert (
+        client.put(
+            f"{BASE}/categories/{theirs.pk}", {"name": "x"}, content_type="application/json", **township
+        ).status_code
+        == 404
+    )
+    cadre = api_token(fw.users["cadre_a1"])
+    assert client.put(url, {"name": "x"}, content_type="application/json", **cadre).status_code == 403
+
+
+def test_chain_reset_through_the_api(fw, client, api_token):
+    township = api_token(fw.users["township_a"])
+    region = fw.w.township_a.pk
+    own = {"bands": [{"max_amount": "5000", "posts": ["clerk", "supervisory"]}, {"posts": ["clerk", "township_head"]}]}
+    client.put(f"{BASE}/chains/{region}", own, content_type="application/json", **township)
+    assert ApprovalBand.objects.filter(region_id=region).count() == 2
+    reset = client.delete(f"{BASE}/chains/{region}", **township)
+    assert reset.status_code == 200 and reset.json()["own"] is False and len(reset.json()["bands"]) == 3
+    assert not ApprovalBand.objects.filter(region_id=region).exists()
+    again = client.delete(f"{BASE}/chains/{region}", **township)
+    assert again.status_code == 422 and zh("This township already uses its county's chain.") in str(again.json())
+    # the other township is outside township A's scope
+    assert client.delete(f"{BASE}/chains/{fw.w.township_b.pk}", **township).status_code == 404

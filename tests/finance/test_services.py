@@ -13,7 +13,7 @@ from django.utils import timezone
 from casework.models import CaseEvent
 from core.errors import DomainError, NotFound
 from core.models import AppendOnlyError, AuditEvent
-from finance import services
+from finance import selectors, services
 from finance.models import (
     ApprovalBand,
     Category,
@@ -83,7 +83,7 @@ def test_default_categories_follow_the_accounting_rules(fw):
     assert {"经营支出", "管理费用", "公益支出", "其他支出"} <= names
     assert fw.cat("60201").name == "干部报酬" and fw.cat("60201").parent == fw.cat("602")
     assert Category.objects.filter(county=fw.w.county, is_welfare=True).count() == 2
-    assert services.install_default_categories(fw.w.county) == 0  # idempotent
+    assert services.category_install_defaults(county=fw.w.county) == 0  # idempotent
 
 
 def test_category_add_change_and_refusals(fw):
@@ -470,9 +470,9 @@ def test_chain_configuration_rules(fw):
     with pytest.raises(NotFound):
         services.chain_save(actor=township, region=fw.w.township_b, bands=[{"posts": [Post.CLERK]}])
     save([{"max_amount": "1000", "posts": [Post.CLERK]}, {"posts": [Post.CLERK, Post.SECRETARY]}])()
-    assert [b.posts for b in services.bands_for(fw.village)] == [[Post.CLERK], [Post.CLERK, Post.SECRETARY]]
+    assert [b.posts for b in selectors.bands_for(fw.village)] == [[Post.CLERK], [Post.CLERK, Post.SECRETARY]]
     services.chain_reset(actor=township, region=fw.w.township_a)
-    assert len(services.bands_for(fw.village)) == 3  # the county's again
+    assert len(selectors.bands_for(fw.village)) == 3  # the county's again
     refused(lambda: services.chain_reset(actor=township, region=fw.w.township_a), contains="already uses")
 
 

@@ -206,7 +206,7 @@ def test_the_people_each_step_names_are_told_and_not_the_one_who_took_it(
     assert told(reporter)[0] == t("Case %(number)s is resolved; please rate the result", **values)  # newest first
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.rate(actor=reporter, incident=incident, rating="unsatisfied", note="还有油污")
+        services.incident_rate(actor=reporter, incident=incident, rating="unsatisfied", note="还有油污")
     assert told(department)[0] == t("Case %(number)s was reopened: the reporter is not satisfied", **values)
 
 

@@ -87,19 +87,19 @@ def story(db):
         assert (c1.level, c3.level, c4.level, c5.level) == ("village", "county", "village", "township")
         _step(iw, "cadre_a1", c1, "accept")
         _resolve(iw, "cadre_a1", c1)
-        services.rate(actor=w.users["grid_a1"], incident=c1, rating=Rating.SATISFIED)
+        services.incident_rate(actor=w.users["grid_a1"], incident=c1, rating=Rating.SATISFIED)
         _step(iw, "department", c3, "accept")
         _resolve(iw, "department", c3)
-        services.rate(actor=w.users["grid_a1"], incident=c3, rating=Rating.SATISFIED)
+        services.incident_rate(actor=w.users["grid_a1"], incident=c3, rating=Rating.SATISFIED)
         _step(iw, "township_a", c5, "accept")
         _step(iw, "cadre_a1", c6, "hand_back", note="不属于本村职责")
     workflow.run_all_deadlines(now=LATER)
     with clock(LATER):
         _step(iw, "cadre_a1", c2, "accept")
         _resolve(iw, "cadre_a1", c2)
-        services.rate(actor=w.users["grid_a1"], incident=c2, rating=Rating.UNSATISFIED, note="垃圾又堆起来了")
+        services.incident_rate(actor=w.users["grid_a1"], incident=c2, rating=Rating.UNSATISFIED, note="垃圾又堆起来了")
         _resolve(iw, "cadre_a1", c2)
-        services.rate(actor=w.users["grid_a1"], incident=c2, rating=Rating.BASIC)
+        services.incident_rate(actor=w.users["grid_a1"], incident=c2, rating=Rating.BASIC)
         _resolve(iw, "township_a", c5)
     cases = {name: Incident.objects.get(pk=c.pk) for name, c in zip("123456", (c1, c2, c3, c4, c5, c6), strict=True)}
     return iw, cases

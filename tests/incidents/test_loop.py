@@ -340,13 +340,13 @@ def test_unsatisfied_reopens_and_a_rating_closes(iw):
     services.incident_step(actor=cadre, incident=incident, step="resolve", note="已清理", photos=[photo()])
     assert incident.state == "resolved" and incident.resolved_on_time
     with pytest.raises(DomainError):
-        services.rate(actor=grid_worker, incident=incident, rating=Rating.UNSATISFIED)  # a reason is needed
+        services.incident_rate(actor=grid_worker, incident=incident, rating=Rating.UNSATISFIED)  # a reason is needed
     with pytest.raises(DomainError):
-        services.rate(actor=grid_worker, incident=incident, rating="great")
-    services.rate(actor=grid_worker, incident=incident, rating=Rating.UNSATISFIED, note="还有垃圾没运走")
+        services.incident_rate(actor=grid_worker, incident=incident, rating="great")
+    services.incident_rate(actor=grid_worker, incident=incident, rating=Rating.UNSATISFIED, note="还有垃圾没运走")
     assert (incident.state, incident.reopen_count, incident.rating) == ("accepted", 1, Rating.UNSATISFIED)
     services.incident_step(actor=cadre, incident=incident, step="resolve", note="全部运走", photos=[photo()])
-    services.rate(actor=grid_worker, incident=incident, rating=Rating.SATISFIED)
+    services.incident_rate(actor=grid_worker, incident=incident, rating=Rating.SATISFIED)
     assert (incident.state, incident.rating) == ("closed", Rating.SATISFIED) and incident.closed_at
 
 
@@ -357,11 +357,11 @@ def test_rating_on_behalf_of_a_villager_is_marked(iw):
     services.incident_step(actor=cadre, incident=incident, step="resolve", note="已处理", photos=[photo()])
     other = make_user("villager_b1", "villager", iw.w.village_b1, household=iw.w.households["b1"])
     with pytest.raises(NotFound):
-        services.rate(actor=other, incident=incident, rating=Rating.SATISFIED)
+        services.incident_rate(actor=other, incident=incident, rating=Rating.SATISFIED)
     later = timezone.now() + timedelta(days=8)
     assert incident in selectors.unrated(grid_worker, now=later)
     assert incident not in selectors.unrated(grid_worker)
-    services.rate(actor=grid_worker, incident=incident, rating=Rating.BASIC, note="电话回访")
+    services.incident_rate(actor=grid_worker, incident=incident, rating=Rating.BASIC, note="电话回访")
     event = workflow.history(incident).last()
     assert event.data["on_behalf"] is True and event.data["rating"] == "basic"
     assert incident not in selectors.unrated(grid_worker, now=later)
@@ -372,7 +372,7 @@ def test_villager_rates_own_case(iw):
     incident = report(iw, actor=villager, grid=iw.w.grid_a1, lat=None, lng=None)
     services.incident_step(actor=cadre, incident=incident, step="accept")
     services.incident_step(actor=cadre, incident=incident, step="resolve", note="已处理", photos=[photo()])
-    services.rate(actor=villager, incident=incident, rating=Rating.SATISFIED)
+    services.incident_rate(actor=villager, incident=incident, rating=Rating.SATISFIED)
     assert incident.state == "closed" and "on_behalf" not in workflow.history(incident).last().data
 
 

@@ -48,7 +48,7 @@ def cases(iw):
     closed = _report(iw)
     _step(iw, closed, "accept")
     _step(iw, closed, "resolve", note="已清理", photos=[photo()])
-    services.rate(actor=iw.users["grid_a1"], incident=closed, rating=Rating.SATISFIED)
+    services.incident_rate(actor=iw.users["grid_a1"], incident=closed, rating=Rating.SATISFIED)
     reported = _step(iw, _report(iw), "hand_back", note="应由镇上处理")
     overdue = _step(iw, _report(iw), "accept")
     Incident.objects.filter(pk=overdue.pk).update(deadline_at=timezone.now() - timedelta(hours=1))

@@ -52,8 +52,8 @@ class MeetingsWorld:
         start = now + timedelta(hours=1)
         noticed = start - timedelta(days=11)
         created = noticed - timedelta(hours=1)
-        meeting = services.create_meeting(
-            self.cadre,
+        meeting = services.meeting_create(
+            actor=self.cadre,
             village=over.pop("village", self.village),
             kind=kind,
             title=title,
@@ -63,11 +63,11 @@ class MeetingsWorld:
             now=created,
             **over,
         )
-        return services.meeting_notice(self.cadre, meeting, now=noticed)
+        return services.meeting_notice(actor=self.cadre, meeting=meeting, now=noticed)
 
     def opened(self, kind=MeetingKind.REPRESENTATIVES, **kw) -> Meeting:
         meeting = self.meeting(kind, **kw)
-        services.meeting_step(self.cadre, meeting, "open")
+        services.meeting_step(actor=self.cadre, meeting=meeting, step="open")
         meeting.refresh_from_db()
         return meeting
 
@@ -89,11 +89,11 @@ def build_meetings_world(extra_households: int = 8) -> MeetingsWorld:
         )
     cadre = w.users["cadre_a1"]
     reps = [
-        services.roster_add(cadre, a1, body=Body.REPRESENTATIVES, person=w.people[key], households=5)
+        services.roster_add(actor=cadre, village=a1, body=Body.REPRESENTATIVES, person=w.people[key], households=5)
         for key in ("a1_head", "x0_wife", "x1_wife")
     ]
     for key in ("a1_head", "x0_head", "x1_head"):
-        services.roster_add(cadre, a1, body=Body.TWO_COMMITTEES, person=w.people[key], post="委员")
+        services.roster_add(actor=cadre, village=a1, body=Body.TWO_COMMITTEES, person=w.people[key], post="委员")
     w.users["supervisor_a1"] = make_user("supervisor_a1", Role.VILLAGE_SUPERVISOR, a1)
     w.users["villager_x0"] = make_user("villager_x0", Role.VILLAGER, a1, household=w.households["x0"])
     return MeetingsWorld(w, reps)

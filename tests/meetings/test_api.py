@@ -74,7 +74,7 @@ def test_the_whole_meeting_over_the_api(client, mw, api_token):
         assert response.status_code == 201
     response = post(client, f"/motions/{motion_id}/votes", {"entry_id": ids[0], "choice": "against"}, cadre)
     assert response.status_code == 422
-    response = post(client, f"/motions/{motion_id}/close", {}, cadre)
+    response = post(client, f"/motions/{motion_id}/close", {"confirm": True}, cadre)
     assert response.json()["outcome"] == "adopted" and response.json()["votes_abstain"] == 1
     assert step(client, pk, "close", {"confirm": True}, cadre).json()["state"] == "closed"
     response = step(client, pk, "minutes", {"data": {"minutes": "纪要"}}, cadre)
@@ -85,7 +85,7 @@ def test_the_whole_meeting_over_the_api(client, mw, api_token):
 
 def test_a_villager_signs_in_and_votes_over_the_api(client, mw, api_token):
     meeting = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)
-    motion = services.add_motion(mw.cadre, meeting, title="村规民约", reserved_matter="village_rules")
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="村规民约", reserved_matter="village_rules")
     villager = api_token(mw.users["villager_a1"])
     mine = client.get(f"{BASE}/meetings/mine", **villager).json()
     assert [m["id"] for m in mine] == [meeting.pk]
@@ -94,8 +94,8 @@ def test_a_villager_signs_in_and_votes_over_the_api(client, mw, api_token):
     response = post(client, f"/meetings/{meeting.pk}/sign-in", {}, villager)
     assert response.json()["signed_in"] == 2
     others = list(meeting.register.filter(attendance__isnull=True)[:8])
-    services.clerk_sign_in(mw.cadre, meeting, others)
-    services.open_voting(mw.cadre, motion)
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=others)
+    services.motion_open(actor=mw.cadre, motion=motion)
     entry = detail["my_entries"][0]["id"]
     assert (
         post(client, f"/motions/{motion.pk}/votes", {"entry_id": entry, "choice": "for"}, villager).status_code == 201
@@ -103,7 +103,7 @@ def test_a_villager_signs_in_and_votes_over_the_api(client, mw, api_token):
     response = post(client, f"/motions/{motion.pk}/votes", {"entry_id": others[0].pk, "choice": "for"}, villager)
     assert response.status_code == 404
     # a villager cannot run the meeting
-    assert post(client, f"/motions/{motion.pk}/close", {}, villager).status_code == 403
+    assert post(client, f"/motions/{motion.pk}/close", {"confirm": True}, villager).status_code == 403
     assert client.get(f"{BASE}/meetings/{meeting.pk}/register", **villager).status_code == 403
     assert Vote.objects.filter(motion=motion).count() == 1
 
@@ -169,10 +169,10 @@ def test_rosters_delegations_and_rules(client, mw, api_token):
 def test_delegations_over_the_api(client, mw, api_token):
     cadre = api_token(mw.cadre)
     assembly = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)
-    motion = services.add_motion(mw.cadre, assembly, title="授权")
-    services.clerk_sign_in(mw.cadre, assembly, list(assembly.register.all()))
-    services.open_voting(mw.cadre, motion, method="hands")
-    services.record_totals(mw.cadre, motion, votes_for=15, votes_against=4, votes_abstain=0)
+    motion = services.motion_add(actor=mw.cadre, meeting=assembly, title="授权")
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=assembly, entries=list(assembly.register.all()))
+    services.motion_open(actor=mw.cadre, motion=motion, method="hands")
+    services.motion_record_totals(actor=mw.cadre, motion=motion, votes_for=15, votes_against=4, votes_abstain=0)
     assert client.get(f"{BASE}/motions/{motion.pk}", **cadre).json()["outcome"] == "adopted"
     today = timezone.localdate()
     body = {"matter": "village_rules", "valid_from": today.isoformat(), "valid_until": today.isoformat()}
@@ -192,8 +192,8 @@ def test_delegations_over_the_api(client, mw, api_token):
 
 def test_a_draft_is_changed_over_the_api(client, mw, api_token):
     cadre = api_token(mw.cadre)
-    draft = services.create_meeting(
-        mw.cadre,
+    draft = services.meeting_create(
+        actor=mw.cadre,
         village=mw.village,
         kind="two_committees",
         title="两委会",

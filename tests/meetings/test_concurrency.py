@@ -26,8 +26,12 @@ def test_signing_in_at_once_stores_one(n):
 
     def job(i):
         if i % 2:
-            return lambda: services.clerk_sign_in(mw.cadre, Meeting.objects.get(pk=meeting.pk), [entry.pk])
-        return lambda: services.self_sign_in(villager, Meeting.objects.get(pk=meeting.pk), [entry.pk])
+            return lambda: services.attendance_sign_in_by_clerk(
+                actor=mw.cadre, meeting=Meeting.objects.get(pk=meeting.pk), entries=[entry.pk]
+            )
+        return lambda: services.attendance_sign_in_own(
+            actor=villager, meeting=Meeting.objects.get(pk=meeting.pk), entries=[entry.pk]
+        )
 
     ok, refused, crashed = race([job(i) for i in range(n)])
     assert crashed == [] and refused == []
@@ -40,17 +44,25 @@ def test_signing_in_at_once_stores_one(n):
 def test_voting_at_once_stores_one(n):
     mw = build_meetings_world(extra_households=2)
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
-    motion = services.add_motion(mw.cadre, meeting, title="修路")
-    services.clerk_sign_in(mw.cadre, meeting, list(meeting.register.all()))
-    services.open_voting(mw.cadre, motion)
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="修路")
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=list(meeting.register.all()))
+    services.motion_open(actor=mw.cadre, motion=motion)
     entry = RegisterEntry.objects.get(meeting=meeting, name="王建国")
     villager = mw.users["villager_a1"]
 
     def job(i):
         choice = "for" if i % 2 else "against"
         if i % 3 == 0:
-            return lambda: services.clerk_vote(mw.cadre, Motion.objects.get(pk=motion.pk), entry.pk, choice).pk
-        return lambda: services.self_vote(villager, Motion.objects.get(pk=motion.pk), entry.pk, choice).pk
+            return lambda: (
+                services.vote_record_by_clerk(
+                    actor=mw.cadre, motion=Motion.objects.get(pk=motion.pk), entry=entry.pk, choice=choice
+                ).pk
+            )
+        return lambda: (
+            services.vote_cast_own(
+                actor=villager, motion=Motion.objects.get(pk=motion.pk), entry=entry.pk, choice=choice
+            ).pk
+        )
 
     ok, refused, crashed = race([job(i) for i in range(n)])
     assert crashed == []
@@ -64,14 +76,16 @@ def test_voting_at_once_stores_one(n):
 def test_a_vote_racing_the_close_is_either_counted_or_refused():
     mw = build_meetings_world(extra_households=2)
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
-    motion = services.add_motion(mw.cadre, meeting, title="修路")
-    services.clerk_sign_in(mw.cadre, meeting, list(meeting.register.all()))
-    services.open_voting(mw.cadre, motion)
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="修路")
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=list(meeting.register.all()))
+    services.motion_open(actor=mw.cadre, motion=motion)
     entry = RegisterEntry.objects.get(meeting=meeting, name="王建国")
     ok, refused, crashed = race(
         [
-            lambda: services.self_vote(mw.users["villager_a1"], motion.pk, entry.pk, "for").pk,
-            lambda: services.close_voting(mw.cadre, motion.pk).pk,
+            lambda: (
+                services.vote_cast_own(actor=mw.users["villager_a1"], motion=motion.pk, entry=entry.pk, choice="for").pk
+            ),
+            lambda: services.motion_close(actor=mw.cadre, motion=motion.pk).pk,
         ]
     )
     assert crashed == []

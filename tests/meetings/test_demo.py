@@ -34,10 +34,10 @@ def test_the_demo_meetings(django_db_blocker):
     assert held.motions.get(reserved_matter="public_works").delegation == Delegation.objects.get()
     current = Meeting.objects.get(kind=MeetingKind.VILLAGERS_ASSEMBLY, state="open")
     assert [m.pk for m in selectors.my_meetings(villager)] == [current.pk]
-    assert services.self_sign_in(villager, current) >= 1
+    assert services.attendance_sign_in_own(actor=villager, meeting=current) >= 1
     motion = current.motions.get(reserved_matter="village_rules")
     entry = services.entries_for_voter(villager, current).first()
-    services.self_vote(villager, motion, entry, "for")
-    services.close_voting(cadre, motion)
+    services.vote_cast_own(actor=villager, motion=motion, entry=entry, choice="for")
+    services.motion_close(actor=cadre, motion=motion)
     motion.refresh_from_db()
     assert motion.outcome == Outcome.REJECTED  # only the villager's household voted for: not a majority present

@@ -19,16 +19,16 @@ pytestmark = pytest.mark.django_db
 
 def test_every_role_opens_the_list_and_sees_only_its_villages(mw, login):
     mine = mw.meeting(MeetingKind.REPRESENTATIVES, title="安家村代表会议")
-    services.create_meeting(
-        mw.users["cadre_b1"],
+    services.meeting_create(
+        actor=mw.users["cadre_b1"],
         village=mw.w.village_b1,
         kind=MeetingKind.TWO_COMMITTEES,
         title="新桥村两委会议",
         starts_at=timezone.now() + timedelta(days=3),
         place="村委会",
     )
-    services.create_meeting(
-        mw.cadre,
+    services.meeting_create(
+        actor=mw.cadre,
         village=mw.village,
         kind="two_committees",
         title="安家村草稿会议",
@@ -107,7 +107,7 @@ def test_a_refused_motion_keeps_what_was_typed(mw, login):
 
 def test_the_clerk_signs_in_records_a_roll_call_and_closes_voting(mw, login):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
-    motion = services.add_motion(mw.cadre, meeting, title="村道修缮")
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="村道修缮")
     client = login(mw.cadre)
     page = client.get(f"/meetings/{meeting.pk}/register/?q=妻子")
     assert page.status_code == 200
@@ -122,7 +122,7 @@ def test_the_clerk_signs_in_records_a_roll_call_and_closes_voting(mw, login):
     assert client.get(response["Location"]).status_code == 200
     client.post(f"/meetings/motions/{motion.pk}/roll-call/", {f"v{ids[0]}": "for", f"v{ids[1]}": "against"})
     assert Vote.objects.filter(motion=motion).count() == 2
-    client.post(f"/meetings/motions/{motion.pk}/close/")
+    client.post(f"/meetings/motions/{motion.pk}/close/", {f"c{motion.pk}-confirm": "on"})
     motion.refresh_from_db()
     # 1 for of 3 present: not more than half
     assert motion.outcome == Outcome.REJECTED and motion.present == 3
@@ -132,8 +132,8 @@ def test_the_clerk_signs_in_records_a_roll_call_and_closes_voting(mw, login):
 
 def test_show_of_hands_totals_that_do_not_add_up_are_refused(mw, login):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
-    motion = services.add_motion(mw.cadre, meeting, title="修建文化广场")
-    services.clerk_sign_in(mw.cadre, meeting, list(meeting.register.all()))
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="修建文化广场")
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=list(meeting.register.all()))
     client = login(mw.cadre)
     client.post(f"/meetings/motions/{motion.pk}/open/", {f"o{motion.pk}-method": "hands"})
     p = f"t{motion.pk}"
@@ -156,7 +156,7 @@ def test_show_of_hands_totals_that_do_not_add_up_are_refused(mw, login):
 
 def test_the_villager_signs_in_their_household_and_votes_on_the_phone(mw, login):
     meeting = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)
-    motion = services.add_motion(mw.cadre, meeting, title="修订村规民约", reserved_matter="village_rules")
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="修订村规民约", reserved_matter="village_rules")
     client = login(mw.users["villager_a1"])
     home = client.get("/meetings/").content.decode()
     assert zh("My meetings") in home and meeting.title in home
@@ -174,8 +174,8 @@ def test_the_villager_signs_in_their_household_and_votes_on_the_phone(mw, login)
     assert {a.entry.name for a in mine} == {"王建国", "刘桂兰"}
     # the other households sign in at the clerk's: quorum needs more than half of 19 adults
     others = meeting.register.exclude(pk__in=[a.entry_id for a in mine])[:8]
-    services.clerk_sign_in(mw.cadre, meeting, list(others))
-    services.open_voting(mw.cadre, motion)
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=list(others))
+    services.motion_open(actor=mw.cadre, motion=motion)
     entry = mine.get(entry__name="王建国").entry
     response = client.post(f"/meetings/motions/{motion.pk}/vote/", {"entry": entry.pk, "choice": "for"})
     assert response.status_code == 302
@@ -197,9 +197,11 @@ def test_the_villager_signs_in_their_household_and_votes_on_the_phone(mw, login)
 
 def test_print_minutes_and_sign_in_sheet(mw, login):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES, title="第三季度村民代表会议")
-    services.clerk_sign_in(mw.cadre, meeting, list(meeting.register.all()))
-    services.meeting_step(mw.cadre, meeting, "close")
-    services.meeting_step(mw.cadre, meeting, "minutes", data={"minutes": "会议审议了村道修缮。", "chair": "王建国"})
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=list(meeting.register.all()))
+    services.meeting_step(actor=mw.cadre, meeting=meeting, step="close")
+    services.meeting_step(
+        actor=mw.cadre, meeting=meeting, step="minutes", data={"minutes": "会议审议了村道修缮。", "chair": "王建国"}
+    )
     text = login(mw.cadre).get(f"/meetings/{meeting.pk}/print/").content.decode()
     assert "会议审议了村道修缮。" in text and zh("Sign-in sheet") in text and "妻子0" in text
     # attendance, quorum and the decision rule read as sentences of their own
@@ -248,7 +250,7 @@ def test_delegations_and_policy_pages(mw, login):
 
 def test_township_review_marks_villages_without_a_representatives_meeting(mw, login):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
-    services.meeting_step(mw.cadre, meeting, "close")
+    services.meeting_step(actor=mw.cadre, meeting=meeting, step="close")
     client = login(mw.users["township_a"])
     text = client.get("/meetings/review/").content.decode()
     assert "安家村" in text and "和平村" in text and "新桥村" not in text
@@ -266,10 +268,10 @@ def test_the_supervisory_committee_and_township_see_the_sign_in_sheet(mw, login)
 
 def test_a_delegation_is_recorded_from_an_adopted_assembly_motion_on_its_page(mw, login):
     assembly = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)
-    motion = services.add_motion(mw.cadre, assembly, title="授权代表会议决定筹资筹劳")
-    services.clerk_sign_in(mw.cadre, assembly, list(assembly.register.all()))
-    services.open_voting(mw.cadre, motion, method="hands")
-    services.record_totals(mw.cadre, motion, votes_for=15, votes_against=4, votes_abstain=0)
+    motion = services.motion_add(actor=mw.cadre, meeting=assembly, title="授权代表会议决定筹资筹劳")
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=assembly, entries=list(assembly.register.all()))
+    services.motion_open(actor=mw.cadre, motion=motion, method="hands")
+    services.motion_record_totals(actor=mw.cadre, motion=motion, votes_for=15, votes_against=4, votes_abstain=0)
     client = login(mw.cadre)
     assert zh("Record a delegation this motion made") in client.get(f"/meetings/{assembly.pk}/").content.decode()
     today = timezone.localdate()
@@ -332,8 +334,8 @@ def test_cancel_from_the_page_needs_a_reason(mw, login):
 
 def test_a_draft_is_changed_on_its_page_a_noticed_meeting_is_not(mw, login):
     start = timezone.localtime() + timedelta(days=12)
-    draft = services.create_meeting(
-        mw.cadre, village=mw.village, kind="villagers_assembly", title="村民会议", starts_at=start, place="广场"
+    draft = services.meeting_create(
+        actor=mw.cadre, village=mw.village, kind="villagers_assembly", title="村民会议", starts_at=start, place="广场"
     )
     client = login(mw.cadre)
     assert client.get(f"/meetings/{draft.pk}/edit/").status_code == 200
@@ -381,11 +383,13 @@ def test_a_meeting_called_on_villagers_proposal_shows_it(mw, login):
 
 def test_a_villager_not_yet_signed_in_is_told_how_to_vote(mw, login):
     meeting = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)
-    ballot = services.add_motion(mw.cadre, meeting, title="修订村规民约", reserved_matter="village_rules")
-    hands = services.add_motion(mw.cadre, meeting, title="村道修缮")
-    services.clerk_sign_in(mw.cadre, meeting, list(meeting.register.exclude(person__household=mw.w.households["a1"])))
-    services.open_voting(mw.cadre, ballot, method="ballot")
-    services.open_voting(mw.cadre, hands, method="hands")
+    ballot = services.motion_add(actor=mw.cadre, meeting=meeting, title="修订村规民约", reserved_matter="village_rules")
+    hands = services.motion_add(actor=mw.cadre, meeting=meeting, title="村道修缮")
+    services.attendance_sign_in_by_clerk(
+        actor=mw.cadre, meeting=meeting, entries=list(meeting.register.exclude(person__household=mw.w.households["a1"]))
+    )
+    services.motion_open(actor=mw.cadre, motion=ballot, method="ballot")
+    services.motion_open(actor=mw.cadre, motion=hands, method="hands")
     client = login(mw.users["villager_a1"])
     page = client.get(f"/meetings/{meeting.pk}/").content.decode()
     ballot_card = page.split(f'id="motion{ballot.pk}"')[1].split("</article>")[0]

@@ -66,27 +66,29 @@ def refused(fn, *args, **kwargs) -> DomainError:
 
 def sign_all(mw, meeting, n=None):
     entries = list(meeting.register.all())
-    services.clerk_sign_in(mw.cadre, meeting, entries[:n] if n is not None else entries)
+    services.attendance_sign_in_by_clerk(
+        actor=mw.cadre, meeting=meeting, entries=entries[:n] if n is not None else entries
+    )
 
 
 # -- notice and register ------------------------------------------------------------------------------------
 
 
 def test_notice_too_late_is_refused_and_nothing_changes(mw):
-    meeting = services.create_meeting(
-        mw.cadre,
+    meeting = services.meeting_create(
+        actor=mw.cadre,
         village=mw.village,
         kind=MeetingKind.VILLAGERS_ASSEMBLY,
         title="村民会议",
         starts_at=timezone.now() + timedelta(days=10) - timedelta(minutes=5),
         place="广场",
     )
-    err = refused(services.meeting_notice, mw.cadre, meeting)
+    err = refused(services.meeting_notice, actor=mw.cadre, meeting=meeting)
     assert "starts_at" in err.message_dict and "10" in err.message_dict["starts_at"][0]
     meeting.refresh_from_db()
     assert meeting.state == "draft"
     # a meeting never noticed cannot open, so it cannot decide
-    err = refused(services.meeting_step, mw.cadre, meeting, "open")
+    err = refused(services.meeting_step, actor=mw.cadre, meeting=meeting, step="open")
     assert err.code == "state"
 
 
@@ -127,8 +129,8 @@ def test_group_meeting_registers_the_groups_adults(mw):
     meeting = mw.meeting(MeetingKind.GROUP, group=group)
     assert meeting.register_size == 4
     with pytest.raises(DomainError) as exc:
-        services.create_meeting(
-            mw.cadre,
+        services.meeting_create(
+            actor=mw.cadre,
             village=mw.village,
             kind="group",
             title="组会",
@@ -152,38 +154,44 @@ def test_party_members_register_from_the_branch(mw):
 
 def test_collective_members_are_the_adults_unless_a_roster_is_kept(mw):
     assert mw.meeting(MeetingKind.COLLECTIVE_MEMBERS).register_size == 19
-    services.roster_add(mw.cadre, mw.village, body=Body.COLLECTIVE_MEMBERS, person=mw.w.people["x5_head"])
+    services.roster_add(actor=mw.cadre, village=mw.village, body=Body.COLLECTIVE_MEMBERS, person=mw.w.people["x5_head"])
     assert mw.meeting(MeetingKind.COLLECTIVE_MEMBERS).register_size == 1
 
 
 def test_representatives_too_few_are_refused_and_a_lack_of_women_warns(mw):
     for m in mw.reps[1:]:
-        services.roster_remove(mw.cadre, m)
+        services.roster_remove(actor=mw.cadre, member=m)
     # 1 representative for 10 households: fine (one per ≤ 15), but no woman
     meeting = mw.meeting(MeetingKind.REPRESENTATIVES)
     assert any("third" in w for w in meeting.register_warnings)
-    services.roster_remove(mw.cadre, mw.reps[0])
-    draft = services.create_meeting(
-        mw.cadre,
+    services.roster_remove(actor=mw.cadre, member=mw.reps[0])
+    draft = services.meeting_create(
+        actor=mw.cadre,
         village=mw.village,
         kind="representatives",
         title="代表会议",
         starts_at=timezone.now() + timedelta(days=5),
         place="村委会",
     )
-    err = refused(services.meeting_notice, mw.cadre, draft)
+    err = refused(services.meeting_notice, actor=mw.cadre, meeting=draft)
     assert "no representatives" in " ".join(err.messages)
 
 
 def test_party_masses_outside_20_to_30_warns(mw):
     for key in ("x2_head", "x3_head"):
-        services.roster_add(mw.cadre, mw.village, body=Body.PARTY_MASSES, person=mw.w.people[key])
+        services.roster_add(actor=mw.cadre, village=mw.village, body=Body.PARTY_MASSES, person=mw.w.people[key])
     meeting = mw.meeting(MeetingKind.PARTY_MASSES)
     assert meeting.register_size == 2 and any("20 to 30" in w for w in meeting.register_warnings)
 
 
 def test_a_resident_under_18_cannot_be_on_a_roster(mw):
-    err = refused(services.roster_add, mw.cadre, mw.village, body=Body.TWO_COMMITTEES, person=mw.w.people["x0_child"])
+    err = refused(
+        services.roster_add,
+        actor=mw.cadre,
+        village=mw.village,
+        body=Body.TWO_COMMITTEES,
+        person=mw.w.people["x0_child"],
+    )
     assert "18" in err.message_dict["person"][0]
 
 
@@ -193,11 +201,11 @@ def test_a_resident_under_18_cannot_be_on_a_roster(mw):
 def test_sign_in_only_while_in_session_and_twice_stores_one(mw):
     meeting = mw.meeting(MeetingKind.REPRESENTATIVES)
     entry = meeting.register.first()
-    err = refused(services.clerk_sign_in, mw.cadre, meeting, [entry])
+    err = refused(services.attendance_sign_in_by_clerk, actor=mw.cadre, meeting=meeting, entries=[entry])
     assert "in session" in err.messages[0]
-    services.meeting_step(mw.cadre, meeting, "open")
-    assert services.clerk_sign_in(mw.cadre, meeting, [entry]) == 1
-    assert services.clerk_sign_in(mw.cadre, meeting, [entry]) == 0
+    services.meeting_step(actor=mw.cadre, meeting=meeting, step="open")
+    assert services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=[entry]) == 1
+    assert services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=[entry]) == 0
     assert Attendance.objects.filter(entry=entry).count() == 1
     with pytest.raises(AppendOnlyError):
         Attendance.objects.get(entry=entry).delete()
@@ -209,28 +217,30 @@ def test_a_villager_signs_in_only_their_own_household(mw):
     other = meeting.register.get(name="户主0")
     before = snapshot()
     with pytest.raises(NotFound):
-        services.self_sign_in(villager, meeting, [other.pk])
+        services.attendance_sign_in_own(actor=villager, meeting=meeting, entries=[other.pk])
     assert snapshot() == before
-    assert services.self_sign_in(villager, meeting) == 2
+    assert services.attendance_sign_in_own(actor=villager, meeting=meeting) == 2
     # a villager of another village does not find the meeting
     with pytest.raises(NotFound):
-        services.self_sign_in(mw.users["cadre_b1"], meeting)
+        services.attendance_sign_in_own(actor=mw.users["cadre_b1"], meeting=meeting)
 
 
 def test_a_villager_not_on_the_register_is_told_so(mw):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)  # 王建国, 妻子0, 妻子1 are; nobody of 李秀英's household
     villager = make_user("villager_a1b", Role.VILLAGER, mw.village, household=mw.w.households["a1b"])
-    err = refused(services.self_sign_in, villager, meeting)
+    err = refused(services.attendance_sign_in_own, actor=villager, meeting=meeting)
     assert "not on the register" in err.messages[0]
 
 
 def test_no_quorum_refuses_the_vote_and_the_meeting_closes_with_no_quorum(mw):
     meeting = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)  # 19 adults: 10 needed
-    motion = services.add_motion(mw.cadre, meeting, title="土地承包方案", reserved_matter="land_contracting")
+    motion = services.motion_add(
+        actor=mw.cadre, meeting=meeting, title="土地承包方案", reserved_matter="land_contracting"
+    )
     sign_all(mw, meeting, 9)
-    err = refused(services.open_voting, mw.cadre, motion)
+    err = refused(services.motion_open, actor=mw.cadre, motion=motion)
     assert "No quorum" in err.messages[0] and "10" in err.messages[0]
-    services.meeting_step(mw.cadre, meeting, "close")
+    services.meeting_step(actor=mw.cadre, meeting=meeting, step="close")
     motion.refresh_from_db()
     assert motion.outcome == Outcome.NO_QUORUM and motion.decided_at is None
     assert list(selectors.motions_for_subject(None, "")) == []
@@ -243,75 +253,83 @@ def test_exactly_half_of_adults_is_no_quorum_one_more_is(mw):
     p.save()
     meeting = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)
     assert meeting.register_size == 18
-    motion = services.add_motion(mw.cadre, meeting, title="修路")
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="修路")
     entries = list(meeting.register.all())
-    services.clerk_sign_in(mw.cadre, meeting, entries[:9])
-    refused(services.open_voting, mw.cadre, motion)
-    services.clerk_sign_in(mw.cadre, meeting, entries[9:10])
-    services.open_voting(mw.cadre, motion)
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=entries[:9])
+    refused(services.motion_open, actor=mw.cadre, motion=motion)
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=entries[9:10])
+    services.motion_open(actor=mw.cadre, motion=motion)
 
 
 def test_roll_call_abstentions_and_silent_attendees_are_not_in_favour(mw):
     meeting = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)
-    motion = services.add_motion(mw.cadre, meeting, title="修路")
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="修路")
     sign_all(mw, meeting, 12)
-    services.open_voting(mw.cadre, motion)
+    services.motion_open(actor=mw.cadre, motion=motion)
     present = list(meeting.register.filter(attendance__isnull=False))
     for e in present[:6]:
-        services.clerk_vote(mw.cadre, motion, e, "for")
+        services.vote_record_by_clerk(actor=mw.cadre, motion=motion, entry=e, choice="for")
     for e in present[6:8]:
-        services.clerk_vote(mw.cadre, motion, e, "abstain")
-    decided = services.close_voting(mw.cadre, motion)
+        services.vote_record_by_clerk(actor=mw.cadre, motion=motion, entry=e, choice="abstain")
+    decided = services.motion_close(actor=mw.cadre, motion=motion)
     # 6 of 12 present: exactly half, rejected
     assert decided.outcome == Outcome.REJECTED and decided.votes_abstain == 2 and decided.present == 12
 
 
 def test_a_vote_needs_a_sign_in_and_is_never_changed(mw):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
-    motion = services.add_motion(mw.cadre, meeting, title="修路")
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="修路")
     entries = list(meeting.register.all())
-    services.clerk_sign_in(mw.cadre, meeting, entries[:2])
-    services.open_voting(mw.cadre, motion)
-    err = refused(services.clerk_vote, mw.cadre, motion, entries[2], "for")
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=entries[:2])
+    services.motion_open(actor=mw.cadre, motion=motion)
+    err = refused(services.vote_record_by_clerk, actor=mw.cadre, motion=motion, entry=entries[2], choice="for")
     assert "not signed in" in err.messages[0]
-    services.clerk_vote(mw.cadre, motion, entries[0], "for")
-    err = refused(services.clerk_vote, mw.cadre, motion, entries[0], "against")
+    services.vote_record_by_clerk(actor=mw.cadre, motion=motion, entry=entries[0], choice="for")
+    err = refused(services.vote_record_by_clerk, actor=mw.cadre, motion=motion, entry=entries[0], choice="against")
     assert "already voted" in err.messages[0]
-    err = refused(services.clerk_vote, mw.cadre, motion, entries[1], "maybe")
+    err = refused(services.vote_record_by_clerk, actor=mw.cadre, motion=motion, entry=entries[1], choice="maybe")
     assert "choice" in err.message_dict
 
 
 def test_a_vote_after_voting_closed_or_the_meeting_closed_is_refused(mw):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
-    motion = services.add_motion(mw.cadre, meeting, title="修路")
-    second = services.add_motion(mw.cadre, meeting, title="建桥")
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="修路")
+    second = services.motion_add(actor=mw.cadre, meeting=meeting, title="建桥")
     sign_all(mw, meeting)
-    services.open_voting(mw.cadre, motion)
-    services.open_voting(mw.cadre, second)
+    services.motion_open(actor=mw.cadre, motion=motion)
+    services.motion_open(actor=mw.cadre, motion=second)
     entry = meeting.register.first()
-    services.close_voting(mw.cadre, motion)
-    err = refused(services.clerk_vote, mw.cadre, motion, entry, "for")
+    services.motion_close(actor=mw.cadre, motion=motion)
+    err = refused(services.vote_record_by_clerk, actor=mw.cadre, motion=motion, entry=entry, choice="for")
     assert "closed" in err.messages[0]
-    services.meeting_step(mw.cadre, meeting, "close")  # closes the second vote too
+    services.meeting_step(actor=mw.cadre, meeting=meeting, step="close")  # closes the second vote too
     second.refresh_from_db()
     assert second.voting == VotingState.CLOSED and second.outcome == Outcome.REJECTED
-    err = refused(services.clerk_vote, mw.cadre, second, entry, "for")
+    err = refused(services.vote_record_by_clerk, actor=mw.cadre, motion=second, entry=entry, choice="for")
     assert "closed" in err.messages[0]
-    refused(services.add_motion, mw.cadre, meeting, title="再议")
+    refused(services.motion_add, actor=mw.cadre, meeting=meeting, title="再议")
 
 
 def test_show_of_hands_must_add_up(mw):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
-    motion = services.add_motion(mw.cadre, meeting, title="修路")
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="修路")
     sign_all(mw, meeting)
-    services.open_voting(mw.cadre, motion, method="hands")
-    err = refused(services.record_totals, mw.cadre, motion, votes_for=2, votes_against=2, votes_abstain=0)
+    services.motion_open(actor=mw.cadre, motion=motion, method="hands")
+    err = refused(
+        services.motion_record_totals, actor=mw.cadre, motion=motion, votes_for=2, votes_against=2, votes_abstain=0
+    )
     assert "only 3 people are signed in" in err.message_dict["votes_for"][0]
-    err = refused(services.record_totals, mw.cadre, motion, votes_for=1, votes_against=1, votes_abstain=0)
+    err = refused(
+        services.motion_record_totals, actor=mw.cadre, motion=motion, votes_for=1, votes_against=1, votes_abstain=0
+    )
     assert "votes_abstain" in err.message_dict
-    refused(services.record_totals, mw.cadre, motion, votes_for="a", votes_against=1, votes_abstain=0)
-    refused(services.close_voting, mw.cadre, motion)
-    decided = services.record_totals(mw.cadre, motion, votes_for=2, votes_against=1, votes_abstain=0)
+    refused(
+        services.motion_record_totals, actor=mw.cadre, motion=motion, votes_for="a", votes_against=1, votes_abstain=0
+    )
+    refused(services.motion_close, actor=mw.cadre, motion=motion)
+    decided = services.motion_record_totals(
+        actor=mw.cadre, motion=motion, votes_for=2, votes_against=1, votes_abstain=0
+    )
     assert decided.outcome == Outcome.ADOPTED
 
 
@@ -320,51 +338,64 @@ def test_show_of_hands_must_add_up(mw):
 
 def _adopt_at_assembly(mw, title="授权代表会议", matter=""):
     assembly = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY)
-    motion = services.add_motion(mw.cadre, assembly, title=title, reserved_matter=matter)
+    motion = services.motion_add(actor=mw.cadre, meeting=assembly, title=title, reserved_matter=matter)
     sign_all(mw, assembly)
-    services.open_voting(mw.cadre, motion, method="hands")
-    return services.record_totals(mw.cadre, motion, votes_for=15, votes_against=4, votes_abstain=0)
+    services.motion_open(actor=mw.cadre, motion=motion, method="hands")
+    return services.motion_record_totals(actor=mw.cadre, motion=motion, votes_for=15, votes_against=4, votes_abstain=0)
 
 
 def test_a_reserved_matter_at_the_representatives_needs_a_delegation(mw):
     meeting = mw.meeting(MeetingKind.REPRESENTATIVES)
-    err = refused(services.add_motion, mw.cadre, meeting, title="集体收益分配", reserved_matter="collective_income")
+    err = refused(
+        services.motion_add, actor=mw.cadre, meeting=meeting, title="集体收益分配", reserved_matter="collective_income"
+    )
     assert "delegation" in err.message_dict["reserved_matter"][0]
     grant = _adopt_at_assembly(mw)
     assert grant.outcome == Outcome.ADOPTED
     today = timezone.localdate()
     delegation = services.delegation_create(
-        mw.cadre, grant, matter="collective_income", valid_from=today, valid_until=today + timedelta(days=365)
+        actor=mw.cadre,
+        motion=grant,
+        matter="collective_income",
+        valid_from=today,
+        valid_until=today + timedelta(days=365),
     )
-    motion = services.add_motion(mw.cadre, meeting, title="集体收益分配", reserved_matter="collective_income")
+    motion = services.motion_add(
+        actor=mw.cadre, meeting=meeting, title="集体收益分配", reserved_matter="collective_income"
+    )
     assert motion.delegation == delegation
     # other matters are still refused; the village rules are never delegated
-    refused(services.add_motion, mw.cadre, meeting, title="宅基地", reserved_matter="homesteads")
+    refused(services.motion_add, actor=mw.cadre, meeting=meeting, title="宅基地", reserved_matter="homesteads")
     err = refused(
-        services.delegation_create, mw.cadre, grant, matter="village_rules", valid_from=today, valid_until=today
+        services.delegation_create,
+        actor=mw.cadre,
+        motion=grant,
+        matter="village_rules",
+        valid_from=today,
+        valid_until=today,
     )
     assert "Art. 27" in err.message_dict["matter"][0]
     refused(
         services.delegation_create,
-        mw.cadre,
-        grant,
+        actor=mw.cadre,
+        motion=grant,
         matter="homesteads",
         valid_from=today,
         valid_until=today - timedelta(days=1),
     )
     refused(
         services.delegation_create,
-        mw.cadre,
-        grant,
+        actor=mw.cadre,
+        motion=grant,
         matter="homesteads",
         valid_from=today,
         valid_until=today + timedelta(days=6 * 366),
     )
     # once revoked, a new motion on the matter is refused (and putting the old one to the vote re-checks)
-    services.delegation_revoke(mw.cadre, delegation)
-    services.meeting_step(mw.cadre, meeting, "open")
+    services.delegation_revoke(actor=mw.cadre, delegation=delegation)
+    services.meeting_step(actor=mw.cadre, meeting=meeting, step="open")
     sign_all(mw, meeting)
-    err = refused(services.open_voting, mw.cadre, motion)
+    err = refused(services.motion_open, actor=mw.cadre, motion=motion)
     assert "delegation" in err.message_dict["reserved_matter"][0]
 
 
@@ -372,22 +403,27 @@ def test_a_delegation_outside_its_dates_does_not_count(mw):
     grant = _adopt_at_assembly(mw)
     today = timezone.localdate()
     services.delegation_create(
-        mw.cadre,
-        grant,
+        actor=mw.cadre,
+        motion=grant,
         matter="public_works",
         valid_from=today - timedelta(days=30),
         valid_until=today - timedelta(days=1),
     )
     meeting = mw.meeting(MeetingKind.REPRESENTATIVES)
-    refused(services.add_motion, mw.cadre, meeting, title="筹资筹劳", reserved_matter="public_works")
+    refused(services.motion_add, actor=mw.cadre, meeting=meeting, title="筹资筹劳", reserved_matter="public_works")
 
 
 def test_only_an_adopted_assembly_motion_delegates(mw):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
-    motion = services.add_motion(mw.cadre, meeting, title="x")
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="x")
     today = timezone.localdate()
     err = refused(
-        services.delegation_create, mw.cadre, motion, matter="homesteads", valid_from=today, valid_until=today
+        services.delegation_create,
+        actor=mw.cadre,
+        motion=motion,
+        matter="homesteads",
+        valid_from=today,
+        valid_until=today,
     )
     assert "villagers' assembly" in err.messages[0]
 
@@ -401,9 +437,11 @@ def test_village_rules_only_at_the_villagers_assembly(mw):
     ):
         if kind == MeetingKind.PARTY_MASSES:
             for key in ("x2_head", "x3_head"):
-                services.roster_add(mw.cadre, mw.village, body=Body.PARTY_MASSES, person=mw.w.people[key])
+                services.roster_add(actor=mw.cadre, village=mw.village, body=Body.PARTY_MASSES, person=mw.w.people[key])
         meeting = mw.meeting(kind)
-        err = refused(services.add_motion, mw.cadre, meeting, title="村规民约", reserved_matter="village_rules")
+        err = refused(
+            services.motion_add, actor=mw.cadre, meeting=meeting, title="村规民约", reserved_matter="village_rules"
+        )
         assert "Art. 27" in err.message_dict["reserved_matter"][0]
     decided = _adopt_at_assembly(mw, "修订村规民约", ReservedMatter.VILLAGE_RULES)
     assert decided.outcome == Outcome.ADOPTED and decided.binding
@@ -411,20 +449,28 @@ def test_village_rules_only_at_the_villagers_assembly(mw):
 
 def test_consultative_meeting_records_an_opinion(mw):
     meeting = mw.opened(MeetingKind.COURTYARD)
-    motion = services.add_motion(mw.cadre, meeting, title="收取卫生费的办法", subject="deliberation.topic:3")
+    motion = services.motion_add(
+        actor=mw.cadre, meeting=meeting, title="收取卫生费的办法", subject="deliberation.topic:3"
+    )
     sign_all(mw, meeting, 5)
-    services.open_voting(mw.cadre, motion, method="hands")
-    decided = services.record_totals(mw.cadre, motion, votes_for=4, votes_against=1, votes_abstain=0)
+    services.motion_open(actor=mw.cadre, motion=motion, method="hands")
+    decided = services.motion_record_totals(
+        actor=mw.cadre, motion=motion, votes_for=4, votes_against=1, votes_abstain=0
+    )
     assert decided.outcome == Outcome.ADOPTED and decided.binding is False
-    refused(services.add_motion, mw.cadre, meeting, title="宅基地", reserved_matter="homesteads")
+    refused(services.motion_add, actor=mw.cadre, meeting=meeting, title="宅基地", reserved_matter="homesteads")
 
 
 def test_collective_assembly_two_thirds_of_all_members(mw):
     meeting = mw.opened(MeetingKind.COLLECTIVE_MEMBERS)  # 19 members, 13 present needed, 13 votes needed
-    motion = services.add_motion(mw.cadre, meeting, title="集体收益分红", reserved_matter="collective_income")
+    motion = services.motion_add(
+        actor=mw.cadre, meeting=meeting, title="集体收益分红", reserved_matter="collective_income"
+    )
     sign_all(mw, meeting, 13)
-    services.open_voting(mw.cadre, motion, method="hands")
-    decided = services.record_totals(mw.cadre, motion, votes_for=12, votes_against=1, votes_abstain=0)
+    services.motion_open(actor=mw.cadre, motion=motion, method="hands")
+    decided = services.motion_record_totals(
+        actor=mw.cadre, motion=motion, votes_for=12, votes_against=1, votes_abstain=0
+    )
     assert decided.outcome == Outcome.REJECTED  # 12 of 13 present, but not two thirds of all 19
 
 
@@ -433,10 +479,10 @@ def test_collective_assembly_two_thirds_of_all_members(mw):
 
 def test_lifecycle_is_the_engine_s(mw):
     meeting = mw.opened(MeetingKind.TWO_COMMITTEES)
-    services.meeting_step(mw.cadre, meeting, "close")
-    err = refused(services.meeting_step, mw.cadre, meeting, "minutes", data={"minutes": ""})
+    services.meeting_step(actor=mw.cadre, meeting=meeting, step="close")
+    err = refused(services.meeting_step, actor=mw.cadre, meeting=meeting, step="minutes", data={"minutes": ""})
     assert "minutes" in err.message_dict
-    services.meeting_step(mw.cadre, meeting, "minutes", data={"minutes": "纪要", "recorder": "文书"})
+    services.meeting_step(actor=mw.cadre, meeting=meeting, step="minutes", data={"minutes": "纪要", "recorder": "文书"})
     meeting.refresh_from_db()
     assert meeting.minutes == "纪要" and meeting.state == "closed"
     steps = [e.transition for e in CaseEvent.objects.filter(object_id=meeting.pk, flow="meeting").order_by("at", "id")]
@@ -444,29 +490,29 @@ def test_lifecycle_is_the_engine_s(mw):
 
 
 def test_cancel_needs_a_reason_and_a_meeting_opens_at_most_2_hours_early(mw):
-    meeting = services.create_meeting(
-        mw.cadre,
+    meeting = services.meeting_create(
+        actor=mw.cadre,
         village=mw.village,
         kind="two_committees",
         title="两委会",
         starts_at=timezone.now() + timedelta(days=3),
         place="村委会",
     )
-    services.meeting_notice(mw.cadre, meeting)
-    err = refused(services.meeting_step, mw.cadre, meeting, "open")
+    services.meeting_notice(actor=mw.cadre, meeting=meeting)
+    err = refused(services.meeting_step, actor=mw.cadre, meeting=meeting, step="open")
     assert "2 hours" in err.messages[0]
-    refused(services.meeting_step, mw.cadre, meeting, "cancel")
-    services.meeting_step(mw.cadre, meeting, "cancel", data={"reason": "改期"})
+    refused(services.meeting_step, actor=mw.cadre, meeting=meeting, step="cancel")
+    services.meeting_step(actor=mw.cadre, meeting=meeting, step="cancel", data={"reason": "改期"})
 
 
 def test_other_villages_cadres_and_villagers_cannot_write(mw):
     meeting = mw.meeting(MeetingKind.REPRESENTATIVES)
     for user in (mw.users["cadre_b1"], mw.users["villager_a1"], mw.users["township_a"]):
         with pytest.raises(NotFound):
-            services.add_motion(user, meeting, title="x")
+            services.motion_add(actor=user, meeting=meeting, title="x")
     with pytest.raises(NotFound):
-        services.create_meeting(
-            mw.users["cadre_b1"],
+        services.meeting_create(
+            actor=mw.users["cadre_b1"],
             village=mw.village,
             kind="two_committees",
             title="x",
@@ -477,12 +523,18 @@ def test_other_villages_cadres_and_villagers_cannot_write(mw):
 
 def test_bad_input_is_refused_with_messages(mw):
     err = refused(
-        services.create_meeting, mw.cadre, village=mw.village, kind="nope", title="", starts_at="tomorrow", place=""
+        services.meeting_create,
+        actor=mw.cadre,
+        village=mw.village,
+        kind="nope",
+        title="",
+        starts_at="tomorrow",
+        place="",
     )
     assert {"kind", "title", "starts_at", "place"} <= set(err.message_dict)
     err = refused(
-        services.create_meeting,
-        mw.cadre,
+        services.meeting_create,
+        actor=mw.cadre,
         village=mw.village,
         kind="representatives",
         title="x",
@@ -491,8 +543,8 @@ def test_bad_input_is_refused_with_messages(mw):
     )
     assert "future" in err.message_dict["starts_at"][0]
     err = refused(
-        services.create_meeting,
-        mw.cadre,
+        services.meeting_create,
+        actor=mw.cadre,
         village=mw.village,
         kind="representatives",
         title="x",
@@ -502,23 +554,23 @@ def test_bad_input_is_refused_with_messages(mw):
     )
     assert "basis" in err.message_dict
     meeting = mw.meeting(MeetingKind.REPRESENTATIVES)
-    err = refused(services.add_motion, mw.cadre, meeting, title="x", subject="topic 12")
+    err = refused(services.motion_add, actor=mw.cadre, meeting=meeting, title="x", subject="topic 12")
     assert "subject" in err.message_dict
-    refused(services.add_motion, mw.cadre, meeting, title="x", reserved_matter="nope")
+    refused(services.motion_add, actor=mw.cadre, meeting=meeting, title="x", reserved_matter="nope")
 
 
 def test_motions_for_subject_newest_first_and_scoped(mw):
     first = mw.opened(MeetingKind.TWO_COMMITTEES)
-    a = services.add_motion(mw.cadre, first, title="商议", subject="powers.case:7")
+    a = services.motion_add(actor=mw.cadre, meeting=first, title="商议", subject="powers.case:7")
     sign_all(mw, first)
-    services.open_voting(mw.cadre, a, method="hands")
-    services.record_totals(mw.cadre, a, votes_for=3, votes_against=0, votes_abstain=0)
+    services.motion_open(actor=mw.cadre, motion=a, method="hands")
+    services.motion_record_totals(actor=mw.cadre, motion=a, votes_for=3, votes_against=0, votes_abstain=0)
     second = mw.opened(MeetingKind.REPRESENTATIVES)
-    b = services.add_motion(mw.cadre, second, title="审议", subject="powers.case:7")
-    services.add_motion(mw.cadre, second, title="未表决", subject="powers.case:7")
+    b = services.motion_add(actor=mw.cadre, meeting=second, title="审议", subject="powers.case:7")
+    services.motion_add(actor=mw.cadre, meeting=second, title="未表决", subject="powers.case:7")
     sign_all(mw, second)
-    services.open_voting(mw.cadre, b, method="hands")
-    services.record_totals(mw.cadre, b, votes_for=3, votes_against=0, votes_abstain=0)
+    services.motion_open(actor=mw.cadre, motion=b, method="hands")
+    services.motion_record_totals(actor=mw.cadre, motion=b, votes_for=3, votes_against=0, votes_abstain=0)
     assert list(selectors.motions_for_subject(None, "powers.case:7")) == [b, a]
     assert list(selectors.motions_for_subject(mw.users["township_a"], "powers.case:7")) == [b, a]
     assert list(selectors.motions_for_subject(mw.users["cadre_b1"], "powers.case:7")) == []
@@ -534,7 +586,7 @@ def test_the_notice_and_a_cancellation_reach_the_register_s_households(mw, djang
     assert Notification.objects.filter(user=other).count() == 1
     assert not Notification.objects.filter(user=mw.users["cadre_b1"]).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        services.meeting_step(mw.cadre, meeting, "cancel", data={"reason": "改期"})
+        services.meeting_step(actor=mw.cadre, meeting=meeting, step="cancel", data={"reason": "改期"})
     assert Notification.objects.filter(user=villager).count() == 2
     assert "改期" in Notification.objects.filter(user=villager).order_by("-pk").first().text
     # a representatives' meeting reaches only the representatives' households
@@ -548,8 +600,8 @@ def test_a_meeting_called_on_a_proposal_needs_enough_proposers(mw):
     start = timezone.now() + timedelta(days=12)
     # 19 adults: 2 proposers are a tenth; 1 is not
     err = refused(
-        services.create_meeting,
-        mw.cadre,
+        services.meeting_create,
+        actor=mw.cadre,
         village=mw.village,
         kind="villagers_assembly",
         title="村民提议召开",
@@ -559,8 +611,8 @@ def test_a_meeting_called_on_a_proposal_needs_enough_proposers(mw):
         proposers=1,
     )
     assert "19" in err.message_dict["proposers"][0]
-    meeting = services.create_meeting(
-        mw.cadre,
+    meeting = services.meeting_create(
+        actor=mw.cadre,
         village=mw.village,
         kind="villagers_assembly",
         title="村民提议召开",

@@ -41,9 +41,9 @@ def snapshot(meeting: Meeting):
 
 def test_closing_on_the_page_asks_first_and_writes_nothing_without_it(mw, login):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
-    motion = services.add_motion(mw.cadre, meeting, title="村道修缮")
-    services.clerk_sign_in(mw.cadre, meeting, list(meeting.register.all()))
-    services.open_voting(mw.cadre, motion, method="ballot")
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="村道修缮")
+    services.attendance_sign_in_by_clerk(actor=mw.cadre, meeting=meeting, entries=list(meeting.register.all()))
+    services.motion_open(actor=mw.cadre, motion=motion, method="ballot")
     client = login(mw.cadre)
     html = client.get(f"/meetings/{meeting.pk}/").content.decode()
     what = zh(str(MEETING.transitions["close"].confirm))
@@ -75,8 +75,8 @@ def test_the_api_wants_confirm_true_to_cancel_and_notice(mw, client, api_token):
     response = client.post(url, {"reason": "改期", "confirm": True}, content_type="application/json", **cadre)
     assert response.status_code == 200 and response.json()["state"] == "cancelled"
     # issuing the notice cannot be taken back either: it is refused until confirmed, and takes no register
-    draft = services.create_meeting(
-        mw.cadre,
+    draft = services.meeting_create(
+        actor=mw.cadre,
         village=mw.village,
         kind=MeetingKind.TWO_COMMITTEES,
         title="两委会",
@@ -91,7 +91,7 @@ def test_the_api_wants_confirm_true_to_cancel_and_notice(mw, client, api_token):
 
 def test_a_field_too_long_is_refused_in_chinese_and_nothing_is_written(mw, login, client, api_token):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
-    services.meeting_step(mw.cadre, meeting, "close")
+    services.meeting_step(actor=mw.cadre, meeting=meeting, step="close")
     page, cadre = login(mw.cadre), api_token(mw.cadre)
     before = snapshot(meeting)
     bad = {"minutes-chair": "王" * 51, "minutes-minutes": "会议纪要", "minutes-version": meeting.version}
@@ -122,8 +122,13 @@ def test_the_notice_and_a_cancellation_on_the_page_are_told_by_the_declaration(
     mw, login, django_capture_on_commit_callbacks
 ):
     start = timezone.localtime() + timedelta(days=12)
-    meeting = services.create_meeting(
-        mw.cadre, village=mw.village, kind="villagers_assembly", title="村民会议", starts_at=start, place="村文化广场"
+    meeting = services.meeting_create(
+        actor=mw.cadre,
+        village=mw.village,
+        kind="villagers_assembly",
+        title="村民会议",
+        starts_at=start,
+        place="村文化广场",
     )
     client = login(mw.cadre)
     with django_capture_on_commit_callbacks(execute=True):
@@ -157,8 +162,8 @@ def test_the_notice_and_a_cancellation_on_the_page_are_told_by_the_declaration(
 
 
 def test_a_draft_cancelled_tells_nobody(mw, django_capture_on_commit_callbacks):
-    meeting = services.create_meeting(
-        mw.cadre,
+    meeting = services.meeting_create(
+        actor=mw.cadre,
         village=mw.village,
         kind="villagers_assembly",
         title="草稿",
@@ -166,14 +171,14 @@ def test_a_draft_cancelled_tells_nobody(mw, django_capture_on_commit_callbacks):
         place="广场",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.meeting_step(mw.cadre, meeting, "cancel", data={"reason": "不开了"})
+        services.meeting_step(actor=mw.cadre, meeting=meeting, step="cancel", data={"reason": "不开了"})
     assert not Notification.objects.exists()
 
 
 def test_the_page_shows_each_step_with_its_labels_marks_and_help(mw, login):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
-    services.meeting_step(mw.cadre, meeting, "close")
-    services.meeting_step(mw.cadre, meeting, "minutes", data={"minutes": "初稿", "chair": "王建国"})
+    services.meeting_step(actor=mw.cadre, meeting=meeting, step="close")
+    services.meeting_step(actor=mw.cadre, meeting=meeting, step="minutes", data={"minutes": "初稿", "chair": "王建国"})
     html = login(mw.cadre).get(f"/meetings/{meeting.pk}/").content.decode()
     panel = html.split('id="step-minutes"')[1].split("</details>")[0]
     assert zh("Chaired by") in panel and zh("Minutes taken by") in panel and zh("Minutes (纪要)") in panel

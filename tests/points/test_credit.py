@@ -13,7 +13,8 @@ from core.models import AuditEvent
 from core.roles import Action, Role
 from points import credit, services
 from points import standings as calc
-from points.models import Consent, CreditPartner
+from points.models import Consent, CreditPartner, RuleItem
+from points.subjects import subject_of
 from tests.factories import PASSWORD, make_user
 
 
@@ -180,11 +181,11 @@ def test_summary_holds_scores_stars_and_black_list_and_nothing_personal(world, p
     services.list_rule_save(
         actor=cadre, scheme=scheme, kind=ListKind.BLACK, method=ListMethod.BELOW, value=11, consequences=[]
     )
-    item = services.RuleItem.objects.get(rulebook__scheme=scheme, code="2.1")  # +1
+    item = RuleItem.objects.get(rulebook__scheme=scheme, code="2.1")  # +1
     claim = services.claim_record(
         actor=world.users["grid_a1"],
         scheme=scheme,
-        subject=services.subject_of(world.households["a1"]),
+        subject=subject_of(world.households["a1"]),
         item=item,
         occurred_on=today,
     )

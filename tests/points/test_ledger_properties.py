@@ -217,7 +217,7 @@ class LedgerRun:
 
 def _shop_services():
     try:
-        from points import shop_services
+        from points.shop import services as shop_services
     except ImportError:  # the shop module is optional for this machine's rules
         return None
     return shop_services if hasattr(shop_services, "redemption_create") else None

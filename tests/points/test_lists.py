@@ -21,6 +21,7 @@ from registry.models import PartyBranch, PartyMember
 
 
 def test_default_consequences_are_created_once_and_never_overwritten(world):
+    ConsequenceType.objects.filter(county=world.county).delete()  # installed when the county was created
     created = ensure_default_consequences(world.county)
     assert len(created) == len(DEFAULTS) == 11
     forbidden = set(ConsequenceType.objects.filter(county=world.county, forbidden=True).values_list("name", flat=True))

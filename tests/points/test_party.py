@@ -11,7 +11,7 @@ from core.models import AuditEvent
 from points import party, services
 from points import standings as calc
 from points.models import EntryKind, Evaluation, LedgerEntry, RuleBook, RuleItem, Scheme
-from points.party_templates import PARTY_BRANCH, PARTY_MEMBER
+from points.party.templates import PARTY_BRANCH, PARTY_MEMBER
 from points.subjects import subject_of
 from registry import services as registry_services
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.utils import translation
 
 from core.models import AuditEvent
-from points import shop_services
 from points.models import Good, Redemption
+from points.shop import services as shop_services
 from tests.points.test_shop import balance, counts, funded, keepers, member_shop, soap  # noqa: F401 - fixtures
 
 

@@ -83,7 +83,7 @@ def test_a_client_key_stored_meanwhile_is_refused_and_nothing_is_written(world, 
     )
     assert again.pk == first.pk  # the ordinary resend: the first entry back
     events = AuditEvent.objects.count()
-    monkeypatch.setattr(services, "_existing_by_key", lambda key: None)  # as if the first were not visible yet
+    monkeypatch.setattr(services.claims, "_existing_by_key", lambda key: None)  # as if the first were not visible yet
     other = RuleItem.objects.get(rulebook__scheme=scheme, code="1.1")  # another item: the cap does not refuse it
     with pytest.raises(DomainError):
         services.claim_record(

@@ -9,8 +9,8 @@ from core.errors import DomainError, NotFound, PermissionDenied
 from core.models import AuditEvent
 from core.roles import Role
 from points import services
-from points import shop_services as shop
 from points.models import EntryKind, Good, LedgerEntry, Redemption, RedemptionStatus, RuleItem
+from points.shop import services as shop
 from points.standings import balances, quarter_of, standings
 from points.subjects import subject_of
 from tests.factories import make_user
@@ -343,7 +343,7 @@ def test_cadre_redeems_for_a_household_at_the_counter(world, scheme, soap, funde
 
 
 def test_selectors_scope(world, scheme, soap, other_shop, funded):
-    from points import shop_selectors as sel
+    from points.shop import selectors as sel
 
     r = redeem(world, soap, funded)
     assert list(sel.redemptions_to_fulfil(world.users["keeper_a1"])) == [r]

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from core.roles import Role
 from points import services
-from points import shop_services as shop
 from points.models import EntryKind, Good, LedgerEntry, Redemption, RuleItem
+from points.shop import services as shop
 from points.standings import balances
 from points.subjects import subject_of
 from tests.concurrency import race

@@ -95,5 +95,5 @@ def build_powers_world() -> PowersWorld:
     w.users["supervisor_a1"] = make_user("supervisor_a1", Role.VILLAGE_SUPERVISOR, w.village_a1)
     Person.objects.filter(pk=w.people["a1_head"].pk).update(user=w.users["villager_a1"])
     Person.objects.filter(pk=w.people["b1_head"].pk).update(user=w.users["villager_b1"])
-    services.install_defaults(actor=w.users["county_admin"], county=w.county)
+    services.power_install_defaults(actor=w.users["county_admin"], county=w.county)
     return PowersWorld(w)

@@ -43,7 +43,7 @@ def test_the_default_list_has_13_powers_in_the_4_classes(pw):
     assert powers.count() == 13
     assert set(powers.values_list("power_class", flat=True)) == {"decision", "benefit", "cadre", "affairs"}
     assert {"dibao", "homestead", "asset-disposal"} <= set(powers.values_list("code", flat=True))
-    assert services.install_defaults(actor=pw.users["county_admin"], county=pw.w.county) == []  # idempotent
+    assert services.power_install_defaults(actor=pw.users["county_admin"], county=pw.w.county) == []  # idempotent
     assert AuditEvent.objects.filter(action="powers.list.install").count() == 2
 
 

@@ -297,7 +297,7 @@ def test_missing_columns_give_one_error(world):
 def test_empty_file_and_too_many_rows(world, monkeypatch):
     report = run_import(world.users["cadre_a1"], [])
     assert [e.code for e in report.errors] == ["empty"]
-    monkeypatch.setattr(importing, "MAX_ROWS", 5)
+    monkeypatch.setattr(importing.reading, "MAX_ROWS", 5)  # the limit the reader applies
     report = run_import(world.users["cadre_a1"], [person_row(f"{i}") for i in range(6)])
     assert [e.code for e in report.errors] == ["too_many_rows"]
     assert Household.objects.count() == 4

@@ -1,0 +1,169 @@
+"""The village rules (村规民约) over the API: versions, drafts, agenda, comments, signatures, the township's queue."""
+
+from __future__ import annotations
+
+from casework import steps as casework_steps
+from core.errors import DomainError, NotFound, PermissionDenied
+from core.roles import Action
+from deliberation import selectors, services
+from deliberation.api._common import _ref, _require, _timeline, _village, router
+from deliberation.flows import RULES, RULES_SIGNABLE, coercive_clauses
+from deliberation.forms import PAPER_CONFIRM, SIGN_CONFIRM, confirm_refusal
+from deliberation.schemas import (
+    AgendaIn,
+    CommentIn,
+    ConfirmIn,
+    PaperIn,
+    RulesDetail,
+    RulesIn,
+    RulesRow,
+    RulesUpdateIn,
+    SignatureOut,
+)
+
+# -- village rules --------------------------------------------------------------------------------------------
+
+
+def _rules_row(r) -> dict:
+    signed, households = selectors.coverage(r)
+    return {
+        "id": r.pk,
+        "village": _ref(r.village),
+        "title": r.title,
+        "edition": r.edition,
+        "state": r.state,
+        "state_label": RULES.state_label(r.state),
+        "signed": signed,
+        "households": households,
+        "version": r.version,
+    }
+
+
+def _rules_detail(actor, r) -> dict:
+    data = _rules_row(r)
+    household = services.household_of(actor, r.village_id, Action.DELIBERATION_VIEW)
+    data.update(
+        {
+            "text": r.text,
+            "clauses": r.clauses(),
+            "flagged": [n for n, _c, _t in coercive_clauses(r.text)],
+            "review_comments": r.review_comments,
+            "promulgated_at": r.promulgated_at,
+            "steps": casework_steps.describe(actor, r, RULES),
+            "timeline": _timeline(actor, r, RULES, selectors.is_staff(actor)),
+            "may_sign": r.state in RULES_SIGNABLE and household is not None and not selectors.has_signed(r, household),
+        }
+    )
+    return data
+
+
+@router.get("/rules", response=list[RulesRow], summary="Versions of the village rules the caller may see")
+def rules_list(request):
+    _require(request.auth, Action.DELIBERATION_VIEW)
+    return [_rules_row(r) for r in selectors.rules_versions(request.auth).order_by("village__code", "-edition")]
+
+
+@router.get("/rules/{int:rules_id}", response=RulesDetail, summary="A version of the village rules")
+def rules_detail(request, rules_id: int):
+    return _rules_detail(request.auth, selectors.rules(request.auth, rules_id))
+
+
+@router.post("/rules", response={201: RulesDetail}, summary="Start a new version (征集民意), one clause a line")
+def rules_create(request, payload: RulesIn):
+    actor = request.auth
+    rules = services.rules_create(
+        actor=actor, village=_village(payload.village_id), title=payload.title, text=payload.text
+    )
+    return 201, _rules_detail(actor, selectors.rules(actor, rules.pk))
+
+
+@router.put("/rules/{int:rules_id}", response=RulesDetail, summary="Change a draft (while collecting or drafted)")
+def rules_update(request, rules_id: int, payload: RulesUpdateIn):
+    actor = request.auth
+    services.rules_update(
+        actor=actor,
+        rules=selectors.rules(actor, rules_id),
+        title=payload.title,
+        text=payload.text,
+        version=payload.version,
+    )
+    return _rules_detail(actor, selectors.rules(actor, rules_id))
+
+
+@router.post("/rules/{int:rules_id}/agenda", response=RulesDetail, summary="Put approved rules before a 村民会议")
+def rules_agenda(request, rules_id: int, payload: AgendaIn):
+    from meetings.models import Meeting
+
+    actor = request.auth
+    rules = selectors.rules(actor, rules_id)
+    meeting = Meeting.objects.filter(pk=payload.meeting_id, village_id=rules.village_id).first()
+    if meeting is None:
+        raise NotFound()
+    services.rules_to_agenda(actor=actor, rules=rules, meeting=meeting)
+    return _rules_detail(actor, selectors.rules(actor, rules_id))
+
+
+@router.post("/rules/{int:rules_id}/comments", response={201: RulesDetail}, summary="An opinion on a draft (征集民意)")
+def rules_comment(request, rules_id: int, payload: CommentIn):
+    actor = request.auth
+    services.comment_add(actor=actor, rules=selectors.rules(actor, rules_id), text=payload.text)
+    return 201, _rules_detail(actor, selectors.rules(actor, rules_id))
+
+
+@router.post(
+    "/rules/{int:rules_id}/sign",
+    response=RulesDetail,
+    summary="Sign my household's consent on the phone (cannot be undone: send confirm: true)",
+)
+def rules_sign(request, rules_id: int, payload: ConfirmIn):
+    actor = request.auth
+    rules = selectors.rules(actor, rules_id)
+    if not payload.confirm:
+        raise DomainError(confirm_refusal(SIGN_CONFIRM), code="confirm")
+    services.rules_sign(actor=actor, rules=rules)
+    return _rules_detail(actor, selectors.rules(actor, rules_id))
+
+
+@router.post(
+    "/rules/{int:rules_id}/paper",
+    response={201: SignatureOut},
+    summary="Record a paper signature (cadre; cannot be undone: send confirm: true)",
+)
+def rules_paper(request, rules_id: int, payload: PaperIn):
+    actor = request.auth
+    rules = selectors.rules(actor, rules_id)
+    if not payload.confirm:
+        raise DomainError(confirm_refusal(PAPER_CONFIRM), code="confirm")
+    sig = services.rules_record_paper(
+        actor=actor,
+        rules=rules,
+        household=payload.household_id,
+        signer_name=payload.signer_name,
+        signed_on=payload.signed_on,
+    )
+    return 201, _signature(sig)
+
+
+def _signature(s) -> dict:
+    return {
+        "household_id": s.household_id,
+        "household_number": s.household.number,
+        "signer_name": s.signer_name,
+        "method": s.method,
+        "signed_on": s.signed_on,
+    }
+
+
+@router.get("/rules/{int:rules_id}/signatures", response=list[SignatureOut], summary="Signatures (staff)")
+def rules_signatures(request, rules_id: int):
+    actor = request.auth
+    rules = selectors.rules(actor, rules_id)
+    if not selectors.is_staff(actor):
+        raise PermissionDenied()
+    return [_signature(s) for s in selectors.signatures(rules)]
+
+
+@router.get("/review", response=list[RulesRow], summary="Village rules waiting for the township (review or filing)")
+def review_queue(request):
+    _require(request.auth, Action.DELIBERATION_REVIEW)
+    return [_rules_row(r) for r in selectors.review_queue(request.auth)]

@@ -1,0 +1,70 @@
+"""What the writes of 议事协商 share: input checks, the village and the locks in scope, the actor's household."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import scope
+from core.errors import DomainError, NotFound
+from core.roles import ROLE_ACTIONS, Action
+from regions.models import Region, RegionLevel
+from registry.models import Household
+
+# -- checks ---------------------------------------------------------------------------------------------------
+
+
+def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise DomainError({field: _("This field is required.")})
+    if len(text) > max_length:
+        raise DomainError({field: _("At most %(n)s characters.") % {"n": max_length}})
+    return text
+
+
+def _village(actor, village, action: str) -> Region:
+    if village is None or getattr(village, "level", None) != RegionLevel.VILLAGE:
+        raise NotFound()
+    if not scope.region_in_scope(actor, action, village):
+        raise NotFound()
+    return village
+
+
+def household_of(actor, village_id: int, action: str = Action.DELIBERATION_PROPOSE) -> Household | None:
+    """The actor's own household in the village (a villager's household grant), or None."""
+    for g in scope.grants(actor):
+        if g.level == "household" and g.village_id == village_id and action in ROLE_ACTIONS.get(g.role, ()):
+            return Household.objects.filter(pk=g.target_id).first()
+    return None
+
+
+def _manages(actor, row) -> bool:
+    return scope.in_scope(actor, Action.DELIBERATION_MANAGE, row)
+
+
+def _lock(model, actor, obj, action: str = Action.DELIBERATION_MANAGE):
+    locked = model.objects.select_for_update().filter(pk=getattr(obj, "pk", obj)).first()
+    if locked is None or not scope.in_scope(actor, action, locked):
+        raise NotFound()
+    return locked
+
+
+def _person_name(actor) -> str:
+    from registry.models import Person
+
+    person = Person.objects.filter(user=actor).only("name").first()
+    return (person.name if person else (getattr(actor, "display_name", "") or actor.get_username()))[:50]
+
+
+def _date(value, field: str) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except (TypeError, ValueError):
+        raise DomainError({field: _("Give a date, e.g. 2026-06-01.")}) from None

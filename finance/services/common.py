@@ -1,0 +1,167 @@
+"""The small checks every write of the village ledger shares: text, dates, the village in scope, a category, the
+payment method, a month already disclosed, stored vouchers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit, scope
+from core.errors import DomainError, NotFound
+from finance.models import (
+    ALLOWED_METHODS,
+    Category,
+    Direction,
+    MonthlyDisclosure,
+    PaymentMethod,
+    Voucher,
+)
+from regions.models import Region, RegionLevel
+
+ENTRY_FIELDS = [
+    "date",
+    "direction",
+    "category",
+    "amount",
+    "counterparty",
+    "counterparty_is_person",
+    "summary",
+    "method",
+    "reference",
+    "expense",
+    "reverses",
+    "reason",
+]
+EXPENSE_FIELDS = ["title", "category", "payee", "payee_is_person", "amount", "deliberation_ref", "band_label", "chain"]
+MAX_LINES = 30
+
+
+# -- small checks ---------------------------------------------------------------------------------------------
+
+
+def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
+    text = str(value if value is not None else "").strip()
+    if required and not text:
+        raise DomainError({field: _("This field is required.")})
+    if len(text) > max_length:
+        raise DomainError({field: _("At most %(n)s characters.") % {"n": max_length}})
+    return text
+
+
+def _day(value, field: str = "date", *, today: date | None = None) -> date:
+    today = today or timezone.localdate()
+    if value in (None, ""):
+        return today
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise DomainError({field: _("Give a date, e.g. 2026-06-01.")}) from None
+    if value > today:
+        raise DomainError({field: _("An entry cannot be dated in the future.")})
+    if value.year < 2000:
+        raise DomainError({field: _("Give a date, e.g. 2026-06-01.")})
+    return value
+
+
+def _village(actor, village, action: str) -> Region:
+    if village is None or getattr(village, "level", None) != RegionLevel.VILLAGE:
+        raise NotFound()
+    if not scope.region_in_scope(actor, action, village):
+        raise NotFound()
+    return village
+
+
+def _category(county_id: int, value, direction: str, field: str = "category") -> Category:
+    pk = getattr(value, "pk", value)
+    found = Category.objects.filter(pk=pk, county_id=county_id).select_related("parent").first() if pk else None
+    if found is None:
+        raise DomainError({field: _("Choose a category.")})
+    if found.direction != direction:
+        raise DomainError(
+            {
+                field: _("“%(name)s” is not an income category.") % {"name": found.full_name}
+                if direction == Direction.INCOME
+                else _("“%(name)s” is not an expense category.") % {"name": found.full_name}
+            }
+        )
+    if not found.is_active:
+        raise DomainError({field: _("The category “%(name)s” is no longer in use.") % {"name": found.full_name}})
+    return found
+
+
+def _method(direction: str, method, reference: str) -> tuple[str, str]:
+    if method not in PaymentMethod.values:
+        raise DomainError({"method": _("Choose the payment method.")})
+    if method not in ALLOWED_METHODS[direction]:
+        raise DomainError(
+            {
+                "method": _(
+                    "Village expenses are paid by bank transfer only (no cash payments); record the bank transfer."
+                )
+            }
+        )
+    reference = _text(reference, "reference", max_length=60, required=False)
+    if method == PaymentMethod.BANK_TRANSFER and direction == Direction.EXPENSE and not reference:
+        raise DomainError({"reference": _("Give the bank transfer's reference number (银行流水号).")})
+    return method, reference
+
+
+def _month_closed(village_id: int, day: date) -> MonthlyDisclosure | None:
+    """A month whose disclosure was generated (and not withdrawn) takes no new entries: the board shows it."""
+    return (
+        MonthlyDisclosure.objects.filter(village_id=village_id, year=day.year, month=day.month)
+        .exclude(notice__state="withdrawn")
+        .first()
+    )
+
+
+def _open_month(village_id: int, day: date, field: str = "date") -> None:
+    if _month_closed(village_id, day):
+        raise DomainError(
+            {
+                field: _(
+                    "The disclosure of %(year)s-%(month)02d has been generated from the ledger; entries of that "
+                    "month can no longer be added. Date it in a later month (a correction is a reversing entry "
+                    "of today)."
+                )
+                % {"year": day.year, "month": day.month}
+            }
+        )
+
+
+def _store_vouchers(actor, files, *, entry=None, expense=None) -> list[Voucher]:
+    owner = entry or expense
+    stored = []
+    for upload in files:
+        stored.append(
+            Voucher.objects.create(
+                entry=entry,
+                expense=expense,
+                county_id=owner.county_id,
+                township_id=owner.township_id,
+                village_id=owner.village_id,
+                file=upload,
+                name=(getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200],
+                size=getattr(upload, "size", 0) or 0,
+                content_type=upload.content_type,
+                uploaded_by=actor,
+            )
+        )
+    if stored:
+        audit.record(
+            actor,
+            "finance.voucher.attach",
+            owner,
+            after={"files": [f"{v.name} ({v.content_type}, {v.size} B)" for v in stored]},
+        )
+    return stored
+
+
+def county_scope(county: Region) -> SimpleNamespace:
+    """The audit scope of a county, also while its row is being inserted (its own county_id is set after it)."""
+    return SimpleNamespace(county_id=county.pk, township_id=None, village_id=None)

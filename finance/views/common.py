@@ -1,0 +1,56 @@
+"""What every page of the village ledger shares: the section's links, the chosen village and month."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from core import scope
+from core.roles import Action
+from finance import selectors
+
+LINKS = [
+    ("finance:home", gettext_lazy("Overview"), (Action.FINANCE_VIEW,)),
+    ("finance:ledger", gettext_lazy("Ledger"), (Action.FINANCE_VIEW,)),
+    ("finance:expenses", gettext_lazy("Expenses"), (Action.FINANCE_VIEW, Action.FINANCE_APPROVE)),
+    ("finance:queue", gettext_lazy("To sign"), (Action.FINANCE_APPROVE,)),
+    ("finance:disclosures", gettext_lazy("Monthly disclosure"), (Action.FINANCE_VIEW,)),
+    ("finance:config", gettext_lazy("Configuration"), (Action.FINANCE_CONFIGURE,)),
+]
+
+
+def _render(request, template, context, status=200):
+    links = []
+    for name, label, actions in LINKS:
+        if any(scope.can(request.user, a) for a in actions):
+            url = reverse(name)
+            links.append({"url": url, "label": label, "active": request.path == url})
+    return render(request, template, {**context, "finance_links": links}, status=status)
+
+
+def _villages(request, action=Action.FINANCE_VIEW):
+    """(villages the actor may use for ``action``, the chosen one: ?village= or the first)."""
+    villages = list(selectors.villages(request.user, action))
+    wanted = request.POST.get("village") or request.GET.get("village")
+    village = next((v for v in villages if str(v.pk) == str(wanted)), villages[0] if villages else None)
+    return villages, village
+
+
+def _month(request, default: date | None = None) -> tuple[int, int]:
+    raw = request.GET.get("month", "")
+    try:
+        year, month = (int(x) for x in raw.split("-"))
+        date(year, month, 1)
+        return year, month
+    except ValueError:
+        today = default or timezone.localdate()
+        return today.year, today.month
+
+
+def _shift(year: int, month: int, delta: int) -> str:
+    index = year * 12 + month - 1 + delta
+    return f"{index // 12}-{index % 12 + 1:02d}"

@@ -1,0 +1,100 @@
+"""The monthly disclosure and the month's .xlsx."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import scope
+from core.errors import DomainError
+from core.roles import Action
+from core.views import api_twin, apply_domain_errors, require_action
+from finance import ledger, selectors, services
+from finance.disclosure import month_xlsx
+from finance.forms import (
+    DisclosureForm,
+)
+from finance.views.common import _month, _render, _villages
+
+# -- monthly disclosure and export ----------------------------------------------------------------------------
+
+
+@login_required
+@require_action(Action.FINANCE_VIEW)
+@api_twin("POST /api/finance/disclosures")
+def disclosures(request):
+    actor = request.user
+    villages, village = _villages(request)
+    if village is None:
+        raise PermissionDenied()
+    today = timezone.localdate()
+    months = selectors.month_choices(today.replace(day=1) - timedelta(days=1), 24)
+    can_generate = scope.region_in_scope(actor, Action.FINANCE_RECORD, village)
+    # a month already generated (and not withdrawn) is not offered again: the service would refuse it
+    generated = selectors.generated_months(village.pk)
+    open_months = [m for m in months if m not in generated]
+    form = DisclosureForm(request.POST or None, months=open_months) if can_generate and open_months else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        year, month = (int(x) for x in form.cleaned_data["month"].split("-"))
+        try:
+            row = services.disclosure_generate(actor=actor, village=village, year=year, month=month)
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The disclosure of %(month)s was generated as a draft financial notice: submit it for checking.")
+                % {"month": f"{year}-{month:02d}"},
+            )
+            return redirect("transparency:detail", pk=row.notice_id)
+    preview = None
+    if request.GET.get("preview"):
+        try:
+            year, month = (int(x) for x in request.GET["preview"].split("-"))
+            summary = ledger.month_summary(village.pk, year, month)
+        except ValueError:
+            summary = None
+        if summary is not None:
+            from finance.disclosure import disclosure_text
+
+            preview = {"month": f"{year}-{month:02d}", "text": disclosure_text(village, summary)[1]}
+    from transparency.flows import NOTICE
+
+    rows = list(selectors.disclosures(actor, village))
+    for row in rows:
+        row.state_label = NOTICE.state_label(row.notice.state)
+    return _render(
+        request,
+        "finance/disclosures.html",
+        {
+            "villages": villages,
+            "village": village,
+            "form": form,
+            "rows": rows,
+            "preview": preview,
+            "months": [f"{y}-{m:02d}" for y, m in months[:12]],
+            "all_generated": can_generate and not open_months,
+        },
+    )
+
+
+@login_required
+@require_action(Action.FINANCE_VIEW)
+def export(request):
+    villages, village = _villages(request)
+    if village is None:
+        raise Http404()
+    year, month = _month(request)
+    summary = ledger.month_summary(village.pk, year, month)
+    content = month_xlsx(village, summary)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = f"ledger-{village.code}-{year}-{month:02d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,235 @@
+"""网格事项清单 API: the county's catalogue of grid matters (准入/退出), its departments and triage rules.
+
+Everyone working or living in the county reads the current catalogue and the departments; only the county
+administrator (Action.INCIDENT_CATALOGUE) changes them, through the same services as the catalogue pages
+(incidents.services): a row of another county is 404, a refused change 422 with the service's message.
+Mounted under ``/api/incidents`` by incidents/api.py.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from core.errors import DomainError, NotFound
+from incidents import selectors, services
+from incidents.models import Department, GridMatter, TriageRule
+from incidents.schemas import DepartmentOut, MatterOut
+
+router = Router(tags=["incidents"])
+
+
+def _ref(obj) -> dict | None:
+    return {"id": obj.pk, "name": obj.name} if obj is not None else None
+
+
+def _matter(m: GridMatter) -> dict:
+    return {
+        "id": m.pk,
+        "code": m.code,
+        "name": m.name,
+        "group": m.group,
+        "description": m.description,
+        "responsible": _ref(m.responsible),
+        "assisting": [_ref(d) for d in m.assisting.all()],
+    }
+
+
+def _county(actor, county_id: int | None):
+    """The county the administrator changes: the one named among theirs, or their first (404 if none)."""
+    counties = list(selectors.counties_managed(actor))
+    county = next((c for c in counties if county_id is None or c.pk == county_id), None)
+    if county is None:
+        raise NotFound()
+    return county
+
+
+# -- the catalogue of grid matters --------------------------------------------------------------------------
+
+
+class MatterIn(Schema):
+    county_id: int | None = None
+    code: str
+    name: str
+    group: str
+    description: str = ""
+    responsible_id: int | None = None
+    assisting_ids: list[int] = []
+
+
+class MatterChange(Schema):
+    name: str
+    group: str
+    description: str = ""
+    responsible_id: int | None = None
+    assisting_ids: list[int] = []
+
+
+class RetireIn(Schema):
+    reason: str
+
+
+@router.get("/matters", response=list[MatterOut], summary="The current catalogue of grid matters (网格事项清单)")
+def matter_list(request):
+    return [_matter(m) for m in selectors.matters(request.auth, current_only=True)]
+
+
+@router.post("/matters", response={201: MatterOut}, summary="Admit a matter to the catalogue (准入)")
+def matter_admit(request, payload: MatterIn):
+    county = _county(request.auth, payload.county_id)
+    matter = services.matter_admit(
+        actor=request.auth,
+        county=county,
+        code=payload.code,
+        name=payload.name,
+        group=payload.group,
+        description=payload.description,
+        responsible=payload.responsible_id,
+        assisting=payload.assisting_ids,
+    )
+    return 201, _matter(matter)
+
+
+@router.put("/matters/{int:matter_id}", response=MatterOut, summary="Change a matter of the catalogue")
+def matter_update(request, matter_id: int, payload: MatterChange):
+    matter = selectors.managed(request.auth, GridMatter, matter_id)
+    matter = services.matter_update(
+        actor=request.auth,
+        matter=matter,
+        name=payload.name,
+        group=payload.group,
+        description=payload.description,
+        responsible=payload.responsible_id,
+        assisting=payload.assisting_ids,
+    )
+    return _matter(matter)
+
+
+@router.post("/matters/{int:matter_id}/retire", response=MatterOut, summary="Retire a matter (退出)")
+def matter_retire(request, matter_id: int, payload: RetireIn):
+    matter = selectors.managed(request.auth, GridMatter, matter_id)
+    return _matter(services.matter_retire(actor=request.auth, matter=matter, reason=payload.reason))
+
+
+@router.post("/matters/{int:matter_id}/readmit", response=MatterOut, summary="Admit a retired matter again")
+def matter_readmit(request, matter_id: int):
+    matter = selectors.managed(request.auth, GridMatter, matter_id)
+    return _matter(services.matter_readmit(actor=request.auth, matter=matter))
+
+
+# -- departments ------------------------------------------------------------------------------------------
+
+
+class DepartmentIn(Schema):
+    county_id: int | None = None
+    name: str
+    code: str
+    phone: str = ""
+    member_ids: list[int] = []
+    is_active: bool = True
+
+
+class DepartmentChange(Schema):
+    name: str
+    code: str
+    phone: str = ""
+    member_ids: list[int] = []
+    is_active: bool = True
+
+
+@router.get("/departments", response=list[DepartmentOut], summary="The county's departments (责任单位)")
+def department_list(request):
+    return list(selectors.departments(request.auth, active_only=True))
+
+
+def _department_save(actor, county, department, payload) -> Department:
+    return services.department_save(
+        actor=actor,
+        county=county,
+        department=department,
+        name=payload.name,
+        code=payload.code,
+        phone=payload.phone,
+        members=payload.member_ids,
+        is_active=payload.is_active,
+    )
+
+
+@router.post("/departments", response={201: DepartmentOut}, summary="Add a department (责任单位)")
+def department_create(request, payload: DepartmentIn):
+    return 201, _department_save(request.auth, _county(request.auth, payload.county_id), None, payload)
+
+
+@router.put("/departments/{int:department_id}", response=DepartmentOut, summary="Change a department")
+def department_update(request, department_id: int, payload: DepartmentChange):
+    department = selectors.managed(request.auth, Department, department_id)
+    return _department_save(request.auth, department.county, department, payload)
+
+
+# -- triage rules ---------------------------------------------------------------------------------------------
+
+
+class RuleIn(Schema):
+    county_id: int | None = None
+    matter_id: int | None = None
+    severity: str = ""
+    level: str
+    department_id: int | None = None
+    days: int
+    note: str = ""
+
+
+class RuleOut(Schema):
+    id: int
+    matter_id: int | None
+    severity: str
+    level: str
+    department_id: int | None
+    days: int
+    note: str
+
+
+def _rule_save(actor, county, rule, payload) -> TriageRule:
+    matter = department = None
+    if payload.matter_id is not None:
+        matter = GridMatter.objects.filter(county=county, pk=payload.matter_id).first()
+        if matter is None:
+            raise DomainError({"matter_id": _("Choose a matter of this county's catalogue.")})
+    if payload.department_id is not None:
+        department = Department.objects.filter(county=county, pk=payload.department_id).first()
+        if department is None:
+            raise DomainError({"department_id": _("Choose a department of this county.")})
+    return services.rule_save(
+        actor=actor,
+        county=county,
+        rule=rule,
+        matter=matter,
+        severity=payload.severity,
+        level=payload.level,
+        department=department,
+        days=payload.days,
+        note=payload.note,
+    )
+
+
+@router.get("/rules", response=list[RuleOut], summary="The county's triage rules (分级分流规则)")
+def rule_list(request):
+    return list(selectors.rules(request.auth))
+
+
+@router.post("/rules", response={201: RuleOut}, summary="Add a triage rule (matter × severity → level, body, days)")
+def rule_create(request, payload: RuleIn):
+    return 201, _rule_save(request.auth, _county(request.auth, payload.county_id), None, payload)
+
+
+@router.put("/rules/{int:rule_id}", response=RuleOut, summary="Change a triage rule")
+def rule_update(request, rule_id: int, payload: RuleIn):
+    rule = selectors.managed(request.auth, TriageRule, rule_id)
+    return _rule_save(request.auth, rule.county, rule, payload)
+
+
+@router.delete("/rules/{int:rule_id}", response={204: None}, summary="Delete a triage rule")
+def rule_delete(request, rule_id: int):
+    rule = selectors.managed(request.auth, TriageRule, rule_id)
+    services.rule_delete(actor=request.auth, rule=rule)
+    return 204, None

@@ -1,0 +1,394 @@
+"""Points API (configuration): schemes, rule book versions and their items, the meeting form (院坝说事会),
+honours, the county's consequences, a scheme's list rules and mentorships. The same services as the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from core import scope
+from core.errors import DomainError, NotFound, PermissionDenied
+from core.roles import Action
+from points import selectors, services
+from points.api import ItemOut, SchemeOut, _policy_county
+from points.models import ConsequenceType, ListRule, Mentorship, RuleBook, RuleItem
+from points.subjects import load_subject
+from regions.models import Region, RegionLevel
+
+router = Router(tags=["points"])
+
+
+class SchemeIn(Schema):
+    village_id: int
+    name: str
+    kind: str
+    subject_kind: str
+    base_score: Decimal = Decimal(0)
+    redeemable: bool = False
+    star_rules: list[dict] = []
+    publish_day: int = 28
+    appeal_window_days: int = 15
+
+
+class RuleBookIn(Schema):
+    title: str
+    effective_from: date
+    template: str | None = None
+    copy_from_id: int | None = None
+
+
+class RuleBookOut(Schema):
+    id: int
+    scheme_id: int
+    version: int
+    title: str
+    effective_from: date
+    decision_ref: str
+    is_adopted: bool
+
+
+class RuleItemIn(Schema):
+    category_name: str
+    code: str
+    text: str
+    points: Decimal
+    negative_list: bool = False
+    cap_count: int | None = None
+    evidence_required: bool = False
+    declarable: bool = False
+
+
+class AdoptIn(Schema):
+    decision_ref: str
+
+
+class BulkRowIn(Schema):
+    subject_id: int
+    item_id: int
+
+
+class BulkIn(Schema):
+    occurred_on: date
+    note: str = ""
+    rows: list[BulkRowIn]
+
+
+class BulkOut(Schema):
+    claim_ids: list[int]
+
+
+class HonourIn(Schema):
+    year: int
+    title: str
+    subject_key: str
+    award_yuan: Decimal = Decimal(0)
+    note: str = ""
+
+
+class HonourOut(Schema):
+    id: int
+    scheme_id: int
+    year: int
+    title: str
+    subject_key: str
+    subject_label: str
+    score: Decimal
+    rank: int | None
+
+
+class ConsequenceIn(Schema):
+    county_id: int
+    name: str
+    forbidden: bool = False
+    legal_note: str = ""
+
+
+class ConsequenceOut(Schema):
+    id: int
+    county_id: int
+    name: str
+    forbidden: bool
+    legal_note: str
+
+
+class ListRuleIn(Schema):
+    rule_id: int | None = None
+    kind: str
+    method: str
+    value: Decimal
+    consequence_ids: list[int] = []
+    consequence_text: str = ""
+    duration_quarters: int = 1
+
+
+class ListRuleOut(Schema):
+    id: int
+    scheme_id: int
+    kind: str
+    method: str
+    value: Decimal
+    consequence_ids: list[int]
+    consequence_text: str
+    duration_quarters: int
+    is_active: bool
+
+
+class MentorshipIn(Schema):
+    mentor_id: int | None = None
+    visited_on: date | None = None
+    visit_note: str = ""
+    upgraded: bool = False
+
+
+class MentorshipOut(Schema):
+    id: int
+    scheme_id: int
+    mentor_id: int | None
+    notes: str
+    upgraded_on: date | None
+
+
+def _book_out(book: RuleBook) -> dict:
+    return {
+        "id": book.pk,
+        "scheme_id": book.scheme_id,
+        "version": book.version,
+        "title": book.title,
+        "effective_from": book.effective_from,
+        "decision_ref": book.decision_ref,
+        "is_adopted": book.is_adopted,
+    }
+
+
+def _configurable_book(actor, rulebook_id) -> RuleBook:
+    book = selectors.access_rulebook(actor, rulebook_id)
+    if not scope.in_scope(actor, Action.POINTS_CONFIGURE, book.scheme):
+        raise NotFound()
+    return book
+
+
+@router.get("/schemes", response=list[SchemeOut], summary="Points schemes in the caller's scope")
+def scheme_list(request):
+    return list(selectors.schemes(request.auth))
+
+
+@router.post("/schemes", response={201: SchemeOut}, summary="Create a points scheme in a village")
+def scheme_create(request, payload: SchemeIn):
+    actor = request.auth
+    if not scope.can(actor, Action.POINTS_CONFIGURE):
+        raise PermissionDenied()
+    village = Region.objects.filter(pk=payload.village_id, level=RegionLevel.VILLAGE).first()
+    if village is None:
+        raise NotFound()
+    return 201, services.scheme_create(
+        actor=actor,
+        village=village,
+        name=payload.name,
+        kind=payload.kind,
+        subject_kind=payload.subject_kind,
+        base_score=payload.base_score,
+        redeemable=payload.redeemable,
+        star_rules=payload.star_rules,
+        publish_day=payload.publish_day,
+        appeal_window_days=payload.appeal_window_days,
+    )
+
+
+@router.post(
+    "/schemes/{int:scheme_id}/rulebooks",
+    response={201: RuleBookOut},
+    summary="Create a draft rule book version: empty, from a template, or a copy of an earlier version",
+)
+def rulebook_create(request, scheme_id: int, payload: RuleBookIn):
+    scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_CONFIGURE)
+    copy_from = None
+    if payload.copy_from_id is not None:
+        copy_from = scheme.rulebooks.filter(pk=payload.copy_from_id).first()
+        if copy_from is None:
+            raise DomainError({"copy_from_id": _("Choose a version of this scheme.")})
+    book = services.rulebook_create(
+        actor=request.auth,
+        scheme=scheme,
+        title=payload.title,
+        effective_from=payload.effective_from,
+        template=payload.template,
+        copy_from=copy_from,
+    )
+    return 201, _book_out(book)
+
+
+@router.post(
+    "/rulebooks/{int:rulebook_id}/items",
+    response=ItemOut,
+    summary="Add an item to a draft rule book, or change the item with the same code",
+)
+def rule_item_save(request, rulebook_id: int, payload: RuleItemIn):
+    book = _configurable_book(request.auth, rulebook_id)
+    data = payload.dict()
+    existing = book.items.filter(code=(data["code"] or "").strip()).first()
+    item = services.rule_item_save(actor=request.auth, rulebook=book, item=existing, **data)
+    item = RuleItem.objects.select_related("category").get(pk=item.pk)
+    return {
+        **{
+            f: getattr(item, f)
+            for f in (
+                "id",
+                "code",
+                "text",
+                "points",
+                "negative_list",
+                "cap_count",
+                "cap_period",
+                "evidence_required",
+                "declarable",
+            )
+        },
+        "category": item.category.name,
+    }
+
+
+@router.post(
+    "/rulebooks/{int:rulebook_id}/adopt",
+    response=RuleBookOut,
+    summary="Adopt a draft rule book by the meeting decision that adopted it",
+)
+def rulebook_adopt(request, rulebook_id: int, payload: AdoptIn):
+    book = _configurable_book(request.auth, rulebook_id)
+    return _book_out(services.rulebook_adopt(actor=request.auth, rulebook=book, decision_ref=payload.decision_ref))
+
+
+@router.post(
+    "/schemes/{int:scheme_id}/claims/bulk",
+    response={201: BulkOut},
+    summary="院坝说事会: record many entries of one meeting at once; any bad row refuses them all",
+)
+def claims_bulk_record(request, scheme_id: int, payload: BulkIn):
+    scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_RECORD)
+    items = {i.pk: i for i in selectors.items_in_force(scheme)}
+    rows = []
+    for row in payload.rows:
+        item = items.get(row.item_id)
+        if item is None:
+            raise DomainError({"rows": _("Choose an item of this scheme.")})
+        rows.append((load_subject(scheme.subject_kind, row.subject_id), item))
+    claims = services.claims_bulk_record(
+        actor=request.auth, scheme=scheme, rows=rows, occurred_on=payload.occurred_on, note=payload.note
+    )
+    return 201, {"claim_ids": [c.pk for c in claims]}
+
+
+@router.post(
+    "/schemes/{int:scheme_id}/honours",
+    response={201: HonourOut},
+    summary="按年表彰: grant an honour of a year; score and rank are taken from the year's standings",
+)
+def honour_grant(request, scheme_id: int, payload: HonourIn):
+    scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_CONFIGURE)
+    honour = services.honour_grant(
+        actor=request.auth,
+        scheme=scheme,
+        year=payload.year,
+        title=payload.title,
+        subject_key=payload.subject_key,
+        award_yuan=payload.award_yuan,
+        note=payload.note,
+    )
+    return 201, honour
+
+
+@router.post(
+    "/consequences",
+    response=ConsequenceOut,
+    summary="Add a consequence lists may carry, or change the one of the same name (county admin)",
+)
+def consequence_save(request, payload: ConsequenceIn):
+    county = _policy_county(request.auth, payload.county_id)
+    return services.consequence_save(
+        actor=request.auth,
+        county=county,
+        name=payload.name,
+        forbidden=payload.forbidden,
+        legal_note=payload.legal_note.strip(),
+    )
+
+
+def _rule_out(rule: ListRule) -> dict:
+    return {
+        "id": rule.pk,
+        "scheme_id": rule.scheme_id,
+        "kind": rule.kind,
+        "method": rule.method,
+        "value": rule.value,
+        "consequence_ids": sorted(c.pk for c in rule.consequences.all()),
+        "consequence_text": rule.consequence_text,
+        "duration_quarters": rule.duration_quarters,
+        "is_active": rule.is_active,
+    }
+
+
+@router.post(
+    "/schemes/{int:scheme_id}/list-rules",
+    response=ListRuleOut,
+    summary="红黑榜: add a list rule to a scheme, or change one (rule_id)",
+)
+def list_rule_save(request, scheme_id: int, payload: ListRuleIn):
+    scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_CONFIGURE)
+    rule = None
+    if payload.rule_id is not None:
+        rule = scheme.list_rules.filter(pk=payload.rule_id).first()
+        if rule is None:
+            raise NotFound()
+    consequences = list(ConsequenceType.objects.filter(county_id=scheme.county_id, pk__in=payload.consequence_ids))
+    if len(consequences) != len(set(payload.consequence_ids)):
+        raise DomainError({"consequence_ids": _("Choose consequences of the county's list.")})
+    saved = services.list_rule_save(
+        actor=request.auth,
+        scheme=scheme,
+        kind=payload.kind,
+        method=payload.method,
+        value=payload.value,
+        consequences=consequences,
+        consequence_text=payload.consequence_text,
+        duration_quarters=payload.duration_quarters,
+        rule=rule,
+    )
+    return _rule_out(saved)
+
+
+@router.put(
+    "/mentorships/{int:mentorship_id}",
+    response=MentorshipOut,
+    summary="1对1联系帮扶: assign the mentor, log a visit, record the way back (upgraded)",
+)
+def mentorship_update(request, mentorship_id: int, payload: MentorshipIn):
+    actor = request.auth
+    mentorship = Mentorship.objects.select_related("scheme").filter(pk=mentorship_id).first()
+    if mentorship is None or not scope.in_scope(actor, Action.POINTS_CONFIGURE, mentorship.scheme):
+        raise NotFound()
+    mentor = None
+    if payload.mentor_id is not None:
+        from registry.models import Person
+
+        mentor = Person.objects.filter(pk=payload.mentor_id, village_id=mentorship.scheme.village_id).first()
+        if mentor is None or (mentorship.household_id and mentor.household_id == mentorship.household_id):
+            raise DomainError({"mentor_id": _("The mentor must live in the village.")})
+    notes = None
+    note = payload.visit_note.strip()
+    if note:
+        day = payload.visited_on or timezone.localdate()
+        line = f"{day:%Y-%m-%d} {note}"
+        notes = f"{mentorship.notes}\n{line}" if mentorship.notes else line
+    m = services.mentorship_update(
+        actor=actor, mentorship=mentorship, mentor=mentor, notes=notes, upgraded=payload.upgraded
+    )
+    return {
+        "id": m.pk,
+        "scheme_id": m.scheme_id,
+        "mentor_id": m.mentor_id,
+        "notes": m.notes,
+        "upgraded_on": m.upgraded_on,
+    }

@@ -1,0 +1,195 @@
+"""Credit endpoints under /api/points (积分授信): the same services and selectors as the pages."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Router, Schema
+
+from core import scope
+from core.errors import NotFound, PermissionDenied
+from core.roles import Action
+from points import credit
+from points.models import Consent, CreditPartner
+from regions.models import Region
+from registry.models import Household
+
+router = Router(tags=["points"])
+
+
+class CreditLatestQuarterOut(Schema):
+    year: int
+    quarter: int
+    stars: int
+    black_list: bool
+
+
+class CreditSchemeSummaryOut(Schema):
+    scheme: str
+    year: int
+    score: Decimal
+    rank: int | None
+    ranked: int
+    latest_quarter: CreditLatestQuarterOut | None
+
+
+class CreditSummaryOut(Schema):
+    household: str
+    village: str
+    schemes: list[CreditSchemeSummaryOut]
+
+
+class CreditPartnerOut(Schema):
+    id: int
+    name: str
+    kind: str
+    county_id: int
+    username: str
+    active: bool
+
+
+class CreditPartnerIn(Schema):
+    county_id: int
+    name: str
+    kind: str
+    username: str
+    password: str
+
+
+class CreditConsentOut(Schema):
+    id: int
+    household_id: int
+    partner_id: int
+    partner_name: str
+    granted_at: datetime
+    revoked_at: datetime | None
+
+
+class CreditConsentIn(Schema):
+    partner_id: int
+    household_id: int | None = None
+    written_request: str = ""
+
+
+def _consent_out(c: Consent) -> dict:
+    return {
+        "id": c.pk,
+        "household_id": c.household_id,
+        "partner_id": c.partner_id,
+        "partner_name": c.partner.name,
+        "granted_at": c.granted_at,
+        "revoked_at": c.revoked_at,
+    }
+
+
+# -- credit ----------------------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/credit/households/{int:household_id}/summary",
+    response=CreditSummaryOut,
+    summary="Points summary of a consenting household (credit partners only)",
+    description="Masked name, village and, per household scheme, this year's score and rank and the latest "
+    "published quarter's stars and black list. 404 unless the household has an active consent for the "
+    "caller's partner. Every read is audited.",
+)
+def credit_household_summary(request, household_id: int):
+    return credit.credit_summary(actor=request.user, household_id=household_id)
+
+
+@router.get("/credit/partners", response=list[CreditPartnerOut], summary="Credit partners (county administrators)")
+def credit_partner_list(request):
+    if not scope.can(request.user, Action.POINTS_POLICY):
+        raise PermissionDenied()
+    return [
+        {
+            "id": p.pk,
+            "name": p.name,
+            "kind": p.kind,
+            "county_id": p.county_id,
+            "username": p.account.username,
+            "active": p.account.is_active,
+        }
+        for p in credit.partners(request.user)
+    ]
+
+
+@router.post("/credit/partners", response={201: CreditPartnerOut}, summary="Register a partner with its account")
+def credit_partner_create(request, payload: CreditPartnerIn):
+    if not scope.can(request.user, Action.POINTS_POLICY):
+        raise PermissionDenied()
+    county = Region.objects.filter(pk=payload.county_id).first()
+    if county is None:
+        raise NotFound()
+    p = credit.partner_create(
+        actor=request.user,
+        county=county,
+        name=payload.name,
+        kind=payload.kind,
+        username=payload.username,
+        password=payload.password,
+    )
+    return 201, {
+        "id": p.pk,
+        "name": p.name,
+        "kind": p.kind,
+        "county_id": p.county_id,
+        "username": p.account.username,
+        "active": p.account.is_active,
+    }
+
+
+@router.get(
+    "/credit/consents", response=list[CreditConsentOut], summary="Consents of the own household or the villages"
+)
+def credit_consent_list(request):
+    return [_consent_out(c) for c in credit.consents_in_scope(request.user)[:500]]
+
+
+@router.post(
+    "/credit/consents", response={201: CreditConsentOut}, summary="Give consent (villager) or record it (cadre)"
+)
+def credit_consent_create(request, payload: CreditConsentIn):
+    if payload.household_id is None:
+        household = credit.villager_household(request.user)
+        if household is None:
+            raise NotFound()
+    else:
+        household = Household.objects.filter(pk=payload.household_id).first()
+        if household is None or not credit.may_manage_consents(request.user, household):
+            raise NotFound()
+    partner = CreditPartner.objects.filter(pk=payload.partner_id).first()
+    consent = credit.consent_grant(
+        actor=request.user, household=household, partner=partner, written_request=payload.written_request
+    )
+    return 201, _consent_out(consent)
+
+
+@router.post("/credit/consents/{int:consent_id}/revoke", response=CreditConsentOut, summary="Revoke a consent")
+def credit_consent_revoke(request, consent_id: int):
+    consent = credit.access_consent(request.user, consent_id)
+    return _consent_out(credit.consent_revoke(actor=request.user, consent=consent))
+
+
+class CreditPartnerActiveIn(Schema):
+    active: bool
+
+
+@router.post(
+    "/credit/partners/{int:partner_id}/active",
+    response=CreditPartnerOut,
+    summary="Suspend (active=false) or restore a credit partner: its account is disabled or enabled",
+)
+def credit_partner_set_active(request, partner_id: int, payload: CreditPartnerActiveIn):
+    if not scope.can(request.user, Action.POINTS_POLICY):
+        raise PermissionDenied()
+    partner = credit.access_partner(request.user, partner_id)
+    p = credit.partner_set_active(actor=request.user, partner=partner, active=payload.active)
+    p.account.refresh_from_db()
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "kind": p.kind,
+        "county_id": p.county_id,
+        "username": p.account.username,
+        "active": p.account.is_active,
+    }

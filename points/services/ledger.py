@@ -1,0 +1,164 @@
+"""Review into the append-only ledger, and corrections (reversing entries)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import audit, scope
+from core.errors import DomainError, NotFound
+from core.roles import Action
+from points.models import (
+    Claim,
+    ClaimSource,
+    ClaimStatus,
+    EntryKind,
+    LedgerEntry,
+    Scheme,
+)
+
+# -- review, ledger and corrections --------------------------------------------------------------------
+
+
+def _append(
+    actor,
+    *,
+    scheme: Scheme,
+    fields: dict,
+    kind: str,
+    score: Decimal,
+    balance: Decimal,
+    occurred_on: date,
+    reason: str = "",
+    claim=None,
+    item=None,
+    reverses=None,
+    redemption=None,
+) -> LedgerEntry:
+    entry = LedgerEntry(
+        scheme=scheme,
+        kind=kind,
+        score_delta=score,
+        balance_delta=balance,
+        occurred_on=occurred_on,
+        actor=actor,
+        reason=reason[:300],
+        claim=claim,
+        item=item,
+        reverses=reverses,
+        redemption=redemption,
+        **fields,
+    )
+    entry.save()
+    return entry
+
+
+def _subject_fields(row) -> dict:
+    keys = [
+        "subject_kind",
+        "subject_key",
+        "subject_label",
+        "household_id",
+        "person_id",
+        "organization_id",
+        "party_branch_id",
+        "grid_id",
+        "village_id",
+        "township_id",
+        "county_id",
+    ]
+    return {k: getattr(row, k) for k in keys}
+
+
+@transaction.atomic
+def claims_review(*, actor, claim_ids: list[int], approve: bool, reason: str = "") -> list[Claim]:
+    """评议: approve (appending to the ledger) or reject pending claims. A claim already reviewed, or
+    outside the actor's scope, refuses the whole batch so a stale screen changes nothing."""
+    if not claim_ids:
+        raise DomainError(_("Choose at least one entry."))
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise DomainError({"reason": _("Give the reason for rejecting.")})
+    claims = list(
+        Claim.objects.select_for_update().select_related("scheme", "item").filter(pk__in=claim_ids).order_by("pk")
+    )
+    if len(claims) != len(set(claim_ids)):
+        raise NotFound()
+    for claim in claims:
+        if not scope.in_scope(actor, Action.POINTS_REVIEW, claim.scheme):
+            raise NotFound()
+        if claim.status != ClaimStatus.PENDING:
+            raise DomainError(
+                _("%(entry)s was already reviewed by someone else; reload the page.") % {"entry": claim.subject_label}
+            )
+        if claim.recorded_by_id == actor.pk and claim.source != ClaimSource.BULK:
+            raise DomainError(
+                _("You recorded %(entry)s yourself; another member of the review group must review it.")
+                % {"entry": claim.subject_label}
+            )
+    now = timezone.now()
+    for claim in claims:
+        claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
+        claim.reviewed_by, claim.reviewed_at = actor, now
+        claim.rejection_reason = "" if approve else reason[:300]
+        claim.save(update_fields=["status", "reviewed_by", "reviewed_at", "rejection_reason"])
+        if approve:
+            _append(
+                actor,
+                scheme=claim.scheme,
+                fields=_subject_fields(claim),
+                kind=EntryKind.AWARD,
+                score=claim.points,
+                balance=claim.points,
+                occurred_on=claim.occurred_on,
+                reason=claim.item.text,
+                claim=claim,
+                item=claim.item,
+            )
+        audit.record(
+            actor,
+            "points.claim.approve" if approve else "points.claim.reject",
+            claim,
+            target_label=str(claim)[:200],
+            after={"status": claim.status, "reason": claim.rejection_reason},
+        )
+    return claims
+
+
+@transaction.atomic
+def entry_reverse(*, actor, entry: LedgerEntry, reason: str, action: str = Action.POINTS_REVIEW) -> LedgerEntry:
+    """冲正: a correction entry that names what it reverses, who made it and why."""
+    entry = LedgerEntry.objects.select_for_update().select_related("scheme").get(pk=entry.pk)
+    if not scope.in_scope(actor, action, entry.scheme):
+        raise NotFound()
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError({"reason": _("Give the reason for the correction.")})
+    if entry.kind != EntryKind.AWARD:
+        raise DomainError(_("Only points entries can be corrected."))
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise DomainError(_("This entry has already been corrected."))
+    reversal = _append(
+        actor,
+        scheme=entry.scheme,
+        fields=_subject_fields(entry),
+        kind=EntryKind.REVERSAL,
+        score=-entry.score_delta,
+        balance=-entry.balance_delta,
+        occurred_on=entry.occurred_on,
+        reason=reason,
+        item=entry.item,
+        reverses=entry,
+    )
+    audit.record(
+        actor,
+        "points.entry.reverse",
+        entry.scheme,
+        target_label=str(entry)[:200],
+        after={"entry": entry.pk, "reversal": reversal.pk, "reason": reason},
+    )
+    return reversal

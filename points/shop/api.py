@@ -1,0 +1,343 @@
+"""Points shop endpoints (mounted at /api/points). Same selectors and services as the pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from core import scope
+from core.errors import DomainError, NotFound, PermissionDenied
+from core.roles import Action
+from points.models import Redemption, RedemptionStatus, Scheme
+from points.shop import selectors, services
+from points.subjects import subject_of
+from regions.models import Region, RegionLevel
+
+router = Router(tags=["points shop"])
+
+
+class GoodOut(Schema):
+    id: int
+    name: str
+    shop_id: int
+    shop_name: str
+    is_member_shop: bool
+    scheme_id: int
+    scheme_name: str
+    price: Decimal
+    stock: int
+    is_active: bool
+    balance: Decimal | None = None
+
+
+class RedemptionIn(Schema):
+    good_id: int
+    quantity: int = 1
+    client_key: str | None = None
+    household_id: int | None = None
+    confirm: bool = Field(False, description="Must be true: redeeming spends the points at once (422 otherwise).")
+
+
+class CancelIn(Schema):
+    reason: str = ""
+
+
+class RedemptionOut(Schema):
+    id: int
+    good_id: int
+    good_name: str
+    shop_id: int
+    shop_name: str
+    scheme_id: int
+    subject_key: str
+    subject_label: str
+    household_id: int | None
+    quantity: int
+    points: Decimal
+    status: str
+    created_at: datetime
+    closed_at: datetime | None
+    client_key: str | None
+
+
+def _good(g, balance=None) -> dict:
+    return {
+        "id": g.pk,
+        "name": g.name,
+        "shop_id": g.shop_id,
+        "shop_name": g.shop.name,
+        "is_member_shop": g.shop.is_member_shop,
+        "scheme_id": g.scheme_id,
+        "scheme_name": g.scheme.name,
+        "price": g.price,
+        "stock": g.stock,
+        "is_active": g.is_active,
+        "balance": balance,
+    }
+
+
+def _redemption(r: Redemption) -> dict:
+    return {
+        "id": r.pk,
+        "good_id": r.good_id,
+        "good_name": r.good.name,
+        "shop_id": r.shop_id,
+        "shop_name": r.shop.name,
+        "scheme_id": r.scheme_id,
+        "subject_key": r.subject_key,
+        "subject_label": r.subject_label,
+        "household_id": r.household_id,
+        "quantity": r.quantity,
+        "points": r.points,
+        "status": r.status,
+        "created_at": r.created_at,
+        "closed_at": r.closed_at,
+        "client_key": r.client_key,
+    }
+
+
+def _require_shop_user(user) -> None:
+    if not selectors.can_use_shop(user):
+        raise PermissionDenied()
+
+
+@router.get(
+    "/shop/goods",
+    response=list[GoodOut],
+    summary="Goods: a villager's village shelf with their balance, or the goods of the shops a cadre or keeper runs",
+)
+def goods(request):
+    user = request.auth
+    _require_shop_user(user)
+    subject = selectors.my_subject(user)
+    if subject is not None:
+        balances = {b["scheme"].pk: b["balance"] for b in selectors.balances_for(subject)}
+        return [_good(g, balances.get(g.scheme_id)) for g in selectors.goods_on_offer(subject.village_id, subject.kind)]
+    shops = selectors.fulfil_shops(user)
+    return [_good(g) for g in selectors.goods_of_shops(shops)]
+
+
+@router.post(
+    "/shop/redemptions",
+    response={200: RedemptionOut, 201: RedemptionOut},
+    summary="Redeem a good: for the caller's household, or (a cadre at the counter) for household_id; "
+    "the same client_key twice gives back the first redemption (200)",
+)
+def redemption_create(request, payload: RedemptionIn):
+    user = request.auth
+    _require_shop_user(user)
+    if payload.household_id is None:
+        subject = selectors.my_subject(user)
+        if subject is None:
+            raise DomainError({"household_id": _("Choose the household that redeems.")})
+        good = selectors.redeemable_good(user, payload.good_id, subject)
+    else:
+        from registry.models import Household
+
+        household = Household.objects.filter(pk=payload.household_id).first()
+        if household is None:
+            raise NotFound()
+        subject = subject_of(household)
+        good = selectors.goods_of_shops(selectors.managed_shops(user)).filter(pk=payload.good_id).first()
+        if good is None:
+            mine = selectors.my_subject(user)
+            if mine is None:
+                raise NotFound()
+            # A villager naming a household: the good must be on their shelf; the service refuses another household.
+            good = selectors.redeemable_good(user, payload.good_id, mine)
+    if payload.confirm is not True:  # it spends the points at once: refused, nothing written
+        raise DomainError({"confirm": services.confirm_refusal(services.redeem_confirm_text(good))}, code="confirm")
+    replay = bool(payload.client_key) and Redemption.objects.filter(client_key=payload.client_key).exists()
+    redemption = services.redemption_create(
+        actor=user, good=good, subject=subject, quantity=payload.quantity, client_key=payload.client_key
+    )
+    return (200 if replay else 201), _redemption(redemption)
+
+
+@router.get("/shop/redemptions", response=list[RedemptionOut], summary="Redemptions the caller may see")
+def redemption_list(request, status: str = "", shop_id: int | None = None, limit: int = 100):
+    user = request.auth
+    _require_shop_user(user)
+    qs = selectors.visible_redemptions(user)
+    if status:
+        if status not in RedemptionStatus.values:
+            raise DomainError({"status": _("Unknown status.")})
+        qs = qs.filter(status=status)
+    if shop_id is not None:
+        qs = qs.filter(shop_id=shop_id)
+    return [_redemption(r) for r in qs[: max(1, min(limit, 500))]]
+
+
+@router.post(
+    "/shop/redemptions/{int:redemption_id}/fulfil",
+    response=RedemptionOut,
+    summary="Hand the goods over (the shop's keeper or a village cadre)",
+)
+def redemption_fulfil(request, redemption_id: int):
+    user = request.auth
+    _require_shop_user(user)
+    redemption = selectors.access_redemption(user, redemption_id)
+    return _redemption(services.redemption_fulfil(actor=user, redemption=redemption))
+
+
+@router.post(
+    "/shop/redemptions/{int:redemption_id}/cancel",
+    response=RedemptionOut,
+    summary="Cancel a redemption that waits to be handed over; stock and points come back",
+)
+def redemption_cancel(request, redemption_id: int, payload: CancelIn | None = None):
+    user = request.auth
+    _require_shop_user(user)
+    redemption = selectors.access_redemption(user, redemption_id)
+    reason = payload.reason if payload is not None else ""
+    return _redemption(services.redemption_cancel(actor=user, redemption=redemption, reason=reason))
+
+
+# -- shops and goods (a cadre of the village) ------------------------------------------------------------------
+
+
+class ShopIn(Schema):
+    village_id: int
+    name: str
+    is_member_shop: bool = False
+    keeper_id: int | None = None
+    address: str = ""
+
+
+class ShopUpdateIn(Schema):
+    name: str
+    is_member_shop: bool = False
+    keeper_id: int | None = None
+    address: str = ""
+    is_active: bool = True
+
+
+class ShopOut(Schema):
+    id: int
+    village_id: int
+    name: str
+    is_member_shop: bool
+    keeper_id: int | None
+    address: str
+    is_active: bool
+
+
+class GoodIn(Schema):
+    scheme_id: int
+    name: str
+    price: Decimal
+    stock: int = 0
+
+
+class GoodUpdateIn(Schema):
+    scheme_id: int
+    name: str
+    price: Decimal
+    is_active: bool = True
+
+
+class StockIn(Schema):
+    delta: int
+    reason: str
+
+
+def _keeper(keeper_id):
+    if keeper_id is None:
+        return None
+    from accounts.models import User
+
+    keeper = User.objects.filter(pk=keeper_id).first()
+    if keeper is None:
+        raise DomainError({"keeper": _("Choose a shopkeeper account.")})
+    return keeper
+
+
+def _scheme(scheme_id):
+    """The scheme named (the service refuses a missing one, or one of another village)."""
+    return Scheme.objects.filter(pk=scheme_id).first()
+
+
+def _manager(user) -> None:
+    if not scope.can(user, Action.SHOP_MANAGE):
+        raise PermissionDenied()
+
+
+@router.post("/shop/shops", response={201: ShopOut}, summary="Open a shop (积分超市 or a member shop) in a village")
+def shop_create(request, payload: ShopIn):
+    _manager(request.auth)
+    village = Region.objects.filter(pk=payload.village_id, level=RegionLevel.VILLAGE).first()
+    if village is None:
+        raise NotFound()
+    shop = services.shop_create(
+        actor=request.auth,
+        village=village,
+        name=payload.name,
+        is_member_shop=payload.is_member_shop,
+        keeper=_keeper(payload.keeper_id),
+        address=payload.address,
+    )
+    return 201, shop
+
+
+@router.put("/shop/shops/{int:shop_id}", response=ShopOut, summary="Change a shop: name, keeper, address, open")
+def shop_update(request, shop_id: int, payload: ShopUpdateIn):
+    _manager(request.auth)
+    shop = selectors.access_shop(request.auth, shop_id)
+    return services.shop_update(
+        actor=request.auth,
+        shop=shop,
+        name=payload.name,
+        is_member_shop=payload.is_member_shop,
+        keeper=_keeper(payload.keeper_id),
+        address=payload.address,
+        is_active=payload.is_active,
+    )
+
+
+@router.post("/shop/shops/{int:shop_id}/goods", response={201: GoodOut}, summary="Put a good on a shop's shelf")
+def good_create(request, shop_id: int, payload: GoodIn):
+    _manager(request.auth)
+    shop = selectors.access_shop(request.auth, shop_id)
+    good = services.good_create(
+        actor=request.auth,
+        shop=shop,
+        scheme=_scheme(payload.scheme_id),
+        name=payload.name,
+        price=payload.price,
+        stock=payload.stock,
+    )
+    return 201, _good(selectors.access_good(request.auth, good.pk))
+
+
+@router.put(
+    "/shop/goods/{int:good_id}",
+    response=GoodOut,
+    summary="Change a good: name, price, scheme, offered (the stock changes through /stock)",
+)
+def good_update(request, good_id: int, payload: GoodUpdateIn):
+    _manager(request.auth)
+    good = selectors.access_good(request.auth, good_id)
+    services.good_update(
+        actor=request.auth,
+        good=good,
+        scheme=_scheme(payload.scheme_id),
+        name=payload.name,
+        price=payload.price,
+        is_active=payload.is_active,
+    )
+    return _good(selectors.access_good(request.auth, good.pk))
+
+
+@router.post(
+    "/shop/goods/{int:good_id}/stock",
+    response=GoodOut,
+    summary="补货 (positive) or write off (negative) stock, with the reason; never below zero",
+)
+def good_stock_adjust(request, good_id: int, payload: StockIn):
+    _manager(request.auth)
+    good = selectors.access_good(request.auth, good_id)
+    services.stock_adjust(actor=request.auth, good=good, delta=payload.delta, reason=payload.reason)
+    return _good(selectors.access_good(request.auth, good.pk))
