@@ -38,18 +38,6 @@ def find(actor, flow: Flow, pk) -> object:
     return case
 
 
-def find_by_model(actor, model, pk) -> tuple[Flow, object]:
-    """A case of ``model`` (several procedures may share one model: the small powers), with its flow."""
-    case = model._default_manager.filter(pk=pk).first() if str(pk).isdigit() else None
-    if case is None or not case.flow:
-        raise NotFound()
-    try:
-        flow = workflow.get_flow(case.flow)
-    except KeyError:
-        raise NotFound() from None
-    return flow, find(actor, flow, pk)
-
-
 def declared_fields(tr: Transition, *, actor=None, case=None) -> list:
     """The step's fields in page order (those that apply to this case); a note is offered on every step that
     does not declare its own."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -258,15 +257,11 @@ def case(request, flow, pk):
 @login_required
 @require_POST
 @api_twin("POST /api/casework/cases/{flow}/{case_id}/steps/{step}")
-def step(request, pk, step, flow=None, model=None):
+def step(request, flow, pk, step):
     """Take a declared step from its form: the module's service takes it; refused, the case page comes back
-    with the form and its messages (nothing written). Mounted at /casework/<flow>/<pk>/steps/<step>/ and, for
-    a module keeping its own address, with ``model`` ("app.Model") instead of the flow."""
-    if model is not None:
-        flow, case = steps.find_by_model(request.user, apps.get_model(model), pk)
-    else:
-        flow = _flow(flow)
-        case = steps.find(request.user, flow, pk)
+    with the form and its messages (nothing written)."""
+    flow = _flow(flow)
+    case = steps.find(request.user, flow, pk)
     tr = flow.transitions.get(step)
     if tr is None or all(who is workflow.SYSTEM for who in tr.allow):  # only the system takes it: no form
         raise Http404()
