@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.roles import Action
 from core.views import api_twin, apply_domain_errors, require_action
 from powers import selectors, services
@@ -62,8 +62,6 @@ def power_edit(request, pk=None):
         if form.is_valid():
             try:
                 saved = services.power_save(actor=request.user, county=county, power=power, **form.cleaned_data)
-            except NotFound:
-                raise Http404() from None
             except DomainError as exc:
                 apply_domain_errors(form, exc)
             else:

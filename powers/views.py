@@ -402,8 +402,6 @@ def object_(request, pk):
     if form.is_valid():
         try:
             services.objection_raise(actor=request.user, case=case, text=form.cleaned_data["text"])
-        except NotFound:
-            raise Http404() from None
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:
@@ -444,8 +442,6 @@ def answer(request, pk, objection_pk):
     if form.is_valid():
         try:
             services.objection_answer(actor=request.user, objection=objection, answer=form.cleaned_data["answer"])
-        except NotFound:
-            raise Http404() from None
         except DomainError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("powers:case", pk=case.pk)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import scope
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.roles import Action
 from core.views import api_twin, apply_domain_errors, messages_from, require_action
 from deliberation import meetings_link, selectors, services
@@ -200,8 +200,6 @@ def rules_agenda(request, pk):
         meeting = next((m for m in meetings if m.pk == form.cleaned_data["meeting"]), None)
         try:
             services.rules_to_agenda(actor=actor, rules=rules, meeting=meeting)
-        except NotFound:
-            raise Http404() from None
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:
@@ -220,8 +218,6 @@ def rules_comment(request, pk):
     if form.is_valid():
         try:
             services.comment_add(actor=request.user, rules=rules, text=form.cleaned_data["text"])
-        except NotFound:
-            raise Http404() from None
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:
@@ -243,8 +239,6 @@ def rules_sign(request, pk):
         return rules_page(request, rules, sign_form=confirm, status=400)
     try:
         services.rules_sign(actor=request.user, rules=rules)
-    except NotFound:
-        raise Http404() from None
     except DomainError as exc:
         messages_from(request, exc)
     else:
@@ -274,8 +268,6 @@ def rules_paper(request, pk):
                 signer_name=data["signer_name"],
                 signed_on=data["signed_on"],
             )
-        except NotFound:
-            raise Http404() from None
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:

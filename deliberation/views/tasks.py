@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.roles import Action
 from core.views import api_twin, apply_domain_errors, paginate, require_action
 from deliberation import selectors, services
@@ -44,8 +43,6 @@ def task_create(request, pk):
                 due_date=data["due_date"],
                 owner=owner,
             )
-        except NotFound:
-            raise Http404() from None
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:

@@ -235,8 +235,6 @@ def topic_cosign(request, pk):
     topic = get_or_404(selectors.topic, request.user, pk)
     try:
         services.topic_cosign(actor=request.user, topic=topic)
-    except NotFound:
-        raise Http404() from None
     except DomainError as exc:
         messages_from(request, exc)
     else:
@@ -257,8 +255,6 @@ def topic_agenda(request, pk):
         meeting = next((m for m in meetings if m.pk == form.cleaned_data["meeting"]), None)
         try:
             services.topic_to_agenda(actor=actor, topic=topic, meeting=meeting)
-        except NotFound:
-            raise Http404() from None
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:
@@ -277,8 +273,6 @@ def topic_comment(request, pk):
     if form.is_valid():
         try:
             services.comment_add(actor=request.user, topic=topic, text=form.cleaned_data["text"])
-        except NotFound:
-            raise Http404() from None
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:
@@ -303,8 +297,6 @@ def poll_open(request, pk):
                 options=form.cleaned_data["options"],
                 closes_at=form.cleaned_data["closes_at"],
             )
-        except NotFound:
-            raise Http404() from None
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:
@@ -326,8 +318,6 @@ def poll_answer(request, pk):
     topic = get_or_404(selectors.topic, request.user, poll.topic_id)
     try:
         services.poll_answer(actor=request.user, poll=poll, option=request.POST.get("option"))
-    except NotFound:
-        raise Http404() from None
     except DomainError as exc:
         messages_from(request, exc)
     else:
@@ -348,8 +338,6 @@ def poll_close(request, pk):
     topic = get_or_404(selectors.topic, request.user, poll.topic_id)
     try:
         services.poll_close(actor=request.user, poll=poll)
-    except NotFound:
-        raise Http404() from None
     except DomainError as exc:
         messages_from(request, exc)
     else:

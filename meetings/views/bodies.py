@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import scope
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.roles import Action
 from core.views import api_twin, apply_domain_errors, messages_from, require_action
 from meetings import rules, selectors, services
@@ -73,8 +73,6 @@ def rosters(request):
             if request.POST.get("remove", "").isdigit():
                 try:
                     services.roster_remove(actor=request.user, member=int(request.POST["remove"]))
-                except NotFound:
-                    raise Http404() from None
                 except DomainError as exc:
                     messages_from(request, exc)
                 return redirect(reverse("meetings:rosters") + f"?village={village.pk}")
@@ -143,8 +141,6 @@ def delegation_revoke(request, pk):
         raise Http404()
     try:
         services.delegation_revoke(actor=request.user, delegation=delegation)
-    except NotFound:
-        raise Http404() from None
     except DomainError as exc:
         messages_from(request, exc)
     else:

@@ -61,8 +61,6 @@ def motion_open(request, pk):
     method = form.cleaned_data["method"] if form.is_valid() else ""
     try:
         services.motion_open(actor=request.user, motion=motion, method=method)
-    except NotFound:
-        raise Http404() from None
     except DomainError as exc:
         return _refused(request, exc, motion.meeting_id)
     messages.success(request, _("Voting is open."))
@@ -87,8 +85,6 @@ def motion_close(request, pk):
         return _render_detail(request, meeting, failed=(("close", motion.pk), confirm), status=400)
     try:
         decided = services.motion_close(actor=request.user, motion=motion)
-    except NotFound:
-        raise Http404() from None
     except DomainError as exc:
         return _refused(request, exc, motion.meeting_id)
     messages.success(request, _("Voting closed: %(outcome)s.") % {"outcome": decided.get_outcome_display()})
@@ -106,8 +102,6 @@ def motion_totals(request, pk):
     if form.is_valid():
         try:
             decided = services.motion_record_totals(actor=request.user, motion=motion, **form.cleaned_data)
-        except NotFound:
-            raise Http404() from None
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:
@@ -148,8 +142,6 @@ def register(request, pk):
         else:
             try:
                 new = services.attendance_sign_in_by_clerk(actor=request.user, meeting=meeting, entries=ids)
-            except NotFound:
-                raise Http404() from None
             except DomainError as exc:
                 messages_from(request, exc)
             else:
@@ -191,8 +183,6 @@ def roll_call(request, pk):
                 try:
                     services.vote_record_by_clerk(actor=request.user, motion=motion, entry=int(key[1:]), choice=value)
                     recorded += 1
-                except NotFound:
-                    raise Http404() from None
                 except DomainError as exc:
                     refused.extend(exc.messages)
         if recorded:
@@ -236,8 +226,6 @@ def sign_in_self(request, pk):
         return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#mine")
     try:
         new = services.attendance_sign_in_own(actor=request.user, meeting=meeting, entries=ids)
-    except NotFound:
-        raise Http404() from None
     except DomainError as exc:
         messages_from(request, exc)
     else:
@@ -257,8 +245,6 @@ def vote_self(request, pk):
         raise Http404() from None
     try:
         services.vote_cast_own(actor=request.user, motion=motion, entry=entry, choice=request.POST.get("choice", ""))
-    except NotFound:
-        raise Http404() from None
     except DomainError as exc:
         messages_from(request, exc)
     else:
