@@ -106,6 +106,8 @@ class Text(Field):
         if not isinstance(value, (str, int, decimal.Decimal)):
             raise _err(_("Enter text."))
         text = str(value).strip()
+        if any(ord(ch) < 32 and ch not in "\t\n\r" or ord(ch) == 127 for ch in text):
+            raise _err(_("Remove the control characters from the text."))
         if len(text) > self.max_length:
             raise _err(_("At most %(n)s characters.") % {"n": self.max_length}, "max_length")
         return text
@@ -184,7 +186,10 @@ class Decimal(Field):
         low = None if self.min is None else decimal.Decimal(str(self.min))
         high = None if self.max is None else decimal.Decimal(str(self.max))
         _in_range(number, low, high)
-        return str(number.quantize(decimal.Decimal(1).scaleb(-self.places)))
+        try:
+            return str(number.quantize(decimal.Decimal(1).scaleb(-self.places)))
+        except decimal.InvalidOperation:  # too many digits to keep (e.g. 1e999999)
+            raise _err(_("Give a number.")) from None
 
     def form_field(self, *, actor=None, case=None):
         return forms.DecimalField(

@@ -179,3 +179,13 @@ def test_the_api_stores_only_what_the_step_declares(world, client, api_token):
     r = client.post(url, body, content_type="application/json", **api_token(world.users["cadre_a1"]))
     assert r.status_code == 200 and r.json()["state"] == "quoted"
     assert workflow.history(case).last().data == {"amount": "5.00", "days": 1, "payer": "village"}
+
+
+def test_odd_input_is_refused_with_a_message(world, client, api_token):
+    case = _open(world)
+    url = f"/api/casework/cases/test_repair/{case.pk}/steps/quote"
+    token = api_token(world.users["cadre_a1"])
+    odd = {"amount": "1e999999", "days": "9" * 5000, "payer": "village", "reason": "坏\x00字"}
+    r = client.post(url, odd, content_type="application/json", **token)
+    assert r.status_code == 422 and set(r.json()["errors"]) == {"amount", "days", "reason"}
+    assert _snapshot(case)[0] == "asked"
