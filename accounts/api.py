@@ -1,12 +1,14 @@
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from accounts import selectors, services
 from accounts.models import RoleAssignment
 from core import scope
 from core.api import error_body
+from core.api_types import Id
 from core.errors import NotFound
 from core.roles import Action
 
@@ -44,7 +46,7 @@ class MeOut(Schema):
     "/token",
     auth=None,
     response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
-    summary="Exchange username (or phone) and password for a bearer token",
+    summary=gettext_lazy("Exchange username (or phone) and password for a bearer token"),
 )
 def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
@@ -58,7 +60,7 @@ def issue_token(request, payload: TokenIn):
     return 200, {"token": services.api_token_issue(actor=user)}
 
 
-@router.get("/me", response=MeOut, summary="The signed-in account and its role assignments")
+@router.get("/me", response=MeOut, summary=gettext_lazy("The signed-in account and its role assignments"))
 def me(request):
     user = request.auth
     return {
@@ -80,8 +82,8 @@ class AccountIn(Schema):
     display_name: str
     phone: str = ""
     role: str
-    region_id: int
-    grid_id: int | None = None
+    region_id: Id
+    grid_id: Id | None = None
 
 
 class AccountOut(Schema):
@@ -105,7 +107,9 @@ def _account(user) -> dict:
 
 
 @users_router.post(
-    "/users", response={201: AccountOut}, summary="Create an account with its first role (account administrator)"
+    "/users",
+    response={201: AccountOut},
+    summary=gettext_lazy("Create an account with its first role (account administrator)"),
 )
 def user_create(request, payload: AccountIn):
     actor = request.auth
@@ -128,8 +132,10 @@ def user_create(request, payload: AccountIn):
     return 201, _account(user)
 
 
-@users_router.post("/users/{int:user_id}/active", response=AccountOut, summary="Disable or re-enable an account")
-def user_set_active(request, user_id: int, payload: ActiveIn):
+@users_router.post(
+    "/users/{int:user_id}/active", response=AccountOut, summary=gettext_lazy("Disable or re-enable an account")
+)
+def user_set_active(request, user_id: Id, payload: ActiveIn):
     actor = request.auth
     _manager(actor)
     user = selectors.users_in_scope(actor).filter(pk=user_id).first()
@@ -138,8 +144,10 @@ def user_set_active(request, user_id: int, payload: ActiveIn):
     return _account(services.user_set_active(actor=actor, user=user, active=payload.active))
 
 
-@users_router.delete("/roles/{int:assignment_id}", response={204: None}, summary="Revoke a role assignment")
-def role_revoke(request, assignment_id: int):
+@users_router.delete(
+    "/roles/{int:assignment_id}", response={204: None}, summary=gettext_lazy("Revoke a role assignment")
+)
+def role_revoke(request, assignment_id: Id):
     actor = request.auth
     _manager(actor)
     assignment = (

@@ -26,6 +26,11 @@ def setup_django(app_dir: Path = ROOT) -> None:
     """
     os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Debug is off unless asked for, and production needs a secret key: this process asks for debug as it always
+    # had it (the field keys come from var/, the scripts turn DEBUG off where they time); the gunicorn it starts
+    # (start_server, DJANGO_DEBUG=0) inherits this throwaway key.
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + os.urandom(32).hex())
     sys.path.insert(0, str(app_dir))
     import django
 

@@ -3,7 +3,7 @@ enter days (its administrator). Same selectors and services as the calendar page
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 
 from casework import selectors, services, steps
 from core import scope, workflow
+from core.api_types import MAX_YEAR, MIN_YEAR, Id, Version, Year
 from core.calendar import WorkingCalendar
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.fields import FILES
@@ -39,7 +41,7 @@ class CalendarOut(Schema):
 
 
 class DaysIn(Schema):
-    county_id: int
+    county_id: Id
     first: date
     last: date | None = None
     is_working: bool
@@ -78,9 +80,11 @@ def _day(d) -> dict:
 @router.get(
     "/calendar/{int:year}",
     response=CalendarOut,
-    summary="A county's holidays and make-up working days of one year (days not listed follow the weekend rule)",
+    summary=gettext_lazy(
+        "A county's holidays and make-up working days of one year (days not listed follow the weekend rule)"
+    ),
 )
-def calendar_year(request, year: int, county_id: int | None = None):
+def calendar_year(request, year: Year, county_id: Id | None = None):
     county = _county(request.auth, county_id)
     if not 2000 <= year <= 2100:
         raise DomainError({"year": _("Give a year from 2000 to 2100.")})
@@ -93,7 +97,9 @@ def calendar_year(request, year: int, county_id: int | None = None):
     }
 
 
-@router.post("/calendar/days", response=list[DayOut], summary="Enter days off or working days for a county (admin)")
+@router.post(
+    "/calendar/days", response=list[DayOut], summary=gettext_lazy("Enter days off or working days for a county (admin)")
+)
 def calendar_days(request, payload: DaysIn):
     county = _county(request.auth, payload.county_id)
     if not scope.region_in_scope(request.auth, services.MANAGE, county):
@@ -117,9 +123,11 @@ def calendar_days(request, payload: DaysIn):
 @router.delete(
     "/calendar/days/{day}",
     response=DayOut,
-    summary="Remove a county's own entry for a day: the national schedule or the weekend rule applies again (admin)",
+    summary=gettext_lazy(
+        "Remove a county's own entry for a day: the national schedule or the weekend rule applies again (admin)"
+    ),
 )
-def calendar_day_reset(request, day: date, county_id: int | None = None):
+def calendar_day_reset(request, day: date, county_id: Id | None = None):
     county = _county(request.auth, county_id)
     if not scope.region_in_scope(request.auth, services.MANAGE, county):
         raise PermissionDenied()
@@ -127,11 +135,20 @@ def calendar_day_reset(request, day: date, county_id: int | None = None):
     return _day(selectors.day_of(WorkingCalendar(county), day))
 
 
-@router.get("/calendar/deadline", response=DeadlineOut, summary="The deadline N working days after a moment")
-def calendar_deadline(request, working_days: int, start: datetime | None = None, county_id: int | None = None):
+@router.get(
+    "/calendar/deadline", response=DeadlineOut, summary=gettext_lazy("The deadline N working days after a moment")
+)
+def calendar_deadline(
+    request,
+    working_days: Annotated[int, Field(ge=0, le=100)],
+    start: datetime | None = None,
+    county_id: Id | None = None,
+):
     county = _county(request.auth, county_id)
     if not 0 <= working_days <= 100:
         raise DomainError({"working_days": _("Give a whole number of working days from 0 to %(max)s.") % {"max": 100}})
+    if start is not None and not MIN_YEAR <= start.year <= MAX_YEAR:  # the calendar's years (a year 987 had LMT)
+        raise DomainError({"start": _("Give a date from %(low)s to %(high)s.") % {"low": MIN_YEAR, "high": MAX_YEAR}})
     start = start or timezone.now()
     return {
         "start": start,
@@ -199,7 +216,7 @@ class StepIn(Schema):
     """A step's fields: at the top level or under ``data``; ``note``, the ``version`` you saw, ``confirm``."""
 
     note: str = ""
-    version: int | None = None
+    version: Version | None = None
     confirm: bool = False
     data: dict = {}
 
@@ -266,9 +283,11 @@ def _flow(name: str):
 
 
 @router.get(
-    "/cases/{flow}/{int:case_id}", response=CaseOut, summary="A case of any procedure: its state, your steps, timeline"
+    "/cases/{flow}/{int:case_id}",
+    response=CaseOut,
+    summary=gettext_lazy("A case of any procedure: its state, your steps, timeline"),
 )
-def case_detail(request, flow: str, case_id: int):
+def case_detail(request, flow: str, case_id: Id):
     flow = _flow(flow)
     return _case_out(request, steps.find(request.auth, flow, case_id), flow)
 
@@ -276,9 +295,9 @@ def case_detail(request, flow: str, case_id: int):
 @router.get(
     "/cases/{flow}/{int:case_id}/steps",
     response=list[StepOut],
-    summary="The steps you may take on the case now, with the fields each takes",
+    summary=gettext_lazy("The steps you may take on the case now, with the fields each takes"),
 )
-def case_steps(request, flow: str, case_id: int):
+def case_steps(request, flow: str, case_id: Id):
     flow = _flow(flow)
     return steps.describe(request.auth, steps.find(request.auth, flow, case_id), flow)
 
@@ -305,8 +324,10 @@ def _flag(value) -> bool:
 @router.post(
     "/cases/{flow}/{int:case_id}/steps/{step}",
     response=CaseOut,
-    summary="Take a step: JSON, or multipart/form-data with files under attachments. Send the version you saw "
-    "(refused when someone changed the case meanwhile) and confirm: true for a step that cannot be undone.",
+    summary=gettext_lazy(
+        "Take a step: JSON, or multipart/form-data with files under attachments. Send the version you saw "
+        "(refused when someone changed the case meanwhile) and confirm: true for a step that cannot be undone."
+    ),
     openapi_extra={
         "requestBody": {
             "content": {
@@ -324,7 +345,7 @@ def _flag(value) -> bool:
         }
     },
 )
-def case_step(request, flow: str, case_id: int, step: str):
+def case_step(request, flow: str, case_id: Id, step: str):
     actor = request.auth
     flow = _flow(flow)
     case = steps.find(actor, flow, case_id)

@@ -15,8 +15,7 @@ from regions.models import Region, RegionLevel
 
 def counties(actor) -> list[Region]:
     """The counties the actor works in (any role): whose calendar they may read."""
-    ids = {g.county_id for g in scope.grants(actor) if g.county_id}
-    return list(Region.objects.filter(pk__in=ids, level=RegionLevel.COUNTY).order_by("code"))
+    return list(Region.objects.filter(pk__in=scope.county_ids(actor), level=RegionLevel.COUNTY).order_by("code"))
 
 
 @dataclass

@@ -1,13 +1,14 @@
 """The platform's API (django-ninja): OpenAPI schema at /api/openapi.json, docs at /api/docs."""
 
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from django.utils.translation import gettext_lazy
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, ValidationError
 
 from accounts.api import router as accounts_router
 from accounts.api import users_router as accounts_users_router
 from casework.api import router as casework_router
-from core.api import API_AUTH, domain_error_body, error_body
+from core.api import API_AUTH, domain_error_body, error_body, validation_message
 from core.api_audit import router as audit_router
 from core.api_notifications import router as notifications_router
 from core.errors import DomainError, NotFound, PermissionDenied
@@ -30,10 +31,15 @@ from transparency.api import router as transparency_router
 api = NinjaAPI(
     title="乡村治理数字平台 API",
     version="1.0.0",
-    description="Village governance platform API. Authenticate with `POST /api/auth/token`, then send "
-    "`Authorization: Bearer <token>`. Every endpoint is limited to the caller's scope.",
+    description=gettext_lazy(
+        "Village governance platform API. Authenticate with `POST /api/auth/token`, then send "
+        "`Authorization: Bearer <token>`. Every endpoint is limited to the caller's scope."
+    ),
     auth=API_AUTH,
     urls_namespace="api",
+    # Swagger UI from the platform's own static files ("ninja" in INSTALLED_APPS: ninja/static, collected by
+    # collectstatic), never a CDN; no validator badge, which Swagger UI would fetch from validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
@@ -61,8 +67,11 @@ def _unauthorized(request, exc):
 def _validation(request, exc):
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = ".".join(str(p) for p in err.get("loc", [])[1:]) or "body"
-        errors.setdefault(loc, []).append(_("Invalid value: %(msg)s") % {"msg": err.get("msg", "")})
+        loc = list(err.get("loc", []))
+        # ("query", "year") → "year"; ("body", "payload", "days") → "days", as a service's DomainError names it
+        loc = loc[2:] if loc[:1] == ["body"] else loc[1:]
+        loc = ".".join(str(p) for p in loc) or "body"
+        errors.setdefault(loc, []).append(validation_message(err))
     return api.create_response(request, error_body(_("The input was not accepted."), errors), status=422)
 
 

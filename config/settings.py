@@ -1,13 +1,15 @@
 """Django settings for the village governance platform (乡村治理数字平台).
 
-Configuration comes from the environment; nothing here reads a secret at import time except
-through the ``env`` helpers, and every value has a safe default for the SQLite demo.
+Configuration comes from the environment. Without DJANGO_DEBUG=1 this is production: it refuses to start
+without DJANGO_SECRET_KEY, and the settings of docs/deploy.md pass ``manage.py check --deploy``. The demo
+(scripts/demo.sh) sets DJANGO_DEBUG=1 and runs on SQLite; the test suite's settings are tests/settings.py.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -21,8 +23,18 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = _env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
+# Debug (tracebacks on error pages, the development key below, field keys generated into VAR_DIR) only when asked
+# for: scripts/demo.sh sets DJANGO_DEBUG=1. Anything else is production, which must bring its own secret key.
+DEBUG = _env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "未设置 DJANGO_SECRET_KEY：生产环境必须在环境变量中给出一个随机密钥（见 docs/deploy.md）；"
+            "演示或开发请设置 DJANGO_DEBUG=1。 DJANGO_SECRET_KEY is not set: production needs a long random key "
+            "in the environment (docs/deploy.md); for the demo or development set DJANGO_DEBUG=1."
+        )
+    SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
 INSTALLED_APPS = [
@@ -34,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its templates and static files: /api/docs serves Swagger UI from here, never from a CDN
     "axes",
     "core",
     "regions",
@@ -57,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.ControlCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -133,7 +147,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_VERBOSE = False
 # Lock by account (the requirement is an account lockout); W006 warns that IP is not part of it.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# security.W021 (HSTS preload): joining the browsers' preload list is the domain owner's decision, not the
+# application's; SECURE_HSTS_PRELOAD stays off.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]
 
 LANGUAGE_CODE = "zh-hans"
 # Chinese first: whatever language a phone asks for, the interface is Simplified Chinese (the only catalogue).
@@ -175,6 +191,24 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# Behind the HTTPS reverse proxy of docs/deploy.md (nginx ends TLS and always sets X-Forwarded-Proto), set
+# DJANGO_HTTPS=1: a request that reached nginx over HTTPS is then seen as secure, so the CSRF check accepts the
+# login form's Origin https://<host>; plain HTTP is redirected to HTTPS (except /healthz, for local probes); the
+# session and CSRF cookies are sent over HTTPS only; browsers are told to keep to HTTPS (HSTS). Only set it
+# when gunicorn is reachable through the proxy alone, since the header is then believed.
+HTTPS = _env_bool("DJANGO_HTTPS", False)
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+# Origins other than the request's own scheme://host that may post forms, comma separated, e.g. when users reach
+# the proxy on another name or port than the Host it passes on: https://zhili.example.gov.cn:8443
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 LOGGING = {
     "version": 1,

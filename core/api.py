@@ -62,3 +62,46 @@ def domain_error_body(exc) -> dict:
         errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
         return error_body(_("The input was not accepted."), errors)
     return error_body(" ".join(exc.messages))
+
+
+# django-ninja's validation errors (pydantic's, in English) as messages in Chinese, by the error's type; anything
+# not listed keeps pydantic's text after "Invalid value:".
+def _bound_message(ctx: dict, key: str, text: str) -> str:
+    return text % {"n": ctx.get(key)}
+
+
+_VALIDATION_MESSAGES = {
+    "missing": lambda ctx: _("This field is required."),
+    "int_parsing": lambda ctx: _("Enter a whole number."),
+    "int_type": lambda ctx: _("Enter a whole number."),
+    "int_from_float": lambda ctx: _("Enter a whole number."),
+    "float_parsing": lambda ctx: _("Enter a number."),
+    "float_type": lambda ctx: _("Enter a number."),
+    "decimal_parsing": lambda ctx: _("Enter a number."),
+    "decimal_type": lambda ctx: _("Enter a number."),
+    "finite_number": lambda ctx: _("Enter a number."),
+    "greater_than_equal": lambda ctx: _bound_message(ctx, "ge", _("Enter a number no less than %(n)s.")),
+    "greater_than": lambda ctx: _bound_message(ctx, "gt", _("Enter a number greater than %(n)s.")),
+    "less_than_equal": lambda ctx: _bound_message(ctx, "le", _("Enter a number no greater than %(n)s.")),
+    "less_than": lambda ctx: _bound_message(ctx, "lt", _("Enter a number less than %(n)s.")),
+    "bool_parsing": lambda ctx: _("Enter true or false."),
+    "bool_type": lambda ctx: _("Enter true or false."),
+    "date_parsing": lambda ctx: _("Enter a date such as 2026-03-01."),
+    "date_from_datetime_parsing": lambda ctx: _("Enter a date such as 2026-03-01."),
+    "datetime_parsing": lambda ctx: _("Enter a date and time such as 2026-03-01T09:30:00+08:00."),
+    "datetime_from_date_parsing": lambda ctx: _("Enter a date and time such as 2026-03-01T09:30:00+08:00."),
+    "string_type": lambda ctx: _("Enter text."),
+    "string_too_long": lambda ctx: _bound_message(ctx, "max_length", _("At most %(n)s characters.")),
+    "list_type": lambda ctx: _("Give a list."),
+    "dict_type": lambda ctx: _("Give an object."),
+    "model_attributes_type": lambda ctx: _("Give an object."),
+    "json_invalid": lambda ctx: _("The body is not valid JSON."),
+}
+
+
+def validation_message(err: dict) -> str:
+    """One pydantic error (``{"type", "msg", "ctx"}``) as a message in the active language."""
+    build = _VALIDATION_MESSAGES.get(err.get("type", ""))
+    if build is not None:
+        return build(err.get("ctx") or {})
+    return _("Invalid value: %(msg)s") % {"msg": err.get("msg", "")}

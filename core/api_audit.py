@@ -1,8 +1,10 @@
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from core import scope, selectors
+from core.api_types import Page, PageSize
 from core.errors import PermissionDenied
 from core.roles import Action
 
@@ -30,8 +32,10 @@ class AuditPage(Schema):
     items: list[AuditEventOut]
 
 
-@router.get("", response=AuditPage, summary="Audit events in the caller's scope, newest first (read-only)")
-def audit_list(request, action: str = "", who: str = "", target: str = "", page: int = 1, page_size: int = 50):
+@router.get(
+    "", response=AuditPage, summary=gettext_lazy("Audit events in the caller's scope, newest first (read-only)")
+)
+def audit_list(request, action: str = "", who: str = "", target: str = "", page: Page = 1, page_size: PageSize = 50):
     if not scope.can(request.auth, Action.AUDIT_VIEW):
         raise PermissionDenied()
     page, page_size = max(page, 1), min(max(page_size, 1), 200)

@@ -3,9 +3,11 @@
 from datetime import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from core import notifications
+from core.api_types import Id, Page, PageSize
 from core.errors import DomainError
 
 router = Router(tags=["notifications"])
@@ -29,7 +31,7 @@ class NotificationPage(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[Id] | None = None
     all: bool = False
 
 
@@ -38,8 +40,8 @@ class ReadOut(Schema):
     unread: int
 
 
-@router.get("", response=NotificationPage, summary="The caller's notifications, newest first")
-def notification_list(request, unread: bool = False, page: int = 1, page_size: int = 20):
+@router.get("", response=NotificationPage, summary=gettext_lazy("The caller's notifications, newest first"))
+def notification_list(request, unread: bool = False, page: Page = 1, page_size: PageSize = 20):
     page, page_size = max(page, 1), min(max(page_size, 1), 100)
     qs = notifications.inbox(request.auth, unread_only=unread)
     return {
@@ -51,7 +53,9 @@ def notification_list(request, unread: bool = False, page: int = 1, page_size: i
     }
 
 
-@router.post("/read", response=ReadOut, summary="Mark the caller's notifications read: the ids given, or all")
+@router.post(
+    "/read", response=ReadOut, summary=gettext_lazy("Mark the caller's notifications read: the ids given, or all")
+)
 def notification_read(request, payload: ReadIn):
     if payload.all:
         marked = notifications.mark_read(request.auth)

@@ -6,10 +6,11 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self):
-        """Core's own parts of what it shows (core.plugins): its audit labels, 待我办理 and recent changes."""
-        from core import plugins, selectors
-        from core.audit_labels import AuditAction
+        """Core's own parts of what it shows (core.plugins): its audit labels and 待我办理 (the audit trail has its
+        own page, /audit/, not a feed on the home page)."""
+        from core import checks, plugins, selectors  # noqa: F401 - checks registers the production checks
+        from core.audit_labels import FIELDS, AuditAction
 
         plugins.register_audit_labels(AuditAction)
-        plugins.register_home_card(plugins.HomeCard("waiting", 200, selectors.waiting_card, empty=()))
-        plugins.register_home_card(plugins.HomeCard("recent_events", 900, selectors.recent_changes_card))
+        plugins.register_audit_fields("", FIELDS)
+        plugins.register_home_card(plugins.HomeCard("waiting", 50, selectors.waiting_card, empty=()))

@@ -26,6 +26,28 @@ class AuditAction(TextChoices):
 
 ACTION_LABELS: dict = dict(AuditAction.choices)
 
+# the keys any event may carry, shown on the audit page (core.audit_display) when neither the app nor the event's
+# target model names them; a case step's flow, step and state are shown by their flow's labels
+FIELDS = {
+    "flow": _("procedure"),
+    "step": _("step"),
+    "state": _("state"),
+    "deadline_at": _("deadline"),
+    "reason": _("reason"),
+    "note": _("note"),
+    "text": _("text"),
+    "name": _("name"),
+    "title": _("title"),
+    "year": _("year"),
+    "quarter": _("quarter"),
+    "month": _("month"),
+    "version": _("version"),
+    "created": _("added"),
+    "updated": _("updated"),
+    "removed": _("removed"),
+    "entries": _("entries"),
+}
+
 
 def action_label(code: str) -> str:
     """The readable name of an audit action code, from every app's registered labels."""

@@ -1,4 +1,9 @@
-"""Navigation by role: each entry shows only when the actor has a role that allows its action."""
+"""Navigation by role: each entry shows only when the actor has a role that allows its action.
+
+The entries are grouped by domain (积分, 网格事件, 户籍 …): a group the actor sees two or more entries of is one menu
+(a ``<details>`` disclosure, so it opens without JavaScript); a group with one entry is that entry's link. The bar
+holds about ten items whatever the roles, so it fits a 1366 px screen on one line and scrolls sideways on a phone.
+"""
 
 import functools
 
@@ -11,36 +16,51 @@ from django.utils.translation import gettext_lazy as _
 from core import notifications, scope
 from core.roles import Action
 
+# the groups of the bar, in their order: key → label (the menu's name when it holds two entries or more)
+GROUPS = {
+    "home": _("Home"),
+    "incidents": _("Grid incidents"),
+    "transparency": _("Village notices"),
+    "deliberation": pgettext_lazy("navigation", "Deliberation"),
+    "meetings": _("Meetings"),
+    "powers": _("Small powers"),
+    "finance": _("Village ledger"),
+    "points": _("Points"),
+    "registry": _("Household registry"),
+    "admin": _("Administration"),
+}
+
+# (url name, label, action(s) that show it, group)
 NAV = [
-    ("core:home", _("Home"), None),
-    ("incidents:list", _("Incidents"), Action.INCIDENT_VIEW),
-    ("incidents:report", _("Report"), Action.INCIDENT_REPORT),
-    ("incidents:queue", _("My queue"), Action.INCIDENT_HANDLE),
-    ("incidents:board", _("Supervision board"), Action.INCIDENT_SUPERVISE),
-    ("transparency:list", _("Village notices"), Action.TRANSPARENCY_VIEW),
-    ("deliberation:home", pgettext_lazy("navigation", "Deliberation"), Action.DELIBERATION_VIEW),
-    ("meetings:home", _("Meetings"), Action.DELIBERATION_VIEW),
-    ("powers:home", _("Small powers"), (Action.POWER_VIEW, Action.POWER_APPLY)),
-    ("finance:home", _("Village ledger"), Action.FINANCE_VIEW),
-    ("registry:my_household", _("My household"), Action.REGISTRY_VIEW_OWN),
-    ("points:me", _("My points"), Action.POINTS_VIEW_OWN),
-    ("points:home", _("Points"), Action.POINTS_VIEW),
-    ("points:party_home", _("Party points"), Action.POINTS_VIEW),
-    ("points:shop_home", _("Points shop"), (Action.SHOP_REDEEM, Action.SHOP_FULFIL)),
-    ("registry:household_list", _("Households"), Action.REGISTRY_VIEW),
-    ("registry:person_list", _("Residents"), Action.REGISTRY_VIEW),
-    ("registry:organization_list", _("Organizations"), Action.REGISTRY_VIEW),
-    ("registry:party_list", _("Party branches"), Action.REGISTRY_VIEW),
-    ("regions:grid_list", _("Grids"), Action.REGISTRY_VIEW),
-    ("regions:region_tree", _("Regions"), Action.REGIONS_MANAGE),
-    ("registry:import", _("Import"), Action.REGISTRY_IMPORT),
-    ("points:policy", _("List consequences"), Action.POINTS_POLICY),
-    ("points:party_credit", _("Credit partners"), Action.POINTS_POLICY),
-    ("points:party_consents", _("Credit consents"), Action.POINTS_VIEW_OWN),
-    ("core:audit_list", _("Audit trail"), Action.AUDIT_VIEW),
-    ("accounts:user_list", _("Accounts"), Action.ACCOUNTS_MANAGE),
-    ("casework:calendar", _("Working-day calendar"), Action.CALENDAR_MANAGE),
-    ("incidents:matter_list", _("Grid matters"), Action.INCIDENT_CATALOGUE),
+    ("core:home", _("Home"), None, "home"),
+    ("incidents:report", _("Report"), Action.INCIDENT_REPORT, "incidents"),
+    ("incidents:list", _("All incidents"), Action.INCIDENT_VIEW, "incidents"),
+    ("incidents:queue", _("My queue"), Action.INCIDENT_HANDLE, "incidents"),
+    ("incidents:board", _("Supervision board"), Action.INCIDENT_SUPERVISE, "incidents"),
+    ("incidents:matter_list", _("Grid matters"), Action.INCIDENT_CATALOGUE, "incidents"),
+    ("transparency:list", _("Village notices"), Action.TRANSPARENCY_VIEW, "transparency"),
+    ("deliberation:home", pgettext_lazy("navigation", "Deliberation"), Action.DELIBERATION_VIEW, "deliberation"),
+    ("meetings:home", _("Meetings"), Action.DELIBERATION_VIEW, "meetings"),
+    ("powers:home", _("Small powers"), (Action.POWER_VIEW, Action.POWER_APPLY), "powers"),
+    ("finance:home", _("Village ledger"), Action.FINANCE_VIEW, "finance"),
+    ("points:me", _("My points"), Action.POINTS_VIEW_OWN, "points"),
+    ("points:home", _("Manage points"), Action.POINTS_VIEW, "points"),
+    ("points:party_home", _("Party points"), Action.POINTS_VIEW, "points"),
+    ("points:shop_home", _("Points shop"), (Action.SHOP_REDEEM, Action.SHOP_FULFIL), "points"),
+    ("points:policy", _("List consequences"), Action.POINTS_POLICY, "points"),
+    ("points:party_credit", _("Credit partners"), Action.POINTS_POLICY, "points"),
+    ("points:party_consents", _("Credit consents"), Action.POINTS_VIEW_OWN, "points"),
+    ("registry:my_household", _("My household"), Action.REGISTRY_VIEW_OWN, "registry"),
+    ("registry:household_list", _("Households"), Action.REGISTRY_VIEW, "registry"),
+    ("registry:person_list", _("Residents"), Action.REGISTRY_VIEW, "registry"),
+    ("registry:organization_list", _("Organizations"), Action.REGISTRY_VIEW, "registry"),
+    ("registry:party_list", _("Party branches"), Action.REGISTRY_VIEW, "registry"),
+    ("regions:grid_list", _("Grids"), Action.REGISTRY_VIEW, "registry"),
+    ("regions:region_tree", _("Regions"), Action.REGIONS_MANAGE, "registry"),
+    ("registry:import", _("Import"), Action.REGISTRY_IMPORT, "registry"),
+    ("core:audit_list", _("Audit trail"), Action.AUDIT_VIEW, "admin"),
+    ("accounts:user_list", _("Accounts"), Action.ACCOUNTS_MANAGE, "admin"),
+    ("casework:calendar", _("Working-day calendar"), Action.CALENDAR_MANAGE, "admin"),
 ]
 
 
@@ -57,16 +77,16 @@ def navigation(request):
     allowed = scope.allowed_actions(user)
     prefix = get_script_prefix()
     items, best = [], ""
-    for name, label, action in NAV:
+    for name, label, action, group in NAV:
         actions = action if isinstance(action, tuple) else (action,)
         if action is None or not allowed.isdisjoint(actions):
             url = _url(name, prefix)
             if (request.path == url or (url != "/" and request.path.startswith(url))) and len(url) > len(best):
                 best = url
-            items.append({"url": url, "label": label})
+            items.append({"url": url, "label": label, "group": group})
     for item in items:
         item["active"] = item["url"] == best
-    entries = tuple((item["url"], str(item["label"]), item["active"]) for item in items)
+    entries = tuple((item["url"], str(item["label"]), item["active"], item["group"]) for item in items)
     return {
         "nav_items": items,
         "nav_html": _nav_html(entries, get_language()),
@@ -75,8 +95,23 @@ def navigation(request):
 
 
 @functools.lru_cache(maxsize=1024)
-def _nav_html(entries: tuple[tuple[str, str, bool], ...], language: str) -> str:
+def _nav_html(entries: tuple[tuple[str, str, bool, str], ...], language: str) -> str:
     """The navigation bar, rendered once per process for each set of entries (roles), active entry and language:
     it is on every page."""
-    items = [{"url": url, "label": label, "active": active} for url, label, active in entries]
-    return mark_safe(render_to_string("_nav.html", {"nav_items": items})) if items else ""
+    return mark_safe(render_to_string("_nav.html", {"nav_groups": nav_groups(entries)})) if entries else ""
+
+
+def nav_groups(entries) -> list[dict]:
+    """The bar's items from the actor's entries (url, label, active, group), in the order of ``GROUPS``: a group
+    with one entry is that link (``entries`` of one), a group with more is a menu named by the group."""
+    by_group: dict[str, list[dict]] = {}
+    for url, label, active, group in entries:
+        by_group.setdefault(group, []).append({"url": url, "label": label, "active": active})
+    groups = []
+    for key, label in GROUPS.items():
+        links = by_group.get(key)
+        if links:
+            groups.append(
+                {"key": key, "label": str(label), "entries": links, "active": any(e["active"] for e in links)}
+            )
+    return groups

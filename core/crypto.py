@@ -4,6 +4,10 @@ Values are encrypted with Fernet (AES-128-CBC + HMAC, from ``cryptography``). Ex
 uses an HMAC-SHA256 digest under a second key, so the database never holds a plain identifier and
 an attacker with the database alone cannot test guesses against the digest.
 
+Staff find people by the last digits (手机尾号, the tail of an ID number): ``tail_digest`` is the same keyed
+HMAC over the tail, prefixed with what it is the tail of ("phone4", "id4", "id6"), so a tail's digest never equals
+another kind's or a full value's, and without the key the 10,000 possible tails cannot be tried.
+
 Keys come from ``FIELD_ENCRYPTION_KEY`` / ``FIELD_HASH_KEY`` (environment). When they are not set
 and DEBUG is on (the demo), a key pair is generated once into ``VAR_DIR/field-keys.json``.
 """
@@ -76,3 +80,17 @@ def digest(value: str) -> str:
     if not value:
         return ""
     return hmac.new(_keys()[1], value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+TAIL_KINDS = {"phone4": 4, "id4": 4, "id6": 6}
+
+
+def tail_digest(kind: str, value: str) -> str:
+    """Keyed digest of the last digits of an identifier (``kind`` "phone4", "id4" or "id6" from TAIL_KINDS), for
+    search by 手机尾号 or the tail of an ID number; empty when the value is shorter than the tail. ``value`` may be
+    the whole identifier or just the tail."""
+    size = TAIL_KINDS[kind]
+    value = (value or "").strip().upper()
+    if len(value) < size:
+        return ""
+    return hmac.new(_keys()[1], f"{kind}:{value[-size:]}".encode(), hashlib.sha256).hexdigest()

@@ -9,13 +9,13 @@ An app registers from its ``AppConfig.ready()`` (the domain apps keep the calls 
     plugins.register_waiting(WaitingItem("finance.sign", _("Expenses to sign"), to_sign, "finance:queue",
                                          Action.FINANCE_APPROVE, order=10))
 
-Three kinds of parts today:
+The kinds of parts today:
 
 ``HomeCard(key, order, build)``
     A card on the home page. ``build(actor)`` returns a ``Card`` (title, ``Tile`` counts with their links, a
     note, ``Link`` buttons; or its own ``template`` with ``context``), or ``None`` when the actor has nothing
-    to see there. Cards are shown by ``order``: 100 the registry's counts, 200 待我办理 (core), 300 the
-    incident card, 400 the actor's own household, 900 recent changes (core). ``core.selectors.home_summary``
+    to see there. Cards are shown by ``order``: 50 待我办理 (core), 100 the registry's counts, 300 the
+    incident card, 400 the actor's own household. ``core.selectors.home_summary``
     builds them; the page (``templates/core/home.html``) renders each card's template.
 ``WaitingItem(key, label, count, url_name, action, order=…, hide_zero=…)``
     One count of the 待我办理 card: what a procedure waits for from this person. Shown when the actor may
@@ -26,6 +26,19 @@ Audit labels
     code itself when unknown), ``audit_labels()`` all of them; ``core.audit.record`` refuses an unlabelled code
     when ``settings.AUDIT_REQUIRE_LABELS`` is true (the test suite), never in production.
 
+Audit fields
+    ``register_audit_fields(prefix, {key: AuditField(label, choices=…, model=…, format=…) or label})``: how the
+    audit page shows a key of the before/after of the events whose code starts with ``prefix`` (``"meetings."``;
+    ``""`` for every event): its label, the labels of its values (a ``TextChoices`` class or a mapping), the model
+    whose id it holds (``"app.Model"``, shown by its name) or a function writing the value. Keys that are fields of
+    the event's target model need nothing: ``core.audit_display`` reads their ``verbose_name`` and choices from the
+    model. The test suite checks that every key the demo data records gets a label
+    (``tests/core/test_audit_display.py``).
+``HouseholdPanel(key, order, build)``
+    A section of a household's page (``registry:household_detail``, what a grid worker opens at the door):
+    ``build(actor, household)`` returns a ``Card`` (its own ``template`` with ``context``) or ``None`` when the
+    actor may see nothing of it; the app reads its rows through its own scoped selectors (points: the year's
+    lines with the base score and the total; incidents: the cases reported by or for the household).
 ``CountySetup(key, set_up, order=…)``
     What an app installs for a new county (its default categories, consequences, lists): ``set_up(county)``
     runs in the transaction that creates the county (``regions`` calls ``set_up_county`` when a county row is
@@ -153,7 +166,17 @@ class CountySetup:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class HouseholdPanel:
+    """A section an app adds to a household's page: ``build(actor, household)`` → ``Card`` or ``None``."""
+
+    key: str
+    order: int
+    build: Callable[[Any, Any], Card | None]
+
+
 _home_cards: _Registry[HomeCard] = _Registry()
+_household_panels: _Registry[HouseholdPanel] = _Registry()
 _county_setups: _Registry[CountySetup] = _Registry()
 _waiting: _Registry[WaitingItem] = _Registry()
 _audit_labels: dict[str, Any] = {}
@@ -173,6 +196,16 @@ def register_waiting(item: WaitingItem) -> WaitingItem:
 
 def waiting_items() -> list[WaitingItem]:
     return _waiting.ordered()
+
+
+def register_household_panel(panel: HouseholdPanel) -> HouseholdPanel:
+    return _household_panels.add(panel)
+
+
+def household_panels(actor, household) -> list[Card]:
+    """The sections the apps show on ``household``'s page to ``actor``, in order (those with nothing left out)."""
+    cards = (panel.build(actor, household) for panel in _household_panels.ordered())
+    return [card for card in cards if card is not None]
 
 
 def register_county_setup(setup: CountySetup) -> CountySetup:
@@ -218,3 +251,43 @@ def audit_label(code: str) -> str:
     """The readable name of an audit event type; the code itself when none is registered."""
     label = _audit_labels.get(code)
     return code if label is None else str(label)
+
+
+@dataclass(frozen=True)
+class AuditField:
+    """How one key of an audit event's before/after is shown: its ``label``; ``choices`` (a ``Choices`` class or a
+    mapping value → label) names its values; ``model`` (``"app.Model"``) says the value is that row's id, shown by
+    the row's name; ``format(value) -> str`` writes a value of its own shape (a list of amount bands)."""
+
+    label: Any
+    choices: Any = None
+    model: str = ""
+    format: Callable[[Any], str] | None = None
+
+    def value_labels(self) -> Mapping[Any, Any]:
+        if self.choices is None:
+            return {}
+        if isinstance(self.choices, type) and issubclass(self.choices, Choices):
+            return dict(self.choices.choices)
+        return dict(self.choices)
+
+
+_audit_fields: dict[str, dict[str, AuditField]] = {}
+
+
+def register_audit_fields(prefix: str, fields: Mapping[str, AuditField | Any]) -> None:
+    """Labels (and value labels) of the keys an app records in its audit events whose code starts with ``prefix``."""
+    known = _audit_fields.setdefault(prefix, {})
+    for key, field_ in fields.items():
+        known[key] = field_ if isinstance(field_, AuditField) else AuditField(field_)
+
+
+def audit_field(code: str, key: str, *, generic: bool = True) -> AuditField | None:
+    """How ``key`` of an event of type ``code`` is shown: the registration of the longest prefix of ``code`` that
+    names the key (the generic ``""`` last, or not at all without ``generic``), or None."""
+    prefixes = (p for p in _audit_fields if code.startswith(p) and (generic or p))
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        found = _audit_fields[prefix].get(key)
+        if found is not None:
+            return found
+    return None

@@ -102,6 +102,12 @@ _TRANSPARENCY_SUPERVISOR = {Action.TRANSPARENCY_VIEW, Action.TRANSPARENCY_SUPERV
 
 _OVERSEER = {Action.FINANCE_VIEW, Action.DELIBERATION_VIEW, Action.POWER_VIEW}
 
+
+def roles_with(action: str) -> tuple[str, ...]:
+    """The roles that hold ``action`` (so a procedure's steps follow the permissions)."""
+    return tuple(role for role in Role if action in ROLE_ACTIONS.get(role, ()))
+
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.VILLAGER: frozenset(
         {

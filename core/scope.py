@@ -1,7 +1,17 @@
-"""Scope is data: role assignments carry a region (or a grid, or a household) and every selector
-filters by them. ``user_can`` answers "may this actor do this action on this row",
-``scope_filter`` turns the same answer into a queryset filter for a model that declares
-``SCOPE_PATHS`` (level → field path).
+"""The permission vocabulary. Scope is data: role assignments carry a region (or a grid, or a household) and
+every selector filters by them; a role allows named ``Action``s (core.roles), never the other way round.
+
+Two questions, one answer each, for every app and for the case engine:
+
+- "which rows may this actor act on for this action": ``scope_q``/``scope_filter`` for a model that declares
+  ``SCOPE_PATHS`` (level → field path), ``place_q`` for rows placed by ``county_id``/``township_id``/``village_id``
+  (a household or grid grant reaching its whole village; ``regions.selectors.villages`` for the villages
+  themselves, with the same reach);
+- "fetch this row for this action, or not found": ``fetch`` (the same ``NotFound`` for a row that is missing and
+  a row out of scope), ``in_scope``/``require`` for a row already loaded.
+
+``targets`` and ``county_ids`` answer the smaller questions apps used to answer with their own loops over the
+grants ("the actor's own households", "the counties the actor works in").
 """
 
 from __future__ import annotations
@@ -108,21 +118,70 @@ def scope_filter(user, action: str, qs: QuerySet) -> QuerySet:
     return qs.filter(scope_q(user, action, qs.model))
 
 
+def covers(grant: Grant, obj: Model) -> bool:
+    """Does the grant's place contain the row (through the row's ``SCOPE_PATHS``)?"""
+    path = obj.SCOPE_PATHS.get(grant.level)
+    if path is None:
+        return False
+    value = obj
+    for part in path.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return False
+    return value == grant.target_id
+
+
 def in_scope(user, action: str, obj: Model) -> bool:
     """Same rule as ``scope_q`` for one loaded row, without a query where the row carries the ids."""
-    paths = obj.SCOPE_PATHS
+    return any(covers(g, obj) for g in grants_for(user, action))
+
+
+def fetch(qs: QuerySet, pk):
+    """The row ``pk`` of an already scoped queryset, or ``NotFound`` (missing, out of scope or a malformed key
+    answer the same)."""
+    if pk in (None, ""):
+        raise NotFound()
+    try:
+        found = qs.filter(pk=pk).first()
+    except (ValueError, TypeError):
+        found = None
+    if found is None:
+        raise NotFound()
+    return found
+
+
+REGION_LEVELS = ("county", "township", "village")
+
+
+def place_q(user, action: str, prefix: str = "", *, whole_village: bool = True) -> Q:
+    """Rows (or rows reached through ``prefix``) whose ``county_id``/``township_id``/``village_id`` lie where one
+    of the actor's roles allows ``action``. A household, grid or group grant reaches its whole village (a notice,
+    a topic, a meeting belong to the village) unless ``whole_village`` is false (then region grants only)."""
+    q = Q(**{f"{prefix}pk__in": []})
     for g in grants_for(user, action):
-        path = paths.get(g.level)
-        if path is None:
-            continue
-        value = obj
-        for part in path.split("__"):
-            value = getattr(value, part, None)
-            if value is None:
-                break
-        if value == g.target_id:
-            return True
-    return False
+        if g.level in REGION_LEVELS:
+            q |= Q(**{f"{prefix}{g.level}_id": g.target_id})
+        elif whole_village and g.village_id is not None:
+            q |= Q(**{f"{prefix}village_id": g.village_id})
+    return q
+
+
+def has_place(user, action: str) -> bool:
+    """Does a county, township or village grant of the actor allow ``action`` (staff, not a household or grid)?"""
+    return any(g.level in REGION_LEVELS for g in grants_for(user, action))
+
+
+def targets(user, level: str, action: str | None = None, *, role: str | None = None) -> list[int]:
+    """The ids the actor's grants at ``level`` point at (their households, grids, villages …), in grant order,
+    limited to grants whose role allows ``action`` and, when given, to one ``role``."""
+    found = grants(user) if action is None else grants_for(user, action)
+    return list(dict.fromkeys(g.target_id for g in found if g.level == level and (role is None or g.role == role)))
+
+
+def county_ids(user, action: str | None = None) -> list[int]:
+    """The counties the actor's grants lie in (those whose role allows ``action``, when given)."""
+    found = grants(user) if action is None else grants_for(user, action)
+    return list(dict.fromkeys(g.county_id for g in found if g.county_id))
 
 
 def require(user, action: str, obj: Model | None = None) -> None:
@@ -137,6 +196,6 @@ def region_in_scope(user, action: str, region) -> bool:
     """May the actor act on (something placed in) this region?"""
     ids = region.ancestor_ids()
     for g in grants_for(user, action):
-        if g.level in ("county", "township", "village") and ids.get(g.level) == g.target_id:
+        if g.level in REGION_LEVELS and ids.get(g.level) == g.target_id:
             return True
     return False

@@ -55,13 +55,3 @@ def waiting_card(actor) -> plugins.Card | None:
         tiles=tiles,
         data=[{"key": t.key, "label": t.label, "count": t.count, "url": t.url} for t in tiles],
     )
-
-
-def recent_changes_card(actor) -> plugins.Card | None:
-    """The last changes in the actor's scope, for those who may read the audit trail."""
-    if not scope.can(actor, Action.AUDIT_VIEW):
-        return None
-    events = list(audit_events(actor)[:8])
-    if not events:
-        return None
-    return plugins.Card(template="core/_home_recent.html", context={"events": events}, data=events)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _CHECK = "10X98765432"
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
+_OLD_ID_RE = re.compile(r"^\d{15}$")
 _PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
@@ -25,12 +26,27 @@ def id_check_digit(first17: str) -> str:
     return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
+def convert_old_id_number(old: str) -> str:
+    """The 18-digit number of a 15-digit one (GB 11643-1999): "19" before the two-digit birth year, and the check
+    digit at the end (every 15-digit number belongs to someone born in the 1900s)."""
+    first17 = old[:6] + "19" + old[6:]
+    return first17 + id_check_digit(first17)
+
+
 def parse_id_number(value: str, *, today: date | None = None) -> IdInfo:
     """Validate an 18-digit ID number and return the birth date and gender it encodes.
 
     Raises ValueError with a message in Chinese saying what is wrong.
     """
     number = (value or "").strip().upper()
+    if _OLD_ID_RE.match(number):
+        raise ValueError(
+            _(
+                "This is an old 15-digit ID number: ID numbers have 18 digits now. Enter the 18-digit number: "
+                "%(number)s (converted from the old one; check it against the household register)."
+            )
+            % {"number": convert_old_id_number(number)}
+        )
     if not _ID_RE.match(number):
         raise ValueError(_("The ID number must be 17 digits followed by a digit or X."))
     try:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from core import notifications, plugins, scope, selectors
+from core import audit_display, notifications, plugins, scope, selectors
 from core.errors import DomainError
 from core.roles import Action
 
@@ -56,6 +56,34 @@ def apply_domain_errors(form, exc: DomainError, aliases: dict[str, str] | None =
             form.add_error(None, message)
 
 
+def submit(request, form, write, *, done="", to=None, aliases: dict[str, str] | None = None):
+    """The form-post cycle of a page write, once: when the request is a POST and the form is valid, call
+    ``write(cleaned_data)`` (a service function, which checks scope, runs in a transaction and records the audit
+    event); a refusal (``DomainError``) goes onto the form beside what was typed; on success, the ``done`` message
+    and a redirect to ``to`` (a URL, a URL name, or a function of what ``write`` returned giving either).
+
+    Returns the redirect, or ``None`` when the page must be drawn again with the form and its messages::
+
+        form = CommentForm(request.POST)
+        done = submit(request, form, lambda data: services.comment_add(actor=request.user, **data),
+                      done=_("Opinion posted."), to=rules.get_absolute_url())
+        return done or rules_page(request, rules, comment_form=form, status=422)
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = write(form.cleaned_data)
+    except DomainError as exc:
+        apply_domain_errors(form, exc, aliases)
+        return None
+    if done:
+        messages.success(request, done)
+    target = to(result) if callable(to) else to
+    if isinstance(target, tuple):
+        return redirect(target[0], **target[1])
+    return redirect(target)
+
+
 def messages_from(request, exc: DomainError) -> None:
     """A refused write's messages, shown on the next page (where there is no form to put them beside)."""
     for message in exc.messages:
@@ -91,7 +119,7 @@ def audit_list(request):
         who=request.GET.get("who", ""),
         target=request.GET.get("target", ""),
     )
-    page = paginate(request, events, 30)
+    page = paginate(request, events, 30, decorate=audit_display.describe)
     return render(
         request,
         "core/audit_list.html",

@@ -45,7 +45,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.errors import DomainError
 from core.fields import NOTE, Integer, Text
-from core.roles import Role
+from core.roles import Action, Role
 from core.workflow import SYSTEM, Deadline, Extend, Flow, Party, State, Transition
 from deliberation import checks, effects
 
@@ -172,27 +172,69 @@ _PUBLISH_CONFIRM = gettext_lazy(
 _RESULT_CONFIRM = gettext_lazy(
     "The result is published on the village's public page and the topic is closed; this cannot be taken back."
 )
-_TOPIC_VIEWERS = (
-    Role.TOWNSHIP_OFFICIAL,
-    Role.COUNTY_OFFICIAL,
-    Role.COUNTY_ADMIN,
-    Role.REVIEWER,
-    Role.VILLAGE_SUPERVISOR,
-)
-_TOPIC_PAGE = "deliberation.views.topics.topic_page"
-_TOPIC_SERVICE = "deliberation.services.take_topic_step"
+_VIEW = (Action.DELIBERATION_VIEW,)
+# what the two topic procedures share: the model, who opens a topic, its pages, service and selector
+_TOPIC = {
+    "model": "deliberation.Topic",
+    "initial": "proposed",
+    "start_allow": (Role.VILLAGE_CADRE, Role.VILLAGER),
+    "view": _VIEW,
+    "service": "deliberation.services.take_topic_step",
+    "page": "deliberation.views.topics.topic_page",
+    "detail": "deliberation.api.topic_case",
+    "find": "deliberation.selectors.topic",
+}
+
+
+def _publish(name: str, source: str, label) -> Transition:
+    """Publishing the decision on the village's public page (公开): cannot be taken back; the proposer is told."""
+    return Transition(
+        name,
+        source=source,
+        target="published",
+        label=label,
+        allow=(Role.VILLAGE_CADRE,),
+        fields=NOTE_ONLY,
+        guards=(checks.decision_is_public,),
+        effects=(effects.publish_decision,),
+        confirm=_PUBLISH_CONFIRM,
+        notify=(PROPOSER,),
+    )
+
+
+def _result(name: str, label) -> Transition:
+    """Publishing the result once every task is done (实施结果公开), closing the topic."""
+    return Transition(
+        name,
+        source="published",
+        target="done",
+        label=label,
+        allow=(Role.VILLAGE_CADRE,),
+        fields=(RESULT, _note()),
+        guards=(checks.tasks_finished, checks.decision_is_public),
+        effects=(effects.publish_result,),
+        confirm=_RESULT_CONFIRM,
+        waiting=checks.open_tasks_problem,
+    )
+
+
+def _drop(source: set[str]) -> Transition:
+    return Transition(
+        "drop",
+        source=source,
+        target="dropped",
+        label=_DROP_LABEL,
+        allow=(Role.VILLAGE_CADRE,),
+        fields=(REASON, _note()),
+        confirm=_DROP_CONFIRM,
+        notify=(PROPOSER,),
+    )
+
 
 SIX_STEPS = Flow(
     "deliberation_six",
     label=gettext_lazy("Six-step deliberation (六步议事)"),
-    model="deliberation.Topic",
-    initial="proposed",
-    start_allow=(Role.VILLAGE_CADRE, Role.VILLAGER),
-    viewers=_TOPIC_VIEWERS,
-    service=_TOPIC_SERVICE,
-    page=_TOPIC_PAGE,
-    detail="deliberation.api.topic_case",
-    find="deliberation.selectors.topic",
+    **_TOPIC,
     states=[
         State("proposed", gettext_lazy("Proposed (提出议题)")),
         State("confirmed", gettext_lazy("Topic confirmed (确定议题)")),
@@ -235,40 +277,9 @@ SIX_STEPS = Flow(
             effects=(effects.record_decision,),
             waiting=_party_masses_waiting,
         ),
-        Transition(
-            "publish",
-            source="deliberated",
-            target="published",
-            label=gettext_lazy("Publish (公开公示)"),
-            allow=(Role.VILLAGE_CADRE,),
-            fields=NOTE_ONLY,
-            guards=(checks.decision_is_public,),
-            effects=(effects.publish_decision,),
-            confirm=_PUBLISH_CONFIRM,
-            notify=(PROPOSER,),
-        ),
-        Transition(
-            "implement",
-            source="published",
-            target="done",
-            label=gettext_lazy("Report the implementation (研究落实)"),
-            allow=(Role.VILLAGE_CADRE,),
-            fields=(RESULT, _note()),
-            guards=(checks.tasks_finished, checks.decision_is_public),
-            effects=(effects.publish_result,),
-            confirm=_RESULT_CONFIRM,
-            waiting=checks.open_tasks_problem,
-        ),
-        Transition(
-            "drop",
-            source={"proposed", "confirmed", "vetted"},
-            target="dropped",
-            label=_DROP_LABEL,
-            allow=(Role.VILLAGE_CADRE,),
-            fields=(REASON, _note()),
-            confirm=_DROP_CONFIRM,
-            notify=(PROPOSER,),
-        ),
+        _publish("publish", "deliberated", gettext_lazy("Publish (公开公示)")),
+        _result("implement", gettext_lazy("Report the implementation (研究落实)")),
+        _drop({"proposed", "confirmed", "vetted"}),
     ],
 )
 
@@ -282,14 +293,7 @@ _DECIDING = checks.needs_motion(
 FOUR_TWO = Flow(
     "deliberation_four",
     label=gettext_lazy("Four deliberations, two disclosures (四议两公开)"),
-    model="deliberation.Topic",
-    initial="proposed",
-    start_allow=(Role.VILLAGE_CADRE, Role.VILLAGER),
-    viewers=_TOPIC_VIEWERS,
-    service=_TOPIC_SERVICE,
-    page=_TOPIC_PAGE,
-    detail="deliberation.api.topic_case",
-    find="deliberation.selectors.topic",
+    **_TOPIC,
     states=[
         State("proposed", gettext_lazy("Waiting for the party branch's proposal")),
         State("branch_proposed", gettext_lazy("Proposed by the party branch (党组织提议)")),
@@ -341,40 +345,9 @@ FOUR_TWO = Flow(
             effects=(effects.record_decision,),
             waiting=_DECIDING.waiting,
         ),
-        Transition(
-            "publish_decision",
-            source="resolved",
-            target="published",
-            label=gettext_lazy("Publish the decision (决议公开)"),
-            allow=(Role.VILLAGE_CADRE,),
-            fields=NOTE_ONLY,
-            guards=(checks.decision_is_public,),
-            effects=(effects.publish_decision,),
-            confirm=_PUBLISH_CONFIRM,
-            notify=(PROPOSER,),
-        ),
-        Transition(
-            "publish_result",
-            source="published",
-            target="done",
-            label=gettext_lazy("Publish the result (实施结果公开)"),
-            allow=(Role.VILLAGE_CADRE,),
-            fields=(RESULT, _note()),
-            guards=(checks.tasks_finished, checks.decision_is_public),
-            effects=(effects.publish_result,),
-            confirm=_RESULT_CONFIRM,
-            waiting=checks.open_tasks_problem,
-        ),
-        Transition(
-            "drop",
-            source={"proposed", "branch_proposed", "discussed", "members_reviewed"},
-            target="dropped",
-            label=_DROP_LABEL,
-            allow=(Role.VILLAGE_CADRE,),
-            fields=(REASON, _note()),
-            confirm=_DROP_CONFIRM,
-            notify=(PROPOSER,),
-        ),
+        _publish("publish_decision", "resolved", gettext_lazy("Publish the decision (决议公开)")),
+        _result("publish_result", gettext_lazy("Publish the result (实施结果公开)")),
+        _drop({"proposed", "branch_proposed", "discussed", "members_reviewed"}),
     ],
 )
 
@@ -400,7 +373,7 @@ TASK = Flow(
     model="deliberation.Task",
     initial="in_progress",
     start_allow=(Role.VILLAGE_CADRE,),
-    viewers=(Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL, Role.COUNTY_ADMIN, Role.REVIEWER, Role.VILLAGE_SUPERVISOR),
+    view=_VIEW,
     start_notify=(OWNER,),
     start_notify_text=gettext_lazy("A task is yours: “%(case)s”."),
     page="deliberation.views.tasks.task_page",
@@ -478,7 +451,7 @@ RULES = Flow(
     model="deliberation.RulesVersion",
     initial="collecting",
     start_allow=(Role.VILLAGE_CADRE,),
-    viewers=(Role.COUNTY_OFFICIAL, Role.COUNTY_ADMIN, Role.REVIEWER, Role.VILLAGE_SUPERVISOR),
+    view=_VIEW,
     page="deliberation.views.rules.rules_page",
     detail="deliberation.api.rules_case",
     find="deliberation.selectors.rules",

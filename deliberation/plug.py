@@ -13,8 +13,37 @@ def overdue_tasks(actor) -> int:
     return selectors.search_tasks(actor, overdue=True).count()
 
 
+def _option(index) -> str:
+    """A poll answer is recorded by its index (0, 1 …); people count from 1."""
+    try:
+        return str(int(index) + 1)
+    except (TypeError, ValueError):
+        return str(index)
+
+
 def register() -> None:
+    from deliberation.models import SignMethod
+
     plugins.register_audit_labels(AuditAction)
+    # the keys of the deliberation's audit events that are not fields of their target
+    plugins.register_audit_fields(
+        "deliberation.",
+        {
+            "topic": plugins.AuditField(_("topic"), model="deliberation.Topic"),
+            "rules": plugins.AuditField(_("Village rules"), model="deliberation.RulesVersion"),
+            "meeting": plugins.AuditField(_("meeting"), model="meetings.Meeting"),
+            "motion": plugins.AuditField(_("motion"), model="meetings.Motion"),
+            "notice": plugins.AuditField(_("notice"), model="transparency.Notice"),
+            "comment": plugins.AuditField(_("comment"), model="deliberation.Comment"),
+            "poll": plugins.AuditField(_("poll"), model="deliberation.Poll"),
+            "question": _("question"),
+            "options": _("options"),
+            "option": plugins.AuditField(_("answer chosen (number)"), format=_option),
+            "household": plugins.AuditField(_("household"), model="registry.Household"),
+            "method": plugins.AuditField(_("how it was signed"), SignMethod),
+            "signed_on": _("signed on"),
+        },
+    )
     plugins.register_waiting(
         plugins.WaitingItem(
             "deliberation.overdue_tasks",

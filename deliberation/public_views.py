@@ -14,6 +14,7 @@ from core import workflow
 from core.errors import NotFound
 from deliberation import meetings_link, selectors
 from deliberation.flows import TASK, flow_of
+from regions import selectors as region_selectors
 
 
 def _public(response):
@@ -23,7 +24,7 @@ def _public(response):
 
 def _village(code: str):
     try:
-        return selectors.public_village(code)
+        return region_selectors.public_village(code)
     except NotFound:
         raise Http404() from None
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 
 from casework.api import StepOut  # the steps the caller may take now, with their fields (casework.steps.describe)
+from core.api_types import Id, Version
 
 
 class Ref(Schema):
@@ -14,7 +16,7 @@ class Ref(Schema):
     name: str
 
 
-class EventOut(Schema):
+class TopicEventOut(Schema):
     step: str
     label: str
     by: str
@@ -23,7 +25,7 @@ class EventOut(Schema):
     data: dict
 
 
-class EntryOut(Schema):
+class ListEntryOut(Schema):
     id: int | None
     name: str
     procedure: str
@@ -38,7 +40,7 @@ class ListOut(Schema):
     village: Ref
     kept: bool
     co_sign_min: int
-    entries: list[EntryOut]
+    entries: list[ListEntryOut]
 
 
 class EntryIn(Schema):
@@ -49,7 +51,7 @@ class EntryIn(Schema):
 
 
 class SettingsIn(Schema):
-    co_sign_min: int
+    co_sign_min: Annotated[int, Field(ge=2, le=200)]
 
 
 class EntryUpdateIn(Schema):
@@ -144,7 +146,7 @@ class DecisionOut(Schema):
     tasks: list[TaskOut]
 
 
-class MotionOut(Schema):
+class TopicMotionOut(Schema):
     id: int
     meeting_id: int
     meeting_title: str
@@ -160,22 +162,22 @@ class TopicDetail(TopicRow):
     decision: DecisionOut | None
     polls: list[PollOut]
     comments: list[CommentOut]
-    motions: list[MotionOut]
+    motions: list[TopicMotionOut]
     steps: list[StepOut]
-    timeline: list[EventOut]
+    timeline: list[TopicEventOut]
     may_cosign: bool
 
 
 class TopicIn(Schema):
-    village_id: int
-    entry_id: int
+    village_id: Id
+    entry_id: Id
     title: str
     text: str
     origin: str = ""
 
 
 class AgendaIn(Schema):
-    meeting_id: int
+    meeting_id: Id
 
 
 class CommentIn(Schema):
@@ -188,20 +190,20 @@ class PollIn(Schema):
     closes_at: datetime
 
 
-class AnswerIn(Schema):
-    option: int
+class PollAnswerIn(Schema):
+    option: Annotated[int, Field(ge=0, le=5)]  # the index of one of a poll's 2 to 6 answers
 
 
 class TaskIn(Schema):
     title: str
     owner_name: str
     due_date: date
-    owner_id: int | None = None
+    owner_id: Id | None = None
 
 
 class TaskDetail(TaskOut):
     steps: list[StepOut]
-    timeline: list[EventOut]
+    timeline: list[TopicEventOut]
 
 
 class RulesRow(Schema):
@@ -223,12 +225,12 @@ class RulesDetail(RulesRow):
     review_comments: str
     promulgated_at: datetime | None
     steps: list[StepOut]
-    timeline: list[EventOut]
+    timeline: list[TopicEventOut]
     may_sign: bool
 
 
 class RulesIn(Schema):
-    village_id: int
+    village_id: Id
     title: str
     text: str
 
@@ -236,11 +238,11 @@ class RulesIn(Schema):
 class RulesUpdateIn(Schema):
     title: str | None = None
     text: str | None = None
-    version: int | None = None
+    version: Version | None = None
 
 
 class PaperIn(Schema):
-    household_id: int
+    household_id: Id
     signer_name: str
     signed_on: date
     confirm: bool = Field(False, description="Recording a signature cannot be undone: send true.")

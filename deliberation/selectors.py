@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core import scope, workflow
 from core.errors import NotFound
-from core.roles import ROLE_ACTIONS, Action
+from core.roles import Action
 from deliberation.flows import RULES_PUBLIC
 from deliberation.models import (
     Comment,
@@ -28,43 +28,18 @@ from deliberation.models import (
     Task,
     Topic,
 )
-from regions.models import Region, RegionLevel
+from regions import selectors as region_selectors
 from registry.models import Household
 
 STAFF_ACTIONS = (Action.DELIBERATION_MANAGE, Action.DELIBERATION_REVIEW)
 
 
-def region_q(actor, action: str, prefix: str = "") -> Q:
-    q = Q(pk__in=[])
-    for g in scope.grants(actor):
-        if action not in ROLE_ACTIONS.get(g.role, ()):
-            continue
-        if g.level in ("county", "township", "village"):
-            q |= Q(**{f"{prefix}{g.level}_id": g.target_id})
-        elif g.village_id is not None:
-            q |= Q(**{f"{prefix}village_id": g.village_id})
-    return q
-
-
 def is_staff(actor) -> bool:
-    return any(scope.can(actor, a) for a in STAFF_ACTIONS) or any(
-        g.level in ("county", "township", "village") and Action.DELIBERATION_VIEW in ROLE_ACTIONS.get(g.role, ())
-        for g in scope.grants(actor)
-    )
+    return any(scope.can(actor, a) for a in STAFF_ACTIONS) or scope.has_place(actor, Action.DELIBERATION_VIEW)
 
 
 def villages(actor, action: str = Action.DELIBERATION_VIEW) -> QuerySet:
-    q = Q(pk__in=[])
-    for g in scope.grants(actor):
-        if action not in ROLE_ACTIONS.get(g.role, ()):
-            continue
-        if g.level == "county":
-            q |= Q(county_id=g.target_id)
-        elif g.level == "township":
-            q |= Q(township_id=g.target_id)
-        elif g.village_id is not None:
-            q |= Q(pk=g.village_id)
-    return Region.objects.filter(q, level=RegionLevel.VILLAGE).order_by("code")
+    return region_selectors.villages(actor, action)
 
 
 # -- the list -------------------------------------------------------------------------------------------------
@@ -88,7 +63,7 @@ def entries(village, *, active_only: bool = True) -> list[ListEntry]:
 
 
 def topics(actor) -> QuerySet:
-    return Topic.objects.filter(region_q(actor, Action.DELIBERATION_VIEW)).select_related("village", "entry")
+    return Topic.objects.filter(scope.place_q(actor, Action.DELIBERATION_VIEW)).select_related("village", "entry")
 
 
 def topic(actor, pk) -> Topic:
@@ -148,7 +123,7 @@ def my_answer(poll: Poll, household) -> int | None:
 
 
 def decisions(actor) -> QuerySet:
-    return Decision.objects.filter(region_q(actor, Action.DELIBERATION_VIEW)).select_related(
+    return Decision.objects.filter(scope.place_q(actor, Action.DELIBERATION_VIEW)).select_related(
         "village", "topic", "rules"
     )
 
@@ -165,7 +140,7 @@ def decision_of(topic_obj: Topic) -> Decision | None:
 
 
 def tasks(actor) -> QuerySet:
-    return Task.objects.filter(region_q(actor, Action.DELIBERATION_VIEW)).select_related(
+    return Task.objects.filter(scope.place_q(actor, Action.DELIBERATION_VIEW)).select_related(
         "village", "decision", "decision__topic", "owner"
     )
 
@@ -207,11 +182,9 @@ def decision_tasks(decision_obj: Decision) -> list[Task]:
 def rules_versions(actor) -> QuerySet:
     staff = Q(pk__in=[])
     for action in (Action.DELIBERATION_MANAGE, Action.DELIBERATION_REVIEW):
-        staff |= region_q(actor, action)
-    for g in scope.grants(actor):
-        if g.level in ("county", "township", "village") and Action.DELIBERATION_VIEW in ROLE_ACTIONS.get(g.role, ()):
-            staff |= Q(**{f"{g.level}_id": g.target_id})
-    villagers = region_q(actor, Action.DELIBERATION_VIEW) & Q(
+        staff |= scope.place_q(actor, action)
+    staff |= scope.place_q(actor, Action.DELIBERATION_VIEW, whole_village=False)
+    villagers = scope.place_q(actor, Action.DELIBERATION_VIEW) & Q(
         state__in=("collecting", "drafted", "adopted", "filed", "in_force", "superseded")
     )
     return RulesVersion.objects.filter(staff | villagers).select_related("village")
@@ -253,7 +226,7 @@ def unsigned_households(rules_obj: RulesVersion) -> QuerySet:
 
 
 def review_queue(actor) -> list[RulesVersion]:
-    q = region_q(actor, Action.DELIBERATION_REVIEW)
+    q = scope.place_q(actor, Action.DELIBERATION_REVIEW)
     return list(
         RulesVersion.objects.filter(q, state__in=("submitted", "adopted"))
         .select_related("village")
@@ -262,18 +235,11 @@ def review_queue(actor) -> list[RulesVersion]:
 
 
 def overdue_tasks(actor, action: str = Action.DELIBERATION_VIEW, now=None) -> list[Task]:
-    qs = Task.objects.filter(region_q(actor, action)).select_related("village", "decision")
+    qs = Task.objects.filter(scope.place_q(actor, action)).select_related("village", "decision")
     return list(workflow.overdue_cases(qs, now=now))
 
 
 # -- public (no login) ----------------------------------------------------------------------------------------
-
-
-def public_village(code: str) -> Region:
-    found = Region.objects.filter(code=code, level=RegionLevel.VILLAGE).first()
-    if found is None:
-        raise NotFound()
-    return found
 
 
 def public_decisions(village) -> QuerySet:

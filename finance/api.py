@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from ninja import File, Router
 from ninja.files import UploadedFile
 
 from casework import steps
 from core import scope
+from core.api_types import Id, Limit, Month, Year
 from core.errors import NotFound, PermissionDenied
 from core.roles import Action
 from finance import ledger, selectors, services
@@ -26,13 +28,14 @@ from finance.schemas import (
     CategoryOut,
     ChainIn,
     ChainOut,
+    CorrectionIn,
     DisclosureIn,
     DisclosureOut,
-    EntryOut,
     ExpenseCorrectIn,
     ExpenseIn,
     ExpenseOut,
     IncomeIn,
+    LedgerEntryOut,
     LedgerPage,
     MonthOut,
     PostIn,
@@ -115,21 +118,25 @@ def _village(actor, village_id, action=Action.FINANCE_VIEW) -> Region:
 # -- the ledger -----------------------------------------------------------------------------------------------
 
 
-@router.get("/villages", response=list[dict], summary="Villages whose ledger the caller may read")
+@router.get("/villages", response=list[dict], summary=gettext_lazy("Villages whose ledger the caller may read"))
 def village_list(request):
     _require(request.auth, Action.FINANCE_VIEW, Action.FINANCE_APPROVE)
     return [{"id": v.pk, "name": v.name, "code": v.code} for v in selectors.villages(request.auth)]
 
 
-@router.get("/categories", response=list[CategoryOut], summary="The ledger categories of a village's county")
-def category_list(request, village_id: int, direction: str = ""):
+@router.get(
+    "/categories", response=list[CategoryOut], summary=gettext_lazy("The ledger categories of a village's county")
+)
+def category_list(request, village_id: Id, direction: str = ""):
     village = _village(request.auth, village_id)
     rows = selectors.categories(village.county_id, direction=direction if direction in Direction.values else "")
     return [_category(c) for c in rows]
 
 
-@router.get("/ledger", response=LedgerPage, summary="Entries of a village's month, with filters and totals")
-def ledger_list(request, village_id: int, year: int, month: int, direction: str = "", category_id: int | None = None):
+@router.get(
+    "/ledger", response=LedgerPage, summary=gettext_lazy("Entries of a village's month, with filters and totals")
+)
+def ledger_list(request, village_id: Id, year: Year, month: Month, direction: str = "", category_id: Id | None = None):
     actor = request.auth
     village = _village(actor, village_id)
     chosen = selectors.category(actor, village.county_id, category_id)
@@ -144,8 +151,10 @@ def ledger_list(request, village_id: int, year: int, month: int, direction: str 
     }
 
 
-@router.get("/months/{int:village_id}/{int:year}/{int:month}", response=MonthOut, summary="A month's figures")
-def month(request, village_id: int, year: int, month: int):
+@router.get(
+    "/months/{int:village_id}/{int:year}/{int:month}", response=MonthOut, summary=gettext_lazy("A month's figures")
+)
+def month(request, village_id: Id, year: Year, month: Month):
     village = _village(request.auth, village_id)
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
         raise NotFound()
@@ -176,12 +185,14 @@ def month(request, village_id: int, year: int, month: int):
     }
 
 
-@router.get("/entries/{int:entry_id}", response=EntryOut, summary="An entry with its vouchers")
-def entry_detail(request, entry_id: int):
+@router.get("/entries/{int:entry_id}", response=LedgerEntryOut, summary=gettext_lazy("An entry with its vouchers"))
+def entry_detail(request, entry_id: Id):
     return _entry(selectors.entry(request.auth, entry_id), with_vouchers=True)
 
 
-@router.post("/entries/income", response={201: EntryOut}, summary="Record an income entry (village cadre)")
+@router.post(
+    "/entries/income", response={201: LedgerEntryOut}, summary=gettext_lazy("Record an income entry (village cadre)")
+)
 def income_create(request, payload: IncomeIn):
     actor = request.auth
     _require(actor, Action.FINANCE_RECORD)
@@ -201,8 +212,12 @@ def income_create(request, payload: IncomeIn):
     return 201, _entry(selectors.entry(actor, entry.pk), with_vouchers=True)
 
 
-@router.post("/entries/{int:entry_id}/reverse", response={201: EntryOut}, summary="Record the reversing entry")
-def entry_reverse(request, entry_id: int, payload: ReverseIn):
+@router.post(
+    "/entries/{int:entry_id}/reverse",
+    response={201: LedgerEntryOut},
+    summary=gettext_lazy("Record the reversing entry"),
+)
+def entry_reverse(request, entry_id: Id, payload: ReverseIn):
     actor = request.auth
     reversal = services.entry_reverse(
         actor=actor, entry=selectors.entry(actor, entry_id), reason=payload.reason, date=payload.date
@@ -212,10 +227,10 @@ def entry_reverse(request, entry_id: int, payload: ReverseIn):
 
 @router.post(
     "/entries/{int:entry_id}/vouchers",
-    response=EntryOut,
-    summary="Attach voucher scans (multipart, field `files`: PDFs or images, 10 MB each)",
+    response=LedgerEntryOut,
+    summary=gettext_lazy("Attach voucher scans (multipart, field `files`: PDFs or images, 10 MB each)"),
 )
-def entry_vouchers(request, entry_id: int, files: File[list[UploadedFile]]):
+def entry_vouchers(request, entry_id: Id, files: File[list[UploadedFile]]):
     actor = request.auth
     services.entry_attach(actor=actor, entry=selectors.entry(actor, entry_id), files=files)
     return _entry(selectors.entry(actor, entry_id), with_vouchers=True)
@@ -274,8 +289,8 @@ def expense_keys(request, case) -> dict:
     return out
 
 
-@router.get("/expenses", response=list[ExpenseOut], summary="Expenses the caller may see (latest first)")
-def expense_list(request, village_id: int | None = None, state: str = "", limit: int = 50):
+@router.get("/expenses", response=list[ExpenseOut], summary=gettext_lazy("Expenses the caller may see (latest first)"))
+def expense_list(request, village_id: Id | None = None, state: str = "", limit: Limit = 50):
     actor = request.auth
     qs = selectors.expenses(actor)
     if village_id is not None:
@@ -285,17 +300,21 @@ def expense_list(request, village_id: int | None = None, state: str = "", limit:
     return [_expense(actor, e) for e in qs.order_by("-requested_at", "-id")[: max(1, min(limit, 100))]]
 
 
-@router.get("/queue", response=list[ExpenseOut], summary="待我审批: expenses waiting for a post the caller holds")
+@router.get(
+    "/queue", response=list[ExpenseOut], summary=gettext_lazy("待我审批: expenses waiting for a post the caller holds")
+)
 def queue(request):
     return [_expense(request.auth, e) for e in selectors.my_queue(request.auth)]
 
 
-@router.get("/expenses/{int:expense_id}", response=ExpenseOut, summary="An expense with its chain")
-def expense_detail(request, expense_id: int):
+@router.get("/expenses/{int:expense_id}", response=ExpenseOut, summary=gettext_lazy("An expense with its chain"))
+def expense_detail(request, expense_id: Id):
     return _expense(request.auth, selectors.expense(request.auth, expense_id))
 
 
-@router.post("/expenses", response={201: ExpenseOut}, summary="Submit an expense with item lines (village cadre)")
+@router.post(
+    "/expenses", response={201: ExpenseOut}, summary=gettext_lazy("Submit an expense with item lines (village cadre)")
+)
 def expense_create(request, payload: ExpenseIn):
     actor = request.auth
     _require(actor, Action.FINANCE_RECORD)
@@ -317,17 +336,19 @@ def expense_create(request, payload: ExpenseIn):
 @router.post(
     "/expenses/{int:expense_id}/vouchers",
     response=ExpenseOut,
-    summary="Attach voucher scans to a returned expense while correcting it (multipart, field `files`)",
+    summary=gettext_lazy("Attach voucher scans to a returned expense while correcting it (multipart, field `files`)"),
 )
-def expense_vouchers(request, expense_id: int, files: File[list[UploadedFile]]):
+def expense_vouchers(request, expense_id: Id, files: File[list[UploadedFile]]):
     actor = request.auth
     expense = selectors.expense(actor, expense_id)
     services.expense_resubmit(actor=actor, expense=expense, vouchers=files)
     return _expense(actor, selectors.expense(actor, expense_id))
 
 
-@router.post("/expenses/{int:expense_id}/resubmit", response=ExpenseOut, summary="Correct a returned expense")
-def expense_resubmit(request, expense_id: int, payload: ExpenseCorrectIn):
+@router.post(
+    "/expenses/{int:expense_id}/resubmit", response=ExpenseOut, summary=gettext_lazy("Correct a returned expense")
+)
+def expense_resubmit(request, expense_id: Id, payload: ExpenseCorrectIn):
     actor = request.auth
     data = payload.model_dump(exclude={"version", "category_id", "lines"}, exclude_none=True)
     if payload.category_id is not None:
@@ -367,14 +388,18 @@ def _chain(region) -> dict:
     }
 
 
-@router.get("/chains/{int:region_id}", response=ChainOut, summary="The approval chain of a county or township")
-def chain_get(request, region_id: int):
+@router.get(
+    "/chains/{int:region_id}", response=ChainOut, summary=gettext_lazy("The approval chain of a county or township")
+)
+def chain_get(request, region_id: Id):
     _require(request.auth, Action.FINANCE_CONFIGURE)
     return _chain(_config_region(request.auth, region_id))
 
 
-@router.put("/chains/{int:region_id}", response=ChainOut, summary="Replace the approval chain (bands by amount)")
-def chain_put(request, region_id: int, payload: ChainIn):
+@router.put(
+    "/chains/{int:region_id}", response=ChainOut, summary=gettext_lazy("Replace the approval chain (bands by amount)")
+)
+def chain_put(request, region_id: Id, payload: ChainIn):
     actor = request.auth
     _require(actor, Action.FINANCE_CONFIGURE)
     region = _config_region(actor, region_id)
@@ -383,9 +408,11 @@ def chain_put(request, region_id: int, payload: ChainIn):
 
 
 @router.delete(
-    "/chains/{int:region_id}", response=ChainOut, summary="A township goes back to its county's approval chain"
+    "/chains/{int:region_id}",
+    response=ChainOut,
+    summary=gettext_lazy("A township goes back to its county's approval chain"),
 )
-def chain_reset(request, region_id: int):
+def chain_reset(request, region_id: Id):
     actor = request.auth
     _require(actor, Action.FINANCE_CONFIGURE)
     region = _config_region(actor, region_id)
@@ -393,7 +420,7 @@ def chain_reset(request, region_id: int):
     return _chain(region)
 
 
-@router.post("/categories", response={201: CategoryOut}, summary="Add a ledger category")
+@router.post("/categories", response={201: CategoryOut}, summary=gettext_lazy("Add a ledger category"))
 def category_add(request, payload: CategoryIn):
     actor = request.auth
     _require(actor, Action.FINANCE_CONFIGURE)
@@ -415,9 +442,9 @@ def category_add(request, payload: CategoryIn):
 @router.put(
     "/categories/{int:category_id}",
     response=CategoryOut,
-    summary="Rename a ledger category, mark it a welfare one, stop or resume using it",
+    summary=gettext_lazy("Rename a ledger category, mark it a welfare one, stop or resume using it"),
 )
-def category_change(request, category_id: int, payload: CategoryChangeIn):
+def category_change(request, category_id: Id, payload: CategoryChangeIn):
     actor = request.auth
     _require(actor, Action.FINANCE_CONFIGURE)
     found = (
@@ -449,13 +476,13 @@ def _post(p) -> dict:
     }
 
 
-@router.get("/posts", response=list[PostOut], summary="Who holds which post in a village")
-def post_list(request, village_id: int):
+@router.get("/posts", response=list[PostOut], summary=gettext_lazy("Who holds which post in a village"))
+def post_list(request, village_id: Id):
     village = _village(request.auth, village_id)
     return [_post(p) for p in selectors.posts_of(village.pk)]
 
 
-@router.post("/posts", response={201: PostOut}, summary="Give a person a post of the signing chain")
+@router.post("/posts", response={201: PostOut}, summary=gettext_lazy("Give a person a post of the signing chain"))
 def post_assign(request, payload: PostIn):
     actor = request.auth
     _require(actor, Action.FINANCE_CONFIGURE)
@@ -465,8 +492,8 @@ def post_assign(request, payload: PostIn):
     return 201, _post(row)
 
 
-@router.post("/posts/{int:assignment_id}/end", response=PostOut, summary="End a post holding")
-def post_end(request, assignment_id: int):
+@router.post("/posts/{int:assignment_id}/end", response=PostOut, summary=gettext_lazy("End a post holding"))
+def post_end(request, assignment_id: Id):
     actor = request.auth
     _require(actor, Action.FINANCE_CONFIGURE)
     found = PostAssignment.objects.filter(pk=assignment_id).first()
@@ -492,11 +519,19 @@ def _disclosure(row) -> dict:
         "notice_number": row.notice.number,
         "notice_state": row.notice.state,
         "generated_at": row.generated_at,
+        "sequence": row.sequence,
+        "corrects_id": row.corrects_id,
+        "reason": row.reason,
+        "superseded_by_notice_id": row.notice.superseded_by_id,
     }
 
 
-@router.get("/disclosures", response=list[DisclosureOut], summary="The monthly disclosures generated for a village")
-def disclosure_list(request, village_id: int):
+@router.get(
+    "/disclosures",
+    response=list[DisclosureOut],
+    summary=gettext_lazy("The monthly disclosures generated for a village"),
+)
+def disclosure_list(request, village_id: Id):
     village = _village(request.auth, village_id)
     return [_disclosure(r) for r in selectors.disclosures(request.auth, village).select_related("village")]
 
@@ -504,7 +539,7 @@ def disclosure_list(request, village_id: int):
 @router.post(
     "/disclosures",
     response={201: DisclosureOut},
-    summary="Generate a month's disclosure from the ledger as a draft financial notice (village cadre)",
+    summary=gettext_lazy("Generate a month's disclosure from the ledger as a draft financial notice (village cadre)"),
 )
 def disclosure_create(request, payload: DisclosureIn):
     actor = request.auth
@@ -512,3 +547,18 @@ def disclosure_create(request, payload: DisclosureIn):
     village = _village(actor, payload.village_id, Action.FINANCE_RECORD)
     row = services.disclosure_generate(actor=actor, village=village, year=payload.year, month=payload.month)
     return 201, _disclosure(row)
+
+
+@router.post(
+    "/disclosures/{int:disclosure_id}/correct",
+    response={201: DisclosureOut},
+    summary=gettext_lazy(
+        "Correct (更正) a published monthly disclosure, with the reason: a draft financial notice that supersedes "
+        "it once published (village cadre)"
+    ),
+)
+def disclosure_correct(request, disclosure_id: Id, payload: CorrectionIn):
+    actor = request.auth
+    _require(actor, Action.FINANCE_RECORD)
+    row = selectors.disclosure(actor, disclosure_id)
+    return 201, _disclosure(services.disclosure_correct(actor=actor, disclosure=row, reason=payload.reason))

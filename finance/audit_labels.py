@@ -21,6 +21,7 @@ class AuditAction(TextChoices):
     EXPENSE_RESUBMIT = "finance.expense.resubmit", _("Expense corrected and submitted again")
     EXPENSE_PAY = "finance.expense.pay", _("Expense paid and posted to the ledger")
     DISCLOSURE_GENERATE = "finance.disclosure.generate", _("Monthly financial disclosure generated")
+    DISCLOSURE_CORRECT = "finance.disclosure.correct", _("Correction of a monthly financial disclosure generated")
 
 
 ACTION_LABELS: dict = dict(AuditAction.choices)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 from core.fields import NOTE, Date, Files, Text
-from core.roles import Role
+from core.roles import Action, Role
 from core.workflow import Flow, Party, State, Transition
 
 
@@ -204,13 +204,7 @@ EXPENSE = Flow(
     start_allow=(Role.VILLAGE_CADRE,),
     start_notify=(current_holder,),
     start_notify_text=_to_sign,
-    viewers=(
-        Role.REVIEWER,
-        Role.VILLAGE_SUPERVISOR,
-        Role.TOWNSHIP_OFFICIAL,
-        Role.COUNTY_OFFICIAL,
-        Role.COUNTY_ADMIN,
-    ),
+    view=(Action.FINANCE_VIEW,),
     # the expense steps' own services (the clear refusals of signing, the one ledger entry of a payment), the
     # expense page with the step panels, the expense's own keys in the case API, and the app's scoped selector
     service="finance.services.expense_step",

@@ -114,3 +114,12 @@ class DisclosureForm(forms.Form):
     def __init__(self, *args, months=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["month"].choices = [(f"{y}-{m:02d}", f"{y}-{m:02d}") for y, m in months]
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it corrected?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the public board with the correction. No ID numbers, phones or account numbers."),
+    )

@@ -350,6 +350,21 @@ class MonthlyDisclosure(ScopedRow):
     closing = models.DecimalField(_("closing balance"), **MONEY)
     generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     generated_at = models.DateTimeField(_("generated at"), default=timezone.now)
+    # the n-th disclosure generated for the month (0 the first; a new one only after a draft was discarded, or as a
+    # correction): unique per village and month, so two generations at once cannot both be written
+    sequence = models.PositiveSmallIntegerField(_("sequence"), default=0)
+    # 更正: the disclosure this one corrects (its notice supersedes the other's once published) and why
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correction",
+        verbose_name=_("corrects"),
+    )
+    reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
+    # the statement it showed, by category (finance.disclosure.statement_lines): what a correction compares
+    statement = models.JSONField(_("statement"), default=dict, blank=True)
 
     SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
 
@@ -357,6 +372,9 @@ class MonthlyDisclosure(ScopedRow):
         verbose_name = _("monthly disclosure")
         verbose_name_plural = _("monthly disclosures")
         ordering = ["-year", "-month", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year", "month", "sequence"], name="finance_disclosure_once"),
+        ]
 
     def __str__(self):
         return f"{self.village_id} {self.year}-{self.month:02d}"

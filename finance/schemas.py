@@ -7,6 +7,7 @@ import datetime as dt
 from ninja import Field, Schema
 
 from casework.api import StepOut
+from core.api_types import Id, Month, Version, Year
 
 
 class Ref(Schema):
@@ -26,10 +27,10 @@ class CategoryOut(Schema):
 
 
 class CategoryIn(Schema):
-    county_id: int
+    county_id: Id
     code: str = ""
     name: str
-    parent_id: int | None = None
+    parent_id: Id | None = None
     direction: str = ""
     is_welfare: bool = False
     is_active: bool = True
@@ -51,7 +52,7 @@ class VoucherOut(Schema):
     url: str
 
 
-class EntryOut(Schema):
+class LedgerEntryOut(Schema):
     id: int
     number: str
     village: Ref
@@ -74,9 +75,9 @@ class EntryOut(Schema):
 
 
 class IncomeIn(Schema):
-    village_id: int
+    village_id: Id
     date: dt.date | None = None
-    category_id: int
+    category_id: Id
     amount: str
     counterparty: str
     counterparty_is_person: bool = False
@@ -107,14 +108,14 @@ class MonthOut(Schema):
     closing: str
     income_by_category: list[CategoryLineOut]
     expense_by_category: list[CategoryLineOut]
-    entries: list[EntryOut]
+    entries: list[LedgerEntryOut]
 
 
 class LedgerPage(Schema):
     count: int
     income: str
     expense: str
-    items: list[EntryOut]
+    items: list[LedgerEntryOut]
 
 
 class LineIn(Schema):
@@ -123,9 +124,9 @@ class LineIn(Schema):
 
 
 class ExpenseIn(Schema):
-    village_id: int
+    village_id: Id
     title: str
-    category_id: int
+    category_id: Id
     payee: str
     payee_is_person: bool = False
     amount: str
@@ -135,13 +136,13 @@ class ExpenseIn(Schema):
 
 class ExpenseCorrectIn(Schema):
     title: str | None = None
-    category_id: int | None = None
+    category_id: Id | None = None
     payee: str | None = None
     payee_is_person: bool | None = None
     amount: str | None = None
     deliberation_ref: str | None = None
     lines: list[LineIn] | None = None
-    version: int | None = None
+    version: Version | None = None
 
 
 class ChainStepOut(Schema):
@@ -206,9 +207,9 @@ class ChainOut(Schema):
 
 
 class PostIn(Schema):
-    village_id: int
+    village_id: Id
     post: str
-    user_id: int
+    user_id: Id
 
 
 class PostOut(Schema):
@@ -222,9 +223,9 @@ class PostOut(Schema):
 
 
 class DisclosureIn(Schema):
-    village_id: int
-    year: int
-    month: int
+    village_id: Id
+    year: Year
+    month: Month
 
 
 class DisclosureOut(Schema):
@@ -240,3 +241,11 @@ class DisclosureOut(Schema):
     notice_number: str
     notice_state: str
     generated_at: dt.datetime
+    sequence: int
+    corrects_id: int | None = None
+    reason: str = ""
+    superseded_by_notice_id: int | None = None
+
+
+class CorrectionIn(Schema):
+    reason: str = Field(..., max_length=300)

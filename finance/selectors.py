@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from core import scope, workflow
 from core.errors import NotFound
-from core.roles import ROLE_ACTIONS, Action
+from core.roles import Action
 from finance.flows import EXPENSE
 from finance.models import (
     ApprovalBand,
@@ -22,38 +22,27 @@ from finance.models import (
     Post,
     PostAssignment,
 )
+from regions import selectors as region_selectors
 from regions.models import Region, RegionLevel
 
 
 def villages(actor, action: str = Action.FINANCE_VIEW) -> QuerySet:
-    """The villages whose ledger the actor may read (or write, for another action)."""
-    q = Q(pk__in=[])
-    for g in scope.grants(actor):
-        if action not in ROLE_ACTIONS.get(g.role, ()):
-            continue
-        if g.level in ("county", "township", "village"):
-            q |= Q(**{f"{g.level}_id": g.target_id})
-    return Region.objects.filter(q, level=RegionLevel.VILLAGE).order_by("code")
+    """The villages whose ledger the actor may read (or write, for another action): region grants only."""
+    return region_selectors.villages(actor, action, whole_village=False)
 
 
 def village(actor, pk, action: str = Action.FINANCE_VIEW) -> Region:
-    found = villages(actor, action).filter(pk=pk).first() if pk not in (None, "") else None
-    if found is None:
-        raise NotFound()
-    return found
+    return scope.fetch(villages(actor, action), pk)
 
 
 def counties(actor, action: str = Action.FINANCE_CONFIGURE) -> QuerySet:
-    ids = {g.county_id for g in scope.grants(actor) if action in ROLE_ACTIONS.get(g.role, ()) and g.county_id}
-    return Region.objects.filter(pk__in=ids).order_by("code")
+    return Region.objects.filter(pk__in=scope.county_ids(actor, action)).order_by("code")
 
 
 def config_regions(actor) -> QuerySet:
     """Counties and townships whose chain the actor may configure."""
     q = Q(pk__in=[])
-    for g in scope.grants(actor):
-        if Action.FINANCE_CONFIGURE not in ROLE_ACTIONS.get(g.role, ()):
-            continue
+    for g in scope.grants_for(actor, Action.FINANCE_CONFIGURE):
         if g.level == "county":
             q |= Q(pk=g.target_id) | Q(level=RegionLevel.TOWNSHIP, county_id=g.target_id)
         elif g.level == "township":
@@ -158,10 +147,18 @@ def my_queue(actor) -> list[Expense]:
     return out
 
 
+def counting_disclosures(village_id: int) -> QuerySet:
+    """The village's disclosures that count: all but those whose notice was discarded before it was ever
+    published (a draft thrown away discloses nothing). A month with one has its disclosure; it and every month
+    before it take no new entries."""
+    return MonthlyDisclosure.objects.filter(village_id=village_id).exclude(
+        notice__state="withdrawn", notice__published_at__isnull=True
+    )
+
+
 def generated_months(village_id: int) -> set[tuple[int, int]]:
-    """(year, month) of the village's months whose disclosure was generated and not withdrawn (closed months)."""
-    rows = MonthlyDisclosure.objects.filter(village_id=village_id).exclude(notice__state="withdrawn")
-    return set(rows.values_list("year", "month"))
+    """(year, month) of the village's months that have their disclosure (not generated again; corrected instead)."""
+    return set(counting_disclosures(village_id).values_list("year", "month"))
 
 
 def posts_of(village_id: int) -> list[PostAssignment]:
@@ -184,8 +181,27 @@ def disclosures(actor, village) -> QuerySet:
     return (
         scope.scope_filter(actor, Action.FINANCE_VIEW, MonthlyDisclosure.objects.all())
         .filter(village=village)
-        .select_related("notice", "generated_by")
+        .select_related("notice", "generated_by", "corrects__notice")
+        .order_by("-year", "-month", "-sequence")
     )
+
+
+def disclosure(actor, pk) -> MonthlyDisclosure:
+    found = (
+        scope.scope_filter(actor, Action.FINANCE_VIEW, MonthlyDisclosure.objects.all())
+        .select_related("notice", "village", "corrects__notice")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def correctable(row: MonthlyDisclosure) -> bool:
+    """Is this the month's disclosure as it stands, published, with no correction under way?"""
+    current = counting_disclosures(row.village_id).filter(year=row.year, month=row.month).order_by("-sequence").first()
+    return current is not None and current.pk == row.pk and row.notice.published_at is not None
 
 
 def disclosure_for(village_id: int, year: int, month: int) -> MonthlyDisclosure | None:

@@ -18,4 +18,5 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("config/", views.config, name="config"),
     path("disclosures/", views.disclosures, name="disclosures"),
+    path("disclosures/<int:pk>/correct/", views.disclosure_correct, name="disclosure_correct"),
 ]

@@ -19,22 +19,25 @@ from django.http import FileResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
 from casework import steps
 from casework.models import CaseAttachment
 from core import scope, workflow
+from core.api_types import Id, Limit, Page, PageSize
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
 from incidents import selectors, services
 from incidents.catalogue_api import router as catalogue_router
 from incidents.flows import INCIDENT
+from incidents.kpi_api import router as kpi_router
 from incidents.models import Incident, Level, Severity
 from incidents.schemas import (
     BoardOut,
-    EventOut,
     IncidentDetail,
+    IncidentEventOut,
     IncidentPage,
     ReportOut,
 )
@@ -42,6 +45,7 @@ from regions.models import Grid, Region, RegionLevel
 
 router = Router(tags=["incidents"])
 router.add_router("/", catalogue_router)  # the county's catalogue, departments and rules
+router.add_router("/", kpi_router)  # the performance figures and the grid workers' assessment
 
 MAX_PAGE_SIZE = 100
 
@@ -105,6 +109,8 @@ def _row(incident: Incident, now=None) -> dict:
         "rating": incident.rating,
         "rating_label": incident.get_rating_display() if incident.rating else "",
         "closed_at": incident.closed_at,
+        "on_the_spot": incident.on_the_spot,
+        "household_id": incident.household_id,
         "version": incident.version,
     }
 
@@ -204,7 +210,7 @@ def _whole_number(value, field: str) -> int | None:
 
 
 # service field names → the API's field names
-_RENAMED = {"matter": "matter_id", "grid": "grid_id", "village": "village_id"}
+_RENAMED = {"matter": "matter_id", "grid": "grid_id", "village": "village_id", "household": "household_id"}
 
 
 def _renamed(exc: DomainError) -> DomainError:
@@ -219,8 +225,15 @@ def _renamed(exc: DomainError) -> DomainError:
 @router.post(
     "",
     response={200: ReportOut, 201: ReportOut},
-    summary="Report an incident (multipart: up to 9 files in `photos`). 201 with the routed case; "
-    "the same client_key again answers 200 with the case already received.",
+    summary=gettext_lazy(
+        "Report an incident (multipart: up to 9 files in `photos`). 201 with the routed case; "
+        "the same client_key again answers 200 with the case already received."
+    ),
+    description=gettext_lazy(
+        "`matter_id` of the county's 其他/不清楚 matter (`unsorted` in the catalogue): the village sets "
+        "the kind. `settled` (即报即办, grid workers): what was done on the spot, with optional `settled_photos`: "
+        "the case is closed at once as handled in the village instead of being routed."
+    ),
 )
 def incident_create(
     request,
@@ -234,6 +247,9 @@ def incident_create(
     village_id: Form[str] = "",
     client_key: Form[str] = "",
     photos: File[list[UploadedFile]] = None,
+    settled: Form[str] = "",
+    settled_photos: File[list[UploadedFile]] = None,
+    household_id: Form[str] = "",
 ):
     actor = request.auth
     _require(actor, Action.INCIDENT_REPORT)
@@ -267,6 +283,9 @@ def incident_create(
             address=address,
             photos=photos or [],
             client_key=client_key,
+            settled=settled,
+            settled_photos=settled_photos or [],
+            household=_whole_number(household_id, "household_id"),
         )
     except DomainError as exc:
         raise _renamed(exc) from None
@@ -280,21 +299,23 @@ def incident_create(
 @router.get(
     "",
     response=IncidentPage,
-    summary="Incidents in the caller's scope, newest first, with filters",
-    description="`state`: one of the flow's states; `overdue=true`: cases that have ever passed a deadline; "
-    "`matter`, `village`: ids; `since`/`until`: report dates (inclusive); `q`: words of the description or place.",
+    summary=gettext_lazy("Incidents in the caller's scope, newest first, with filters"),
+    description=gettext_lazy(
+        "`state`: one of the flow's states; `overdue=true`: cases that have ever passed a deadline; "
+        "`matter`, `village`: ids; `since`/`until`: report dates (inclusive); `q`: words of the description or place."
+    ),
 )
 def incident_list(
     request,
     state: str = "",
     overdue: bool = False,
-    matter: int | None = None,
-    village: int | None = None,
+    matter: Id | None = None,
+    village: Id | None = None,
     since: date | None = None,
     until: date | None = None,
     q: str = "",
-    page: int = 1,
-    page_size: int = 20,
+    page: Page = 1,
+    page_size: PageSize = 20,
 ):
     if state and state not in INCIDENT.states:
         raise DomainError(
@@ -315,23 +336,27 @@ def incident_list(
     return _page(qs, page, page_size)
 
 
-@router.get("/mine", response=IncidentPage, summary="The cases the caller reported")
-def incident_mine(request, page: int = 1, page_size: int = 20):
+@router.get("/mine", response=IncidentPage, summary=gettext_lazy("The cases the caller reported"))
+def incident_mine(request, page: Page = 1, page_size: PageSize = 20):
     return _page(selectors.my_reports(request.auth), page, page_size)
 
 
 @router.get(
-    "/queue", response=IncidentPage, summary="待办: cases waiting for the caller's body, earliest deadline first"
+    "/queue",
+    response=IncidentPage,
+    summary=gettext_lazy("待办: cases waiting for the caller's body, earliest deadline first"),
 )
-def incident_queue(request, page: int = 1, page_size: int = 20):
+def incident_queue(request, page: Page = 1, page_size: PageSize = 20):
     _require(request.auth, Action.INCIDENT_HANDLE)
     return _page(selectors.queue(request.auth), page, page_size)
 
 
 @router.get(
-    "/to-dispatch", response=IncidentPage, summary="待分派: cases waiting for a dispatcher in the caller's area"
+    "/to-dispatch",
+    response=IncidentPage,
+    summary=gettext_lazy("待分派: cases waiting for a dispatcher in the caller's area"),
 )
-def incident_to_dispatch(request, page: int = 1, page_size: int = 20):
+def incident_to_dispatch(request, page: Page = 1, page_size: PageSize = 20):
     _require(request.auth, Action.INCIDENT_DISPATCH)
     return _page(selectors.to_dispatch(request.auth), page, page_size)
 
@@ -339,10 +364,12 @@ def incident_to_dispatch(request, page: int = 1, page_size: int = 20):
 @router.get(
     "/board",
     response=BoardOut,
-    summary="督办台: overdue, due within a day, under a supervision notice, unrated for 7 days (counts and the "
-    "first `limit` of each)",
+    summary=gettext_lazy(
+        "督办台: overdue, due within a day, under a supervision notice, unrated for 7 days (counts and the "
+        "first `limit` of each)"
+    ),
 )
-def incident_board(request, limit: int = 20):
+def incident_board(request, limit: Limit = 20):
     _require(request.auth, Action.INCIDENT_SUPERVISE)
     limit = min(max(limit, 1), MAX_PAGE_SIZE)
     now = timezone.now()
@@ -355,9 +382,9 @@ def incident_board(request, limit: int = 20):
 @router.get(
     "/follow-up",
     response=IncidentPage,
-    summary="回访: resolved cases nobody has rated for 7 days (rate them on the reporter's behalf)",
+    summary=gettext_lazy("回访: resolved cases nobody has rated for 7 days (rate them on the reporter's behalf)"),
 )
-def incident_follow_up(request, page: int = 1, page_size: int = 20):
+def incident_follow_up(request, page: Page = 1, page_size: PageSize = 20):
     _require(request.auth, Action.INCIDENT_VIEW)
     return _page(selectors.unrated(request.auth), page, page_size)
 
@@ -365,13 +392,19 @@ def incident_follow_up(request, page: int = 1, page_size: int = 20):
 # -- one case ---------------------------------------------------------------------------------------------
 
 
-@router.get("/{int:incident_id}", response=IncidentDetail, summary="A case: handling, co-handling bodies, photos")
-def incident_detail(request, incident_id: int):
+@router.get(
+    "/{int:incident_id}", response=IncidentDetail, summary=gettext_lazy("A case: handling, co-handling bodies, photos")
+)
+def incident_detail(request, incident_id: Id):
     return _detail(request, selectors.get(request.auth, incident_id))
 
 
-@router.get("/{int:incident_id}/timeline", response=list[EventOut], summary="The case's timeline, oldest first")
-def incident_timeline(request, incident_id: int):
+@router.get(
+    "/{int:incident_id}/timeline",
+    response=list[IncidentEventOut],
+    summary=gettext_lazy("The case's timeline, oldest first"),
+)
+def incident_timeline(request, incident_id: Id):
     incident = selectors.get(request.auth, incident_id)
     events = []
     for e in workflow.history(incident):
@@ -428,9 +461,9 @@ def _file(field, content_type: str, name: str) -> FileResponse:
 @router.get(
     "/{int:incident_id}/photos/{int:attachment_id}",
     url_name="incident_photo",
-    summary="A photo (or document) of the case's timeline, for a client with a bearer token",
+    summary=gettext_lazy("A photo (or document) of the case's timeline, for a client with a bearer token"),
 )
-def incident_photo(request, incident_id: int, attachment_id: int):
+def incident_photo(request, incident_id: Id, attachment_id: Id):
     found = _photo(request.auth, incident_id, attachment_id)
     return _file(found.file, found.content_type, found.name)
 
@@ -438,9 +471,9 @@ def incident_photo(request, incident_id: int, attachment_id: int):
 @router.get(
     "/{int:incident_id}/photos/{int:attachment_id}/thumb",
     url_name="incident_photo_thumb",
-    summary="The photo's thumbnail (JPEG, the longer side 320 px)",
+    summary=gettext_lazy("The photo's thumbnail (JPEG, the longer side 320 px)"),
 )
-def incident_photo_thumb(request, incident_id: int, attachment_id: int):
+def incident_photo_thumb(request, incident_id: Id, attachment_id: Id):
     found = _photo(request.auth, incident_id, attachment_id)
     if not found.thumbnail:
         return _file(found.file, found.content_type, found.name)

@@ -8,9 +8,13 @@ Mounted under ``/api/incidents`` by incidents/api.py.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from typing import Annotated
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from ninja import Field, Router, Schema
+
+from core.api_types import Id
 from core.errors import DomainError, NotFound
 from incidents import selectors, services
 from incidents.models import Department, GridMatter, TriageRule
@@ -32,6 +36,7 @@ def _matter(m: GridMatter) -> dict:
         "description": m.description,
         "responsible": _ref(m.responsible),
         "assisting": [_ref(d) for d in m.assisting.all()],
+        "unsorted": m.unsorted,
     }
 
 
@@ -48,33 +53,35 @@ def _county(actor, county_id: int | None):
 
 
 class MatterIn(Schema):
-    county_id: int | None = None
+    county_id: Id | None = None
     code: str
     name: str
     group: str
     description: str = ""
-    responsible_id: int | None = None
-    assisting_ids: list[int] = []
+    responsible_id: Id | None = None
+    assisting_ids: list[Id] = []
 
 
 class MatterChange(Schema):
     name: str
     group: str
     description: str = ""
-    responsible_id: int | None = None
-    assisting_ids: list[int] = []
+    responsible_id: Id | None = None
+    assisting_ids: list[Id] = []
 
 
 class RetireIn(Schema):
     reason: str
 
 
-@router.get("/matters", response=list[MatterOut], summary="The current catalogue of grid matters (网格事项清单)")
+@router.get(
+    "/matters", response=list[MatterOut], summary=gettext_lazy("The current catalogue of grid matters (网格事项清单)")
+)
 def matter_list(request):
     return [_matter(m) for m in selectors.matters(request.auth, current_only=True)]
 
 
-@router.post("/matters", response={201: MatterOut}, summary="Admit a matter to the catalogue (准入)")
+@router.post("/matters", response={201: MatterOut}, summary=gettext_lazy("Admit a matter to the catalogue (准入)"))
 def matter_admit(request, payload: MatterIn):
     county = _county(request.auth, payload.county_id)
     matter = services.matter_admit(
@@ -90,8 +97,8 @@ def matter_admit(request, payload: MatterIn):
     return 201, _matter(matter)
 
 
-@router.put("/matters/{int:matter_id}", response=MatterOut, summary="Change a matter of the catalogue")
-def matter_update(request, matter_id: int, payload: MatterChange):
+@router.put("/matters/{int:matter_id}", response=MatterOut, summary=gettext_lazy("Change a matter of the catalogue"))
+def matter_update(request, matter_id: Id, payload: MatterChange):
     matter = selectors.managed(request.auth, GridMatter, matter_id)
     matter = services.matter_update(
         actor=request.auth,
@@ -105,14 +112,16 @@ def matter_update(request, matter_id: int, payload: MatterChange):
     return _matter(matter)
 
 
-@router.post("/matters/{int:matter_id}/retire", response=MatterOut, summary="Retire a matter (退出)")
-def matter_retire(request, matter_id: int, payload: RetireIn):
+@router.post("/matters/{int:matter_id}/retire", response=MatterOut, summary=gettext_lazy("Retire a matter (退出)"))
+def matter_retire(request, matter_id: Id, payload: RetireIn):
     matter = selectors.managed(request.auth, GridMatter, matter_id)
     return _matter(services.matter_retire(actor=request.auth, matter=matter, reason=payload.reason))
 
 
-@router.post("/matters/{int:matter_id}/readmit", response=MatterOut, summary="Admit a retired matter again")
-def matter_readmit(request, matter_id: int):
+@router.post(
+    "/matters/{int:matter_id}/readmit", response=MatterOut, summary=gettext_lazy("Admit a retired matter again")
+)
+def matter_readmit(request, matter_id: Id):
     matter = selectors.managed(request.auth, GridMatter, matter_id)
     return _matter(services.matter_readmit(actor=request.auth, matter=matter))
 
@@ -121,11 +130,11 @@ def matter_readmit(request, matter_id: int):
 
 
 class DepartmentIn(Schema):
-    county_id: int | None = None
+    county_id: Id | None = None
     name: str
     code: str
     phone: str = ""
-    member_ids: list[int] = []
+    member_ids: list[Id] = []
     is_active: bool = True
 
 
@@ -133,11 +142,11 @@ class DepartmentChange(Schema):
     name: str
     code: str
     phone: str = ""
-    member_ids: list[int] = []
+    member_ids: list[Id] = []
     is_active: bool = True
 
 
-@router.get("/departments", response=list[DepartmentOut], summary="The county's departments (责任单位)")
+@router.get("/departments", response=list[DepartmentOut], summary=gettext_lazy("The county's departments (责任单位)"))
 def department_list(request):
     return list(selectors.departments(request.auth, active_only=True))
 
@@ -155,13 +164,13 @@ def _department_save(actor, county, department, payload) -> Department:
     )
 
 
-@router.post("/departments", response={201: DepartmentOut}, summary="Add a department (责任单位)")
+@router.post("/departments", response={201: DepartmentOut}, summary=gettext_lazy("Add a department (责任单位)"))
 def department_create(request, payload: DepartmentIn):
     return 201, _department_save(request.auth, _county(request.auth, payload.county_id), None, payload)
 
 
-@router.put("/departments/{int:department_id}", response=DepartmentOut, summary="Change a department")
-def department_update(request, department_id: int, payload: DepartmentChange):
+@router.put("/departments/{int:department_id}", response=DepartmentOut, summary=gettext_lazy("Change a department"))
+def department_update(request, department_id: Id, payload: DepartmentChange):
     department = selectors.managed(request.auth, Department, department_id)
     return _department_save(request.auth, department.county, department, payload)
 
@@ -170,12 +179,12 @@ def department_update(request, department_id: int, payload: DepartmentChange):
 
 
 class RuleIn(Schema):
-    county_id: int | None = None
-    matter_id: int | None = None
+    county_id: Id | None = None
+    matter_id: Id | None = None
     severity: str = ""
     level: str
-    department_id: int | None = None
-    days: int
+    department_id: Id | None = None
+    days: Annotated[int, Field(ge=1, le=60)]
     note: str = ""
 
 
@@ -212,24 +221,26 @@ def _rule_save(actor, county, rule, payload) -> TriageRule:
     )
 
 
-@router.get("/rules", response=list[RuleOut], summary="The county's triage rules (分级分流规则)")
+@router.get("/rules", response=list[RuleOut], summary=gettext_lazy("The county's triage rules (分级分流规则)"))
 def rule_list(request):
     return list(selectors.rules(request.auth))
 
 
-@router.post("/rules", response={201: RuleOut}, summary="Add a triage rule (matter × severity → level, body, days)")
+@router.post(
+    "/rules", response={201: RuleOut}, summary=gettext_lazy("Add a triage rule (matter × severity → level, body, days)")
+)
 def rule_create(request, payload: RuleIn):
     return 201, _rule_save(request.auth, _county(request.auth, payload.county_id), None, payload)
 
 
-@router.put("/rules/{int:rule_id}", response=RuleOut, summary="Change a triage rule")
-def rule_update(request, rule_id: int, payload: RuleIn):
+@router.put("/rules/{int:rule_id}", response=RuleOut, summary=gettext_lazy("Change a triage rule"))
+def rule_update(request, rule_id: Id, payload: RuleIn):
     rule = selectors.managed(request.auth, TriageRule, rule_id)
     return _rule_save(request.auth, rule.county, rule, payload)
 
 
-@router.delete("/rules/{int:rule_id}", response={204: None}, summary="Delete a triage rule")
-def rule_delete(request, rule_id: int):
+@router.delete("/rules/{int:rule_id}", response={204: None}, summary=gettext_lazy("Delete a triage rule"))
+def rule_delete(request, rule_id: Id):
     rule = selectors.managed(request.auth, TriageRule, rule_id)
     services.rule_delete(actor=request.auth, rule=rule)
     return 204, None

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from core import scope
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, messages_from, paginate, require_action
+from core.views import api_twin, apply_domain_errors, messages_from, paginate, require_action, submit
 from incidents import selectors, services
 from incidents.catalogue_forms import DepartmentForm, MatterForm, RetireForm, RuleForm, TryForm
 from incidents.models import Department, GridMatter, Level, Severity, TriageRule
@@ -144,24 +144,22 @@ def matter_edit(request, pk):
     matter = selectors.managed(request.user, GridMatter, pk)
     county = _managed_county(request, matter)
     form = _matter_form(request, county, matter=matter)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.matter_update(
-                actor=request.user,
-                matter=matter,
-                name=data["name"],
-                group=data["group"],
-                description=data["description"],
-                responsible=data["responsible"],
-                assisting=data["assisting"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("The matter was saved."))
-            return redirect("incidents:matter_list")
-    return render(request, "incidents/catalogue_form.html", {"form": form, "county": county, "matter": matter})
+    done = submit(
+        request,
+        form,
+        lambda data: services.matter_update(
+            actor=request.user,
+            matter=matter,
+            name=data["name"],
+            group=data["group"],
+            description=data["description"],
+            responsible=data["responsible"],
+            assisting=data["assisting"],
+        ),
+        done=_("The matter was saved."),
+        to="incidents:matter_list",
+    )
+    return done or render(request, "incidents/catalogue_form.html", {"form": form, "county": county, "matter": matter})
 
 
 @login_required
@@ -173,15 +171,14 @@ def matter_retire(request, pk):
         messages.info(request, _("This matter has already been retired."))
         return redirect(reverse("incidents:matter_list") + "?status=retired")
     form = RetireForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.matter_retire(actor=request.user, matter=matter, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("%(matter)s was retired from the catalogue.") % {"matter": matter})
-            return redirect("incidents:matter_list")
-    return render(request, "incidents/catalogue_retire.html", {"form": form, "matter": matter})
+    done = submit(
+        request,
+        form,
+        lambda data: services.matter_retire(actor=request.user, matter=matter, reason=data["reason"]),
+        done=_("%(matter)s was retired from the catalogue.") % {"matter": matter},
+        to="incidents:matter_list",
+    )
+    return done or render(request, "incidents/catalogue_retire.html", {"form": form, "matter": matter})
 
 
 @login_required
@@ -239,25 +236,25 @@ def _department_form(request, county, department=None):
 
 def _department_page(request, county, department):
     form = _department_form(request, county, department)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.department_save(
-                actor=request.user,
-                county=county,
-                department=department,
-                name=data["name"],
-                code=data["code"],
-                phone=data["phone"],
-                is_active=data["is_active"],
-                members=data["members"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("The department was saved."))
-            return redirect("incidents:department_list")
-    return render(request, "incidents/department_form.html", {"form": form, "county": county, "department": department})
+    done = submit(
+        request,
+        form,
+        lambda data: services.department_save(
+            actor=request.user,
+            county=county,
+            department=department,
+            name=data["name"],
+            code=data["code"],
+            phone=data["phone"],
+            is_active=data["is_active"],
+            members=data["members"],
+        ),
+        done=_("The department was saved."),
+        to="incidents:department_list",
+    )
+    return done or render(
+        request, "incidents/department_form.html", {"form": form, "county": county, "department": department}
+    )
 
 
 @login_required
@@ -348,26 +345,24 @@ def _rule_page(request, county, rule):
             "note": rule.note,
         }
     form = RuleForm(request.POST or None, matters=matters, departments=departments, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.rule_save(
-                actor=request.user,
-                county=county,
-                rule=rule,
-                matter=data["matter"],
-                severity=data["severity"],
-                level=data["level"],
-                department=data["department"],
-                days=data["days"],
-                note=data["note"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("The triage rule was saved."))
-            return redirect("incidents:rule_list")
-    return render(request, "incidents/rule_form.html", {"form": form, "county": county, "rule": rule})
+    done = submit(
+        request,
+        form,
+        lambda data: services.rule_save(
+            actor=request.user,
+            county=county,
+            rule=rule,
+            matter=data["matter"],
+            severity=data["severity"],
+            level=data["level"],
+            department=data["department"],
+            days=data["days"],
+            note=data["note"],
+        ),
+        done=_("The triage rule was saved."),
+        to="incidents:rule_list",
+    )
+    return done or render(request, "incidents/rule_form.html", {"form": form, "county": county, "rule": rule})
 
 
 @login_required

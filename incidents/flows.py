@@ -6,6 +6,8 @@ reported ─route/dispatch─► dispatched ─accept─► accepted ─resolve�
    ▲                         │                  │  ↺ progress, summon (吹哨), extend, supervise (督办)
    └──── hand_back (≤2 wd) ──┘                  │                 ◄── reopen (不满意) ──┘
    └──────────────────── escalate (上报) ────────┘
+reported ─settle (即报即办: the reporting grid worker settled it on the spot)─► closed
+reported, dispatched, accepted ─classify (其他/不清楚: the village sets the kind, the rules route it)─► dispatched
 ```
 
 Each step declares what a person gives (``fields``: the forms of the case page, the API's description and
@@ -20,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import RoleAssignment
 from core.errors import DomainError
 from core.fields import FILES, NOTE, Choice, Date, Files, Integer, Text
-from core.roles import Role
+from core.roles import Action, Role
 from core.scope import grants
 from core.workflow import SYSTEM, Deadline, Extend, Flow, Party, Pick, SetDeadline, State, Transition
 from incidents.models import LEVEL_ORDER, AssistKind, Department, Incident, IncidentAssist, Level, Rating
@@ -276,6 +278,69 @@ def _on_behalf(step):
     return []
 
 
+def _reporting_grid_worker(actor, case) -> bool:
+    return (
+        case.reporter_id == actor.pk
+        and case.grid_id is not None
+        and any(g.role == Role.GRID_WORKER and g.level == "grid" and g.target_id == case.grid_id for g in grants(actor))
+    )
+
+
+on_spot_reporter = Party(_("the grid worker who reported it"), _reporting_grid_worker)
+
+
+def settle_on_spot(step):
+    """settle (即报即办): the grid worker settled the matter while reporting it; the case closes at once, handled
+    in the village, answered and resolved on time (the KPIs count it as closed in the village)."""
+    case = step.case
+    if case.level:
+        raise DomainError(_("Only a case being reported can be settled on the spot; this one has been routed."))
+    case.level = Level.VILLAGE
+    case.on_the_spot = True
+    case.responded_at = case.resolved_at = step.now
+    case.responded_on_time = case.resolved_on_time = True
+    return ["level", "on_the_spot", "responded_at", "responded_on_time", "resolved_at", "resolved_on_time"]
+
+
+def sortable_matters(actor, case) -> list[tuple[int, str]]:
+    """The kinds a 其他/不清楚 case can be given: the current matters of its county's catalogue."""
+    from incidents.models import GridMatter
+
+    matters = GridMatter.objects.filter(county_id=case.county_id, retired_on__isnull=True, unsorted=False)
+    return [(m.pk, f"{m.group} · {m.name}") for m in matters.order_by("group", "code")]
+
+
+def reclassify(step):
+    """classify: the village (or a dispatcher) gives a 其他/不清楚 case its kind of matter; the triage rules route it
+    again for that kind (a county department's assisting bodies join as for a new report)."""
+    from incidents.models import GridMatter
+    from incidents.triage import decide
+
+    case = step.case
+    if not case.matter.unsorted:
+        raise DomainError(_("This case already has its kind of matter."))
+    matter = GridMatter.objects.filter(
+        pk=step.data.get("matter"), county_id=case.county_id, retired_on__isnull=True, unsorted=False
+    ).first()
+    if matter is None:
+        raise DomainError({"matter": _("Choose a kind of matter from the county's catalogue.")})
+    decision = decide(case.county_id, matter, case.severity)
+    step.data.update({**decision.as_data(), "matter": matter.pk, "matter_name": matter.name})
+    case.matter = matter
+    case.level, case.handler_department, case.handling_days, case.rule = (
+        decision.level,
+        decision.department,
+        decision.days,
+        decision.rule,
+    )
+    if decision.level == Level.COUNTY:
+        for department in matter.assisting.filter(is_active=True).exclude(pk=case.handler_department_id):
+            IncidentAssist.objects.get_or_create(
+                incident_id=case.pk, department=department, defaults={"kind": AssistKind.ASSIST, "added_at": step.now}
+            )
+    return ["matter", "level", "handler_department", "handling_days", "rule"]
+
+
 def after_deadlines(report, now):
     from incidents.supervision import after_deadline_run
 
@@ -290,7 +355,7 @@ INCIDENT = Flow(
     model="incidents.Incident",
     initial="reported",
     start_allow=(reporter,),
-    viewers=(Role.COUNTY_ADMIN, Role.COUNTY_OFFICIAL),
+    view=(Action.INCIDENT_VIEW,),
     after_deadlines=after_deadlines,
     service="incidents.services.incident_take_step",
     page="incidents.views.detail_page",
@@ -487,6 +552,33 @@ INCIDENT = Flow(
                 "A rating of Satisfied or Basically satisfied closes the case for good; Unsatisfied sends it back "
                 "to the handling body."
             ),
+        ),
+        # 即报即办: taken by incidents.services.incident_report right after the report, instead of the rules' route
+        Transition(
+            "settle",
+            source="reported",
+            target="closed",
+            label=_("Settled on the spot (即报即办)"),
+            allow=(on_spot_reporter,),
+            fields=(_reason(_("What was done")), _photos(_("Photos of the result"))),
+            effects=(settle_on_spot,),
+            offered=lambda case: not case.level,
+        ),
+        # 其他/不清楚: the village (the body it went to) or a dispatcher sets the kind; the rules route it again
+        Transition(
+            "classify",
+            source={"reported", "dispatched", "accepted"},
+            target="dispatched",
+            label=_("Set the kind of matter"),
+            allow=(handler, Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL),
+            fields=(
+                Choice("matter", _("Kind of matter"), options=sortable_matters),
+                Text(NOTE, _("Note"), required=False),
+            ),
+            effects=(reclassify,),
+            offered=lambda case: case.matter.unsorted,
+            notify=(handler,),
+            notify_text=_told(_("New case %(number)s: %(matter)s")),
         ),
     ],
 )

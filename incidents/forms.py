@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.attachments import MAX_PHOTOS
+from core.api_types import MAX_ID
 from core.forms import DateInput
 from incidents.flows import INCIDENT
 from incidents.models import Severity
@@ -45,18 +46,26 @@ class PhotosField(forms.FileField):
 
 
 def matter_choices(matters) -> list:
-    """The catalogue grouped by GridMatter.group for an <optgroup> select."""
+    """The catalogue grouped by GridMatter.group for an <optgroup> select; the county's 其他/不清楚 matter first,
+    outside the groups, so a reporter who does not know the kind finds it at once."""
     groups: dict[str, list] = {}
+    unsorted = []
     for matter in matters:
-        groups.setdefault(matter.group, []).append((matter.pk, matter.name))
-    return [("", "—")] + sorted(groups.items())
+        if matter.unsorted:
+            unsorted.append((matter.pk, _("%(name)s (the village sorts it)") % {"name": matter.name}))
+        else:
+            groups.setdefault(matter.group, []).append((matter.pk, matter.name))
+    return [("", "—"), *unsorted] + sorted(groups.items())
 
 
 class ReportForm(forms.Form):
     """前端发现报告 from a phone."""
 
     matter = forms.IntegerField(
-        label=_("What kind of matter"), error_messages={"required": _("Choose what kind of matter it is.")}
+        label=_("What kind of matter"),
+        min_value=1,
+        max_value=MAX_ID,
+        error_messages={"required": _("Choose what kind of matter it is.")},
     )
     severity = forms.ChoiceField(
         label=_("Severity"), choices=Severity.choices, initial=Severity.GENERAL, widget=forms.RadioSelect
@@ -71,8 +80,15 @@ class ReportForm(forms.Form):
     photos = PhotosField(label=_("Photos"), help_text=_("Up to 9 photos."))
     lat = forms.CharField(required=False, widget=forms.HiddenInput)
     lng = forms.CharField(required=False, widget=forms.HiddenInput)
-    grid = forms.IntegerField(label=_("Grid"), required=False)
+    grid = forms.IntegerField(label=_("Grid"), required=False, min_value=1, max_value=MAX_ID)
     client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    household = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    # 即报即办 (grid workers): settled on the spot, closed at once
+    on_the_spot = forms.BooleanField(label=_("I settled it on the spot (即报即办)"), required=False)
+    settled = forms.CharField(
+        label=_("What was done"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    settled_photos = PhotosField(label=_("Photos of the result"), help_text=_("Optional; up to 9 photos."))
 
     def __init__(self, *args, matters, grids, **kwargs):
         kwargs.setdefault("initial", {})
@@ -89,6 +105,14 @@ class ReportForm(forms.Form):
         )
         self.fields["grid"].help_text = _("Choose the grid when you cannot give the location.")
 
+    def clean(self):
+        data = super().clean()
+        if data.get("on_the_spot") and not (data.get("settled") or "").strip():
+            self.add_error("settled", _("Say what was done on the spot."))
+        if not data.get("on_the_spot"):
+            data["settled"], data["settled_photos"] = "", []
+        return data
+
     def clean_grid(self):
         pk = self.cleaned_data.get("grid")
         if pk is None:
@@ -101,8 +125,8 @@ class ReportForm(forms.Form):
 
 class ListFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
-    matter = forms.IntegerField(label=_("Matter"), required=False)
-    village = forms.IntegerField(label=_("Village"), required=False)
+    matter = forms.IntegerField(label=_("Matter"), required=False, min_value=1, max_value=MAX_ID)
+    village = forms.IntegerField(label=_("Village"), required=False, min_value=1, max_value=MAX_ID)
     overdue = forms.BooleanField(label=_("Was overdue"), required=False)
     start = forms.DateField(label=_("Reported from"), required=False, widget=DateInput())
     end = forms.DateField(label=_("Reported until"), required=False, widget=DateInput())

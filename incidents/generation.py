@@ -341,7 +341,8 @@ class IncidentGenerator:
         self.departments = {d.pk: d for d in Department.objects.filter(county=self.county)}
         self.dept_by_code = {d.code: d for d in self.departments.values()}
         self.matters = list(
-            GridMatter.objects.filter(county=self.county, retired_on__isnull=True)
+            # the generated cases are of known kinds (the 其他/不清楚 matter's cases wait for the village's sorting)
+            GridMatter.objects.filter(county=self.county, retired_on__isnull=True, unsorted=False)
             .select_related("responsible")
             .prefetch_related("assisting")
             .order_by("code")

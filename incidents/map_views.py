@@ -183,3 +183,42 @@ def incident_geojson(request):
         content_type="application/geo+json",
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@login_required
+def case_geojson(request, pk):
+    """The place of one case for its page: the case's grid and a pin where it was reported (anyone who may see
+    the case; the page shows the map instead of the raw coordinates)."""
+    incident = selectors.get(request.user, pk)
+    features = []
+    grid = incident.grid
+    if grid is not None and grid.polygon:
+        village = incident.village.name
+        label = grid.name if grid.name.startswith(village) else f"{village} {grid.name}"
+        features.append(maps.feature(grid.polygon, kind="grid", id=grid.pk, label=label))
+    if incident.lat is not None and incident.lng is not None:
+        key = color_key(
+            incident.state,
+            overdue=incident.overdue,
+            ever_overdue=incident.ever_overdue,
+            deadline_at=incident.deadline_at,
+            now=timezone.now(),
+        )
+        features.append(
+            maps.feature(
+                maps.point(incident.lat, incident.lng),
+                kind="case",
+                id=incident.pk,
+                state=incident.state,
+                color_key=key,
+                color=COLORS.get(key, COLORS["reported"]),
+                label=f"{incident.number} {incident.matter.name}"
+                + (f" · {incident.address}" if incident.address else ""),
+                state_label=str(OVERDUE_LABEL if key == "overdue" else INCIDENT.state_label(incident.state)),
+            )
+        )
+    return JsonResponse(
+        maps.feature_collection(features),
+        content_type="application/geo+json",
+        json_dumps_params={"ensure_ascii": False},
+    )

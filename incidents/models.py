@@ -90,6 +90,8 @@ class GridMatter(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     retire_reason = models.CharField(_("reason for retiring"), max_length=200, blank=True)
+    # 其他/不清楚: the reporter does not know the kind; the village sorts it (one per county, incidents.plug)
+    unsorted = models.BooleanField(_("sorted by the village (其他/不清楚)"), default=False, editable=False)
 
     SCOPE_PATHS = {"county": "county_id"}
 
@@ -97,7 +99,10 @@ class GridMatter(models.Model):
         verbose_name = _("grid matter")
         verbose_name_plural = _("catalogue of grid matters")
         ordering = ["code"]
-        constraints = [models.UniqueConstraint(fields=["county", "code"], name="unique_grid_matter_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "code"], name="unique_grid_matter_code"),
+            models.UniqueConstraint(fields=["county"], condition=models.Q(unsorted=True), name="one_unsorted_matter"),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -159,6 +164,15 @@ class Incident(CaseBase):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by")
     )
+    # the household it concerns: a villager's own, or the one a grid worker reports for from its page
+    household = models.ForeignKey(
+        "registry.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("household concerned"),
+    )
     client_key = models.CharField(_("client key"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     # where it is handled (set by triage, a dispatcher, an escalation or a hand-back)
@@ -180,6 +194,8 @@ class Incident(CaseBase):
     rating = models.CharField(_("rating"), max_length=16, choices=Rating.choices, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("reopened"), default=0)
+    # 即报即办: the grid worker who reported it settled it on the spot (closed at once, in the village)
+    on_the_spot = models.BooleanField(_("settled on the spot"), default=False)
     supervise_count = models.PositiveSmallIntegerField(_("formal supervision notices"), default=0)
     reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -35,6 +35,20 @@ def incident_card(actor) -> plugins.Card | None:
     return plugins.Card(title=_("Grid incidents"), tiles=tiles, actions=actions)
 
 
+def _household_incidents(actor, household):
+    from incidents.household_panel import household_incidents
+
+    return household_incidents(actor, household)
+
+
+def _set_up_county(county) -> None:
+    from incidents.services import matter_install_unsorted
+
+    matter_install_unsorted(county=county)
+
+
 def register() -> None:
     plugins.register_audit_labels(AuditAction)
+    plugins.register_county_setup(plugins.CountySetup("incidents", _set_up_county))
+    plugins.register_household_panel(plugins.HouseholdPanel("incidents", 200, _household_incidents))
     plugins.register_home_card(plugins.HomeCard("incidents", 300, incident_card))

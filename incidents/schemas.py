@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from ninja import Schema
 
@@ -35,6 +36,8 @@ class MatterOut(Schema):
     description: str
     responsible: Ref | None
     assisting: list[Ref]
+    # 其他/不清楚: the case goes to its village, which sets the real kind (step ``classify``)
+    unsorted: bool
 
 
 class DepartmentOut(Schema):
@@ -76,6 +79,8 @@ class IncidentRow(Schema):
     rating: str
     rating_label: str
     closed_at: datetime | None
+    on_the_spot: bool
+    household_id: int | None
     version: int
 
 
@@ -86,7 +91,7 @@ class IncidentPage(Schema):
     items: list[IncidentRow]
 
 
-class AttachmentOut(Schema):
+class IncidentAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
@@ -97,7 +102,7 @@ class AttachmentOut(Schema):
     api_thumbnail_url: str
 
 
-class PhotoOut(AttachmentOut):
+class PhotoOut(IncidentAttachmentOut):
     step: str
     step_label: str
     at: datetime
@@ -129,7 +134,7 @@ class ReportOut(IncidentDetail):
     already_received: bool
 
 
-class EventOut(Schema):
+class IncidentEventOut(Schema):
     id: int
     step: str
     label: str
@@ -143,7 +148,7 @@ class EventOut(Schema):
     note: str
     data: dict
     deadline_at: datetime | None
-    attachments: list[AttachmentOut]
+    attachments: list[IncidentAttachmentOut]
 
 
 class BoardList(Schema):
@@ -156,3 +161,106 @@ class BoardOut(Schema):
     due_soon: BoardList
     supervised: BoardList
     unrated: BoardList
+
+
+# -- performance figures and the grid workers' assessment (incidents/kpi_api.py) -------------------------------
+
+
+class RateOut(Schema):
+    """A share as the pages show it: numerator, denominator, the value (null when the denominator is 0) and the
+    percentage text ("—" then)."""
+
+    num: int
+    den: int
+    value: float | None
+    percent: str
+
+
+class PeriodOut(Schema):
+    kind: str
+    start: date
+    end: date
+    label: str
+
+
+class KpiRowOut(Schema):
+    """One unit's figures (a township, village, department or grid worker) or the total row (``key`` null)."""
+
+    key: int | None
+    code: str
+    label: str
+    cases: int
+    response: RateOut
+    completion: RateOut
+    overdue: RateOut
+    satisfaction: RateOut
+    reopened: int
+    closed_in_village: RateOut
+    closed_in_township: RateOut
+    counts: dict[str, int]
+
+
+class KpiOut(Schema):
+    period: PeriodOut
+    grouping: str
+    grouping_label: str
+    groupings: list[str]
+    as_of: datetime
+    rows: list[KpiRowOut]
+    total: KpiRowOut
+
+
+class AssessmentPolicyOut(Schema):
+    monthly_target: int
+    weight_reports: int
+    weight_valid: int
+    weight_follow_up: int
+    weight_satisfaction: int
+    base_subsidy: Decimal
+    performance_subsidy: Decimal
+    unrated_days: int
+
+
+class AssessmentLineOut(Schema):
+    user_id: int
+    name: str
+    village: str
+    grids: list[str]
+    reports: int
+    valid: int
+    valid_rate: RateOut
+    follow_ups: int
+    waiting_for_rating: int
+    follow_up_due: int
+    follow_up_rate: RateOut
+    grid_cases: int
+    grid_overdue: int
+    overdue: RateOut
+    grid_rated: int
+    grid_satisfied: int
+    satisfaction: RateOut
+    reports_points: Decimal
+    valid_points: Decimal
+    follow_up_points: Decimal
+    satisfaction_points: Decimal
+    score: Decimal
+    base_subsidy: Decimal
+    performance_subsidy: Decimal
+    total_subsidy: Decimal
+
+
+class AssessmentOut(Schema):
+    """The month's lines: every grid worker in the caller's scope, or a grid worker's own line only
+    (``own: true``)."""
+
+    period: PeriodOut
+    as_of: datetime
+    own: bool
+    policy: AssessmentPolicyOut
+    lines: list[AssessmentLineOut]
+    count: int
+    page: int
+    page_size: int
+    total_base: Decimal
+    total_performance: Decimal
+    total: Decimal

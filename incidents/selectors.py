@@ -51,6 +51,21 @@ def get(actor, pk) -> Incident:
     return found
 
 
+def for_household(actor, household) -> QuerySet:
+    """The cases the actor may see that concern ``household`` or that its people reported (the household's
+    villager accounts and its residents' own accounts), newest first: the household page's history."""
+    from accounts.models import RoleAssignment
+    from registry.models import Person
+
+    accounts = RoleAssignment.objects.filter(household_id=household.pk).values("user_id")
+    residents = Person.objects.filter(household_id=household.pk, user__isnull=False).values("user_id")
+    return (
+        visible(actor)
+        .filter(Q(household_id=household.pk) | Q(reporter_id__in=accounts) | Q(reporter_id__in=residents))
+        .order_by("-created_at", "-id")
+    )
+
+
 def report_area(actor) -> list[tuple[str, int]]:
     """Where the actor may report, as (level, region id) pairs: a grid worker's, a villager's or a group's
     village, a cadre's village, a township or county official's area."""
@@ -139,8 +154,11 @@ def _kept_version(actor, places: list, now) -> str | None:
 
     if not places:
         return None
-    counties = {g.county_id for g in scope.grants(actor)}
-    latest = CaseEvent.objects.filter(county_id__in=counties, flow="incident").order_by().aggregate(m=Max("at"))["m"]
+    latest = (
+        CaseEvent.objects.filter(county_id__in=scope.county_ids(actor), flow="incident")
+        .order_by()
+        .aggregate(m=Max("at"))["m"]
+    )
     now = now or timezone.now()
     return f"{sorted(places)}:{latest}:{now:%Y%m%d%H%M}"
 
@@ -212,14 +230,12 @@ def my_reports(actor) -> QuerySet:
 def counties_managed(actor):
     from regions.models import Region, RegionLevel
 
-    ids = [g.target_id for g in scope.grants_for(actor, Action.INCIDENT_CATALOGUE) if g.level == "county"]
+    ids = scope.targets(actor, "county", Action.INCIDENT_CATALOGUE)
     return Region.objects.filter(pk__in=ids, level=RegionLevel.COUNTY).order_by("code")
 
 
 def _county_ids_of(actor) -> set[int]:
-    return {g.county_id for g in scope.grants(actor) if g.county_id} | {
-        g.target_id for g in scope.grants(actor) if g.level == "county"
-    }
+    return set(scope.county_ids(actor)) | set(scope.targets(actor, "county"))
 
 
 def matters(actor, *, current_only: bool = False, county=None) -> QuerySet:

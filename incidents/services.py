@@ -154,6 +154,39 @@ def _matter_snapshot(matter: GridMatter) -> dict:
     return data
 
 
+UNSORTED_CODE = "QT00"
+UNSORTED_NAME = "其他/不清楚"  # the county's catalogue is data in Chinese, as the default catalogue's names
+UNSORTED_GROUP = "其他"
+UNSORTED_DESCRIPTION = "报告人不清楚属于哪类事项：先交村里，由村里确定事项类别后按分流规则转办。"
+
+
+def matter_install_unsorted(*, county: Region, actor=None) -> GridMatter | None:
+    """其他/不清楚: the matter a reporter chooses when they do not know the kind; the case goes to its village,
+    which sets the real kind (the ``classify`` step). One per county, installed when the county is created
+    (incidents.plug) and by the data migration for the counties that existed; idempotent. Returns the matter
+    when it was created now."""
+    if county is None or county.level != RegionLevel.COUNTY:
+        raise NotFound()
+    with transaction.atomic():
+        Region.objects.select_for_update().filter(pk=county.pk).first()
+        if GridMatter.objects.filter(county=county, unsorted=True).exists():
+            return None
+        code = UNSORTED_CODE
+        while GridMatter.objects.filter(county=county, code=code).exists():  # a county's own QT00 stays
+            code = f"QT{int(code[2:]) + 1:02d}"
+        matter = GridMatter.objects.create(
+            county=county,
+            code=code,
+            name=UNSORTED_NAME,
+            group=UNSORTED_GROUP,
+            description=UNSORTED_DESCRIPTION,
+            unsorted=True,
+            admitted_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit.record(actor, "incidents.matter.admit", matter, after=_matter_snapshot(matter), region=county)
+    return matter
+
+
 @transaction.atomic
 def matter_retire(*, actor, matter: GridMatter, reason) -> GridMatter:
     """退出: take a matter out of the catalogue; no new report can name it, existing cases keep it."""
@@ -300,9 +333,19 @@ def incident_report(
     address="",
     photos=(),
     client_key="",
+    settled: str = "",
+    settled_photos=(),
+    household=None,
 ) -> tuple[Incident, bool]:
     """前端发现报告: store a report once (the same ``client_key`` again returns the stored case) and route it by
-    the triage rules. Returns (incident, created)."""
+    the triage rules. Returns (incident, created).
+
+    ``settled`` (what was done, with ``settled_photos`` if any): 即报即办 — the reporting grid worker settled the
+    matter on the spot, so the case is closed at once in the village (the flow's ``settle`` step) instead of
+    being routed.
+
+    ``household``: the household the case concerns (a grid worker reporting from its page), which the reporter
+    must see and which must be in the case's village; a villager's report concerns their own household."""
     client_key = (client_key or "").strip()[:64]
     if client_key:
         existing = Incident.objects.filter(reporter=actor, client_key=client_key).first()
@@ -340,7 +383,12 @@ def incident_report(
         raise NotFound()
     if matter.county_id != village.county_id or matter.retired_on is not None:
         raise DomainError({"matter": _("This matter is not in the county's current catalogue.")})
+    household = _household_concerned(actor, household, village)
     photos = prepare_photos(photos)
+    settled = _text(settled, "settled", max_length=2000, required=False)
+    settled_photos = prepare_photos(settled_photos, field="settled_photos") if settled_photos else []
+    if settled_photos and not settled:
+        raise DomainError({"settled": _("Say what was done on the spot.")})
     incident = Incident(
         matter=matter,
         severity=severity,
@@ -351,11 +399,17 @@ def incident_report(
         grid=grid,
         reporter=actor,
         client_key=client_key,
+        household=household,
     )
     incident.place_in(village)
     try:
         with transaction.atomic():
             workflow.start(actor=actor, case=incident, flow=INCIDENT, note=description, attachments=photos)
+            if settled:
+                workflow.transition(
+                    actor=actor, case=incident, flow=INCIDENT, name="settle", note=settled, attachments=settled_photos
+                )
+                return incident, True
             from incidents.triage import route
 
             reason = route(incident).reason
@@ -371,6 +425,24 @@ def incident_report(
             raise
         return existing, False
     return incident, True
+
+
+def _household_concerned(actor, household, village: Region):
+    """The household a report concerns: the one named (seen by the reporter, in the case's village), or the
+    reporter's own household (a villager) when it is in that village; otherwise none."""
+    from registry.models import Household
+    from registry.selectors import access_household
+
+    if household not in (None, ""):
+        try:
+            found = access_household(actor, getattr(household, "pk", household))
+        except NotFound:  # not theirs to see: the same answer as a household of another village
+            found = None
+        if found is None or found.village_id != village.pk:
+            raise DomainError({"household": _("The household is not in the village of the case.")})
+        return found
+    own = scope.targets(actor, "household", Action.INCIDENT_REPORT)
+    return Household.objects.filter(pk__in=own, village_id=village.pk).order_by("pk").first() if own else None
 
 
 # -- steps ------------------------------------------------------------------------------------------------

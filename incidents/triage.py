@@ -1,7 +1,9 @@
 """分级分流: which level, body and deadline a new case gets, from the county's rules table.
 
 The most specific rule wins: (matter, severity), then (matter, any severity), then (any matter, severity),
-then (any, any). Without any rule the case stays in its village with 5 working days (小事不出村). A county-level
+then (any, any). Without any rule the case stays in its village with 5 working days (小事不出村). A case of the
+county's 其他/不清楚 matter (``GridMatter.unsorted``) goes to its village whatever the rules say: the village sets
+the real kind (the ``classify`` step), and the case is routed again by the rules for that kind. A county-level
 rule without a department sends the case to the matter's responsible body; when the matter has none either,
 the case goes to its township, whose dispatcher chooses.
 """
@@ -50,6 +52,10 @@ def best_rule(rules, matter_id: int | None, severity: str) -> TriageRule | None:
 def decide(county_id: int, matter, severity: str, rules=None) -> Decision:
     """The decision for a new case of ``matter`` (a GridMatter, or None) and ``severity`` in the county, without a
     case and without writing; ``rules`` may be the county's rules already loaded (ordered by pk)."""
+    if matter is not None and matter.unsorted:
+        return Decision(
+            Level.VILLAGE, None, DEFAULT_DAYS, None, _("Kind of matter not known: the village sorts it first.")
+        )
     if rules is None:
         rules = TriageRule.objects.filter(county_id=county_id).select_related("department", "matter").order_by("pk")
     rule = best_rule(rules, matter.pk if matter is not None else None, severity)

@@ -29,6 +29,7 @@ urlpatterns = [
     # the map (map_views.py)
     path("map/", map_views.incident_map, name="map"),
     path("map.geojson", map_views.incident_geojson, name="map_geojson"),
+    path("<int:pk>/place.geojson", map_views.case_geojson, name="case_geojson"),
     # performance figures and the grid workers' assessment (kpi_views.py)
     path("kpi/", kpi_views.kpi, name="kpi"),
     path("kpi.xlsx", kpi_views.kpi_xlsx, name="kpi_xlsx"),

@@ -22,7 +22,7 @@ from casework import steps
 from core import scope, workflow
 from core.cache import kept
 from core.errors import DomainError, NotFound
-from core.roles import Action
+from core.roles import Action, Role
 from core.views import api_twin, apply_domain_errors, paginate, require_action
 from incidents import selectors, services
 from incidents.flows import INCIDENT
@@ -32,7 +32,7 @@ from incidents.supervision import DUE_SOON_HOURS
 from regions.models import Grid, Region, RegionLevel
 
 # the report service's field names → the report form's
-FIELD_ALIASES = {"location": "lat", "lng": "lat"}
+FIELD_ALIASES = {"location": "lat", "lng": "lat", "household": "__all__"}
 
 
 def _when(moment) -> str:
@@ -61,6 +61,19 @@ def handling_body(incident) -> str:
     if incident.level == Level.VILLAGE:
         return incident.village.name
     return ""
+
+
+def reported_text(incident) -> str:
+    """What a reporter is told once the case is in: its number, who handles it and in how many working days."""
+    facts = {"number": incident.number, "body": handling_body(incident), "n": incident.handling_days}
+    if incident.matter.unsorted:
+        return _("Reported as case %(number)s. It went to %(body)s, which first sets the kind of matter.") % facts
+    if incident.handling_days:
+        return (
+            _("Reported as case %(number)s. %(body)s will handle it within %(n)s working days after accepting it.")
+            % facts
+        )
+    return _("Reported as case %(number)s. %(body)s will handle it.") % facts
 
 
 LINKS = [
@@ -99,15 +112,27 @@ def _report_grids(actor):
 
 def _own_grid_id(actor) -> int | None:
     """A grid worker's own grid, or a villager's household's grid, to preselect."""
-    for g in scope.grants(actor):
-        if g.level == "grid" and g.role in ("grid_worker",):
-            return g.target_id
+    grids = scope.targets(actor, "grid", role=Role.GRID_WORKER)
+    if grids:
+        return grids[0]
     from registry.models import Household
 
-    household_ids = [g.target_id for g in scope.grants(actor) if g.level == "household"]
+    household_ids = scope.targets(actor, "household")
     if household_ids:
         return Household.objects.filter(pk__in=household_ids).values_list("grid_id", flat=True).first()
     return None
+
+
+def _household_from(actor, value):
+    """The household a grid worker reports for (?household= from its page), when the actor may see it."""
+    from registry.selectors import access_household
+
+    if not str(value or "").isdigit():
+        return None
+    try:
+        return access_household(actor, int(value))
+    except NotFound:
+        return None
 
 
 def _geojson_url(actor) -> str:
@@ -122,7 +147,13 @@ def report(request):
     actor = request.user
     grids = list(_report_grids(actor))
     own = _own_grid_id(actor)
+    can_settle = bool(scope.targets(actor, "grid", role=Role.GRID_WORKER))
+    household = _household_from(actor, request.POST.get("household") or request.GET.get("household"))
     initial = {"grid": own} if own in {g.pk for g in grids} else {}
+    if household is not None:
+        initial["household"] = household.pk
+        if household.grid_id in {g.pk for g in grids}:
+            initial["grid"] = household.grid_id
     form = ReportForm(
         request.POST or None,
         request.FILES or None,
@@ -148,25 +179,35 @@ def report(request):
                 lng=data["lng"] or None,
                 photos=data["photos"],
                 client_key=data["client_key"],
+                household=data["household"],
+                settled=data["settled"] if can_settle else "",
+                settled_photos=data["settled_photos"] if can_settle else [],
             )
         except NotFound:
             form.add_error("lat" if located else "grid", _("You cannot report a case in this place."))
         except DomainError as exc:
             apply_domain_errors(form, exc, FIELD_ALIASES)
         else:
-            if created:
+            if created and incident.on_the_spot:
                 messages.success(
                     request,
-                    _("Reported as case %(number)s. It was sent to %(body)s.")
-                    % {"number": incident.number, "body": handling_body(incident)},
+                    _("Reported as case %(number)s and closed: settled on the spot.") % {"number": incident.number},
                 )
+            elif created:
+                messages.success(request, reported_text(incident))
             else:
                 messages.info(request, _("Already received; it was not stored twice."))
             return redirect("incidents:detail", pk=incident.pk)
     return _render(
         request,
         "incidents/report.html",
-        {"form": form, "geojson_url": _geojson_url(actor), "has_grids": bool(grids)},
+        {
+            "form": form,
+            "geojson_url": _geojson_url(actor),
+            "has_grids": bool(grids),
+            "can_settle": can_settle,
+            "household": household,
+        },
     )
 
 
@@ -176,11 +217,11 @@ def report(request):
 def _event_details(event) -> list[tuple[str, str]]:
     data = event.data or {}
     out = []
-    if data.get("level") and event.transition in ("route", "dispatch", "escalate"):
+    if data.get("level") and event.transition in ("route", "dispatch", "escalate", "classify"):
         out.append((_("Handling level"), str(Level(data["level"]).label) if data["level"] in Level.values else ""))
     if data.get("department_name"):
         out.append((_("Department"), data["department_name"]))
-    if data.get("days") and event.transition in ("route", "dispatch", "extend"):
+    if data.get("days") and event.transition in ("route", "dispatch", "extend", "classify"):
         label = _("Extended by (working days)") if event.transition == "extend" else _("Working days")
         out.append((label, str(data["days"])))
     if data.get("due"):
@@ -192,19 +233,29 @@ def _event_details(event) -> list[tuple[str, str]]:
         out.append((_("Rating"), str(Rating(data["rating"]).label)))
     if data.get("on_behalf"):
         out.append((_("Rated"), _("on the reporter's behalf (follow-up call)")))
+    if data.get("matter_name") and event.transition == "classify":
+        out.append((_("Kind of matter"), data["matter_name"]))
     return out
 
 
-def _timeline(incident) -> list[dict]:
+def sees_routing(actor) -> bool:
+    """The triage rule behind a routing ("规则：… → 村") is the county's working detail: shown to those who dispatch
+    or keep the rules, not to a reporter, who is told who handles the case and by when."""
+    return scope.can(actor, Action.INCIDENT_DISPATCH) or scope.can(actor, Action.INCIDENT_CATALOGUE)
+
+
+def _timeline(incident, *, rules: bool = True) -> list[dict]:
     rows = []
     for event in workflow.history(incident):
+        routed = event.transition == "route"
         rows.append(
             {
                 "event": event,
                 "label": INCIDENT.step_label(event.transition),
                 "who": event.actor_label or (str(event.actor) if event.actor_id else _("System")),
                 "details": _event_details(event),
-                "reason": (event.data or {}).get("reason", "") if event.transition == "route" else "",
+                "reason": (event.data or {}).get("reason", "") if routed and rules else "",
+                "note": event.note if not routed or rules else "",
                 "attachments": list(event.attachments.all()),
                 "overdue": event.transition == "overdue",
             }
@@ -218,7 +269,7 @@ def detail_page(request, incident, *, failed=None, status=200):
     back here through the generic step view (casework:step), open with its messages."""
     now = timezone.now()
     (incident,) = decorate([incident], now)
-    timeline = _timeline(incident)
+    timeline = _timeline(incident, rules=sees_routing(request.user))
     report_photos = timeline[0]["attachments"] if timeline and timeline[0]["event"].transition == "start" else []
     return _render(
         request,
@@ -231,6 +282,7 @@ def detail_page(request, incident, *, failed=None, status=200):
             "report_photos": report_photos,
             "steps": steps.panels(request.user, incident, INCIDENT, failed=failed),
             "failed": failed,
+            "place_url": reverse("incidents:case_geojson", args=[incident.pk]) if incident.lat is not None else "",
         },
         status=status,
     )

@@ -12,22 +12,23 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router
 
 from casework import steps as casework_steps
 from core import scope
+from core.api_types import Id, Page, PageSize
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
 from meetings import rules, selectors, services
 from meetings.flows import MEETING
-from meetings.forms import CLOSE_CONFIRM, confirm_refusal
+from meetings.forms import close_confirm_text, confirm_refusal
 from meetings.models import Body, Meeting, MeetingKind, Motion, RegisterBasis
 from meetings.policy import overrides_for
 from meetings.schemas import (
     ConfirmIn,
     DelegationIn,
     DelegationOut,
-    EntryOut,
     KindRule,
     MeetingDetail,
     MeetingIn,
@@ -36,15 +37,21 @@ from meetings.schemas import (
     MeetingUpdateIn,
     MotionIn,
     MotionOut,
+    NoticePolicyIn,
+    NoticePolicyOut,
     OpenVotingIn,
-    PolicyIn,
-    PolicyOut,
+    RegisterEntryOut,
+    RollCallPage,
     RosterIn,
     RosterOut,
     RosterPage,
     SignInIn,
     SignInOut,
     TotalsIn,
+    VoteBatchIn,
+    VoteBatchOut,
+    VoteCorrected,
+    VoteCorrectIn,
     VoteIn,
     VoteRecorded,
 )
@@ -170,8 +177,8 @@ def case_detail(request, case) -> dict:
 # -- meetings -------------------------------------------------------------------------------------------------
 
 
-@router.get("/meetings", response=MeetingPage, summary="Meetings the caller may see, latest first")
-def meeting_list(request, state: str = "", kind: str = "", page: int = 1, page_size: int = 20):
+@router.get("/meetings", response=MeetingPage, summary=gettext_lazy("Meetings the caller may see, latest first"))
+def meeting_list(request, state: str = "", kind: str = "", page: Page = 1, page_size: PageSize = 20):
     actor = request.auth
     _require(actor, VIEW)
     if state and state not in MEETING.states:
@@ -184,14 +191,20 @@ def meeting_list(request, state: str = "", kind: str = "", page: int = 1, page_s
     return {"count": qs.count(), "page": page, "page_size": page_size, "items": [_row(m) for m in rows]}
 
 
-@router.get("/meetings/mine", response=list[MeetingRow], summary="Upcoming meetings the caller (or household) is on")
+@router.get(
+    "/meetings/mine",
+    response=list[MeetingRow],
+    summary=gettext_lazy("Upcoming meetings the caller (or household) is on"),
+)
 def meeting_mine(request):
     actor = request.auth
     _require(actor, VOTE)
     return [_row(m) for m in selectors.my_meetings(actor)]
 
 
-@router.post("/meetings", response={201: MeetingDetail}, summary="Create a meeting in draft (village cadre)")
+@router.post(
+    "/meetings", response={201: MeetingDetail}, summary=gettext_lazy("Create a meeting in draft (village cadre)")
+)
 def meeting_create(request, payload: MeetingIn):
     actor = request.auth
     _require(actor, MANAGE)
@@ -214,8 +227,10 @@ def meeting_create(request, payload: MeetingIn):
     return 201, _detail(actor, _meeting(actor, meeting.pk))
 
 
-@router.put("/meetings/{int:meeting_id}", response=MeetingDetail, summary="Change a meeting being prepared")
-def meeting_update(request, meeting_id: int, payload: MeetingUpdateIn):
+@router.put(
+    "/meetings/{int:meeting_id}", response=MeetingDetail, summary=gettext_lazy("Change a meeting being prepared")
+)
+def meeting_update(request, meeting_id: Id, payload: MeetingUpdateIn):
     actor = request.auth
     _require(actor, MANAGE)
     changes = {k: v for k, v in payload.model_dump(exclude={"group_id"}).items() if v is not None}
@@ -225,8 +240,10 @@ def meeting_update(request, meeting_id: int, payload: MeetingUpdateIn):
     return _detail(actor, _meeting(actor, meeting_id))
 
 
-@router.get("/meetings/{int:meeting_id}", response=MeetingDetail, summary="A meeting with its motions and results")
-def meeting_detail(request, meeting_id: int):
+@router.get(
+    "/meetings/{int:meeting_id}", response=MeetingDetail, summary=gettext_lazy("A meeting with its motions and results")
+)
+def meeting_detail(request, meeting_id: Id):
     _require(request.auth, VIEW)
     return _detail(request.auth, _meeting(request.auth, meeting_id))
 
@@ -236,10 +253,10 @@ def meeting_detail(request, meeting_id: int):
 
 @router.get(
     "/meetings/{int:meeting_id}/register",
-    response=list[EntryOut],
-    summary="The register with sign-ins (clerk); q: name or household number; only: present / absent",
+    response=list[RegisterEntryOut],
+    summary=gettext_lazy("The register with sign-ins (clerk); q: name or household number; only: present / absent"),
 )
-def meeting_register(request, meeting_id: int, q: str = "", only: str = ""):
+def meeting_register(request, meeting_id: Id, q: str = "", only: str = ""):
     actor = request.auth
     _require(actor, MANAGE, Action.DELIBERATION_REVIEW)
     meeting = _meeting(actor, meeting_id)
@@ -264,9 +281,11 @@ def meeting_register(request, meeting_id: int, q: str = "", only: str = ""):
 @router.post(
     "/meetings/{int:meeting_id}/sign-in",
     response=SignInOut,
-    summary="Sign in: a clerk names entry_ids; anyone else signs in their own entries (all, or the ids given)",
+    summary=gettext_lazy(
+        "Sign in: a clerk names entry_ids; anyone else signs in their own entries (all, or the ids given)"
+    ),
 )
-def meeting_sign_in(request, meeting_id: int, payload: SignInIn):
+def meeting_sign_in(request, meeting_id: Id, payload: SignInIn):
     actor = request.auth
     _require(actor, MANAGE, VOTE)
     meeting = _meeting(actor, meeting_id)
@@ -283,22 +302,26 @@ def meeting_sign_in(request, meeting_id: int, payload: SignInIn):
 # -- motions and votes ----------------------------------------------------------------------------------------
 
 
-@router.post("/meetings/{int:meeting_id}/motions", response={201: MotionOut}, summary="Add a motion (cadre)")
-def motion_add(request, meeting_id: int, payload: MotionIn):
+@router.post(
+    "/meetings/{int:meeting_id}/motions", response={201: MotionOut}, summary=gettext_lazy("Add a motion (cadre)")
+)
+def motion_add(request, meeting_id: Id, payload: MotionIn):
     actor = request.auth
     _require(actor, MANAGE)
     motion = services.motion_add(actor=actor, meeting=_meeting(actor, meeting_id), **payload.model_dump())
     return 201, _motion(motion)
 
 
-@router.get("/motions/{int:motion_id}", response=MotionOut, summary="A motion with its result")
-def motion_detail(request, motion_id: int):
+@router.get("/motions/{int:motion_id}", response=MotionOut, summary=gettext_lazy("A motion with its result"))
+def motion_detail(request, motion_id: Id):
     _require(request.auth, VIEW)
     return _motion(selectors.motion(request.auth, motion_id))
 
 
-@router.post("/motions/{int:motion_id}/open", response=MotionOut, summary="Put a motion to the vote (needs quorum)")
-def motion_open(request, motion_id: int, payload: OpenVotingIn):
+@router.post(
+    "/motions/{int:motion_id}/open", response=MotionOut, summary=gettext_lazy("Put a motion to the vote (needs quorum)")
+)
+def motion_open(request, motion_id: Id, payload: OpenVotingIn):
     actor = request.auth
     _require(actor, MANAGE)
     return _motion(services.motion_open(actor=actor, motion=selectors.motion(actor, motion_id), method=payload.method))
@@ -307,9 +330,9 @@ def motion_open(request, motion_id: int, payload: OpenVotingIn):
 @router.post(
     "/motions/{int:motion_id}/votes",
     response={201: VoteRecorded},
-    summary="Record a vote: the clerk for any signed-in attendee, anyone else for their own entries",
+    summary=gettext_lazy("Record a vote: the clerk for any signed-in attendee, anyone else for their own entries"),
 )
-def motion_vote(request, motion_id: int, payload: VoteIn):
+def motion_vote(request, motion_id: Id, payload: VoteIn):
     actor = request.auth
     _require(actor, MANAGE, VOTE)
     motion = selectors.motion(actor, motion_id)
@@ -323,21 +346,125 @@ def motion_vote(request, motion_id: int, payload: VoteIn):
 @router.post(
     "/motions/{int:motion_id}/close",
     response=MotionOut,
-    summary="Close a roll-call vote: the outcome (cannot be undone: send confirm: true)",
+    summary=gettext_lazy("Close a roll-call vote: the outcome (cannot be undone: send confirm: true)"),
 )
-def motion_close(request, motion_id: int, payload: ConfirmIn):
+def motion_close(request, motion_id: Id, payload: ConfirmIn):
     actor = request.auth
     _require(actor, MANAGE)
     motion = selectors.motion(actor, motion_id)
     if not payload.confirm:
-        raise DomainError(confirm_refusal(CLOSE_CONFIRM), code="confirm")
+        figures = selectors.roll_call_counts(motion.meeting, motion)
+        what = close_confirm_text(present=figures["present"], recorded=figures["recorded"])
+        raise DomainError(confirm_refusal(what), code="confirm")
     return _motion(services.motion_close(actor=actor, motion=motion))
 
 
-@router.post(
-    "/motions/{int:motion_id}/totals", response=MotionOut, summary="Show of hands: the counted totals close the vote"
+def _managed_motion(actor, motion_id: int) -> Motion:
+    motion = selectors.motion(actor, motion_id)
+    if not selectors.can_manage(actor, motion.meeting):
+        raise NotFound()
+    return motion
+
+
+@router.get(
+    "/motions/{int:motion_id}/roll-call",
+    response=RollCallPage,
+    summary=gettext_lazy(
+        "A roll-call vote being taken (clerk): figures, 村民小组, the signed-in attendees with their vote"
+    ),
 )
-def motion_totals(request, motion_id: int, payload: TotalsIn):
+def motion_roll_call(
+    request,
+    motion_id: Id,
+    q: str = "",
+    group: Id | None = None,
+    show: str = "unrecorded",
+    page: Page = 1,
+    page_size: PageSize = 50,
+):
+    actor = request.auth
+    _require(actor, MANAGE)
+    motion = _managed_motion(actor, motion_id)
+    if show not in selectors.ROLL_CALL_SHOW:
+        raise DomainError({"show": _("Unknown value; use one of: %(v)s.") % {"v": ", ".join(selectors.ROLL_CALL_SHOW)}})
+    figures = selectors.roll_call_counts(motion.meeting, motion)
+    qs = selectors.roll_call(motion.meeting, motion, search=q.strip()[:50], group=group, show=show)
+    names = {g["id"]: g["name"] for g in figures["groups"]}
+    rows = qs[(page - 1) * page_size : page * page_size]
+    return {
+        "motion_id": motion.pk,
+        "voting": motion.voting,
+        **{k: figures[k] for k in ("present", "recorded", "unrecorded", "groups")},
+        "votes_for": figures["counts"]["for"],
+        "votes_against": figures["counts"]["against"],
+        "votes_abstain": figures["counts"]["abstain"],
+        "count": qs.count(),
+        "page": page,
+        "page_size": page_size,
+        "items": [
+            {
+                "entry_id": e.pk,
+                "name": e.name,
+                "household_number": e.household_number,
+                "group": {"id": e.group_ref, "name": names.get(e.group_ref, "")} if e.group_ref else None,
+                "choice": e.choice or "",
+                "method": e.vote_method or "",
+                "corrections": e.corrected or 0,
+            }
+            for e in rows
+        ],
+    }
+
+
+@router.post(
+    "/motions/{int:motion_id}/votes/batch",
+    response=VoteBatchOut,
+    summary=gettext_lazy(
+        "Record one choice for every signed-in attendee with no vote yet (clerk), or only those of group_id"
+    ),
+)
+def motion_votes_batch(request, motion_id: Id, payload: VoteBatchIn):
+    actor = request.auth
+    _require(actor, MANAGE)
+    motion = _managed_motion(actor, motion_id)
+    n = services.vote_record_batch(actor=actor, motion=motion, choice=payload.choice, group=payload.group_id)
+    figures = selectors.roll_call_counts(motion.meeting, motion)
+    return {
+        "motion_id": motion.pk,
+        "recorded": n,
+        **{k: figures[k] for k in ("present", "unrecorded")},
+    }
+
+
+@router.post(
+    "/motions/{int:motion_id}/votes/correct",
+    response=VoteCorrected,
+    summary=gettext_lazy(
+        "Correct a vote the clerk recorded wrongly, before voting closes (the old vote stays on record)"
+    ),
+)
+def motion_vote_correct(request, motion_id: Id, payload: VoteCorrectIn):
+    actor = request.auth
+    _require(actor, MANAGE)
+    motion = _managed_motion(actor, motion_id)
+    vote = services.vote_correct(
+        actor=actor, motion=motion, entry=payload.entry_id, choice=payload.choice, reason=payload.reason
+    )
+    return {
+        "motion_id": motion.pk,
+        "entry_id": vote.entry_id,
+        "choice": vote.choice,
+        "previous_choice": vote.corrects.choice,
+        "reason": vote.reason,
+    }
+
+
+@router.post(
+    "/motions/{int:motion_id}/totals",
+    response=MotionOut,
+    summary=gettext_lazy("Show of hands: the counted totals close the vote"),
+)
+def motion_totals(request, motion_id: Id, payload: TotalsIn):
     actor = request.auth
     _require(actor, MANAGE)
     return _motion(
@@ -367,23 +494,25 @@ def _delegation(d) -> dict:
 @router.post(
     "/motions/{int:motion_id}/delegations",
     response={201: DelegationOut},
-    summary="Record the delegation an adopted assembly motion made",
+    summary=gettext_lazy("Record the delegation an adopted assembly motion made"),
 )
-def delegation_create(request, motion_id: int, payload: DelegationIn):
+def delegation_create(request, motion_id: Id, payload: DelegationIn):
     actor = request.auth
     _require(actor, MANAGE)
     d = services.delegation_create(actor=actor, motion=selectors.motion(actor, motion_id), **payload.model_dump())
     return 201, _delegation(d)
 
 
-@router.get("/delegations", response=list[DelegationOut], summary="Delegations of the caller's villages")
+@router.get("/delegations", response=list[DelegationOut], summary=gettext_lazy("Delegations of the caller's villages"))
 def delegation_list(request):
     _require(request.auth, VIEW)
     return [_delegation(d) for d in selectors.delegations(request.auth).select_related("village")]
 
 
-@router.post("/delegations/{int:delegation_id}/revoke", response=DelegationOut, summary="Revoke a delegation")
-def delegation_revoke(request, delegation_id: int):
+@router.post(
+    "/delegations/{int:delegation_id}/revoke", response=DelegationOut, summary=gettext_lazy("Revoke a delegation")
+)
+def delegation_revoke(request, delegation_id: Id):
     _require(request.auth, MANAGE)
     return _delegation(services.delegation_revoke(actor=request.auth, delegation=delegation_id))
 
@@ -405,8 +534,12 @@ def _member(m) -> dict:
     }
 
 
-@router.get("/rosters/{int:village_id}", response=RosterPage, summary="A village's rosters with the Art. 25 checks")
-def roster_list(request, village_id: int):
+@router.get(
+    "/rosters/{int:village_id}",
+    response=RosterPage,
+    summary=gettext_lazy("A village's rosters with the Art. 25 checks"),
+)
+def roster_list(request, village_id: Id):
     actor = request.auth
     _require(actor, MANAGE, Action.DELIBERATION_REVIEW)
     village = Region.objects.filter(pk=village_id, level=RegionLevel.VILLAGE).first()
@@ -431,7 +564,7 @@ def roster_list(request, village_id: int):
     }
 
 
-@router.post("/rosters", response={201: RosterOut}, summary="Add a resident to a roster (cadre)")
+@router.post("/rosters", response={201: RosterOut}, summary=gettext_lazy("Add a resident to a roster (cadre)"))
 def roster_add(request, payload: RosterIn):
     actor = request.auth
     _require(actor, MANAGE)
@@ -445,8 +578,10 @@ def roster_add(request, payload: RosterIn):
     return 201, _member(member)
 
 
-@router.delete("/rosters/members/{int:member_id}", response=RosterOut, summary="Remove from a roster (from today)")
-def roster_remove(request, member_id: int):
+@router.delete(
+    "/rosters/members/{int:member_id}", response=RosterOut, summary=gettext_lazy("Remove from a roster (from today)")
+)
+def roster_remove(request, member_id: Id):
     _require(request.auth, MANAGE)
     return _member(services.roster_remove(actor=request.auth, member=member_id))
 
@@ -456,10 +591,10 @@ def roster_remove(request, member_id: int):
 
 @router.put(
     "/notice-periods/{int:county_id}",
-    response=PolicyOut,
-    summary="The county's notice periods per kind of meeting (at least the statutory minimum)",
+    response=NoticePolicyOut,
+    summary=gettext_lazy("The county's notice periods per kind of meeting (at least the statutory minimum)"),
 )
-def policy_update(request, county_id: int, payload: PolicyIn):
+def policy_update(request, county_id: Id, payload: NoticePolicyIn):
     actor = request.auth
     _require(actor, Action.DELIBERATION_POLICY)
     county = Region.objects.filter(pk=county_id, level=RegionLevel.COUNTY).first()
@@ -470,17 +605,21 @@ def policy_update(request, county_id: int, payload: PolicyIn):
 # -- for other modules and clients ----------------------------------------------------------------------------
 
 
-@router.get("/subjects/{subject}/motions", response=list[MotionOut], summary="Decided motions about a subject")
+@router.get(
+    "/subjects/{subject}/motions", response=list[MotionOut], summary=gettext_lazy("Decided motions about a subject")
+)
 def subject_motions(request, subject: str):
     _require(request.auth, VIEW)
     return [_motion(m) for m in selectors.motions_for_subject(request.auth, subject)]
 
 
-@router.get("/rules", response=list[KindRule], summary="Notice, register, quorum and decision rule of each kind")
+@router.get(
+    "/rules", response=list[KindRule], summary=gettext_lazy("Notice, register, quorum and decision rule of each kind")
+)
 def kind_rules(request):
     actor = request.auth
     _require(actor, VIEW)
-    county = next((g.county_id for g in scope.grants(actor) if g.county_id), None)
+    county = next(iter(scope.county_ids(actor)), None)
     overrides = overrides_for(county) if county else {}
     out = []
     for kind, label in MeetingKind.choices:

@@ -14,6 +14,8 @@ class AuditAction(TextChoices):
     MOTION_DECIDE = "meetings.motion.decide", _("Voting closed on a motion")
     ATTENDANCE_SIGN_IN = "meetings.attendance.sign_in", _("Signed in to a meeting")
     VOTE_CAST = "meetings.vote.cast", _("Vote recorded")
+    VOTE_BATCH = "meetings.vote.batch", _("Votes of the remaining attendees recorded at once")
+    VOTE_CORRECT = "meetings.vote.correct", _("Recorded vote corrected")
     DELEGATION_CREATE = "meetings.delegation.create", _("Delegation of a reserved matter recorded")
     DELEGATION_REVOKE = "meetings.delegation.revoke", _("Delegation revoked")
     ROSTER_ADD = "meetings.roster.add", _("Added to a meeting roster")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.errors import DomainError
 from core.fields import Text
-from core.roles import Role
+from core.roles import Action, Role
 from core.workflow import Flow, Party, State, Transition
 from meetings import rules
 
@@ -135,7 +135,7 @@ MEETING = Flow(
     model="meetings.Meeting",
     initial="draft",
     start_allow=(Role.VILLAGE_CADRE,),
-    viewers=(Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL, Role.COUNTY_ADMIN, Role.VILLAGE_SUPERVISOR),
+    view=(Action.DELIBERATION_VIEW,),
     # the meeting page draws the step panels; the service closes open votes, takes the register; a case is
     # read as the meetings pages read it (a villager sees the meetings of the village, drafts excepted)
     service="meetings.services.take_step",

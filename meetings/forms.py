@@ -114,10 +114,20 @@ CHOICES = Choice.choices
 
 
 # Writes that cannot be undone ask first (as a declared step's ``confirm`` does): the page's form carries
-# ``data-confirm`` with this text and a ``<prefix>-confirm`` box that static/js/steps.js ticks after the dialog.
-CLOSE_CONFIRM = _(
-    "Voting on this motion ends for good: the outcome is decided from the votes recorded and cannot be changed."
-)
+# ``data-confirm`` with the text and a ``<prefix>-confirm`` box that static/js/steps.js ticks after the dialog.
+def close_confirm_text(*, present: int, recorded: int) -> str:
+    """What ending a roll-call vote will do, with the numbers of the moment: how many signed-in attendees have no
+    recorded vote, and that they count as present and not in favour (rules.decide)."""
+    unrecorded = max(present - recorded, 0)
+    if unrecorded:
+        return _(
+            "Voting on this motion ends for good and cannot be changed. %(n)s of the %(present)s signed-in "
+            "attendees have no recorded vote: they will count as present and not in favour."
+        ) % {"n": unrecorded, "present": present}
+    return _(
+        "Voting on this motion ends for good: all %(present)s signed-in attendees have a recorded vote; the outcome "
+        "is decided from them and cannot be changed."
+    ) % {"present": present}
 
 
 def confirm_refusal(what) -> dict:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from casework.models import CaseBase
-from core.models import AppendOnlyModel, ScopedRow
+from core.models import AppendOnlyModel, AppendOnlyQuerySet, ScopedRow
 
 
 class MeetingKind(models.TextChoices):
@@ -114,7 +114,7 @@ class RosterMember(ScopedRow):
         indexes = [models.Index(fields=["village", "body"], name="meetings_roster_village")]
 
     def __str__(self):
-        return f"{self.get_body_display()}: {self.person}"
+        return f"{self.get_body_display()}：{self.person}"
 
 
 class MeetingPolicy(models.Model):
@@ -313,8 +313,17 @@ class Choice(models.TextChoices):
     ABSTAIN = "abstain", pgettext_lazy("vote", "Abstain")
 
 
+class VoteQuerySet(AppendOnlyQuerySet):
+    def current(self):
+        """The votes that count: those no correction has replaced (one per entry)."""
+        return self.filter(corrected_by__isnull=True)
+
+
 class Vote(AppendOnlyModel):
-    """表决票: one attendee's vote on one motion. Once (a unique constraint), never changed."""
+    """表决票: one attendee's vote on one motion, never changed. A vote mis-recorded by the clerk is corrected,
+    while voting is open, by a new row that names the one it replaces (``corrects``, once each, so the
+    corrections of an entry form one chain); the vote that counts is the one nothing replaces
+    (``Vote.objects.current()``). One original vote per entry (a unique constraint)."""
 
     motion = models.ForeignKey(Motion, on_delete=models.PROTECT, related_name="votes")
     entry = models.ForeignKey(RegisterEntry, on_delete=models.PROTECT, related_name="votes")
@@ -322,6 +331,17 @@ class Vote(AppendOnlyModel):
     method = models.CharField(_("how"), max_length=8, choices=SignInMethod.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("voted at"), default=timezone.now)
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_by",
+        verbose_name=_("corrects the vote"),
+    )
+    reason = models.CharField(_("reason for the correction"), max_length=200, blank=True)
+
+    objects = VoteQuerySet.as_manager()
 
     APPEND_ONLY_CHANGE = _("A vote cannot be changed.")
     APPEND_ONLY_DELETE = _("A vote cannot be deleted.")
@@ -330,7 +350,11 @@ class Vote(AppendOnlyModel):
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
         ordering = ["at", "id"]
-        constraints = [models.UniqueConstraint(fields=["motion", "entry"], name="vote_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["motion", "entry"], condition=models.Q(corrects__isnull=True), name="vote_once"
+            )
+        ]
 
 
 class Delegation(ScopedRow):

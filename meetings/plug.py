@@ -13,8 +13,42 @@ def meetings_to_attend(actor) -> int:
     return selectors.my_meetings(actor).count()
 
 
+def _motion_label(name: str):
+    from meetings.models import Motion
+
+    return Motion._meta.get_field(name).verbose_name
+
+
 def register() -> None:
+    from meetings.models import Choice, Outcome, ReservedMatter, SignInMethod, VoteMethod
+
     plugins.register_audit_labels(AuditAction)
+    # the keys of the meetings' audit events that are not fields of their target (the meeting)
+    plugins.register_audit_fields(
+        "meetings.",
+        {
+            "motion": plugins.AuditField(_("motion"), model="meetings.Motion"),
+            "entry": plugins.AuditField(_("register entry"), model="meetings.RegisterEntry"),
+            "how": plugins.AuditField(_("how"), SignInMethod),
+            "method": plugins.AuditField(_motion_label("method"), VoteMethod),
+            "outcome": plugins.AuditField(_("outcome of the vote"), Outcome),
+            "for": _("votes for"),
+            "against": _("votes against"),
+            "abstain": _("abstentions"),
+            "present": _("present"),
+            "position": _motion_label("position"),
+            "reserved_matter": plugins.AuditField(_motion_label("reserved_matter"), ReservedMatter),
+            "subject": _motion_label("subject"),
+            "warnings": _("warnings"),
+            # roll call: the rest at once, a corrected vote
+            "choice": plugins.AuditField(_("vote"), Choice),
+            "group": plugins.AuditField(_("village group"), model="regions.Region"),
+            "count": _("votes recorded"),
+            "entries": _("register entries"),
+            "name": _("name"),
+            "reason": _("reason for the correction"),
+        },
+    )
     plugins.register_waiting(
         plugins.WaitingItem(
             "meetings.attend",

@@ -245,6 +245,27 @@ def quorum_text(kind: str, basis: str) -> str:
     return str(gettext_lazy("At least two thirds of the members (集体经济组织法 Art. 27/28)"))
 
 
+def quorum_refusal(kind: str, basis: str, register_size: int, present: int, needed: int) -> str:
+    """Why a motion cannot be put to the vote, counted in what the register counts: households on a register by
+    household (one representative each), people otherwise."""
+    values = {"present": present, "size": register_size, "needed": needed, "rule": quorum_text(kind, basis)}
+    if basis == RegisterBasis.HOUSEHOLD:
+        return (
+            _(
+                "No quorum: %(present)s of %(size)s households are signed in, %(needed)s households are needed "
+                "(%(rule)s). The meeting cannot decide."
+            )
+            % values
+        )
+    return (
+        _(
+            "No quorum: %(present)s of %(size)s are signed in, %(needed)s are needed (%(rule)s). "
+            "The meeting cannot decide."
+        )
+        % values
+    )
+
+
 def decision_text(kind: str) -> str:
     if kind in (K.COLLECTIVE_MEMBERS, K.COLLECTIVE_REPRESENTATIVES):
         return str(gettext_lazy("At least two thirds of ALL members in favour (集体经济组织法 Art. 27/28)"))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from casework.api import StepOut  # the steps the caller may take, with their fields (casework.steps.describe)
+from core.api_types import Count, Days, Id
 
 
 class Ref(Schema):
@@ -98,16 +100,16 @@ class MeetingDetail(MeetingRow):
 
 
 class MeetingIn(Schema):
-    village_id: int
+    village_id: Id
     kind: str
     title: str
     starts_at: datetime
     place: str
     agenda: str = ""
     basis: str = ""
-    group_id: int | None = None
+    group_id: Id | None = None
     convened_by: str = ""
-    proposers: int | None = None
+    proposers: Count | None = None
 
 
 class MeetingUpdateIn(Schema):
@@ -117,7 +119,7 @@ class MeetingUpdateIn(Schema):
     place: str | None = None
     agenda: str | None = None
     basis: str | None = None
-    group_id: int | None = None
+    group_id: Id | None = None
 
 
 class MotionIn(Schema):
@@ -132,18 +134,18 @@ class OpenVotingIn(Schema):
 
 
 class VoteIn(Schema):
-    entry_id: int
+    entry_id: Id
     choice: str
 
 
 class TotalsIn(Schema):
-    votes_for: int
-    votes_against: int
-    votes_abstain: int
+    votes_for: Count
+    votes_against: Count
+    votes_abstain: Count
 
 
 class SignInIn(Schema):
-    entry_ids: list[int] | None = None
+    entry_ids: list[Id] | None = None
 
 
 class SignInOut(Schema):
@@ -152,7 +154,7 @@ class SignInOut(Schema):
     quorum: Quorum
 
 
-class EntryOut(Schema):
+class RegisterEntryOut(Schema):
     id: int
     name: str
     household_number: str
@@ -182,11 +184,11 @@ class DelegationOut(Schema):
 
 
 class RosterIn(Schema):
-    village_id: int
+    village_id: Id
     body: str
-    person_id: int
+    person_id: Id
     post: str = ""
-    households: int | None = None
+    households: Annotated[int, Field(ge=1, le=500)] | None = None
 
 
 class RosterOut(Schema):
@@ -207,13 +209,13 @@ class RosterPage(Schema):
     checks: list[str]
 
 
-class PolicyIn(Schema):
+class NoticePolicyIn(Schema):
     """The county's notice period (days) per kind of meeting; a kind left out or null keeps the default."""
 
-    notice_days: dict[str, int | None]
+    notice_days: dict[str, Days | None]
 
 
-class PolicyOut(Schema):
+class NoticePolicyOut(Schema):
     county: Ref
     notice_days: dict[str, int]
     updated_at: datetime | None = None
@@ -240,3 +242,65 @@ class VoteRecorded(Schema):
     motion_id: int
     entry_id: int
     choice: str
+
+
+class VoteBatchIn(Schema):
+    """其余全部赞成: ``choice`` for / against / abstain; ``group_id`` a 村民小组 of the meeting's village, or none for
+    every signed-in attendee with no vote yet."""
+
+    choice: str
+    group_id: Id | None = None
+
+
+class VoteBatchOut(Schema):
+    motion_id: int
+    recorded: int
+    present: int
+    unrecorded: int
+
+
+class VoteCorrectIn(Schema):
+    entry_id: Id
+    choice: str
+    reason: str
+
+
+class VoteCorrected(Schema):
+    motion_id: int
+    entry_id: int
+    choice: str
+    previous_choice: str
+    reason: str
+
+
+class RollCallGroup(Schema):
+    id: int
+    name: str
+    present: int
+    unrecorded: int
+
+
+class RollCallRow(Schema):
+    entry_id: int
+    name: str
+    household_number: str
+    group: Ref | None
+    choice: str
+    method: str
+    corrections: int
+
+
+class RollCallPage(Schema):
+    motion_id: int
+    voting: str
+    present: int
+    recorded: int
+    unrecorded: int
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    groups: list[RollCallGroup]
+    count: int
+    page: int
+    page_size: int
+    items: list[RollCallRow]

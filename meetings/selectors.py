@@ -7,12 +7,13 @@ The results of a meeting are public to the village (Organic Law Art. 30: major m
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core import scope
 from core.errors import NotFound
-from core.roles import ROLE_ACTIONS, Action
+from core.roles import Action
 from meetings.flows import UPCOMING_STATES
 from meetings.models import Attendance, Body, Delegation, Meeting, Motion, RegisterEntry, RosterMember, Vote
 
@@ -22,17 +23,7 @@ VIEW = Action.DELIBERATION_VIEW
 def visible_q(user, action: str = VIEW, prefix: str = "") -> Q:
     """Rows (meetings, or rows reached through ``prefix``) in the villages, townships or county of the actor's
     grants for ``action``; a household or grid grant covers its village."""
-    q = Q(pk__in=[]) if not prefix else Q(**{f"{prefix}pk__in": []})
-    for g in scope.grants(user):
-        if action not in ROLE_ACTIONS.get(g.role, ()):
-            continue
-        if g.level == "county":
-            q |= Q(**{f"{prefix}county_id": g.target_id})
-        elif g.level == "township":
-            q |= Q(**{f"{prefix}township_id": g.target_id})
-        elif g.village_id:
-            q |= Q(**{f"{prefix}village_id": g.village_id})
-    return q
+    return scope.place_q(user, action, prefix)
 
 
 def meeting_q(user) -> Q:
@@ -103,7 +94,85 @@ def present_count(meeting: Meeting) -> int:
 
 
 def votes_of(motion: Motion) -> dict[int, str]:
-    return dict(Vote.objects.filter(motion=motion).values_list("entry_id", "choice"))
+    """Each entry's vote that counts (a corrected vote gives way to its correction)."""
+    return dict(Vote.objects.current().filter(motion=motion).values_list("entry_id", "choice"))
+
+
+ROLL_CALL_SHOW = ("unrecorded", "recorded", "all")
+
+
+def _group_id():
+    return Coalesce("household__group_id", "person__household__group_id")
+
+
+def roll_call(meeting: Meeting, motion: Motion, *, search: str = "", group=None, show: str = "unrecorded"):
+    """The signed-in attendees of a roll-call vote, each with the vote that counts (``choice``, ``vote_method``,
+    ``corrected``: how many corrections it went through) and their 村民小组 (``group_ref``). ``search`` matches a
+    name or a household number, ``group`` one village group, ``show`` "unrecorded" (default), "recorded" or "all"."""
+    current = Vote.objects.current().filter(motion=motion, entry=OuterRef("pk"))
+    qs = RegisterEntry.objects.filter(meeting=meeting, attendance__isnull=False).annotate(
+        choice=Subquery(current.values("choice")[:1]),
+        vote_method=Subquery(current.values("method")[:1]),
+        corrected=Subquery(
+            Vote.objects.filter(motion=motion, entry=OuterRef("pk"), corrects__isnull=False)
+            .values("entry_id")
+            .annotate(n=Count("id"))
+            .values("n")[:1]
+        ),
+        group_ref=_group_id(),
+    )
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(household_number__icontains=search))
+    if group:
+        qs = qs.filter(group_ref=group)
+    if show == "unrecorded":
+        qs = qs.filter(choice__isnull=True)
+    elif show == "recorded":
+        qs = qs.filter(choice__isnull=False)
+    return qs.order_by("household_number", "id")
+
+
+def roll_call_counts(meeting: Meeting, motion: Motion) -> dict:
+    """The figures of a roll-call vote while it is open: those signed in, the votes that count by choice, how
+    many have none yet, and per 村民小组 (when the attendees have groups) signed in and not yet recorded."""
+    from regions.models import Region
+
+    present = Attendance.objects.filter(meeting=meeting).count()
+    counts = {c: 0 for c in ("for", "against", "abstain")}
+    for choice, n in (
+        Vote.objects.current()
+        .filter(motion=motion)
+        .values_list("choice")
+        .annotate(n=Count("id"))
+        .values_list("choice", "n")
+    ):
+        counts[choice] = n
+    recorded = sum(counts.values())
+    rows = (
+        RegisterEntry.objects.filter(meeting=meeting, attendance__isnull=False)
+        .annotate(
+            group_ref=_group_id(),
+            voted=Exists(Vote.objects.filter(motion=motion, entry=OuterRef("pk"))),
+        )
+        .values("group_ref")
+        .annotate(present=Count("id"), unrecorded=Count("id", filter=Q(voted=False)))
+        .order_by()
+    )
+    by_group = {r["group_ref"]: r for r in rows}
+    groups = [
+        {"id": pk, "name": name, "present": by_group[pk]["present"], "unrecorded": by_group[pk]["unrecorded"]}
+        for pk, name in Region.objects.filter(pk__in=[g for g in by_group if g])
+        .order_by("code", "id")
+        .values_list("pk", "name")
+    ]
+    return {
+        "present": present,
+        "recorded": recorded,
+        "unrecorded": present - recorded,
+        "counts": counts,
+        "groups": groups,
+        "ungrouped": by_group.get(None, {}).get("present", 0),
+    }
 
 
 def my_meetings(user) -> QuerySet[Meeting]:

@@ -21,6 +21,8 @@ urlpatterns = [
     path("motions/<int:pk>/close/", views.motion_close, name="motion_close"),
     path("motions/<int:pk>/totals/", views.motion_totals, name="motion_totals"),
     path("motions/<int:pk>/roll-call/", views.roll_call, name="roll_call"),
+    path("motions/<int:pk>/roll-call/batch/", views.votes_batch, name="votes_batch"),
+    path("motions/<int:pk>/roll-call/correct/", views.vote_correct, name="vote_correct"),
     path("motions/<int:pk>/vote/", views.vote_self, name="vote"),
     path("motions/<int:pk>/delegation/", views.delegation_add, name="delegation_add"),
 ]

@@ -3,15 +3,18 @@ quarter sign-off and publication, and a villager's own summary. Same services an
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema
+from django.utils.translation import gettext_lazy
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import BaseModel
 
 from core import scope
+from core.api_types import Id, Page, PageSize, Quarter, Year
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
 from points import selectors, services
@@ -63,7 +66,7 @@ class ClaimOut(Schema):
 
 
 class ReviewIn(Schema):
-    claim_ids: list[int]
+    claim_ids: list[Id]
     approve: bool
     reason: str = ""
 
@@ -102,7 +105,7 @@ class AppealOut(Schema):
     )
 
 
-class EntryOut(Schema):
+class PointsEntryOut(Schema):
     id: int
     kind: str
     occurred_on: date
@@ -121,7 +124,14 @@ class MySchemeOut(Schema):
     year_score: Decimal
     year_rank: int | None
     ranked: int
-    entries: list[EntryOut]
+    entries: list[PointsEntryOut]
+    # the year's lines that add up (the page's 积分明细): base score + the year's entries = history_score
+    history_year: int
+    base_score: Decimal
+    balance_brought_forward: Decimal
+    history: list[PointsEntryOut]
+    history_score: Decimal
+    history_balance: Decimal
 
 
 class QuarterOut(Schema):
@@ -169,8 +179,10 @@ def _item(scheme, item_id) -> RuleItem:
     return item
 
 
-@router.get("/schemes/{int:scheme_id}/items", response=list[ItemOut], summary="Items of the rule book in force")
-def item_list(request, scheme_id: int, declarable: bool = False):
+@router.get(
+    "/schemes/{int:scheme_id}/items", response=list[ItemOut], summary=gettext_lazy("Items of the rule book in force")
+)
+def item_list(request, scheme_id: Id, declarable: bool = False):
     scheme = _visible_scheme(request.auth, scheme_id)
     return [
         {
@@ -197,14 +209,16 @@ def item_list(request, scheme_id: int, declarable: bool = False):
 @router.post(
     "/claims",
     response={201: ClaimOut},
-    summary="Record an entry (一事一记); it waits for review. "
-    "Send the same client_key again and the first entry is returned.",
+    summary=gettext_lazy(
+        "Record an entry (一事一记); it waits for review. "
+        "Send the same client_key again and the first entry is returned."
+    ),
 )
 def claim_record(
     request,
-    scheme_id: Form[int],
-    subject_id: Form[int],
-    item_id: Form[int],
+    scheme_id: Form[Id],
+    subject_id: Form[Id],
+    item_id: Form[Id],
     occurred_on: Form[date],
     note: Form[str] = "",
     client_key: Form[str] = "",
@@ -235,11 +249,13 @@ def claim_record(
     return 201, _claim_out(claim)
 
 
-@router.post("/declarations", response={201: ClaimOut}, summary="A villager declares a good deed with evidence")
+@router.post(
+    "/declarations", response={201: ClaimOut}, summary=gettext_lazy("A villager declares a good deed with evidence")
+)
 def claim_declare(
     request,
-    scheme_id: Form[int],
-    item_id: Form[int],
+    scheme_id: Form[Id],
+    item_id: Form[Id],
     occurred_on: Form[date],
     evidence: File[UploadedFile],
     note: Form[str] = "",
@@ -265,13 +281,19 @@ def claim_declare(
     return 201, _claim_out(claim)
 
 
-@router.get("/schemes/{int:scheme_id}/claims/pending", response=list[ClaimOut], summary="Entries waiting for review")
-def pending_list(request, scheme_id: int, month: str = ""):
+@router.get(
+    "/schemes/{int:scheme_id}/claims/pending",
+    response=list[ClaimOut],
+    summary=gettext_lazy("Entries waiting for review"),
+)
+def pending_list(request, scheme_id: Id, month: str = ""):
     scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_REVIEW)
     return [_claim_out(c) for c in selectors.pending_claims(request.auth, scheme, month=month)[:500]]
 
 
-@router.post("/claims/review", response=list[ClaimOut], summary="Approve (into the ledger) or reject entries")
+@router.post(
+    "/claims/review", response=list[ClaimOut], summary=gettext_lazy("Approve (into the ledger) or reject entries")
+)
 def claims_review(request, payload: ReviewIn):
     if not scope.can(request.auth, Action.POINTS_REVIEW):
         raise PermissionDenied()
@@ -284,9 +306,11 @@ def claims_review(request, payload: ReviewIn):
 @router.get(
     "/schemes/{int:scheme_id}/standings",
     response=list[StandingOut],
-    summary="Standings computed from the ledger: a quarter (1–4) or the whole year (quarter omitted)",
+    summary=gettext_lazy("Standings computed from the ledger: a quarter (1–4) or the whole year (quarter omitted)"),
 )
-def standings(request, scheme_id: int, year: int | None = None, quarter: int | None = None, grid_id: int | None = None):
+def standings(
+    request, scheme_id: Id, year: Year | None = None, quarter: Quarter | None = None, grid_id: Id | None = None
+):
     scheme = selectors.access_scheme(request.auth, scheme_id)
     year = year or timezone.localdate().year
     if quarter is not None and quarter not in (1, 2, 3, 4):
@@ -326,9 +350,13 @@ def _standings_json(table) -> bytes:
     return api.renderer.render(None, rows, response_status=200).encode()
 
 
-@router.get("/me", response=list[MySchemeOut], summary="The caller's household: balance, score, rank, stars, history")
-def my_points(request):
-    summary = selectors.my_summary(request.auth)
+@router.get(
+    "/me",
+    response=list[MySchemeOut],
+    summary=gettext_lazy("The caller's household: balance, score, rank, stars, history"),
+)
+def my_points(request, year: int | None = Query(None, ge=2000, le=2100)):
+    summary = selectors.my_summary(request.auth, year)
     if summary is None:
         raise NotFound()
     return [
@@ -342,6 +370,12 @@ def my_points(request):
             "year_rank": s["year_rank"],
             "ranked": s["ranked"],
             "entries": s["entries"],
+            "history_year": s["history"]["year"],
+            "base_score": s["history"]["base_score"],
+            "balance_brought_forward": s["history"]["brought_forward"],
+            "history": s["history"]["lines"],
+            "history_score": s["history"]["score"],
+            "history_balance": s["history"]["balance"],
         }
         for s in summary["schemes"]
     ]
@@ -367,19 +401,19 @@ def _appeal(appeal, now=None) -> dict:
 @router.post(
     "/entries/{int:entry_id}/appeal",
     response={201: AppealOut},
-    summary="Appeal an entry (复议): opens the case (points_appeal on /api/casework/cases/…)",
+    summary=gettext_lazy("Appeal an entry (复议): opens the case (points_appeal on /api/casework/cases/…)"),
 )
-def appeal_file(request, entry_id: int, payload: ReasonIn):
+def appeal_file(request, entry_id: Id, payload: ReasonIn):
     entry = selectors.access_entry(request.auth, entry_id, Action.POINTS_APPEAL)
     return 201, _appeal(services.appeal_file(actor=request.auth, entry=entry, reason=payload.reason))
 
 
 @router.post(
     "/entries/{int:entry_id}/reverse",
-    response={201: EntryOut},
-    summary="Correct an entry: appends a reversing entry naming who and why",
+    response={201: PointsEntryOut},
+    summary=gettext_lazy("Correct an entry: appends a reversing entry naming who and why"),
 )
-def entry_reverse(request, entry_id: int, payload: ReasonIn):
+def entry_reverse(request, entry_id: Id, payload: ReasonIn):
     entry = selectors.access_entry(request.auth, entry_id, Action.POINTS_REVIEW)
     return 201, services.entry_reverse(actor=request.auth, entry=entry, reason=payload.reason)
 
@@ -387,9 +421,11 @@ def entry_reverse(request, entry_id: int, payload: ReasonIn):
 @router.get(
     "/appeals",
     response=list[AppealOut],
-    summary="The appeals board: the appeals of the villages you review or supervise, open ones first "
-    "(overdue=true: only those past their deadline). Decide one with POST "
-    "/api/casework/cases/points_appeal/{id}/steps/decide ({decision: uphold|overturn, note, confirm: true}).",
+    summary=gettext_lazy(
+        "The appeals board: the appeals of the villages you review or supervise, open ones first "
+        "(overdue=true: only those past their deadline). Decide one with POST "
+        "/api/casework/cases/points_appeal/{id}/steps/decide ({decision: uphold|overturn, note, confirm: true})."
+    ),
 )
 def appeal_list(request, overdue: bool = False):
     if not scope.can(request.auth, Action.POINTS_VIEW):
@@ -430,8 +466,8 @@ class CountySettingsOut(Schema):
 
 
 class CountySettingsIn(Schema):
-    county_id: int
-    appeal_answer_days: int
+    county_id: Id
+    appeal_answer_days: Annotated[int, Field(ge=1, le=60)]
 
 
 def _policy_county(actor, county_id: int | None):
@@ -451,14 +487,20 @@ def _policy_county(actor, county_id: int | None):
 @router.get(
     "/county-settings",
     response=CountySettingsOut,
-    summary="A county's points settings: the working days the review group has to answer an appeal (county admin)",
+    summary=gettext_lazy(
+        "A county's points settings: the working days the review group has to answer an appeal (county admin)"
+    ),
 )
-def county_settings(request, county_id: int | None = None):
+def county_settings(request, county_id: Id | None = None):
     county = _policy_county(request.auth, county_id)
     return {"county_id": county.pk, "appeal_answer_days": services.appeal_answer_days(county.pk)}
 
 
-@router.put("/county-settings", response=CountySettingsOut, summary="Change a county's points settings (county admin)")
+@router.put(
+    "/county-settings",
+    response=CountySettingsOut,
+    summary=gettext_lazy("Change a county's points settings (county admin)"),
+)
 def county_settings_save(request, payload: CountySettingsIn):
     county = _policy_county(request.auth, payload.county_id)
     row = services.county_settings_save(
@@ -480,9 +522,9 @@ def _quarter_out(scheme, year, quarter) -> dict:
 @router.post(
     "/schemes/{int:scheme_id}/quarters/{int:year}/{int:quarter}/signoff",
     response=QuarterOut,
-    summary="The party branch signs off a quarter (refused while entries wait for review)",
+    summary=gettext_lazy("The party branch signs off a quarter (refused while entries wait for review)"),
 )
-def quarter_signoff(request, scheme_id: int, year: int, quarter: int):
+def quarter_signoff(request, scheme_id: Id, year: Year, quarter: Quarter):
     scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_SIGNOFF)
     services.quarter_signoff(actor=request.auth, scheme=scheme, year=year, quarter=quarter)
     return _quarter_out(scheme, year, quarter)
@@ -491,9 +533,9 @@ def quarter_signoff(request, scheme_id: int, year: int, quarter: int):
 @router.post(
     "/schemes/{int:scheme_id}/quarters/{int:year}/{int:quarter}/publish",
     response=QuarterOut,
-    summary="Publish a signed-off quarter now (the scheduled task does it on the publication day)",
+    summary=gettext_lazy("Publish a signed-off quarter now (the scheduled task does it on the publication day)"),
 )
-def quarter_publish(request, scheme_id: int, year: int, quarter: int):
+def quarter_publish(request, scheme_id: Id, year: Year, quarter: Quarter):
     scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_SIGNOFF)
     services.quarter_publish(actor=request.auth, scheme=scheme, year=year, quarter=quarter)
     return _quarter_out(scheme, year, quarter)
@@ -518,9 +560,9 @@ class CountyRankingOut(Schema):
 @router.get(
     "/county-ranking",
     response=CountyRankingOut,
-    summary="拉通排名: every household of the caller's county with points in the year, ranked",
+    summary=gettext_lazy("拉通排名: every household of the caller's county with points in the year, ranked"),
 )
-def county_ranking(request, year: int | None = None, page: int = 1, page_size: int = 100):
+def county_ranking(request, year: Year | None = None, page: Page = 1, page_size: PageSize = 100):
     year = year or timezone.localdate().year
     rows = selectors.county_ranking(request.auth, year)
     page, page_size = max(page, 1), min(max(page_size, 1), 1000)

@@ -30,6 +30,7 @@ class AuditAction(TextChoices):
     GOOD_CREATE = "points.good.create", _("Good added")
     GOOD_UPDATE = "points.good.update", _("Good changed")
     GOOD_STOCK = "points.good.stock", _("Stock adjusted")
+    GOOD_PICTURE = "points.good.picture", _("Picture of a good changed")
     REDEMPTION_CREATE = "points.redemption.create", _("Points redeemed")
     REDEMPTION_FULFIL = "points.redemption.fulfil", _("Redemption handed over")
     REDEMPTION_CANCEL = "points.redemption.cancel", _("Redemption cancelled")

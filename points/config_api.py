@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from django.utils.translation import gettext_lazy
+from ninja import Field, Router, Schema
 
 from core import scope
+from core.api_types import Days, Id, Points, Quarter, Year, Yuan9
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
 from points import selectors, services
@@ -23,22 +26,22 @@ router = Router(tags=["points"])
 
 
 class SchemeIn(Schema):
-    village_id: int
+    village_id: Id
     name: str
     kind: str
     subject_kind: str
-    base_score: Decimal = Decimal(0)
+    base_score: Points = Decimal(0)
     redeemable: bool = False
     star_rules: list[dict] = []
-    publish_day: int = 28
-    appeal_window_days: int = 15
+    publish_day: Annotated[int, Field(ge=1, le=28)] = 28
+    appeal_window_days: Days = 15
 
 
 class RuleBookIn(Schema):
     title: str
     effective_from: date
     template: str | None = None
-    copy_from_id: int | None = None
+    copy_from_id: Id | None = None
 
 
 class RuleBookOut(Schema):
@@ -55,9 +58,9 @@ class RuleItemIn(Schema):
     category_name: str
     code: str
     text: str
-    points: Decimal
+    points: Points
     negative_list: bool = False
-    cap_count: int | None = None
+    cap_count: Annotated[int, Field(ge=0, le=32767)] | None = None
     evidence_required: bool = False
     declarable: bool = False
 
@@ -67,8 +70,8 @@ class AdoptIn(Schema):
 
 
 class BulkRowIn(Schema):
-    subject_id: int
-    item_id: int
+    subject_id: Id
+    item_id: Id
 
 
 class BulkIn(Schema):
@@ -82,10 +85,10 @@ class BulkOut(Schema):
 
 
 class HonourIn(Schema):
-    year: int
+    year: Year
     title: str
     subject_key: str
-    award_yuan: Decimal = Decimal(0)
+    award_yuan: Yuan9 = Decimal(0)
     note: str = ""
 
 
@@ -101,7 +104,7 @@ class HonourOut(Schema):
 
 
 class ConsequenceIn(Schema):
-    county_id: int
+    county_id: Id
     name: str
     forbidden: bool = False
     legal_note: str = ""
@@ -116,13 +119,13 @@ class ConsequenceOut(Schema):
 
 
 class ListRuleIn(Schema):
-    rule_id: int | None = None
+    rule_id: Id | None = None
     kind: str
     method: str
-    value: Decimal
-    consequence_ids: list[int] = []
+    value: Points
+    consequence_ids: list[Id] = []
     consequence_text: str = ""
-    duration_quarters: int = 1
+    duration_quarters: Quarter = 1
 
 
 class ListRuleOut(Schema):
@@ -138,7 +141,7 @@ class ListRuleOut(Schema):
 
 
 class MentorshipIn(Schema):
-    mentor_id: int | None = None
+    mentor_id: Id | None = None
     visited_on: date | None = None
     visit_note: str = ""
     upgraded: bool = False
@@ -171,12 +174,12 @@ def _configurable_book(actor, rulebook_id) -> RuleBook:
     return book
 
 
-@router.get("/schemes", response=list[SchemeOut], summary="Points schemes in the caller's scope")
+@router.get("/schemes", response=list[SchemeOut], summary=gettext_lazy("Points schemes in the caller's scope"))
 def scheme_list(request):
     return list(selectors.schemes(request.auth))
 
 
-@router.post("/schemes", response={201: SchemeOut}, summary="Create a points scheme in a village")
+@router.post("/schemes", response={201: SchemeOut}, summary=gettext_lazy("Create a points scheme in a village"))
 def scheme_create(request, payload: SchemeIn):
     actor = request.auth
     if not scope.can(actor, Action.POINTS_CONFIGURE):
@@ -201,9 +204,9 @@ def scheme_create(request, payload: SchemeIn):
 @router.post(
     "/schemes/{int:scheme_id}/rulebooks",
     response={201: RuleBookOut},
-    summary="Create a draft rule book version: empty, from a template, or a copy of an earlier version",
+    summary=gettext_lazy("Create a draft rule book version: empty, from a template, or a copy of an earlier version"),
 )
-def rulebook_create(request, scheme_id: int, payload: RuleBookIn):
+def rulebook_create(request, scheme_id: Id, payload: RuleBookIn):
     scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_CONFIGURE)
     copy_from = None
     if payload.copy_from_id is not None:
@@ -224,9 +227,9 @@ def rulebook_create(request, scheme_id: int, payload: RuleBookIn):
 @router.post(
     "/rulebooks/{int:rulebook_id}/items",
     response=ItemOut,
-    summary="Add an item to a draft rule book, or change the item with the same code",
+    summary=gettext_lazy("Add an item to a draft rule book, or change the item with the same code"),
 )
-def rule_item_save(request, rulebook_id: int, payload: RuleItemIn):
+def rule_item_save(request, rulebook_id: Id, payload: RuleItemIn):
     book = _configurable_book(request.auth, rulebook_id)
     data = payload.dict()
     existing = book.items.filter(code=(data["code"] or "").strip()).first()
@@ -254,9 +257,9 @@ def rule_item_save(request, rulebook_id: int, payload: RuleItemIn):
 @router.post(
     "/rulebooks/{int:rulebook_id}/adopt",
     response=RuleBookOut,
-    summary="Adopt a draft rule book by the meeting decision that adopted it",
+    summary=gettext_lazy("Adopt a draft rule book by the meeting decision that adopted it"),
 )
-def rulebook_adopt(request, rulebook_id: int, payload: AdoptIn):
+def rulebook_adopt(request, rulebook_id: Id, payload: AdoptIn):
     book = _configurable_book(request.auth, rulebook_id)
     return _book_out(services.rulebook_adopt(actor=request.auth, rulebook=book, decision_ref=payload.decision_ref))
 
@@ -264,9 +267,9 @@ def rulebook_adopt(request, rulebook_id: int, payload: AdoptIn):
 @router.post(
     "/schemes/{int:scheme_id}/claims/bulk",
     response={201: BulkOut},
-    summary="院坝说事会: record many entries of one meeting at once; any bad row refuses them all",
+    summary=gettext_lazy("院坝说事会: record many entries of one meeting at once; any bad row refuses them all"),
 )
-def claims_bulk_record(request, scheme_id: int, payload: BulkIn):
+def claims_bulk_record(request, scheme_id: Id, payload: BulkIn):
     scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_RECORD)
     items = {i.pk: i for i in selectors.items_in_force(scheme)}
     rows = []
@@ -284,9 +287,9 @@ def claims_bulk_record(request, scheme_id: int, payload: BulkIn):
 @router.post(
     "/schemes/{int:scheme_id}/honours",
     response={201: HonourOut},
-    summary="按年表彰: grant an honour of a year; score and rank are taken from the year's standings",
+    summary=gettext_lazy("按年表彰: grant an honour of a year; score and rank are taken from the year's standings"),
 )
-def honour_grant(request, scheme_id: int, payload: HonourIn):
+def honour_grant(request, scheme_id: Id, payload: HonourIn):
     scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_CONFIGURE)
     honour = services.honour_grant(
         actor=request.auth,
@@ -303,7 +306,7 @@ def honour_grant(request, scheme_id: int, payload: HonourIn):
 @router.post(
     "/consequences",
     response=ConsequenceOut,
-    summary="Add a consequence lists may carry, or change the one of the same name (county admin)",
+    summary=gettext_lazy("Add a consequence lists may carry, or change the one of the same name (county admin)"),
 )
 def consequence_save(request, payload: ConsequenceIn):
     county = _policy_county(request.auth, payload.county_id)
@@ -333,9 +336,9 @@ def _rule_out(rule: ListRule) -> dict:
 @router.post(
     "/schemes/{int:scheme_id}/list-rules",
     response=ListRuleOut,
-    summary="红黑榜: add a list rule to a scheme, or change one (rule_id)",
+    summary=gettext_lazy("红黑榜: add a list rule to a scheme, or change one (rule_id)"),
 )
-def list_rule_save(request, scheme_id: int, payload: ListRuleIn):
+def list_rule_save(request, scheme_id: Id, payload: ListRuleIn):
     scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_CONFIGURE)
     rule = None
     if payload.rule_id is not None:
@@ -362,9 +365,9 @@ def list_rule_save(request, scheme_id: int, payload: ListRuleIn):
 @router.put(
     "/mentorships/{int:mentorship_id}",
     response=MentorshipOut,
-    summary="1对1联系帮扶: assign the mentor, log a visit, record the way back (upgraded)",
+    summary=gettext_lazy("1对1联系帮扶: assign the mentor, log a visit, record the way back (upgraded)"),
 )
-def mentorship_update(request, mentorship_id: int, payload: MentorshipIn):
+def mentorship_update(request, mentorship_id: Id, payload: MentorshipIn):
     actor = request.auth
     mentorship = Mentorship.objects.select_related("scheme").filter(pk=mentorship_id).first()
     if mentorship is None or not scope.in_scope(actor, Action.POINTS_CONFIGURE, mentorship.scheme):

@@ -21,19 +21,12 @@ from django.utils.translation import gettext_lazy
 from core import audit
 from core.errors import DomainError
 from core.fields import Choice, note_field
-from core.roles import ROLE_ACTIONS, Action, Role
+from core.roles import Action, Role, roles_with
 from core.workflow import Deadline, Flow, Party, Pick, State, Transition
 from points.models import DEFAULT_APPEAL_ANSWER_DAYS, AppealStatus, LedgerEntry
 
-
-def _roles(action: str) -> tuple[str, ...]:
-    """The roles that hold ``action`` (core.roles), so the procedure follows the points permissions."""
-    return tuple(role for role in Role if action in ROLE_ACTIONS.get(role, ()))
-
-
-FILERS = _roles(Action.POINTS_APPEAL)  # the household's accounts (villagers)
-REVIEW_GROUP = _roles(Action.POINTS_REVIEW)  # who reviews points: the review group and the village cadres
-SUPERVISORS = (Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL, Role.COUNTY_ADMIN)  # see the cases, take no step
+FILERS = roles_with(Action.POINTS_APPEAL)  # the household's accounts (villagers)
+REVIEW_GROUP = roles_with(Action.POINTS_REVIEW)  # who reviews points: the review group and the village cadres
 
 
 def household_people(case) -> list[int]:
@@ -73,7 +66,8 @@ def _not_corrected(step) -> None:
 
 def _decision(outcome: str):
     """Effect of a deciding step: an overturned entry gets its reversing entry (points.services.entry_reverse,
-    dated as the entry it reverses, recorded now, by the person deciding); the decision is written on the case."""
+    dated the day of the decision, or the first open day after a signed-off quarter, by the person deciding); the
+    decision is written on the case."""
 
     def decide(step):
         from points.services import entry_reverse
@@ -84,6 +78,7 @@ def _decision(outcome: str):
                 actor=step.actor,
                 entry=appeal.entry,
                 reason=_("Appeal overturned: %(note)s") % {"note": step.note},
+                now=step.now,
             )
         appeal.status, appeal.decided_by, appeal.decided_at = outcome, step.actor, step.now
         appeal.decision_note = step.note
@@ -125,7 +120,7 @@ APPEAL = Flow(
     model="points.Appeal",
     initial=AppealStatus.PENDING,
     start_allow=FILERS,
-    viewers=SUPERVISORS,
+    view=(Action.POINTS_VIEW,),
     start_notify=(Role.REVIEWER,),
     start_notify_text=gettext_lazy("New points appeal to investigate: %(case)s"),
     page="points.views.appeal_page",

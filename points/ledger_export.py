@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from core import scope
 from core.errors import NotFound
-from core.roles import ROLE_ACTIONS, Action
+from core.roles import Action
 from points.models import Claim, ClaimStatus, EntryKind, LedgerEntry, Scheme
 from regions.models import Grid, GridStaff
 
@@ -209,12 +209,7 @@ def ledger_access(actor, scheme_id) -> tuple[Scheme, list[Grid]]:
         raise NotFound() from None
     grids = Grid.objects.filter(village_id=scheme.village_id).order_by("code")
     if not scope.in_scope(actor, Action.POINTS_VIEW, scheme):
-        own = {
-            g.target_id
-            for g in scope.grants(actor)
-            if g.level == "grid" and Action.POINTS_VIEW in ROLE_ACTIONS.get(g.role, ())
-        }
-        grids = grids.filter(pk__in=own)
+        grids = grids.filter(pk__in=scope.targets(actor, "grid", Action.POINTS_VIEW))
     grids = list(grids)
     if not grids:
         raise NotFound()

@@ -2,8 +2,10 @@
 
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
+from core.api_types import RegionCode
 from core.errors import NotFound
 from points.models import Publication
 from points.public_views import public_snapshot
@@ -27,9 +29,11 @@ class PublicationOut(Schema):
     "/public/{village_code}/publications",
     auth=None,
     response=list[PublicationOut],
-    summary="A village's points notices (积分公示): frozen snapshots with masked names, latest first; no login",
+    summary=gettext_lazy(
+        "A village's points notices (积分公示): frozen snapshots with masked names, latest first; no login"
+    ),
 )
-def public_publications(request, village_code: str):
+def public_publications(request, village_code: RegionCode):
     village = Region.objects.filter(code=village_code, level=RegionLevel.VILLAGE).first()
     if village is None:
         raise NotFound()

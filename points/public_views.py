@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,8 +26,8 @@ from django.utils.translation import gettext_lazy
 
 from core import scope
 from core.errors import DomainError, NotFound
-from core.roles import ROLE_ACTIONS, Action
-from core.views import api_twin, apply_domain_errors, require_action
+from core.roles import Action
+from core.views import api_twin, apply_domain_errors, require_action, submit
 from points import ledger_export, selectors, services
 from points.models import ConsequenceType, ListKind, ListMethod, ListRule, Mentorship, Publication
 from regions.models import Region, RegionLevel
@@ -36,6 +37,8 @@ from registry.views_excel import xlsx_response
 # -- the public notice ------------------------------------------------------------------------------------
 
 ROW_FIELDS = ("rank", "name", "grid", "score", "stars", "lists")
+CORRECTION_FIELDS = ("name", "grid", "points", "entry", "entry_date", "year", "quarter", "publication")
+NOTICE_PAGE_SIZE = 50
 LIST_ORDER = (ListKind.RED, ListKind.BLACK)
 
 
@@ -59,6 +62,7 @@ def public_snapshot(snapshot: dict) -> dict:
         "year": snapshot.get("year"),
         "quarter": snapshot.get("quarter"),
         "rows": [{k: row.get(k) for k in ROW_FIELDS} for row in snapshot.get("rows") or []],
+        "corrections": [{k: c.get(k) for k in CORRECTION_FIELDS} for c in snapshot.get("corrections") or []],
         "lists": {
             kind: {
                 "names": list((lists.get(kind) or {}).get("names") or []),
@@ -85,20 +89,39 @@ def notice(publication: Publication) -> dict:
     """What a notice shows, from the frozen snapshot only."""
     snap = public_snapshot(publication.snapshot)
     labels = {ListKind.RED: _("Red list"), ListKind.BLACK: _("Black list")}
+    raw_rows = (publication.snapshot or {}).get("rows") or []
     rows = []
-    for row in snap["rows"]:
+    for index, row in enumerate(snap["rows"]):
         on = row.get("lists") or []
+        raw = raw_rows[index] if index < len(raw_rows) and isinstance(raw_rows[index], dict) else {}
         rows.append(
             {
                 "rank": row.get("rank"),
                 "name": row.get("name") or "",
                 "grid": row.get("grid") or "",
+                # on the sheet the village's name before the grid's says nothing: 兴山村第1网格 → 第1网格
+                "grid_short": (row.get("grid") or "").removeprefix(snap["village"]) or (row.get("grid") or ""),
                 "score": points_text(row.get("score")),
                 "stars": int(row.get("stars") or 0),
                 "red": ListKind.RED in on,
                 "black": ListKind.BLACK in on,
+                # 户号, searched for on the page; notices posted before it was kept have none
+                "number": str(raw.get("number") or ""),
             }
         )
+    corrections = [
+        {
+            "name": c.get("name") or "",
+            "grid": c.get("grid") or "",
+            "points": points_text(c.get("points")),
+            "entry": c.get("entry"),
+            "entry_date": _iso_date(c.get("entry_date")),
+            "year": c.get("year"),
+            "quarter": c.get("quarter"),
+            "publication": c.get("publication"),
+        }
+        for c in snap["corrections"]
+    ]
     lists = [
         {
             "kind": kind,
@@ -120,9 +143,37 @@ def notice(publication: Publication) -> dict:
         "quarter": snap["quarter"],
         "posted_on": timezone.localtime(publication.published_at).date(),
         "rows": rows,
+        "shown": rows,
+        "corrections": corrections,
         "lists": lists,
         "has_stars": any(r["stars"] for r in rows),
+        "has_numbers": any(r["number"] for r in rows),
     }
+
+
+def _iso_date(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _same_number(wanted: str, number: str) -> bool:
+    """户号 as typed: exactly, or without its leading zeros (12 finds 0012)."""
+    return bool(number) and (number == wanted or number.lstrip("0") == wanted.lstrip("0") != "")
+
+
+def notice_page(request, data: dict, *, per_page: int = NOTICE_PAGE_SIZE) -> dict:
+    """The rows the notice page shows: a page of them (``?page=``), or the rows of one 户号 (``?number=``)."""
+    wanted = (request.GET.get("number") or "").strip()[:32]
+    if wanted:
+        data["number"] = wanted
+        data["shown"] = [r for r in data["rows"] if _same_number(wanted, r["number"])]
+        data["page"] = None
+    else:
+        page = Paginator(data["rows"], per_page).get_page(request.GET.get("page"))
+        data["shown"], data["page"] = list(page.object_list), page
+    return data
 
 
 def _public(response):
@@ -149,7 +200,9 @@ def public_village(request, village_code):
     sections: list[dict] = []
     for publication in publications:
         if not sections or sections[-1]["scheme"].pk != publication.scheme_id:
-            sections.append({"scheme": publication.scheme, "latest": notice(publication), "earlier": []})
+            latest = notice(publication)
+            latest["shown"], latest["more"] = latest["rows"][:NOTICE_PAGE_SIZE], len(latest["rows"]) > NOTICE_PAGE_SIZE
+            sections.append({"scheme": publication.scheme, "latest": latest, "earlier": []})
         else:
             sections[-1]["earlier"].append(publication)
     sections.sort(key=lambda s: (-s["latest"]["publication"].year, -s["latest"]["publication"].quarter))
@@ -168,7 +221,11 @@ def public_publication(request, publication_id):
         render(
             request,
             "points/public/publication.html",
-            {"notice": notice(publication), "village": publication.scheme.village, "scheme": publication.scheme},
+            {
+                "notice": notice_page(request, notice(publication)),
+                "village": publication.scheme.village,
+                "scheme": publication.scheme,
+            },
         )
     )
 
@@ -216,11 +273,7 @@ class CountySettingsForm(forms.Form):
 
 
 def policy_counties(actor) -> list[Region]:
-    ids = [
-        g.target_id
-        for g in scope.grants(actor)
-        if g.level == RegionLevel.COUNTY and Action.POINTS_POLICY in ROLE_ACTIONS.get(g.role, ())
-    ]
+    ids = scope.targets(actor, "county", Action.POINTS_POLICY)
     return list(Region.objects.filter(pk__in=ids, level=RegionLevel.COUNTY).order_by("code"))
 
 
@@ -239,19 +292,16 @@ def policy(request):
         initial={"appeal_answer_days": services.appeal_answer_days(county.pk)},
     )
     if settings_form.is_bound:
-        if settings_form.is_valid():
-            try:
-                services.county_settings_save(
-                    actor=request.user,
-                    county=county,
-                    appeal_answer_days=settings_form.cleaned_data["appeal_answer_days"],
-                )
-            except DomainError as exc:
-                apply_domain_errors(settings_form, exc)
-            else:
-                messages.success(request, _("Settings saved."))
-                return redirect(f"{reverse('points:policy')}?{urlencode({'county': county.pk})}")
-        return render(
+        done = submit(
+            request,
+            settings_form,
+            lambda data: services.county_settings_save(
+                actor=request.user, county=county, appeal_answer_days=data["appeal_answer_days"]
+            ),
+            done=_("Settings saved."),
+            to=f"{reverse('points:policy')}?{urlencode({'county': county.pk})}",
+        )
+        return done or render(
             request,
             "points/lists/policy.html",
             {
@@ -280,22 +330,20 @@ def policy(request):
     form = ConsequenceForm(request.POST or None, initial=initial)
     if editing is not None:
         form.fields["name"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.consequence_save(
-                actor=request.user,
-                county=county,
-                name=editing.name if editing else data["name"],
-                forbidden=data["forbidden"],
-                legal_note=data["legal_note"].strip(),
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Consequence saved."))
-            return redirect(f"{reverse('points:policy')}?{urlencode({'county': county.pk})}")
-    return render(
+    done = submit(
+        request,
+        form,
+        lambda data: services.consequence_save(
+            actor=request.user,
+            county=county,
+            name=editing.name if editing else data["name"],
+            forbidden=data["forbidden"],
+            legal_note=data["legal_note"].strip(),
+        ),
+        done=_("Consequence saved."),
+        to=f"{reverse('points:policy')}?{urlencode({'county': county.pk})}",
+    )
+    return done or render(
         request,
         "points/lists/policy.html",
         {
@@ -507,8 +555,8 @@ def mentorship_detail(request, mentorship_id):
         others=others,
         initial={"mentor": mentorship.mentor_id, "visited_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def write(data):
         mentor = form.candidates.get(data["mentor"]) if data["mentor"] else None
         notes = None
         note = (data["visit_note"] or "").strip()
@@ -520,14 +568,17 @@ def mentorship_detail(request, mentorship_id):
             services.mentorship_update(
                 actor=request.user, mentorship=mentorship, mentor=mentor, notes=notes, upgraded=data["upgraded"]
             )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
         except NotFound:
             raise Http404() from None
-        else:
-            messages.success(request, _("Mentorship updated."))
-            return redirect("points:mentorship", mentorship_id=mentorship.pk)
-    return render(
+
+    done = submit(
+        request,
+        form,
+        write,
+        done=_("Mentorship updated."),
+        to=("points:mentorship", {"mentorship_id": mentorship.pk}),
+    )
+    return done or render(
         request,
         "points/lists/mentorship.html",
         {

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from core import scope
 from core.errors import NotFound
+from core.params import int_param, year_param
 from core.roles import Action
 from points import standings as calc
 from points.models import Appeal, AppealStatus, Claim, ClaimStatus, LedgerEntry, RuleBook, RuleItem, Scheme
@@ -145,12 +146,10 @@ def pending_claims(actor, scheme: Scheme, *, month: str = "") -> QuerySet[Claim]
     qs = Claim.objects.filter(scheme=scheme, status=ClaimStatus.PENDING).select_related(
         "item", "item__category", "recorded_by", "grid"
     )
-    if month:
-        try:
-            year, mon = (int(x) for x in month.split("-"))
-            qs = qs.filter(occurred_on__year=year, occurred_on__month=mon)
-        except ValueError:
-            pass
+    year, _sep, mon = (month or "").partition("-")
+    year, mon = year_param(year, None), int_param(mon, low=1, high=12)
+    if year is not None and mon is not None:  # a month of the platform's years, else every month
+        qs = qs.filter(occurred_on__year=year, occurred_on__month=mon)
     return qs.order_by("occurred_on", "id")
 
 
@@ -162,7 +161,7 @@ def standings(
     table = calc.standings(scheme, year, quarter)
     calc.apply_lists(scheme, table)
     if not scope.in_scope(actor, Action.POINTS_VIEW, scheme):
-        grids = {g.target_id for g in scope.grants(actor) if g.level == "grid"}
+        grids = set(scope.targets(actor, "grid"))
         table = [s for s in table if s.grid_id in grids]
     if grid_id:
         table = [s for s in table if s.grid_id == grid_id]
@@ -197,14 +196,44 @@ def village_standings_rendered(actor, scheme: Scheme, year: int, quarter: int | 
     return rendered
 
 
-def my_summary(actor) -> dict | None:
-    """What a villager sees about their own household in every scheme of the village."""
+def year_lines(scheme: Scheme, key: str, year: int) -> dict:
+    """The household's points of a year as lines that add up (积分明细): the base score first, the balance
+    brought forward from earlier years, then every entry dated in the year, oldest first; the totals are the
+    year's score (base + the year's score changes) and the balance at the end of those lines."""
+    start, end = calc.period_bounds(year)
+    rows = LedgerEntry.objects.filter(scheme=scheme, subject_key=key)
+    earlier = rows.filter(occurred_on__lt=start).aggregate(total=Sum("balance_delta"))["total"]
+    lines = list(
+        rows.filter(occurred_on__gte=start, occurred_on__lte=end)
+        .select_related("item", "reverses", "claim")
+        .order_by("occurred_on", "id")
+    )
+    brought_forward = calc._cents(earlier)
+    return {
+        "year": year,
+        "base_score": scheme.base_score,
+        "brought_forward": brought_forward,
+        "lines": lines,
+        "score": calc._cents(scheme.base_score + sum((e.score_delta for e in lines), Decimal("0"))),
+        "balance": calc._cents(brought_forward + sum((e.balance_delta for e in lines), Decimal("0"))),
+    }
+
+
+def my_summary(actor, year: int | None = None) -> dict | None:
+    """What a villager sees about their own household in every scheme of the village; ``year``: the year whose
+    lines are listed (this year by default)."""
     subject = subject_for_actor(actor)
     if subject is None:
         return None
     today = timezone.localdate()
     quarter = calc.quarter_of(today)
-    out = {"subject": subject, "schemes": []}
+    year = year or today.year
+    out = {"subject": subject, "schemes": [], "year": year}
+    if subject.kind == "household":
+        from regions.models import Region
+
+        out["household_number"] = subject.obj.number  # 户号: how the household finds its row on the public notice
+        out["village_code"] = Region.objects.filter(pk=subject.village_id).values_list("code", flat=True).first()
     for scheme in Scheme.objects.filter(village_id=subject.village_id, is_active=True, subject_kind=subject.kind):
         quarter_table = calc.standings(scheme, today.year, quarter)
         year_table = calc.standings(scheme, today.year)
@@ -243,9 +272,22 @@ def my_summary(actor) -> dict | None:
                 "open_appeal_entry_ids": open_appeals,
                 "reversed_ids": reversed_ids,
                 "appeal_window_days": scheme.appeal_window_days,
+                "history": year_lines(scheme, subject.key, year),
+                "years": _years_with_entries(scheme, subject.key, today.year),
             }
         )
     return out
+
+
+def _years_with_entries(scheme: Scheme, key: str, this_year: int) -> list[int]:
+    """The years the household's history can be read for, latest first (a correction made after the last
+    quarter of a year was signed off is dated in the next one)."""
+    days = LedgerEntry.objects.filter(scheme=scheme, subject_key=key).aggregate(
+        first=Min("occurred_on"), last=Max("occurred_on")
+    )
+    first_year = min(days["first"].year if days["first"] else this_year, this_year)
+    last_year = max(days["last"].year if days["last"] else this_year, this_year)
+    return list(range(last_year, first_year - 1, -1))
 
 
 def appeals_visible(actor) -> QuerySet[Appeal]:
@@ -257,6 +299,20 @@ def appeals_visible(actor) -> QuerySet[Appeal]:
         scope.scope_filter(actor, Action.POINTS_VIEW, Appeal.objects.filter(flow=APPEAL.name))
         .select_related("entry", "entry__scheme", "entry__item", "filed_by", "village")
         .order_by(F("closed_at").desc(nulls_first=True), "deadline_at", "-filed_at", "-pk")
+    )
+
+
+def claims_to_review(actor) -> QuerySet[Claim]:
+    """Recorded points waiting for the review of the villages the actor reviews (待审核, the home page's count)."""
+    return scope.scope_filter(actor, Action.POINTS_REVIEW, Claim.objects.filter(status=ClaimStatus.PENDING))
+
+
+def appeals_to_decide(actor) -> QuerySet[Appeal]:
+    """Open appeals (复议) of the villages whose review group the actor is in or helps: what waits for a decision."""
+    from points.flows import APPEAL
+
+    return scope.scope_filter(
+        actor, Action.POINTS_REVIEW, Appeal.objects.filter(flow=APPEAL.name, closed_at__isnull=True)
     )
 
 
@@ -334,11 +390,7 @@ def household_subjects_for_recording(actor, scheme: Scheme, q: str = "") -> list
 
 def county_ranking(actor, year: int):
     """The county-wide yearly ranking, for an actor with a county-level points view (county officials)."""
-    counties = [
-        g.target_id
-        for g in scope.grants(actor)
-        if g.level == "county" and Action.POINTS_VIEW in scope.ROLE_ACTIONS.get(g.role, ())
-    ]
+    counties = scope.targets(actor, "county", Action.POINTS_VIEW)
     if not counties:
         raise NotFound()
     return calc.county_ranking(counties[0], year)

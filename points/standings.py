@@ -9,6 +9,10 @@ Definitions (docs/points.md says the same in words):
 - lists: top/bottom share of the ranked subjects (ties at the cut-off are included, at least one subject
   when the share is positive), or a score threshold. A subject goes on a bottom-share black list only if it
   scored below the base score: having no entries is not misconduct.
+- closed periods: a quarter the party branch has signed off is closed (its publication follows); no entry that
+  changes a score is dated in it afterwards. A correction is dated when it is decided, an award when its deed
+  happened, each moved to the first open day when that day is closed (``first_open_day``); so a quarter's
+  standings never change once signed off, and the next publication shows the corrections (``corrections``).
 """
 
 from __future__ import annotations
@@ -18,14 +22,15 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Sum
+from django.utils import timezone
 
-from points.models import LedgerEntry, ListKind, ListMethod, ListRule, Scheme
+from points.models import EntryKind, LedgerEntry, ListKind, ListMethod, ListRule, QuarterSignoff, Scheme
 from points.subjects import subjects_of_scheme
 
 
@@ -42,6 +47,79 @@ def period_bounds(year: int, quarter: int | None = None) -> tuple[date, date]:
 
 def publication_day(scheme: Scheme, year: int, quarter: int) -> date:
     return date(year, 3 * quarter, scheme.publish_day)
+
+
+def closed_through(scheme_id: int) -> date | None:
+    """The last day of the latest quarter of the scheme that the party branch has signed off, or None."""
+    latest = (
+        QuarterSignoff.objects.filter(scheme_id=scheme_id)
+        .order_by("-year", "-quarter")
+        .values_list("year", "quarter")
+        .first()
+    )
+    return period_bounds(*latest)[1] if latest else None
+
+
+def first_open_day(scheme_id: int, day: date, *, closed: date | None = None) -> date:
+    """``day``, or the first day after the scheme's closed quarters when ``day`` falls in one of them (a day in
+    the future when the current quarter is already signed off). ``closed``: ``closed_through`` when the caller
+    has it already."""
+    closed = closed_through(scheme_id) if closed is None else closed
+    return max(day, closed + timedelta(days=1)) if closed else day
+
+
+@dataclass
+class Correction:
+    """A correction dated in a period that undoes an entry dated in an earlier one (更正)."""
+
+    entry_id: int  # the entry corrected
+    reversal_id: int
+    key: str
+    label: str
+    grid_id: int | None
+    points: Decimal  # the change to the score (the opposite of the entry's)
+    entry_date: date
+    entry_reason: str
+    recorded_on: date
+    appeal: bool  # decided on an appeal (复议) rather than corrected by the review group
+
+
+def corrections(scheme: Scheme, year: int, quarter: int | None = None) -> list[Correction]:
+    """The corrections counted in a period that undo entries of earlier periods, oldest entry first."""
+    start, end = period_bounds(year, quarter)
+    rows = (
+        LedgerEntry.objects.filter(
+            scheme=scheme,
+            kind=EntryKind.REVERSAL,
+            occurred_on__gte=start,
+            occurred_on__lte=end,
+            reverses__occurred_on__lt=start,
+        )
+        .select_related("reverses")
+        .order_by("reverses__occurred_on", "reverses_id")
+    )
+    from points.models import Appeal
+
+    appealed = set(
+        Appeal.objects.filter(entry_id__in=[r.reverses_id for r in rows], status="overturned").values_list(
+            "entry_id", flat=True
+        )
+    )
+    return [
+        Correction(
+            entry_id=r.reverses_id,
+            reversal_id=r.pk,
+            key=r.subject_key,
+            label=r.subject_label,
+            grid_id=r.grid_id,
+            points=_cents(r.score_delta),
+            entry_date=r.reverses.occurred_on,
+            entry_reason=r.reverses.reason,
+            recorded_on=timezone.localtime(r.recorded_at).date() if r.recorded_at else r.occurred_on,
+            appeal=r.reverses_id in appealed,
+        )
+        for r in rows
+    ]
 
 
 @dataclass

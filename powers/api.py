@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
 from casework import steps
 from core import scope, workflow
+from core.api_types import Id, Page, PageSize, RegionCode
 from core.errors import NotFound, PermissionDenied
 from core.masking import mask_name
 from core.roles import Action
@@ -24,10 +26,10 @@ from powers import publicity, selectors, services
 from powers.flows import FINAL_STATES, FLOWS, PUBLICITY_STATE, flow_of
 from powers.models import Power
 from powers.schemas import (
-    AnswerIn,
     CaseDetail,
     CasePage,
     CaseRow,
+    ObjectionAnswerIn,
     ObjectionIn,
     ObjectionOut,
     OverviewOut,
@@ -35,6 +37,7 @@ from powers.schemas import (
     PowerOut,
     PublicPosting,
 )
+from regions import selectors as region_selectors
 from regions.models import Region, RegionLevel
 from registry.models import Household
 
@@ -170,14 +173,14 @@ def _objection(o, staff: bool) -> dict:
 # -- the list ---------------------------------------------------------------------------------------------------
 
 
-@router.get("/powers", response=list[PowerOut], summary="The small-power list of the caller's county")
+@router.get("/powers", response=list[PowerOut], summary=gettext_lazy("The small-power list of the caller's county"))
 def power_list(request, active: bool = True):
     _require(request.auth, *READ)
     return [_power(p) for p in selectors.powers(request.auth, active_only=active)]
 
 
-@router.get("/powers/{int:power_id}", response=PowerOut, summary="One power with its procedure")
-def power_detail(request, power_id: int):
+@router.get("/powers/{int:power_id}", response=PowerOut, summary=gettext_lazy("One power with its procedure"))
+def power_detail(request, power_id: Id):
     _require(request.auth, *READ)
     return _power(selectors.power(request.auth, power_id))
 
@@ -190,14 +193,16 @@ def _config_county(actor) -> Region:
     return counties[0]
 
 
-@router.post("/powers", response={201: PowerOut}, summary="Add a power to the county's list (county administrator)")
+@router.post(
+    "/powers", response={201: PowerOut}, summary=gettext_lazy("Add a power to the county's list (county administrator)")
+)
 def power_create(request, payload: PowerIn):
     county = _config_county(request.auth)
     return 201, _power(services.power_save(actor=request.auth, county=county, **payload.model_dump()))
 
 
-@router.put("/powers/{int:power_id}", response=PowerOut, summary="Change a power of the list")
-def power_update(request, power_id: int, payload: PowerIn):
+@router.put("/powers/{int:power_id}", response=PowerOut, summary=gettext_lazy("Change a power of the list"))
+def power_update(request, power_id: Id, payload: PowerIn):
     county = _config_county(request.auth)
     power = Power.objects.filter(pk=power_id, county=county).first()
     if power is None:
@@ -205,7 +210,11 @@ def power_update(request, power_id: int, payload: PowerIn):
     return _power(services.power_save(actor=request.auth, county=county, power=power, **payload.model_dump()))
 
 
-@router.post("/powers/install-defaults", response=list[PowerOut], summary="Install the default list (13 key powers)")
+@router.post(
+    "/powers/install-defaults",
+    response=list[PowerOut],
+    summary=gettext_lazy("Install the default list (13 key powers)"),
+)
 def power_install(request):
     county = _config_county(request.auth)
     services.power_install_defaults(actor=request.auth, county=county)
@@ -215,13 +224,13 @@ def power_install(request):
 # -- matters ----------------------------------------------------------------------------------------------------
 
 
-@router.post("/cases", response={201: CaseDetail}, summary="Apply (multipart form with documents)")
+@router.post("/cases", response={201: CaseDetail}, summary=gettext_lazy("Apply (multipart form with documents)"))
 def case_apply(
     request,
-    power_id: Form[int],
+    power_id: Form[Id],
     reason: Form[str] = "",
-    household_id: Form[int] = None,
-    village_id: Form[int] = None,
+    household_id: Form[Id | None] = None,
+    village_id: Form[Id | None] = None,
     title: Form[str] = "",
     household_size: Form[str] = "",
     monthly_income: Form[str] = "",
@@ -258,9 +267,11 @@ def case_apply(
     return 201, _detail(request, selectors.get(actor, case.pk))
 
 
-@router.get("/cases", response=CasePage, summary="Matters the caller may see (a villager: their household's)")
+@router.get(
+    "/cases", response=CasePage, summary=gettext_lazy("Matters the caller may see (a villager: their household's)")
+)
 def case_list(
-    request, power: int | None = None, state: str = "", overdue: bool = False, page: int = 1, page_size: int = 20
+    request, power: Id | None = None, state: str = "", overdue: bool = False, page: Page = 1, page_size: PageSize = 20
 ):
     actor = request.auth
     _require(actor, *READ)
@@ -274,37 +285,31 @@ def case_list(
     return {"count": qs.count(), "page": page, "page_size": page_size, "items": [_row(c, now) for c in rows]}
 
 
-@router.get("/cases/{int:case_id}", response=CaseDetail, summary="A matter with its whole timeline and your steps")
-def case_detail(request, case_id: int):
+@router.get(
+    "/cases/{int:case_id}", response=CaseDetail, summary=gettext_lazy("A matter with its whole timeline and your steps")
+)
+def case_detail(request, case_id: Id):
     _require(request.auth, *READ)
     return _detail(request, selectors.get(request.auth, case_id))
 
 
-@router.post("/cases/{int:case_id}/objections", response={201: ObjectionOut}, summary="Raise an objection (公示)")
-def objection_raise(request, case_id: int, payload: ObjectionIn):
+@router.post(
+    "/cases/{int:case_id}/objections", response={201: ObjectionOut}, summary=gettext_lazy("Raise an objection (公示)")
+)
+def objection_raise(request, case_id: Id, payload: ObjectionIn):
     actor = request.auth
     _require(actor, *READ)
-    try:
-        case = selectors.get(actor, case_id)
-    except NotFound:
-        case = None
-        for g in scope.grants(actor):
-            village = Region.objects.filter(pk=g.village_id).first() if g.village_id else None
-            if village is None:
-                continue
-            try:
-                case = selectors.public_case(village, case_id)
-                break
-            except NotFound:
-                continue
-        if case is None:
-            raise
+    case = selectors.objectable_case(actor, case_id)
     objection = services.objection_raise(actor=actor, case=case, text=payload.text)
     return 201, _objection(objection, staff=True)
 
 
-@router.post("/objections/{int:objection_id}/answer", response=ObjectionOut, summary="Answer an objection (village)")
-def objection_answer(request, objection_id: int, payload: AnswerIn):
+@router.post(
+    "/objections/{int:objection_id}/answer",
+    response=ObjectionOut,
+    summary=gettext_lazy("Answer an objection (village)"),
+)
+def objection_answer(request, objection_id: Id, payload: ObjectionAnswerIn):
     from powers.models import Objection
 
     actor = request.auth
@@ -315,19 +320,21 @@ def objection_answer(request, objection_id: int, payload: AnswerIn):
     return _objection(services.objection_answer(actor=actor, objection=objection, answer=payload.answer), staff=True)
 
 
-@router.get("/queue", response=list[CaseRow], summary="The village's matters waiting for the caller (cadre)")
+@router.get(
+    "/queue", response=list[CaseRow], summary=gettext_lazy("The village's matters waiting for the caller (cadre)")
+)
 def village_queue(request):
     _require(request.auth, Action.POWER_HANDLE)
     return [_row(c) for c in selectors.village_queue(request.auth)]
 
 
-@router.get("/review", response=list[CaseRow], summary="Matters waiting for the township")
+@router.get("/review", response=list[CaseRow], summary=gettext_lazy("Matters waiting for the township"))
 def township_queue(request):
     _require(request.auth, Action.POWER_REVIEW)
     return [_row(c) for c in selectors.township_queue(request.auth)]
 
 
-@router.get("/overview", response=OverviewOut, summary="By power and state, with the overdue matters")
+@router.get("/overview", response=OverviewOut, summary=gettext_lazy("By power and state, with the overdue matters"))
 def overview(request):
     actor = request.auth
     _require(actor, Action.POWER_VIEW)
@@ -356,10 +363,10 @@ def overview(request):
     "/public/{village_code}",
     response=list[PublicPosting],
     auth=None,
-    summary="The village's postings and results, de-identified (no login)",
+    summary=gettext_lazy("The village's postings and results, de-identified (no login)"),
 )
-def public_postings(request, village_code: str):
-    village = selectors.public_village(village_code)
+def public_postings(request, village_code: RegionCode):
+    village = region_selectors.public_village(village_code)
     out = []
     for c in selectors.public_postings(village):
         kind = "publicity" if c.state == PUBLICITY_STATE else "result"

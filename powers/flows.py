@@ -40,7 +40,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.errors import DomainError
 from core.fields import Choice, Date, Decimal, Files, Integer, Text
-from core.roles import Role
+from core.roles import Action, Role
 from core.workflow import Deadline, Flow, Party, State, Transition
 from powers import people, rules
 
@@ -52,7 +52,6 @@ VILLAGE = (Role.VILLAGE_CADRE,)
 TOWNSHIP = (Role.TOWNSHIP_OFFICIAL,)
 # the household itself, the grid worker of its grid, a cadre of its village (代办), or whoever applied
 HOUSEHOLD_SIDE = (Role.VILLAGER, Role.GRID_WORKER, Role.VILLAGE_CADRE, APPLICANT)
-VIEWERS = (Role.REVIEWER, Role.VILLAGE_SUPERVISOR, Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL, Role.COUNTY_ADMIN)
 
 STEP = Deadline(field="step_days", working_days=5)
 REVIEW = Deadline(field="review_days", working_days=10)
@@ -133,7 +132,7 @@ def _after_posting(case, now) -> str:
 # selector (casework.steps), and who hears of a new application
 MODULE = {
     "model": "powers.PowerCase",
-    "viewers": VIEWERS,
+    "view": (Action.POWER_VIEW,),
     "service": "powers.services.case_step",
     "page": "powers.views.case_page",
     "detail": "powers.api.case_facts",

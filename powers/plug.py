@@ -25,8 +25,26 @@ def my_open_applications(actor) -> int:
     return selectors.my_cases(actor).filter(closed_at__isnull=True).count()
 
 
+def _power_names(codes) -> str:
+    """Powers are recorded by their code ("seal-certificate"): shown by their names on the list."""
+    from powers.models import Power
+
+    codes = codes if isinstance(codes, list) else [codes]
+    names = dict(Power.objects.filter(code__in=[str(c) for c in codes]).values_list("code", "name"))
+    return "、".join(names.get(str(c), str(c)) for c in codes)
+
+
 def register() -> None:
+    from powers.models import PowerCase
+
     plugins.register_audit_labels(AuditAction)
+    plugins.register_audit_fields(
+        "powers.",
+        {
+            "power": plugins.AuditField(PowerCase._meta.get_field("power").verbose_name, format=_power_names),
+            "created": plugins.AuditField(_("added"), format=_power_names),
+        },
+    )
     for item in (
         plugins.WaitingItem(
             "powers.handle",

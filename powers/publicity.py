@@ -97,7 +97,7 @@ def title(case, kind: str) -> str:
 
 
 def body(case, kind: str, start: date, until: date) -> str:
-    text = "\n".join(f"{label}: {value}" for label, value in lines(case, kind))
+    text = "\n".join(f"{label}：{value}" for label, value in lines(case, kind))
     if kind == "publicity":
         text += "\n\n" + _(
             "Posted from %(from)s to %(until)s. Anyone with an objection may raise it with the village committee or "

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from casework.api import StepOut
 
@@ -48,10 +49,10 @@ class PowerIn(Schema):
     documents: str = ""
     procedure: str = ""
     supervision: str = ""
-    step_days: int = 5
-    review_days: int = 10
-    publicity_days: int = 7
-    order: int = 0
+    step_days: Annotated[int, Field(ge=1, le=60)] = 5
+    review_days: Annotated[int, Field(ge=1, le=60)] = 10
+    publicity_days: Annotated[int, Field(ge=0, le=60)] = 7
+    order: Annotated[int, Field(ge=0, le=999)] = 0
     active: bool = True
 
 
@@ -77,7 +78,7 @@ class CasePage(Schema):
     items: list[CaseRow]
 
 
-class EventOut(Schema):
+class PowerEventOut(Schema):
     step: str
     label: str
     from_state: str
@@ -115,7 +116,7 @@ class CaseDetail(CaseRow):
     outcome: str
     publicity_from: date | None
     publicity_until: date | None
-    timeline: list[EventOut]
+    timeline: list[PowerEventOut]
     objections: list[ObjectionOut]
     steps: list[StepOut]
 
@@ -124,7 +125,7 @@ class ObjectionIn(Schema):
     text: str
 
 
-class AnswerIn(Schema):
+class ObjectionAnswerIn(Schema):
     answer: str
 
 

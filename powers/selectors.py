@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core import scope
 from core.errors import NotFound
-from core.roles import ROLE_ACTIONS, Action, Role
+from core.roles import Action, Role
 from powers.flows import FINAL_STATES, FLOWS, PUBLICITY_STATE, TOWNSHIP_QUEUE
 from powers.models import Objection, Power, PowerCase
 from regions.models import Region, RegionLevel
@@ -20,31 +20,20 @@ from registry.models import Household
 READ_ACTIONS = (Action.POWER_VIEW, Action.POWER_APPLY)
 
 
-def county_ids(actor) -> set[int]:
-    return {g.county_id for g in scope.grants(actor) if g.county_id}
-
-
 def powers(actor, *, active_only: bool = False) -> QuerySet:
     """The list of the actor's county (everyone working or living there may read it)."""
-    qs = Power.objects.filter(county_id__in=county_ids(actor))
+    qs = Power.objects.filter(county_id__in=scope.county_ids(actor))
     if active_only:
         qs = qs.filter(active=True)
     return qs.order_by("county_id", "order", "pk")
 
 
 def power(actor, pk) -> Power:
-    found = powers(actor).filter(pk=pk).first()
-    if found is None:
-        raise NotFound()
-    return found
+    return scope.fetch(powers(actor), pk)
 
 
 def configurable_counties(actor) -> list[Region]:
-    ids = [
-        g.target_id
-        for g in scope.grants(actor)
-        if g.level == "county" and Action.POWER_CONFIGURE in ROLE_ACTIONS.get(g.role, ())
-    ]
+    ids = scope.targets(actor, "county", Action.POWER_CONFIGURE)
     return list(Region.objects.filter(pk__in=ids, level=RegionLevel.COUNTY))
 
 
@@ -80,7 +69,7 @@ def search(actor, *, power=None, state: str = "", village=None, overdue: bool = 
 
 def my_cases(actor) -> QuerySet:
     """The matters of the actor's own household(s) and those they applied for."""
-    households = [g.target_id for g in scope.grants(actor) if g.role == Role.VILLAGER and g.level == "household"]
+    households = scope.targets(actor, "household", role=Role.VILLAGER)
     return (
         PowerCase.objects.filter(Q(household_id__in=households) | Q(applicant=actor))
         .select_related("power", "village", "household")
@@ -114,7 +103,7 @@ def households(actor) -> QuerySet:
 
 
 def apply_villages(actor) -> QuerySet:
-    ids = [g.target_id for g in scope.grants(actor) if g.level == "village" and g.role == Role.VILLAGE_CADRE]
+    ids = scope.targets(actor, "village", role=Role.VILLAGE_CADRE)
     return Region.objects.filter(pk__in=ids, level=RegionLevel.VILLAGE).order_by("code")
 
 
@@ -165,13 +154,6 @@ def objections(case: PowerCase) -> QuerySet:
 # -- public (no login) ----------------------------------------------------------------------------------------
 
 
-def public_village(code: str) -> Region:
-    village = Region.objects.filter(code=code, level=RegionLevel.VILLAGE).first()
-    if village is None:
-        raise NotFound()
-    return village
-
-
 def public_postings(village: Region, today=None) -> list[PowerCase]:
     """Matters posted now (公示) and results published in the village."""
     today = today or timezone.localdate()
@@ -185,4 +167,20 @@ def public_case(village: Region, pk, today=None) -> PowerCase:
     for case in public_postings(village, today):
         if str(case.pk) == str(pk):
             return case
+    raise NotFound()
+
+
+def objectable_case(actor, pk) -> PowerCase:
+    """A matter the actor may object to: one they may read, or one posted in a village they live or work in (a
+    villager may object to another household's posting); ``NotFound`` otherwise."""
+    try:
+        return get(actor, pk)
+    except NotFound:
+        pass
+    village_ids = {g.village_id for g in scope.grants(actor) if g.village_id}
+    for village in Region.objects.filter(pk__in=village_ids).order_by("pk"):
+        try:
+            return public_case(village, pk)
+        except NotFound:
+            continue
     raise NotFound()

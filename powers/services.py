@@ -199,7 +199,7 @@ def case_apply(
     its grid worker or a village cadre on its behalf — 代办), or a village matter opened by a cadre."""
     now = now or timezone.now()
     power = Power.objects.filter(pk=getattr(power, "pk", power)).first()
-    if power is None or not any(g.county_id == power.county_id for g in scope.grants(actor)):
+    if power is None or power.county_id not in scope.county_ids(actor):
         raise NotFound()
     if not power.active:
         raise DomainError(_("This power is no longer on the list in use."))
@@ -317,9 +317,7 @@ def case_apply(
 
 
 def _is_villager_of(actor, household) -> bool:
-    return any(
-        g.role == Role.VILLAGER and g.level == "household" and g.target_id == household.pk for g in scope.grants(actor)
-    )
+    return household.pk in scope.targets(actor, "household", role=Role.VILLAGER)
 
 
 # -- the steps ------------------------------------------------------------------------------------------------

@@ -22,13 +22,14 @@ from casework.models import CaseAttachment
 from core import scope, workflow
 from core.errors import DomainError, NotFound
 from core.masking import mask_name
+from core.params import id_param
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, file_response, paginate, require_action
+from core.views import api_twin, apply_domain_errors, file_response, paginate, require_action, submit
 from powers import publicity, rules, selectors, services
 from powers.flows import FINAL_STATES, FLOWS, PUBLICITY_STATE, flow_of
 from powers.forms import AnswerForm, ApplyForm, ObjectionForm
 from powers.models import PowerClass, Template
-from regions.models import Region
+from regions import selectors as region_selectors
 
 LINKS = [
     ("powers:home", gettext_lazy("Small powers"), (Action.POWER_VIEW, Action.POWER_APPLY)),
@@ -233,7 +234,7 @@ def case_list(request):
     overdue = request.GET.get("overdue") == "1"
     qs = selectors.search(
         actor,
-        power=power if power.isdigit() else None,
+        power=id_param(power),
         state=state,
         overdue=overdue,
         open_only=request.GET.get("open") == "1",
@@ -395,38 +396,27 @@ def case_detail(request, pk):
 @require_POST
 @api_twin("POST /api/powers/cases/{case_id}/objections")
 def object_(request, pk):
-    case = _found(selectors.get, request.user, pk) if scope.can(request.user, Action.POWER_VIEW) else None
-    if case is None:
-        case = _public_for(request.user, pk)
+    case = _found(selectors.objectable_case, request.user, pk)
     form = ObjectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.objection_raise(actor=request.user, case=case, text=form.cleaned_data["text"])
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Your objection has been recorded; the village will answer it."))
-            if scope.in_scope(request.user, Action.POWER_VIEW, case) or scope.in_scope(
-                request.user, Action.POWER_APPLY, case
-            ):
-                return redirect("powers:case", pk=case.pk)
-            return redirect("powers:public_case", village_code=case.village.code, pk=case.pk)
-    if scope.in_scope(request.user, Action.POWER_VIEW, case) or scope.in_scope(request.user, Action.POWER_APPLY, case):
+    # the case's own page for those who see it, else the village's public page (both where scope says, unchanged
+    # by the objection)
+    own = scope.in_scope(request.user, Action.POWER_VIEW, case) or scope.in_scope(
+        request.user, Action.POWER_APPLY, case
+    )
+    done = submit(
+        request,
+        form,
+        lambda data: services.objection_raise(actor=request.user, case=case, text=data["text"]),
+        done=_("Your objection has been recorded; the village will answer it."),
+        to=("powers:case", {"pk": case.pk})
+        if own
+        else ("powers:public_case", {"village_code": case.village.code, "pk": case.pk}),
+    )
+    if done:
+        return done
+    if own:
         return _render_case(request, case, objection_form=form, status=400)
     return _render_public(request, case.village, case, objection_form=form, status=400)
-
-
-def _public_for(actor, pk):
-    """A matter posted in the actor's own village (a villager may object to another household's posting)."""
-    for g in scope.grants(actor):
-        if g.village_id is None:
-            continue
-        village = Region.objects.filter(pk=g.village_id).first()
-        try:
-            return selectors.public_case(village, pk)
-        except NotFound:
-            continue
-    raise Http404()
 
 
 @login_required
@@ -519,7 +509,7 @@ def _public(response):
 
 def public_board(request, village_code):
     try:
-        village = selectors.public_village(village_code)
+        village = region_selectors.public_village(village_code)
     except NotFound:
         raise Http404() from None
     rows = []
@@ -547,7 +537,7 @@ def _render_public(request, village, case, *, objection_form=None, status=200):
 
 def public_case(request, village_code, pk):
     try:
-        village = selectors.public_village(village_code)
+        village = region_selectors.public_village(village_code)
         case = selectors.public_case(village, pk)
     except NotFound:
         raise Http404() from None

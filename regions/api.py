@@ -1,5 +1,7 @@
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
+from core.api_types import Id
 from core.errors import NotFound
 from regions import selectors, services
 from regions.models import GridKind, GridStaff, Region
@@ -35,18 +37,20 @@ class GridOut(Schema):
     staff: list[GridStaffOut]
 
 
-@router.get("/regions", response=list[RegionOut], summary="Regions in the caller's scope")
+@router.get("/regions", response=list[RegionOut], summary=gettext_lazy("Regions in the caller's scope"))
 def region_list(request):
     return list(selectors.region_tree(request.auth))
 
 
-@router.get("/grids", response=list[GridOut], summary="Grids in the caller's scope, with boundary and staff")
-def grid_list(request, village_id: int | None = None):
+@router.get(
+    "/grids", response=list[GridOut], summary=gettext_lazy("Grids in the caller's scope, with boundary and staff")
+)
+def grid_list(request, village_id: Id | None = None):
     return list(selectors.grid_list(request.auth, village_id=village_id))
 
 
-@router.get("/grids/{int:grid_id}", response=GridOut, summary="One grid")
-def grid_detail(request, grid_id: int):
+@router.get("/grids/{int:grid_id}", response=GridOut, summary=gettext_lazy("One grid"))
+def grid_detail(request, grid_id: Id):
     return selectors.access_grid(request.auth, grid_id)
 
 
@@ -60,7 +64,7 @@ class RegionIn(Schema):
 
 
 class GridIn(Schema):
-    village_id: int
+    village_id: Id
     code: str
     name: str
     kind: str = GridKind.BASE
@@ -88,9 +92,9 @@ class GridStaffIn(Schema):
 @router.post(
     "/regions/{int:region_id}/children",
     response={201: RegionOut},
-    summary="Add a township, village or village group under a region",
+    summary=gettext_lazy("Add a township, village or village group under a region"),
 )
-def region_create(request, region_id: int, payload: RegionIn):
+def region_create(request, region_id: Id, payload: RegionIn):
     parent = selectors.region_tree(request.auth).filter(pk=region_id).first()
     if parent is None:
         raise NotFound()
@@ -101,7 +105,7 @@ def _grid_out(actor, grid_id: int):
     return selectors.grid_list(actor).get(pk=grid_id)
 
 
-@router.post("/grids", response={201: GridOut}, summary="Draw a grid in a village")
+@router.post("/grids", response={201: GridOut}, summary=gettext_lazy("Draw a grid in a village"))
 def grid_create(request, payload: GridIn):
     data = payload.dict()
     village = Region.objects.filter(pk=data.pop("village_id")).first()
@@ -111,21 +115,27 @@ def grid_create(request, payload: GridIn):
     return 201, _grid_out(request.auth, grid.pk)
 
 
-@router.put("/grids/{int:grid_id}", response=GridOut, summary="Change a grid (its boundary, staff phone, in use)")
-def grid_update(request, grid_id: int, payload: GridChange):
+@router.put(
+    "/grids/{int:grid_id}", response=GridOut, summary=gettext_lazy("Change a grid (its boundary, staff phone, in use)")
+)
+def grid_update(request, grid_id: Id, payload: GridChange):
     grid = selectors.access_grid(request.auth, grid_id)
     services.grid_update(actor=request.auth, grid=grid, **payload.dict())
     return _grid_out(request.auth, grid.pk)
 
 
-@router.post("/grids/{int:grid_id}/staff", response={201: GridStaffOut}, summary="Add a person to a grid's staff")
-def grid_staff_add(request, grid_id: int, payload: GridStaffIn):
+@router.post(
+    "/grids/{int:grid_id}/staff", response={201: GridStaffOut}, summary=gettext_lazy("Add a person to a grid's staff")
+)
+def grid_staff_add(request, grid_id: Id, payload: GridStaffIn):
     grid = selectors.access_grid(request.auth, grid_id)
     return 201, services.grid_staff_add(actor=request.auth, grid=grid, **payload.dict())
 
 
-@router.delete("/grids/{int:grid_id}/staff/{int:staff_id}", response={204: None}, summary="Remove a grid staff entry")
-def grid_staff_remove(request, grid_id: int, staff_id: int):
+@router.delete(
+    "/grids/{int:grid_id}/staff/{int:staff_id}", response={204: None}, summary=gettext_lazy("Remove a grid staff entry")
+)
+def grid_staff_remove(request, grid_id: Id, staff_id: Id):
     grid = selectors.access_grid(request.auth, grid_id)
     staff = GridStaff.objects.filter(pk=staff_id, grid=grid).first()
     if staff is None:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from core import maps
+from core.params import id_param
 from core.roles import Action
 from core.views import require_action
 from regions import selectors
@@ -14,7 +15,7 @@ from regions import selectors
 
 def _map_grids(request):
     """The active grids the actor sees (the scoped selector the grid list is built on), optionally of one village."""
-    village_id = request.GET.get("village") or None
+    village_id = id_param(request.GET.get("village"))
     grids = selectors.grids(request.user).filter(is_active=True)
     if village_id:
         grids = grids.filter(village_id=village_id)

@@ -8,11 +8,28 @@ from core.roles import Action
 from regions.models import Grid, Region, RegionLevel
 
 
-def villages(actor, action: str = Action.REGISTRY_VIEW):
-    """Villages the actor may act in: whole villages by region grant, or the villages of their grids."""
-    by_region = scope.scope_q(actor, action, Region)
-    grid_villages = scope.scope_filter(actor, action, Grid.objects.all()).values("village_id")
-    return Region.objects.filter(level=RegionLevel.VILLAGE).filter(by_region | Q(pk__in=grid_villages)).order_by("code")
+def villages(actor, action: str = Action.REGISTRY_VIEW, *, whole_village: bool = True):
+    """The villages where the actor may take ``action`` (for choosers), with the reach of ``scope.place_q``: whole
+    villages by region grant, and the village of a grid or household grant unless ``whole_village`` is false."""
+    q = Q(pk__in=[])
+    for g in scope.grants_for(actor, action):
+        if g.level == "county":
+            q |= Q(county_id=g.target_id)
+        elif g.level == "township":
+            q |= Q(township_id=g.target_id)
+        elif g.level == "village":
+            q |= Q(pk=g.target_id)
+        elif whole_village and g.village_id is not None:
+            q |= Q(pk=g.village_id)
+    return Region.objects.filter(q, level=RegionLevel.VILLAGE).select_related("township").order_by("code")
+
+
+def public_village(code: str) -> Region:
+    """The village of a public page (no login) by its code, or ``NotFound``."""
+    found = Region.objects.filter(code=code, level=RegionLevel.VILLAGE).select_related("township", "county").first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def village_groups(actor, action: str = Action.REGISTRY_VIEW):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -148,6 +150,35 @@ CHILD_LEVEL = {
     RegionLevel.TOWNSHIP: RegionLevel.VILLAGE,
     RegionLevel.VILLAGE: RegionLevel.GROUP,
 }
+
+
+COUNTY_CODE = re.compile(r"^\d{6}$")
+
+
+@transaction.atomic
+def county_create(*, name: str, code: str, note: str = "") -> Region:
+    """Add a county, the root of a region tree: by the system only (``manage.py create_county`` at installation),
+    since no account can be in scope of a county that does not exist yet. Every app's defaults are installed for it
+    in the same transaction (regions.apps, core.plugins.CountySetup); the audit event names no actor."""
+    errors = {}
+    name, code = (name or "").strip(), (code or "").strip()
+    if not name:
+        errors["name"] = _("The name is required.")
+    elif len(name) > Region._meta.get_field("name").max_length:
+        errors["name"] = _("The name is too long.")
+    if not COUNTY_CODE.match(code):
+        errors["code"] = _("A county's code is its 6-digit administrative division code, e.g. 510422.")
+    elif Region.objects.filter(code=code).exists():
+        errors["code"] = _("Code %(code)s is already used.") % {"code": code}
+    if errors:
+        raise DomainError(errors)
+    county = Region.objects.create(name=name, code=code, level=RegionLevel.COUNTY, parent=None, kind_label="县")
+    county.county_id = county.pk  # a region carries itself at its own level (see Region.ancestor_ids)
+    county.save(update_fields=["county"])
+    audit.record(
+        None, "regions.region.create", county, after={"name": name, "code": code, "level": county.level}, note=note
+    )
+    return county
 
 
 @transaction.atomic

@@ -8,8 +8,9 @@ from django.views.decorators.http import require_POST
 
 from core import scope
 from core.errors import DomainError
+from core.params import id_param
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, paginate, require_action
+from core.views import api_twin, apply_domain_errors, paginate, require_action, submit
 from regions import selectors, services
 from regions.forms import GridForm, GridStaffForm
 from regions.models import GridKind, GridStaff
@@ -18,7 +19,7 @@ from regions.models import GridKind, GridStaff
 @login_required
 @require_action(Action.REGISTRY_VIEW)
 def grid_list(request):
-    village_id = request.GET.get("village") or None
+    village_id = id_param(request.GET.get("village"))
     kind = request.GET.get("kind", "")
     page = paginate(request, selectors.grid_list(request.user, village_id=village_id, kind=kind), 30)
     return render(
@@ -82,25 +83,23 @@ def _grid_form(request, grid=None):
 @api_twin("POST /api/grids")
 def grid_create(request):
     form = _grid_form(request)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            grid = services.grid_create(
-                actor=request.user,
-                village=data["village"],
-                code=data["code"],
-                name=data["name"],
-                kind=data["kind"],
-                polygon=form.boundary(),
-                description=data["description"],
-                complaint_phone=data["complaint_phone"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Grid saved."))
-            return redirect("regions:grid_detail", grid_id=grid.pk)
-    return render(request, "regions/grid_form.html", {"form": form, "grid": None})
+    done = submit(
+        request,
+        form,
+        lambda data: services.grid_create(
+            actor=request.user,
+            village=data["village"],
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            polygon=form.boundary(),
+            description=data["description"],
+            complaint_phone=data["complaint_phone"],
+        ),
+        done=_("Grid saved."),
+        to=lambda grid: ("regions:grid_detail", {"grid_id": grid.pk}),
+    )
+    return done or render(request, "regions/grid_form.html", {"form": form, "grid": None})
 
 
 @login_required
@@ -109,26 +108,24 @@ def grid_create(request):
 def grid_edit(request, grid_id):
     grid = selectors.access_grid(request.user, grid_id)
     form = _grid_form(request, grid)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.grid_update(
-                actor=request.user,
-                grid=grid,
-                code=data["code"],
-                name=data["name"],
-                kind=data["kind"],
-                polygon=form.boundary(),
-                description=data["description"],
-                complaint_phone=data["complaint_phone"],
-                is_active=data["is_active"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Grid saved."))
-            return redirect("regions:grid_detail", grid_id=grid.pk)
-    return render(request, "regions/grid_form.html", {"form": form, "grid": grid})
+    done = submit(
+        request,
+        form,
+        lambda data: services.grid_update(
+            actor=request.user,
+            grid=grid,
+            code=data["code"],
+            name=data["name"],
+            kind=data["kind"],
+            polygon=form.boundary(),
+            description=data["description"],
+            complaint_phone=data["complaint_phone"],
+            is_active=data["is_active"],
+        ),
+        done=_("Grid saved."),
+        to=("regions:grid_detail", {"grid_id": grid.pk}),
+    )
+    return done or render(request, "regions/grid_form.html", {"form": form, "grid": grid})
 
 
 @login_required

@@ -3,9 +3,11 @@
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from core import scope
+from core.api_types import Id, Latitude, Longitude, Page, PageSize
 from core.errors import DomainError, NotFound
 from core.roles import Action
 from regions.models import Grid, Region
@@ -71,23 +73,23 @@ class HouseholdPage(Schema):
 
 
 class HouseholdIn(Schema):
-    village_id: int
+    village_id: Id
     number: str
-    grid_id: int | None = None
-    group_id: int | None = None
+    grid_id: Id | None = None
+    group_id: Id | None = None
     address: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     note: str = ""
 
 
 class HouseholdPatch(Schema):
     number: str | None = None
-    grid_id: int | None = None
-    group_id: int | None = None
+    grid_id: Id | None = None
+    group_id: Id | None = None
     address: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     note: str | None = None
 
 
@@ -204,32 +206,40 @@ def _tags(codes):
 @router.get(
     "/households",
     response=HouseholdPage,
-    summary="Search households in scope by name, number, ID number or phone (exact), grid or village",
+    summary=(
+        gettext_lazy(
+            "Search households in scope by name, number, ID number or phone (whole, or the last 4 digits of a phone / "
+            "4 or 6 of an ID number), part of the address, grid or village"
+        )
+    ),
 )
 def household_list(
     request,
     q: str = "",
-    village_id: int | None = None,
-    grid_id: int | None = None,
+    village_id: Id | None = None,
+    grid_id: Id | None = None,
     tag: str = "",
-    page: int = 1,
-    page_size: int = 20,
+    address: str = "",
+    page: Page = 1,
+    page_size: PageSize = 20,
 ):
     actor = request.auth
     if not (scope.can(actor, Action.REGISTRY_VIEW) or scope.can(actor, Action.REGISTRY_VIEW_OWN)):
         raise NotFound()
     page, page_size = max(page, 1), min(max(page_size, 1), 100)
-    qs = selectors.household_search(actor, q=q, village_id=village_id, grid_id=grid_id, tag=tag)
+    qs = selectors.household_search(actor, q=q, village_id=village_id, grid_id=grid_id, tag=tag, address=address)
     rows = selectors.with_member_counts(qs[(page - 1) * page_size : page * page_size])
     return {"count": qs.count(), "page": page, "page_size": page_size, "items": [_row(h) for h in rows]}
 
 
-@router.get("/households/{int:household_id}", response=HouseholdOut, summary="One household with its members")
-def household_detail(request, household_id: int):
+@router.get(
+    "/households/{int:household_id}", response=HouseholdOut, summary=gettext_lazy("One household with its members")
+)
+def household_detail(request, household_id: Id):
     return _household(request.auth, selectors.access_household(request.auth, household_id))
 
 
-@router.post("/households", response={201: HouseholdOut}, summary="Register a household")
+@router.post("/households", response={201: HouseholdOut}, summary=gettext_lazy("Register a household"))
 def household_create(request, payload: HouseholdIn):
     village = _region(payload.village_id, "village_id")
     household = services.household_create(
@@ -246,8 +256,8 @@ def household_create(request, payload: HouseholdIn):
     return 201, _household(request.auth, selectors.access_household(request.auth, household.pk))
 
 
-@router.patch("/households/{int:household_id}", response=HouseholdOut, summary="Change a household")
-def household_update(request, household_id: int, payload: HouseholdPatch):
+@router.patch("/households/{int:household_id}", response=HouseholdOut, summary=gettext_lazy("Change a household"))
+def household_update(request, household_id: Id, payload: HouseholdPatch):
     household = selectors.access_household_for_change(request.auth, household_id)
     changes = payload.dict(exclude_unset=True)
     if "grid_id" in changes:
@@ -258,8 +268,8 @@ def household_update(request, household_id: int, payload: HouseholdPatch):
     return _household(request.auth, selectors.access_household(request.auth, household_id))
 
 
-@router.post("/households/{int:household_id}/members", response={201: PersonOut}, summary="Add a member")
-def person_create(request, household_id: int, payload: PersonIn):
+@router.post("/households/{int:household_id}/members", response={201: PersonOut}, summary=gettext_lazy("Add a member"))
+def person_create(request, household_id: Id, payload: PersonIn):
     household = selectors.access_household_for_change(request.auth, household_id)
     data = payload.dict()
     data["tags"] = _tags(data["tags"])
@@ -267,19 +277,21 @@ def person_create(request, household_id: int, payload: PersonIn):
     return 201, _person(request.auth, person)
 
 
-@router.get("/people", response=list[PersonOut], summary="Search residents in scope (at most 100)")
-def person_list(request, q: str = "", village_id: int | None = None):
-    qs = selectors.person_search(request.auth, q=q, village_id=village_id).prefetch_related("tags")[:100]
+@router.get("/people", response=list[PersonOut], summary=gettext_lazy("Search residents in scope (at most 100)"))
+def person_list(request, q: str = "", village_id: Id | None = None, address: str = ""):
+    qs = selectors.person_search(request.auth, q=q, village_id=village_id, address=address).prefetch_related("tags")[
+        :100
+    ]
     return [_person(request.auth, p) for p in qs]
 
 
-@router.get("/people/{int:person_id}", response=PersonOut, summary="One resident (identifiers masked)")
-def person_detail(request, person_id: int):
+@router.get("/people/{int:person_id}", response=PersonOut, summary=gettext_lazy("One resident (identifiers masked)"))
+def person_detail(request, person_id: Id):
     return _person(request.auth, selectors.access_person(request.auth, person_id))
 
 
-@router.patch("/people/{int:person_id}", response=PersonOut, summary="Change a resident")
-def person_update(request, person_id: int, payload: PersonPatch):
+@router.patch("/people/{int:person_id}", response=PersonOut, summary=gettext_lazy("Change a resident"))
+def person_update(request, person_id: Id, payload: PersonPatch):
     person = selectors.access_person(request.auth, person_id)
     if not scope.in_scope(request.auth, Action.REGISTRY_CHANGE, person):
         raise NotFound()
@@ -301,27 +313,27 @@ def person_update(request, person_id: int, payload: PersonPatch):
 @router.post(
     "/people/{int:person_id}/reveal/{field}",
     response=RevealOut,
-    summary="The full ID number or phone of a resident; every call is recorded in the audit trail",
+    summary=gettext_lazy("The full ID number or phone of a resident; every call is recorded in the audit trail"),
 )
-def person_reveal(request, person_id: int, field: str):
+def person_reveal(request, person_id: Id, field: str):
     person = selectors.access_person(request.auth, person_id)
     return {"field": field, "value": services.person_reveal(actor=request.auth, person=person, field=field)}
 
 
-@router.get("/organizations", response=list[OrganizationOut], summary="Organizations in scope")
+@router.get("/organizations", response=list[OrganizationOut], summary=gettext_lazy("Organizations in scope"))
 def organization_list(request, q: str = "", kind: str = ""):
     return list(selectors.organization_list(request.auth, q=q, kind=kind)[:500])
 
 
 class OrganizationIn(Schema):
-    village_id: int
+    village_id: Id
     name: str
     kind: str
     credit_code: str = ""
     legal_representative: str = ""
     contact_phone: str = ""
     address: str = ""
-    grid_id: int | None = None
+    grid_id: Id | None = None
 
 
 class OrganizationPatch(Schema):
@@ -331,10 +343,10 @@ class OrganizationPatch(Schema):
     legal_representative: str | None = None
     contact_phone: str | None = None
     address: str | None = None
-    grid_id: int | None = None
+    grid_id: Id | None = None
 
 
-@router.post("/organizations", response={201: OrganizationOut}, summary="Register an organization")
+@router.post("/organizations", response={201: OrganizationOut}, summary=gettext_lazy("Register an organization"))
 def organization_create(request, payload: OrganizationIn):
     data = payload.dict()
     village = _region(data.pop("village_id"), "village_id")
@@ -342,8 +354,8 @@ def organization_create(request, payload: OrganizationIn):
     return 201, services.organization_create(actor=request.auth, village=village, **data)
 
 
-@router.patch("/organizations/{int:org_id}", response=OrganizationOut, summary="Change an organization")
-def organization_update(request, org_id: int, payload: OrganizationPatch):
+@router.patch("/organizations/{int:org_id}", response=OrganizationOut, summary=gettext_lazy("Change an organization"))
+def organization_update(request, org_id: Id, payload: OrganizationPatch):
     org = selectors.access_organization(request.auth, org_id)
     changes = payload.dict(exclude_unset=True)
     if "grid_id" in changes:
@@ -386,31 +398,33 @@ def _branch(branch) -> dict:
     }
 
 
-@router.get("/party-branches", response=list[PartyBranchOut], summary="Party branches in scope with members")
+@router.get(
+    "/party-branches", response=list[PartyBranchOut], summary=gettext_lazy("Party branches in scope with members")
+)
 def party_branch_list(request):
     branches = selectors.party_branches(request.auth).prefetch_related("members__person", "members__linked_households")
     return [_branch(branch) for branch in branches]
 
 
 class PartyBranchIn(Schema):
-    village_id: int
+    village_id: Id
     name: str
 
 
 class PartyBranchPatch(Schema):
     name: str
-    secretary_id: int | None = None
+    secretary_id: Id | None = None
 
 
 class PartyMemberIn(Schema):
-    person_id: int
+    person_id: Id
     joined_on: date | None = None
-    linked_household_ids: list[int] = []
+    linked_household_ids: list[Id] = []
 
 
 class PartyMemberPatch(Schema):
     joined_on: date | None = None
-    linked_household_ids: list[int] = []
+    linked_household_ids: list[Id] = []
 
 
 def _changeable_branch(actor, branch_id: int):
@@ -435,7 +449,7 @@ def _linked(actor, branch, ids: list[int]) -> list:
     return households
 
 
-@router.post("/party-branches", response={201: PartyBranchOut}, summary="Set up a party branch")
+@router.post("/party-branches", response={201: PartyBranchOut}, summary=gettext_lazy("Set up a party branch"))
 def party_branch_create(request, payload: PartyBranchIn):
     village = _region(payload.village_id, "village_id")
     branch = services.party_branch_create(actor=request.auth, village=village, name=payload.name)
@@ -443,9 +457,11 @@ def party_branch_create(request, payload: PartyBranchIn):
 
 
 @router.patch(
-    "/party-branches/{int:branch_id}", response=PartyBranchOut, summary="Rename a party branch or name its secretary"
+    "/party-branches/{int:branch_id}",
+    response=PartyBranchOut,
+    summary=gettext_lazy("Rename a party branch or name its secretary"),
 )
-def party_branch_update(request, branch_id: int, payload: PartyBranchPatch):
+def party_branch_update(request, branch_id: Id, payload: PartyBranchPatch):
     branch = _changeable_branch(request.auth, branch_id)
     secretary = None
     if payload.secretary_id is not None:
@@ -456,8 +472,12 @@ def party_branch_update(request, branch_id: int, payload: PartyBranchPatch):
     return _branch_out(request.auth, branch.pk)
 
 
-@router.post("/party-branches/{int:branch_id}/members", response={201: PartyBranchOut}, summary="Add a party member")
-def party_member_create(request, branch_id: int, payload: PartyMemberIn):
+@router.post(
+    "/party-branches/{int:branch_id}/members",
+    response={201: PartyBranchOut},
+    summary=gettext_lazy("Add a party member"),
+)
+def party_member_create(request, branch_id: Id, payload: PartyMemberIn):
     branch = _changeable_branch(request.auth, branch_id)
     person = selectors.person_search(request.auth, village_id=branch.village_id).filter(pk=payload.person_id).first()
     if person is None:
@@ -475,9 +495,9 @@ def party_member_create(request, branch_id: int, payload: PartyMemberIn):
 @router.patch(
     "/party-branches/{int:branch_id}/members/{int:member_id}",
     response=PartyBranchOut,
-    summary="Change a party member's date of joining or linked households",
+    summary=gettext_lazy("Change a party member's date of joining or linked households"),
 )
-def party_member_update(request, branch_id: int, member_id: int, payload: PartyMemberPatch):
+def party_member_update(request, branch_id: Id, member_id: Id, payload: PartyMemberPatch):
     branch = _changeable_branch(request.auth, branch_id)
     member = branch.members.filter(pk=member_id).first()
     if member is None:

@@ -1,8 +1,10 @@
 """Excel import and export of households over the API; same service and rules as the pages."""
 
+from django.utils.translation import gettext_lazy
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
+from core.api_types import Id
 from registry import importing
 from registry.views_excel import export_filename, xlsx_response
 
@@ -22,14 +24,17 @@ class RowErrorOut(Schema):
 
 
 class ImportErrorOut(Schema):
+    """422: the workbook was refused (``errors``: the rows and cells at fault), or the request itself was (no file:
+    ``errors`` by field, as every operation answers an invalid request; core.api.error_body)."""
+
     detail: str
-    errors: list[RowErrorOut]
+    errors: list[RowErrorOut] | dict[str, list[str]]
 
 
 @router.post(
     "/households/import",
     response={200: ImportOut, 422: ImportErrorOut},
-    summary="Import households and members from an .xlsx file (all rows or, on any problem, nothing)",
+    summary=gettext_lazy("Import households and members from an .xlsx file (all rows or, on any problem, nothing)"),
 )
 def households_import(request, file: File[UploadedFile]):
     report = importing.households_import(actor=request.auth, fileobj=file, filename=file.name or "")
@@ -40,8 +45,17 @@ def households_import(request, file: File[UploadedFile]):
 
 @router.get(
     "/households/export.xlsx",
-    summary="Households in scope as an .xlsx file (import layout, identifiers masked)",
+    summary=gettext_lazy("Households in scope as an .xlsx file (import layout, identifiers masked)"),
 )
-def households_export(request, q: str = "", village_id: int | None = None, grid_id: int | None = None, tag: str = ""):
-    result = importing.households_export(actor=request.auth, q=q, village_id=village_id, grid_id=grid_id, tag=tag)
+def households_export(
+    request,
+    q: str = "",
+    village_id: Id | None = None,
+    grid_id: Id | None = None,
+    tag: str = "",
+    address: str = "",
+):
+    result = importing.households_export(
+        actor=request.auth, q=q, village_id=village_id, grid_id=grid_id, tag=tag, address=address
+    )
     return xlsx_response(result.content, *export_filename())

@@ -10,7 +10,13 @@ from registry.models import Gender, OrganizationKind, Relation
 
 
 class HouseholdSearchForm(forms.Form):
-    q = forms.CharField(label=_("Name, household number, ID number or phone"), required=False)
+    q = forms.CharField(
+        label=_("Name, household number, ID number or phone"),
+        required=False,
+        max_length=50,
+        help_text=_("Or the last 4 digits of a phone, the last 4 or 6 of an ID number."),
+    )
+    address = forms.CharField(label=_("Address contains"), required=False, max_length=100)
     village = forms.ModelChoiceField(label=_("Village"), queryset=None, required=False, empty_label=_("All"))
     grid = GridChoiceField(label=_("Grid"), queryset=None, required=False, empty_label=_("All"))
     tag = forms.ChoiceField(label=_("Tag"), required=False)

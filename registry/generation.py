@@ -15,8 +15,6 @@ from django.db import transaction
 from django.db.models import Q
 from faker.providers.person.zh_CN import Provider as PersonNames
 
-from core import crypto
-from core.masking import mask_id_number, mask_phone
 from core.validators import id_check_digit
 from regions.models import Grid, GridKind, GridStaff, GridStaffRole, Region, RegionLevel
 from registry.models import (
@@ -301,13 +299,9 @@ class CountyGenerator:
                     birth_date=birth,
                     relation=relation,
                 )
-                p.id_number_cipher = crypto.encrypt(id_number)
-                p.id_number_digest = crypto.digest(id_number)
-                p.id_number_masked = mask_id_number(id_number)
+                p.set_id_number(id_number)  # ciphertext, digests (whole and tails), masked form
                 if phone:
-                    p.phone_cipher = crypto.encrypt(phone)
-                    p.phone_digest = crypto.digest(phone)
-                    p.phone_masked = mask_phone(phone)
+                    p.set_phone(phone)
                 people_rows.append(p)
                 if i == 0:
                     household.head_name = p.name

@@ -15,6 +15,27 @@ from registry.models import Household, Organization, PartyBranch, Person, Tag
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 _PHONE_LIKE = re.compile(r"^1\d{10}$")
 _HAS_DIGIT = re.compile(r"\d")
+# The last digits staff type: 4 (手机尾号, or an ID number's last 4, which may end in X) or 6 (an ID number's).
+_TAIL4 = re.compile(r"^\d{3}[\dXx]$")
+_TAIL6 = re.compile(r"^\d{5}[\dXx]$")
+
+
+def _identifier_q(q: str, prefix: str = "") -> Q | None:
+    """Residents whose identifier matches ``q``: a whole ID number or phone (exact digest), or the last 4 digits
+    of a phone / 4 or 6 characters of an ID number (tail digests); None when ``q`` is none of these. Nothing is
+    compared in the clear (core.crypto)."""
+    if _ID_LIKE.match(q):
+        return Q(**{f"{prefix}id_number_digest": crypto.digest(q)})
+    if _PHONE_LIKE.match(q):
+        return Q(**{f"{prefix}phone_digest": crypto.digest(q)})
+    if _TAIL4.match(q):
+        tail = Q(**{f"{prefix}id_tail4_digest": crypto.tail_digest("id4", q)})
+        if q.isdigit():
+            tail |= Q(**{f"{prefix}phone_tail_digest": crypto.tail_digest("phone4", q)})
+        return tail
+    if _TAIL6.match(q):
+        return Q(**{f"{prefix}id_tail6_digest": crypto.tail_digest("id6", q)})
+    return None
 
 
 def _visible_households(actor) -> QuerySet[Household]:
@@ -27,22 +48,33 @@ def _visible_households(actor) -> QuerySet[Household]:
 
 
 def household_search(
-    actor, *, q: str = "", village_id: int | None = None, grid_id: int | None = None, tag: str = ""
+    actor,
+    *,
+    q: str = "",
+    village_id: int | None = None,
+    grid_id: int | None = None,
+    tag: str = "",
+    address: str = "",
 ) -> QuerySet[Household]:
-    """Find households by head or member name, household number, ID number or phone (exact), grid, tag."""
+    """Find households by head or member name, household number, a member's ID number or phone (whole, or the
+    last 4 digits of the phone / 4 or 6 of the ID number), part of the address, grid, tag."""
     qs = _visible_households(actor).select_related("village", "grid", "group")
     q = (q or "").strip()
+    address = (address or "").strip()
     if q:
-        if _ID_LIKE.match(q):
-            qs = qs.filter(members__id_number_digest=crypto.digest(q))
-        elif _PHONE_LIKE.match(q):
-            qs = qs.filter(members__phone_digest=crypto.digest(q))
+        # Only residents the actor may see (the same scope as their households): the subquery then reads
+        # the (county|village, name, household) index of the actor's region, not every county's residents.
+        visible_people = scope.scope_q(actor, Action.REGISTRY_VIEW, Person) | scope.scope_q(
+            actor, Action.REGISTRY_VIEW_OWN, Person
+        )
+        identifier = _identifier_q(q)
+        if identifier is not None and (_ID_LIKE.match(q) or _PHONE_LIKE.match(q)):
+            qs = qs.filter(id__in=Person.objects.filter(identifier).values("household_id"))
+        elif identifier is not None:
+            # a tail (by its digest index) or the start of a household number ("0012")
+            tail_households = Person.objects.filter(visible_people, identifier).values("household_id")
+            qs = qs.filter(Q(number__startswith=q) | Q(id__in=tail_households))
         else:
-            # Only residents the actor may see (the same scope as their households): the subquery then reads
-            # the (county|village, name, household) index of the actor's region, not every county's residents.
-            visible_people = scope.scope_q(actor, Action.REGISTRY_VIEW, Person) | scope.scope_q(
-                actor, Action.REGISTRY_VIEW_OWN, Person
-            )
             member_households = Person.objects.filter(visible_people, name__contains=q).values("household_id")
             # head_name is always a member's name (the head), so the member subquery covers it; a household
             # number has digits, so a text without any is a name only. Without the OR the database can walk the
@@ -51,6 +83,9 @@ def household_search(
                 qs = qs.filter(Q(number__startswith=q) | Q(id__in=member_households))
             else:
                 qs = qs.filter(id__in=member_households)
+    if address:
+        # an address is not an identifier: kept in the clear, matched as typed (a trigram index on PostgreSQL)
+        qs = qs.filter(address__icontains=address)
     if village_id:
         qs = qs.filter(village_id=village_id)
     if grid_id:
@@ -118,18 +153,19 @@ def tag_choices(actor, village=None) -> QuerySet[Tag]:
     return qs if may_restricted else qs.filter(restricted=False)
 
 
-def person_search(actor, *, q: str = "", village_id: int | None = None) -> QuerySet[Person]:
+def person_search(actor, *, q: str = "", village_id: int | None = None, address: str = "") -> QuerySet[Person]:
+    """Find residents by name, ID number or phone (whole, or the last 4 digits of the phone / 4 or 6 of the ID
+    number), part of their household's address."""
     qs = Person.objects.filter(
         scope.scope_q(actor, Action.REGISTRY_VIEW, Person) | scope.scope_q(actor, Action.REGISTRY_VIEW_OWN, Person)
     ).select_related("household", "village")
     q = (q or "").strip()
+    address = (address or "").strip()
     if q:
-        if _ID_LIKE.match(q):
-            qs = qs.filter(id_number_digest=crypto.digest(q))
-        elif _PHONE_LIKE.match(q):
-            qs = qs.filter(phone_digest=crypto.digest(q))
-        else:
-            qs = qs.filter(name__contains=q)
+        identifier = _identifier_q(q)
+        qs = qs.filter(identifier if identifier is not None else Q(name__contains=q))
+    if address:
+        qs = qs.filter(household__address__icontains=address)
     if village_id:
         qs = qs.filter(village_id=village_id)
     return qs.order_by("village_id", "household_id", "id")

@@ -1,6 +1,5 @@
 """Registry pages: thin translations of HTTP into selector reads and service writes."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -8,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import scope
+from core import plugins, scope
 from core.errors import DomainError
 from core.errors import PermissionDenied as DomainPermissionDenied
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, paginate, require_action
+from core.views import api_twin, paginate, require_action, submit
 from regions import selectors as region_selectors
 from registry import selectors, services
 from registry.forms import (
@@ -33,11 +32,12 @@ def household_list(request):
     form = HouseholdSearchForm(
         request.GET or None, villages=villages, grids=grids, tags=selectors.tag_choices(request.user)
     )
-    filters = {"q": "", "village_id": None, "grid_id": None, "tag": ""}
+    filters = {"q": "", "village_id": None, "grid_id": None, "tag": "", "address": ""}
     if form.is_valid():
         data = form.cleaned_data
         filters = {
             "q": data["q"],
+            "address": data["address"],
             "village_id": getattr(data["village"], "pk", None),
             "grid_id": getattr(data["grid"], "pk", None),
             "tag": data["tag"],
@@ -76,16 +76,14 @@ def _household_form(request, *, household=None, data=None, initial=None):
 @api_twin("POST /api/households")
 def household_create(request):
     form = _household_form(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            household = services.household_create(actor=request.user, **data)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Household created. Now add its members."))
-            return redirect("registry:person_create", household_id=household.pk)
-    return render(request, "registry/household_form.html", {"form": form, "household": None})
+    done = submit(
+        request,
+        form,
+        lambda data: services.household_create(actor=request.user, **data),
+        done=_("Household created. Now add its members."),
+        to=lambda household: ("registry:person_create", {"household_id": household.pk}),
+    )
+    return done or render(request, "registry/household_form.html", {"form": form, "household": None})
 
 
 @login_required
@@ -111,15 +109,15 @@ def household_detail(request, household_id):
             "staff": list(household.grid.staff.all()) if household.grid_id else [],
             "can_view_grid": scope.can(request.user, Action.REGISTRY_VIEW),
             "can_reveal_any": any(r["can_reveal_id"] or r["can_reveal_phone"] for r in rows),
+            # what the other apps show of the household (points of the year, its incidents), core.plugins
+            "panels": plugins.household_panels(request.user, household),
         },
     )
 
 
 @login_required
 def my_household(request):
-    own = selectors.household_search(request.user).filter(
-        pk__in=[g.target_id for g in scope.grants(request.user) if g.level == "household"]
-    )
+    own = selectors.household_search(request.user).filter(pk__in=scope.targets(request.user, "household"))
     household = own.first()
     if household is None:
         raise Http404()
@@ -134,16 +132,18 @@ def household_edit(request, household_id):
     initial = {f: getattr(household, f) for f in services.HOUSEHOLD_FIELDS}
     initial["village"] = household.village
     form = _household_form(request, household=household, data=request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if k in services.HOUSEHOLD_FIELDS}
-        try:
-            services.household_update(actor=request.user, household=household, **changes)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Household saved."))
-            return redirect("registry:household_detail", household_id=household.pk)
-    return render(request, "registry/household_form.html", {"form": form, "household": household})
+    done = submit(
+        request,
+        form,
+        lambda data: services.household_update(
+            actor=request.user,
+            household=household,
+            **{k: v for k, v in data.items() if k in services.HOUSEHOLD_FIELDS},
+        ),
+        done=_("Household saved."),
+        to=("registry:household_detail", {"household_id": household.pk}),
+    )
+    return done or render(request, "registry/household_form.html", {"form": form, "household": household})
 
 
 @login_required
@@ -153,17 +153,17 @@ def person_create(request, household_id):
     household = selectors.access_household_for_change(request.user, household_id)
     tags = selectors.tag_choices(request.user, household.village)
     form = PersonForm(request.POST or None, tags=tags)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_create(actor=request.user, household=household, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Member added."))
-            if "add_another" in request.POST:
-                return redirect("registry:person_create", household_id=household.pk)
-            return redirect("registry:household_detail", household_id=household.pk)
-    return render(request, "registry/person_form.html", {"form": form, "household": household, "person": None})
+    done = submit(
+        request,
+        form,
+        lambda data: services.person_create(actor=request.user, household=household, **data),
+        done=_("Member added."),
+        to=(
+            "registry:person_create" if "add_another" in request.POST else "registry:household_detail",
+            {"household_id": household.pk},
+        ),
+    )
+    return done or render(request, "registry/person_form.html", {"form": form, "household": household, "person": None})
 
 
 @login_required
@@ -183,18 +183,20 @@ def person_edit(request, person_id):
         "is_deceased": person.is_deceased,
     }
     form = PersonForm(request.POST or None, initial=initial, tags=tags, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["id_number"] = data["id_number"] or None
-        data["phone"] = data["phone"] or None
-        try:
-            services.person_update(actor=request.user, person=person, **data)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Resident saved."))
-            return redirect("registry:household_detail", household_id=person.household_id)
-    return render(request, "registry/person_form.html", {"form": form, "household": person.household, "person": person})
+    done = submit(
+        request,
+        form,
+        lambda data: services.person_update(
+            actor=request.user,
+            person=person,
+            **{**data, "id_number": data["id_number"] or None, "phone": data["phone"] or None},
+        ),
+        done=_("Resident saved."),
+        to=("registry:household_detail", {"household_id": person.household_id}),
+    )
+    return done or render(
+        request, "registry/person_form.html", {"form": form, "household": person.household, "person": person}
+    )
 
 
 @login_required
@@ -212,9 +214,9 @@ def person_reveal(request, person_id, field):
 @login_required
 @require_action(Action.REGISTRY_VIEW)
 def person_list(request):
-    q = request.GET.get("q", "")
-    page = paginate(request, selectors.person_search(request.user, q=q).prefetch_related("tags"))
-    return render(request, "registry/person_list.html", {"page": page, "q": q})
+    q, address = request.GET.get("q", "")[:50], request.GET.get("address", "")[:100]
+    page = paginate(request, selectors.person_search(request.user, q=q, address=address).prefetch_related("tags"))
+    return render(request, "registry/person_list.html", {"page": page, "q": q, "address": address})
 
 
 @login_required
@@ -254,15 +256,14 @@ def _organization_form(request, organization=None, data=None, initial=None):
 @api_twin("POST /api/organizations")
 def organization_create(request):
     form = _organization_form(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_create(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Organization saved."))
-            return redirect("registry:organization_list")
-    return render(request, "registry/organization_form.html", {"form": form, "organization": None})
+    done = submit(
+        request,
+        form,
+        lambda data: services.organization_create(actor=request.user, **data),
+        done=_("Organization saved."),
+        to="registry:organization_list",
+    )
+    return done or render(request, "registry/organization_form.html", {"form": form, "organization": None})
 
 
 @login_required
@@ -274,16 +275,16 @@ def organization_edit(request, org_id):
         raise Http404()
     fields = ["village", "name", "kind", "credit_code", "legal_representative", "contact_phone", "address", "grid"]
     form = _organization_form(request, org, request.POST or None, {f: getattr(org, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if k != "village"}
-        try:
-            services.organization_update(actor=request.user, organization=org, **changes)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Organization saved."))
-            return redirect("registry:organization_list")
-    return render(request, "registry/organization_form.html", {"form": form, "organization": org})
+    done = submit(
+        request,
+        form,
+        lambda data: services.organization_update(
+            actor=request.user, organization=org, **{k: v for k, v in data.items() if k != "village"}
+        ),
+        done=_("Organization saved."),
+        to="registry:organization_list",
+    )
+    return done or render(request, "registry/organization_form.html", {"form": form, "organization": org})
 
 
 @login_required
@@ -330,21 +331,21 @@ def party_branch_form(request, branch_id=None):
     form = PartyBranchForm(
         request.POST or None, initial=initial, villages=villages, members=members, fixed_village=branch is not None
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if branch is None:
-                branch = services.party_branch_create(actor=request.user, village=data["village"], name=data["name"])
-            else:
-                services.party_branch_update(
-                    actor=request.user, branch=branch, name=data["name"], secretary=data["secretary"]
-                )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Party branch saved."))
-            return redirect("registry:party_detail", branch_id=branch.pk)
-    return render(request, "registry/party_branch_form.html", {"form": form, "branch": branch})
+
+    def write(data):
+        if branch is None:
+            return services.party_branch_create(actor=request.user, village=data["village"], name=data["name"])
+        services.party_branch_update(actor=request.user, branch=branch, name=data["name"], secretary=data["secretary"])
+        return branch
+
+    done = submit(
+        request,
+        form,
+        write,
+        done=_("Party branch saved."),
+        to=lambda saved: ("registry:party_detail", {"branch_id": saved.pk}),
+    )
+    return done or render(request, "registry/party_branch_form.html", {"form": form, "branch": branch})
 
 
 @login_required
@@ -365,27 +366,31 @@ def party_member_form(request, branch_id, member_id=None):
     form = PartyMemberForm(
         request.POST or None, initial=initial, people=people, households=households, editing=member is not None
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if member is None:
-                services.party_member_add(
-                    actor=request.user,
-                    branch=branch,
-                    person=data["person"],
-                    joined_on=data["joined_on"],
-                    linked_households=list(data["linked_households"]),
-                )
-            else:
-                services.party_member_update(
-                    actor=request.user,
-                    member=member,
-                    joined_on=data["joined_on"],
-                    linked_households=list(data["linked_households"]),
-                )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
+
+    def write(data):
+        if member is None:
+            services.party_member_add(
+                actor=request.user,
+                branch=branch,
+                person=data["person"],
+                joined_on=data["joined_on"],
+                linked_households=list(data["linked_households"]),
+            )
         else:
-            messages.success(request, _("Party member saved."))
-            return redirect("registry:party_detail", branch_id=branch.pk)
-    return render(request, "registry/party_member_form.html", {"form": form, "branch": branch, "member": member})
+            services.party_member_update(
+                actor=request.user,
+                member=member,
+                joined_on=data["joined_on"],
+                linked_households=list(data["linked_households"]),
+            )
+
+    done = submit(
+        request,
+        form,
+        write,
+        done=_("Party member saved."),
+        to=("registry:party_detail", {"branch_id": branch.pk}),
+    )
+    return done or render(
+        request, "registry/party_member_form.html", {"form": form, "branch": branch, "member": member}
+    )

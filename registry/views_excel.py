@@ -91,6 +91,7 @@ def _list_filters(request) -> dict:
     data = form.cleaned_data
     return {
         "q": data["q"],
+        "address": data["address"],
         "village_id": getattr(data["village"], "pk", None),
         "grid_id": getattr(data["grid"], "pk", None),
         "tag": data["tag"],

@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Install everything and run every test: lint, translations, the suite on SQLite and on PostgreSQL
-# (including the browser tests in Debian's chromium).
+# (including the browser tests in Debian's chromium). PostgreSQL: TEST_POSTGRES_URL (default
+# postgres://postgres@127.0.0.1:5432/village) when it lets us in, else a throwaway cluster (scripts/test-postgres.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
+# Debug is off in the tests, as in production, which needs a secret key: a throwaway one (tests/settings.py makes
+# its own for a bare pytest; this one is for the manage.py commands below).
+export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-test-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')}
+# shellcheck source=scripts/test-postgres.sh
+source scripts/test-postgres.sh
+trap test_postgres_stop EXIT
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
@@ -20,6 +27,9 @@ fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/pip install -q --upgrade pip >/dev/null
 .venv/bin/pip install -q -r requirements/test.txt
+
+echo "== PostgreSQL"
+test_postgres_start
 
 echo "== ruff"
 .venv/bin/ruff check .
@@ -40,6 +50,5 @@ run_pytest() {
 echo "== tests on SQLite"
 DATABASE_URL="sqlite:///$(pwd)/var/test.sqlite3" run_pytest -q -p no:cacheprovider
 
-echo "== tests on PostgreSQL"
-PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/village}
+echo "== tests on PostgreSQL (${PG_URL})"
 DATABASE_URL="$PG_URL" run_pytest -q -p no:cacheprovider

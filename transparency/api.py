@@ -16,14 +16,17 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Router
 from ninja.files import UploadedFile
 
 from casework import steps
 from core import scope
+from core.api_types import Id, Page, PageSize, RegionCode, Year
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.masking import mask_name
 from core.roles import Action
+from regions import selectors as region_selectors
 from regions.models import Region, RegionLevel
 from transparency import disclosure, selectors, services
 from transparency.flows import NOTICE, NOTICE_QUESTION, PUBLIC_STATES
@@ -31,13 +34,13 @@ from transparency.models import Notice, NoticeQuestion, Stream
 from transparency.policy import policy_for
 from transparency.schemas import (
     AskIn,
-    CalendarOut,
+    DisclosureCalendarOut,
+    DisclosurePolicyIn,
+    DisclosurePolicyOut,
     NoticeDetail,
     NoticeIn,
     NoticePage,
     NoticeUpdateIn,
-    PolicyIn,
-    PolicyOut,
     PublicBoardOut,
     PublicNoticeOut,
     QuestionOut,
@@ -116,6 +119,9 @@ def _detail(request, notice: Notice) -> dict:
             "body": notice.body,
             "updated_at": notice.updated_at,
             "withdraw_reason": notice.withdraw_reason if staff else "",
+            "corrects_id": notice.corrects_id,
+            "correction_reason": notice.correction_reason,
+            "superseded_by_id": notice.superseded_by_id,
             "attachments": [
                 {
                     "id": a.pk,
@@ -154,16 +160,20 @@ def _fresh(actor, pk) -> Notice:
 # -- notices ----------------------------------------------------------------------------------------------------
 
 
-@router.get("/notices", response=NoticePage, summary="Notices the caller may see, latest period first, with filters")
+@router.get(
+    "/notices",
+    response=NoticePage,
+    summary=gettext_lazy("Notices the caller may see, latest period first, with filters"),
+)
 def notice_list(
     request,
     stream: str = "",
     state: str = "",
-    village: int | None = None,
-    year: int | None = None,
+    village: Id | None = None,
+    year: Year | None = None,
     q: str = "",
-    page: int = 1,
-    page_size: int = 20,
+    page: Page = 1,
+    page_size: PageSize = 20,
 ):
     actor = request.auth
     _require(actor, Action.TRANSPARENCY_VIEW)
@@ -178,12 +188,16 @@ def notice_list(
     return {"count": qs.count(), "page": page, "page_size": page_size, "items": [_row(n, today) for n in rows]}
 
 
-@router.get("/notices/{int:notice_id}", response=NoticeDetail, summary="A notice with its files, questions and steps")
-def notice_detail(request, notice_id: int):
+@router.get(
+    "/notices/{int:notice_id}",
+    response=NoticeDetail,
+    summary=gettext_lazy("A notice with its files, questions and steps"),
+)
+def notice_detail(request, notice_id: Id):
     return _detail(request, _fresh(request.auth, notice_id))
 
 
-@router.post("/notices", response={201: NoticeDetail}, summary="Write a draft notice (village cadre)")
+@router.post("/notices", response={201: NoticeDetail}, summary=gettext_lazy("Write a draft notice (village cadre)"))
 def notice_create(request, payload: NoticeIn):
     actor = request.auth
     _require(actor, Action.TRANSPARENCY_PUBLISH)
@@ -198,9 +212,11 @@ def notice_create(request, payload: NoticeIn):
 @router.put(
     "/notices/{int:notice_id}",
     response=NoticeDetail,
-    summary="Change a draft; send `version` and `changed_at` (updated_at) to be refused when it changed meanwhile",
+    summary=gettext_lazy(
+        "Change a draft; send `version` and `changed_at` (updated_at) to be refused when it changed meanwhile"
+    ),
 )
-def notice_update(request, notice_id: int, payload: NoticeUpdateIn):
+def notice_update(request, notice_id: Id, payload: NoticeUpdateIn):
     actor = request.auth
     notice = _fresh(actor, notice_id)
     fields = {k: v for k, v in payload.model_dump(exclude={"version", "changed_at"}).items() if v is not None}
@@ -211,9 +227,11 @@ def notice_update(request, notice_id: int, payload: NoticeUpdateIn):
 @router.post(
     "/notices/{int:notice_id}/attachments",
     response=NoticeDetail,
-    summary="Attach PDFs or images to a draft (multipart, field `files`, at most 10 MB each, 10 a notice)",
+    summary=gettext_lazy(
+        "Attach PDFs or images to a draft (multipart, field `files`, at most 10 MB each, 10 a notice)"
+    ),
 )
-def notice_attach(request, notice_id: int, files: File[list[UploadedFile]]):
+def notice_attach(request, notice_id: Id, files: File[list[UploadedFile]]):
     actor = request.auth
     services.notice_attach(actor=actor, notice=_fresh(actor, notice_id), files=files)
     return _detail(request, _fresh(actor, notice_id))
@@ -222,15 +240,19 @@ def notice_attach(request, notice_id: int, files: File[list[UploadedFile]]):
 @router.delete(
     "/notices/{int:notice_id}/attachments/{int:attachment_id}",
     response=NoticeDetail,
-    summary="Remove a file from a draft",
+    summary=gettext_lazy("Remove a file from a draft"),
 )
-def notice_detach(request, notice_id: int, attachment_id: int):
+def notice_detach(request, notice_id: Id, attachment_id: Id):
     actor = request.auth
     services.notice_detach(actor=actor, notice=_fresh(actor, notice_id), attachment_id=attachment_id)
     return _detail(request, _fresh(actor, notice_id))
 
 
-@router.get("/check-queue", response=list[NoticeDetail], summary="民主理财: financial notices waiting for the check")
+@router.get(
+    "/check-queue",
+    response=list[NoticeDetail],
+    summary=gettext_lazy("民主理财: financial notices waiting for the check"),
+)
 def check_queue(request):
     _require(request.auth, Action.TRANSPARENCY_CHECK)
     return [_detail(request, n) for n in selectors.check_queue(request.auth)[:MAX_PAGE_SIZE]]
@@ -239,8 +261,10 @@ def check_queue(request):
 # -- questions ------------------------------------------------------------------------------------------------
 
 
-@router.get("/notices/{int:notice_id}/questions", response=list[QuestionOut], summary="The questions on a notice")
-def question_list(request, notice_id: int):
+@router.get(
+    "/notices/{int:notice_id}/questions", response=list[QuestionOut], summary=gettext_lazy("The questions on a notice")
+)
+def question_list(request, notice_id: Id):
     actor = request.auth
     notice = _fresh(actor, notice_id)
     staff = selectors.is_staff(actor)
@@ -250,10 +274,11 @@ def question_list(request, notice_id: int):
 @router.post(
     "/notices/{int:notice_id}/questions",
     response={200: QuestionOut, 201: QuestionOut},
-    summary="A villager asks a question on a notice of their village (idempotent by client_key: 200 when "
-    "already received)",
+    summary=gettext_lazy(
+        "A villager asks a question on a notice of their village (idempotent by client_key: 200 when already received)"
+    ),
 )
-def question_ask(request, notice_id: int, payload: AskIn):
+def question_ask(request, notice_id: Id, payload: AskIn):
     actor = request.auth
     _require(actor, Action.TRANSPARENCY_ASK)
     notice = _fresh(actor, notice_id)
@@ -264,14 +289,16 @@ def question_ask(request, notice_id: int, payload: AskIn):
     return (201 if created else 200), _question(actor, question, staff=False)
 
 
-@router.get("/questions/open", response=list[QuestionOut], summary="Questions waiting for the caller's answer")
+@router.get(
+    "/questions/open", response=list[QuestionOut], summary=gettext_lazy("Questions waiting for the caller's answer")
+)
 def questions_open(request):
     _require(request.auth, Action.TRANSPARENCY_PUBLISH)
     now = timezone.now()
     return [_question(request.auth, q, staff=True, now=now) for q in selectors.open_questions(request.auth)[:200]]
 
 
-@router.get("/questions/mine", response=list[QuestionOut], summary="The caller's own questions")
+@router.get("/questions/mine", response=list[QuestionOut], summary=gettext_lazy("The caller's own questions"))
 def questions_mine(request):
     return [_question(request.auth, q, staff=False) for q in selectors.my_questions(request.auth)[:200]]
 
@@ -301,13 +328,17 @@ def _year(year: int | None) -> int:
     return year
 
 
-@router.get("/calendar", response=CalendarOut, summary="公开日历 of a village: each period due, done or late")
-def calendar(request, village_id: int, year: int | None = None):
+@router.get(
+    "/calendar",
+    response=DisclosureCalendarOut,
+    summary=gettext_lazy("公开日历 of a village: each period due, done or late"),
+)
+def calendar(request, village_id: Id, year: Year | None = None):
     actor = request.auth
     _require(actor, Action.TRANSPARENCY_PUBLISH, Action.TRANSPARENCY_CHECK, Action.TRANSPARENCY_SUPERVISE)
     villages = set()
     for action in (Action.TRANSPARENCY_PUBLISH, Action.TRANSPARENCY_CHECK, Action.TRANSPARENCY_SUPERVISE):
-        villages |= set(selectors.villages(actor, action).values_list("pk", flat=True))
+        villages |= set(region_selectors.villages(actor, action).values_list("pk", flat=True))
     if village_id not in villages:
         raise NotFound()
     village = Region.objects.get(pk=village_id)
@@ -326,14 +357,14 @@ def calendar(request, village_id: int, year: int | None = None):
 @router.get(
     "/supervision",
     response=SupervisionOut,
-    summary="督办: overdue questions and late disclosures in the caller's villages, late ones first",
+    summary=gettext_lazy("督办: overdue questions and late disclosures in the caller's villages, late ones first"),
 )
-def supervision(request, year: int | None = None):
+def supervision(request, year: Year | None = None):
     actor = request.auth
     _require(actor, Action.TRANSPARENCY_SUPERVISE)
     year = _year(year)
     now = timezone.now()
-    overview = disclosure.calendars(selectors.villages(actor, Action.TRANSPARENCY_SUPERVISE), year)
+    overview = disclosure.calendars(region_selectors.villages(actor, Action.TRANSPARENCY_SUPERVISE), year)
     return {
         "year": year,
         "overdue_questions": [
@@ -354,7 +385,7 @@ def supervision(request, year: int | None = None):
 
 
 def _policy_county(actor, county_id: int | None) -> Region:
-    ids = [g.target_id for g in scope.grants(actor) if g.level == "county"]
+    ids = scope.targets(actor, "county")
     counties = [
         c
         for c in Region.objects.filter(pk__in=ids, level=RegionLevel.COUNTY).order_by("code")
@@ -375,14 +406,18 @@ def _policy(county) -> dict:
     }
 
 
-@router.get("/policy", response=PolicyOut, summary="The county's disclosure rules (county administrator)")
-def policy_get(request, county_id: int | None = None):
+@router.get(
+    "/policy",
+    response=DisclosurePolicyOut,
+    summary=gettext_lazy("The county's disclosure rules (county administrator)"),
+)
+def policy_get(request, county_id: Id | None = None):
     _require(request.auth, Action.TRANSPARENCY_POLICY)
     return _policy(_policy_county(request.auth, county_id))
 
 
-@router.put("/policy", response=PolicyOut, summary="Set the county's disclosure rules")
-def policy_put(request, payload: PolicyIn, county_id: int | None = None):
+@router.put("/policy", response=DisclosurePolicyOut, summary=gettext_lazy("Set the county's disclosure rules"))
+def policy_put(request, payload: DisclosurePolicyIn, county_id: Id | None = None):
     _require(request.auth, Action.TRANSPARENCY_POLICY)
     county = _policy_county(request.auth, county_id)
     services.policy_save(actor=request.auth, county=county, **payload.model_dump())
@@ -407,6 +442,9 @@ def _public_notice(request, village, notice, today) -> dict:
         "posted_from": notice.posted_from,
         "posted_until": notice.posted_until,
         "on_board": notice.on_board(today),
+        "corrects_id": notice.corrects_id,
+        "correction_reason": notice.correction_reason,
+        "superseded_by_id": notice.superseded_by_id,
         "attachments": [
             {
                 "id": a.pk,
@@ -430,9 +468,11 @@ def _public_notice(request, village, notice, today) -> dict:
     "/public/{village_code}/notices",
     auth=None,
     response=PublicBoardOut,
-    summary="A village's public notice board (no login): notices on the board now in full, the archive listed",
+    summary=gettext_lazy(
+        "A village's public notice board (no login): notices on the board now in full, the archive listed"
+    ),
 )
-def public_board(request, village_code: str):
+def public_board(request, village_code: RegionCode):
     village = selectors.public_village(village_code)
     today = timezone.localdate()
     return {
@@ -450,6 +490,7 @@ def public_board(request, village_code: str):
                 "period_label": period_text(n),
                 "posted_from": n.posted_from,
                 "posted_until": n.posted_until,
+                "superseded_by_id": n.superseded_by_id,
             }
             for n in selectors.public_archive(village, today)[:400]
         ],
@@ -460,9 +501,9 @@ def public_board(request, village_code: str):
     "/public/{village_code}/notices/{int:notice_id}",
     auth=None,
     response=PublicNoticeOut,
-    summary="One public notice with its files and answered questions (askers masked); no login",
+    summary=gettext_lazy("One public notice with its files and answered questions (askers masked); no login"),
 )
-def public_notice(request, village_code: str, notice_id: int):
+def public_notice(request, village_code: RegionCode, notice_id: Id):
     village = selectors.public_village(village_code)
     today = timezone.localdate()
     return _public_notice(request, village, selectors.public_notice(village, notice_id, today), today)

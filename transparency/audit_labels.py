@@ -10,6 +10,7 @@ class AuditAction(TextChoices):
     NOTICE_UPDATE = "transparency.notice.update", _("Notice draft changed")
     NOTICE_ATTACH = "transparency.notice.attach", _("File attached to a notice")
     NOTICE_DETACH = "transparency.notice.detach", _("File removed from a notice draft")
+    NOTICE_SUPERSEDE = "transparency.notice.supersede", _("Withdrawn notice marked as superseded by a correction")
     QUESTION_ASK = "transparency.question.ask", _("Question asked on a notice")
     POLICY_SAVE = "transparency.policy.save", _("Disclosure rules changed")
 

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from transparency.flows import PUBLIC_STATES
 from transparency.models import STREAM_ORDER, Cadence, DisclosurePolicy, Notice, Stream
 from transparency.policy import policy_for
+from transparency.selectors import on_record
 
 DONE, DONE_LATE, LATE, DUE, RUNNING, UPCOMING = "done", "done_late", "late", "due", "running", "upcoming"
 STATUS_LABELS = {
@@ -135,8 +135,8 @@ def _status(slot: Slot, today: date) -> str:
 def _notices(village_ids, year: int):
     return (
         Notice.objects.filter(
+            on_record(),  # a notice superseded by its correction was on the board from its own first day
             village_id__in=list(village_ids),
-            state__in=PUBLIC_STATES,
             period_start__lte=date(year, 12, 31),
             period_end__gte=date(year, 1, 1),
         )

@@ -6,6 +6,7 @@ A notice::
       │  └─submit (财务) ─► submitted ─check (民主理财小组)─► checked ─publish─┘   └─withdraw (reason)──► withdrawn
       │                        └── return (reason) ──► draft
       └── discard ──► withdrawn
+    published/ended ──supersede (system, when a correction of it is published)──► withdrawn, superseded_by it
 
 A financial notice is published only after the village's reviewer (Role.REVIEWER, standing in for the
 民主理财小组) has checked it. A question::
@@ -24,13 +25,21 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.errors import DomainError
 from core.fields import Date, Text
-from core.roles import Role
+from core.roles import Action, Role
 from core.workflow import SYSTEM, Deadline, Flow, Party, State, Transition
 from transparency.models import Stream
 from transparency.privacy import check_public_text
 
 PUBLIC_STATES = ("published", "ended")  # shown to villagers and (inside the window or archived) to the public
 EDITABLE_STATES = ("draft",)
+
+# who works on notices (the staff of 三务公开): they see every notice of their villages, drafts included
+STAFF_ACTIONS = (
+    Action.TRANSPARENCY_PUBLISH,
+    Action.TRANSPARENCY_CHECK,
+    Action.TRANSPARENCY_SUPERVISE,
+    Action.TRANSPARENCY_POLICY,
+)
 
 
 def _date(value, field: str) -> date:
@@ -131,6 +140,63 @@ def keep_reason(step):
     return ["withdraw_reason"]
 
 
+# -- a correction (更正) supersedes the notice it corrects ----------------------------------------------------
+
+
+def _correction_is_current(step):
+    """A correction is published while the notice it corrects has not been superseded by another correction."""
+    old = step.case.corrects
+    if old is not None and old.superseded_by_id is not None and old.superseded_by_id != step.case.pk:
+        raise DomainError(
+            _("“%(title)s” has already been superseded by another correction; this one can no longer be published.")
+            % {"title": old.title},
+            code="superseded",
+        )
+
+
+def supersede_corrected(step):
+    """Publishing a correction withdraws the notice it corrects at once, in the same transaction (the system's
+    step ``supersede``, which marks it as superseded by this one: the public board keeps it, marked, with a link
+    to the correction). A correction goes on the board the day it is published, so the two never both stand."""
+    case = step.case
+    if case.corrects_id is None:
+        return []
+    from core import audit, workflow
+    from transparency.models import Notice
+
+    if case.posted_from != timezone.localtime(step.now).date():
+        raise DomainError({"posted_from": _("A correction goes on the board at once: post it from today.")})
+    old = Notice.objects.select_for_update().get(pk=case.corrects_id)
+    if old.state in ("published", "ended"):
+        workflow.transition(
+            actor=None,
+            case=old,
+            flow=NOTICE,
+            name="supersede",
+            data={"by": case.pk, "number": case.number},
+            note=_("Superseded by the correction %(number)s, published by %(who)s.")
+            % {"number": case.number, "who": step.actor},
+            now=step.now,
+        )
+    elif old.superseded_by_id is None:  # withdrawn by hand earlier: it is only marked
+        Notice.objects.filter(pk=old.pk).update(superseded_by=case)
+        audit.record(step.actor, "transparency.notice.supersede", old, after={"superseded_by": case.pk})
+    return []
+
+
+def _names_its_correction(step):
+    by = step.data.get("by")
+    if not by or not step.case.corrections.filter(pk=by).exists():
+        raise DomainError(_("A notice is superseded only by a correction of it."), code="superseded")
+
+
+def mark_superseded(step):
+    case = step.case
+    case.superseded_by_id = step.data["by"]
+    case.withdraw_reason = _("Superseded by the correction %(number)s.") % {"number": step.data.get("number", "")}
+    return ["superseded_by", "withdraw_reason"]
+
+
 # -- what the publish form proposes: today (or the planned first day) and at least the county's minimum --------
 
 
@@ -191,7 +257,7 @@ NOTICE = Flow(
     model="transparency.Notice",
     initial="draft",
     start_allow=(Role.VILLAGE_CADRE,),
-    viewers=(Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL, Role.COUNTY_ADMIN),
+    view=STAFF_ACTIONS,
     states=[
         State("draft", gettext_lazy("Draft")),
         State("submitted", gettext_lazy("Waiting for the finance check")),
@@ -237,8 +303,8 @@ NOTICE = Flow(
                     help=posting_days_help,
                 ),
             ),
-            guards=(_checked_if_finance, _content_is_public),
-            effects=(set_window,),
+            guards=(_checked_if_finance, _content_is_public, _correction_is_current),
+            effects=(set_window, supersede_corrected),
             offered=_publishable,
             confirm=gettext_lazy(
                 "The notice goes on the public board on its first posting day and can no longer be changed; it can "
@@ -292,6 +358,15 @@ NOTICE = Flow(
             label=gettext_lazy("Posting window over"),
             allow=(SYSTEM,),
         ),
+        Transition(
+            "supersede",
+            source={"published", "ended"},
+            target="withdrawn",
+            label=gettext_lazy("Superseded by a correction"),
+            allow=(SYSTEM,),  # taken when the correction is published (supersede_corrected), never by hand
+            guards=(_names_its_correction,),
+            effects=(mark_superseded,),
+        ),
     ],
     page="transparency.views.notice_page",
     detail="transparency.api.notice_case",
@@ -338,7 +413,7 @@ NOTICE_QUESTION = Flow(
     start_allow=(Role.VILLAGER,),
     start_notify=(Role.VILLAGE_CADRE,),
     start_notify_text=_asked,
-    viewers=(Role.REVIEWER, Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL, Role.COUNTY_ADMIN),
+    view=STAFF_ACTIONS,
     states=[
         State("asked", gettext_lazy("Waiting for an answer"), deadline=Deadline(field="answer_days", working_days=5)),
         State("answered", gettext_lazy("Answered")),

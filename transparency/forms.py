@@ -127,8 +127,14 @@ class NoticeForm(forms.Form):
     """Write or change a draft notice."""
 
     village = forms.TypedChoiceField(label=gettext_lazy("Village"), coerce=int, empty_value=None)
+    # no preselected stream: a financial notice goes to the 民主理财小组 first, so the writer chooses it knowingly
     stream = forms.ChoiceField(
-        label=gettext_lazy("Stream"), choices=Stream.choices, initial=Stream.FINANCE, widget=forms.RadioSelect
+        label=gettext_lazy("Stream"),
+        choices=Stream.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Choose the kind of notice: party affairs, village affairs or finances.")
+        },
     )
     category = forms.CharField(
         label=gettext_lazy("Category"),

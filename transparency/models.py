@@ -28,6 +28,10 @@ class Stream(models.TextChoices):
 
 STREAM_ORDER = [Stream.FINANCE, Stream.VILLAGE, Stream.PARTY]
 
+# the category of a period's financial statement (收支明细, the monthly disclosure finance generates from its ledger):
+# one per village and period, a new one only as a correction (transparency.services._one_statement)
+STATEMENT_CATEGORY = "收支明细"
+
 
 class Cadence(models.TextChoices):
     MONTH = "month", _("Every month")
@@ -124,6 +128,20 @@ class Notice(CaseBase):
     )
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     withdraw_reason = models.CharField(_("reason for withdrawing"), max_length=300, blank=True)
+    # 更正: a notice may correct an earlier notice of its village and stream (it says why); when the correction is
+    # published the earlier one leaves the board and is marked as superseded by it (transparency.flows)
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects"),
+    )
+    correction_reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("superseded by")
+    )
 
     class Meta:
         verbose_name = _("notice")
@@ -161,6 +179,11 @@ class Notice(CaseBase):
             and self.posted_from <= day <= self.posted_until
         )
 
+    @property
+    def is_superseded(self) -> bool:
+        """Withdrawn because a published correction (更正) replaced it: kept on the public board, marked so."""
+        return self.superseded_by_id is not None
+
 
 class NoticeAttachment(models.Model):
     """附件: a PDF or an image (a voucher, a table, a photo of the board) attached to a notice while it is a
@@ -185,6 +208,15 @@ class NoticeAttachment(models.Model):
     @property
     def is_pdf(self) -> bool:
         return self.content_type == "application/pdf"
+
+    @property
+    def is_table(self) -> bool:
+        """A table the platform generated (an .xlsx, e.g. the entries of a financial disclosure): shown and printed
+        as a table page, downloadable as it is."""
+        return self.content_type == XLSX
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class NoticeQuestion(CaseBase):

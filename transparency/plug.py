@@ -1,8 +1,30 @@
 """What core shows for transparency (registered with core.plugins by transparency.apps)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from core import plugins
+from core.roles import Action
 from transparency.audit_labels import AuditAction
+
+
+def questions_to_answer(actor) -> int:
+    """Villagers' questions on the notices of the actor's villages that wait for an answer."""
+    from transparency import selectors
+
+    return selectors.open_questions(actor).count()
 
 
 def register() -> None:
     plugins.register_audit_labels(AuditAction)
+    # the keys of the transparency audit events that are not fields of their target (the notice)
+    plugins.register_audit_fields("transparency.", {"files": _("Attachments")})
+    plugins.register_waiting(
+        plugins.WaitingItem(
+            "transparency.answer",
+            _("Questions waiting for an answer"),
+            questions_to_answer,
+            "transparency:questions",
+            Action.TRANSPARENCY_PUBLISH,
+            order=15,
+        )
+    )

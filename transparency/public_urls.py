@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", public_views.notice, name="notice"),
     path("<int:pk>/print/", public_views.notice_print, name="print"),
     path("<int:pk>/files/<int:attachment_id>/", public_views.attachment, name="attachment"),
+    path("<int:pk>/files/<int:attachment_id>/table/", public_views.table, name="table"),
 ]

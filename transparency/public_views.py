@@ -19,7 +19,7 @@ from core.errors import NotFound
 from core.masking import mask_name
 from transparency import selectors
 from transparency.models import Stream
-from transparency.views import file_response, period_text
+from transparency.views import file_response, period_text, read_table
 
 
 def _public(response):
@@ -33,8 +33,9 @@ PUBLIC_CACHE_SECONDS = 600
 
 def _cached(request, kind: str, village, today, build, *parts):
     """A public page is the same for every anonymous visitor: kept rendered under the village's ``board_version``
-    (which moves with every publication, withdrawal, end of window and answer) and the day (windows open and close
-    by date), so a change shows at once and the busy board of a village is rendered once, not per visitor. The
+    (``selectors.public_board``: it grows with every step on any of its notices and questions, publication,
+    withdrawal, supersession, end of window, answer) and the day (windows open and close by date), so a change
+    shows at once and the busy board of a village is rendered once, not per visitor. The
     pages carry no form and no CSRF token; a signed-in visitor (whose header shows their name and menu) or one
     with a message waiting gets a page of their own, never cached."""
     if request.user.is_authenticated or "messages" in request.COOKIES:
@@ -51,7 +52,7 @@ def _cached(request, kind: str, village, today, build, *parts):
 
 def _village(code: str):
     try:
-        return selectors.public_village(code)
+        return selectors.public_board(code)
     except NotFound:
         raise Http404() from None
 
@@ -61,6 +62,8 @@ def _shape(notice, village) -> None:
     notice.period_label = period_text(notice)
     for a in notice.attachments.all():
         a.url = reverse("transparency_public:attachment", args=[village.code, notice.pk, a.pk])
+        if a.is_table:
+            a.table_url = reverse("transparency_public:table", args=[village.code, notice.pk, a.pk])
     notice.answered = [
         {
             "asker": mask_name(q.asker_name),
@@ -123,6 +126,37 @@ def notice(request, village_code, pk):
 def notice_print(request, village_code, pk):
     """The notice laid out for an A4 notice board, with the posting window and a place for the seal."""
     return _notice_page(request, village_code, pk, "transparency/public/print.html")
+
+
+def table(request, village_code, pk, attachment_id):
+    """A table attached to a public notice (an .xlsx the platform generated, e.g. every entry of a month's
+    finances) as a page that prints on A4 with its header on every sheet."""
+    village = _village(village_code)
+
+    def build():
+        try:
+            found = selectors.public_attachment(village, pk, attachment_id)
+        except NotFound:
+            raise Http404() from None
+        if not found.is_table:
+            raise Http404()
+        notice = found.notice
+        notice.stream_label = Stream(notice.stream).label
+        notice.period_label = period_text(notice)
+        return render(
+            request,
+            "transparency/public/table.html",
+            {
+                "village": village,
+                "notice": notice,
+                "attachment": found,
+                "sheets": read_table(found),
+                "back": reverse("transparency_public:notice", args=[village.code, notice.pk]),
+                "download": reverse("transparency_public:attachment", args=[village.code, notice.pk, found.pk]),
+            },
+        )
+
+    return _cached(request, "table", village, timezone.localdate(), build, pk, attachment_id)
 
 
 def attachment(request, village_code, pk, attachment_id):

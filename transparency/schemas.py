@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from casework.api import StepOut  # the steps a caller may take, with their declared fields (casework.steps)
+from core.api_types import Id, Version
 
 
 class Ref(Schema):
@@ -14,7 +16,7 @@ class Ref(Schema):
     name: str
 
 
-class AttachmentOut(Schema):
+class NoticeAttachmentOut(Schema):
     id: int
     name: str
     content_type: str
@@ -70,14 +72,17 @@ class NoticeDetail(NoticeRow):
     body: str
     updated_at: datetime
     withdraw_reason: str
-    attachments: list[AttachmentOut]
+    corrects_id: int | None = None  # 更正: the notice this one corrects, and why
+    correction_reason: str = ""
+    superseded_by_id: int | None = None  # the published correction that replaced this one
+    attachments: list[NoticeAttachmentOut]
     questions: list[QuestionOut]
     steps: list[StepOut]
     public_url: str | None
 
 
 class NoticeIn(Schema):
-    village_id: int
+    village_id: Id
     stream: str
     category: str = ""
     title: str
@@ -99,7 +104,7 @@ class NoticeUpdateIn(Schema):
     is_major: bool | None = None
     posted_from: date | None = None
     posted_until: date | None = None
-    version: int | None = None
+    version: Version | None = None
     changed_at: str | None = None
 
 
@@ -120,7 +125,7 @@ class SlotOut(Schema):
     notice_ids: list[int]
 
 
-class CalendarOut(Schema):
+class DisclosureCalendarOut(Schema):
     village: Ref
     year: int
     due_days: int
@@ -145,7 +150,7 @@ class SupervisionOut(Schema):
     villages: list[VillageLateOut]
 
 
-class PolicyOut(Schema):
+class DisclosurePolicyOut(Schema):
     county: Ref
     min_posting_days: int
     answer_days: int
@@ -156,13 +161,13 @@ class PolicyOut(Schema):
     is_default: bool
 
 
-class PolicyIn(Schema):
-    min_posting_days: int
-    answer_days: int
+class DisclosurePolicyIn(Schema):
+    min_posting_days: Annotated[int, Field(ge=1, le=60)]
+    answer_days: Annotated[int, Field(ge=1, le=30)]
     finance_cadence: str
     village_cadence: str
     party_cadence: str
-    due_days: int
+    due_days: Annotated[int, Field(ge=0, le=60)]
 
 
 class PublicQuestionOut(Schema):
@@ -186,7 +191,10 @@ class PublicNoticeOut(Schema):
     posted_from: date
     posted_until: date
     on_board: bool
-    attachments: list[AttachmentOut]
+    corrects_id: int | None = None
+    correction_reason: str = ""
+    superseded_by_id: int | None = None
+    attachments: list[NoticeAttachmentOut]
     questions: list[PublicQuestionOut]
 
 
@@ -200,6 +208,7 @@ class PublicArchiveRow(Schema):
     period_label: str
     posted_from: date
     posted_until: date
+    superseded_by_id: int | None = None
 
 
 class PublicBoardOut(Schema):

@@ -13,42 +13,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from core import scope
 from core.errors import NotFound
-from core.roles import ROLE_ACTIONS, Action, Role
+from core.roles import Action, Role
 from regions.models import Region, RegionLevel
-from transparency.flows import PUBLIC_STATES
+from transparency.flows import PUBLIC_STATES, STAFF_ACTIONS
 from transparency.models import Notice, NoticeAttachment, NoticeQuestion
-
-STAFF_ACTIONS = (
-    Action.TRANSPARENCY_PUBLISH,
-    Action.TRANSPARENCY_CHECK,
-    Action.TRANSPARENCY_SUPERVISE,
-    Action.TRANSPARENCY_POLICY,
-)
-
-
-def region_q(actor, action: str, prefix: str = "") -> Q:
-    """Rows whose village lies in a region where one of the actor's roles allows ``action``; a household or grid
-    grant counts for its village."""
-    q = Q(pk__in=[])
-    for g in scope.grants(actor):
-        if action not in ROLE_ACTIONS.get(g.role, ()):
-            continue
-        if g.level in ("county", "township", "village"):
-            q |= Q(**{f"{prefix}{g.level}_id": g.target_id})
-        elif g.village_id is not None:  # household, grid, group
-            q |= Q(**{f"{prefix}village_id": g.village_id})
-    return q
 
 
 def _staff_q(actor, prefix: str = "") -> Q:
     q = Q(pk__in=[])
     for action in STAFF_ACTIONS:
-        q |= region_q(actor, action, prefix)
+        q |= scope.place_q(actor, action, prefix)
     return q
 
 
@@ -62,8 +41,8 @@ def _base() -> QuerySet:
 
 def visible(actor) -> QuerySet:
     """Every notice the actor may see."""
-    posted = Q(state__in=PUBLIC_STATES, posted_from__lte=timezone.localdate())
-    q = _staff_q(actor) | (region_q(actor, Action.TRANSPARENCY_VIEW) & posted)
+    posted = on_record() & Q(posted_from__lte=timezone.localdate())
+    q = _staff_q(actor) | (scope.place_q(actor, Action.TRANSPARENCY_VIEW) & posted)
     return _base().filter(q)
 
 
@@ -95,34 +74,10 @@ def search(actor, *, stream: str = "", state: str = "", village=None, year: int 
 def check_queue(actor) -> QuerySet:
     """民主理财: the financial notices waiting for the actor's check (submitted in the villages they review)."""
     return (
-        _base().filter(region_q(actor, Action.TRANSPARENCY_CHECK), state="submitted").order_by("state_entered_at", "pk")
+        _base()
+        .filter(scope.place_q(actor, Action.TRANSPARENCY_CHECK), state="submitted")
+        .order_by("state_entered_at", "pk")
     )
-
-
-def villages(actor, action: str) -> QuerySet:
-    """The villages where the actor may take ``action`` (for choosers)."""
-    return (
-        Region.objects.filter(_village_region_q(actor, action), level=RegionLevel.VILLAGE)
-        .select_related("township")
-        .order_by("code")
-    )
-
-
-def _village_region_q(actor, action: str) -> Q:
-    """Like ``region_q`` for Region rows themselves (a village carries itself as its village)."""
-    q = Q(pk__in=[])
-    for g in scope.grants(actor):
-        if action not in ROLE_ACTIONS.get(g.role, ()):
-            continue
-        if g.level == "county":
-            q |= Q(county_id=g.target_id)
-        elif g.level == "township":
-            q |= Q(township_id=g.target_id)
-        elif g.level == "village":
-            q |= Q(pk=g.target_id)
-        elif g.village_id is not None:
-            q |= Q(pk=g.village_id)
-    return q
 
 
 def attachments(notice: Notice) -> list[NoticeAttachment]:
@@ -147,7 +102,7 @@ def open_questions(actor, *, action: str = Action.TRANSPARENCY_PUBLISH) -> Query
     """Questions waiting for an answer in the villages where the actor answers (or supervises), earliest deadline
     first."""
     return (
-        NoticeQuestion.objects.filter(region_q(actor, action), state="asked")
+        NoticeQuestion.objects.filter(scope.place_q(actor, action), state="asked")
         .select_related("notice", "village")
         .order_by("deadline_at", "pk")
     )
@@ -163,7 +118,7 @@ def asker_household(actor, village_id: int):
     """The villager's own household in this village (on whose behalf they ask), or None."""
     from registry.models import Household
 
-    ids = [g.target_id for g in scope.grants(actor) if g.role == Role.VILLAGER and g.level == "household"]
+    ids = scope.targets(actor, "household", role=Role.VILLAGER)
     if not ids or village_id is None:
         return None
     return Household.objects.filter(pk__in=ids, village_id=village_id).order_by("pk").first()
@@ -202,11 +157,48 @@ def public_village(code: str) -> Region:
     return village
 
 
+def on_record() -> Q:
+    """Notices that stay public once posted: published and ended ones, and those withdrawn because a published
+    correction superseded them (shown marked, with a link to the correction); never drafts or other withdrawals."""
+    return Q(state__in=PUBLIC_STATES) | Q(state="withdrawn", superseded_by__isnull=False)
+
+
+def public_board(code: str) -> Region:
+    """The village of a public page with ``board_version``, in one query: its name and the sums of the ``version``
+    of its notices and of its questions. A case's version grows by one with every step, in the step's own
+    transaction, and rows are never deleted, so the sums change with every publication, withdrawal, supersession,
+    end of window and answer, whatever the clocks say (the latest state timestamp, used before, misses a step
+    stamped earlier than the one before it: a server whose clock was set back, a step taken with an explicit
+    time). The public pages are kept under it (transparency.public_views)."""
+    per_village = {"village_id": OuterRef("pk")}
+    notices = Notice.objects.filter(**per_village).order_by().values("village_id")
+    questions = NoticeQuestion.objects.filter(**per_village).order_by().values("village_id")
+    village = (
+        Region.objects.filter(code=code, level=RegionLevel.VILLAGE)
+        .select_related("township", "county")
+        .annotate(
+            notice_steps=Subquery(notices.annotate(n=Sum("version")).values("n")),
+            question_steps=Subquery(questions.annotate(n=Sum("version")).values("n")),
+        )
+        .first()
+    )
+    if village is None:
+        raise NotFound()
+    village.board_version = f"{village.name}:{village.notice_steps or 0}:{village.question_steps or 0}"
+    return village
+
+
 def _public_base(village: Region, today: date) -> QuerySet:
-    """Published notices already posted (posted_from reached) and ended ones; never drafts or withdrawn ones."""
-    return Notice.objects.filter(village=village, state__in=PUBLIC_STATES, posted_from__lte=today).prefetch_related(
-        Prefetch("attachments", queryset=NoticeAttachment.objects.order_by("pk")),
-        Prefetch("questions", queryset=NoticeQuestion.objects.filter(state="answered").order_by("answered_at", "pk")),
+    """Notices on the record (``on_record``) already posted (posted_from reached); never drafts or withdrawn ones."""
+    return (
+        Notice.objects.filter(on_record(), village=village, posted_from__lte=today)
+        .select_related("superseded_by", "corrects")
+        .prefetch_related(
+            Prefetch("attachments", queryset=NoticeAttachment.objects.order_by("pk")),
+            Prefetch(
+                "questions", queryset=NoticeQuestion.objects.filter(state="answered").order_by("answered_at", "pk")
+            ),
+        )
     )
 
 
@@ -221,11 +213,13 @@ def public_current(village: Region, today: date | None = None) -> list[Notice]:
 
 
 def public_archive(village: Region, today: date | None = None) -> QuerySet:
-    """Every notice that has been on the board and is no longer (ended, or published with its window over)."""
+    """Every notice that has been on the board and is no longer (ended, published with its window over, or
+    superseded by a correction)."""
     today = today or timezone.localdate()
     return (
-        Notice.objects.filter(village=village, state__in=PUBLIC_STATES, posted_from__lte=today)
-        .filter(Q(state="ended") | Q(posted_until__lt=today))
+        Notice.objects.filter(on_record(), village=village, posted_from__lte=today)
+        .filter(Q(state="ended") | Q(posted_until__lt=today) | Q(superseded_by__isnull=False))
+        .select_related("superseded_by")
         .order_by("-period_start", "stream", "-pk")
     )
 

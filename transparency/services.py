@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +18,18 @@ from core.roles import Action
 from regions.models import Region, RegionLevel
 from registry.models import Person
 from transparency import selectors
-from transparency.files import prepare_documents
+from transparency.files import MAX_FILES, prepare_documents
 from transparency.flows import EDITABLE_STATES, NOTICE, NOTICE_QUESTION, PUBLIC_STATES
-from transparency.models import Cadence, DisclosurePolicy, Notice, NoticeAttachment, NoticeQuestion, Stream
+from transparency.models import (
+    STATEMENT_CATEGORY,
+    XLSX,
+    Cadence,
+    DisclosurePolicy,
+    Notice,
+    NoticeAttachment,
+    NoticeQuestion,
+    Stream,
+)
 from transparency.policy import policy_for
 from transparency.privacy import check_public_text
 
@@ -135,19 +145,133 @@ def _raise(field: str, message: str):
 # -- notices --------------------------------------------------------------------------------------------------
 
 
-def notice_create(*, actor, village: Region, attachments=(), now=None, **fields) -> Notice:
-    """A draft notice of ``village`` by a village cadre (with its attachments)."""
+def notice_create(
+    *,
+    actor,
+    village: Region,
+    attachments=(),
+    tables=(),
+    corrects=None,
+    correction_reason="",
+    now=None,
+    **fields,
+) -> Notice:
+    """A draft notice of ``village`` by a village cadre (with its attachments).
+
+    ``tables``: (name, bytes) of .xlsx tables the platform generated for the notice (the entries of a financial
+    disclosure), attached as they are and shown as table pages. ``corrects``: the earlier notice this one
+    corrects (更正), with ``correction_reason`` (required): once published, it supersedes that notice."""
     village = _village(actor, village, Action.TRANSPARENCY_PUBLISH)
     data = _clean_notice(fields, county_id=village.county_id)
     files = prepare_documents(attachments)
+    generated = _generated_tables(tables, already=len(files))
     now = now or timezone.now()
     notice = Notice(author=actor, created_at=now, updated_at=now, **data)
     notice.place_in(village)
     with transaction.atomic():
+        if corrects is not None:
+            notice.corrects, notice.correction_reason = _correctable(corrects, notice, correction_reason)
+        _one_statement(notice)
         workflow.start(actor=actor, case=notice, flow=NOTICE, note=data["title"], now=now)
-        audit.record(actor, "transparency.notice.create", notice, after=audit.snapshot(notice, NOTICE_FIELDS))
+        after = audit.snapshot(notice, NOTICE_FIELDS)
+        if notice.corrects_id:
+            after.update(corrects=notice.corrects_id, correction_reason=notice.correction_reason)
+        audit.record(actor, "transparency.notice.create", notice, after=after)
         _store_files(actor, notice, files)
+        _store_tables(actor, notice, generated)
     return notice
+
+
+def _one_statement(notice: Notice) -> None:
+    """A period's financial statement (stream 财务, category 收支明细: the monthly disclosure) is on the platform once
+    per village: another for an overlapping period is refused, unless it corrects that one (更正), so two different
+    statements of a month are never public at once. Drafts count (discard one to write another); withdrawn and
+    superseded notices do not. Checked under the village's row lock."""
+    if notice.stream != Stream.FINANCE or notice.category != STATEMENT_CATEGORY:
+        return
+    Region.objects.select_for_update().filter(pk=notice.village_id).first()
+    clash = (
+        Notice.objects.filter(
+            village_id=notice.village_id,
+            stream=Stream.FINANCE,
+            category=STATEMENT_CATEGORY,
+            period_start__lte=notice.period_end,
+            period_end__gte=notice.period_start,
+        )
+        .exclude(state="withdrawn")
+        .exclude(pk__in=[pk for pk in (notice.pk, notice.corrects_id) if pk])
+        .order_by("pk")
+        .first()
+    )
+    if clash is not None:
+        raise DomainError(
+            _(
+                "The financial statement (收支明细) of this period is already on the platform: notice %(number)s, "
+                "“%(title)s”. A period's statement is disclosed once: correct that notice (更正) instead, or discard "
+                "it if it is still a draft."
+            )
+            % {"number": clash.number, "title": clash.title},
+            code="statement",
+        )
+
+
+def _correctable(corrects, notice: Notice, reason) -> tuple[Notice, str]:
+    """The notice a new one corrects, locked: of the same village and stream, once on the board, not superseded
+    and not being corrected by another notice; the reason is required (it is public)."""
+    reason = _text(reason, "correction_reason", max_length=300)
+    check_public_text(correction_reason=reason)
+    old = Notice.objects.select_for_update().filter(pk=getattr(corrects, "pk", corrects)).first()
+    if old is None or old.village_id != notice.village_id:
+        raise NotFound()
+    if old.stream != notice.stream:
+        raise DomainError({"corrects": _("A correction is in the same stream as the notice it corrects.")})
+    if old.published_at is None:
+        raise DomainError(
+            _("Only a notice that has been published is corrected; change or discard the draft instead."),
+            code="state",
+        )
+    if old.superseded_by_id is not None:
+        raise DomainError(_("This notice has already been superseded by a correction."), code="superseded")
+    pending = old.corrections.exclude(state="withdrawn").first()
+    if pending is not None:
+        raise DomainError(
+            _("A correction of this notice is already under way (notice %(number)s).") % {"number": pending.number},
+            code="pending",
+        )
+    return old, reason
+
+
+def _generated_tables(tables, *, already: int) -> list[tuple[str, bytes]]:
+    """Tables the platform wrote (.xlsx, a zip by its content); a notice has at most MAX_FILES attachments."""
+    tables = list(tables or ())
+    if already + len(tables) > MAX_FILES:
+        raise DomainError({"files": _("A notice has at most %(n)s attachments.") % {"n": MAX_FILES}})
+    for name, content in tables:
+        if not str(name).endswith(".xlsx") or bytes(content[:4]) != b"PK\x03\x04":
+            raise DomainError({"files": _("“%(name)s” is not an .xlsx table.") % {"name": name}})
+    return tables
+
+
+def _store_tables(actor, notice: Notice, tables) -> None:
+    stored = []
+    for name, content in tables:
+        stored.append(
+            NoticeAttachment.objects.create(
+                notice=notice,
+                file=ContentFile(content, name=name),
+                name=name[:200],
+                size=len(content),
+                content_type=XLSX,
+                uploaded_by=actor,
+            )
+        )
+    if stored:
+        audit.record(
+            actor,
+            "transparency.notice.attach",
+            notice,
+            after={"files": [f"{a.name} ({a.content_type}, {a.size} B)" for a in stored]},
+        )
 
 
 @transaction.atomic
@@ -176,6 +300,7 @@ def notice_update(*, actor, notice: Notice, version: int | None = None, changed_
     before = audit.snapshot(locked, NOTICE_FIELDS)
     for key, value in data.items():
         setattr(locked, key, value)
+    _one_statement(locked)
     locked.updated_at = timezone.now()
     locked.save(update_fields=[*NOTICE_FIELDS, "updated_at"])
     old, new = audit.diff(before, audit.snapshot(locked, NOTICE_FIELDS))
@@ -228,6 +353,8 @@ def notice_detach(*, actor, notice: Notice, attachment_id: int) -> None:
         raise NotFound()
     if locked.state not in EDITABLE_STATES:
         raise DomainError(_("Files are removed from a draft only."))
+    if attachment.is_table:
+        raise DomainError(_("A table the platform generated for this notice stays with it."))
     name, stored = attachment.name, attachment.file.name
     attachment.delete()
     audit.record(actor, "transparency.notice.detach", locked, before={"file": name})
@@ -238,7 +365,7 @@ def notice_step(*, actor, notice: Notice, step: str, data: dict | None = None, n
     """Take a step of the notice procedure (submit, check, return, publish, withdraw, discard) through the engine,
     which checks the step's declared fields and tells the people it names (transparency.flows). ``data``:
     ``posted_from``/``posted_until`` to publish, ``reason`` to withdraw or send back."""
-    if step not in NOTICE.transitions or step == "end":
+    if step not in NOTICE.transitions or step in ("end", "supersede"):
         raise DomainError(_("There is no step “%(step)s” in this procedure.") % {"step": step}, code="unknown")
     return workflow.transition(
         actor=actor,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/files/<int:attachment_id>/remove/", views.detach, name="detach"),
     path("<int:pk>/ask/", views.ask, name="ask"),
     path("files/<int:pk>/", views.attachment, name="attachment"),
+    path("files/<int:pk>/table/", views.attachment_table, name="table"),
     path("questions/", views.questions, name="questions"),
     path("check/", views.check_queue, name="check_queue"),
     path("calendar/", views.calendar, name="calendar"),

@@ -19,12 +19,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework import steps
-from core import scope, workflow
+from core import formats, scope, workflow
 from core.errors import DomainError
 from core.masking import mask_name
 from core.roles import Action
 from core.views import api_twin, apply_domain_errors, messages_from, paginate, require_action
 from core.views import file_response as core_file_response
+from regions import selectors as region_selectors
 from regions.models import Region, RegionLevel
 from transparency import disclosure, selectors, services
 from transparency.flows import EDITABLE_STATES, NOTICE, NOTICE_QUESTION, PUBLIC_STATES
@@ -103,7 +104,7 @@ def period_text(notice) -> str:
         return _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
     if kind == "y":
         return _("Year %(year)s") % {"year": rest}
-    return f"{notice.period_start:%Y-%m-%d} – {notice.period_end:%Y-%m-%d}"
+    return formats.date_range(notice.period_start, notice.period_end)
 
 
 # -- lists ---------------------------------------------------------------------------------------------------
@@ -118,7 +119,7 @@ def notice_list(request):
     stream = stream if stream in Stream.values else ""
     state = request.GET.get("state", "") if staff else ""
     state = state if state in NOTICE.states else ""
-    villages = list(selectors.villages(actor, Action.TRANSPARENCY_VIEW))
+    villages = list(region_selectors.villages(actor, Action.TRANSPARENCY_VIEW))
     village = next((v for v in villages if str(v.pk) == request.GET.get("village")), None)
     text = request.GET.get("q", "").strip()[:50]
     qs = selectors.search(actor, stream=stream, state=state, village=village, text=text)
@@ -204,16 +205,13 @@ def _form_fields(data) -> dict:
 @api_twin("POST /api/transparency/notices", "POST /api/transparency/notices/{notice_id}/attachments")
 def notice_create(request):
     actor = request.user
-    villages = list(selectors.villages(actor, Action.TRANSPARENCY_PUBLISH))
+    villages = list(region_selectors.villages(actor, Action.TRANSPARENCY_PUBLISH))
     if not villages:
         raise PermissionDenied()
-    stream = request.GET.get("stream") if request.GET.get("stream") in Stream.values else Stream.FINANCE
-    form = NoticeForm(
-        request.POST or None,
-        request.FILES or None,
-        villages=villages,
-        initial={"stream": stream, "period": default_period(stream)},
-    )
+    initial = {"period": default_period()}
+    if request.GET.get("stream") in Stream.values:  # a link for one kind of notice
+        initial["stream"] = request.GET["stream"]
+    form = NoticeForm(request.POST or None, request.FILES or None, villages=villages, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         village = next((v for v in villages if v.pk == data["village"]), villages[0])
@@ -327,12 +325,45 @@ def file_response(found):
     return core_file_response(found.file, content_type=found.content_type, name=found.name)
 
 
+def read_table(found):
+    """The sheets of a table attachment (checked by the caller), for its table page."""
+    from transparency.text import read_workbook
+
+    with found.file.open("rb") as handle:
+        return read_workbook(handle)
+
+
+@login_required
+def attachment_table(request, pk):
+    """A table attached to a notice the person may see (drafts too, for the reviewer who checks it), as a page."""
+    found = selectors.attachment(request.user, pk)
+    if not found.is_table:
+        raise Http404()
+    notice = found.notice
+    notice.stream_label = Stream(notice.stream).label
+    notice.period_label = period_text(notice)
+    return render(
+        request,
+        "transparency/public/table.html",
+        {
+            "village": notice.village,
+            "notice": notice,
+            "attachment": found,
+            "sheets": read_table(found),
+            "back": reverse("transparency:detail", args=[notice.pk]),
+            "download": reverse("transparency:attachment", args=[found.pk]),
+        },
+    )
+
+
 # -- a notice -------------------------------------------------------------------------------------------------
 
 
 def _with_urls(attachments):
     for a in attachments:
         a.url = reverse("transparency:attachment", args=[a.pk])
+        if a.is_table:
+            a.table_url = reverse("transparency:table", args=[a.pk])
     return attachments
 
 
@@ -476,7 +507,7 @@ CALENDAR_ACTIONS = (Action.TRANSPARENCY_PUBLISH, Action.TRANSPARENCY_CHECK, Acti
 def _calendar_villages(actor):
     ids = set()
     for action in CALENDAR_ACTIONS:
-        ids |= set(selectors.villages(actor, action).values_list("pk", flat=True))
+        ids |= set(region_selectors.villages(actor, action).values_list("pk", flat=True))
     return list(Region.objects.filter(pk__in=ids).select_related("township").order_by("code"))
 
 
@@ -526,7 +557,7 @@ def supervision(request):
     year = _year(request)
     now = timezone.now()
     overdue = list(selectors.overdue_questions(actor, now=now).select_related("township")[:200])
-    villages = list(selectors.villages(actor, Action.TRANSPARENCY_SUPERVISE))
+    villages = list(region_selectors.villages(actor, Action.TRANSPARENCY_SUPERVISE))
     overview = disclosure.calendars(villages, year, today=timezone.localdate())
     late = [c for c in overview if c.late_count or c.done_late_count]
     return _render(
@@ -552,7 +583,7 @@ def supervision(request):
 @api_twin("PUT /api/transparency/policy")
 def policy(request):
     actor = request.user
-    ids = [g.target_id for g in scope.grants(actor) if g.level == "county"]
+    ids = scope.targets(actor, "county")
     counties = [
         c
         for c in Region.objects.filter(pk__in=ids, level=RegionLevel.COUNTY).order_by("code")

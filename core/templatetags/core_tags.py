@@ -1,5 +1,6 @@
 from django import template
 
+from core import formats
 from core.audit_labels import action_label
 
 register = template.Library()
@@ -12,13 +13,9 @@ def audit_action(code: str) -> str:
 
 
 @register.filter
-def audit_pairs(value) -> list[tuple[str, object]]:
-    """A before/after dict as (field, value) pairs for display; other values as one pair."""
-    if isinstance(value, dict):
-        return [(k, "—" if v in (None, "") else v) for k, v in value.items()]
-    if value in (None, ""):
-        return []
-    return [("", value)]
+def date_range(start, end):
+    """``{{ start|date_range:end }}``: "2026-12-06 至 2026-12-08", or one date when both are the same day."""
+    return formats.date_range(start, end)
 
 
 @register.filter

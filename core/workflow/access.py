@@ -9,40 +9,33 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from core.calendar import WorkingCalendar
-from core.roles import Role
-from core.scope import grants
+from core.roles import ROLE_ACTIONS, Role
+from core.scope import covers, grants
 from core.workflow.declarations import SYSTEM, Flow, Party, Transition
 
 # -- who may act -------------------------------------------------------------------------------------------
-
-
-def _covers(grant, case) -> bool:
-    path = case.SCOPE_PATHS.get(grant.level)
-    if path is None:
-        return False
-    value = case
-    for part in path.split("__"):
-        value = getattr(value, part, None)
-        if value is None:
-            return False
-    return value == grant.target_id
 
 
 def _allowed(actor, case, allow: Iterable) -> bool:
     if actor is None:
         return SYSTEM in allow
     roles = {who for who in allow if isinstance(who, str)}
-    if roles and any(g.role in roles and _covers(g, case) for g in grants(actor)):
+    if roles and any(g.role in roles and covers(g, case) for g in grants(actor)):
         return True
     return any(isinstance(who, Party) and who.admits(actor, case) for who in allow)
 
 
 def can_see(actor, case, flow: Flow) -> bool:
-    """May the actor see this case at all? (A role of the flow over the case's region, or a relation to it.)"""
+    """May the actor see this case at all? A grant over the case's place whose role allows one of the flow's
+    ``view`` actions (the same answer as the app's scoped selectors) or acts on one of its steps, or a relation
+    to the case (a party)."""
     if actor is None:
         return True
-    if any(g.role in flow.viewer_roles and _covers(g, case) for g in grants(actor)):
-        return True
+    for g in grants(actor):
+        if (g.role in flow.step_roles or not ROLE_ACTIONS.get(g.role, frozenset()).isdisjoint(flow.view)) and covers(
+            g, case
+        ):
+            return True
     return any(p.admits(actor, case) for p in flow.parties)
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from core.calendar import WorkingCalendar
 from core.fields import Field
-from core.roles import Role
+from core.roles import Action, Role
 
 if TYPE_CHECKING:
     from core.workflow.deadlines import DeadlineRun
@@ -246,7 +246,7 @@ class Flow:
         initial: str,
         start_allow: Iterable = (),
         start_requires: Iterable[str] = (),
-        viewers: Iterable[str] = (),
+        view: Iterable[str] = (),
         model: str | type[models.Model] | None = None,
         after_deadlines: Callable[[DeadlineRun, datetime], Any] | None = None,
         start_notify: Iterable = (),
@@ -290,11 +290,14 @@ class Flow:
         # the module's scoped selector for one case (``find(actor, pk)``, NotFound when missing or out of scope);
         # the generic page and API read a case through it, else through ``can_see``
         self.find = find
+        self.view = tuple(view)
         self.model = model
         self.after_deadlines = after_deadlines
         self._validate()
         every_allow = [who for tr in (self.start, *self.transitions.values()) for who in tr.allow]
-        self.viewer_roles = frozenset(viewers) | {who for who in every_allow if isinstance(who, str)}
+        # who sees a case: the actions of core.scope that let a role read cases of this kind (the ones the app's
+        # selectors read them by) and the roles acting on a step, over the case's place (``SCOPE_PATHS``)
+        self.step_roles = frozenset(who for who in every_allow if isinstance(who, str))
         self.parties = tuple({id(p): p for p in every_allow if isinstance(p, Party)}.values())
         if register:
             if name in _REGISTRY:
@@ -306,6 +309,9 @@ class Flow:
 
     def _validate(self) -> None:
         where = f"Flow {self.name}"
+        unknown_actions = set(self.view) - set(Action.values)
+        if unknown_actions:
+            raise ImproperlyConfigured(f"{where}: view names unknown actions {sorted(unknown_actions)}.")
         if not self.name or len(self.name) > 40:
             raise ImproperlyConfigured(f"{where}: a flow name has 1 to 40 characters.")
         if self.initial not in self.states:

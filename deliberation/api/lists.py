@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
+from core.api_types import Id
 from core.errors import NotFound
 from core.roles import Action
 from deliberation import meetings_link, selectors, services
@@ -49,37 +52,49 @@ def _viewable_village(actor, village_id: int) -> Region:
     return village
 
 
-@router.get("/list", response=ListOut, summary="A village's deliberation list (议事协商清单), the default until kept")
-def list_get(request, village_id: int):
+@router.get(
+    "/list",
+    response=ListOut,
+    summary=gettext_lazy("A village's deliberation list (议事协商清单), the default until kept"),
+)
+def list_get(request, village_id: Id):
     _require(request.auth, Action.DELIBERATION_VIEW)
     return _list(_viewable_village(request.auth, village_id))
 
 
-@router.post("/list", response={201: ListOut}, summary="Keep the village's own list (from the default the first time)")
-def list_keep(request, village_id: int):
+@router.post(
+    "/list",
+    response={201: ListOut},
+    summary=gettext_lazy("Keep the village's own list (from the default the first time)"),
+)
+def list_keep(request, village_id: Id):
     village = _village(village_id)
     services.list_ensure(actor=request.auth, village=village)
     return 201, _list(village)
 
 
-@router.post("/list/entries", response={201: ListOut}, summary="Add a kind of matter to the list (village cadre)")
-def list_entry_add(request, village_id: int, payload: EntryIn):
+@router.post(
+    "/list/entries", response={201: ListOut}, summary=gettext_lazy("Add a kind of matter to the list (village cadre)")
+)
+def list_entry_add(request, village_id: Id, payload: EntryIn):
     village = _village(village_id)
     services.entry_add(actor=request.auth, village=village, **payload.model_dump())
     return 201, _list(village)
 
 
-@router.put("/list/settings", response=ListOut, summary="Co-signing households a joint proposal needs")
-def list_settings(request, village_id: int, payload: SettingsIn):
+@router.put("/list/settings", response=ListOut, summary=gettext_lazy("Co-signing households a joint proposal needs"))
+def list_settings(request, village_id: Id, payload: SettingsIn):
     village = _village(village_id)
     services.list_settings(actor=request.auth, village=village, co_sign_min=payload.co_sign_min)
     return _list(village)
 
 
 @router.patch(
-    "/list/entries/{int:entry_id}", response=ListOut, summary="Change a kind of matter, or take it off (active: false)"
+    "/list/entries/{int:entry_id}",
+    response=ListOut,
+    summary=gettext_lazy("Change a kind of matter, or take it off (active: false)"),
 )
-def list_entry_update(request, entry_id: int, payload: EntryUpdateIn):
+def list_entry_update(request, entry_id: Id, payload: EntryUpdateIn):
     entry = ListEntry.objects.select_related("dlist__village").filter(pk=entry_id).first()
     if entry is None:
         raise NotFound()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from core.api_types import RegionCode
 from deliberation import selectors
 from deliberation.api._common import router
 from deliberation.api.rules import _rules_detail
@@ -11,6 +13,7 @@ from deliberation.api.tasks import _task_detail
 from deliberation.api.topics import _topic_detail
 from deliberation.flows import TASK
 from deliberation.schemas import PublicOut
+from regions import selectors as region_selectors
 
 # -- public ---------------------------------------------------------------------------------------------------
 
@@ -19,10 +22,10 @@ from deliberation.schemas import PublicOut
     "/public/{village_code}",
     auth=None,
     response=PublicOut,
-    summary="A village's published decisions, their tasks and results, and the rules in force (no login)",
+    summary=gettext_lazy("A village's published decisions, their tasks and results, and the rules in force (no login)"),
 )
-def public(request, village_code: str):
-    village = selectors.public_village(village_code)
+def public(request, village_code: RegionCode):
+    village = region_selectors.public_village(village_code)
     rules = selectors.public_rules(village)
     signed, households = selectors.coverage(rules) if rules else (0, 0)
     now = timezone.now()

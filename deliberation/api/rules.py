@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from casework import steps as casework_steps
+from core.api_types import Id
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
 from deliberation import selectors, services
@@ -57,18 +60,20 @@ def _rules_detail(actor, r) -> dict:
     return data
 
 
-@router.get("/rules", response=list[RulesRow], summary="Versions of the village rules the caller may see")
+@router.get("/rules", response=list[RulesRow], summary=gettext_lazy("Versions of the village rules the caller may see"))
 def rules_list(request):
     _require(request.auth, Action.DELIBERATION_VIEW)
     return [_rules_row(r) for r in selectors.rules_versions(request.auth).order_by("village__code", "-edition")]
 
 
-@router.get("/rules/{int:rules_id}", response=RulesDetail, summary="A version of the village rules")
-def rules_detail(request, rules_id: int):
+@router.get("/rules/{int:rules_id}", response=RulesDetail, summary=gettext_lazy("A version of the village rules"))
+def rules_detail(request, rules_id: Id):
     return _rules_detail(request.auth, selectors.rules(request.auth, rules_id))
 
 
-@router.post("/rules", response={201: RulesDetail}, summary="Start a new version (征集民意), one clause a line")
+@router.post(
+    "/rules", response={201: RulesDetail}, summary=gettext_lazy("Start a new version (征集民意), one clause a line")
+)
 def rules_create(request, payload: RulesIn):
     actor = request.auth
     rules = services.rules_create(
@@ -77,8 +82,10 @@ def rules_create(request, payload: RulesIn):
     return 201, _rules_detail(actor, selectors.rules(actor, rules.pk))
 
 
-@router.put("/rules/{int:rules_id}", response=RulesDetail, summary="Change a draft (while collecting or drafted)")
-def rules_update(request, rules_id: int, payload: RulesUpdateIn):
+@router.put(
+    "/rules/{int:rules_id}", response=RulesDetail, summary=gettext_lazy("Change a draft (while collecting or drafted)")
+)
+def rules_update(request, rules_id: Id, payload: RulesUpdateIn):
     actor = request.auth
     services.rules_update(
         actor=actor,
@@ -90,8 +97,10 @@ def rules_update(request, rules_id: int, payload: RulesUpdateIn):
     return _rules_detail(actor, selectors.rules(actor, rules_id))
 
 
-@router.post("/rules/{int:rules_id}/agenda", response=RulesDetail, summary="Put approved rules before a 村民会议")
-def rules_agenda(request, rules_id: int, payload: AgendaIn):
+@router.post(
+    "/rules/{int:rules_id}/agenda", response=RulesDetail, summary=gettext_lazy("Put approved rules before a 村民会议")
+)
+def rules_agenda(request, rules_id: Id, payload: AgendaIn):
     from meetings.models import Meeting
 
     actor = request.auth
@@ -103,8 +112,12 @@ def rules_agenda(request, rules_id: int, payload: AgendaIn):
     return _rules_detail(actor, selectors.rules(actor, rules_id))
 
 
-@router.post("/rules/{int:rules_id}/comments", response={201: RulesDetail}, summary="An opinion on a draft (征集民意)")
-def rules_comment(request, rules_id: int, payload: CommentIn):
+@router.post(
+    "/rules/{int:rules_id}/comments",
+    response={201: RulesDetail},
+    summary=gettext_lazy("An opinion on a draft (征集民意)"),
+)
+def rules_comment(request, rules_id: Id, payload: CommentIn):
     actor = request.auth
     services.comment_add(actor=actor, rules=selectors.rules(actor, rules_id), text=payload.text)
     return 201, _rules_detail(actor, selectors.rules(actor, rules_id))
@@ -113,9 +126,9 @@ def rules_comment(request, rules_id: int, payload: CommentIn):
 @router.post(
     "/rules/{int:rules_id}/sign",
     response=RulesDetail,
-    summary="Sign my household's consent on the phone (cannot be undone: send confirm: true)",
+    summary=gettext_lazy("Sign my household's consent on the phone (cannot be undone: send confirm: true)"),
 )
-def rules_sign(request, rules_id: int, payload: ConfirmIn):
+def rules_sign(request, rules_id: Id, payload: ConfirmIn):
     actor = request.auth
     rules = selectors.rules(actor, rules_id)
     if not payload.confirm:
@@ -127,9 +140,9 @@ def rules_sign(request, rules_id: int, payload: ConfirmIn):
 @router.post(
     "/rules/{int:rules_id}/paper",
     response={201: SignatureOut},
-    summary="Record a paper signature (cadre; cannot be undone: send confirm: true)",
+    summary=gettext_lazy("Record a paper signature (cadre; cannot be undone: send confirm: true)"),
 )
-def rules_paper(request, rules_id: int, payload: PaperIn):
+def rules_paper(request, rules_id: Id, payload: PaperIn):
     actor = request.auth
     rules = selectors.rules(actor, rules_id)
     if not payload.confirm:
@@ -154,8 +167,8 @@ def _signature(s) -> dict:
     }
 
 
-@router.get("/rules/{int:rules_id}/signatures", response=list[SignatureOut], summary="Signatures (staff)")
-def rules_signatures(request, rules_id: int):
+@router.get("/rules/{int:rules_id}/signatures", response=list[SignatureOut], summary=gettext_lazy("Signatures (staff)"))
+def rules_signatures(request, rules_id: Id):
     actor = request.auth
     rules = selectors.rules(actor, rules_id)
     if not selectors.is_staff(actor):
@@ -163,7 +176,11 @@ def rules_signatures(request, rules_id: int):
     return [_signature(s) for s in selectors.signatures(rules)]
 
 
-@router.get("/review", response=list[RulesRow], summary="Village rules waiting for the township (review or filing)")
+@router.get(
+    "/review",
+    response=list[RulesRow],
+    summary=gettext_lazy("Village rules waiting for the township (review or filing)"),
+)
 def review_queue(request):
     _require(request.auth, Action.DELIBERATION_REVIEW)
     return [_rules_row(r) for r in selectors.review_queue(request.auth)]

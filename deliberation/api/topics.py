@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from casework import steps as casework_steps
 from core import scope
+from core.api_types import Id, Page, PageSize
 from core.errors import NotFound
 from core.masking import mask_name
 from core.roles import Action
@@ -11,7 +14,7 @@ from deliberation import meetings_link, selectors, services
 from deliberation.api._common import MAX_PAGE_SIZE, _ref, _require, _timeline, _village, router
 from deliberation.flows import TASK, flow_of
 from deliberation.models import Origin, Poll, Procedure
-from deliberation.schemas import AgendaIn, AnswerIn, CommentIn, PollIn, PollOut, TopicDetail, TopicIn, TopicPage
+from deliberation.schemas import AgendaIn, CommentIn, PollAnswerIn, PollIn, PollOut, TopicDetail, TopicIn, TopicPage
 
 # -- topics ---------------------------------------------------------------------------------------------------
 
@@ -142,15 +145,17 @@ def _topic_detail(actor, topic) -> dict:
     return data
 
 
-@router.get("/topics", response=TopicPage, summary="Topics the caller may see, newest first, with filters")
+@router.get(
+    "/topics", response=TopicPage, summary=gettext_lazy("Topics the caller may see, newest first, with filters")
+)
 def topic_list(
     request,
     state: str = "",
     procedure: str = "",
-    village: int | None = None,
+    village: Id | None = None,
     q: str = "",
-    page: int = 1,
-    page_size: int = 20,
+    page: Page = 1,
+    page_size: PageSize = 20,
 ):
     actor = request.auth
     _require(actor, Action.DELIBERATION_VIEW)
@@ -162,15 +167,21 @@ def topic_list(
     return {"count": qs.count(), "page": page, "page_size": page_size, "items": [_row(t) for t in rows]}
 
 
-@router.get("/topics/{int:topic_id}", response=TopicDetail, summary="A topic with its decision, tasks, consultation")
-def topic_detail(request, topic_id: int):
+@router.get(
+    "/topics/{int:topic_id}",
+    response=TopicDetail,
+    summary=gettext_lazy("A topic with its decision, tasks, consultation"),
+)
+def topic_detail(request, topic_id: Id):
     return _topic_detail(request.auth, selectors.topic(request.auth, topic_id))
 
 
 @router.post(
     "/topics",
     response={201: TopicDetail},
-    summary="Propose a topic: a cadre for the party branch or the two committees (origin), a villager jointly (联名)",
+    summary=gettext_lazy(
+        "Propose a topic: a cadre for the party branch or the two committees (origin), a villager jointly (联名)"
+    ),
 )
 def topic_propose(request, payload: TopicIn):
     actor = request.auth
@@ -186,8 +197,12 @@ def topic_propose(request, payload: TopicIn):
     return 201, _topic_detail(actor, selectors.topic(actor, topic.pk))
 
 
-@router.post("/topics/{int:topic_id}/cosign", response=TopicDetail, summary="Co-sign a joint proposal for my household")
-def topic_cosign(request, topic_id: int):
+@router.post(
+    "/topics/{int:topic_id}/cosign",
+    response=TopicDetail,
+    summary=gettext_lazy("Co-sign a joint proposal for my household"),
+)
+def topic_cosign(request, topic_id: Id):
     actor = request.auth
     services.topic_cosign(actor=actor, topic=selectors.topic(actor, topic_id))
     return _topic_detail(actor, selectors.topic(actor, topic_id))
@@ -196,9 +211,9 @@ def topic_cosign(request, topic_id: int):
 @router.post(
     "/topics/{int:topic_id}/agenda",
     response=TopicDetail,
-    summary="Put the topic on a meeting's agenda (a motion whose subject names the topic)",
+    summary=gettext_lazy("Put the topic on a meeting's agenda (a motion whose subject names the topic)"),
 )
-def topic_agenda(request, topic_id: int, payload: AgendaIn):
+def topic_agenda(request, topic_id: Id, payload: AgendaIn):
     from meetings.models import Meeting
 
     actor = request.auth
@@ -210,8 +225,10 @@ def topic_agenda(request, topic_id: int, payload: AgendaIn):
     return _topic_detail(actor, selectors.topic(actor, topic_id))
 
 
-@router.post("/topics/{int:topic_id}/comments", response={201: TopicDetail}, summary="线上协商: comment on a topic")
-def topic_comment(request, topic_id: int, payload: CommentIn):
+@router.post(
+    "/topics/{int:topic_id}/comments", response={201: TopicDetail}, summary=gettext_lazy("线上协商: comment on a topic")
+)
+def topic_comment(request, topic_id: Id, payload: CommentIn):
     actor = request.auth
     services.comment_add(actor=actor, topic=selectors.topic(actor, topic_id), text=payload.text)
     return 201, _topic_detail(actor, selectors.topic(actor, topic_id))
@@ -220,9 +237,9 @@ def topic_comment(request, topic_id: int, payload: CommentIn):
 @router.post(
     "/topics/{int:topic_id}/polls",
     response={201: TopicDetail},
-    summary="Open a non-binding poll on a topic (not a vote; one answer per household)",
+    summary=gettext_lazy("Open a non-binding poll on a topic (not a vote; one answer per household)"),
 )
-def poll_open(request, topic_id: int, payload: PollIn):
+def poll_open(request, topic_id: Id, payload: PollIn):
     actor = request.auth
     services.poll_open(
         actor=actor,
@@ -242,8 +259,12 @@ def _poll(actor, poll_id: int) -> Poll:
     return poll
 
 
-@router.post("/polls/{int:poll_id}/answer", response=PollOut, summary="My household's answer (changeable until close)")
-def poll_answer(request, poll_id: int, payload: AnswerIn):
+@router.post(
+    "/polls/{int:poll_id}/answer",
+    response=PollOut,
+    summary=gettext_lazy("My household's answer (changeable until close)"),
+)
+def poll_answer(request, poll_id: Id, payload: PollAnswerIn):
     actor = request.auth
     poll = _poll(actor, poll_id)
     services.poll_answer(actor=actor, poll=poll, option=payload.option)
@@ -251,8 +272,8 @@ def poll_answer(request, poll_id: int, payload: AnswerIn):
     return next(p for p in _polls(actor, topic) if p["id"] == poll.pk)
 
 
-@router.post("/polls/{int:poll_id}/close", response=PollOut, summary="Close a poll before its time")
-def poll_close(request, poll_id: int):
+@router.post("/polls/{int:poll_id}/close", response=PollOut, summary=gettext_lazy("Close a poll before its time"))
+def poll_close(request, poll_id: Id):
     actor = request.auth
     poll = _poll(actor, poll_id)
     services.poll_close(actor=actor, poll=poll)

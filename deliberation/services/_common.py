@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core import scope
 from core.errors import DomainError, NotFound
-from core.roles import ROLE_ACTIONS, Action
+from core.roles import Action
 from regions.models import Region, RegionLevel
 from registry.models import Household
 
@@ -35,10 +35,8 @@ def _village(actor, village, action: str) -> Region:
 
 def household_of(actor, village_id: int, action: str = Action.DELIBERATION_PROPOSE) -> Household | None:
     """The actor's own household in the village (a villager's household grant), or None."""
-    for g in scope.grants(actor):
-        if g.level == "household" and g.village_id == village_id and action in ROLE_ACTIONS.get(g.role, ()):
-            return Household.objects.filter(pk=g.target_id).first()
-    return None
+    ids = scope.targets(actor, "household", action)
+    return Household.objects.filter(pk__in=ids, village_id=village_id).order_by("pk").first() if ids else None
 
 
 def _manages(actor, row) -> bool:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core import scope
 from core.errors import DomainError
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, messages_from, require_action
+from core.views import api_twin, messages_from, require_action, submit
 from deliberation import meetings_link, selectors, services
 from deliberation.flows import RULES, RULES_EDITABLE, RULES_SIGNABLE, coercive_clauses
 from deliberation.forms import (
@@ -31,6 +31,10 @@ from deliberation.forms import (
 )
 from deliberation.models import SignMethod
 from deliberation.views.common import comment_rows, get_or_404, render_page, step_panels, timeline
+
+
+def _detail(rules) -> str:
+    return reverse("deliberation:rules_detail", args=[rules.pk])
 
 
 @login_required
@@ -62,17 +66,19 @@ def rules_create(request):
     if current is not None:
         initial = {"title": current.title, "text": current.text}
     form = RulesForm(request.POST or None, villages=villages, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        village = next((v for v in villages if v.pk == data["village"]), villages[0])
-        try:
-            rules = services.rules_create(actor=actor, village=village, title=data["title"], text=data["text"])
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Draft opened for opinions (征集民意)."))
-            return redirect("deliberation:rules_detail", pk=rules.pk)
-    return render_page(request, "deliberation/rules_form.html", {"form": form, "rules": None})
+    done = submit(
+        request,
+        form,
+        lambda data: services.rules_create(
+            actor=actor,
+            village=next((v for v in villages if v.pk == data["village"]), villages[0]),
+            title=data["title"],
+            text=data["text"],
+        ),
+        done=_("Draft opened for opinions (征集民意)."),
+        to=_detail,
+    )
+    return done or render_page(request, "deliberation/rules_form.html", {"form": form, "rules": None})
 
 
 @login_required
@@ -91,21 +97,16 @@ def rules_edit(request, pk):
         villages=[rules.village],
         initial={"village": rules.village_id, "title": rules.title, "text": rules.text, "version": rules.version},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.rules_update(
-                actor=actor,
-                rules=rules,
-                title=form.cleaned_data["title"],
-                text=form.cleaned_data["text"],
-                version=form.cleaned_data.get("version"),
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Draft saved."))
-            return redirect("deliberation:rules_detail", pk=rules.pk)
-    return render_page(request, "deliberation/rules_form.html", {"form": form, "rules": rules})
+    done = submit(
+        request,
+        form,
+        lambda data: services.rules_update(
+            actor=actor, rules=rules, title=data["title"], text=data["text"], version=data.get("version")
+        ),
+        done=_("Draft saved."),
+        to=_detail(rules),
+    )
+    return done or render_page(request, "deliberation/rules_form.html", {"form": form, "rules": rules})
 
 
 def rules_page(
@@ -196,16 +197,16 @@ def rules_agenda(request, pk):
     rules = get_or_404(selectors.rules, actor, pk)
     meetings = meetings_link.open_meetings(actor, rules.village)
     form = AgendaForm(request.POST, meetings=meetings)
-    if form.is_valid():
-        meeting = next((m for m in meetings if m.pk == form.cleaned_data["meeting"]), None)
-        try:
-            services.rules_to_agenda(actor=actor, rules=rules, meeting=meeting)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("The rules are on the villagers' assembly's agenda."))
-            return redirect("deliberation:rules_detail", pk=rules.pk)
-    return rules_page(request, rules, agenda_form=form, status=422)
+    done = submit(
+        request,
+        form,
+        lambda data: services.rules_to_agenda(
+            actor=actor, rules=rules, meeting=next((m for m in meetings if m.pk == data["meeting"]), None)
+        ),
+        done=_("The rules are on the villagers' assembly's agenda."),
+        to=_detail(rules),
+    )
+    return done or rules_page(request, rules, agenda_form=form, status=422)
 
 
 @login_required
@@ -215,15 +216,14 @@ def rules_agenda(request, pk):
 def rules_comment(request, pk):
     rules = get_or_404(selectors.rules, request.user, pk)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_add(actor=request.user, rules=rules, text=form.cleaned_data["text"])
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Opinion posted."))
-            return redirect("deliberation:rules_detail", pk=rules.pk)
-    return rules_page(request, rules, comment_form=form, status=422)
+    done = submit(
+        request,
+        form,
+        lambda data: services.comment_add(actor=request.user, rules=rules, text=data["text"]),
+        done=_("Opinion posted."),
+        to=_detail(rules),
+    )
+    return done or rules_page(request, rules, comment_form=form, status=422)
 
 
 @login_required
@@ -258,19 +258,17 @@ def rules_paper(request, pk):
     if form.is_valid() and not confirm.confirmed():
         # recording a signature cannot be undone: the form is kept with the box and its message (400)
         return rules_page(request, rules, paper_form=form, paper_confirm=confirm, status=400)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.rules_record_paper(
-                actor=actor,
-                rules=rules,
-                household=data["household"],
-                signer_name=data["signer_name"],
-                signed_on=data["signed_on"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Paper signature recorded."))
-            return redirect(reverse("deliberation:rules_detail", args=[rules.pk]) + "#signatures")
-    return rules_page(request, rules, paper_form=form, paper_confirm=confirm, status=422)
+    done = submit(
+        request,
+        form,
+        lambda data: services.rules_record_paper(
+            actor=actor,
+            rules=rules,
+            household=data["household"],
+            signer_name=data["signer_name"],
+            signed_on=data["signed_on"],
+        ),
+        done=_("Paper signature recorded."),
+        to=_detail(rules) + "#signatures",
+    )
+    return done or rules_page(request, rules, paper_form=form, paper_confirm=confirm, status=422)

@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, paginate, require_action
+from core.views import api_twin, paginate, require_action, submit
 from deliberation import selectors, services
 from deliberation.flows import TASK
 from deliberation.forms import TaskForm
@@ -31,25 +30,26 @@ def task_create(request, pk):
     back = decision.topic if decision.topic_id else None
     owners = owner_choices(decision.village)
     form = TaskForm(request.POST, owners=owners)
-    if form.is_valid():
-        data = form.cleaned_data
-        owner = next((u for u in owners if u.pk == data.get("owner")), None)
-        try:
-            services.task_create(
-                actor=actor,
-                decision=decision,
-                title=data["title"],
-                owner_name=data["owner_name"],
-                due_date=data["due_date"],
-                owner=owner,
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Task added."))
-            if back is not None:
-                return redirect(reverse("deliberation:topic", args=[back.pk]) + "#tasks")
-            return redirect("deliberation:rules_detail", pk=decision.rules_id)
+    done = submit(
+        request,
+        form,
+        lambda data: services.task_create(
+            actor=actor,
+            decision=decision,
+            title=data["title"],
+            owner_name=data["owner_name"],
+            due_date=data["due_date"],
+            owner=next((u for u in owners if u.pk == data.get("owner")), None),
+        ),
+        done=_("Task added."),
+        to=(
+            reverse("deliberation:topic", args=[back.pk]) + "#tasks"
+            if back is not None
+            else ("deliberation:rules_detail", {"pk": decision.rules_id})
+        ),
+    )
+    if done:
+        return done
     if back is not None:
         return topic_page(request, back, task_form=form, status=422)
     for errors in form.errors.values():

@@ -16,12 +16,16 @@ from django.views.decorators.http import require_POST
 from core import scope
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, messages_from, paginate, require_action
+from core.views import api_twin, apply_domain_errors, messages_from, paginate, require_action, submit
 from deliberation import meetings_link, selectors, services
 from deliberation.flows import FINAL_TOPIC_STATES, TASK, TOPIC_FLOWS, flow_of
 from deliberation.forms import AgendaForm, CommentForm, PollForm, ProposeForm, TaskForm
 from deliberation.models import Origin, Procedure
 from deliberation.views.common import comment_rows, get_or_404, render_page, step_panels, timeline, who
+
+
+def _topic_url(topic, anchor: str = "") -> str:
+    return reverse("deliberation:topic", args=[topic.pk]) + anchor
 
 
 def decorate_topics(rows):
@@ -251,16 +255,16 @@ def topic_agenda(request, pk):
     topic = get_or_404(selectors.topic, actor, pk)
     meetings = meetings_link.open_meetings(actor, topic.village)
     form = AgendaForm(request.POST, meetings=meetings)
-    if form.is_valid():
-        meeting = next((m for m in meetings if m.pk == form.cleaned_data["meeting"]), None)
-        try:
-            services.topic_to_agenda(actor=actor, topic=topic, meeting=meeting)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("The topic is on the meeting's agenda."))
-            return redirect("deliberation:topic", pk=topic.pk)
-    return topic_page(request, topic, agenda_form=form, status=422)
+    done = submit(
+        request,
+        form,
+        lambda data: services.topic_to_agenda(
+            actor=actor, topic=topic, meeting=next((m for m in meetings if m.pk == data["meeting"]), None)
+        ),
+        done=_("The topic is on the meeting's agenda."),
+        to=_topic_url(topic),
+    )
+    return done or topic_page(request, topic, agenda_form=form, status=422)
 
 
 @login_required
@@ -270,15 +274,14 @@ def topic_agenda(request, pk):
 def topic_comment(request, pk):
     topic = get_or_404(selectors.topic, request.user, pk)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.comment_add(actor=request.user, topic=topic, text=form.cleaned_data["text"])
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Comment posted."))
-            return redirect(reverse("deliberation:topic", args=[topic.pk]) + "#consultation")
-    return topic_page(request, topic, comment_form=form, status=422)
+    done = submit(
+        request,
+        form,
+        lambda data: services.comment_add(actor=request.user, topic=topic, text=data["text"]),
+        done=_("Comment posted."),
+        to=_topic_url(topic, "#consultation"),
+    )
+    return done or topic_page(request, topic, comment_form=form, status=422)
 
 
 @login_required
@@ -288,21 +291,14 @@ def topic_comment(request, pk):
 def poll_open(request, pk):
     topic = get_or_404(selectors.topic, request.user, pk)
     form = PollForm(request.POST)
-    if form.is_valid():
-        try:
-            services.poll_open(
-                actor=request.user,
-                topic=topic,
-                question=form.cleaned_data["question"],
-                options=form.cleaned_data["options"],
-                closes_at=form.cleaned_data["closes_at"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("The poll is open."))
-            return redirect(reverse("deliberation:topic", args=[topic.pk]) + "#consultation")
-    return topic_page(request, topic, poll_form=form, status=422)
+    done = submit(
+        request,
+        form,
+        lambda data: services.poll_open(actor=request.user, topic=topic, **data),
+        done=_("The poll is open."),
+        to=_topic_url(topic, "#consultation"),
+    )
+    return done or topic_page(request, topic, poll_form=form, status=422)
 
 
 @login_required

@@ -10,7 +10,7 @@ One module per topic: categories, chains (approval bands), posts, entries (the l
 from finance.services.categories import category_install_defaults, category_save
 from finance.services.chains import band_for, chain_install_defaults, chain_reset, chain_save
 from finance.services.county import county_set_up
-from finance.services.disclosures import disclosure_generate
+from finance.services.disclosures import disclosure_correct, disclosure_generate
 from finance.services.entries import entry_attach, entry_record_income, entry_reverse
 from finance.services.expenses import (
     expense_decide,
@@ -31,6 +31,7 @@ __all__ = [
     "chain_reset",
     "chain_save",
     "county_set_up",
+    "disclosure_correct",
     "disclosure_generate",
     "entry_attach",
     "entry_record_income",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope
 from core.errors import DomainError, NotFound
-from core.roles import ROLE_ACTIONS, Action
+from core.roles import Action
 from finance import rules
 from finance.models import (
     Category,
@@ -119,7 +119,4 @@ def category_save(
 
 def _configures_in(actor, county: Region) -> bool:
     """A township's 农经站 (FINANCE_CONFIGURE on a township) keeps its county's categories too."""
-    return any(
-        g.county_id == county.pk and Action.FINANCE_CONFIGURE in ROLE_ACTIONS.get(g.role, ())
-        for g in scope.grants(actor)
-    )
+    return county.pk in scope.county_ids(actor, Action.FINANCE_CONFIGURE)

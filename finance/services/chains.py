@@ -61,7 +61,7 @@ def _clean_bands(bands) -> list[dict]:
             try:
                 limit = rules.money(raw, "bands")
             except DomainError as exc:
-                raise DomainError({"bands": f"{label}: {exc.message_dict['bands'][0]}"}) from None
+                raise DomainError({"bands": f"{label}：{exc.message_dict['bands'][0]}"}) from None
             if previous is not None and limit <= previous:
                 raise DomainError(
                     {"bands": _("%(band)s: the upper limits must increase from band to band.") % {"band": label}}

@@ -20,6 +20,7 @@ from finance.models import (
     PaymentMethod,
     Voucher,
 )
+from finance.selectors import counting_disclosures
 from regions.models import Region, RegionLevel
 
 ENTRY_FIELDS = [
@@ -111,25 +112,39 @@ def _method(direction: str, method, reference: str) -> tuple[str, str]:
     return method, reference
 
 
-def _month_closed(village_id: int, day: date) -> MonthlyDisclosure | None:
-    """A month whose disclosure was generated (and not withdrawn) takes no new entries: the board shows it."""
+def _month_disclosure(village_id: int, year: int, month: int) -> MonthlyDisclosure | None:
+    """The month's disclosure as it stands (the latest that counts: a correction once generated), or None."""
     return (
-        MonthlyDisclosure.objects.filter(village_id=village_id, year=day.year, month=day.month)
-        .exclude(notice__state="withdrawn")
+        counting_disclosures(village_id)
+        .filter(year=year, month=month)
+        .select_related("notice")
+        .order_by("-sequence")
         .first()
     )
 
 
+def _last_disclosed(village_id: int) -> tuple[int, int] | None:
+    """(year, month) of the village's latest month with a disclosure (generated, being checked or published)."""
+    return counting_disclosures(village_id).order_by("-year", "-month").values_list("year", "month").first()
+
+
 def _open_month(village_id: int, day: date, field: str = "date") -> None:
-    if _month_closed(village_id, day):
+    """No entry is dated on or before the last disclosed month: it would change figures already shown (an earlier
+    month's entry moves the disclosed month's opening and closing balances). A correction is a reversal dated in
+    an open month."""
+    last = _last_disclosed(village_id)
+    if last is not None and (day.year, day.month) <= last:
+        year, month = last
+        following = date(year + month // 12, month % 12 + 1, 1)
         raise DomainError(
             {
                 field: _(
-                    "The disclosure of %(year)s-%(month)02d has been generated from the ledger; entries of that "
-                    "month can no longer be added. Date it in a later month (a correction is a reversing entry "
-                    "of today)."
+                    "The disclosure of %(year)s-%(month)02d has been generated from the ledger, so entries dated in "
+                    "that month or before can no longer be added: they would change the balances it shows. Date it "
+                    "%(first)s or later; a mistake in an earlier month is corrected by a reversing entry dated in an "
+                    "open month."
                 )
-                % {"year": day.year, "month": day.month}
+                % {"year": year, "month": month, "first": following.isoformat()}
             }
         )
 

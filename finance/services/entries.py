@@ -107,6 +107,7 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason, date=None) -> LedgerEntr
             raise DomainError(_("This entry has already been reversed."))
         if day < locked.date:
             raise DomainError({"date": _("A reversal cannot be dated before the entry it reverses.")})
+        Region.objects.select_for_update().filter(pk=locked.village_id).first()  # against a disclosure at once
         _open_month(locked.village_id, day)
         reversal = LedgerEntry(
             date=day,

@@ -57,7 +57,7 @@ def _clean_lines(lines, amount: Decimal) -> list[tuple[str, Decimal]]:
         try:
             value = rules.money(line.get("amount"), "lines")
         except DomainError as exc:
-            raise DomainError({"lines": f"{index}: {exc.message_dict['lines'][0]}"}) from None
+            raise DomainError({"lines": f"{index}：{exc.message_dict['lines'][0]}"}) from None
         out.append((description, value))
     total = sum((v for _d, v in out), Decimal("0.00"))
     if total != amount:
@@ -345,6 +345,7 @@ def expense_pay(
                 % {"state": EXPENSE.state_label(locked.state)},
                 code="state",
             )
+        Region.objects.select_for_update().filter(pk=locked.village_id).first()  # against a disclosure at once
         _open_month(locked.village_id, day)
         workflow.transition(
             actor=actor,

@@ -23,9 +23,7 @@ from regions.models import Region
 
 def _may_hold(user, village: Region) -> bool:
     ids = village.ancestor_ids()
-    return any(
-        (g.level in ("county", "township", "village") and ids.get(g.level) == g.target_id) for g in scope.grants(user)
-    )
+    return any(g.level in scope.REGION_LEVELS and ids.get(g.level) == g.target_id for g in scope.grants(user))
 
 
 def post_assign(*, actor, village: Region, post: str, user) -> PostAssignment:

@@ -5,7 +5,7 @@ Thin: reads go through finance.selectors and finance.ledger, writes through fina
 topic: ledger, expenses, config, disclosures; common holds what they share."""
 
 from finance.views.config import config
-from finance.views.disclosures import disclosures, export
+from finance.views.disclosures import disclosure_correct, disclosures, export
 from finance.views.expenses import (
     chain_rows,
     expense_correct,
@@ -20,6 +20,7 @@ from finance.views.ledger import entry_detail, entry_vouchers, home, income_new,
 __all__ = [
     "chain_rows",
     "config",
+    "disclosure_correct",
     "disclosures",
     "entry_detail",
     "entry_vouchers",

@@ -19,6 +19,7 @@ from core.views import api_twin, apply_domain_errors, require_action
 from finance import ledger, selectors, services
 from finance.disclosure import month_xlsx
 from finance.forms import (
+    CorrectionForm,
     DisclosureForm,
 )
 from finance.views.common import _month, _render, _villages
@@ -59,7 +60,7 @@ def disclosures(request):
         try:
             year, month = (int(x) for x in request.GET["preview"].split("-"))
             summary = ledger.month_summary(village.pk, year, month)
-        except ValueError:
+        except (ValueError, OverflowError):
             summary = None
         if summary is not None:
             from finance.disclosure import disclosure_text
@@ -70,6 +71,7 @@ def disclosures(request):
     rows = list(selectors.disclosures(actor, village))
     for row in rows:
         row.state_label = NOTICE.state_label(row.notice.state)
+        row.can_correct = can_generate and selectors.correctable(row)
     return _render(
         request,
         "finance/disclosures.html",
@@ -82,6 +84,48 @@ def disclosures(request):
             "months": [f"{y}-{m:02d}" for y, m in months[:12]],
             "all_generated": can_generate and not open_months,
         },
+    )
+
+
+@login_required
+@require_action(Action.FINANCE_RECORD)
+@api_twin("POST /api/finance/disclosures/{disclosure_id}/correct")
+def disclosure_correct(request, pk):
+    """更正 a published disclosure: the page shows what the correction will say (the figures that changed, the
+    entries reversed since) and asks for the reason; the correction is a draft financial notice to check."""
+    row = selectors.disclosure(request.user, pk)
+    if not scope.in_scope(request.user, Action.FINANCE_RECORD, row):
+        raise Http404()
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.disclosure_correct(actor=request.user, disclosure=row, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The correction was generated as a draft financial notice: submit it for checking."),
+            )
+            return redirect("transparency:detail", pk=new.notice_id)
+    from finance.disclosure import changes, correction_text, statement_lines
+    from finance.services.disclosures import reversed_since
+
+    summary = ledger.month_summary(row.village_id, row.year, row.month)
+    reason = form["reason"].value() or "……"
+    status = 400 if request.method == "POST" else 200
+    return _render(
+        request,
+        "finance/disclosure_correct.html",
+        {
+            "row": row,
+            "village": row.village,
+            "form": form,
+            "correctable": selectors.correctable(row),
+            "changed": changes(row, statement_lines(summary)),
+            "preview": correction_text(row.village, summary, row, reason, reversed_since(row))[1],
+        },
+        status=status,
     )
 
 

@@ -142,7 +142,7 @@ class KpiTable:
 
 
 def _kpi_grants(actor) -> list[scope.Grant]:
-    return [g for g in scope.grants_for(actor, Action.INCIDENT_KPI) if g.level in ("county", "township", "village")]
+    return [g for g in scope.grants_for(actor, Action.INCIDENT_KPI) if g.level in scope.REGION_LEVELS]
 
 
 def groupings_for(actor) -> list[str]:

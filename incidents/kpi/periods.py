@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import formats
 from core.errors import DomainError
 
 # -- periods ----------------------------------------------------------------------------------------------
@@ -51,7 +52,7 @@ class Period:
             return f"{self.start.year}Q{(self.start.month - 1) // 3 + 1}"
         if self.kind == YEAR:
             return str(self.start.year)
-        return f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+        return formats.date_range(self.start, self.end)
 
     @property
     def slug(self) -> str:

@@ -153,7 +153,7 @@ def may_assess(actor) -> bool:
 
 
 def is_grid_worker(actor) -> bool:
-    return any(g.role == Role.GRID_WORKER and g.level == "grid" for g in scope.grants(actor))
+    return bool(scope.targets(actor, "grid", role=Role.GRID_WORKER))
 
 
 def assessment(actor, period: Period, *, now: datetime | None = None, policy: AssessmentPolicy = DEFAULT_POLICY):

@@ -15,7 +15,10 @@ from meetings.services.attendance import (
     attendance_sign_in_by_clerk,
     attendance_sign_in_own,
     entries_for_voter,
+    group_q,
     vote_cast_own,
+    vote_correct,
+    vote_record_batch,
     vote_record_by_clerk,
 )
 from meetings.services.delegations import delegation_create, delegation_revoke
@@ -58,6 +61,9 @@ __all__ = [
     "roster_add",
     "roster_remove",
     "take_step",
+    "group_q",
     "vote_cast_own",
+    "vote_correct",
+    "vote_record_batch",
     "vote_record_by_clerk",
 ]

@@ -20,8 +20,9 @@ from meetings.models import (
     VoteMethod,
     VotingState,
 )
-from meetings.services._common import VOTE, _lock, _lock_for_voter
+from meetings.services._common import VOTE, _lock, _lock_for_voter, _text
 from meetings.services.motions import _lock_motion
+from regions.models import Region, RegionLevel
 
 # -- sign-in and votes ----------------------------------------------------------------------------------------
 
@@ -30,19 +31,13 @@ def entries_for_voter(actor, meeting: Meeting):
     """The register entries a person may sign in and vote for on their own phone: their own entry (an account
     linked to a resident), and the entries of the households their villager grants name (a household's account
     signs in its adults, or the household itself on a register by household). Nobody else's: no proxies."""
-    households = [g.target_id for g in scope.grants(actor) if g.level == "household" and VOTE in _actions(g.role)]
+    households = scope.targets(actor, "household", VOTE)
     q = Q(pk__in=[])
     if households:
         q |= Q(household_id__in=households) | Q(household__isnull=True, person__household_id__in=households)
     if actor.is_authenticated:
         q |= Q(person__user=actor)
     return RegisterEntry.objects.filter(q, meeting=meeting)
-
-
-def _actions(role):
-    from core.roles import ROLE_ACTIONS
-
-    return ROLE_ACTIONS.get(role, ())
 
 
 def _entry(meeting: Meeting, entry) -> RegisterEntry:
@@ -108,15 +103,23 @@ def attendance_sign_in_own(*, actor, meeting, entries=None, now=None) -> int:
     return new
 
 
-def _vote(actor, meeting: Meeting, motion: Motion, entry: RegisterEntry, choice: str, method: str, now) -> Vote:
+def _check_choice(choice: str) -> None:
     if choice not in Choice.values:
         raise DomainError({"choice": _("Choose for, against or abstain.")})
+
+
+def _check_voting_open(meeting: Meeting, motion: Motion) -> None:
     if meeting.state != "open" or motion.voting != VotingState.OPEN:
         if meeting.state == "closed" or motion.voting == VotingState.CLOSED:
             raise DomainError(_("Voting on this motion is closed; the vote was not recorded."))
         raise DomainError(_("This motion is not open for voting."))
     if motion.method != VoteMethod.BALLOT:
         raise DomainError(_("This motion is decided by a show of hands, counted by the clerk."))
+
+
+def _vote(actor, meeting: Meeting, motion: Motion, entry: RegisterEntry, choice: str, method: str, now) -> Vote:
+    _check_choice(choice)
+    _check_voting_open(meeting, motion)
     if not Attendance.objects.filter(entry=entry).exists():
         raise DomainError(_("%(name)s is not signed in: sign in before voting.") % {"name": entry.name})
     if Vote.objects.filter(motion=motion, entry=entry).exists():
@@ -148,3 +151,97 @@ def vote_cast_own(*, actor, motion, entry, choice: str, now=None) -> Vote:
         if found is None:
             raise NotFound()
         return _vote(actor, meeting, locked, found, choice, SignInMethod.SELF, now or timezone.now())
+
+
+def group_q(group_id, prefix: str = "") -> Q:
+    """Register entries of one 村民小组: a household entry by its household's group, a person by theirs."""
+    return Q(**{f"{prefix}household__group_id": group_id}) | Q(
+        **{f"{prefix}household__isnull": True, f"{prefix}person__household__group_id": group_id}
+    )
+
+
+def vote_record_batch(*, actor, motion, choice: str, group=None, now=None) -> int:
+    """Record ``choice`` for every signed-in attendee who has no vote yet on this roll-call motion (其余全部赞成),
+    or only for those of one 村民小组 of the meeting's village (``group``). Votes already recorded are left as they
+    are. One audit event names the entries recorded. Returns how many were recorded."""
+    with transaction.atomic():
+        meeting, locked = _lock_motion(actor, motion)
+        _check_choice(choice)
+        _check_voting_open(meeting, locked)
+        entries = RegisterEntry.objects.filter(meeting=meeting, attendance__isnull=False).exclude(
+            pk__in=Vote.objects.filter(motion=locked).values("entry_id")
+        )
+        group_id = None
+        if group not in (None, ""):
+            group_id = getattr(group, "pk", group)
+            try:
+                group_id = int(group_id)
+            except (TypeError, ValueError):
+                raise DomainError({"group": _("Choose a village group of this village.")}) from None
+            if not Region.objects.filter(pk=group_id, level=RegionLevel.GROUP, parent_id=meeting.village_id).exists():
+                raise DomainError({"group": _("Choose a village group of this village.")})
+            entries = entries.filter(group_q(group_id))
+        ids = list(entries.order_by("id").values_list("pk", flat=True))
+        if not ids:
+            raise DomainError(_("Every signed-in attendee here already has a recorded vote; nothing was recorded."))
+        moment = now or timezone.now()
+        Vote.objects.bulk_create(
+            [
+                Vote(motion=locked, entry_id=pk, choice=choice, method=SignInMethod.CLERK, by=actor, at=moment)
+                for pk in ids
+            ]
+        )
+        audit.record(
+            actor,
+            "meetings.vote.batch",
+            meeting,
+            after={"motion": locked.pk, "choice": choice, "group": group_id, "count": len(ids), "entries": ids},
+        )
+    return len(ids)
+
+
+def vote_correct(*, actor, motion, entry, choice: str, reason: str, now=None) -> Vote:
+    """Correct a vote the clerk recorded wrongly, while voting is open: a new vote replaces it (the old one stays,
+    named by the new one) and the audit event keeps the old and the new choice with the reason. A vote the
+    voter cast on their own phone is theirs: the clerk does not change it."""
+    with transaction.atomic():
+        meeting, locked = _lock_motion(actor, motion)
+        _check_choice(choice)
+        _check_voting_open(meeting, locked)
+        found = _entry(meeting, entry)
+        reason = _text(reason, "reason", max_length=200)
+        current = Vote.objects.current().filter(motion=locked, entry=found).first()
+        if current is None:
+            raise DomainError(
+                _("%(name)s has no recorded vote to correct; record the vote instead.") % {"name": found.name}
+            )
+        if current.method == SignInMethod.SELF:
+            raise DomainError(
+                _("%(name)s cast this vote on their own phone; the clerk cannot change it.") % {"name": found.name}
+            )
+        if current.choice == choice:
+            raise DomainError(
+                {"choice": _("The vote is already recorded as “%(choice)s”.") % {"choice": Choice(choice).label}}
+            )
+        try:
+            with transaction.atomic():
+                vote = Vote.objects.create(
+                    motion=locked,
+                    entry=found,
+                    choice=choice,
+                    method=SignInMethod.CLERK,
+                    by=actor,
+                    at=now or timezone.now(),
+                    corrects=current,
+                    reason=reason,
+                )
+        except IntegrityError:
+            raise DomainError(_("Someone else corrected this vote meanwhile; look at it again.")) from None
+        audit.record(
+            actor,
+            "meetings.vote.correct",
+            meeting,
+            before={"motion": locked.pk, "entry": found.pk, "name": found.name, "choice": current.choice},
+            after={"motion": locked.pk, "entry": found.pk, "name": found.name, "choice": choice, "reason": reason},
+        )
+    return vote

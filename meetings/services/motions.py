@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from core import audit
 from core.errors import DomainError, NotFound
 from meetings import rules
-from meetings.models import Choice, Delegation, Meeting, Motion, VoteMethod, VotingState
+from meetings.models import Choice, Delegation, Meeting, Motion, Vote, VoteMethod, VotingState
 from meetings.services._common import MANAGE, MOTION_FIELDS, SUBJECT_RE, _lock, _lock_for_voter, _meeting_day, _text
 
 # -- motions --------------------------------------------------------------------------------------------------
@@ -93,18 +93,7 @@ def motion_open(*, actor, motion, method=VoteMethod.BALLOT) -> Motion:
         present = meeting.attendances.count()
         met, needed = rules.quorum(meeting.kind, meeting.basis, meeting.register_size, present)
         if not met:
-            raise DomainError(
-                _(
-                    "No quorum: %(present)s of %(size)s are signed in, %(needed)s are needed (%(rule)s). "
-                    "The meeting cannot decide."
-                )
-                % {
-                    "present": present,
-                    "size": meeting.register_size,
-                    "needed": needed,
-                    "rule": rules.quorum_text(meeting.kind, meeting.basis),
-                }
-            )
+            raise DomainError(rules.quorum_refusal(meeting.kind, meeting.basis, meeting.register_size, present, needed))
         locked.voting = VotingState.OPEN
         locked.method = method
         locked.save(update_fields=["voting", "method"])
@@ -116,7 +105,7 @@ def _close_voting(actor, meeting: Meeting, motion: Motion, *, now, totals=None) 
     present = meeting.attendances.count()
     if totals is None:
         counts = {c: 0 for c in Choice.values}
-        for choice in motion.votes.values_list("choice", flat=True):
+        for choice in Vote.objects.current().filter(motion=motion).values_list("choice", flat=True):
             counts[choice] += 1
         votes_for, votes_against, votes_abstain = counts["for"], counts["against"], counts["abstain"]
     else:

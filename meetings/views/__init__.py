@@ -22,7 +22,9 @@ from meetings.views.voting import (
     register,
     roll_call,
     sign_in_self,
+    vote_correct,
     vote_self,
+    votes_batch,
 )
 
 __all__ = [
@@ -49,5 +51,7 @@ __all__ = [
     "roll_call",
     "rosters",
     "sign_in_self",
+    "vote_correct",
     "vote_self",
+    "votes_batch",
 ]

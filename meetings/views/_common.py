@@ -35,8 +35,9 @@ def _render(request, template, context, status=200):
 
 
 def _managed_villages(actor):
-    ids = [g.target_id for g in scope.grants(actor) if g.level == "village" and scope.can(actor, MANAGE)]
-    return Region.objects.filter(pk__in=ids, level=RegionLevel.VILLAGE).order_by("code")
+    return Region.objects.filter(pk__in=scope.targets(actor, "village", MANAGE), level=RegionLevel.VILLAGE).order_by(
+        "code"
+    )
 
 
 def _decorate(meetings):

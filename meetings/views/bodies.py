@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core import scope
 from core.errors import DomainError
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, messages_from, require_action
+from core.views import api_twin, messages_from, require_action, submit
 from meetings import rules, selectors, services
 from meetings.flows import MEETING
 from meetings.forms import PolicyForm, RosterForm
@@ -76,14 +76,15 @@ def rosters(request):
                 except DomainError as exc:
                     messages_from(request, exc)
                 return redirect(reverse("meetings:rosters") + f"?village={village.pk}")
-            if form.is_valid():
-                try:
-                    services.roster_add(actor=request.user, village=village, **form.cleaned_data)
-                except DomainError as exc:
-                    apply_domain_errors(form, exc)
-                else:
-                    messages.success(request, _("Added to the roster."))
-                    return redirect(reverse("meetings:rosters") + f"?village={village.pk}")
+            done = submit(
+                request,
+                form,
+                lambda data: services.roster_add(actor=request.user, village=village, **data),
+                done=_("Added to the roster."),
+                to=reverse("meetings:rosters") + f"?village={village.pk}",
+            )
+            if done:
+                return done
     groups = selectors.rosters(request.user, village) if village else {}
     reps = groups.get(Body.REPRESENTATIVES, [])
     checks = []
@@ -152,20 +153,20 @@ def delegation_revoke(request, pk):
 @require_action(Action.DELIBERATION_POLICY)
 @api_twin("PUT /api/meetings/notice-periods/{county_id}")
 def policy(request):
-    counties = [g.target_id for g in scope.grants(request.user) if g.level == "county"]
-    county = Region.objects.filter(pk__in=counties, level=RegionLevel.COUNTY).first()
+    county = Region.objects.filter(pk__in=scope.targets(request.user, "county"), level=RegionLevel.COUNTY).first()
     if county is None:
         raise Http404()
     current = overrides_for(county.pk)
     form = PolicyForm(request.POST or None, current=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.policy_update(actor=request.user, county=county, notice_days=form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Notice periods saved."))
-            return redirect("meetings:policy")
+    done = submit(
+        request,
+        form,
+        lambda data: services.policy_update(actor=request.user, county=county, notice_days=data),
+        done=_("Notice periods saved."),
+        to="meetings:policy",
+    )
+    if done:
+        return done
     rows = [
         (label, rules.notice_days(k, current), rules.STATUTORY_NOTICE_DAYS.get(k, 0))
         for k, label in MeetingKind.choices

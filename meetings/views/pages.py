@@ -14,19 +14,19 @@ from django.utils.translation import gettext as _
 
 from casework import steps as casework_steps
 from core import scope, workflow
-from core.errors import DomainError, NotFound
+from core.errors import NotFound
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, paginate, require_action
+from core.views import api_twin, paginate, require_action, submit
 from meetings import rules, selectors, services
 from meetings.flows import MEETING
 from meetings.forms import (
-    CLOSE_CONFIRM,
     ConfirmForm,
     DelegationForm,
     MeetingForm,
     MotionForm,
     OpenVotingForm,
     TotalsForm,
+    close_confirm_text,
 )
 from meetings.models import Choice, MeetingKind, Outcome, VoteMethod, VotingState
 from meetings.policy import overrides_for
@@ -71,10 +71,10 @@ def _meeting_form(request, data=None):
 @api_twin("POST /api/meetings/meetings")
 def create(request):
     form = _meeting_form(request, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def write(d):
         try:
-            meeting = services.meeting_create(
+            return services.meeting_create(
                 actor=request.user,
                 village=d["village"],
                 kind=d["kind"],
@@ -87,14 +87,17 @@ def create(request):
                 convened_by=d["convened_by"],
                 proposers=d["proposers"],
             )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
         except NotFound:
             raise Http404() from None
-        else:
-            messages.success(request, _("Meeting created. Add its motions, then issue the notice."))
-            return redirect("meetings:detail", meeting.pk)
-    return _render_form(request, form)
+
+    done = submit(
+        request,
+        form,
+        write,
+        done=_("Meeting created. Add its motions, then issue the notice."),
+        to=lambda meeting: ("meetings:detail", {"pk": meeting.pk}),
+    )
+    return done or _render_form(request, form)
 
 
 def _render_form(request, form, meeting=None):
@@ -132,20 +135,18 @@ def edit(request, pk):
     groups = Region.objects.filter(level=RegionLevel.GROUP, parent=meeting.village).order_by("code")
     form = MeetingForm(request.POST or None, villages=villages, groups=groups, initial=initial)
     del form.fields["convened_by"], form.fields["proposers"]  # how it was called is recorded once, at creation
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.meeting_update(
-                actor=request.user,
-                meeting=meeting,
-                **{k: d[k] for k in ("kind", "title", "starts_at", "place", "agenda", "basis", "group")},
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Meeting changed."))
-            return redirect("meetings:detail", meeting.pk)
-    return _render_form(request, form, meeting)
+    done = submit(
+        request,
+        form,
+        lambda d: services.meeting_update(
+            actor=request.user,
+            meeting=meeting,
+            **{k: d[k] for k in ("kind", "title", "starts_at", "place", "agenda", "basis", "group")},
+        ),
+        done=_("Meeting changed."),
+        to=("meetings:detail", {"pk": meeting.pk}),
+    )
+    return done or _render_form(request, form, meeting)
 
 
 def _meeting(request, pk):
@@ -175,7 +176,8 @@ def _motion_rows(request, meeting, manage: bool, mine: list, failed=None):
         if manage and motion.voting == VotingState.OPEN and motion.method == VoteMethod.BALLOT:
             # ending the vote cannot be undone: its form asks first (static/js/steps.js)
             refused = failed[1] if failed and failed[0] == ("close", motion.pk) else None
-            row["close_form"] = refused or ConfirmForm(prefix=f"c{motion.pk}", what=CLOSE_CONFIRM)
+            what = close_confirm_text(present=len(present_ids), recorded=len(votes))
+            row["close_form"] = refused or ConfirmForm(prefix=f"c{motion.pk}", what=what)
         if motion.voting == VotingState.OPEN and motion.method == VoteMethod.BALLOT:
             row["ballots"] = [{"entry": e, "choice": votes.get(e.pk)} for e in mine if e.pk in present_ids]
         rows.append(row)

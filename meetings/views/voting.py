@@ -3,6 +3,8 @@ roll call; the voter's own sign-in and ballot."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -12,9 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
-from core.views import api_twin, apply_domain_errors, messages_from, require_action
+from core.views import api_twin, apply_domain_errors, messages_from, paginate, require_action, submit
 from meetings import rules, selectors, services
-from meetings.forms import CLOSE_CONFIRM, ConfirmForm, DelegationForm, MotionForm, OpenVotingForm, TotalsForm
+from meetings.forms import (
+    ConfirmForm,
+    DelegationForm,
+    MotionForm,
+    OpenVotingForm,
+    TotalsForm,
+    close_confirm_text,
+)
 from meetings.models import Choice, VoteMethod
 from meetings.views._common import MANAGE, VOTE, _render
 from meetings.views.pages import _managed, _meeting, _render_detail
@@ -27,15 +36,14 @@ from meetings.views.pages import _managed, _meeting, _render_detail
 def motion_add(request, pk):
     meeting = _managed(request, pk)
     form = MotionForm(request.POST, prefix="motion")
-    if form.is_valid():
-        try:
-            services.motion_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Motion added."))
-            return redirect("meetings:detail", meeting.pk)
-    return _render_detail(request, meeting, motion_form=form, status=422)
+    done = submit(
+        request,
+        form,
+        lambda data: services.motion_add(actor=request.user, meeting=meeting, **data),
+        done=_("Motion added."),
+        to=("meetings:detail", {"pk": meeting.pk}),
+    )
+    return done or _render_detail(request, meeting, motion_form=form, status=422)
 
 
 def _motion(request, pk):
@@ -77,7 +85,9 @@ def motion_close(request, pk):
     """End a roll-call vote. It cannot be undone: without the ticked confirmation (the dialog of
     static/js/steps.js ticks it) the page is drawn again with the box and its message (400), nothing written."""
     motion = _motion(request, pk)
-    confirm = ConfirmForm(request.POST, prefix=f"c{motion.pk}", what=CLOSE_CONFIRM)
+    figures = selectors.roll_call_counts(motion.meeting, motion)
+    what = close_confirm_text(present=figures["present"], recorded=figures["recorded"])
+    confirm = ConfirmForm(request.POST, prefix=f"c{motion.pk}", what=what)
     if not confirm.confirmed():
         meeting = _managed(request, motion.meeting_id)
         if request.POST.get("back") == "roll_call":
@@ -118,15 +128,14 @@ def delegation_add(request, pk):
     motion = _motion(request, pk)
     meeting = _managed(request, motion.meeting_id)
     form = DelegationForm(request.POST, prefix=f"d{motion.pk}")
-    if form.is_valid():
-        try:
-            services.delegation_create(actor=request.user, motion=motion, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Delegation recorded."))
-            return redirect("meetings:delegations")
-    return _render_detail(request, meeting, failed=(-motion.pk, form), status=422)
+    done = submit(
+        request,
+        form,
+        lambda data: services.delegation_create(actor=request.user, motion=motion, **data),
+        done=_("Delegation recorded."),
+        to="meetings:delegations",
+    )
+    return done or _render_detail(request, meeting, failed=(-motion.pk, form), status=422)
 
 
 @login_required
@@ -169,11 +178,34 @@ def register(request, pk):
     )
 
 
+ROLL_CALL_PAGE = 50
+
+
+def _roll_call_filters(data) -> dict:
+    """The roll call's filters (GET, or carried by a POST to come back to the same view): a name or household
+    number, a 村民小组, which attendees (unrecorded by default) and the page."""
+    show = data.get("show", "unrecorded")
+    group = data.get("group", "")
+    return {
+        "q": data.get("q", "").strip()[:50],
+        "group": int(group) if group.isdigit() else None,
+        "show": show if show in selectors.ROLL_CALL_SHOW else "unrecorded",
+        "page": data.get("page", "") if data.get("page", "").isdigit() else "",
+    }
+
+
+def _back_to_roll_call(motion, filters: dict):
+    query = urlencode({k: v for k, v in filters.items() if v not in (None, "") and (k, v) != ("show", "unrecorded")})
+    return redirect(reverse("meetings:roll_call", args=[motion.pk]) + (f"?{query}" if query else ""))
+
+
 @login_required
 @require_action(MANAGE)
 @api_twin("POST /api/meetings/motions/{motion_id}/votes")
 def roll_call(request, pk):
-    """The clerk records each attendee's vote (for / against / abstain) on a roll-call motion."""
+    """The clerk records each attendee's vote (for / against / abstain) on a roll-call motion: a page of the
+    attendees not yet recorded (search by name or household number, filter by 村民小组), the rest at once, a
+    correction of a vote recorded wrongly, and ending the vote with the number of those left unrecorded."""
     motion = _motion(request, pk)
     meeting = _managed(request, motion.meeting_id)
     if request.method == "POST":
@@ -187,27 +219,112 @@ def roll_call(request, pk):
                     refused.extend(exc.messages)
         if recorded:
             messages.success(request, _("%(n)s votes recorded.") % {"n": recorded})
+        elif not refused:
+            messages.error(request, _("Choose for, against or abstain for at least one attendee."))
         for message in dict.fromkeys(refused):
             messages.error(request, message)
-        return redirect("meetings:roll_call", motion.pk)
+        return _back_to_roll_call(motion, _roll_call_filters(request.POST))
     return _roll_call_page(request, motion, meeting)
+
+
+@login_required
+@require_POST
+@require_action(MANAGE)
+@api_twin("POST /api/meetings/motions/{motion_id}/votes/batch")
+def votes_batch(request, pk):
+    """其余全部赞成 (or against, or abstaining): every signed-in attendee with no recorded vote, or only those of
+    the 村民小组 the page is filtered by."""
+    motion = _motion(request, pk)
+    _managed(request, motion.meeting_id)
+    filters = _roll_call_filters(request.POST)
+    try:
+        n = services.vote_record_batch(
+            actor=request.user, motion=motion, choice=request.POST.get("choice", ""), group=filters["group"]
+        )
+    except DomainError as exc:
+        messages_from(request, exc)
+    else:
+        messages.success(request, _("%(n)s votes recorded.") % {"n": n})
+    return _back_to_roll_call(motion, filters)
+
+
+@login_required
+@require_POST
+@require_action(MANAGE)
+@api_twin("POST /api/meetings/motions/{motion_id}/votes/correct")
+def vote_correct(request, pk):
+    """Correct a vote recorded wrongly, before voting closes (the old vote stays on record, replaced)."""
+    motion = _motion(request, pk)
+    _managed(request, motion.meeting_id)
+    filters = _roll_call_filters(request.POST)
+    entry = request.POST.get("entry", "")
+    if not entry.isdigit():
+        raise Http404()
+    try:
+        services.vote_correct(
+            actor=request.user,
+            motion=motion,
+            entry=int(entry),
+            choice=request.POST.get("choice", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages_from(request, exc)
+    else:
+        messages.success(request, _("The vote is corrected."))
+    return _back_to_roll_call(motion, filters)
 
 
 def _roll_call_page(request, motion, meeting, *, close_form=None, status=200):
     motion.refresh_from_db()
-    votes = selectors.votes_of(motion)
-    entries = [e for e in selectors.register(meeting, only="present")]
+    filters = _roll_call_filters(request.GET)
+    figures = selectors.roll_call_counts(meeting, motion)
+    page = paginate(
+        request,
+        selectors.roll_call(meeting, motion, search=filters["q"], group=filters["group"], show=filters["show"]),
+        ROLL_CALL_PAGE,
+    )
+    group_names = {g["id"]: g["name"] for g in figures["groups"]}
+    for e in page.object_list:
+        e.group_name = group_names.get(e.group_ref, "")
+    group = next((g for g in figures["groups"] if g["id"] == filters["group"]), None)
+    batch_n = group["unrecorded"] if group else figures["unrecorded"]
+    labels = dict(Choice.choices)
+    batch = [
+        {
+            "value": value,
+            "label": label,
+            "confirm": (
+                _("Record “%(choice)s” for the %(n)s signed-in attendees of %(group)s who have no recorded vote yet?")
+                % {"choice": label, "n": batch_n, "group": group["name"]}
+                if group
+                else _("Record “%(choice)s” for all %(n)s signed-in attendees who have no recorded vote yet?")
+                % {"choice": label, "n": batch_n}
+            )
+            + " "
+            + _("A vote recorded wrongly can be corrected until voting closes."),
+        }
+        for value, label in labels.items()
+    ]
+    what = close_confirm_text(present=figures["present"], recorded=figures["recorded"])
+    if close_form is not None:
+        close_form.what = what
     return _render(
         request,
         "meetings/roll_call.html",
         {
             "meeting": meeting,
             "motion": motion,
-            "rows": [{"entry": e, "choice": votes.get(e.pk)} for e in entries],
-            "counts": {c: list(votes.values()).count(c) for c in Choice.values},
+            "page": page,
+            "filters": filters,
+            "figures": figures,
+            "group": group,
+            "batch": batch,
+            "batch_n": batch_n,
+            "counts": figures["counts"],
             "choices": Choice.choices,
-            "not_voted": sum(1 for e in entries if e.pk not in votes),
-            "close_form": close_form or ConfirmForm(prefix=f"c{motion.pk}", what=CLOSE_CONFIRM),
+            "choice_labels": labels,
+            "close_form": close_form or ConfirmForm(prefix=f"c{motion.pk}", what=what),
         },
         status=status,
     )

@@ -13,6 +13,7 @@ from points.credit.services import (  # noqa: F401
     consent_revoke,
     consents_in_scope,
     consents_of_household,
+    county_partners,
     credit_summary,
     household_for_cadre,
     may_manage_consents,

@@ -3,9 +3,11 @@
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from core import scope
+from core.api_types import Id, RegionCode
 from core.errors import NotFound, PermissionDenied
 from core.roles import Action
 from points import credit
@@ -48,7 +50,7 @@ class CreditPartnerOut(Schema):
 
 
 class CreditPartnerIn(Schema):
-    county_id: int
+    county_id: Id
     name: str
     kind: str
     username: str
@@ -65,8 +67,8 @@ class CreditConsentOut(Schema):
 
 
 class CreditConsentIn(Schema):
-    partner_id: int
-    household_id: int | None = None
+    partner_id: Id
+    household_id: Id | None = None
     written_request: str = ""
 
 
@@ -87,16 +89,36 @@ def _consent_out(c: Consent) -> dict:
 @router.get(
     "/credit/households/{int:household_id}/summary",
     response=CreditSummaryOut,
-    summary="Points summary of a consenting household (credit partners only)",
-    description="Masked name, village and, per household scheme, this year's score and rank and the latest "
-    "published quarter's stars and black list. 404 unless the household has an active consent for the "
-    "caller's partner. Every read is audited.",
+    summary=gettext_lazy("Points summary of a consenting household (credit partners only)"),
+    description=gettext_lazy(
+        "Masked name, village and, per household scheme, this year's score and rank and the latest "
+        "published quarter's stars and black list. 404 unless the household has an active consent for the "
+        "caller's partner. Every read is audited."
+    ),
 )
-def credit_household_summary(request, household_id: int):
+def credit_household_summary(request, household_id: Id):
     return credit.credit_summary(actor=request.user, household_id=household_id)
 
 
-@router.get("/credit/partners", response=list[CreditPartnerOut], summary="Credit partners (county administrators)")
+@router.get(
+    "/credit/villages/{village_code}/households/{number}/summary",
+    response=CreditSummaryOut,
+    summary=gettext_lazy(
+        "Points summary of a consenting household by its village code and 户号 (credit partners only)"
+    ),
+    description=gettext_lazy(
+        "The household gives the partner its village code and household number (户号), as its consent "
+        "page shows them. Same summary, rules and audit as by id: 404 unless the household has an active consent "
+        "for the caller's partner."
+    ),
+)
+def credit_household_summary_by_number(request, village_code: RegionCode, number: str):
+    return credit.credit_summary(actor=request.user, village_code=village_code[:40], number=number[:32])
+
+
+@router.get(
+    "/credit/partners", response=list[CreditPartnerOut], summary=gettext_lazy("Credit partners (county administrators)")
+)
 def credit_partner_list(request):
     if not scope.can(request.user, Action.POINTS_POLICY):
         raise PermissionDenied()
@@ -113,7 +135,9 @@ def credit_partner_list(request):
     ]
 
 
-@router.post("/credit/partners", response={201: CreditPartnerOut}, summary="Register a partner with its account")
+@router.post(
+    "/credit/partners", response={201: CreditPartnerOut}, summary=gettext_lazy("Register a partner with its account")
+)
 def credit_partner_create(request, payload: CreditPartnerIn):
     if not scope.can(request.user, Action.POINTS_POLICY):
         raise PermissionDenied()
@@ -139,14 +163,18 @@ def credit_partner_create(request, payload: CreditPartnerIn):
 
 
 @router.get(
-    "/credit/consents", response=list[CreditConsentOut], summary="Consents of the own household or the villages"
+    "/credit/consents",
+    response=list[CreditConsentOut],
+    summary=gettext_lazy("Consents of the own household or the villages"),
 )
 def credit_consent_list(request):
     return [_consent_out(c) for c in credit.consents_in_scope(request.user)[:500]]
 
 
 @router.post(
-    "/credit/consents", response={201: CreditConsentOut}, summary="Give consent (villager) or record it (cadre)"
+    "/credit/consents",
+    response={201: CreditConsentOut},
+    summary=gettext_lazy("Give consent (villager) or record it (cadre)"),
 )
 def credit_consent_create(request, payload: CreditConsentIn):
     if payload.household_id is None:
@@ -164,8 +192,10 @@ def credit_consent_create(request, payload: CreditConsentIn):
     return 201, _consent_out(consent)
 
 
-@router.post("/credit/consents/{int:consent_id}/revoke", response=CreditConsentOut, summary="Revoke a consent")
-def credit_consent_revoke(request, consent_id: int):
+@router.post(
+    "/credit/consents/{int:consent_id}/revoke", response=CreditConsentOut, summary=gettext_lazy("Revoke a consent")
+)
+def credit_consent_revoke(request, consent_id: Id):
     consent = credit.access_consent(request.user, consent_id)
     return _consent_out(credit.consent_revoke(actor=request.user, consent=consent))
 
@@ -177,9 +207,9 @@ class CreditPartnerActiveIn(Schema):
 @router.post(
     "/credit/partners/{int:partner_id}/active",
     response=CreditPartnerOut,
-    summary="Suspend (active=false) or restore a credit partner: its account is disabled or enabled",
+    summary=gettext_lazy("Suspend (active=false) or restore a credit partner: its account is disabled or enabled"),
 )
-def credit_partner_set_active(request, partner_id: int, payload: CreditPartnerActiveIn):
+def credit_partner_set_active(request, partner_id: Id, payload: CreditPartnerActiveIn):
     if not scope.can(request.user, Action.POINTS_POLICY):
         raise PermissionDenied()
     partner = credit.access_partner(request.user, partner_id)

@@ -128,16 +128,12 @@ def recent_reads(actor, limit: int = 50) -> list[AuditEvent]:
 
 def villager_household(actor) -> Household | None:
     """The household a villager account belongs to (the first, if several)."""
-    for grant in scope.grants(actor):
-        if grant.level == "household" and Action.POINTS_VIEW_OWN in scope.ROLE_ACTIONS.get(grant.role, ()):
-            return Household.objects.select_related("village").filter(pk=grant.target_id).first()
-    return None
+    ids = scope.targets(actor, "household", Action.POINTS_VIEW_OWN)
+    return Household.objects.select_related("village").filter(pk=ids[0]).first() if ids else None
 
 
 def _is_own_household(actor, household: Household) -> bool:
-    return any(
-        g.level == "household" and g.target_id == household.pk and g.role == Role.VILLAGER for g in scope.grants(actor)
-    )
+    return household.pk in scope.targets(actor, "household", role=Role.VILLAGER)
 
 
 def _is_cadre_of(actor, household: Household) -> bool:
@@ -146,6 +142,11 @@ def _is_cadre_of(actor, household: Household) -> bool:
 
 def may_manage_consents(actor, household: Household) -> bool:
     return _is_own_household(actor, household) or _is_cadre_of(actor, household)
+
+
+def county_partners(household: Household) -> QuerySet[CreditPartner]:
+    """The active banks and employers of the household's county (none: there is nobody to consent to)."""
+    return CreditPartner.objects.filter(county_id=household.county_id, account__is_active=True)
 
 
 def partners_for_household(household: Household) -> QuerySet[CreditPartner]:
@@ -232,7 +233,7 @@ def consents_of_household(actor, household: Household) -> QuerySet[Consent]:
 
 def consents_in_scope(actor) -> QuerySet[Consent]:
     """Consents a cadre may manage (their villages) or a villager's own household's."""
-    own = [g.target_id for g in scope.grants(actor) if g.level == "household" and g.role == Role.VILLAGER]
+    own = scope.targets(actor, "household", role=Role.VILLAGER)
     q = Q(household_id__in=own) | Q(
         household__in=scope.scope_filter(actor, Action.POINTS_CONFIGURE, Household.objects.all())
     )
@@ -303,14 +304,19 @@ def _scheme_summary(scheme: Scheme, key: str, year: int) -> dict:
 
 
 @transaction.atomic
-def credit_summary(*, actor, household_id) -> dict:
-    """What a consenting household shows a partner; every read is audited."""
+def credit_summary(*, actor, household_id=None, village_code: str = "", number: str = "") -> dict:
+    """What a consenting household shows a partner; every read is audited. The household is named as it names
+    itself to the partner, by its village's code and its 户号 (``household_id``: the older form)."""
     if not scope.can(actor, Action.CREDIT_READ):
         raise PermissionDenied()
     partner = partner_of(actor)
     if partner is None:
         raise PermissionDenied()
-    household = Household.objects.select_related("village").filter(pk=household_id).first()
+    households = Household.objects.select_related("village")
+    if household_id is not None:
+        household = households.filter(pk=household_id).first()
+    else:
+        household = households.filter(village__code=(village_code or "").strip(), number=(number or "").strip()).first()
     if (
         household is None
         or household.county_id != partner.county_id

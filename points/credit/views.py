@@ -122,6 +122,7 @@ def party_consents(request):
     if household is None and not is_cadre:
         raise PermissionDenied()
     villager_form = cadre_form = None
+    has_partners = household is not None and credit.county_partners(household).exists()
     if household is not None:
         villager_form = VillagerConsentForm(
             request.POST if request.POST.get("form") == "villager" else None,
@@ -171,6 +172,7 @@ def party_consents(request):
         "points/party/consents.html",
         {
             "household": household,
+            "has_partners": has_partners,
             "own": own,
             "others": others,
             "villager_form": villager_form,

@@ -44,6 +44,10 @@ class Good(models.Model):
     price = models.DecimalField(_("price (points)"), **POINTS)
     stock = models.PositiveIntegerField(_("stock"))
     is_active = models.BooleanField(default=True)
+    # a photo of the good (optional): checked as an image and made smaller on upload (points.shop.pictures),
+    # served to the people who see the shop (never from elsewhere)
+    picture = models.FileField(_("picture"), upload_to="points/goods/%Y/%m/", blank=True)
+    thumbnail = models.FileField(_("thumbnail"), upload_to="points/goods/thumbs/%Y/%m/", blank=True)
 
     class Meta:
         verbose_name = _("good")
@@ -75,6 +79,9 @@ class Redemption(SubjectRow):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     client_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # 取货码: six digits the household shows at the shop (large, on the phone); the keeper types them to hand the
+    # good over. Unique among the redemptions of a shop that wait.
+    pickup_code = models.CharField(_("pickup code"), max_length=8, blank=True, default="")
 
     # As before the subject columns were shared: a grid worker's grid grant does not reach the shop's rows.
     SCOPE_PATHS = {
@@ -88,3 +95,10 @@ class Redemption(SubjectRow):
         verbose_name = _("redemption")
         verbose_name_plural = _("redemptions")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shop", "pickup_code"],
+                condition=models.Q(status="pending") & ~models.Q(pickup_code=""),
+                name="unique_pending_pickup_code",
+            )
+        ]

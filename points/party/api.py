@@ -2,18 +2,24 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from django.utils.translation import gettext_lazy
+from ninja import Field, Router, Schema
 
 from core import scope
+from core.api_types import Id, Points, Quarter, Score100, Year
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
 from points import party
 from points import standings as calc
 from points.models import EvaluatorLevel
 from regions.models import Region, RegionLevel
+
+# A warning line is a score (points.party.services checks |line| < 100000).
+WarningLine = Annotated[Decimal, Field(ge=Decimal("-99999.99"), le=Decimal("99999.99"))]
 
 router = Router(tags=["points"])
 
@@ -22,9 +28,9 @@ router = Router(tags=["points"])
 
 
 class PartyWarningLines(Schema):
-    red: Decimal
-    yellow: Decimal
-    blue: Decimal
+    red: WarningLine
+    yellow: WarningLine
+    blue: WarningLine
 
 
 class PartySchemeOut(Schema):
@@ -38,10 +44,10 @@ class PartySchemeOut(Schema):
 
 
 class PartySchemeIn(Schema):
-    village_id: int
+    village_id: Id
     kind: str
     name: str = ""
-    base_score: Decimal | None = None
+    base_score: Points | None = None
     warning_lines: PartyWarningLines | None = None
     effective_from: date | None = None
     decision_ref: str = ""
@@ -99,10 +105,10 @@ class PartyYearOut(Schema):
 
 class PartyEvaluationIn(Schema):
     subject_key: str
-    year: int
-    quarter: int
+    year: Year
+    quarter: Quarter
     level: str
-    score: Decimal
+    score: Score100
     comment: str = ""
 
 
@@ -142,14 +148,18 @@ def _period(year: int | None, quarter: int | None) -> tuple[int, int]:
 # -- party points --------------------------------------------------------------------------------------------
 
 
-@router.get("/party/schemes", response=list[PartySchemeOut], summary="Party points schemes in scope")
+@router.get("/party/schemes", response=list[PartySchemeOut], summary=gettext_lazy("Party points schemes in scope"))
 def party_scheme_list(request):
     if not scope.can(request.user, Action.POINTS_VIEW):
         raise PermissionDenied()
     return [_scheme_out(s) for s in party.party_schemes(request.user)]
 
 
-@router.post("/party/schemes", response={201: PartySchemeOut}, summary="Create a party points scheme from its template")
+@router.post(
+    "/party/schemes",
+    response={201: PartySchemeOut},
+    summary=gettext_lazy("Create a party points scheme from its template"),
+)
 def party_scheme_create(request, payload: PartySchemeIn):
     if not scope.can(request.user, Action.POINTS_CONFIGURE):
         raise PermissionDenied()
@@ -169,8 +179,12 @@ def party_scheme_create(request, payload: PartySchemeIn):
     return 201, _scheme_out(scheme)
 
 
-@router.put("/party/schemes/{int:scheme_id}/warning-lines", response=PartySchemeOut, summary="Set the warning lines")
-def party_lines_set(request, scheme_id: int, payload: PartyWarningLines):
+@router.put(
+    "/party/schemes/{int:scheme_id}/warning-lines",
+    response=PartySchemeOut,
+    summary=gettext_lazy("Set the warning lines"),
+)
+def party_lines_set(request, scheme_id: Id, payload: PartyWarningLines):
     scheme = party.access_party_scheme(request.user, scheme_id, Action.POINTS_CONFIGURE)
     return _scheme_out(party.warning_lines_set(actor=request.user, scheme=scheme, lines=payload.dict()))
 
@@ -178,9 +192,9 @@ def party_lines_set(request, scheme_id: int, payload: PartyWarningLines):
 @router.get(
     "/party/schemes/{int:scheme_id}/quarter",
     response=PartyQuarterOut,
-    summary="A quarter: scores, colours, evaluations",
+    summary=gettext_lazy("A quarter: scores, colours, evaluations"),
 )
-def party_quarter(request, scheme_id: int, year: int | None = None, quarter: int | None = None):
+def party_quarter(request, scheme_id: Id, year: Year | None = None, quarter: Quarter | None = None):
     scheme = party.access_party_scheme(request.user, scheme_id)
     year, quarter = _period(year, quarter)
     rows = [
@@ -210,8 +224,12 @@ def party_quarter(request, scheme_id: int, year: int | None = None, quarter: int
     }
 
 
-@router.get("/party/schemes/{int:scheme_id}/year", response=PartyYearOut, summary="Yearly appraisal: totals for awards")
-def party_year(request, scheme_id: int, year: int | None = None):
+@router.get(
+    "/party/schemes/{int:scheme_id}/year",
+    response=PartyYearOut,
+    summary=gettext_lazy("Yearly appraisal: totals for awards"),
+)
+def party_year(request, scheme_id: Id, year: Year | None = None):
     scheme = party.access_party_scheme(request.user, scheme_id)
     year = year or timezone.localdate().year
     rows = [
@@ -234,9 +252,11 @@ def party_year(request, scheme_id: int, year: int | None = None):
 
 
 @router.post(
-    "/party/schemes/{int:scheme_id}/evaluations", response={201: PartyEvaluationSaved}, summary="Enter one evaluation"
+    "/party/schemes/{int:scheme_id}/evaluations",
+    response={201: PartyEvaluationSaved},
+    summary=gettext_lazy("Enter one evaluation"),
 )
-def party_evaluation_create(request, scheme_id: int, payload: PartyEvaluationIn):
+def party_evaluation_create(request, scheme_id: Id, payload: PartyEvaluationIn):
     scheme = party.access_party_scheme(request.user, scheme_id)
     if payload.level not in EvaluatorLevel.values:
         raise DomainError({"level": _("Choose who evaluates.")})

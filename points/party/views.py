@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from core import scope
 from core.errors import DomainError
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, require_action
+from core.views import api_twin, require_action, submit
 from points import party
 from points import standings as calc
 from points.models import EvaluatorLevel, SchemeKind
@@ -153,25 +153,23 @@ def party_scheme_create(request):
     if villages.count() == 1:
         initial["village"] = villages.first()
     form = PartySchemeForm(request.POST or None, villages=villages, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            scheme = party.party_scheme_create(
-                actor=request.user,
-                village=data["village"],
-                kind=data["kind"],
-                name=data["name"],
-                base_score=data["base_score"],
-                warning_lines=form.lines(),
-                effective_from=data["effective_from"],
-                decision_ref=data["decision_ref"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Party points scheme created with its template rule book."))
-            return redirect("points:party_scheme", scheme_id=scheme.pk)
-    return render(request, "points/party/scheme_form.html", {"form": form})
+    done = submit(
+        request,
+        form,
+        lambda data: party.party_scheme_create(
+            actor=request.user,
+            village=data["village"],
+            kind=data["kind"],
+            name=data["name"],
+            base_score=data["base_score"],
+            warning_lines=form.lines(),
+            effective_from=data["effective_from"],
+            decision_ref=data["decision_ref"],
+        ),
+        done=_("Party points scheme created with its template rule book."),
+        to=lambda scheme: ("points:party_scheme", {"scheme_id": scheme.pk}),
+    )
+    return done or render(request, "points/party/scheme_form.html", {"form": form})
 
 
 @login_required
@@ -210,15 +208,14 @@ def party_lines(request, scheme_id):
     scheme = party.access_party_scheme(request.user, scheme_id, Action.POINTS_CONFIGURE)
     current = party.lines_of(scheme) or party.DEFAULT_LINES.get(scheme.kind, {})
     form = LinesForm(request.POST or None, initial=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            party.warning_lines_set(actor=request.user, scheme=scheme, lines=form.lines())
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Warning lines saved."))
-            return redirect("points:party_scheme", scheme_id=scheme.pk)
-    return render(request, "points/party/lines.html", {"form": form, "scheme": scheme})
+    done = submit(
+        request,
+        form,
+        lambda data: party.warning_lines_set(actor=request.user, scheme=scheme, lines=form.lines()),
+        done=_("Warning lines saved."),
+        to=("points:party_scheme", {"scheme_id": scheme.pk}),
+    )
+    return done or render(request, "points/party/lines.html", {"form": form, "scheme": scheme})
 
 
 @login_required

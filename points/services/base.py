@@ -44,11 +44,10 @@ def _scheme_locked(actor, action: str, scheme: Scheme) -> Scheme:
 
 def subject_for_actor(actor) -> Subject | None:
     """The household a villager account belongs to, as a points subject."""
-    for grant in scope.grants(actor):
-        if grant.level == "household":
-            from registry.models import Household
+    for household_id in scope.targets(actor, "household"):
+        from registry.models import Household
 
-            household = Household.objects.filter(pk=grant.target_id).first()
-            if household is not None:
-                return subject_of(household)
+        household = Household.objects.filter(pk=household_id).first()
+        if household is not None:
+            return subject_of(household)
     return None

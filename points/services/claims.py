@@ -29,14 +29,7 @@ from points.subjects import Subject
 
 def _roles_in_scope(actor, action: str, subject: Subject) -> set[str]:
     row = subject.scope_row
-    roles = set()
-    for grant in scope.grants(actor):
-        if action not in scope.ROLE_ACTIONS.get(grant.role, ()):
-            continue
-        path = row.SCOPE_PATHS.get(grant.level)
-        if path and getattr(row, path) == grant.target_id:
-            roles.add(grant.role)
-    return roles
+    return {grant.role for grant in scope.grants_for(actor, action) if scope.covers(grant, row)}
 
 
 def _cap_window(period: str, day: date) -> tuple[date, date]:

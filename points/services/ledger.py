@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core import audit, scope
 from core.errors import DomainError, NotFound
 from core.roles import Action
+from points import standings as calc
 from points.models import (
     Claim,
     ClaimSource,
@@ -38,7 +39,18 @@ def _append(
     item=None,
     reverses=None,
     redemption=None,
+    closed: dict | None = None,
 ) -> LedgerEntry:
+    """Append one row. A row that changes a score is never dated in a quarter already signed off: it lands on
+    the first open day (``standings.first_open_day``), so what was signed off and published stays true.
+    ``closed``: {scheme id: ``standings.closed_through``} when the caller appends several rows."""
+    if score:
+        if closed is None:
+            closed = {}
+        if scheme.pk not in closed:
+            closed[scheme.pk] = calc.closed_through(scheme.pk)
+        if closed[scheme.pk] is not None and occurred_on <= closed[scheme.pk]:
+            occurred_on = closed[scheme.pk] + timedelta(days=1)
     entry = LedgerEntry(
         scheme=scheme,
         kind=kind,
@@ -101,6 +113,7 @@ def claims_review(*, actor, claim_ids: list[int], approve: bool, reason: str = "
                 % {"entry": claim.subject_label}
             )
     now = timezone.now()
+    closed: dict = {}
     for claim in claims:
         claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
         claim.reviewed_by, claim.reviewed_at = actor, now
@@ -118,6 +131,7 @@ def claims_review(*, actor, claim_ids: list[int], approve: bool, reason: str = "
                 reason=claim.item.text,
                 claim=claim,
                 item=claim.item,
+                closed=closed,
             )
         audit.record(
             actor,
@@ -130,11 +144,20 @@ def claims_review(*, actor, claim_ids: list[int], approve: bool, reason: str = "
 
 
 @transaction.atomic
-def entry_reverse(*, actor, entry: LedgerEntry, reason: str, action: str = Action.POINTS_REVIEW) -> LedgerEntry:
-    """冲正: a correction entry that names what it reverses, who made it and why."""
+def entry_reverse(
+    *, actor, entry: LedgerEntry, reason: str, action: str = Action.POINTS_REVIEW, now: datetime | None = None
+) -> LedgerEntry:
+    """冲正: a correction entry that names what it reverses, who made it and why.
+
+    It is dated when it is decided (``now``), never in the period of the entry it undoes when that period is
+    closed: a quarter signed off (and published) keeps its standings, and the correction counts in the period
+    open when it is made, whose publication names it (``standings.corrections``)."""
     entry = LedgerEntry.objects.select_for_update().select_related("scheme").get(pk=entry.pk)
     if not scope.in_scope(actor, action, entry.scheme):
         raise NotFound()
+    # a sign-off (which locks the scheme) waits for this correction, or this one for it: never dated in a
+    # quarter signed off meanwhile
+    Scheme.objects.select_for_update().filter(pk=entry.scheme_id).values_list("pk", flat=True).first()
     reason = (reason or "").strip()
     if not reason:
         raise DomainError({"reason": _("Give the reason for the correction.")})
@@ -149,7 +172,7 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, action: str = Actio
         kind=EntryKind.REVERSAL,
         score=-entry.score_delta,
         balance=-entry.balance_delta,
-        occurred_on=entry.occurred_on,
+        occurred_on=timezone.localdate(now) if now is not None else timezone.localdate(),
         reason=reason,
         item=entry.item,
         reverses=entry,
@@ -159,6 +182,12 @@ def entry_reverse(*, actor, entry: LedgerEntry, reason: str, action: str = Actio
         "points.entry.reverse",
         entry.scheme,
         target_label=str(entry)[:200],
-        after={"entry": entry.pk, "reversal": reversal.pk, "reason": reason},
+        after={
+            "entry": entry.pk,
+            "reversal": reversal.pk,
+            "reason": reason,
+            "entry_date": entry.occurred_on.isoformat(),
+            "dated": reversal.occurred_on.isoformat(),
+        },
     )
     return reversal

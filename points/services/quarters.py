@@ -21,7 +21,7 @@ from points.models import (
     Scheme,
 )
 from points.services.base import _scheme_locked
-from points.standings import apply_lists, period_bounds, publication_day, standings
+from points.standings import apply_lists, corrections, period_bounds, publication_day, quarter_of, standings
 
 # -- quarter: sign-off and publication -------------------------------------------------------------------
 
@@ -57,6 +57,7 @@ def build_snapshot(scheme: Scheme, year: int, quarter: int) -> dict:
     lists = apply_lists(scheme, table)
     rules = {r.kind: r for r in scheme.list_rules.filter(is_active=True).prefetch_related("consequences")}
     grids = dict(scheme.village.grids.values_list("pk", "name")) if hasattr(scheme.village, "grids") else {}
+    numbers = _household_numbers(scheme)
     return {
         "scheme": scheme.name,
         "village": scheme.village.name,
@@ -70,9 +71,12 @@ def build_snapshot(scheme: Scheme, year: int, quarter: int) -> dict:
                 "score": str(s.score),
                 "stars": s.stars,
                 "lists": s.lists,
+                # 户号: so a villager finds their own row among the masked names (searched on the notice page)
+                "number": numbers.get(s.household_id, ""),
             }
             for s in table
         ],
+        "corrections": _corrections(scheme, year, quarter, grids),
         "lists": {
             kind: {
                 "names": [_mask(s.label) for s in members],
@@ -86,6 +90,41 @@ def build_snapshot(scheme: Scheme, year: int, quarter: int) -> dict:
         },
         "_black_keys": [(s.key, s.label, s.household_id) for s in lists[ListKind.BLACK]],
     }
+
+
+def _household_numbers(scheme: Scheme) -> dict[int, str]:
+    if scheme.subject_kind != "household":
+        return {}
+    from registry.models import Household
+
+    return dict(Household.objects.filter(village_id=scheme.village_id).values_list("pk", "number"))
+
+
+def _corrections(scheme: Scheme, year: int, quarter: int, grids: dict) -> list[dict]:
+    """更正: the corrections counted in this quarter that undo entries of earlier quarters, each naming the
+    entry it undoes (its number and date) and the notice that entry was counted in, if it was published."""
+    rows = corrections(scheme, year, quarter)
+    periods = {(c.entry_date.year, quarter_of(c.entry_date)) for c in rows}
+    published = {
+        (p.year, p.quarter): p.pk
+        for p in Publication.objects.filter(scheme=scheme, year__in={y for y, _q in periods}).only(
+            "pk", "year", "quarter"
+        )
+        if (p.year, p.quarter) in periods
+    }
+    return [
+        {
+            "name": _mask(c.label),
+            "grid": grids.get(c.grid_id, ""),
+            "points": str(c.points),
+            "entry": c.entry_id,
+            "entry_date": c.entry_date.isoformat(),
+            "year": c.entry_date.year,
+            "quarter": quarter_of(c.entry_date),
+            "publication": published.get((c.entry_date.year, quarter_of(c.entry_date))),
+        }
+        for c in rows
+    ]
 
 
 @transaction.atomic
@@ -118,7 +157,13 @@ def quarter_publish(*, actor, scheme: Scheme, year: int, quarter: int, system: b
         None if system else actor,
         "points.quarter.publish",
         scheme,
-        after={"year": year, "quarter": quarter, "rows": len(snapshot["rows"]), "black": len(black)},
+        after={
+            "year": year,
+            "quarter": quarter,
+            "rows": len(snapshot["rows"]),
+            "black": len(black),
+            "corrections": len(snapshot["corrections"]),
+        },
     )
     return publication
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext_lazy
+from ninja import Field, File, Query, Router, Schema
+from ninja.files import UploadedFile
 
 from core import scope
+from core.api_types import MAX_INT, Id, Limit, Points, Quantity
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
 from points.models import Redemption, RedemptionStatus, Scheme
@@ -31,13 +36,15 @@ class GoodOut(Schema):
     stock: int
     is_active: bool
     balance: Decimal | None = None
+    picture_url: str | None = None
+    thumbnail_url: str | None = None
 
 
 class RedemptionIn(Schema):
-    good_id: int
-    quantity: int = 1
+    good_id: Id
+    quantity: Quantity = 1
     client_key: str | None = None
-    household_id: int | None = None
+    household_id: Id | None = None
     confirm: bool = Field(False, description="Must be true: redeeming spends the points at once (422 otherwise).")
 
 
@@ -61,6 +68,14 @@ class RedemptionOut(Schema):
     created_at: datetime
     closed_at: datetime | None
     client_key: str | None
+    pickup_code: str | None = Field(
+        None, description="取货码: given only to the household's own accounts and to whoever redeemed."
+    )
+
+
+class PickupIn(Schema):
+    code: str = Field(..., max_length=20, description="The six digits the household shows.")
+    shop_id: Id | None = None
 
 
 def _good(g, balance=None) -> dict:
@@ -76,10 +91,12 @@ def _good(g, balance=None) -> dict:
         "stock": g.stock,
         "is_active": g.is_active,
         "balance": balance,
+        "picture_url": reverse("points:shop_good_picture", args=[g.pk]) if g.picture else None,
+        "thumbnail_url": reverse("points:shop_good_thumb", args=[g.pk]) if g.picture else None,
     }
 
 
-def _redemption(r: Redemption) -> dict:
+def _redemption(r: Redemption, actor=None) -> dict:
     return {
         "id": r.pk,
         "good_id": r.good_id,
@@ -96,6 +113,7 @@ def _redemption(r: Redemption) -> dict:
         "created_at": r.created_at,
         "closed_at": r.closed_at,
         "client_key": r.client_key,
+        "pickup_code": r.pickup_code if services.sees_pickup_code(actor, r) else None,
     }
 
 
@@ -107,7 +125,9 @@ def _require_shop_user(user) -> None:
 @router.get(
     "/shop/goods",
     response=list[GoodOut],
-    summary="Goods: a villager's village shelf with their balance, or the goods of the shops a cadre or keeper runs",
+    summary=gettext_lazy(
+        "Goods: a villager's village shelf with their balance, or the goods of the shops a cadre or keeper runs"
+    ),
 )
 def goods(request):
     user = request.auth
@@ -123,8 +143,10 @@ def goods(request):
 @router.post(
     "/shop/redemptions",
     response={200: RedemptionOut, 201: RedemptionOut},
-    summary="Redeem a good: for the caller's household, or (a cadre at the counter) for household_id; "
-    "the same client_key twice gives back the first redemption (200)",
+    summary=gettext_lazy(
+        "Redeem a good: for the caller's household, or (a cadre at the counter) for household_id; "
+        "the same client_key twice gives back the first redemption (200)"
+    ),
 )
 def redemption_create(request, payload: RedemptionIn):
     user = request.auth
@@ -154,11 +176,11 @@ def redemption_create(request, payload: RedemptionIn):
     redemption = services.redemption_create(
         actor=user, good=good, subject=subject, quantity=payload.quantity, client_key=payload.client_key
     )
-    return (200 if replay else 201), _redemption(redemption)
+    return (200 if replay else 201), _redemption(redemption, user)
 
 
-@router.get("/shop/redemptions", response=list[RedemptionOut], summary="Redemptions the caller may see")
-def redemption_list(request, status: str = "", shop_id: int | None = None, limit: int = 100):
+@router.get("/shop/redemptions", response=list[RedemptionOut], summary=gettext_lazy("Redemptions the caller may see"))
+def redemption_list(request, status: str = "", shop_id: Id | None = None, limit: Limit = 100):
     user = request.auth
     _require_shop_user(user)
     qs = selectors.visible_redemptions(user)
@@ -168,49 +190,49 @@ def redemption_list(request, status: str = "", shop_id: int | None = None, limit
         qs = qs.filter(status=status)
     if shop_id is not None:
         qs = qs.filter(shop_id=shop_id)
-    return [_redemption(r) for r in qs[: max(1, min(limit, 500))]]
+    return [_redemption(r, user) for r in qs[: max(1, min(limit, 500))]]
 
 
 @router.post(
     "/shop/redemptions/{int:redemption_id}/fulfil",
     response=RedemptionOut,
-    summary="Hand the goods over (the shop's keeper or a village cadre)",
+    summary=gettext_lazy("Hand the goods over (the shop's keeper or a village cadre)"),
 )
-def redemption_fulfil(request, redemption_id: int):
+def redemption_fulfil(request, redemption_id: Id):
     user = request.auth
     _require_shop_user(user)
     redemption = selectors.access_redemption(user, redemption_id)
-    return _redemption(services.redemption_fulfil(actor=user, redemption=redemption))
+    return _redemption(services.redemption_fulfil(actor=user, redemption=redemption), user)
 
 
 @router.post(
     "/shop/redemptions/{int:redemption_id}/cancel",
     response=RedemptionOut,
-    summary="Cancel a redemption that waits to be handed over; stock and points come back",
+    summary=gettext_lazy("Cancel a redemption that waits to be handed over; stock and points come back"),
 )
-def redemption_cancel(request, redemption_id: int, payload: CancelIn | None = None):
+def redemption_cancel(request, redemption_id: Id, payload: CancelIn | None = None):
     user = request.auth
     _require_shop_user(user)
     redemption = selectors.access_redemption(user, redemption_id)
     reason = payload.reason if payload is not None else ""
-    return _redemption(services.redemption_cancel(actor=user, redemption=redemption, reason=reason))
+    return _redemption(services.redemption_cancel(actor=user, redemption=redemption, reason=reason), user)
 
 
 # -- shops and goods (a cadre of the village) ------------------------------------------------------------------
 
 
 class ShopIn(Schema):
-    village_id: int
+    village_id: Id
     name: str
     is_member_shop: bool = False
-    keeper_id: int | None = None
+    keeper_id: Id | None = None
     address: str = ""
 
 
 class ShopUpdateIn(Schema):
     name: str
     is_member_shop: bool = False
-    keeper_id: int | None = None
+    keeper_id: Id | None = None
     address: str = ""
     is_active: bool = True
 
@@ -226,21 +248,21 @@ class ShopOut(Schema):
 
 
 class GoodIn(Schema):
-    scheme_id: int
+    scheme_id: Id
     name: str
-    price: Decimal
-    stock: int = 0
+    price: Points
+    stock: Quantity = 0
 
 
 class GoodUpdateIn(Schema):
-    scheme_id: int
+    scheme_id: Id
     name: str
-    price: Decimal
+    price: Points
     is_active: bool = True
 
 
 class StockIn(Schema):
-    delta: int
+    delta: Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
     reason: str
 
 
@@ -265,7 +287,9 @@ def _manager(user) -> None:
         raise PermissionDenied()
 
 
-@router.post("/shop/shops", response={201: ShopOut}, summary="Open a shop (积分超市 or a member shop) in a village")
+@router.post(
+    "/shop/shops", response={201: ShopOut}, summary=gettext_lazy("Open a shop (积分超市 or a member shop) in a village")
+)
 def shop_create(request, payload: ShopIn):
     _manager(request.auth)
     village = Region.objects.filter(pk=payload.village_id, level=RegionLevel.VILLAGE).first()
@@ -282,8 +306,10 @@ def shop_create(request, payload: ShopIn):
     return 201, shop
 
 
-@router.put("/shop/shops/{int:shop_id}", response=ShopOut, summary="Change a shop: name, keeper, address, open")
-def shop_update(request, shop_id: int, payload: ShopUpdateIn):
+@router.put(
+    "/shop/shops/{int:shop_id}", response=ShopOut, summary=gettext_lazy("Change a shop: name, keeper, address, open")
+)
+def shop_update(request, shop_id: Id, payload: ShopUpdateIn):
     _manager(request.auth)
     shop = selectors.access_shop(request.auth, shop_id)
     return services.shop_update(
@@ -297,8 +323,10 @@ def shop_update(request, shop_id: int, payload: ShopUpdateIn):
     )
 
 
-@router.post("/shop/shops/{int:shop_id}/goods", response={201: GoodOut}, summary="Put a good on a shop's shelf")
-def good_create(request, shop_id: int, payload: GoodIn):
+@router.post(
+    "/shop/shops/{int:shop_id}/goods", response={201: GoodOut}, summary=gettext_lazy("Put a good on a shop's shelf")
+)
+def good_create(request, shop_id: Id, payload: GoodIn):
     _manager(request.auth)
     shop = selectors.access_shop(request.auth, shop_id)
     good = services.good_create(
@@ -315,9 +343,9 @@ def good_create(request, shop_id: int, payload: GoodIn):
 @router.put(
     "/shop/goods/{int:good_id}",
     response=GoodOut,
-    summary="Change a good: name, price, scheme, offered (the stock changes through /stock)",
+    summary=gettext_lazy("Change a good: name, price, scheme, offered (the stock changes through /stock)"),
 )
-def good_update(request, good_id: int, payload: GoodUpdateIn):
+def good_update(request, good_id: Id, payload: GoodUpdateIn):
     _manager(request.auth)
     good = selectors.access_good(request.auth, good_id)
     services.good_update(
@@ -334,10 +362,60 @@ def good_update(request, good_id: int, payload: GoodUpdateIn):
 @router.post(
     "/shop/goods/{int:good_id}/stock",
     response=GoodOut,
-    summary="补货 (positive) or write off (negative) stock, with the reason; never below zero",
+    summary=gettext_lazy("补货 (positive) or write off (negative) stock, with the reason; never below zero"),
 )
-def good_stock_adjust(request, good_id: int, payload: StockIn):
+def good_stock_adjust(request, good_id: Id, payload: StockIn):
     _manager(request.auth)
     good = selectors.access_good(request.auth, good_id)
     services.stock_adjust(actor=request.auth, good=good, delta=payload.delta, reason=payload.reason)
+    return _good(selectors.access_good(request.auth, good.pk))
+
+
+# -- the pickup code (取货码) ------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/shop/redemptions/pickup",
+    response=RedemptionOut,
+    summary=gettext_lazy(
+        "取货: the redemption waiting at the caller's shop(s) with this pickup code (keeper or cadre)"
+    ),
+)
+def redemption_for_code(request, code: str = Query(..., max_length=20), shop_id: Id | None = None):
+    user = request.auth
+    _require_shop_user(user)
+    return _redemption(services.redemption_for_code(user, code, shop_id), user)
+
+
+@router.post(
+    "/shop/redemptions/pickup",
+    response=RedemptionOut,
+    summary=gettext_lazy("取货: hand over the redemption whose pickup code the household shows (keeper or cadre)"),
+)
+def redemption_pickup(request, payload: PickupIn):
+    user = request.auth
+    _require_shop_user(user)
+    return _redemption(services.redemption_fulfil_by_code(actor=user, code=payload.code, shop_id=payload.shop_id), user)
+
+
+# -- pictures of goods -----------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/shop/goods/{int:good_id}/picture",
+    response=GoodOut,
+    summary=gettext_lazy("Put a picture on a good (multipart field picture: a photo, at most 10 MB); replaces any"),
+)
+def good_picture_set(request, good_id: Id, picture: File[UploadedFile]):
+    good = selectors.access_good(request.auth, good_id)
+    services.good_set_picture(actor=request.auth, good=good, picture=picture)
+    return _good(selectors.access_good(request.auth, good.pk))
+
+
+@router.delete(
+    "/shop/goods/{int:good_id}/picture", response=GoodOut, summary=gettext_lazy("Remove the picture of a good")
+)
+def good_picture_remove(request, good_id: Id):
+    good = selectors.access_good(request.auth, good_id)
+    services.good_remove_picture(actor=request.auth, good=good)
     return _good(selectors.access_good(request.auth, good.pk))

@@ -62,6 +62,19 @@ def access_good(actor, good_id) -> Good:
         raise NotFound() from None
 
 
+def visible_good(actor, good_id) -> Good:
+    """A good the actor sees: offered to their household's village, or of a shop they run or keep."""
+    shops = fulfil_shops(actor)
+    q = Q(shop__in=shops)
+    subject = my_subject(actor)
+    if subject is not None:
+        q |= Q(pk__in=goods_on_offer(subject.village_id, subject.kind).values("pk"))
+    try:
+        return Good.objects.filter(q).select_related("shop").get(pk=good_id)
+    except (Good.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
 def redeemable_schemes(village_id, subject_kind: str) -> QuerySet[Scheme]:
     return Scheme.objects.filter(village_id=village_id, subject_kind=subject_kind, redeemable=True, is_active=True)
 
@@ -82,9 +95,7 @@ def goods_on_offer(village_id, subject_kind: str = "household") -> QuerySet[Good
 
 def my_subject(actor) -> Subject | None:
     """The villager's own household as a points subject, when their role lets them redeem."""
-    if not any(
-        g.level == "household" and Action.SHOP_REDEEM in scope.ROLE_ACTIONS.get(g.role, ()) for g in scope.grants(actor)
-    ):
+    if not scope.targets(actor, "household", Action.SHOP_REDEEM):
         return None
     return subject_for_actor(actor)
 

@@ -16,6 +16,8 @@ guards keep the books right under concurrent requests:
 from __future__ import annotations
 
 import re
+import secrets
+import unicodedata
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -29,6 +31,7 @@ from core.roles import Action, Role
 from points import standings as calc
 from points.models import EntryKind, Good, LedgerEntry, Redemption, RedemptionStatus, Scheme, Shop
 from points.services import _append, _decimal, _require_in_village, _subject_fields
+from points.shop.pictures import prepare_picture
 from points.subjects import Subject
 from regions.models import Region
 
@@ -83,7 +86,7 @@ def _is_shopkeeper_for(user, village: Region) -> bool:
 
 
 def _household_grants(actor, action: str) -> list:
-    return [g for g in scope.grants(actor) if g.level == "household" and action in scope.ROLE_ACTIONS.get(g.role, ())]
+    return [g for g in scope.grants_for(actor, action) if g.level == "household"]
 
 
 def _require_redeem_scope(actor, subject: Subject) -> None:
@@ -192,12 +195,13 @@ def _count(value, field: str, *, minimum: int, maximum: int = MAX_STOCK) -> int:
 
 
 @transaction.atomic
-def good_create(*, actor, shop: Shop, scheme: Scheme | None, name: str, price, stock=0) -> Good:
+def good_create(*, actor, shop: Shop, scheme: Scheme | None, name: str, price, stock=0, picture=None) -> Good:
     shop = Shop.objects.select_for_update().get(pk=shop.pk)
     if not may_manage(actor, shop):
         raise NotFound()
     name, value = _check_good(shop=shop, scheme=scheme, name=name, price=price)
     stock = _count(stock, "stock", minimum=0)
+    prepared = prepare_picture(picture) if picture else None  # checked before anything is written
     good = Good.objects.create(shop=shop, scheme=scheme, name=name, price=value, stock=stock)
     audit.record(
         actor,
@@ -206,22 +210,85 @@ def good_create(*, actor, shop: Shop, scheme: Scheme | None, name: str, price, s
         region=shop,
         after={"shop": shop.pk, "scheme": scheme.pk, "name": name, "price": str(value), "stock": stock},
     )
+    if prepared is not None:
+        _store_picture(actor, good, prepared)
+    return good
+
+
+def _store_picture(actor, good: Good, prepared) -> None:
+    before = good.picture.name or ""
+    picture, thumbnail = prepared
+    good.picture.save(picture.name, picture, save=False)
+    good.thumbnail.save(thumbnail.name, thumbnail, save=False)
+    good.save(update_fields=["picture", "thumbnail"])
+    audit.record(
+        actor,
+        "points.good.picture",
+        good,
+        region=good.shop,
+        before={"picture": before},
+        after={"picture": good.picture.name},
+    )
+
+
+@transaction.atomic
+def good_set_picture(*, actor, good: Good, picture) -> Good:
+    """The photo of a good (replacing any): refused with a message, writing nothing, unless it is a photo of at
+    most 10 MB (``points.shop.pictures``)."""
+    good = Good.objects.select_for_update(of=("self",)).select_related("shop").get(pk=good.pk)
+    if not may_manage(actor, good.shop):
+        raise NotFound()
+    if not picture:
+        raise DomainError({"picture": _("Choose a photo of the good.")})
+    _store_picture(actor, good, prepare_picture(picture))
     return good
 
 
 @transaction.atomic
-def good_update(*, actor, good: Good, scheme: Scheme | None, name: str, price, is_active: bool = True) -> Good:
-    """Name, price, scheme and whether it is offered; the stock changes only through ``stock_adjust``."""
+def good_remove_picture(*, actor, good: Good) -> Good:
+    good = Good.objects.select_for_update(of=("self",)).select_related("shop").get(pk=good.pk)
+    if not may_manage(actor, good.shop):
+        raise NotFound()
+    if not good.picture:
+        raise DomainError({"picture": _("This good has no picture.")})
+    before = good.picture.name
+    good.picture, good.thumbnail = "", ""
+    good.save(update_fields=["picture", "thumbnail"])
+    audit.record(
+        actor, "points.good.picture", good, region=good.shop, before={"picture": before}, after={"picture": ""}
+    )
+    return good
+
+
+@transaction.atomic
+def good_update(
+    *,
+    actor,
+    good: Good,
+    scheme: Scheme | None,
+    name: str,
+    price,
+    is_active: bool = True,
+    picture=None,
+    remove_picture: bool = False,
+) -> Good:
+    """Name, price, scheme, whether it is offered and its picture (a new one, or removed); the stock changes only
+    through ``stock_adjust``."""
     good = Good.objects.select_for_update(of=("self",)).select_related("shop").get(pk=good.pk)
     if not may_manage(actor, good.shop):
         raise NotFound()
     name, value = _check_good(shop=good.shop, scheme=scheme, name=name, price=price)
+    prepared = prepare_picture(picture) if picture else None  # checked before anything is written
     before = {"scheme": good.scheme_id, "name": good.name, "price": str(good.price), "is_active": good.is_active}
     good.scheme, good.name, good.price, good.is_active = scheme, name, value, bool(is_active)
     good.save(update_fields=["scheme", "name", "price", "is_active"])
     after = {"scheme": good.scheme_id, "name": good.name, "price": str(good.price), "is_active": good.is_active}
     before, after = audit.diff(before, after)
     audit.record(actor, "points.good.update", good, region=good.shop, before=before, after=after)
+    if prepared is not None:
+        _store_picture(actor, good, prepared)
+    elif remove_picture and good.picture:
+        good_remove_picture(actor=actor, good=good)
     return good
 
 
@@ -336,11 +403,18 @@ def redemption_create(*, actor, good: Good, subject: Subject, quantity, client_k
         client_key=client_key,
         **fields,
     )
-    try:
-        with transaction.atomic():
-            redemption.save()
-    except IntegrityError:
-        raise DomainError(_("This form was already submitted.")) from None
+    for _attempt in range(8):  # a code already waiting at this shop (1 in 10⁶ per waiting one): draw again
+        redemption.pickup_code = new_pickup_code()
+        try:
+            with transaction.atomic():
+                redemption.save()
+            break
+        except IntegrityError:
+            if client_key and Redemption.objects.filter(client_key=client_key).exists():
+                raise DomainError(_("This form was already submitted.")) from None
+            redemption.pk = None
+    else:  # pragma: no cover - eight draws all taken
+        raise DomainError(_("This form was already submitted."))
     _append(
         actor,
         scheme=scheme,
@@ -388,15 +462,44 @@ def _still_pending(redemption: Redemption) -> None:
         raise DomainError(_("This redemption was already cancelled and cannot change."))
 
 
+PICKUP_DIGITS = 6
+
+
+def new_pickup_code() -> str:
+    return f"{secrets.randbelow(10**PICKUP_DIGITS):0{PICKUP_DIGITS}d}"
+
+
+def clean_pickup_code(code) -> str:
+    """The digits of a code as typed or scanned (spaces and dashes dropped); refused unless six digits."""
+    digits = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", str(code or "")))
+    if not re.fullmatch(rf"[0-9]{{{PICKUP_DIGITS}}}", digits):
+        raise DomainError({"code": _("Enter the six digits of the pickup code.")})
+    return digits
+
+
+def sees_pickup_code(actor, redemption: Redemption) -> bool:
+    """The household's own accounts (and whoever redeemed, at the counter) see the code; the shop does not: the
+    code is what the household shows to collect."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if redemption.created_by_id == actor.pk:
+        return True
+    return redemption.household_id is not None and redemption.household_id in scope.targets(
+        actor, "household", Action.SHOP_REDEEM
+    )
+
+
 @transaction.atomic
-def redemption_fulfil(*, actor, redemption: Redemption) -> Redemption:
-    """The keeper (or a cadre) hands the goods over."""
+def redemption_fulfil(*, actor, redemption: Redemption, code: str | None = None) -> Redemption:
+    """The keeper (or a cadre) hands the goods over; with ``code``, only if it is the redemption's pickup code."""
     redemption = _locked(redemption)
     if not may_fulfil(actor, redemption.shop):
         if scope.in_scope(actor, Action.SHOP_REDEEM, redemption):
             raise PermissionDenied()
         raise NotFound()
     _still_pending(redemption)
+    if code is not None and clean_pickup_code(code) != redemption.pickup_code:
+        raise DomainError({"code": _("This is not the pickup code of this redemption.")})
     redemption.status = RedemptionStatus.FULFILLED
     redemption.closed_by, redemption.closed_at = actor, timezone.now()
     redemption.save(update_fields=["status", "closed_by", "closed_at"])
@@ -405,9 +508,36 @@ def redemption_fulfil(*, actor, redemption: Redemption) -> Redemption:
         "points.redemption.fulfil",
         redemption,
         target_label=f"{redemption.subject_label} {redemption.good.name} ×{redemption.quantity}",
-        after={"status": redemption.status},
+        after={"status": redemption.status, "by_code": code is not None},
     )
     return redemption
+
+
+def redemption_for_code(actor, code, shop_id=None) -> Redemption:
+    """The redemption waiting at one of the actor's shops (the keeper's, or a cadre's village shops) with this
+    pickup code; a code not waiting there is answered with a message, never another shop's redemption."""
+    digits = clean_pickup_code(code)
+    from points.shop.selectors import fulfil_shops
+
+    shops = fulfil_shops(actor)
+    if shop_id is not None:
+        shops = shops.filter(pk=shop_id)
+    found = list(
+        Redemption.objects.filter(shop__in=shops, status=RedemptionStatus.PENDING, pickup_code=digits)
+        .select_related("good", "shop", "household")
+        .order_by("pk")[:2]
+    )
+    if not found:
+        raise DomainError({"code": _("No redemption waits at your shop with this pickup code.")})
+    if len(found) > 1:
+        raise DomainError({"shop": _("This code waits at more than one of your shops: choose the shop.")})
+    return found[0]
+
+
+def redemption_fulfil_by_code(*, actor, code, shop_id=None) -> Redemption:
+    """取货: the keeper types (or scans) the code the household shows; the redemption it names is handed over."""
+    redemption = redemption_for_code(actor, code, shop_id)
+    return redemption_fulfil(actor=actor, redemption=redemption, code=code)
 
 
 @transaction.atomic

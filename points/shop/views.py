@@ -21,8 +21,9 @@ from django.views.decorators.http import require_POST
 
 from core import scope
 from core.errors import DomainError, NotFound
+from core.params import id_param
 from core.roles import Action, Role
-from core.views import api_twin, apply_domain_errors, paginate, require_action
+from core.views import api_twin, apply_domain_errors, file_response, paginate, require_action, submit
 from points.models import RedemptionStatus, Scheme
 from points.shop import selectors, services
 from points.subjects import subject_of
@@ -69,14 +70,23 @@ class GoodForm(forms.Form):
     price = forms.DecimalField(label=gettext_lazy("Price (points)"), max_digits=9, decimal_places=2)
     stock = forms.IntegerField(label=gettext_lazy("Stock"), initial=0)
     is_active = forms.BooleanField(label=gettext_lazy("Offered"), required=False, initial=True)
+    picture = forms.FileField(
+        label=gettext_lazy("Picture"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+        help_text=gettext_lazy("Optional: a photo of the good (JPEG, PNG, WebP or GIF, at most 10 MB)."),
+    )
+    remove_picture = forms.BooleanField(label=gettext_lazy("Remove the picture"), required=False)
 
-    def __init__(self, *args, schemes, editing=False, **kwargs):
+    def __init__(self, *args, schemes, editing=False, has_picture=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scheme"].queryset = schemes
         if editing:
             del self.fields["stock"]
         else:
             del self.fields["is_active"]
+        if not has_picture:
+            del self.fields["remove_picture"]
 
 
 class StockForm(forms.Form):
@@ -210,23 +220,21 @@ def shop_create(request):
     villages = region_selectors.villages(request.user, Action.SHOP_MANAGE)
     initial = {"village": villages.first()} if villages.count() == 1 else None
     form = ShopForm(request.POST or None, initial=initial, villages=villages, keepers=_keepers(villages))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            shop = services.shop_create(
-                actor=request.user,
-                village=data["village"],
-                name=data["name"],
-                is_member_shop=data["is_member_shop"],
-                keeper=data["keeper"],
-                address=data["address"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Shop created. Now put goods on its shelves."))
-            return redirect("points:shop_detail", shop_id=shop.pk)
-    return render(request, "points/shop/shop_form.html", {"form": form, "shop": None})
+    done = submit(
+        request,
+        form,
+        lambda data: services.shop_create(
+            actor=request.user,
+            village=data["village"],
+            name=data["name"],
+            is_member_shop=data["is_member_shop"],
+            keeper=data["keeper"],
+            address=data["address"],
+        ),
+        done=_("Shop created. Now put goods on its shelves."),
+        to=lambda shop: ("points:shop_detail", {"shop_id": shop.pk}),
+    )
+    return done or render(request, "points/shop/shop_form.html", {"form": form, "shop": None})
 
 
 @login_required
@@ -244,15 +252,14 @@ def shop_edit(request, shop_id):
     form = ShopForm(
         request.POST or None, initial=initial, villages=None, keepers=_keepers([shop.village]), editing=True
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.shop_update(actor=request.user, shop=shop, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Shop saved."))
-            return redirect("points:shop_detail", shop_id=shop.pk)
-    return render(request, "points/shop/shop_form.html", {"form": form, "shop": shop})
+    done = submit(
+        request,
+        form,
+        lambda data: services.shop_update(actor=request.user, shop=shop, **data),
+        done=_("Shop saved."),
+        to=("points:shop_detail", {"shop_id": shop.pk}),
+    )
+    return done or render(request, "points/shop/shop_form.html", {"form": form, "shop": shop})
 
 
 @login_required
@@ -274,38 +281,47 @@ def shop_detail(request, shop_id):
 
 @login_required
 @require_action(Action.SHOP_MANAGE)
-@api_twin("POST /api/points/shop/shops/{shop_id}/goods")
+@api_twin("POST /api/points/shop/shops/{shop_id}/goods", "POST /api/points/shop/goods/{good_id}/picture")
 def good_create(request, shop_id):
     shop = selectors.access_shop(request.user, shop_id)
-    form = GoodForm(request.POST or None, schemes=_schemes_of(shop))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.good_create(actor=request.user, shop=shop, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Good added."))
-            return redirect("points:shop_detail", shop_id=shop.pk)
-    return render(request, "points/shop/good_form.html", {"form": form, "shop": shop, "good": None})
+    form = GoodForm(request.POST or None, request.FILES or None, schemes=_schemes_of(shop))
+    done = submit(
+        request,
+        form,
+        lambda data: services.good_create(actor=request.user, shop=shop, **data),
+        done=_("Good added."),
+        to=("points:shop_detail", {"shop_id": shop.pk}),
+    )
+    return done or render(request, "points/shop/good_form.html", {"form": form, "shop": shop, "good": None})
 
 
 @login_required
 @require_action(Action.SHOP_MANAGE)
-@api_twin("PUT /api/points/shop/goods/{good_id}")
+@api_twin(
+    "PUT /api/points/shop/goods/{good_id}",
+    "POST /api/points/shop/goods/{good_id}/picture",
+    "DELETE /api/points/shop/goods/{good_id}/picture",
+)
 def good_edit(request, good_id):
     good = selectors.access_good(request.user, good_id)
     schemes = _schemes_of(good.shop)
     initial = {"name": good.name, "scheme": good.scheme, "price": good.price, "is_active": good.is_active}
-    form = GoodForm(request.POST or None, initial=initial, schemes=schemes, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.good_update(actor=request.user, good=good, **form.cleaned_data)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Good saved."))
-            return redirect("points:shop_detail", shop_id=good.shop_id)
-    return render(request, "points/shop/good_form.html", {"form": form, "shop": good.shop, "good": good})
+    form = GoodForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        schemes=schemes,
+        editing=True,
+        has_picture=bool(good.picture),
+    )
+    done = submit(
+        request,
+        form,
+        lambda data: services.good_update(actor=request.user, good=good, **data),
+        done=_("Good saved."),
+        to=("points:shop_detail", {"shop_id": good.shop_id}),
+    )
+    return done or render(request, "points/shop/good_form.html", {"form": form, "shop": good.shop, "good": good})
 
 
 @login_required
@@ -341,7 +357,7 @@ def good_redeem(request, good_id):
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.redemption_create(
+            redemption = services.redemption_create(
                 actor=request.user,
                 good=good,
                 subject=subject,
@@ -356,7 +372,7 @@ def good_redeem(request, good_id):
                 _("Redeemed %(good)s ×%(n)s. Collect it at %(shop)s.")
                 % {"good": good.name, "n": data["quantity"], "shop": good.shop.name},
             )
-            return redirect("points:shop_redemptions")
+            return redirect("points:shop_redemption", redemption_id=redemption.pk)
     balance = services.balance_of(good.scheme, subject)
     return render(
         request,
@@ -429,8 +445,8 @@ def redemptions(request):
     if staff:
         qs = selectors.redemptions_to_fulfil(user, None if status == "all" else status)
         shop_id = request.GET.get("shop") or ""
-        if shop_id.isdigit():
-            qs = qs.filter(shop_id=int(shop_id))
+        if id_param(shop_id) is not None:
+            qs = qs.filter(shop_id=id_param(shop_id))
         context["page"] = paginate(request, qs, 30)
         context["shop_id"] = shop_id
     if subject is not None:
@@ -475,3 +491,83 @@ def redemption_cancel(request, redemption_id):
             _("Cancelled: %(points)s points and the stock are back.") % {"points": services._fmt(redemption.points)},
         )
     return _back(request, "points:shop_redemptions")
+
+
+# -- pictures of goods, the pickup code -------------------------------------------------------------------
+
+
+@login_required
+def good_picture(request, good_id, size="picture"):
+    """A good's picture (or its thumbnail) for whoever sees the good: the village's households on the shelf,
+    the cadres and the shop's keeper."""
+    _require_shop_user(request)
+    good = selectors.visible_good(request.user, good_id)
+    stored = good.thumbnail if size == "thumb" and good.thumbnail else good.picture
+    if not stored:
+        raise NotFound()
+    return file_response(stored, content_type="image/jpeg", name=stored.name.rsplit("/", 1)[-1], cache_private=True)
+
+
+@login_required
+def redemption_detail(request, redemption_id):
+    """One redemption; to its household the pickup code, large, to show at the shop."""
+    _require_shop_user(request)
+    redemption = selectors.access_redemption(request.user, redemption_id)
+    return render(
+        request,
+        "points/shop/redemption.html",
+        {
+            "r": redemption,
+            "show_code": services.sees_pickup_code(request.user, redemption),
+            "can_fulfil": services.may_fulfil(request.user, redemption.shop),
+        },
+    )
+
+
+class PickupForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Pickup code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "autofocus": True, "class": "pickup-input"}
+        ),
+        help_text=gettext_lazy("The six digits the household shows on its phone."),
+    )
+    shop = forms.TypedChoiceField(label=gettext_lazy("Shop"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, shops, **kwargs):
+        super().__init__(*args, **kwargs)
+        if len(shops) > 1:
+            self.fields["shop"].choices = [("", _("All my shops"))] + [(s.pk, s.name) for s in shops]
+        else:
+            del self.fields["shop"]
+
+
+@login_required
+@api_twin("POST /api/points/shop/redemptions/pickup")
+def pickup(request):
+    """取货: the keeper types (or scans) the household's code, sees what to hand over, and hands it over."""
+    _require_shop_user(request)
+    shops = list(selectors.fulfil_shops(request.user))
+    if not shops:
+        raise PermissionDenied()
+    form = PickupForm(request.POST or request.GET or None, shops=shops)
+    found = None
+    if form.is_bound and form.is_valid():
+        code, shop_id = form.cleaned_data["code"], form.cleaned_data.get("shop")
+        try:
+            if request.method == "POST":
+                redemption = services.redemption_fulfil_by_code(actor=request.user, code=code, shop_id=shop_id)
+            else:
+                found = services.redemption_for_code(request.user, code, shop_id)
+        except DomainError as exc:
+            apply_domain_errors(form, exc)
+        else:
+            if request.method == "POST":
+                messages.success(
+                    request,
+                    _("Handed over: %(good)s ×%(n)s to %(who)s.")
+                    % {"good": redemption.good.name, "n": redemption.quantity, "who": redemption.subject_label},
+                )
+                return redirect("points:shop_pickup")
+    return render(request, "points/shop/pickup.html", {"form": form, "found": found, "shops": shops})

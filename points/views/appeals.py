@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import steps
 from core import scope, workflow
-from core.errors import DomainError
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, paginate, require_action
+from core.views import api_twin, paginate, require_action, submit
 from points import selectors, services
 from points.flows import APPEAL
 from points.forms import (
@@ -26,15 +24,14 @@ from points.forms import (
 def appeal_file(request, entry_id):
     entry = selectors.access_entry(request.user, entry_id, Action.POINTS_APPEAL)
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appeal_file(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Your appeal was filed. The review group will investigate."))
-            return redirect("points:me")
-    return render(request, "points/appeal_form.html", {"form": form, "entry": entry})
+    done = submit(
+        request,
+        form,
+        lambda data: services.appeal_file(actor=request.user, entry=entry, reason=data["reason"]),
+        done=_("Your appeal was filed. The review group will investigate."),
+        to="points:me",
+    )
+    return done or render(request, "points/appeal_form.html", {"form": form, "entry": entry})
 
 
 @login_required
@@ -43,15 +40,14 @@ def appeal_file(request, entry_id):
 def entry_reverse(request, entry_id):
     entry = selectors.access_entry(request.user, entry_id, Action.POINTS_REVIEW)
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.entry_reverse(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Correction recorded."))
-            return redirect("points:scheme_detail", scheme_id=entry.scheme_id)
-    return render(request, "points/reverse_form.html", {"form": form, "entry": entry})
+    done = submit(
+        request,
+        form,
+        lambda data: services.entry_reverse(actor=request.user, entry=entry, reason=data["reason"]),
+        done=_("Correction recorded."),
+        to=("points:scheme_detail", {"scheme_id": entry.scheme_id}),
+    )
+    return done or render(request, "points/reverse_form.html", {"form": form, "entry": entry})
 
 
 @login_required

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from core import scope
 from core.errors import DomainError, NotFound
+from core.params import id_param
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, require_action
+from core.views import api_twin, apply_domain_errors, require_action, submit
 from points import selectors, services
 from points.forms import (
     DeclareForm,
@@ -120,26 +121,23 @@ def declare(request):
         return render(request, "points/declare.html", {"no_scheme": True})
     items = selectors.items_in_force(scheme, declarable_only=True)
     form = DeclareForm(request.POST or None, request.FILES or None, items=items)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = form.items.get(data["item"])
-            services.claim_declare(
-                actor=request.user,
-                scheme=scheme,
-                subject=subject,
-                item=item,
-                occurred_on=data["occurred_on"],
-                note=data["note"],
-                evidence=data["evidence"],
-                client_key=data["client_key"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Thank you. Your declaration waits for the review group."))
-            return redirect("points:me")
-    return render(request, "points/declare.html", {"form": form, "scheme": scheme, "schemes": schemes})
+    done = submit(
+        request,
+        form,
+        lambda data: services.claim_declare(
+            actor=request.user,
+            scheme=scheme,
+            subject=subject,
+            item=form.items.get(data["item"]),
+            occurred_on=data["occurred_on"],
+            note=data["note"],
+            evidence=data["evidence"],
+            client_key=data["client_key"],
+        ),
+        done=_("Thank you. Your declaration waits for the review group."),
+        to="points:me",
+    )
+    return done or render(request, "points/declare.html", {"form": form, "scheme": scheme, "schemes": schemes})
 
 
 @login_required
@@ -149,7 +147,7 @@ def bulk_record(request, scheme_id):
     """院坝说事会: score many households of a grid in one form."""
     scheme = selectors.access_scheme(request.user, scheme_id, Action.POINTS_RECORD)
     items = selectors.items_in_force(scheme)
-    grid_id = request.GET.get("grid") or request.POST.get("grid") or ""
+    grid_id = id_param(request.GET.get("grid") or request.POST.get("grid")) or ""
     from registry.models import Household
 
     households = (
@@ -194,7 +192,8 @@ def bulk_record(request, scheme_id):
         "points/bulk.html",
         {
             "scheme": scheme,
-            "households": households,
+            # (household, the item chosen for it): what points/bulk.html iterates
+            "rows": [(h, request.POST.get(f"item_{h.pk}", "")) for h in households],
             "items": items,
             "errors": errors,
             "occurred_on": occurred_on,

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from core import scope
 from core.errors import DomainError
+from core.params import year_param
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, require_action
+from core.views import api_twin, apply_domain_errors, require_action, submit
 from points import selectors, services
 from points import standings as calc
 from points.forms import (
@@ -26,10 +27,7 @@ from regions import selectors as region_selectors
 
 def _year_quarter(request):
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
+    year = year_param(request.GET.get("year"), today.year)
     quarter = request.GET.get("quarter", str(calc.quarter_of(today)))
     quarter = int(quarter) if quarter in {"1", "2", "3", "4"} else None
     return year, quarter
@@ -50,10 +48,7 @@ def points_home(request):
             "can_record": scope.can(request.user, Action.POINTS_RECORD),
             "can_review": scope.can(request.user, Action.POINTS_REVIEW),
             "appeals": selectors.appeal_counts(request.user),
-            "can_county_ranking": any(
-                g.level == "county" and Action.POINTS_VIEW in scope.ROLE_ACTIONS.get(g.role, ())
-                for g in scope.grants(request.user)
-            ),
+            "can_county_ranking": bool(scope.targets(request.user, "county", Action.POINTS_VIEW)),
         },
     )
 
@@ -65,27 +60,25 @@ def scheme_create(request):
     villages = region_selectors.villages(request.user, Action.POINTS_CONFIGURE)
     initial = {"village": villages.first()} if villages.count() == 1 else None
     form = SchemeForm(request.POST or None, initial=initial, villages=villages)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            scheme = services.scheme_create(
-                actor=request.user,
-                village=data["village"],
-                name=data["name"],
-                kind=data["kind"],
-                subject_kind=data["subject_kind"],
-                base_score=data["base_score"],
-                redeemable=data["redeemable"],
-                star_rules=data["stars"],
-                publish_day=data["publish_day"],
-                appeal_window_days=data["appeal_window_days"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Scheme created. Now give it a rule book."))
-            return redirect("points:rulebook_create", scheme_id=scheme.pk)
-    return render(request, "points/scheme_form.html", {"form": form})
+    done = submit(
+        request,
+        form,
+        lambda data: services.scheme_create(
+            actor=request.user,
+            village=data["village"],
+            name=data["name"],
+            kind=data["kind"],
+            subject_kind=data["subject_kind"],
+            base_score=data["base_score"],
+            redeemable=data["redeemable"],
+            star_rules=data["stars"],
+            publish_day=data["publish_day"],
+            appeal_window_days=data["appeal_window_days"],
+        ),
+        done=_("Scheme created. Now give it a rule book."),
+        to=lambda scheme: ("points:rulebook_create", {"scheme_id": scheme.pk}),
+    )
+    return done or render(request, "points/scheme_form.html", {"form": form})
 
 
 @login_required
@@ -125,26 +118,26 @@ def rulebook_create(request, scheme_id):
         versions=versions,
         initial={"title": f"{scheme.village.name}{scheme.name}细则", "effective_from": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def write(data):
         start = data["start"]
-        template = start.split(":", 1)[1] if start.startswith("template:") else None
-        copy_from = next((v for v in versions if start == f"copy:{v.pk}"), None)
-        try:
-            book = services.rulebook_create(
-                actor=request.user,
-                scheme=scheme,
-                title=data["title"],
-                effective_from=data["effective_from"],
-                template=template,
-                copy_from=copy_from,
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Draft rule book created. Check its items, then adopt it."))
-            return redirect("points:rulebook_detail", rulebook_id=book.pk)
-    return render(request, "points/rulebook_form.html", {"form": form, "scheme": scheme})
+        return services.rulebook_create(
+            actor=request.user,
+            scheme=scheme,
+            title=data["title"],
+            effective_from=data["effective_from"],
+            template=start.split(":", 1)[1] if start.startswith("template:") else None,
+            copy_from=next((v for v in versions if start == f"copy:{v.pk}"), None),
+        )
+
+    done = submit(
+        request,
+        form,
+        write,
+        done=_("Draft rule book created. Check its items, then adopt it."),
+        to=lambda book: ("points:rulebook_detail", {"rulebook_id": book.pk}),
+    )
+    return done or render(request, "points/rulebook_form.html", {"form": form, "scheme": scheme})
 
 
 @login_required

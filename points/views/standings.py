@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from core import scope
 from core.errors import DomainError
+from core.params import id_param
 from core.roles import Action
 from core.views import api_twin, messages_from, paginate, require_action
 from points import selectors, services
@@ -42,9 +43,7 @@ def _standings_pages(table, quarter) -> tuple[int, list[str]]:
 def standings(request, scheme_id):
     scheme = selectors.access_scheme(request.user, scheme_id)
     year, quarter = _year_quarter(request)
-    grid_id, group_id = request.GET.get("grid"), request.GET.get("group")
-    grid = int(grid_id) if grid_id and grid_id.isdigit() else None
-    group = int(group_id) if group_id and group_id.isdigit() else None
+    grid, group = id_param(request.GET.get("grid")), id_param(request.GET.get("group"))
     cached = None
     if grid is None and group is None:
         # The whole village: its rows are rendered once per table, list rules and language, then cached.
@@ -134,10 +133,13 @@ def quarter(request, scheme_id):
 
 @login_required
 def my_points(request):
-    summary = selectors.my_summary(request.user)
+    today = timezone.localdate()
+    raw = (request.GET.get("year") or "").strip()
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+    summary = selectors.my_summary(request.user, year)
     if summary is None:
         raise Http404()
-    return render(request, "points/me.html", {"summary": summary, "today": timezone.localdate()})
+    return render(request, "points/me.html", {"summary": summary, "today": today, "year": year})
 
 
 @login_required

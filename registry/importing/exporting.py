@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from core import audit, scope
 from core.errors import PermissionDenied
 from core.masking import mask_id_number, mask_phone
-from core.roles import ROLE_ACTIONS, Action
+from core.roles import Action
 from regions import selectors as region_selectors
 from registry import selectors
 from registry.importing.checking import _chunks
@@ -105,7 +105,7 @@ def export_workbook(actor, households_qs) -> bytes:
 
 def _common_region(actor, action: str):
     """The narrowest county/township/village holding all of the actor's grants for an action (audit scope)."""
-    grants = [g for g in scope.grants(actor) if action in ROLE_ACTIONS.get(g.role, ())]
+    grants = scope.grants_for(actor, action)
     ids = {"county_id": None, "township_id": None, "village_id": None}
     for key in ids:
         values = {getattr(g, key) for g in grants}
@@ -122,16 +122,24 @@ def _masked_query(q: str) -> str:
         return mask_id_number(q)
     if selectors._PHONE_LIKE.match(q):
         return mask_phone(q)
+    if selectors._TAIL6.match(q):  # the tail of an ID number: as much as its masked form shows
+        return "****" + q[-2:]
     return q
 
 
 def households_export(
-    *, actor, q: str = "", village_id: int | None = None, grid_id: int | None = None, tag: str = ""
+    *,
+    actor,
+    q: str = "",
+    village_id: int | None = None,
+    grid_id: int | None = None,
+    tag: str = "",
+    address: str = "",
 ) -> ExportResult:
     """Export the households the actor may export, filtered like the household list; audited."""
     if not scope.can(actor, Action.REGISTRY_EXPORT):
         raise PermissionDenied()
-    qs = selectors.household_search(actor, q=q, village_id=village_id, grid_id=grid_id, tag=tag)
+    qs = selectors.household_search(actor, q=q, village_id=village_id, grid_id=grid_id, tag=tag, address=address)
     qs = qs.filter(scope.scope_q(actor, Action.REGISTRY_EXPORT, Household))
     result = _export(actor, qs)
     region = None
@@ -142,7 +150,13 @@ def households_export(
         "registry.household.export",
         region=region or _common_region(actor, Action.REGISTRY_EXPORT),
         after={
-            "filter": {"q": _masked_query(q), "village_id": village_id, "grid_id": grid_id, "tag": tag},
+            "filter": {
+                "q": _masked_query(q),
+                "address": address,
+                "village_id": village_id,
+                "grid_id": grid_id,
+                "tag": tag,
+            },
             "households": result.households,
             "rows": result.rows,
         },

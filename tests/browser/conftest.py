@@ -121,3 +121,13 @@ def log_in(page, username: str, password: str = PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.click("form button[type=submit]")
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def go_by_nav(page, name: str) -> None:
+    """Follow the navigation's entry ``name``: a link of the bar, or an entry of one of its menus (opened first)."""
+    nav = page.locator(".mainnav")
+    entry = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+    link = nav.locator(entry)
+    if not link.is_visible():
+        nav.locator("details", has=entry).locator("summary").click()
+    link.click()

@@ -172,10 +172,13 @@ def test_an_expense_through_its_chain_to_the_public_board(desktop_page, mobile_p
     fits(phone)
     shot(phone, "phone_public_board")
     phone.goto(f"/public/{fw.village.code}/notices/{notice.pk}/")
-    expect(phone.locator("body")).to_contain_text("村委会办公用品采购")
-    expect(phone.locator("body")).to_contain_text("1,500.00")
+    expect(phone.locator(".nbody table")).to_contain_text("1,500.00")  # the statement by category
     fits(phone)
     shot(phone, "phone_public_notice")
+    phone.click("ul.files a.tap >> nth=0")  # every entry: the attached table
+    expect(phone.locator("table").first).to_contain_text("村委会办公用品采购")
+    fits(phone)
+    shot(phone, "phone_public_entries")
 
 
 def test_finance_pages_fit_a_phone_and_a_desktop(desktop_page, mobile_page, tmp_path, settings):

@@ -25,7 +25,7 @@ from core.models import Notification
 from incidents import services
 from incidents.flows import INCIDENT
 from incidents.models import Incident
-from tests.browser.conftest import MOBILE, TIMEOUT_MS, log_in, zh
+from tests.browser.conftest import MOBILE, TIMEOUT_MS, go_by_nav, log_in, zh
 from tests.incidents.support import INSIDE_A1, build_incident_world, photo
 
 pytestmark = pytest.mark.browser
@@ -103,7 +103,7 @@ def test_the_incident_loop_on_phones(mobile_page, phones, live_server, settings,
     worker.context.set_geolocation({"latitude": lat, "longitude": lng})
     log_in(worker, "grid_a1")
     worker.goto("/")
-    worker.locator(".mainnav").get_by_role("link", name=zh("Report")).click()
+    go_by_nav(worker, zh("Report"))
     worker.wait_for_url("**/incidents/report/")
     expect(worker.locator(".vmap.leaflet-container")).to_be_visible()
     worker.select_option("select[name=matter]", label="河道污染")
@@ -132,7 +132,7 @@ def test_the_incident_loop_on_phones(mobile_page, phones, live_server, settings,
     # -- the department's member finds it in the queue and accepts it -----------------------------------------
     department = phones("department")
     expect(department.locator(".topbar .bell-count")).to_have_text("1")  # told of the new case
-    department.locator(".mainnav").get_by_role("link", name=zh("My queue")).click()
+    go_by_nav(department, zh("My queue"))
     department.wait_for_url("**/incidents/queue/")
     expect(department.locator("table.incidents")).to_contain_text("河道污染")
     fits(department, "the queue")
@@ -156,7 +156,7 @@ def test_the_incident_loop_on_phones(mobile_page, phones, live_server, settings,
 
     # -- the township official sees it on the board and issues a 督办 with a new deadline ------------------------
     township = phones("township_a")
-    township.locator(".mainnav").get_by_role("link", name=zh("Supervision board")).click()
+    go_by_nav(township, zh("Supervision board"))
     township.wait_for_url("**/incidents/board/")
     overdue = township.locator("section#overdue")
     expect(overdue).to_contain_text("河道污染")

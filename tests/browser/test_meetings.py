@@ -8,11 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
 from meetings import services
 from meetings.flows import MEETING
-from meetings.forms import CLOSE_CONFIRM
+from meetings.forms import close_confirm_text
 from meetings.models import Attendance, Meeting, MeetingKind, Motion, Outcome, Vote
 from tests.browser.conftest import log_in, zh
 from tests.meetings.support import build_meetings_world
@@ -102,7 +103,8 @@ def test_villager_signs_in_and_votes_cadre_closes_and_prints(desktop_page, mobil
     cadre.once("dialog", lambda dialog: (closing.append(dialog.message), dialog.accept()))
     cadre.locator(f"#motion{motion.pk}").get_by_role("button", name=zh("Close voting")).click()
     cadre.wait_for_load_state()
-    assert closing == [zh(str(CLOSE_CONFIRM))]
+    with translation.override("zh-hans"):  # every one of the 10 present has a vote: the dialog says so
+        assert closing == [close_confirm_text(present=10, recorded=10)]
     motion.refresh_from_db()
     assert motion.outcome == Outcome.ADOPTED and (motion.votes_for, motion.votes_against, motion.present) == (6, 4, 10)
     expect(cadre.locator(f"#motion{motion.pk}")).to_contain_text(zh("Adopted"))

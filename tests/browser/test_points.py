@@ -369,14 +369,22 @@ def test_villager_redeems_and_cadre_hands_over(mobile_page, live_server):
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     form.locator("button[type=submit]").tap()
-    expect(page).to_have_url(f"{live_server.url}/points/shop/redemptions/")
+    # the villager lands on the pickup code, large, to show at the shop
+    expect(page).to_have_url(re.compile(r"/points/shop/redemptions/\d+/$"))
+    redemption = Redemption.objects.get(good=good)
     with translation.override("zh-hans"):
         assert asked == [shop_services.redeem_confirm_text(good)]
     expect(page.locator(".messages .msg-success")).to_have_text(
         zh("Redeemed %(good)s ×%(n)s. Collect it at %(shop)s.", good=good.name, n=1, shop=shop.name)
     )
+    code = page.locator(".pickup-code")
+    expect(code).to_have_text(redemption.pickup_code)
+    assert code.bounding_box()["height"] >= 40  # readable across the counter
+    shot(page, "4-02-pickup-code")
+    page.goto("/points/shop/redemptions/")
     mine = page.locator("table.list tbody tr", has_text=good.name)
     expect(mine).to_contain_text(zh("Waiting to be handed over"))
+    expect(mine).to_contain_text(redemption.pickup_code)
     shot(page, "4-02-redeemed")
 
     page.goto("/points/shop/")
@@ -386,17 +394,21 @@ def test_villager_redeems_and_cadre_hands_over(mobile_page, live_server):
     expect(page.locator("table.list tbody tr", has_text=good.name)).to_contain_text(zh("Not enough points"))
     shot(page, "4-03-balance-dropped")
 
-    # The cadre hands the good over at the shop.
+    # The cadre hands the good over at the shop: the villager shows the code, the cadre types it in.
     switch_user(page, cadre.username)
     page.goto("/points/shop/redemptions/")
-    redemption = Redemption.objects.get(good=good)
     pending = page.locator("table.list tbody tr", has_text=good.name)
     expect(pending).to_contain_text(subject_of(household).label)
-    hand_over = pending.locator(f"form[action='/points/shop/redemptions/{redemption.pk}/fulfil/'] button")
+    expect(pending).not_to_contain_text(redemption.pickup_code)  # the shop does not see the code
+    page.fill("input[name=code]", redemption.pickup_code)
+    page.locator("form.pickup-find button[type=submit]").tap()
+    expect(page.locator(".pickup-card")).to_contain_text(good.name)
+    expect(page.locator(".pickup-card")).to_contain_text(subject_of(household).label)
+    hand_over = page.locator(".pickup-card button[type=submit]")
     expect(hand_over).to_have_text(zh("Hand over"))
     shot(page, "4-04-to-hand-over")
     hand_over.tap()
-    expect(page).to_have_url(re.compile(r"/points/shop/redemptions/"))
+    expect(page).to_have_url(re.compile(r"/points/shop/redemptions/pickup/$"))
     expect(page.locator(".messages .msg-success")).to_have_text(
         zh(
             "Handed over: %(good)s ×%(n)s to %(who)s.",
@@ -405,6 +417,7 @@ def test_villager_redeems_and_cadre_hands_over(mobile_page, live_server):
             who=subject_of(household).label,
         )
     )
+    page.goto("/points/shop/redemptions/")
     expect(page.locator("table.list tbody")).to_contain_text(zh("Nothing here."))
     shot(page, "4-05-handed-over")
 

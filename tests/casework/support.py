@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.models import CaseBase
 from core.errors import DomainError
-from core.roles import Role
+from core.roles import Action, Role
 from core.workflow import SYSTEM, Deadline, Extend, Flow, Party, State, Transition
 
 
@@ -73,7 +73,7 @@ GRID_INCIDENT = Flow(
     model=SampleIncident,
     initial="reported",
     start_allow=(Role.GRID_WORKER, Role.VILLAGE_CADRE, reporter),
-    viewers=(Role.COUNTY_OFFICIAL,),
+    view=(Action.INCIDENT_VIEW,),
     states=[
         State("reported", _("Reported"), deadline=Deadline(working_days=1)),
         State("dispatched", _("Dispatched"), deadline=Deadline(working_days=2)),

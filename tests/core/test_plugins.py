@@ -86,18 +86,20 @@ def test_the_import_walk_sees_a_domain_import():
 
 def test_the_home_page_cards_keep_their_order():
     assert [c.key for c in plugins.home_cards()] == [
-        "registry",
         "waiting",
+        "registry",
         "incidents",
         "own_households",
-        "recent_events",
     ]
 
 
 def test_waiting_items_keep_their_order_and_are_registered_by_their_apps():
     items = plugins.waiting_items()
     assert [w.url_name for w in items] == [
+        "points:home",
+        "points:appeal_list",
         "finance:queue",
+        "transparency:questions",
         "powers:queue",
         "powers:review",
         "powers:home",

@@ -51,3 +51,18 @@ def test_masks():
     assert mask_id_number("350102199001011223") == "35**************23"
     assert mask_phone("13812341234") == "138****1234"
     assert mask_name("欧阳小明") == "欧***"
+
+
+def test_an_old_15_digit_id_number_is_refused_with_its_18_digit_form():
+    """A 15-digit number (before 1999) is not "too short": the message says old numbers must be converted to 18
+    digits, and gives the converted number (the GB 11643 example: 110105491231002 → 11010519491231002X)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValueError) as refused:
+        parse_id_number("110105491231002", today=date(2026, 11, 22))
+    message = str(refused.value)
+    assert "11010519491231002X" in message
+    assert "18" in message and "15" in message
+    with translation.override("en"), pytest.raises(ValueError, match="old 15-digit ID number"):
+        parse_id_number("110105491231002")
+    assert parse_id_number("11010519491231002X").birth_date == date(1949, 12, 31)  # the converted one is valid

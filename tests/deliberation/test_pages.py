@@ -230,7 +230,7 @@ def test_tasks_on_the_pages(dw, login):
     from django.utils.translation import override, pgettext
 
     with override("zh-hans"):
-        assert f"{pgettext('deliberation', 'Result')}:" in timeline
+        assert f"{pgettext('deliberation', 'Result')}：" in timeline
     assert t("Result (shown on the public page)") not in timeline
     assert "清淤" in login(dw.cadre).get(f"{BASE}/tasks/").content.decode()
     assert login(dw.users["cadre_b1"]).get(f"{BASE}/tasks/{task.pk}/").status_code == 404

@@ -64,3 +64,27 @@ def test_two_reversals_at_once_reverse_once(fw):
     assert not crashed, crashed
     assert len(ok) == 1 and len(refused) == 1
     assert LedgerEntry.objects.filter(reverses=entry).count() == 1
+
+
+def test_a_month_generated_twice_at_once_has_one_disclosure(fw):
+    """One disclosure per village and month, also when two cadres generate it at the same moment; and an entry
+    dated in the month at that moment either lands before the disclosure (and is in it) or is refused."""
+    from datetime import date
+
+    from finance.models import MonthlyDisclosure
+    from transparency.models import Notice
+
+    fw.income("100.00", day=date(2026, 10, 2))
+    other = make_user("cadre_a1_four", Role.VILLAGE_CADRE, fw.village)
+
+    def generate(user):
+        return lambda: services.disclosure_generate(actor=user, village=fw.village, year=2026, month=10)
+
+    ok, refused, crashed = race(
+        [generate(fw.users["cadre_a1"]), generate(other), lambda: fw.income("5.00", day=date(2026, 10, 30))]
+    )
+    assert not crashed, crashed
+    rows = list(MonthlyDisclosure.objects.all())
+    assert len(rows) == 1 and Notice.objects.filter(category="收支明细").count() == 1
+    in_ledger = LedgerEntry.objects.filter(date__month=10).count()
+    assert rows[0].statement["entries"] == in_ledger  # the entry is in the disclosure or was refused

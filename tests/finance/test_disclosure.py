@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from finance import ledger, services
 from finance.disclosure import month_xlsx
@@ -53,19 +54,31 @@ def test_the_generated_totals_equal_the_ledger_to_the_cent(fw, october):
     body = row.notice.body
     for amount in (row.opening, row.income, row.expense, row.closing):
         assert f"{yuan(amount)} 元" in body
-    # every entry of the month is listed, the reversal with a minus and the entry it reverses
-    assert len(s.entries) == 6 and body.count("\n  ") >= 6
-    assert "-999.99" in body and "承包费记错" in body
-    assert "8,888.88" not in body  # November is not October
-    # 惠民资金 itemised; private persons masked, never the full name
-    welfare = body.split("六、")[1]
-    assert "2,468.02" in welfare and "刘*" in welfare
-    assert "刘桂兰" not in body and "王建国" not in body and "王**" in body
-    # by category, the sums of the top-level categories
+    # the text is the statement by category (收支明细表), a table of the top categories and their sub-categories
     lines = {line.category.name: line.amount for line in s.income_lines + s.expense_lines}
     assert lines["补助收入"] == Decimal("12345.67") and lines["发包及上交收入"] == Decimal("0.00")
     assert lines["公益支出"] == Decimal("2468.02") and lines["管理费用"] == Decimal("1500.00")
-    assert f"公益支出：{yuan(Decimal('2468.02'))} 元" in body
+    assert "| 项目 | 金额（元） | 笔数 |" in body
+    assert f"| 四、期末余额（本月结余） | {yuan(row.closing)} |  |" in body
+    assert "| 3. 补助收入 | 12,345.67 | 1 |" in body and "| （1）惠民资金（兑付到户） | 2,468.02 | 1 |" in body
+    assert "8,888.88" not in body  # November is not October
+    # the entries are not in the text but in the attached table; nobody's name is in the text
+    assert "JZ2026" not in body and "刘桂兰" not in body and "王建国" not in body
+    assert "共 6 笔（其中红字冲销 1 笔）" in body
+    # every entry of the month is in the attached table, the reversal with a minus and the entry it reverses;
+    # 惠民资金 itemised again on their own sheet; private persons masked
+    (table,) = row.notice.attachments.all()
+    assert table.is_table and table.name == "安家村2026年10月收支逐笔明细.xlsx"
+    book = load_workbook(table.file.open("rb"))
+    entries = list(book["收支逐笔明细"].iter_rows(values_only=True))
+    assert entries[0][0] == "记账编号" and len(entries) == 1 + 6
+    reversal = next(r for r in entries if str(r[8] or "").startswith("红字冲销"))
+    assert Decimal(str(reversal[4])) == Decimal("-999.99") and "承包费记错" in reversal[8]
+    assert sum(Decimal(str(r[4])) for r in entries[1:] if r[2] == "收入") == row.income
+    names = {r[5] for r in entries[1:]}
+    assert "王**" in names and "刘桂兰" not in names and "王建国" not in names
+    welfare = list(book["惠民资金明细"].iter_rows(values_only=True))
+    assert len(welfare) == 2 and Decimal(str(welfare[1][4])) == Decimal("2468.02") and welfare[1][5].startswith("刘*")
 
 
 def test_the_xlsx_of_the_month(fw, october):

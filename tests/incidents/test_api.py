@@ -80,13 +80,15 @@ def _new_case(client, as_user, iw, matter=None, key="k") -> dict:
 
 def test_matters_are_the_current_catalogue_with_their_bodies(iw, client, as_user):
     matters = client.get("/api/incidents/matters", **as_user("grid_a1")).json()
-    assert [m["code"] for m in matters] == ["HJ01", "HJ02", "MD01"]  # the retired matter is not offered
+    # the retired matter is not offered; every county has its 其他/不清楚 (QT00), sorted by the village
+    assert [m["code"] for m in matters] == ["HJ01", "HJ02", "MD01", "QT00"]
+    assert [m["code"] for m in matters if m["unsorted"]] == ["QT00"]
     pollution = next(m for m in matters if m["code"] == "HJ02")
     assert pollution["group"] == "环境卫生"
     assert pollution["responsible"] == {"id": iw.environment.pk, "name": "县生态环境局"}
     assert pollution["assisting"] == [{"id": iw.water.pk, "name": "县水务局"}]
     # a villager of the county reads the same catalogue
-    assert len(client.get("/api/incidents/matters", **as_user("villager_a1")).json()) == 3
+    assert len(client.get("/api/incidents/matters", **as_user("villager_a1")).json()) == 4
 
 
 def test_departments_of_the_county(iw, client, as_user):

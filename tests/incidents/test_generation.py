@@ -91,7 +91,8 @@ def test_the_catalogue_template_is_consistent():
 def test_generates_the_count_with_a_realistic_spread(generated):
     county, _admin, result = generated
     assert result.incidents == Incident.objects.filter(county=county).count() == 300
-    assert GridMatter.objects.filter(county=county).count() == 43
+    assert GridMatter.objects.filter(county=county, unsorted=False).count() == 43
+    assert GridMatter.objects.filter(county=county, unsorted=True).count() == 1  # 其他/不清楚 (incidents.plug)
     assert TriageRule.objects.filter(county=county).count() > 43
     states = Counter(Incident.objects.filter(county=county).values_list("state", flat=True))
     assert states["closed"] > 250  # most are closed

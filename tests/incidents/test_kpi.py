@@ -266,7 +266,10 @@ def test_period_from_the_query():
         date(2024, 1, 1), date(2024, 12, 31), "year"
     )
     custom = kpi.parse_period({"period": "custom", "start": "2026-01-15", "end": "2026-02-14"}, today=today)
-    assert (custom.start, custom.end, custom.label) == (date(2026, 1, 15), date(2026, 2, 14), "2026-01-15 – 2026-02-14")
+    assert (custom.start, custom.end) == (date(2026, 1, 15), date(2026, 2, 14))
+    assert custom.label == "2026-01-15 至 2026-02-14"
+    one_day = kpi.parse_period({"period": "custom", "start": "2026-01-15", "end": "2026-01-15"}, today=today)
+    assert one_day.label == "2026-01-15"  # one day is one date, not "2026-01-15 – 2026-01-15"
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,11 @@ the API answers 422 on ``confirm`` until ``"confirm": true`` is sent."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from django.utils.html import escape
 
 from meetings import services
-from meetings.forms import CLOSE_CONFIRM
+from meetings.forms import close_confirm_text
 from meetings.models import MeetingKind, Outcome, VotingState
 from tests.meetings.support import zh
 
@@ -23,12 +24,18 @@ def _ballot(mw):
     return meeting, motion
 
 
+def _what(meeting, recorded=0):
+    """What ending the vote will do, in Chinese, with the numbers of the moment."""
+    with translation.override("zh-hans"):
+        return close_confirm_text(present=meeting.attendances.count(), recorded=recorded)
+
+
 def test_the_close_form_says_what_will_happen_and_carries_the_box(mw, login):
     meeting, motion = _ballot(mw)
     client = login(mw.cadre)
     for url in (f"/meetings/{meeting.pk}/", f"/meetings/motions/{motion.pk}/roll-call/"):
         page = client.get(url).content.decode()
-        assert f'data-confirm="{escape(zh(str(CLOSE_CONFIRM)))}"' in page
+        assert f'data-confirm="{escape(_what(meeting))}"' in page
         assert f'name="c{motion.pk}-confirm"' in page and "js/steps.js" in page
 
 
@@ -38,7 +45,7 @@ def test_closing_without_the_confirmation_is_refused_and_writes_nothing(mw, logi
     response = client.post(f"/meetings/motions/{motion.pk}/close/")
     assert response.status_code == 400
     text = response.content.decode()
-    assert escape(zh("Confirm before you go on: %(what)s", what=zh(str(CLOSE_CONFIRM)))) in text
+    assert escape(zh("Confirm before you go on: %(what)s", what=_what(meeting))) in text
     assert f'name="c{motion.pk}-confirm"' in text  # the form is kept, with the box shown
     motion.refresh_from_db()
     assert motion.voting == VotingState.OPEN and motion.outcome != Outcome.ADOPTED
@@ -53,14 +60,12 @@ def test_closing_without_the_confirmation_is_refused_and_writes_nothing(mw, logi
 
 
 def test_the_api_wants_confirm_true_to_close_a_vote(client, mw, api_token):
-    _meeting, motion = _ballot(mw)
+    meeting, motion = _ballot(mw)
     cadre = api_token(mw.cadre)
     url = f"/api/meetings/motions/{motion.pk}/close"
     refused = client.post(url, {}, content_type="application/json", **cadre)
     assert refused.status_code == 422
-    assert refused.json()["errors"]["confirm"] == [
-        zh("Confirm before you go on: %(what)s", what=zh(str(CLOSE_CONFIRM)))
-    ]
+    assert refused.json()["errors"]["confirm"] == [zh("Confirm before you go on: %(what)s", what=_what(meeting))]
     motion.refresh_from_db()
     assert motion.voting == VotingState.OPEN
     done = client.post(url, {"confirm": True}, content_type="application/json", **cadre)

@@ -130,6 +130,20 @@ def test_the_clerk_signs_in_records_a_roll_call_and_closes_voting(mw, login):
     assert motion.explanation in page
 
 
+def test_a_household_register_is_counted_in_households_on_the_pages(mw, login):
+    """A register by household counts households: the meeting's page and its register say 户, not 人."""
+    meeting = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY, basis="household")  # 10 households: 7 needed
+    client = login(mw.cadre)
+    detail = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    register = client.get(f"/meetings/{meeting.pk}/register/").content.decode()
+    assert zh("%(n)s households on the register", n=10) in detail
+    for page in (detail, register):
+        assert zh("%(n)s households needed for the quorum", n=7) in page
+        assert zh("%(n)s needed for the quorum", n=7) not in page
+    people = client.get(f"/meetings/{mw.opened(MeetingKind.REPRESENTATIVES).pk}/").content.decode()
+    assert zh("%(n)s needed for the quorum", n=2) in people
+
+
 def test_show_of_hands_totals_that_do_not_add_up_are_refused(mw, login):
     meeting = mw.opened(MeetingKind.REPRESENTATIVES)
     motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="修建文化广场")

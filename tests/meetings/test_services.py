@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from casework.models import CaseEvent
 from core.errors import DomainError, NotFound
 from core.models import AppendOnlyError, AuditEvent
 from core.roles import Role
-from meetings import selectors, services
+from meetings import rules, selectors, services
 from meetings.models import (
     Attendance,
     Body,
@@ -21,6 +21,7 @@ from meetings.models import (
     MeetingKind,
     Motion,
     Outcome,
+    RegisterBasis,
     RegisterEntry,
     ReservedMatter,
     Vote,
@@ -244,6 +245,23 @@ def test_no_quorum_refuses_the_vote_and_the_meeting_closes_with_no_quorum(mw):
     motion.refresh_from_db()
     assert motion.outcome == Outcome.NO_QUORUM and motion.decided_at is None
     assert list(selectors.motions_for_subject(None, "")) == []
+
+
+def test_a_household_register_refuses_the_vote_in_households_not_people(mw):
+    """On a register by household (one representative each), the quorum is counted in households and the refusal
+    says so: 户, not 人."""
+    meeting = mw.opened(MeetingKind.VILLAGERS_ASSEMBLY, basis=RegisterBasis.HOUSEHOLD)  # 10 households: 7 needed
+    assert meeting.register_size == 10
+    motion = services.motion_add(actor=mw.cadre, meeting=meeting, title="村道修缮")
+    sign_all(mw, meeting, 6)
+    with translation.override("zh-hans"):
+        message = refused(services.motion_open, actor=mw.cadre, motion=motion).messages[0]
+        assert message == rules.quorum_refusal(MeetingKind.VILLAGERS_ASSEMBLY, RegisterBasis.HOUSEHOLD, 10, 6, 7)
+    with translation.override("en"):
+        english = rules.quorum_refusal(MeetingKind.VILLAGERS_ASSEMBLY, RegisterBasis.HOUSEHOLD, 10, 6, 7)
+        by_person = rules.quorum_refusal(MeetingKind.VILLAGERS_ASSEMBLY, RegisterBasis.PERSON, 19, 9, 10)
+    assert "6 of 10 households are signed in, 7 households are needed" in english
+    assert "households" not in by_person
 
 
 def test_exactly_half_of_adults_is_no_quorum_one_more_is(mw):

@@ -3,8 +3,9 @@
 For any sequence of awards, appeals filed, appeals decided (upheld or overturned, through the engine's one
 decision form or the service), second decisions, direct corrections and deadline runs:
 - the ledger is append-only: every row once written stays exactly as it was, and rows cannot be changed or deleted;
-- it balances: each subject's balance and score are the sum of its awards not reversed; a reversal negates one
-  award of the same subject, dated as that award, and no award is reversed twice;
+- it balances: each subject's balance and the year's score are the sum of its awards not reversed; a reversal
+  negates one award of the same subject, dated the day it is decided (no quarter is signed off here), and no award
+  is reversed twice;
 - each appeal's state is its decision; an overturned appeal has exactly one reversal of its entry, an upheld one
   leaves the entry as it was; an entry has at most one open appeal; every refused step writes nothing.
 """
@@ -192,7 +193,7 @@ class AppealRun:
         assert sorted(r.reverses_id for r in reversals) == sorted(self.reversed)  # each at most once
         for r in reversals:
             award = awards[r.reverses_id]
-            assert (r.subject_key, r.occurred_on) == (award.subject_key, award.occurred_on)
+            assert (r.subject_key, r.occurred_on) == (award.subject_key, timezone.localdate())
             assert r.score_delta == -award.score_delta and r.balance_delta == -award.balance_delta
         for h in self.households:
             key = subject_of(self.world.households[h]).key

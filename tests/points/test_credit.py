@@ -297,7 +297,10 @@ def test_consents_page_villager(world, partner, login):
     client = login(world.users["villager_a1"])
     response = client.get("/points/party/consents/")
     assert response.status_code == 200
-    assert str(world.households["a1"].pk) in response.content.decode()
+    page = response.content.decode()
+    # the household is given to the partner by its 户号 and its village's code, never by a database id
+    assert "<strong>0001</strong>" in page and f"<strong>{world.village_a1.code}</strong>" in page
+    assert f"<strong>{world.households['a1'].pk}</strong>" not in page
     response = client.post("/points/party/consents/", {"form": "villager", "own-partner": partner.pk})
     assert response.status_code == 302
     consent = Consent.objects.get()
@@ -347,3 +350,51 @@ def test_consent_api(world, partner, login):
     assert [c["id"] for c in client.get("/api/points/credit/consents").json()] == [consent_id]
     assert client.post(f"/api/points/credit/consents/{consent_id}/revoke").status_code == 200
     assert login(world.users["cadre_b1"]).get("/api/points/credit/consents").json() == []
+
+
+def _zh(msgid: str) -> str:
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return translation.gettext(msgid)
+
+
+def test_consents_page_without_any_partner_does_not_say_everyone_has_consent(world, login):
+    """No bank configured: the card said both “尚未授权” and “本户已向本县所有银行和用人单位授权”."""
+    page = login(world.users["villager_a1"]).get("/points/party/consents/").content.decode()
+    assert _zh("Your household has consented to every bank and employer of the county.") not in page
+    assert (
+        _zh(
+            "No bank or employer of the county takes part in credit for points yet, so there is nobody to consent "
+            "to. Once the county registers one, you can consent here."
+        )
+        in page
+    )
+    assert 'name="own-partner"' not in page  # no form to consent to nobody
+
+
+def test_consents_page_says_everyone_has_consent_only_when_they_have(world, partner, other_partner, login):
+    client = login(world.users["villager_a1"])
+    assert 'name="own-partner"' in client.get("/points/party/consents/").content.decode()
+    for p in (partner, other_partner):
+        grant(world, world.households["a1"], p)
+    page = client.get("/points/party/consents/").content.decode()
+    assert _zh("Your household has consented to every bank and employer of the county.") in page
+    assert _zh("No consent given.") not in page and 'name="own-partner"' not in page
+
+
+def test_partner_reads_by_village_code_and_household_number(world, partner, household, login):
+    """What the consent page tells the household to give the partner is what the partner's API takes."""
+    grant(world, household, partner)
+    client = login(partner.account)
+    url = f"/api/points/credit/villages/{world.village_a1.code}/households/{household.number}/summary"
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    assert response.json()["household"] == "王**户"
+    event = AuditEvent.objects.get(action="points.credit.read")
+    assert event.target_id == str(household.pk)
+    # another household of the village without consent, an unknown number or village: not found
+    other = f"/api/points/credit/villages/{world.village_a1.code}/households/0002/summary"
+    assert client.get(other).status_code == 404
+    assert client.get(f"/api/points/credit/villages/{world.village_a1.code}/households/9999/summary").status_code == 404
+    assert client.get("/api/points/credit/villages/nowhere/households/0001/summary").status_code == 404

@@ -79,6 +79,9 @@ class LedgerRun:
         self.households = [self.world.households["a1"], self.world.households["a1b"]]
         self.model_approved: dict[int, tuple[str, Decimal, object]] = {}  # entry pk -> (key, points, day)
         self.model_reversed: set[int] = set()
+        # reversed entry pk -> (key, score change, day): a correction counts on the day it is made (no quarter
+        # is signed off in this run, so that day is open)
+        self.model_corrections: dict[int, tuple[str, Decimal, object]] = {}
         self.model_spent: dict[str, Decimal] = {}
         self.good = None
         if _shop_services() is not None:
@@ -115,6 +118,7 @@ class LedgerRun:
         entry = LedgerEntry.objects.get(pk=open_ids[pick % len(open_ids)])
         services.entry_reverse(actor=self.world.users["reviewer_a1"], entry=entry, reason="更正")
         self.model_reversed.add(entry.pk)
+        self.model_corrections[entry.pk] = (entry.subject_key, -entry.score_delta, self.today)
         with_self = LedgerEntry.objects.filter(reverses=entry).count()
         assert with_self == 1
         try:
@@ -155,6 +159,7 @@ class LedgerRun:
         assert set(reversals.values_list("reverses_id", flat=True)) == self.model_reversed
         for r in reversals:
             assert r.score_delta == -r.reverses.score_delta and r.reason
+            assert r.occurred_on == self.today  # dated when it is made
 
     def shown_equals_recomputed(self):
         quarter = calc.quarter_of(self.today)
@@ -167,8 +172,9 @@ class LedgerRun:
                 model_sum = sum(
                     (
                         p
-                        for pk, (k, p, day) in self.model_approved.items()
-                        if k == key and pk not in self.model_reversed and start <= day <= end
+                        for rows in (self.model_approved, self.model_corrections)
+                        for (k, p, day) in rows.values()
+                        if k == key and start <= day <= end
                     ),
                     Decimal("0"),
                 )

@@ -288,3 +288,94 @@ def test_standings_by_village_group_keep_village_ranks(world, scheme, item, logi
     text = page.content.decode()
     assert "李秀英户" in text and "王建国户" not in text
     assert Region.objects.filter(pk=group.pk).exists()
+
+
+def test_meeting_entry_page_lists_the_households_of_the_chosen_grid(world, scheme, item, login):
+    """会议集中录入 is opened (GET) before anything is posted: it must list the households to score."""
+    from regions.models import Grid
+    from tests.factories import make_household
+    from tests.points.template_names import missing_loop_names
+
+    grid = Grid.objects.get(pk=world.households["a1"].grid_id)
+    for n in range(3, 34):  # the grid of 32 households (0001 + 31 more) the issue was seen with
+        make_household(world.village_a1, f"{n:04d}", grid, head=f"户主{n}")
+    client = login(world.users["cadre_a1"])
+    url = f"/points/schemes/{scheme.pk}/bulk/"
+    page = client.get(url, {"grid": grid.pk})
+    assert page.status_code == 200 and missing_loop_names(page) == {}
+    body = page.content.decode()
+    assert body.count('name="item_') == 32
+    assert "王建国户" in body and "户主33户" in body and "李秀英户" not in body  # 李秀英 is in the other grid
+    assert f'<option value="{grid.pk}" selected>' in body  # the grid chosen stays chosen
+    assert "您的管辖范围内没有农户" not in body and "No household in your area." not in body
+    everyone = client.get(url).content.decode()
+    assert everyone.count('name="item_') == 33 and "李秀英户" in everyone
+    # a choice made before a refused post stays chosen on the page that comes back
+    refused = client.post(url, {"grid": grid.pk, "occurred_on": "13/45", f"item_{world.households['a1'].pk}": item.pk})
+    assert refused.status_code == 200 and f'<option value="{item.pk}" selected>' in refused.content.decode()
+    # a grid id that is not a number is ignored, not a server error
+    assert client.get(url, {"grid": "x"}).status_code == 200
+
+
+def test_my_points_history_starts_with_the_base_score_and_its_lines_add_up_to_the_year_score(
+    world, scheme, item, login, today
+):
+    """The year's score included the base score, shown nowhere: the history never summed to the total."""
+    import re
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    other = RuleItem.objects.get(rulebook__scheme=scheme, code="2.2")
+    first = _approved(world, scheme, item, today)
+    _approved(world, scheme, other, today)
+    services.entry_reverse(actor=world.users["reviewer_a1"], entry=first, reason="记录有误")
+    client = login(world.users["villager_a1"])
+    with translation.override("zh-hans"):
+        base_label = translation.gettext("Base score")
+    page = client.get("/points/me/").content.decode()
+    body = page[page.index('class="list responsive history"') :]
+    body = body[: body.index("</table>")]
+    assert base_label in body and body.index(base_label) < body.index("记录有误")  # the base is the first line
+    scores = [
+        Decimal(v) for v in re.findall(r'data-label="[^"]*" class="num"><span class="[^"]*">([+-]?[\d.]+)<', body)
+    ]
+    total = Decimal(re.search(r'class="total-line">.*?class="num"><strong>([\d.]+)</strong>', body, re.S).group(1))
+    summary = client.get("/api/points/me").json()[0]
+    assert sum(scores) == total == Decimal(summary["year_score"]) == Decimal(summary["history_score"])
+    assert Decimal(summary["base_score"]) == scheme.base_score and scores[0] == scheme.base_score
+    assert len(summary["history"]) == 3  # two awards and the correction, oldest first
+    assert "0001" in page  # the household number, to find its row on the public notice
+    # another year: its own base line; a year out of range falls back to this year, never a server error
+    assert client.get("/points/me/", {"year": today.year - 1}).status_code == 200
+    assert client.get("/points/me/", {"year": "99999"}).status_code == 200
+    assert client.get("/api/points/me", {"year": 99999}).status_code == 422
+
+
+def test_every_list_a_points_page_loops_over_is_given_by_its_view(world, scheme, item, login, today):
+    """The contract that broke 会议集中录入, checked on the points pages people open first (GET)."""
+    from tests.points.template_names import missing_loop_names
+
+    _approved(world, scheme, item, today)
+    pages = {
+        "cadre_a1": [
+            "/points/",
+            "/points/record/",
+            f"/points/schemes/{scheme.pk}/",
+            f"/points/schemes/{scheme.pk}/bulk/",
+            f"/points/schemes/{scheme.pk}/review/",
+            f"/points/schemes/{scheme.pk}/standings/",
+            f"/points/schemes/{scheme.pk}/quarter/",
+            f"/points/schemes/{scheme.pk}/honours/",
+            "/points/appeals/",
+            "/points/shop/",
+            "/points/party/consents/",
+        ],
+        "villager_a1": ["/points/me/", "/points/declare/", "/points/shop/", "/points/party/consents/"],
+    }
+    for user, urls in pages.items():
+        client = login(world.users[user])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert missing_loop_names(response) == {}, url

@@ -417,11 +417,13 @@ def test_yearly_total_is_the_sum_of_quarters(world, member_scheme):
     assert [c.warning for c in h.quarters] == ["yellow", "red", "blue", "red"]
     assert h.evaluation == D("85.50")  # average of the quarters' combined values (90 and 81)
     assert o.total == D("145") and o.rank == 2 and o.vetoed and o.red_quarters == 3
-    # a corrected veto no longer vetoes
+    # a corrected veto no longer vetoes; the correction counts on the day it is decided (this year), so last
+    # year's quarters keep their scores
     veto = LedgerEntry.objects.get(subject_key=f"p:{other.pk}", score_delta=-100)
-    services.entry_reverse(actor=world.users["reviewer_a1"], entry=veto, reason="查无实据")
+    reversal = services.entry_reverse(actor=world.users["reviewer_a1"], entry=veto, reason="查无实据")
+    assert reversal.occurred_on == timezone.localdate() and reversal.score_delta == D("100")
     o = next(r for r in party.year_table(member_scheme, last) if r.key == f"p:{other.pk}")
-    assert not o.vetoed and o.total == D("245")
+    assert not o.vetoed and o.total == D("145")
 
 
 def test_running_year_counts_begun_quarters_only():

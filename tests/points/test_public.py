@@ -87,9 +87,12 @@ def test_village_page_needs_no_login_and_shows_masked_names_only(client, world, 
 
 def test_publication_page_shows_the_frozen_snapshot_after_a_correction(client, world, scheme, published, today):
     entry = LedgerEntry.objects.filter(scheme=scheme, household=world.households["a1"]).first()
-    services.entry_reverse(actor=world.users["reviewer_a1"], entry=entry, reason="记录有误")
-    live = {s.label: s.score for s in calc.standings(scheme, today.year, calc.quarter_of(today))}
-    assert live["王建国户"] == Decimal("13") - entry.score_delta  # the ledger changed ...
+    reversal = services.entry_reverse(actor=world.users["reviewer_a1"], entry=entry, reason="记录有误")
+    quarter = calc.quarter_of(today)
+    # the quarter is signed off and published: the correction counts from the first day after it ...
+    assert reversal.occurred_on == calc.period_bounds(today.year, quarter)[1] + timedelta(days=1)
+    live = {s.label: s.score for s in calc.standings(scheme, today.year, quarter)}
+    assert live["王建国户"] == Decimal("13")  # ... so the live quarter still says what was posted
     response = client.get(f"/points/public/publication/{published.pk}/")
     assert response.status_code == 200
     text = response.content.decode()
@@ -199,3 +202,36 @@ def test_publish_points_command_without_date_uses_today(world, scheme):
 def test_publish_points_command_refuses_a_bad_date(world):
     with pytest.raises(CommandError):
         call_command("publish_points", "--date", "2026-13-45", stdout=StringIO())
+
+
+def test_the_public_notice_is_paginated_and_a_household_finds_its_row_by_its_number(client, world, scheme):
+    """Among masked names a villager finds their own row by 户号; 250 rows come 50 to a page (the print keeps all)."""
+    from tests.factories import make_household
+
+    for n in range(3, 121):
+        make_household(world.village_a1, f"{n:04d}", world.grid_a1b, head=f"张{n}")
+    today = timezone.localdate()
+    quarter = calc.quarter_of(today)
+    _record(world, scheme, "2.1", day=today)
+    services.quarter_signoff(actor=world.users["cadre_a1"], scheme=scheme, year=today.year, quarter=quarter)
+    publication = services.quarter_publish(
+        actor=world.users["cadre_a1"], scheme=scheme, year=today.year, quarter=quarter
+    )
+    url = f"/points/public/publication/{publication.pk}/"
+    first = client.get(url).content.decode()
+    assert first.count("<tr class=") == 50 and "?page=2" in first
+    last = client.get(url, {"page": 3}).content.decode()
+    assert last.count("<tr class=") == 20
+    found = client.get(url, {"number": "0001"}).content.decode()
+    assert found.count("<tr class=") == 1 and "王**户" in found and "0001" in found
+    assert client.get(url, {"number": "1"}).content.decode().count("<tr class=") == 1  # leading zeros optional
+    missing = client.get(url, {"number": "9999"})
+    assert missing.status_code == 200 and missing.content.decode().count("<tr class=") == 0
+    printed = client.get(f"{url}print/").content.decode()
+    assert printed.count("<tr") - printed.count("<thead><tr>") == 120  # every household on the sheets
+    # the village board shows the first page and the way to the rest
+    board = client.get(f"/points/public/{VILLAGE_CODE}/").content.decode()
+    assert board.count("<tr class=") == 50 and f'href="{url}"' in board
+    # the API keeps only what the notice shows: no household numbers
+    api = client.get(f"/api/points/public/{VILLAGE_CODE}/publications").json()
+    assert all("number" not in row for row in api[0]["snapshot"]["rows"])

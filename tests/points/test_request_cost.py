@@ -194,7 +194,7 @@ def test_recording_an_item_of_another_scheme_or_in_a_scheme_out_of_scope(world, 
         base_score=10,
     )
     assert client.post("/api/points/claims", form | {"scheme_id": elsewhere.pk}, **grid).status_code == 404
-    assert client.post("/api/points/claims", form | {"scheme_id": 0}, **grid).status_code == 404
+    assert client.post("/api/points/claims", form | {"scheme_id": 0}, **grid).status_code == 422  # ids start at 1
     Scheme.objects.filter(pk=scheme.pk).update(is_active=False)
     assert client.post("/api/points/claims", form, **grid).status_code == 404
     assert not Claim.objects.exists()

@@ -368,7 +368,9 @@ def test_villager_sees_goods_and_balance_and_redeems(world, scheme, soap, funded
         f"/points/shop/goods/{soap.pk}/redeem/",
         {"redeem-quantity": "2", "redeem-client_key": "page-1", "redeem-confirm": "on"},
     )
-    assert response.status_code == 302 and response["Location"] == "/points/shop/redemptions/"
+    redemption = Redemption.objects.get()
+    # the villager lands on the redemption's pickup code, to show at the shop
+    assert response.status_code == 302 and response["Location"] == f"/points/shop/redemptions/{redemption.pk}/"
     assert balance(scheme, funded) == Decimal("1") and Good.objects.get(pk=soap.pk).stock == 3
     page = client.get("/points/shop/redemptions/").content.decode()
     assert "洗衣粉" in page and "×2" in page and "/cancel/" in page and "/fulfil/" not in page
@@ -599,3 +601,192 @@ def test_api_errors_and_cancel(world, scheme, soap, funded, client, api_token):
     assert counter.status_code == 201 and counter.json()["subject_key"] == funded.key
     grid = api_token(world.users["grid_a1"])
     assert client.get("/api/points/shop/goods", **grid).status_code == 403
+
+
+# -- pictures of goods (积分超市 with photos) -----------------------------------------------------------------
+
+
+def _png(width=800, height=600, name="soap.png"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def _as(user):
+    """A client of its own for each person (the ``login`` fixture shares one client)."""
+    from django.test import Client
+
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_a_good_gets_a_checked_picture_with_a_thumbnail_and_the_shelf_shows_it(
+    world, scheme, soap, funded, login, media
+):
+    from PIL import Image
+
+    cadre = _as(world.users["cadre_a1"])
+    response = cadre.post(
+        f"/points/shop/goods/{soap.pk}/edit/",
+        {"name": "洗衣粉", "scheme": scheme.pk, "price": "2", "is_active": "on", "picture": _png(3000, 2000)},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    soap.refresh_from_db()
+    assert soap.picture and soap.thumbnail
+    with Image.open(soap.picture.path) as kept, Image.open(soap.thumbnail.path) as thumb:
+        assert max(kept.size) == 1024 and max(thumb.size) == 320  # made smaller: no 3000 px photo on a phone
+    assert AuditEvent.objects.filter(action="points.good.picture", target_id=str(soap.pk)).exists()
+    # the villager's shelf shows the thumbnail, served by the platform (no other site)
+    villager = _as(world.users["villager_a1"])
+    shelf = villager.get("/points/shop/").content.decode()
+    assert f'src="/points/shop/goods/{soap.pk}/thumb/"' in shelf
+    thumb = villager.get(f"/points/shop/goods/{soap.pk}/thumb/")
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    assert villager.get(f"/points/shop/goods/{soap.pk}/picture/").status_code == 200
+    # a household of another village does not see it
+    assert _as(world.users["cadre_b1"]).get(f"/points/shop/goods/{soap.pk}/thumb/").status_code in (403, 404)
+    # removing it
+    response = cadre.post(
+        f"/points/shop/goods/{soap.pk}/edit/",
+        {"name": "洗衣粉", "scheme": scheme.pk, "price": "2", "is_active": "on", "remove_picture": "on"},
+    )
+    soap.refresh_from_db()
+    assert response.status_code == 302 and not soap.picture and not soap.thumbnail
+    assert villager.get(f"/points/shop/goods/{soap.pk}/thumb/").status_code == 404
+
+
+def test_a_picture_that_is_not_a_photo_is_refused_with_a_message_and_nothing_changes(world, scheme, soap, login, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cadre = _as(world.users["cadre_a1"])
+    fake = SimpleUploadedFile("soap.jpg", b"<?php echo 1; ?>", content_type="image/jpeg")
+    response = cadre.post(
+        f"/points/shop/goods/{soap.pk}/edit/",
+        {"name": "肥皂", "scheme": scheme.pk, "price": "3", "is_active": "on", "picture": fake},
+    )
+    assert response.status_code == 200
+    assert "soap.jpg" in response.content.decode()  # the message names the file beside the picture field
+    soap.refresh_from_db()
+    assert soap.name == "洗衣粉" and soap.price == Decimal("2") and not soap.picture  # nothing written
+    with pytest.raises(DomainError) as refused:
+        too_big = SimpleUploadedFile("big.png", b"\x89PNG" + b"0" * (10 * 1024 * 1024 + 1), content_type="image/png")
+        shop.good_set_picture(actor=world.users["cadre_a1"], good=soap, picture=too_big)
+    assert "picture" in refused.value.message_dict
+    assert not AuditEvent.objects.filter(action="points.good.picture").exists()
+
+
+def test_a_new_good_can_come_with_its_picture(world, scheme, member_shop, login, media):
+    cadre = _as(world.users["cadre_a1"])
+    response = cadre.post(
+        f"/points/shop/shops/{member_shop.pk}/goods/new/",
+        {"name": "毛巾", "scheme": scheme.pk, "price": "3", "stock": "10", "picture": _png()},
+    )
+    assert response.status_code == 302
+    assert Good.objects.get(name="毛巾").thumbnail
+
+
+def test_api_sets_and_removes_the_picture(world, scheme, soap, client, api_token, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cadre = api_token(world.users["cadre_a1"])
+    response = client.post(f"/api/points/shop/goods/{soap.pk}/picture", {"picture": _png()}, **cadre)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["thumbnail_url"] == f"/points/shop/goods/{soap.pk}/thumb/"
+    refused = client.post(
+        f"/api/points/shop/goods/{soap.pk}/picture",
+        {"picture": SimpleUploadedFile("a.png", b"not an image", content_type="image/png")},
+        **cadre,
+    )
+    assert refused.status_code in (400, 422) and "picture" in refused.content.decode()
+    keeper = api_token(world.users["keeper_a1"])  # hands over, does not manage the goods
+    assert client.post(f"/api/points/shop/goods/{soap.pk}/picture", {"picture": _png()}, **keeper).status_code in (
+        403,
+        404,
+    )
+    removed = client.delete(f"/api/points/shop/goods/{soap.pk}/picture", **cadre)
+    assert removed.status_code == 200 and removed.json()["picture_url"] is None
+
+
+# -- the pickup code (取货码) -------------------------------------------------------------------------------
+
+
+def test_each_redemption_has_a_pickup_code_unique_among_those_waiting_at_the_shop(world, scheme, soap, funded):
+    first, second = redeem(world, soap, funded), redeem(world, soap, funded)
+    assert len(first.pickup_code) == 6 and first.pickup_code.isdigit()
+    assert first.pickup_code != second.pickup_code
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Redemption.objects.filter(pk=second.pk).update(pickup_code=first.pickup_code)
+
+
+def test_the_keeper_hands_over_by_the_code_the_household_shows(world, scheme, soap, other_shop, funded, login):
+    r = redeem(world, soap, funded)
+    villager = _as(world.users["villager_a1"])
+    page = villager.get(f"/points/shop/redemptions/{r.pk}/").content.decode()
+    assert '<span class="pickup-code" aria-label' in page and r.pickup_code in page
+    assert r.pickup_code in villager.get("/points/shop/redemptions/").content.decode()
+
+    keeper = _as(world.users["keeper_a1"])
+    assert r.pickup_code not in keeper.get("/points/shop/redemptions/").content.decode()  # the shop does not see it
+    assert r.pickup_code not in keeper.get(f"/points/shop/redemptions/{r.pk}/").content.decode()
+    # another shop's keeper cannot find it
+    other = _as(world.users["keeper_a1b"])
+    assert "洗衣粉" not in other.get("/points/shop/redemptions/pickup/", {"code": r.pickup_code}).content.decode()
+    assert other.post("/points/shop/redemptions/pickup/", {"code": r.pickup_code}).status_code == 200
+    assert Redemption.objects.get(pk=r.pk).status == RedemptionStatus.PENDING
+    # a wrong code: a message, nothing handed over
+    wrong = "000000" if r.pickup_code != "000000" else "111111"
+    response = keeper.post("/points/shop/redemptions/pickup/", {"code": wrong})
+    assert response.status_code == 200 and 'class="field has-error"' in response.content.decode()
+    assert keeper.post("/points/shop/redemptions/pickup/", {"code": "12ab"}).status_code == 200
+    assert Redemption.objects.get(pk=r.pk).status == RedemptionStatus.PENDING
+    # typed with a space, as read out: found, checked, handed over
+    typed = f"{r.pickup_code[:3]} {r.pickup_code[3:]}"
+    found = keeper.get("/points/shop/redemptions/pickup/", {"code": typed}).content.decode()
+    assert "洗衣粉" in found and "王建国户" in found
+    response = keeper.post("/points/shop/redemptions/pickup/", {"code": typed})
+    assert response.status_code == 302
+    r.refresh_from_db()
+    assert r.status == RedemptionStatus.FULFILLED and r.closed_by == world.users["keeper_a1"]
+    assert AuditEvent.objects.get(action="points.redemption.fulfil").after["by_code"] is True
+    # the same code again: already handed over
+    again = keeper.post("/points/shop/redemptions/pickup/", {"code": r.pickup_code})
+    assert again.status_code == 200 and 'class="field has-error"' in again.content.decode()
+
+
+def test_api_pickup_code_for_the_household_only_and_hand_over_by_code(world, scheme, soap, funded, client, api_token):
+    villager, keeper = api_token(world.users["villager_a1"]), api_token(world.users["keeper_a1"])
+    made = client.post(
+        "/api/points/shop/redemptions",
+        {"good_id": soap.pk, "confirm": True},
+        content_type="application/json",
+        **villager,
+    ).json()
+    assert len(made["pickup_code"]) == 6
+    listed = client.get("/api/points/shop/redemptions", **keeper).json()
+    assert listed[0]["id"] == made["id"] and listed[0]["pickup_code"] is None
+    lookup = client.get("/api/points/shop/redemptions/pickup", {"code": made["pickup_code"]}, **keeper)
+    assert lookup.status_code == 200 and lookup.json()["id"] == made["id"]
+    bad = client.post("/api/points/shop/redemptions/pickup", {"code": "1"}, content_type="application/json", **keeper)
+    assert bad.status_code == 422 and "code" in bad.content.decode()
+    done = client.post(
+        "/api/points/shop/redemptions/pickup",
+        {"code": made["pickup_code"]},
+        content_type="application/json",
+        **keeper,
+    )
+    assert done.status_code == 200 and done.json()["status"] == RedemptionStatus.FULFILLED

@@ -1,11 +1,8 @@
 """The grid map page and its GeoJSON: scoped like the grid list, served with the platform's own Leaflet."""
 
 import json
-import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 
 from regions.models import Grid
@@ -134,47 +131,3 @@ def test_villager_may_not_open_the_grid_map(world, login, url):
 def test_grid_list_links_to_the_map(mapped_world, login):
     html = login(mapped_world.users["cadre_a1"]).get("/regions/grids/").content.decode()
     assert f'href="{MAP_URL}"' in html
-
-
-# No CDN: every script and style the platform loads comes from its own static files.
-REMOTE = r"""(?:https?:)?//"""
-REMOTE_PATTERNS = [
-    re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']?\s*" + REMOTE, re.I),
-    re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?\s*" + REMOTE, re.I),
-    re.compile(r"@import\s+(?:url\()?\s*[\"']?\s*" + REMOTE, re.I),
-    re.compile(r"\burl\(\s*[\"']?\s*" + REMOTE, re.I),
-    re.compile(r"\bimport\s*\(?\s*[\"']" + REMOTE, re.I),
-    re.compile(r"\bfrom\s+[\"']" + REMOTE, re.I),
-    re.compile(r"\.src\s*=\s*[\"']" + REMOTE, re.I),
-    re.compile(r"\bimportScripts\s*\(\s*[\"']" + REMOTE, re.I),
-]
-
-
-def _project_front_end_files():
-    base = Path(settings.BASE_DIR)
-    roots = [base / "templates", *(Path(d) for d in settings.STATICFILES_DIRS)]
-    roots += [p for p in base.glob("*/templates") if p.is_dir() and ".venv" not in p.parts]
-    for root in roots:
-        for path in sorted(root.rglob("*")):
-            if path.suffix in {".html", ".js", ".css", ".txt"} and path.is_file():
-                yield base, path
-
-
-def test_no_template_or_static_file_loads_from_a_cdn():
-    offenders, seen = [], 0
-    for base, path in _project_front_end_files():
-        seen += 1
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for pattern in REMOTE_PATTERNS:
-            for match in pattern.finditer(text):
-                offenders.append(f"{path.relative_to(base)}: {text[match.start() : match.end() + 40]!r}")
-    assert seen > 20  # the scan did look at the templates and static files
-    assert not offenders, "remote script/style sources (serve them from static/ instead):\n" + "\n".join(offenders)
-
-
-def test_the_no_cdn_check_catches_a_cdn():
-    sample = '<script src="https://unpkg.com/leaflet@1.9.4/dist/leaflet.js"></script>'
-    assert any(p.search(sample) for p in REMOTE_PATTERNS)
-    sample = "<link rel='stylesheet' href='//cdn.example.com/x.css'>"
-    assert any(p.search(sample) for p in REMOTE_PATTERNS)
-    assert not any(p.search('<a href="https://leafletjs.com">Leaflet</a>') for p in REMOTE_PATTERNS)

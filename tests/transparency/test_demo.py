@@ -16,7 +16,7 @@ def test_the_demo_notices_and_questions(tw):
     users = tw.users
     args = dict(cadre=users["cadre_a1"], reviewer=users["reviewer_a1"], villager=users["villager_a1"])
     written = seed_transparency(tw.w.county, **args)
-    assert written == Notice.objects.count() == 7
+    assert written == Notice.objects.count() == 6
     assert set(Notice.objects.values_list("stream", flat=True)) == set(Stream.values)
     states = sorted(Notice.objects.values_list("state", flat=True))
     assert states.count("submitted") == 1 and "draft" not in states
@@ -26,4 +26,4 @@ def test_the_demo_notices_and_questions(tw):
     cal = disclosure.village_calendar(tw.w.village_a1, timezone.localdate().year)
     assert cal.done_count >= 1
     assert seed_transparency(tw.w.county, **args) == 0  # idempotent
-    assert Notice.objects.count() == 7
+    assert Notice.objects.count() == 6

@@ -3,6 +3,7 @@ what was typed and write nothing."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -123,6 +124,23 @@ def test_a_cadre_writes_a_notice_with_files_and_publishes_it(tw, login):
     attachment = notice.attachments.first()
     assert client.get(f"/transparency/files/{attachment.pk}/").status_code == 200
     assert login(tw.users["cadre_b1"]).get(f"/transparency/files/{attachment.pk}/").status_code == 404
+
+
+def test_the_new_notice_form_preselects_no_stream_and_asks_for_one(tw, login):
+    """A financial notice goes to the 民主理财小组 before publication: the form must not choose 财务 for the writer."""
+    client = login(tw.users["cadre_a1"])
+    page = client.get("/transparency/new/").content.decode()
+    radios = re.findall(r"<input[^>]*name=\"stream\"[^>]*>", page)
+    assert len(radios) == len(Stream.values)
+    assert not [r for r in radios if "checked" in r], radios
+    response = client.post("/transparency/new/", _form(stream=""))
+    assert response.status_code == 200 and Notice.objects.count() == 0
+    assert "请选择公开类别" in response.content.decode() or "Choose the kind of notice" in response.content.decode()
+    # a link for one kind of notice (?stream=party) still chooses that kind
+    page = client.get("/transparency/new/?stream=party").content.decode()
+    assert [r for r in re.findall(r"<input[^>]*name=\"stream\"[^>]*>", page) if "checked" in r] == [
+        next(r for r in re.findall(r"<input[^>]*name=\"stream\"[^>]*>", page) if 'value="party"' in r)
+    ]
 
 
 def test_a_refused_draft_keeps_what_was_typed_and_writes_nothing(tw, login):
