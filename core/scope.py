@@ -143,7 +143,7 @@ def fetch(qs: QuerySet, pk):
         raise NotFound()
     try:
         found = qs.filter(pk=pk).first()
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         found = None
     if found is None:
         raise NotFound()
