@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from core import workflow
 from core.errors import DomainError, NotFound
-from core.fields import FILES, NOTE, note_field
+from core.fields import FILES, LABELS, NOTE, note_field
 from core.workflow import Flow, Transition
 
 
@@ -111,12 +111,13 @@ def facts(flow: Flow, event) -> list[tuple[str, str]]:
     """What a timeline event recorded, as (label, value) pairs in the order its step declares its fields."""
     tr = flow.transitions.get(event.transition)
     data = event.data or {}
+    labels = data.get(LABELS) or {}
     out = []
     for f in tr.fields if tr else ():
         value = data.get(f.name)
         if f.name in (NOTE, FILES) or value in (None, "", [], {}) or str(value) == event.note:
             continue
-        out.append((str(f.label), f.display(value)))
+        out.append((str(f.label), str(labels.get(f.name) or f.display(value))))
     return out
 
 
@@ -191,3 +192,20 @@ def render_page(flow: Flow, request, case, *, failed: StepForm | None = None, st
     elif isinstance(page, str):
         page = import_string(page)
     return page(request, case, failed=failed, status=status)
+
+
+def timeline(case, flow) -> list[dict]:
+    """The rows of a case's timeline (casework/_timeline.html): each step with its label, who, facts, files."""
+    rows = []
+    for event in workflow.history(case):
+        rows.append(
+            {
+                "event": event,
+                "label": flow.step_label(event.transition),
+                "who": event.actor_label or (str(event.actor) if event.actor_id else _("System")),
+                "attachments": list(event.attachments.all()),
+                "facts": facts(flow, event),
+                "overdue": event.transition == workflow.OVERDUE,
+            }
+        )
+    return rows

@@ -208,22 +208,6 @@ def attachment_thumb(request, pk):
 # -- declared steps: one view takes any step of any flow; one page shows a case of a flow without its own --
 
 
-def _timeline(case, flow) -> list[dict]:
-    rows = []
-    for event in workflow.history(case):
-        rows.append(
-            {
-                "event": event,
-                "label": flow.step_label(event.transition),
-                "who": event.actor_label or (str(event.actor) if event.actor_id else _("System")),
-                "attachments": list(event.attachments.all()),
-                "facts": steps.facts(flow, event),
-                "overdue": event.transition == workflow.OVERDUE,
-            }
-        )
-    return rows
-
-
 def case_page(request, case, *, failed=None, status=200):
     """The generic case page of a declared procedure: state, deadline, what the person may do now, timeline."""
     flow = workflow.get_flow(case.flow)
@@ -235,7 +219,7 @@ def case_page(request, case, *, failed=None, status=200):
             "flow": flow,
             "state_label": flow.state_label(case.state),
             "steps": steps.panels(request.user, case, flow, failed=failed),
-            "timeline": _timeline(case, flow),
+            "timeline": steps.timeline(case, flow),
         },
         status=status,
     )

@@ -15,6 +15,7 @@ from core.errors import DomainError, NotFound, PermissionDenied
 from deliberation.api import router as deliberation_router
 from finance.api import router as finance_router
 from incidents.api import router as incidents_router
+from mediation.api import router as mediation_router
 from meetings.api import router as meetings_router
 from points.api import router as points_router
 from points.config_api import router as points_config_router
@@ -95,3 +96,4 @@ api.add_router("/finance", finance_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/deliberation", deliberation_router)
 api.add_router("/powers", powers_router)
+api.add_router("/mediation", mediation_router)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "meetings",
     "deliberation",
     "powers",
+    "mediation",
 ]
 
 MIDDLEWARE = [

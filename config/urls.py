@@ -21,5 +21,6 @@ urlpatterns = [
     path("deliberation/", include("deliberation.urls")),
     path("public/<str:village_code>/decisions/", include("deliberation.public_urls")),
     path("powers/", include("powers.urls")),
+    path("mediation/", include("mediation.urls")),
     path("", include("core.urls")),
 ]

@@ -27,6 +27,7 @@ from core.forms import DateInput
 
 NOTE = "note"
 FILES = "attachments"
+LABELS = "_labels"  # in a step's recorded data: the names of the rows its choices picked, as they read then
 
 
 def _err(message: str, code: str = "invalid") -> ValidationError:

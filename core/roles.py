@@ -75,6 +75,10 @@ class Action(models.TextChoices):
     POWER_HANDLE = "powers.handle", _("Handle small-power matters in the village")
     POWER_REVIEW = "powers.review", _("Review small-power matters (township)")
     POWER_CONFIGURE = "powers.configure", _("Keep the small-power list")
+    MEDIATION_INTAKE = "mediation.intake", _("Record a dispute for mediation")
+    MEDIATION_APPLY = "mediation.apply", _("Apply for mediation of one's own dispute")
+    MEDIATION_SUPERVISE = "mediation.supervise", _("Supervise high-risk disputes and read mediation statistics")
+    MEDIATION_CONFIGURE = "mediation.configure", _("Keep mediation bodies, mediators and experts")
 
 
 _STAFF_VIEW = {Action.REGISTRY_VIEW, Action.REGISTRY_EXPORT}
@@ -121,6 +125,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.TRANSPARENCY_ASK,
         }
         | {Action.DELIBERATION_VIEW, Action.DELIBERATION_PROPOSE, Action.DELIBERATION_VOTE, Action.POWER_APPLY}
+        | {Action.MEDIATION_APPLY}
     ),
     Role.GRID_WORKER: frozenset(
         _STAFF_VIEW
@@ -134,6 +139,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.TRANSPARENCY_VIEW,
         }
         | {Action.DELIBERATION_VIEW, Action.DELIBERATION_VOTE, Action.POWER_VIEW, Action.POWER_APPLY}
+        | {Action.MEDIATION_INTAKE}
     ),
     Role.VILLAGE_CADRE: frozenset(
         _STAFF_VIEW
@@ -162,6 +168,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.DELIBERATION_VOTE,
             Action.POWER_APPLY,
             Action.POWER_HANDLE,
+            Action.MEDIATION_INTAKE,
         }
     ),
     Role.REVIEWER: frozenset(
@@ -175,7 +182,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         }
         | _OVERSEER
     ),
-    Role.MEDIATOR: frozenset(),
+    Role.MEDIATOR: frozenset({Action.MEDIATION_INTAKE}),
     Role.TOWNSHIP_OFFICIAL: frozenset(
         _STAFF_VIEW
         | {Action.VIEW_RESTRICTED_TAGS, Action.AUDIT_VIEW, Action.POINTS_VIEW}
@@ -183,11 +190,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | _TRANSPARENCY_SUPERVISOR
         | _OVERSEER
         | {Action.FINANCE_APPROVE, Action.FINANCE_CONFIGURE, Action.DELIBERATION_REVIEW, Action.POWER_REVIEW}
+        | {Action.MEDIATION_INTAKE, Action.MEDIATION_SUPERVISE, Action.MEDIATION_CONFIGURE}
     ),
     Role.DEPARTMENT_STAFF: frozenset({Action.INCIDENT_HANDLE}),
     Role.COUNTY_OFFICIAL: frozenset(
         _STAFF_VIEW
-        | {Action.AUDIT_VIEW, Action.POINTS_VIEW}
+        | {Action.AUDIT_VIEW, Action.POINTS_VIEW, Action.MEDIATION_SUPERVISE}
         | _INCIDENT_SUPERVISOR
         | _TRANSPARENCY_SUPERVISOR
         | _OVERSEER
@@ -213,7 +221,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.TRANSPARENCY_POLICY,
         }
         | _OVERSEER
-        | {Action.FINANCE_CONFIGURE, Action.POWER_CONFIGURE, Action.DELIBERATION_POLICY}
+        | {Action.FINANCE_CONFIGURE, Action.POWER_CONFIGURE, Action.DELIBERATION_POLICY, Action.MEDIATION_CONFIGURE}
     ),
     Role.SHOPKEEPER: frozenset({Action.SHOP_FULFIL}),
     Role.CREDIT_PARTNER: frozenset({Action.CREDIT_READ}),

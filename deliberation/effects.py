@@ -61,33 +61,46 @@ def _decision_body(decision) -> str:
     return "\n\n".join(lines)
 
 
+def _record_decision(step, kind: str, motion, *, title: str, text: str, body_label: str) -> list:
+    """The decision on the topic or village rules ``step.case`` (``kind``: "topic" or "rules"): decided by the
+    adopted ``motion`` when there is one (then, when it was decided), placed in the case's village and audited."""
+    from deliberation.models import Decision
+
+    case, now = step.case, step.now
+    decision = Decision(
+        **{kind: case},
+        title=title,
+        text=text,
+        body_label=body_label,
+        motion_id=motion.pk if motion is not None else None,
+        decided_at=(motion.decided_at or now) if motion is not None else now,
+    )
+    decision.place_in(case.village)
+    decision.save()
+    audit.record(
+        step.actor, "deliberation.decision.record", decision, after={kind: case.pk, "motion": decision.motion_id}
+    )
+    return []
+
+
 # -- topics -----------------------------------------------------------------------------------------------------
 
 
 def record_decision(step):
     """协商议事 / 决议: the decision, with the outcome typed, the adopted motion's text or the topic's text, the
     deciding body and when it decided."""
-    from deliberation.models import Decision
-
-    topic, data, now = step.case, step.data, step.now
+    topic, data = step.case, step.data
     motion = meetings_link.motion(data.get("motion")) if data.get("motion") else None
-    text = data.get("outcome") or (motion.text if motion is not None and motion.text else "") or topic.text
-    decision = Decision(
-        topic=topic,
+    return _record_decision(
+        step,
+        "topic",
+        motion,
         title=topic.title,
-        text=text,
+        text=data.get("outcome") or (motion.text if motion is not None and motion.text else "") or topic.text,
         body_label=meetings_link.kind_label(motion.meeting.kind)
         if motion is not None
         else _("Deliberation meeting (议事协商会)"),
-        motion_id=motion.pk if motion is not None else None,
-        decided_at=(motion.decided_at or now) if motion is not None else now,
     )
-    decision.place_in(topic.village)
-    decision.save()
-    audit.record(
-        step.actor, "deliberation.decision.record", decision, after={"topic": topic.pk, "motion": decision.motion_id}
-    )
-    return []
 
 
 def publish_decision(step):
@@ -161,25 +174,17 @@ def keep_comments(step):
 
 def record_rules_decision(step):
     """村民会议审议表决: the villagers' assembly's decision adopting this version."""
-    from deliberation.models import Decision
-
-    rules, now = step.case, step.now
+    rules = step.case
     motion = meetings_link.motion(step.data.get("motion"))
-    decision = Decision(
-        rules=rules,
+    return _record_decision(
+        step,
+        "rules",
+        motion,
         title=str(rules),
         text=_("The villagers' assembly adopted “%(title)s” (version %(v)s).")
         % {"title": rules.title, "v": rules.edition},
         body_label=meetings_link.kind_label(motion.meeting.kind) if motion else "",
-        motion_id=motion.pk if motion else None,
-        decided_at=(motion.decided_at or now) if motion else now,
     )
-    decision.place_in(rules.village)
-    decision.save()
-    audit.record(
-        step.actor, "deliberation.decision.record", decision, after={"rules": rules.pk, "motion": decision.motion_id}
-    )
-    return []
 
 
 def promulgate(step):

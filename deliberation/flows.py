@@ -218,6 +218,51 @@ def _result(name: str, label) -> Transition:
     )
 
 
+def _take_up(name: str, target: str, label) -> Transition:
+    """Taking up a proposed topic (确定议题, 村党组织提议): a villagers' joint proposal waits until enough households
+    co-signed; the proposer is told."""
+    return Transition(
+        name,
+        source="proposed",
+        target=target,
+        label=label,
+        allow=(Role.VILLAGE_CADRE,),
+        fields=NOTE_ONLY,
+        guards=(checks.enough_cosigners,),
+        waiting=checks.cosign_problem,
+        notify=(PROPOSER,),
+    )
+
+
+def _recorded(name: str, source: str, target: str, label, help) -> Transition:
+    """A cadre's step whose note must say what was done (``help`` asks for it: who vetted, when the committees met,
+    how opinions were collected)."""
+    return Transition(
+        name,
+        source=source,
+        target=target,
+        label=label,
+        allow=(Role.VILLAGE_CADRE,),
+        fields=(_note(required=True, help=help),),
+    )
+
+
+def _by_motion(name: str, source: str, target: str, label, motion, *, effects=(), notify=()) -> Transition:
+    """A cadre's step that waits for an adopted motion of the meeting ``motion`` asks for (checks.needs_motion)."""
+    return Transition(
+        name,
+        source=source,
+        target=target,
+        label=label,
+        allow=(Role.VILLAGE_CADRE,),
+        fields=NOTE_ONLY,
+        guards=(motion,),
+        effects=effects,
+        waiting=motion.waiting,
+        notify=notify,
+    )
+
+
 def _drop(source: set[str]) -> Transition:
     return Transition(
         "drop",
@@ -245,26 +290,13 @@ SIX_STEPS = Flow(
         State("dropped", gettext_lazy("Stopped")),
     ],
     transitions=[
-        Transition(
-            "confirm",
-            source="proposed",
-            target="confirmed",
-            label=gettext_lazy("Confirm the topic (确定议题)"),
-            allow=(Role.VILLAGE_CADRE,),
-            fields=NOTE_ONLY,
-            guards=(checks.enough_cosigners,),
-            waiting=checks.cosign_problem,
-            notify=(PROPOSER,),
-        ),
-        Transition(
+        _take_up("confirm", "confirmed", gettext_lazy("Confirm the topic (确定议题)")),
+        _recorded(
             "vet",
-            source="confirmed",
-            target="vetted",
-            label=gettext_lazy("Vet the content (内容审定)"),
-            allow=(Role.VILLAGE_CADRE,),
-            fields=(
-                _note(required=True, help=gettext_lazy("Who vetted it and what was checked (政策、法律、可行性).")),
-            ),
+            "confirmed",
+            "vetted",
+            gettext_lazy("Vet the content (内容审定)"),
+            help=gettext_lazy("Who vetted it and what was checked (政策、法律、可行性)."),
         ),
         Transition(
             "deliberate",
@@ -305,45 +337,28 @@ FOUR_TWO = Flow(
         State("dropped", gettext_lazy("Stopped")),
     ],
     transitions=[
-        Transition(
-            "branch_propose",
-            source="proposed",
-            target="branch_proposed",
-            label=gettext_lazy("Proposal of the party branch (村党组织提议)"),
-            allow=(Role.VILLAGE_CADRE,),
-            fields=NOTE_ONLY,
-            guards=(checks.enough_cosigners,),
-            waiting=checks.cosign_problem,
-            notify=(PROPOSER,),
-        ),
-        Transition(
+        _take_up("branch_propose", "branch_proposed", gettext_lazy("Proposal of the party branch (村党组织提议)")),
+        _recorded(
             "committees",
-            source="branch_proposed",
-            target="discussed",
-            label=gettext_lazy("Discussion of the two committees (两委会议商议)"),
-            allow=(Role.VILLAGE_CADRE,),
-            fields=(_note(required=True, help=gettext_lazy("When the two committees met and what they agreed.")),),
+            "branch_proposed",
+            "discussed",
+            gettext_lazy("Discussion of the two committees (两委会议商议)"),
+            help=gettext_lazy("When the two committees met and what they agreed."),
         ),
-        Transition(
+        _by_motion(
             "members",
-            source="discussed",
-            target="members_reviewed",
-            label=gettext_lazy("Review by the party members' meeting (党员大会审议)"),
-            allow=(Role.VILLAGE_CADRE,),
-            fields=NOTE_ONLY,
-            guards=(_MEMBERS,),
-            waiting=_MEMBERS.waiting,
+            "discussed",
+            "members_reviewed",
+            gettext_lazy("Review by the party members' meeting (党员大会审议)"),
+            _MEMBERS,
         ),
-        Transition(
+        _by_motion(
             "resolve",
-            source="members_reviewed",
-            target="resolved",
-            label=gettext_lazy("Resolution of the villagers' (representatives') meeting (决议)"),
-            allow=(Role.VILLAGE_CADRE,),
-            fields=NOTE_ONLY,
-            guards=(_DECIDING,),
+            "members_reviewed",
+            "resolved",
+            gettext_lazy("Resolution of the villagers' (representatives') meeting (决议)"),
+            _DECIDING,
             effects=(effects.record_decision,),
-            waiting=_DECIDING.waiting,
         ),
         _publish("publish_decision", "resolved", gettext_lazy("Publish the decision (决议公开)")),
         _result("publish_result", gettext_lazy("Publish the result (实施结果公开)")),
@@ -467,18 +482,12 @@ RULES = Flow(
         State("dropped", gettext_lazy("Abandoned")),
     ],
     transitions=[
-        Transition(
+        _recorded(
             "draft",
-            source="collecting",
-            target="drafted",
-            label=gettext_lazy("Draft written (拟定草案)"),
-            allow=(Role.VILLAGE_CADRE,),
-            fields=(
-                _note(
-                    required=True,
-                    help=gettext_lazy("How opinions were collected (院坝会、入户、线上) and what the draft takes up."),
-                ),
-            ),
+            "collecting",
+            "drafted",
+            gettext_lazy("Draft written (拟定草案)"),
+            help=gettext_lazy("How opinions were collected (院坝会、入户、线上) and what the draft takes up."),
         ),
         Transition(
             "submit",
@@ -512,16 +521,13 @@ RULES = Flow(
             effects=(effects.keep_comments,),
             notify=(Role.VILLAGE_CADRE,),
         ),
-        Transition(
+        _by_motion(
             "adopt",
-            source="approved",
-            target="adopted",
-            label=gettext_lazy("Adopted by the villagers' assembly (村民会议审议表决)"),
-            allow=(Role.VILLAGE_CADRE,),
-            fields=NOTE_ONLY,
-            guards=(_ASSEMBLY,),
+            "approved",
+            "adopted",
+            gettext_lazy("Adopted by the villagers' assembly (村民会议审议表决)"),
+            _ASSEMBLY,
             effects=(effects.record_rules_decision,),
-            waiting=_ASSEMBLY.waiting,
             notify=(Role.TOWNSHIP_OFFICIAL,),
         ),
         Transition(

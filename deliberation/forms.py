@@ -61,9 +61,14 @@ class AgendaForm(forms.Form):
 
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)
+        self.meetings = meetings
         self.fields["meeting"].choices = [
             (m.pk, f"{m.title} · {m.get_kind_display()} · {m.starts_at:%Y-%m-%d}") for m in meetings
         ]
+
+    def clean_meeting(self):
+        """The chosen meeting itself (one of those offered)."""
+        return next(m for m in self.meetings if m.pk == self.cleaned_data["meeting"])
 
 
 class TaskForm(forms.Form):

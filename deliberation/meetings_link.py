@@ -29,12 +29,35 @@ def motion(pk):
     return Motion.objects.select_related("meeting").filter(pk=pk).first()
 
 
-def add_to_agenda(actor, meeting, *, title: str, text: str, reserved_matter: str, subject: str):
+def add_to_agenda(actor, meeting, case, *, title: str, reserved_matter: str, already: str):
+    """A motion of ``meeting`` whose subject names ``case`` (a topic, a version of the village rules), with its text.
+    NotFound for a meeting of another village; ``already`` refuses a second one on the same meeting's agenda."""
+    from core.errors import DomainError, NotFound
     from meetings.services import motion_add
 
+    if meeting is None or meeting.village_id != case.village_id:
+        raise NotFound()
+    if any(m.meeting_id == meeting.pk for m in pending_motions(case.subject)):
+        raise DomainError({"meeting": already})
     return motion_add(
-        actor=actor, meeting=meeting, title=title, text=text, reserved_matter=reserved_matter, subject=subject
+        actor=actor,
+        meeting=meeting,
+        title=title,
+        text=case.text,
+        reserved_matter=reserved_matter,
+        subject=case.subject,
     )
+
+
+def village_meeting(pk, village_id):
+    """The meeting ``pk`` of the village (an agenda names it over the API); NotFound for another village's."""
+    from core.errors import NotFound
+    from meetings.models import Meeting
+
+    found = Meeting.objects.filter(pk=pk, village_id=village_id).first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def open_meetings(actor, village, kinds=None):

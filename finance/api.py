@@ -115,6 +115,16 @@ def _village(actor, village_id, action=Action.FINANCE_VIEW) -> Region:
     return selectors.village(actor, village_id, action)
 
 
+def _recording(actor, payload) -> dict:
+    """What a village cadre records (income, an expense, a disclosure) as the service's arguments: the village
+    (one where the caller records), the payload's fields, its ``category_id`` as ``category``."""
+    _require(actor, Action.FINANCE_RECORD)
+    data = payload.model_dump(exclude={"village_id", "category_id"})
+    if "category_id" in type(payload).model_fields:
+        data["category"] = payload.category_id
+    return {"village": _village(actor, payload.village_id, Action.FINANCE_RECORD), **data}
+
+
 # -- the ledger -----------------------------------------------------------------------------------------------
 
 
@@ -195,20 +205,7 @@ def entry_detail(request, entry_id: Id):
 )
 def income_create(request, payload: IncomeIn):
     actor = request.auth
-    _require(actor, Action.FINANCE_RECORD)
-    village = _village(actor, payload.village_id, Action.FINANCE_RECORD)
-    entry = services.entry_record_income(
-        actor=actor,
-        village=village,
-        category=payload.category_id,
-        amount=payload.amount,
-        counterparty=payload.counterparty,
-        counterparty_is_person=payload.counterparty_is_person,
-        summary=payload.summary,
-        method=payload.method,
-        reference=payload.reference,
-        date=payload.date,
-    )
+    entry = services.entry_record_income(actor=actor, **_recording(actor, payload))
     return 201, _entry(selectors.entry(actor, entry.pk), with_vouchers=True)
 
 
@@ -317,19 +314,7 @@ def expense_detail(request, expense_id: Id):
 )
 def expense_create(request, payload: ExpenseIn):
     actor = request.auth
-    _require(actor, Action.FINANCE_RECORD)
-    village = _village(actor, payload.village_id, Action.FINANCE_RECORD)
-    expense = services.expense_submit(
-        actor=actor,
-        village=village,
-        title=payload.title,
-        category=payload.category_id,
-        payee=payload.payee,
-        payee_is_person=payload.payee_is_person,
-        amount=payload.amount,
-        deliberation_ref=payload.deliberation_ref,
-        lines=[line.model_dump() for line in payload.lines],
-    )
+    expense = services.expense_submit(actor=actor, **_recording(actor, payload))
     return 201, _expense(actor, selectors.expense(actor, expense.pk))
 
 
@@ -427,16 +412,8 @@ def category_add(request, payload: CategoryIn):
     county = selectors.counties(actor).filter(pk=payload.county_id).first()
     if county is None:
         raise NotFound()
-    row = services.category_save(
-        actor=actor,
-        county=county,
-        code=payload.code,
-        name=payload.name,
-        parent=payload.parent_id,
-        direction=payload.direction,
-        is_welfare=payload.is_welfare,
-    )
-    return 201, _category(row)
+    fields = payload.model_dump(exclude={"county_id", "parent_id"})
+    return 201, _category(services.category_save(actor=actor, county=county, parent=payload.parent_id, **fields))
 
 
 @router.put(
@@ -452,15 +429,8 @@ def category_change(request, category_id: Id, payload: CategoryChangeIn):
     )
     if found is None:
         raise NotFound()
-    row = services.category_save(
-        actor=actor,
-        county=found.county,
-        category=found,
-        code=found.code,
-        name=payload.name,
-        is_welfare=payload.is_welfare,
-        is_active=payload.is_active,
-    )
+    fields = payload.model_dump()
+    row = services.category_save(actor=actor, county=found.county, category=found, code=found.code, **fields)
     return _category(row)
 
 
@@ -543,10 +513,7 @@ def disclosure_list(request, village_id: Id):
 )
 def disclosure_create(request, payload: DisclosureIn):
     actor = request.auth
-    _require(actor, Action.FINANCE_RECORD)
-    village = _village(actor, payload.village_id, Action.FINANCE_RECORD)
-    row = services.disclosure_generate(actor=actor, village=village, year=payload.year, month=payload.month)
-    return 201, _disclosure(row)
+    return 201, _disclosure(services.disclosure_generate(actor=actor, **_recording(actor, payload)))
 
 
 @router.post(

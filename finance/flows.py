@@ -196,6 +196,43 @@ PAY_FIELDS = (
 )
 
 
+def _signature(name, target, *, label, offered, position, effect, notify, notify_text):
+    """A signature of the chain (``sign`` before the last step, ``sign_last`` at it): the holder of the step's post,
+    once a submission, with an optional remark; ``position`` checks which of the two it is."""
+    return Transition(
+        name,
+        source="pending",
+        target=target,
+        label=label,
+        allow=(current_holder,),
+        offered=offered,
+        guards=(_expected_step, position, _not_signed_before),
+        effects=(effect,),
+        fields=(REMARK,),
+        notify=(notify,),
+        notify_text=notify_text,
+        done_text=gettext_lazy("Signed."),
+    )
+
+
+def _sent_back(name, target, *, label, notify_text, **more):
+    """The holder of the step's post sends the expense back to the requester with a reason (return, reject)."""
+    return Transition(
+        name,
+        source="pending",
+        target=target,
+        label=label,
+        allow=(current_holder,),
+        guards=(_expected_step,),
+        effects=(_keep_reason,),
+        fields=(REASON,),
+        note=False,
+        notify=(requester,),
+        notify_text=notify_text,
+        **more,
+    )
+
+
 EXPENSE = Flow(
     "expense",
     label=gettext_lazy("Expense approval (支出审批)"),
@@ -220,62 +257,40 @@ EXPENSE = Flow(
         State("withdrawn", gettext_lazy("Withdrawn")),
     ],
     transitions=[
-        Transition(
+        _signature(
             "sign",
-            source="pending",
-            target="pending",
+            "pending",
             label=gettext_lazy("Sign"),
-            allow=(current_holder,),
             offered=_before_last,
-            guards=(_expected_step, _not_last, _not_signed_before),
-            effects=(_record_signature,),
-            fields=(REMARK,),
-            notify=(current_holder,),
+            position=_not_last,
+            effect=_record_signature,
+            notify=current_holder,
             notify_text=_to_sign,
-            done_text=gettext_lazy("Signed."),
         ),
-        Transition(
+        _signature(
             "sign_last",
-            source="pending",
-            target="approved",
+            "approved",
             label=gettext_lazy("Sign as the final approval"),
-            allow=(current_holder,),
             offered=_last,
-            guards=(_expected_step, _is_last, _not_signed_before),
-            effects=(_approve,),
-            fields=(REMARK,),
-            notify=(requester,),
+            position=_is_last,
+            effect=_approve,
+            notify=requester,
             notify_text=_approved,
-            done_text=gettext_lazy("Signed."),
         ),
-        Transition(
+        _sent_back(
             "return",
-            source="pending",
-            target="returned",
+            "returned",
             label=gettext_lazy("Return for correction"),
-            allow=(current_holder,),
-            guards=(_expected_step,),
-            effects=(_keep_reason,),
-            fields=(REASON,),
-            note=False,
-            notify=(requester,),
             notify_text=_returned,
             done_text=gettext_lazy("Returned for correction."),
         ),
-        Transition(
+        _sent_back(
             "reject",
-            source="pending",
-            target="rejected",
+            "rejected",
             label=gettext_lazy("Reject"),
-            allow=(current_holder,),
-            guards=(_expected_step,),
-            effects=(_keep_reason,),
-            fields=(REASON,),
-            note=False,
-            confirm=gettext_lazy("The expense is rejected for good: it can no longer be signed, corrected or paid."),
-            notify=(requester,),
             notify_text=_rejected,
             done_text=gettext_lazy("Rejected."),
+            confirm=gettext_lazy("The expense is rejected for good: it can no longer be signed, corrected or paid."),
         ),
         Transition(
             # taken by the correction page and POST /api/finance/expenses/{id}/resubmit (lines, total, payee…)

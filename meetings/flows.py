@@ -129,6 +129,11 @@ def _cancel_text(step) -> str:
     }
 
 
+def _minutes_field(name: str, label, **kwargs) -> Text:
+    """A field of the minutes, filled in with what the meeting keeps already (the minutes can be corrected)."""
+    return Text(name, label, initial=lambda actor, case: getattr(case, name), **kwargs)
+
+
 MEETING = Flow(
     "meeting",
     label=gettext_lazy("Meeting"),
@@ -194,29 +199,16 @@ MEETING = Flow(
             label=gettext_lazy("Write the minutes"),
             allow=(Role.VILLAGE_CADRE,),
             fields=(
-                Text(
-                    "chair",
-                    gettext_lazy("Chaired by"),
-                    required=False,
-                    max_length=50,
-                    multiline=False,
-                    initial=lambda actor, case: case.chair,
+                _minutes_field("chair", gettext_lazy("Chaired by"), required=False, max_length=50, multiline=False),
+                _minutes_field(
+                    "recorder", gettext_lazy("Minutes taken by"), required=False, max_length=50, multiline=False
                 ),
-                Text(
-                    "recorder",
-                    gettext_lazy("Minutes taken by"),
-                    required=False,
-                    max_length=50,
-                    multiline=False,
-                    initial=lambda actor, case: case.recorder,
-                ),
-                Text(
+                _minutes_field(
                     "minutes",
                     gettext_lazy("Minutes (纪要)"),
                     max_length=20000,
                     rows=8,
                     help=gettext_lazy("What was discussed and decided. The minutes can be corrected later."),
-                    initial=lambda actor, case: case.minutes,
                 ),
             ),
             effects=(_set_minutes,),

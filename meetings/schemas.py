@@ -1,4 +1,4 @@
-"""Shapes of the meetings API (meetings/api.py)."""
+"""Shapes of the meetings API (meetings/api/)."""
 
 from __future__ import annotations
 

@@ -105,6 +105,16 @@ def _question(actor, q: NoticeQuestion, *, staff: bool, now=None) -> dict:
     }
 
 
+def _file(request, attachment, url: str) -> dict:
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "url": request.build_absolute_uri(url),
+    }
+
+
 def _detail(request, notice: Notice) -> dict:
     actor = request.auth
     staff = selectors.is_staff(actor)
@@ -123,13 +133,7 @@ def _detail(request, notice: Notice) -> dict:
             "correction_reason": notice.correction_reason,
             "superseded_by_id": notice.superseded_by_id,
             "attachments": [
-                {
-                    "id": a.pk,
-                    "name": a.name,
-                    "content_type": a.content_type,
-                    "size": a.size,
-                    "url": request.build_absolute_uri(reverse("transparency:attachment", args=[a.pk])),
-                }
+                _file(request, a, reverse("transparency:attachment", args=[a.pk]))
                 for a in selectors.attachments(notice)
             ],
             "questions": [_question(actor, q, staff=staff) for q in selectors.questions(notice)],
@@ -219,7 +223,7 @@ def notice_create(request, payload: NoticeIn):
 def notice_update(request, notice_id: Id, payload: NoticeUpdateIn):
     actor = request.auth
     notice = _fresh(actor, notice_id)
-    fields = {k: v for k, v in payload.model_dump(exclude={"version", "changed_at"}).items() if v is not None}
+    fields = payload.model_dump(exclude={"version", "changed_at"}, exclude_none=True)
     services.notice_update(actor=actor, notice=notice, version=payload.version, changed_at=payload.changed_at, **fields)
     return _detail(request, _fresh(actor, notice_id))
 
@@ -335,13 +339,10 @@ def _year(year: int | None) -> int:
 )
 def calendar(request, village_id: Id, year: Year | None = None):
     actor = request.auth
-    _require(actor, Action.TRANSPARENCY_PUBLISH, Action.TRANSPARENCY_CHECK, Action.TRANSPARENCY_SUPERVISE)
-    villages = set()
-    for action in (Action.TRANSPARENCY_PUBLISH, Action.TRANSPARENCY_CHECK, Action.TRANSPARENCY_SUPERVISE):
-        villages |= set(region_selectors.villages(actor, action).values_list("pk", flat=True))
-    if village_id not in villages:
+    _require(actor, *selectors.CALENDAR_ACTIONS)
+    village = next((v for v in selectors.calendar_villages(actor) if v.pk == village_id), None)
+    if village is None:
         raise NotFound()
-    village = Region.objects.get(pk=village_id)
     cal = disclosure.village_calendar(village, _year(year))
     return {
         "village": _ref(village),
@@ -385,13 +386,7 @@ def supervision(request, year: Year | None = None):
 
 
 def _policy_county(actor, county_id: int | None) -> Region:
-    ids = scope.targets(actor, "county")
-    counties = [
-        c
-        for c in Region.objects.filter(pk__in=ids, level=RegionLevel.COUNTY).order_by("code")
-        if scope.region_in_scope(actor, Action.TRANSPARENCY_POLICY, c)
-    ]
-    county = next((c for c in counties if county_id in (None, c.pk)), None)
+    county = next((c for c in selectors.policy_counties(actor) if county_id in (None, c.pk)), None)
     if county is None:
         raise NotFound()
     return county
@@ -446,15 +441,7 @@ def _public_notice(request, village, notice, today) -> dict:
         "correction_reason": notice.correction_reason,
         "superseded_by_id": notice.superseded_by_id,
         "attachments": [
-            {
-                "id": a.pk,
-                "name": a.name,
-                "content_type": a.content_type,
-                "size": a.size,
-                "url": request.build_absolute_uri(
-                    reverse("transparency_public:attachment", args=[village.code, notice.pk, a.pk])
-                ),
-            }
+            _file(request, a, reverse("transparency_public:attachment", args=[village.code, notice.pk, a.pk]))
             for a in notice.attachments.all()
         ],
         "questions": [
@@ -473,7 +460,7 @@ def _public_notice(request, village, notice, today) -> dict:
     ),
 )
 def public_board(request, village_code: RegionCode):
-    village = selectors.public_village(village_code)
+    village = selectors.public_board(village_code)
     today = timezone.localdate()
     return {
         "village": village.name,
@@ -504,6 +491,6 @@ def public_board(request, village_code: RegionCode):
     summary=gettext_lazy("One public notice with its files and answered questions (askers masked); no login"),
 )
 def public_notice(request, village_code: RegionCode, notice_id: Id):
-    village = selectors.public_village(village_code)
+    village = selectors.public_board(village_code)
     today = timezone.localdate()
     return _public_notice(request, village, selectors.public_notice(village, notice_id, today), today)

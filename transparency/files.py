@@ -1,5 +1,6 @@
-"""Attachments of a notice: PDFs and images, checked by their content (not their name), at most 10 MB each and
-``MAX_FILES`` a notice. A refused file is named in a Chinese message and nothing is stored."""
+"""Attachments of a notice (and the vouchers of the village ledger): PDFs and images, checked by their content (not
+their name), at most 10 MB each and ``MAX_FILES`` a notice. A refused file is named in a Chinese message and nothing
+is stored."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from casework.attachments import IMAGE_FORMATS, MAX_BYTES
+from core import audit
 from core.errors import DomainError
 
 MAX_FILES = 10
@@ -58,3 +60,24 @@ def prepare_documents(files, *, already: int = 0, field: str = "files") -> list:
         upload.content_type = kind
         prepared.append(upload)
     return prepared
+
+
+def store_documents(actor, files, model, *, owner, action: str, **columns) -> list:
+    """Store uploads ``prepare_documents`` accepted as rows of ``model`` (with the owner's ``columns``) and record
+    one audit event ``action`` on ``owner`` naming them."""
+    stored = [
+        model.objects.create(
+            **columns,
+            file=upload,
+            name=(getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200],
+            size=getattr(upload, "size", 0) or 0,
+            content_type=upload.content_type,
+            uploaded_by=actor,
+        )
+        for upload in files
+    ]
+    if stored:
+        audit.record(
+            actor, action, owner, after={"files": [f"{a.name} ({a.content_type}, {a.size} B)" for a in stored]}
+        )
+    return stored

@@ -17,6 +17,7 @@ A financial notice is published only after the village's reviewer (Role.REVIEWER
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -330,10 +331,8 @@ NOTICE = Flow(
             label=gettext_lazy("Withdraw"),
             allow=(Role.VILLAGE_CADRE,),
             fields=(
-                Text(
-                    "reason",
-                    gettext_lazy("Reason"),
-                    max_length=300,
+                replace(
+                    REASON,
                     help=gettext_lazy(
                         "A withdrawn notice leaves the public board. The reason is recorded and shown to staff."
                     ),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.fields import MultipleFileInput, MultipleFilesField
 from core.forms import DateInput
 from transparency.disclosure import month_end
 from transparency.files import MAX_FILES
@@ -30,28 +31,18 @@ PRIVACY_REMINDER = gettext_lazy(
 )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class FilesField(forms.FileField):
+class FilesField(MultipleFilesField):
     """Up to MAX_FILES files from one <input type=file multiple>; the service checks that they are PDFs or
     images."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf,image/*", "multiple": True}))
         kwargs.setdefault("required", False)
+        kwargs.setdefault("error_messages", {"required": gettext_lazy("Choose a file.")})
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            files = [single(d, initial) for d in data if d]
-        else:
-            files = [single(data, initial)] if data else []
-        files = [f for f in files if f]
-        if self.required and not files:
-            raise forms.ValidationError(_("Choose a file."), code="required")
+        files = super().clean(data, initial)
         if len(files) > MAX_FILES:
             raise forms.ValidationError(_("At most %(n)s files.") % {"n": MAX_FILES})
         return files

@@ -18,8 +18,7 @@ from core.cache import kept
 from core.errors import NotFound
 from core.masking import mask_name
 from transparency import selectors
-from transparency.models import Stream
-from transparency.views import file_response, period_text, read_table
+from transparency.views import file_response, label, table_page
 
 
 def _public(response):
@@ -58,8 +57,7 @@ def _village(code: str):
 
 
 def _shape(notice, village) -> None:
-    notice.stream_label = Stream(notice.stream).label
-    notice.period_label = period_text(notice)
+    label(notice)
     for a in notice.attachments.all():
         a.url = reverse("transparency_public:attachment", args=[village.code, notice.pk, a.pk])
         if a.is_table:
@@ -90,8 +88,7 @@ def _board(request, village, today):
     archive = list(selectors.public_archive(village, today)[:400])
     years: dict[int, list] = {}
     for notice in archive:
-        notice.stream_label = Stream(notice.stream).label
-        notice.period_label = period_text(notice)
+        label(notice)
         years.setdefault(notice.period_start.year, []).append(notice)
     return render(
         request,
@@ -140,20 +137,12 @@ def table(request, village_code, pk, attachment_id):
             raise Http404() from None
         if not found.is_table:
             raise Http404()
-        notice = found.notice
-        notice.stream_label = Stream(notice.stream).label
-        notice.period_label = period_text(notice)
-        return render(
+        return table_page(
             request,
-            "transparency/public/table.html",
-            {
-                "village": village,
-                "notice": notice,
-                "attachment": found,
-                "sheets": read_table(found),
-                "back": reverse("transparency_public:notice", args=[village.code, notice.pk]),
-                "download": reverse("transparency_public:attachment", args=[village.code, notice.pk, found.pk]),
-            },
+            village,
+            found,
+            back=reverse("transparency_public:notice", args=[village.code, pk]),
+            download=reverse("transparency_public:attachment", args=[village.code, pk, found.pk]),
         )
 
     return _cached(request, "table", village, timezone.localdate(), build, pk, attachment_id)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from core import scope
 from core.errors import NotFound
 from core.roles import Action, Role
+from regions import selectors as region_selectors
 from regions.models import Region, RegionLevel
 from transparency.flows import PUBLIC_STATES, STAFF_ACTIONS
 from transparency.models import Notice, NoticeAttachment, NoticeQuestion
@@ -128,33 +129,30 @@ def my_questions(actor) -> QuerySet:
     return NoticeQuestion.objects.filter(asker=actor).select_related("notice").order_by("-asked_at", "-pk")
 
 
+# -- the calendar and the county's rules ------------------------------------------------------------------------
+
+CALENDAR_ACTIONS = (Action.TRANSPARENCY_PUBLISH, Action.TRANSPARENCY_CHECK, Action.TRANSPARENCY_SUPERVISE)
+
+
+def calendar_villages(actor) -> list[Region]:
+    """The villages whose disclosure calendar the actor may see: where they write, check or supervise."""
+    ids = set()
+    for action in CALENDAR_ACTIONS:
+        ids |= set(region_selectors.villages(actor, action).values_list("pk", flat=True))
+    return list(Region.objects.filter(pk__in=ids).select_related("township").order_by("code"))
+
+
+def policy_counties(actor) -> list[Region]:
+    """The counties whose disclosure rules the actor sets."""
+    ids = scope.targets(actor, "county")
+    return [
+        c
+        for c in Region.objects.filter(pk__in=ids, level=RegionLevel.COUNTY).order_by("code")
+        if scope.region_in_scope(actor, Action.TRANSPARENCY_POLICY, c)
+    ]
+
+
 # -- the public page (no login) -------------------------------------------------------------------------------
-
-
-def public_village(code: str) -> Region:
-    """The village of a public page, with what its public pages show summed up in ``board_version``: the number of
-    its notices, the latest change of state of any of them (publishing, withdrawing and ending each set
-    ``state_entered_at``; a published notice's text and files cannot change) and the latest answer to a question.
-    The public pages are cached under it (transparency.public_views), in the same query as the village."""
-    per_village = {"village_id": OuterRef("pk")}
-    notices = Notice.objects.filter(**per_village).order_by().values("village_id")
-    answers = NoticeQuestion.objects.filter(**per_village, state="answered").order_by().values("village_id")
-    village = (
-        Region.objects.filter(code=code, level=RegionLevel.VILLAGE)
-        .select_related("township", "county")
-        .annotate(
-            notice_count=Subquery(notices.annotate(n=Count("id")).values("n")),
-            notice_moved=Subquery(notices.annotate(m=Max("state_entered_at")).values("m")),
-            last_answer=Subquery(answers.annotate(m=Max("answered_at")).values("m")),
-        )
-        .first()
-    )
-    if village is None:
-        raise NotFound()
-    village.board_version = ":".join(
-        str(part or "") for part in (village.name, village.notice_count, village.notice_moved, village.last_answer)
-    )
-    return village
 
 
 def on_record() -> Q:

@@ -18,7 +18,7 @@ from core.roles import Action
 from regions.models import Region, RegionLevel
 from registry.models import Person
 from transparency import selectors
-from transparency.files import MAX_FILES, prepare_documents
+from transparency.files import MAX_FILES, prepare_documents, store_documents
 from transparency.flows import EDITABLE_STATES, NOTICE, NOTICE_QUESTION, PUBLIC_STATES
 from transparency.models import (
     STATEMENT_CATEGORY,
@@ -310,26 +310,9 @@ def notice_update(*, actor, notice: Notice, version: int | None = None, changed_
 
 
 def _store_files(actor, notice: Notice, files) -> list[NoticeAttachment]:
-    stored = []
-    for upload in files:
-        stored.append(
-            NoticeAttachment.objects.create(
-                notice=notice,
-                file=upload,
-                name=(getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200],
-                size=getattr(upload, "size", 0) or 0,
-                content_type=upload.content_type,
-                uploaded_by=actor,
-            )
-        )
-    if stored:
-        audit.record(
-            actor,
-            "transparency.notice.attach",
-            notice,
-            after={"files": [f"{a.name} ({a.content_type}, {a.size} B)" for a in stored]},
-        )
-    return stored
+    return store_documents(
+        actor, files, NoticeAttachment, owner=notice, action="transparency.notice.attach", notice=notice
+    )
 
 
 @transaction.atomic

@@ -28,9 +28,11 @@ def _allowed(actor, case, allow: Iterable) -> bool:
 def can_see(actor, case, flow: Flow) -> bool:
     """May the actor see this case at all? A grant over the case's place whose role allows one of the flow's
     ``view`` actions (the same answer as the app's scoped selectors) or acts on one of its steps, or a relation
-    to the case (a party)."""
+    to the case (a party). A confidential flow's cases are seen by their parties only."""
     if actor is None:
         return True
+    if flow.confidential:
+        return any(p.admits(actor, case) for p in flow.parties)
     for g in grants(actor):
         if (g.role in flow.step_roles or not ROLE_ACTIONS.get(g.role, frozenset()).isdisjoint(flow.view)) and covers(
             g, case

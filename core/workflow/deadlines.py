@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from core.calendar import WorkingCalendar
@@ -108,6 +109,7 @@ def run_all_deadlines(*, now: datetime | None = None) -> dict[str, DeadlineRun]:
         if flow.model is None:
             continue
         reports[flow.name] = report = run_deadlines(flow, now=now)
-        if flow.after_deadlines is not None:
-            flow.after_deadlines(report, now)
+        if flow.after_deadlines is not None:  # a function, or its dotted path (the module's services)
+            hook = flow.after_deadlines
+            (import_string(hook) if isinstance(hook, str) else hook)(report, now)
     return reports

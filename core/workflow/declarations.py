@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 START = "start"  # the event that opens a case
 OVERDUE = "overdue"  # the event the deadline run records when it flags a case
 RESERVED = frozenset({START, OVERDUE})
+STAY = "="  # a step's target: the case stays in whichever of the step's states it is in (a note, a risk level)
 
 
 class _System:
@@ -248,13 +249,14 @@ class Flow:
         start_requires: Iterable[str] = (),
         view: Iterable[str] = (),
         model: str | type[models.Model] | None = None,
-        after_deadlines: Callable[[DeadlineRun, datetime], Any] | None = None,
+        after_deadlines: str | Callable[[DeadlineRun, datetime], Any] | None = None,
         start_notify: Iterable = (),
         start_notify_text: Any = "",
         service: str | Callable | None = None,
         page: str | Callable | None = None,
         detail: str | Callable | None = None,
         find: str | Callable | None = None,
+        confidential: bool = False,
         register: bool = True,
     ):
         self.name = name
@@ -290,6 +292,9 @@ class Flow:
         # the module's scoped selector for one case (``find(actor, pk)``, NotFound when missing or out of scope);
         # the generic page and API read a case through it, else through ``can_see``
         self.find = find
+        # a confidential procedure (a dispute: 人民调解法 Art. 15) is seen by its parties only (``Party`` in
+        # ``allow``): neither a ``view`` action nor a role that may open a case or take a step shows it to anyone
+        self.confidential = confidential
         self.view = tuple(view)
         self.model = model
         self.after_deadlines = after_deadlines
@@ -298,7 +303,9 @@ class Flow:
         # who sees a case: the actions of core.scope that let a role read cases of this kind (the ones the app's
         # selectors read them by) and the roles acting on a step, over the case's place (``SCOPE_PATHS``)
         self.step_roles = frozenset(who for who in every_allow if isinstance(who, str))
-        self.parties = tuple({id(p): p for p in every_allow if isinstance(p, Party)}.values())
+        # a confidential case is seen by the parties of its steps: whoever opened it need not see it afterwards
+        seeing = [w for tr in self.transitions.values() for w in tr.allow] if confidential else every_allow
+        self.parties = tuple({id(p): p for p in seeing if isinstance(p, Party)}.values())
         if register:
             if name in _REGISTRY:
                 raise ImproperlyConfigured(f"Two flows are named {name!r}.")
@@ -322,7 +329,7 @@ class Flow:
         for tr in (self.start, *self.transitions.values()):
             if tr is not self.start and (tr.name in RESERVED or not tr.name or len(tr.name) > 40):
                 raise ImproperlyConfigured(f"{where}: {tr.name!r} cannot name a step.")
-            unknown = (set(tr.source) | {tr.target}) - set(self.states)
+            unknown = (set(tr.source) | {tr.target}) - set(self.states) - {STAY}
             if unknown:
                 raise ImproperlyConfigured(f"{where}: step {tr.name!r} names unknown states {sorted(unknown)}.")
             for who in tr.allow:
@@ -332,6 +339,11 @@ class Flow:
                     raise ImproperlyConfigured(f"{where}: step {tr.name!r} allows the unknown role {who!r}.")
             if not tr.allow:
                 raise ImproperlyConfigured(f"{where}: step {tr.name!r} allows nobody.")
+            roles_named = [w for w in (*tr.notify, *(() if tr is self.start else tr.allow)) if isinstance(w, str)]
+            if self.confidential and roles_named:
+                raise ImproperlyConfigured(
+                    f"{where}: step {tr.name!r} of a confidential procedure allows or tells a role; name parties."
+                )
             names = [f.name for f in tr.fields]
             if len(names) != len(set(names)) or not all(isinstance(f, Field) for f in tr.fields):
                 raise ImproperlyConfigured(f"{where}: step {tr.name!r} declares a field twice or a non-field.")
@@ -340,7 +352,7 @@ class Flow:
                     raise ImproperlyConfigured(f"{where}: step {tr.name!r} notifies {who!r}; use roles or Party.")
                 if isinstance(who, Party) and who.people is None:
                     raise ImproperlyConfigured(f"{where}: step {tr.name!r} notifies {who.label}, who has no people.")
-            if isinstance(tr.deadline, (Extend, SetDeadline)) and tr.target not in tr.source:
+            if isinstance(tr.deadline, (Extend, SetDeadline)) and tr.target not in (*tr.source, STAY):
                 raise ImproperlyConfigured(f"{where}: step {tr.name!r} changes the deadline, so it stays in its state.")
             if tr.pick is not None:
                 picked = [self.transitions.get(name) for name in tr.pick.steps.values()]

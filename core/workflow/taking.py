@@ -21,11 +21,12 @@ from casework.models import CaseAttachment, CaseEvent
 from core import audit
 from core.calendar import WorkingCalendar
 from core.errors import DomainError, NotFound
-from core.fields import FILES, NOTE
+from core.fields import FILES, LABELS, NOTE, Choice
 from core.workflow.access import _allowed, _list_separator, _who, _window_end, available, can_see
 from core.workflow.declarations import (
     _REGISTRY,
     START,
+    STAY,
     Deadline,
     Extend,
     Flow,
@@ -134,6 +135,11 @@ def _clean_fields(step: Step) -> dict:
             step.data.pop(f.name, None)
         else:
             step.data[f.name] = value
+            if isinstance(f, Choice) and callable(f.options):
+                # a choice among the case's own rows (a mediator, a department): the timeline keeps its name as
+                # it read when the step was taken (the row may change or leave the list later)
+                label = dict(f.choices(actor=step.actor, case=step.case)).get(value)
+                step.data.setdefault(LABELS, {})[f.name] = label
     return errors
 
 
@@ -272,7 +278,8 @@ def _apply(step: Step, *, system: bool, original) -> CaseEvent:
     flow, tr, case = step.flow, step.transition, step.case
     _check(step, system=system)
     from_state = case.state
-    target = flow.states[tr.target]
+    to_state = from_state if tr.target == STAY else tr.target
+    target = flow.states[to_state]
     changes: dict[str, Any] = {"version": case.version + 1}
     if isinstance(tr.deadline, Extend):
         changes["deadline_at"] = _extended_deadline(step, tr.deadline)
@@ -283,13 +290,13 @@ def _apply(step: Step, *, system: bool, original) -> CaseEvent:
     effect_fields: list[str] = []
     for effect in tr.effects:  # effects first: a deadline may be read from a field an effect sets
         effect_fields.extend(effect(step) or ())
-    if (tr.deadline is None and tr.target != from_state) or isinstance(tr.deadline, Deadline):
+    if (tr.deadline is None and to_state != from_state) or isinstance(tr.deadline, Deadline):
         rule = tr.deadline if tr.deadline is not None else target.deadline
         changes["deadline_at"] = rule.due(step.now, step.calendar, case) if rule is not None else None
         changes["overdue"] = False
-    if tr.target != from_state:
-        changes.update(state=tr.target, state_entered_at=step.now)
-        changes["closed_at"] = step.now if flow.is_final(tr.target) else None
+    if to_state != from_state:
+        changes.update(state=to_state, state_entered_at=step.now)
+        changes["closed_at"] = step.now if flow.is_final(to_state) else None
     _write(case, original, changes, sorted(set(effect_fields)))
     if system:
         step.note = step.note or _("The deadline passed; the system took this step.")
@@ -297,7 +304,7 @@ def _apply(step: Step, *, system: bool, original) -> CaseEvent:
         step,
         name=tr.name,
         from_state=from_state,
-        to_state=tr.target,
+        to_state=to_state,
         deadline_at=case.deadline_at,
         action="casework.transition",
     )
@@ -342,7 +349,9 @@ def _open(*, actor, case, flow, note, data, attachments, now) -> CaseEvent:
             % {"state": get_flow(locked.flow).state_label(locked.state) if locked.flow in _REGISTRY else ""},
             code="started",
         )
-    if actor is not None and not can_see(actor, locked, flow):
+    # who may open a confidential case (a dispute recorded by a grid worker) need not see it afterwards
+    opener = flow.confidential and _allowed(actor, locked, flow.start.allow)
+    if actor is not None and not opener and not can_see(actor, locked, flow):
         raise NotFound()
     step = Step(
         actor=actor,

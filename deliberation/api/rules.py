@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy
 
 from casework import steps as casework_steps
 from core.api_types import Id
-from core.errors import DomainError, NotFound, PermissionDenied
+from core.errors import DomainError, PermissionDenied
 from core.roles import Action
-from deliberation import selectors, services
+from deliberation import meetings_link, selectors, services
 from deliberation.api._common import _ref, _require, _timeline, _village, router
 from deliberation.flows import RULES, RULES_SIGNABLE, coercive_clauses
 from deliberation.forms import PAPER_CONFIRM, SIGN_CONFIRM, confirm_refusal
@@ -101,13 +101,9 @@ def rules_update(request, rules_id: Id, payload: RulesUpdateIn):
     "/rules/{int:rules_id}/agenda", response=RulesDetail, summary=gettext_lazy("Put approved rules before a 村民会议")
 )
 def rules_agenda(request, rules_id: Id, payload: AgendaIn):
-    from meetings.models import Meeting
-
     actor = request.auth
     rules = selectors.rules(actor, rules_id)
-    meeting = Meeting.objects.filter(pk=payload.meeting_id, village_id=rules.village_id).first()
-    if meeting is None:
-        raise NotFound()
+    meeting = meetings_link.village_meeting(payload.meeting_id, rules.village_id)
     services.rules_to_agenda(actor=actor, rules=rules, meeting=meeting)
     return _rules_detail(actor, selectors.rules(actor, rules_id))
 

@@ -214,13 +214,9 @@ def topic_cosign(request, topic_id: Id):
     summary=gettext_lazy("Put the topic on a meeting's agenda (a motion whose subject names the topic)"),
 )
 def topic_agenda(request, topic_id: Id, payload: AgendaIn):
-    from meetings.models import Meeting
-
     actor = request.auth
     topic = selectors.topic(actor, topic_id)
-    meeting = Meeting.objects.filter(pk=payload.meeting_id, village_id=topic.village_id).first()
-    if meeting is None:
-        raise NotFound()
+    meeting = meetings_link.village_meeting(payload.meeting_id, topic.village_id)
     services.topic_to_agenda(actor=actor, topic=topic, meeting=meeting)
     return _topic_detail(actor, selectors.topic(actor, topic_id))
 
@@ -259,6 +255,12 @@ def _poll(actor, poll_id: int) -> Poll:
     return poll
 
 
+def _poll_out(actor, poll) -> dict:
+    """The poll as the topic's answer shows it, after a write."""
+    topic = selectors.topic(actor, poll.topic_id)
+    return next(p for p in _polls(actor, topic) if p["id"] == poll.pk)
+
+
 @router.post(
     "/polls/{int:poll_id}/answer",
     response=PollOut,
@@ -268,8 +270,7 @@ def poll_answer(request, poll_id: Id, payload: PollAnswerIn):
     actor = request.auth
     poll = _poll(actor, poll_id)
     services.poll_answer(actor=actor, poll=poll, option=payload.option)
-    topic = selectors.topic(actor, poll.topic_id)
-    return next(p for p in _polls(actor, topic) if p["id"] == poll.pk)
+    return _poll_out(actor, poll)
 
 
 @router.post("/polls/{int:poll_id}/close", response=PollOut, summary=gettext_lazy("Close a poll before its time"))
@@ -277,5 +278,4 @@ def poll_close(request, poll_id: Id):
     actor = request.auth
     poll = _poll(actor, poll_id)
     services.poll_close(actor=actor, poll=poll)
-    topic = selectors.topic(actor, poll.topic_id)
-    return next(p for p in _polls(actor, topic) if p["id"] == poll.pk)
+    return _poll_out(actor, poll)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,16 @@ def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
     if len(text) > max_length:
         raise DomainError({field: _("At most %(n)s characters.") % {"n": max_length}})
     return text
+
+
+def _check(errors: dict, check, *args, **kwargs):
+    """``check(*args, **kwargs)`` (a field's check: ``_text``, ``_date``); a refusal's per-field messages go into
+    ``errors`` instead, so the write refuses every mistake at once, and the value is None."""
+    try:
+        return check(*args, **kwargs)
+    except DomainError as exc:
+        errors.update(exc.message_dict)
+        return None
 
 
 def _village(actor, village, action: str) -> Region:
@@ -48,6 +59,29 @@ def _lock(model, actor, obj, action: str = Action.DELIBERATION_MANAGE):
     if locked is None or not scope.in_scope(actor, action, locked):
         raise NotFound()
     return locked
+
+
+def _lock_for_household(model, actor, case, action: str = Action.DELIBERATION_PROPOSE):
+    """The case locked, and the actor's own household in its village (a household signs); NotFound without either."""
+    locked = model.objects.select_for_update().filter(pk=case.pk).first()
+    if locked is None:
+        raise NotFound()
+    household = household_of(actor, locked.village_id, action)
+    if household is None:
+        raise NotFound()
+    return locked, household
+
+
+def _create_once(model, duplicate: str, *, key: dict, **fields):
+    """A row a household makes once (its co-signature, its consent): ``duplicate`` refuses a second one, checked first
+    and again by the unique constraint when two requests race."""
+    if model.objects.filter(**key).exists():
+        raise DomainError(duplicate, code="duplicate")
+    try:
+        with transaction.atomic():
+            return model.objects.create(**key, **fields)
+    except IntegrityError:
+        raise DomainError(duplicate, code="duplicate") from None
 
 
 def _person_name(actor) -> str:

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit, workflow
-from core.errors import DomainError, NotFound
+from core.errors import DomainError
 from core.roles import Action
 from deliberation import meetings_link
 from deliberation.flows import RULES, RULES_EDITABLE, RULES_SIGNABLE
 from deliberation.models import Decision, RulesSignature, RulesVersion, SignMethod
-from deliberation.services._common import _date, _lock, _person_name, _text, _village, household_of
+from deliberation.services._common import (
+    _check,
+    _create_once,
+    _date,
+    _lock,
+    _lock_for_household,
+    _person_name,
+    _text,
+    _village,
+)
 from regions.models import Region
 from registry.models import Household
 from transparency.privacy import check_public_text
@@ -27,14 +36,8 @@ def rules_create(*, actor, village: Region, title, text, now=None) -> RulesVersi
     village = _village(actor, village, Action.DELIBERATION_MANAGE)
     now = now or timezone.now()
     errors = {}
-    try:
-        title = _text(title, "title", max_length=100)
-    except DomainError as exc:
-        errors.update(exc.message_dict)
-    try:
-        text = _text(text, "text", max_length=20000)
-    except DomainError as exc:
-        errors.update(exc.message_dict)
+    title = _check(errors, _text, title, "title", max_length=100)
+    text = _check(errors, _text, text, "text", max_length=20000)
     if errors:
         raise DomainError(errors)
     check_public_text(text=text)
@@ -104,17 +107,13 @@ def rules_to_agenda(*, actor, rules: RulesVersion, meeting):
         raise DomainError(
             _("The rules go to the villagers' assembly after the township has approved the draft."), code="state"
         )
-    if meeting is None or meeting.village_id != locked.village_id:
-        raise NotFound()
-    if any(m.meeting_id == meeting.pk for m in meetings_link.pending_motions(locked.subject)):
-        raise DomainError({"meeting": _("These rules are already on that meeting's agenda.")})
     motion = meetings_link.add_to_agenda(
         actor,
         meeting,
+        locked,
         title=str(locked)[:150],
-        text=locked.text,
         reserved_matter="village_rules",
-        subject=locked.subject,
+        already=_("These rules are already on that meeting's agenda."),
     )
     audit.record(actor, "deliberation.rules.agenda", locked, after={"meeting": meeting.pk, "motion": motion.pk})
     return motion
@@ -127,20 +126,15 @@ def _sign(actor, locked: RulesVersion, household: Household, *, method: str, sig
             % {"state": RULES.state_label(locked.state)},
             code="state",
         )
-    if RulesSignature.objects.filter(rules=locked, household=household).exists():
-        raise DomainError(_("This household has signed these rules already."), code="duplicate")
-    try:
-        with transaction.atomic():
-            sig = RulesSignature.objects.create(
-                rules=locked,
-                household=household,
-                method=method,
-                signer_name=signer_name,
-                signed_on=signed_on,
-                recorded_by=actor,
-            )
-    except IntegrityError:
-        raise DomainError(_("This household has signed these rules already."), code="duplicate") from None
+    sig = _create_once(
+        RulesSignature,
+        _("This household has signed these rules already."),
+        key={"rules": locked, "household": household},
+        method=method,
+        signer_name=signer_name,
+        signed_on=signed_on,
+        recorded_by=actor,
+    )
     audit.record(
         actor,
         "deliberation.rules.sign",
@@ -153,12 +147,7 @@ def _sign(actor, locked: RulesVersion, household: Household, *, method: str, sig
 @transaction.atomic
 def rules_sign(*, actor, rules: RulesVersion, now=None) -> RulesSignature:
     """The villager signs the household's consent on the phone."""
-    locked = RulesVersion.objects.select_for_update().filter(pk=rules.pk).first()
-    if locked is None:
-        raise NotFound()
-    household = household_of(actor, locked.village_id, Action.DELIBERATION_VIEW)
-    if household is None:
-        raise NotFound()
+    locked, household = _lock_for_household(RulesVersion, actor, rules, Action.DELIBERATION_VIEW)
     today = timezone.localtime(now or timezone.now()).date()
     return _sign(actor, locked, household, method=SignMethod.PHONE, signer_name=_person_name(actor), signed_on=today)
 

@@ -14,7 +14,7 @@ from core.errors import DomainError, NotFound
 from core.roles import Action
 from deliberation.flows import FINAL_TOPIC_STATES, TASK
 from deliberation.models import Decision, Task
-from deliberation.services._common import _date, _text
+from deliberation.services._common import _check, _date, _text
 from transparency.privacy import check_public_text
 
 # -- tasks ----------------------------------------------------------------------------------------------------
@@ -29,19 +29,9 @@ def task_create(*, actor, decision: Decision, title, owner_name, due_date, owner
         raise DomainError(_("The result of this decision has been published; no new task can be added."), code="state")
     now = now or timezone.now()
     errors = {}
-    try:
-        title = _text(title, "title", max_length=150)
-    except DomainError as exc:
-        errors.update(exc.message_dict)
-    try:
-        owner_name = _text(owner_name, "owner_name", max_length=50)
-    except DomainError as exc:
-        errors.update(exc.message_dict)
-    due = None
-    try:
-        due = _date(due_date, "due_date")
-    except DomainError as exc:
-        errors.update(exc.message_dict)
+    title = _check(errors, _text, title, "title", max_length=150)
+    owner_name = _check(errors, _text, owner_name, "owner_name", max_length=50)
+    due = _check(errors, _date, due_date, "due_date")
     today = timezone.localtime(now).date()
     if due is not None and "due_date" not in errors:
         if due <= today:

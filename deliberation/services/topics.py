@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from core.roles import Action
 from deliberation import meetings_link
 from deliberation.flows import DECIDING_KINDS, FINAL_TOPIC_STATES, MAX_TEXT, flow_of
 from deliberation.models import CoSignature, Origin, Procedure, Topic
-from deliberation.services._common import _lock, _text, household_of
+from deliberation.services._common import _check, _create_once, _lock, _lock_for_household, _text, household_of
 from deliberation.services.lists import _ensure_list
 from regions.models import Region, RegionLevel
 from transparency.privacy import check_public_text
@@ -31,14 +31,8 @@ def topic_propose(*, actor, village: Region, title, text, entry, origin: str = "
         raise NotFound()
     now = now or timezone.now()
     errors = {}
-    try:
-        title = _text(title, "title", max_length=100)
-    except DomainError as exc:
-        errors.update(exc.message_dict)
-    try:
-        text = _text(text, "text", max_length=MAX_TEXT)
-    except DomainError as exc:
-        errors.update(exc.message_dict)
+    title = _check(errors, _text, title, "title", max_length=100)
+    text = _check(errors, _text, text, "text", max_length=MAX_TEXT)
     if is_cadre:
         if origin not in (Origin.BRANCH, Origin.COMMITTEES):
             errors["origin"] = [_("Say who proposes it: the party branch or the two committees.")]
@@ -102,25 +96,18 @@ def topic_propose(*, actor, village: Region, title, text, entry, origin: str = "
 @transaction.atomic
 def topic_cosign(*, actor, topic: Topic, now=None) -> CoSignature:
     """联名: the actor's household signs a villagers' joint proposal of its village (once)."""
-    locked = Topic.objects.select_for_update().filter(pk=topic.pk).first()
-    if locked is None:
-        raise NotFound()
-    household = household_of(actor, locked.village_id)
-    if household is None:
-        raise NotFound()
+    locked, household = _lock_for_household(Topic, actor, topic)
     if locked.origin != Origin.VILLAGERS:
         raise DomainError(_("Only a villagers' joint proposal is co-signed."), code="origin")
     if locked.state != "proposed":
         raise DomainError(_("This proposal has been taken up already; no more signatures are needed."), code="state")
-    if CoSignature.objects.filter(topic=locked, household=household).exists():
-        raise DomainError(_("Your household has already signed this proposal."), code="duplicate")
-    try:
-        with transaction.atomic():
-            sig = CoSignature.objects.create(
-                topic=locked, household=household, user=actor, signed_at=now or timezone.now()
-            )
-    except IntegrityError:
-        raise DomainError(_("Your household has already signed this proposal."), code="duplicate") from None
+    sig = _create_once(
+        CoSignature,
+        _("Your household has already signed this proposal."),
+        key={"topic": locked, "household": household},
+        user=actor,
+        signed_at=now or timezone.now(),
+    )
     audit.record(actor, "deliberation.topic.cosign", locked, after={"household": household.pk})
     return sig
 
@@ -155,17 +142,13 @@ def topic_to_agenda(*, actor, topic: Topic, meeting):
     locked = _lock(Topic, actor, topic)
     if locked.state in FINAL_TOPIC_STATES:
         raise DomainError(_("This topic is closed; it cannot go on an agenda."), code="state")
-    if meeting is None or meeting.village_id != locked.village_id:
-        raise NotFound()
-    if any(m.meeting_id == meeting.pk for m in meetings_link.pending_motions(locked.subject)):
-        raise DomainError({"meeting": _("This topic is already on that meeting's agenda.")})
     motion = meetings_link.add_to_agenda(
         actor,
         meeting,
+        locked,
         title=locked.title[:150],
-        text=locked.text,
-        reserved_matter=locked.reserved_matter if meeting.kind in DECIDING_KINDS else "",
-        subject=locked.subject,
+        reserved_matter=locked.reserved_matter if meeting is not None and meeting.kind in DECIDING_KINDS else "",
+        already=_("This topic is already on that meeting's agenda."),
     )
     audit.record(actor, "deliberation.topic.agenda", locked, after={"meeting": meeting.pk, "motion": motion.pk})
     return motion

@@ -1,20 +1,25 @@
 """What every deliberation page shares: the sub-navigation, 404 for rows outside scope, names as the reader may see
-them, the timeline and the step panels (from the steps' declaration, casework.steps)."""
+them, the timeline and the step panels (from the steps' declaration, casework.steps), and the writes posted on a
+topic's or village rules' page (a form, or a button)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from casework import steps as casework_steps
 from core import scope, workflow
-from core.errors import NotFound
+from core.errors import DomainError, NotFound
 from core.masking import mask_name
 from core.roles import Action
-from deliberation import selectors
+from core.views import api_twin, messages_from, require_action, submit
+from deliberation import meetings_link, selectors
 from deliberation.flows import START_LABELS
 
 LINKS = [
@@ -107,3 +112,41 @@ def step_panels(request, case, flow, *, failed=None) -> list[dict]:
             }
         )
     return panels
+
+
+def case_form(*, action, twin, find, page, slot, form, write, done, anchor="", form_kwargs=None):
+    """The view of a form posted on a case's page (an opinion, a poll, the agenda of a meeting): the case is
+    ``find(actor, pk)``, the form ``form(request.POST, **form_kwargs(actor, case))``, the write
+    ``write(actor, case, cleaned_data)`` (core.views.submit). On success the ``done`` message and the case's page (at
+    ``anchor``); on a refusal ``page`` draws the case again with the form in ``slot`` and its messages (422)."""
+
+    @login_required
+    @require_POST
+    @require_action(action)
+    @api_twin(twin)
+    def view(request, pk):
+        actor = request.user
+        case = get_or_404(find, actor, pk)
+        bound = form(request.POST, **(form_kwargs(actor, case) if form_kwargs else {}))
+        to = case.get_absolute_url() + anchor
+        written = submit(request, bound, lambda data: write(actor, case, data), done=done, to=to)
+        return written or page(request, case, status=422, **{slot: bound})
+
+    return view
+
+
+def agenda_meetings(actor, case) -> dict:
+    """What an agenda form offers: the village's meetings still open for motions."""
+    return {"meetings": meetings_link.open_meetings(actor, case.village)}
+
+
+def post_back(request, write, *, done, to):
+    """A write posted from a button or a list (no form to draw again): ``write()``, then a redirect to ``to`` with
+    the ``done`` message (or a function of what ``write`` returned giving it), or the refusal's messages."""
+    try:
+        result = write()
+    except DomainError as exc:
+        messages_from(request, exc)
+    else:
+        messages.success(request, done(result) if callable(done) else done)
+    return redirect(to)

@@ -12,12 +12,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import scope
-from core.errors import DomainError
 from core.roles import Action
-from core.views import api_twin, messages_from, require_action, submit
+from core.views import api_twin, require_action, submit
 from deliberation import meetings_link, selectors, services
 from deliberation.flows import RULES, RULES_EDITABLE, RULES_SIGNABLE, coercive_clauses
 from deliberation.forms import (
@@ -30,7 +30,16 @@ from deliberation.forms import (
     RulesForm,
 )
 from deliberation.models import SignMethod
-from deliberation.views.common import comment_rows, get_or_404, render_page, step_panels, timeline
+from deliberation.views.common import (
+    agenda_meetings,
+    case_form,
+    comment_rows,
+    get_or_404,
+    post_back,
+    render_page,
+    step_panels,
+    timeline,
+)
 
 
 def _detail(rules) -> str:
@@ -188,42 +197,28 @@ def rules_detail(request, pk):
     return rules_page(request, get_or_404(selectors.rules, request.user, pk))
 
 
-@login_required
-@require_POST
-@require_action(Action.DELIBERATION_MANAGE)
-@api_twin("POST /api/deliberation/rules/{rules_id}/agenda")
-def rules_agenda(request, pk):
-    actor = request.user
-    rules = get_or_404(selectors.rules, actor, pk)
-    meetings = meetings_link.open_meetings(actor, rules.village)
-    form = AgendaForm(request.POST, meetings=meetings)
-    done = submit(
-        request,
-        form,
-        lambda data: services.rules_to_agenda(
-            actor=actor, rules=rules, meeting=next((m for m in meetings if m.pk == data["meeting"]), None)
-        ),
-        done=_("The rules are on the villagers' assembly's agenda."),
-        to=_detail(rules),
-    )
-    return done or rules_page(request, rules, agenda_form=form, status=422)
+rules_agenda = case_form(
+    action=Action.DELIBERATION_MANAGE,
+    twin="POST /api/deliberation/rules/{rules_id}/agenda",
+    find=selectors.rules,
+    page=rules_page,
+    slot="agenda_form",
+    form=AgendaForm,
+    form_kwargs=agenda_meetings,
+    write=lambda actor, rules, data: services.rules_to_agenda(actor=actor, rules=rules, meeting=data["meeting"]),
+    done=gettext_lazy("The rules are on the villagers' assembly's agenda."),
+)
 
-
-@login_required
-@require_POST
-@require_action(Action.DELIBERATION_VIEW)
-@api_twin("POST /api/deliberation/rules/{rules_id}/comments")
-def rules_comment(request, pk):
-    rules = get_or_404(selectors.rules, request.user, pk)
-    form = CommentForm(request.POST)
-    done = submit(
-        request,
-        form,
-        lambda data: services.comment_add(actor=request.user, rules=rules, text=data["text"]),
-        done=_("Opinion posted."),
-        to=_detail(rules),
-    )
-    return done or rules_page(request, rules, comment_form=form, status=422)
+rules_comment = case_form(
+    action=Action.DELIBERATION_VIEW,
+    twin="POST /api/deliberation/rules/{rules_id}/comments",
+    find=selectors.rules,
+    page=rules_page,
+    slot="comment_form",
+    form=CommentForm,
+    write=lambda actor, rules, data: services.comment_add(actor=actor, rules=rules, text=data["text"]),
+    done=gettext_lazy("Opinion posted."),
+)
 
 
 @login_required
@@ -237,13 +232,12 @@ def rules_sign(request, pk):
     confirm = ConfirmForm(request.POST, prefix="sign", what=SIGN_CONFIRM)
     if not confirm.confirmed():
         return rules_page(request, rules, sign_form=confirm, status=400)
-    try:
-        services.rules_sign(actor=request.user, rules=rules)
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, _("Your household's consent to the village rules is recorded."))
-    return redirect("deliberation:rules_detail", pk=rules.pk)
+    return post_back(
+        request,
+        lambda: services.rules_sign(actor=request.user, rules=rules),
+        done=_("Your household's consent to the village rules is recorded."),
+        to=_detail(rules),
+    )
 
 
 @login_required

@@ -11,17 +11,28 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import scope
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, messages_from, paginate, require_action, submit
+from core.views import api_twin, apply_domain_errors, paginate, require_action
 from deliberation import meetings_link, selectors, services
 from deliberation.flows import FINAL_TOPIC_STATES, TASK, TOPIC_FLOWS, flow_of
 from deliberation.forms import AgendaForm, CommentForm, PollForm, ProposeForm, TaskForm
 from deliberation.models import Origin, Procedure
-from deliberation.views.common import comment_rows, get_or_404, render_page, step_panels, timeline, who
+from deliberation.views.common import (
+    agenda_meetings,
+    case_form,
+    comment_rows,
+    get_or_404,
+    post_back,
+    render_page,
+    step_panels,
+    timeline,
+    who,
+)
 
 
 def _topic_url(topic, anchor: str = "") -> str:
@@ -237,68 +248,59 @@ def topic_detail(request, pk):
 @api_twin("POST /api/deliberation/topics/{topic_id}/cosign")
 def topic_cosign(request, pk):
     topic = get_or_404(selectors.topic, request.user, pk)
-    try:
-        services.topic_cosign(actor=request.user, topic=topic)
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, _("Your household has co-signed this proposal."))
-    return redirect("deliberation:topic", pk=topic.pk)
-
-
-@login_required
-@require_POST
-@require_action(Action.DELIBERATION_MANAGE)
-@api_twin("POST /api/deliberation/topics/{topic_id}/agenda")
-def topic_agenda(request, pk):
-    actor = request.user
-    topic = get_or_404(selectors.topic, actor, pk)
-    meetings = meetings_link.open_meetings(actor, topic.village)
-    form = AgendaForm(request.POST, meetings=meetings)
-    done = submit(
+    return post_back(
         request,
-        form,
-        lambda data: services.topic_to_agenda(
-            actor=actor, topic=topic, meeting=next((m for m in meetings if m.pk == data["meeting"]), None)
-        ),
-        done=_("The topic is on the meeting's agenda."),
+        lambda: services.topic_cosign(actor=request.user, topic=topic),
+        done=_("Your household has co-signed this proposal."),
         to=_topic_url(topic),
     )
-    return done or topic_page(request, topic, agenda_form=form, status=422)
 
 
-@login_required
-@require_POST
-@require_action(Action.DELIBERATION_VIEW)
-@api_twin("POST /api/deliberation/topics/{topic_id}/comments")
-def topic_comment(request, pk):
-    topic = get_or_404(selectors.topic, request.user, pk)
-    form = CommentForm(request.POST)
-    done = submit(
-        request,
-        form,
-        lambda data: services.comment_add(actor=request.user, topic=topic, text=data["text"]),
-        done=_("Comment posted."),
-        to=_topic_url(topic, "#consultation"),
-    )
-    return done or topic_page(request, topic, comment_form=form, status=422)
+topic_agenda = case_form(
+    action=Action.DELIBERATION_MANAGE,
+    twin="POST /api/deliberation/topics/{topic_id}/agenda",
+    find=selectors.topic,
+    page=topic_page,
+    slot="agenda_form",
+    form=AgendaForm,
+    form_kwargs=agenda_meetings,
+    write=lambda actor, topic, data: services.topic_to_agenda(actor=actor, topic=topic, meeting=data["meeting"]),
+    done=gettext_lazy("The topic is on the meeting's agenda."),
+)
+
+topic_comment = case_form(
+    action=Action.DELIBERATION_VIEW,
+    twin="POST /api/deliberation/topics/{topic_id}/comments",
+    find=selectors.topic,
+    page=topic_page,
+    slot="comment_form",
+    form=CommentForm,
+    write=lambda actor, topic, data: services.comment_add(actor=actor, topic=topic, text=data["text"]),
+    done=gettext_lazy("Comment posted."),
+    anchor="#consultation",
+)
+
+poll_open = case_form(
+    action=Action.DELIBERATION_MANAGE,
+    twin="POST /api/deliberation/topics/{topic_id}/polls",
+    find=selectors.topic,
+    page=topic_page,
+    slot="poll_form",
+    form=PollForm,
+    write=lambda actor, topic, data: services.poll_open(actor=actor, topic=topic, **data),
+    done=gettext_lazy("The poll is open."),
+    anchor="#consultation",
+)
 
 
-@login_required
-@require_POST
-@require_action(Action.DELIBERATION_MANAGE)
-@api_twin("POST /api/deliberation/topics/{topic_id}/polls")
-def poll_open(request, pk):
-    topic = get_or_404(selectors.topic, request.user, pk)
-    form = PollForm(request.POST)
-    done = submit(
-        request,
-        form,
-        lambda data: services.poll_open(actor=request.user, topic=topic, **data),
-        done=_("The poll is open."),
-        to=_topic_url(topic, "#consultation"),
-    )
-    return done or topic_page(request, topic, poll_form=form, status=422)
+def _poll(request, pk):
+    """The poll and its topic (404 outside the person's scope)."""
+    from deliberation.models import Poll
+
+    poll = Poll.objects.filter(pk=pk).first()
+    if poll is None:
+        raise Http404()
+    return poll, get_or_404(selectors.topic, request.user, poll.topic_id)
 
 
 @login_required
@@ -306,19 +308,13 @@ def poll_open(request, pk):
 @require_action(Action.DELIBERATION_VIEW)
 @api_twin("POST /api/deliberation/polls/{poll_id}/answer")
 def poll_answer(request, pk):
-    from deliberation.models import Poll
-
-    poll = Poll.objects.filter(pk=pk).first()
-    if poll is None:
-        raise Http404()
-    topic = get_or_404(selectors.topic, request.user, poll.topic_id)
-    try:
-        services.poll_answer(actor=request.user, poll=poll, option=request.POST.get("option"))
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, _("Your household's answer is recorded. You can change it until the poll closes."))
-    return redirect(reverse("deliberation:topic", args=[topic.pk]) + "#consultation")
+    poll, topic = _poll(request, pk)
+    return post_back(
+        request,
+        lambda: services.poll_answer(actor=request.user, poll=poll, option=request.POST.get("option")),
+        done=_("Your household's answer is recorded. You can change it until the poll closes."),
+        to=_topic_url(topic, "#consultation"),
+    )
 
 
 @login_required
@@ -326,16 +322,10 @@ def poll_answer(request, pk):
 @require_action(Action.DELIBERATION_MANAGE)
 @api_twin("POST /api/deliberation/polls/{poll_id}/close")
 def poll_close(request, pk):
-    from deliberation.models import Poll
-
-    poll = Poll.objects.filter(pk=pk).first()
-    if poll is None:
-        raise Http404()
-    topic = get_or_404(selectors.topic, request.user, poll.topic_id)
-    try:
-        services.poll_close(actor=request.user, poll=poll)
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, _("The poll is closed."))
-    return redirect(reverse("deliberation:topic", args=[topic.pk]) + "#consultation")
+    poll, topic = _poll(request, pk)
+    return post_back(
+        request,
+        lambda: services.poll_close(actor=request.user, poll=poll),
+        done=_("The poll is closed."),
+        to=_topic_url(topic, "#consultation"),
+    )

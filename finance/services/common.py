@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, scope
+from core import scope
 from core.errors import DomainError, NotFound
 from finance.models import (
     ALLOWED_METHODS,
@@ -22,6 +22,7 @@ from finance.models import (
 )
 from finance.selectors import counting_disclosures
 from regions.models import Region, RegionLevel
+from transparency.files import store_documents
 
 ENTRY_FIELDS = [
     "date",
@@ -151,30 +152,18 @@ def _open_month(village_id: int, day: date, field: str = "date") -> None:
 
 def _store_vouchers(actor, files, *, entry=None, expense=None) -> list[Voucher]:
     owner = entry or expense
-    stored = []
-    for upload in files:
-        stored.append(
-            Voucher.objects.create(
-                entry=entry,
-                expense=expense,
-                county_id=owner.county_id,
-                township_id=owner.township_id,
-                village_id=owner.village_id,
-                file=upload,
-                name=(getattr(upload, "name", "") or "file").rsplit("/", 1)[-1][:200],
-                size=getattr(upload, "size", 0) or 0,
-                content_type=upload.content_type,
-                uploaded_by=actor,
-            )
-        )
-    if stored:
-        audit.record(
-            actor,
-            "finance.voucher.attach",
-            owner,
-            after={"files": [f"{v.name} ({v.content_type}, {v.size} B)" for v in stored]},
-        )
-    return stored
+    return store_documents(
+        actor,
+        files,
+        Voucher,
+        owner=owner,
+        action="finance.voucher.attach",
+        entry=entry,
+        expense=expense,
+        county_id=owner.county_id,
+        township_id=owner.township_id,
+        village_id=owner.village_id,
+    )
 
 
 def county_scope(county: Region) -> SimpleNamespace:

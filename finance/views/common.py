@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +39,16 @@ def _villages(request, action=Action.FINANCE_VIEW):
     wanted = request.POST.get("village") or request.GET.get("village")
     village = next((v for v in villages if str(v.pk) == str(wanted)), villages[0] if villages else None)
     return villages, village
+
+
+def _recording_form(request, form_class, direction: str):
+    """(villages, the chosen one, the bound form) of a page that records for a village (income, an expense) with
+    a category of ``direction`` of the village's county; 403 where the actor records for no village."""
+    villages, village = _villages(request, Action.FINANCE_RECORD)
+    if village is None:
+        raise PermissionDenied()
+    categories = selectors.categories(village.county_id, direction=direction)
+    return villages, village, form_class(request.POST or None, request.FILES or None, categories=categories)
 
 
 def _month(request, default: date | None = None) -> tuple[int, int]:

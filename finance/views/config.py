@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, messages_from, require_action
+from core.views import api_twin, messages_from, require_action, submit
 from finance import selectors, services
 from finance.forms import (
     CategoryForm,
@@ -114,23 +114,15 @@ def config(request):
         try:
             if action == "category_add":
                 category_form = CategoryForm(request.POST, prefix="cat", parents=parents)
-                if category_form.is_valid():
-                    d = category_form.cleaned_data
-                    try:
-                        services.category_save(
-                            actor=actor,
-                            county=county,
-                            code=d["code"],
-                            name=d["name"],
-                            parent=d["parent"],
-                            direction=d["direction"],
-                            is_welfare=d["is_welfare"],
-                        )
-                    except DomainError as exc:
-                        apply_domain_errors(category_form, exc)
-                    else:
-                        messages.success(request, _("Category added."))
-                        return redirect(_config_url(region, village, "categories"))
+                done = submit(
+                    request,
+                    category_form,
+                    lambda data: services.category_save(actor=actor, county=county, **data),
+                    done=_("Category added."),
+                    to=_config_url(region, village, "categories"),
+                )
+                if done:
+                    return done
             elif action == "category_change":
                 found = next((c for c in all_categories if str(c.pk) == request.POST.get("category")), None)
                 if found is None:
@@ -156,17 +148,20 @@ def config(request):
                 return redirect(_config_url(region, village, "chains"))
             elif action == "post_assign" and village is not None:
                 post_form = PostForm(request.POST, prefix="post", people=people)
-                if post_form.is_valid():
-                    user = next((u for u in people if u.pk == post_form.cleaned_data["user"]), None)
-                    try:
-                        services.post_assign(
-                            actor=actor, village=village, post=post_form.cleaned_data["post"], user=user
-                        )
-                    except DomainError as exc:
-                        apply_domain_errors(post_form, exc)
-                    else:
-                        messages.success(request, _("Post assigned."))
-                        return redirect(_config_url(region, village, "posts"))
+                done = submit(
+                    request,
+                    post_form,
+                    lambda data: services.post_assign(
+                        actor=actor,
+                        village=village,
+                        post=data["post"],
+                        user=next((u for u in people if u.pk == data["user"]), None),
+                    ),
+                    done=_("Post assigned."),
+                    to=_config_url(region, village, "posts"),
+                )
+                if done:
+                    return done
             elif action == "post_end" and village is not None:
                 found = next(
                     (p for p in selectors.posts_of(village.pk) if str(p.pk) == request.POST.get("assignment")), None

@@ -8,14 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import scope
-from core.errors import DomainError
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, require_action
+from core.views import api_twin, require_action, submit
 from finance import ledger, selectors, services
 from finance.disclosure import month_xlsx
 from finance.forms import (
@@ -25,6 +23,11 @@ from finance.forms import (
 from finance.views.common import _month, _render, _villages
 
 # -- monthly disclosure and export ----------------------------------------------------------------------------
+
+
+def _to_notice(disclosure):
+    """A disclosure generated is a draft notice: the page goes on to it."""
+    return ("transparency:detail", {"pk": disclosure.notice_id})
 
 
 @login_required
@@ -42,19 +45,20 @@ def disclosures(request):
     generated = selectors.generated_months(village.pk)
     open_months = [m for m in months if m not in generated]
     form = DisclosureForm(request.POST or None, months=open_months) if can_generate and open_months else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        year, month = (int(x) for x in form.cleaned_data["month"].split("-"))
-        try:
-            row = services.disclosure_generate(actor=actor, village=village, year=year, month=month)
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The disclosure of %(month)s was generated as a draft financial notice: submit it for checking.")
-                % {"month": f"{year}-{month:02d}"},
-            )
-            return redirect("transparency:detail", pk=row.notice_id)
+
+    def write(data):
+        year, month = (int(x) for x in data["month"].split("-"))
+        row = services.disclosure_generate(actor=actor, village=village, year=year, month=month)
+        messages.success(
+            request,
+            _("The disclosure of %(month)s was generated as a draft financial notice: submit it for checking.")
+            % {"month": f"{year}-{month:02d}"},
+        )
+        return row
+
+    done = form is not None and submit(request, form, write, to=_to_notice)
+    if done:
+        return done
     preview = None
     if request.GET.get("preview"):
         try:
@@ -97,17 +101,15 @@ def disclosure_correct(request, pk):
     if not scope.in_scope(request.user, Action.FINANCE_RECORD, row):
         raise Http404()
     form = CorrectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            new = services.disclosure_correct(actor=request.user, disclosure=row, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The correction was generated as a draft financial notice: submit it for checking."),
-            )
-            return redirect("transparency:detail", pk=new.notice_id)
+    done = submit(
+        request,
+        form,
+        lambda data: services.disclosure_correct(actor=request.user, disclosure=row, reason=data["reason"]),
+        done=_("The correction was generated as a draft financial notice: submit it for checking."),
+        to=_to_notice,
+    )
+    if done:
+        return done
     from finance.disclosure import changes, correction_text, statement_lines
     from finance.services.disclosures import reversed_since
 

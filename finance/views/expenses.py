@@ -7,14 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from casework import steps as casework_steps
 from core import scope, workflow
 from core.errors import DomainError
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, paginate, require_action
+from core.views import api_twin, paginate, require_action, submit
 from finance import selectors, services
 from finance.flows import EXPENSE
 from finance.forms import (
@@ -23,7 +22,7 @@ from finance.forms import (
 )
 from finance.models import Direction, Post
 from finance.rules import band_label
-from finance.views.common import _render, _villages
+from finance.views.common import _recording_form, _render
 
 # -- expenses -------------------------------------------------------------------------------------------------
 
@@ -126,14 +125,29 @@ def _band_rows(village):
     return out
 
 
-def _apply_expense_errors(form, exc: DomainError) -> None:
-    if hasattr(exc, "error_dict") and "lines" in exc.error_dict:
-        form.lines_error = " ".join(m for e in exc.error_dict["lines"] for m in e.messages)
-        exc = (
-            DomainError({k: v for k, v in exc.error_dict.items() if k != "lines"}) if len(exc.error_dict) > 1 else None
-        )
-    if exc is not None:
-        apply_domain_errors(form, exc)
+def _lines_apart(form, write):
+    """``write`` with a refusal of the item lines kept for the table of lines (``form.lines_error``); the rest
+    of the refusal goes on the form."""
+
+    def run(data):
+        try:
+            return write(data)
+        except DomainError as exc:
+            if not (hasattr(exc, "error_dict") and "lines" in exc.error_dict):
+                raise
+            form.lines_error = " ".join(m for e in exc.error_dict["lines"] for m in e.messages)
+            raise DomainError({k: v for k, v in exc.error_dict.items() if k != "lines"}) from exc
+
+    return run
+
+
+def _expense_values(form, data) -> dict:
+    """What the expense form gives the service: its fields, the item lines and the vouchers."""
+    return {**data, "lines": form.lines(), "vouchers": data.get("vouchers") or ()}
+
+
+def _to_expense(expense):
+    return ("finance:expense", {"pk": expense.pk})
 
 
 @login_required
@@ -141,32 +155,15 @@ def _apply_expense_errors(form, exc: DomainError) -> None:
 @api_twin("POST /api/finance/expenses")
 def expense_new(request):
     actor = request.user
-    villages, village = _villages(request, Action.FINANCE_RECORD)
-    if village is None:
-        raise PermissionDenied()
-    categories = selectors.categories(village.county_id, direction=Direction.EXPENSE)
-    form = ExpenseForm(request.POST or None, request.FILES or None, categories=categories)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            expense = services.expense_submit(
-                actor=actor,
-                village=village,
-                title=data["title"],
-                category=data["category"],
-                payee=data["payee"],
-                payee_is_person=data["payee_is_person"],
-                amount=data["amount"],
-                deliberation_ref=data["deliberation_ref"],
-                lines=form.lines(),
-                vouchers=data.get("vouchers") or (),
-            )
-        except DomainError as exc:
-            _apply_expense_errors(form, exc)
-        else:
-            messages.success(request, _("Expense %(number)s submitted for signing.") % {"number": expense.number})
-            return redirect("finance:expense", pk=expense.pk)
-    return _render(request, "finance/expense_form.html", _expense_form_context(form, villages, village))
+    villages, village, form = _recording_form(request, ExpenseForm, Direction.EXPENSE)
+
+    def write(data):
+        expense = services.expense_submit(actor=actor, village=village, **_expense_values(form, data))
+        messages.success(request, _("Expense %(number)s submitted for signing.") % {"number": expense.number})
+        return expense
+
+    done = submit(request, form, _lines_apart(form, write), to=_to_expense)
+    return done or _render(request, "finance/expense_form.html", _expense_form_context(form, villages, village))
 
 
 @login_required
@@ -186,28 +183,23 @@ def expense_correct(request, pk):
         "deliberation_ref": expense.deliberation_ref,
     }
     form = ExpenseForm(request.POST or None, request.FILES or None, categories=categories, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.expense_resubmit(
-                actor=actor,
-                expense=expense,
-                title=data["title"],
-                category=data["category"],
-                payee=data["payee"],
-                payee_is_person=data["payee_is_person"],
-                amount=data["amount"],
-                deliberation_ref=data["deliberation_ref"],
-                lines=form.lines(),
-                vouchers=data.get("vouchers") or (),
-                version=int(request.POST.get("version") or expense.version),
-            )
-        except DomainError as exc:
-            _apply_expense_errors(form, exc)
-        else:
-            messages.success(request, _("Expense corrected and submitted again; the signing starts over."))
-            return redirect("finance:expense", pk=expense.pk)
-    return _render(
+    write = _lines_apart(
+        form,
+        lambda data: services.expense_resubmit(
+            actor=actor,
+            expense=expense,
+            version=int(request.POST.get("version") or expense.version),
+            **_expense_values(form, data),
+        ),
+    )
+    done = submit(
+        request,
+        form,
+        write,
+        done=_("Expense corrected and submitted again; the signing starts over."),
+        to=_to_expense(expense),
+    )
+    return done or _render(
         request,
         "finance/expense_form.html",
         _expense_form_context(form, [expense.village], expense.village, expense=expense),

@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import scope
-from core.errors import DomainError
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, file_response, messages_from, paginate, require_action
+from core.views import api_twin, file_response, paginate, require_action, submit
 from finance import ledger, selectors, services
 from finance.forms import (
     IncomeForm,
@@ -26,7 +25,7 @@ from finance.forms import (
     VoucherForm,
 )
 from finance.models import Direction
-from finance.views.common import _month, _render, _shift, _villages
+from finance.views.common import _month, _recording_form, _render, _shift, _villages
 
 # -- overview and ledger --------------------------------------------------------------------------------------
 
@@ -114,6 +113,10 @@ def ledger_list(request):
     return _render(request, "finance/ledger.html", context)
 
 
+def _to_entry(entry):
+    return ("finance:entry", {"pk": entry.pk})
+
+
 @login_required
 @require_action(Action.FINANCE_VIEW)
 @api_twin("POST /api/finance/entries/{entry_id}/reverse")
@@ -124,19 +127,15 @@ def entry_detail(request, pk):
     reversed_by = selectors.entries(actor).filter(reverses=entry).first()
     reversible = can_record and not entry.is_reversal and reversed_by is None
     reverse_form = ReverseForm(request.POST or None) if reversible else None
-    if request.method == "POST" and reverse_form is not None and reverse_form.is_valid():
-        try:
-            reversal = services.entry_reverse(
-                actor=actor,
-                entry=entry,
-                reason=reverse_form.cleaned_data["reason"],
-                date=reverse_form.cleaned_data["date"],
-            )
-        except DomainError as exc:
-            apply_domain_errors(reverse_form, exc)
-        else:
-            messages.success(request, _("Reversing entry %(number)s recorded.") % {"number": reversal.number})
-            return redirect("finance:entry", pk=reversal.pk)
+
+    def write(data):
+        reversal = services.entry_reverse(actor=actor, entry=entry, reason=data["reason"], date=data["date"])
+        messages.success(request, _("Reversing entry %(number)s recorded.") % {"number": reversal.number})
+        return reversal
+
+    done = reverse_form is not None and submit(request, reverse_form, write, to=_to_entry)
+    if done:
+        return done
     vouchers = selectors.vouchers_of(entry)
     if entry.expense_id:
         vouchers += selectors.vouchers_of(entry.expense)
@@ -158,17 +157,18 @@ def entry_detail(request, pk):
 def entry_vouchers(request, pk):
     entry = selectors.entry(request.user, pk)
     form = VoucherForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            stored = services.entry_attach(actor=request.user, entry=entry, files=form.cleaned_data["vouchers"])
-        except DomainError as exc:
-            messages_from(request, exc)
-        else:
-            messages.success(request, _("%(n)s voucher(s) attached.") % {"n": len(stored)})
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+
+    def write(data):
+        stored = services.entry_attach(actor=request.user, entry=entry, files=data["vouchers"])
+        messages.success(request, _("%(n)s voucher(s) attached.") % {"n": len(stored)})
+        return entry
+
+    done = submit(request, form, write, to=_to_entry)
+    if done:
+        return done
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
     return redirect("finance:entry", pk=entry.pk)
 
 
@@ -183,30 +183,16 @@ def voucher(request, pk):
 @api_twin("POST /api/finance/entries/income", "POST /api/finance/entries/{entry_id}/vouchers")
 def income_new(request):
     actor = request.user
-    villages, village = _villages(request, Action.FINANCE_RECORD)
-    if village is None:
-        raise PermissionDenied()
-    categories = selectors.categories(village.county_id, direction=Direction.INCOME)
-    form = IncomeForm(request.POST or None, request.FILES or None, categories=categories)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            entry = services.entry_record_income(
-                actor=actor,
-                village=village,
-                category=data["category"],
-                amount=data["amount"],
-                counterparty=data["counterparty"],
-                counterparty_is_person=data["counterparty_is_person"],
-                summary=data["summary"],
-                method=data["method"],
-                reference=data["reference"],
-                date=data["date"],
-                vouchers=data.get("vouchers") or (),
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
-            messages.success(request, _("Income %(number)s recorded.") % {"number": entry.number})
-            return redirect("finance:entry", pk=entry.pk)
-    return _render(request, "finance/income_form.html", {"form": form, "villages": villages, "village": village})
+    villages, village, form = _recording_form(request, IncomeForm, Direction.INCOME)
+
+    def write(data):
+        entry = services.entry_record_income(
+            actor=actor, village=village, **{**data, "vouchers": data.get("vouchers") or ()}
+        )
+        messages.success(request, _("Income %(number)s recorded.") % {"number": entry.number})
+        return entry
+
+    done = submit(request, form, write, to=_to_entry)
+    return done or _render(
+        request, "finance/income_form.html", {"form": form, "villages": villages, "village": village}
+    )

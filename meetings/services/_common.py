@@ -62,8 +62,9 @@ def _village(actor, village, action: str = MANAGE) -> Region:
     return village
 
 
-def _lock(actor, meeting, action: str = MANAGE) -> Meeting:
-    locked = Meeting.objects.select_for_update().filter(pk=getattr(meeting, "pk", meeting)).first()
+def _lock(actor, row, action: str = MANAGE, model=Meeting):
+    """The row of ``model`` (a meeting unless said), locked, if the actor may ``action`` it; NotFound otherwise."""
+    locked = model.objects.select_for_update().filter(pk=getattr(row, "pk", row)).first()
     if locked is None or not scope.in_scope(actor, action, locked):
         raise NotFound()
     return locked

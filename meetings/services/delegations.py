@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, scope
-from core.errors import DomainError, NotFound
+from core import audit
+from core.errors import DomainError
 from meetings import rules
 from meetings.models import Delegation, MeetingKind, Outcome
-from meetings.services._common import MANAGE, MAX_DELEGATION_DAYS, _day
+from meetings.services._common import MAX_DELEGATION_DAYS, _day, _lock
 from meetings.services.motions import _lock_motion
 
 # -- delegations ----------------------------------------------------------------------------------------------
@@ -61,9 +61,7 @@ def delegation_create(*, actor, motion, matter, valid_from, valid_until) -> Dele
 
 def delegation_revoke(*, actor, delegation) -> Delegation:
     with transaction.atomic():
-        locked = Delegation.objects.select_for_update().filter(pk=getattr(delegation, "pk", delegation)).first()
-        if locked is None or not scope.in_scope(actor, MANAGE, locked):
-            raise NotFound()
+        locked = _lock(actor, delegation, model=Delegation)
         if locked.revoked_at:
             raise DomainError(_("This delegation is already revoked."))
         locked.revoked_at = timezone.now()

@@ -166,14 +166,23 @@ def _close_voting(actor, meeting: Meeting, motion: Motion, *, now, totals=None) 
     return motion
 
 
+def _lock_voting(actor, motion, method: str, other_method: str) -> tuple[Meeting, Motion]:
+    """The motion (locked, with its meeting) whose vote is open and taken by ``method``; ``other_method`` refuses
+    one voted the other way."""
+    meeting, locked = _lock_motion(actor, motion)
+    if locked.voting != VotingState.OPEN:
+        raise DomainError(_("Voting on this motion is not open."))
+    if locked.method != method:
+        raise DomainError(other_method)
+    return meeting, locked
+
+
 def motion_close(*, actor, motion, now=None) -> Motion:
     """Close a roll-call vote: the outcome follows from the votes, the sign-in and the register."""
     with transaction.atomic():
-        meeting, locked = _lock_motion(actor, motion)
-        if locked.voting != VotingState.OPEN:
-            raise DomainError(_("Voting on this motion is not open."))
-        if locked.method != VoteMethod.BALLOT:
-            raise DomainError(_("A show of hands is closed by entering the counted totals."))
+        meeting, locked = _lock_voting(
+            actor, motion, VoteMethod.BALLOT, _("A show of hands is closed by entering the counted totals.")
+        )
         return _close_voting(actor, meeting, locked, now=now or timezone.now())
 
 
@@ -184,11 +193,9 @@ def motion_record_totals(*, actor, motion, votes_for, votes_against, votes_absta
     except (TypeError, ValueError):
         raise DomainError({"votes_for": _("Give whole numbers.")}) from None
     with transaction.atomic():
-        meeting, locked = _lock_motion(actor, motion)
-        if locked.voting != VotingState.OPEN:
-            raise DomainError(_("Voting on this motion is not open."))
-        if locked.method != VoteMethod.HANDS:
-            raise DomainError(_("This motion is voted attendee by attendee; close the vote instead."))
+        meeting, locked = _lock_voting(
+            actor, motion, VoteMethod.HANDS, _("This motion is voted attendee by attendee; close the vote instead.")
+        )
         errors = rules.check_totals(
             present=meeting.attendances.count(), votes_for=counts[0], votes_against=counts[1], votes_abstain=counts[2]
         )

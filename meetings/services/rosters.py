@@ -6,11 +6,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, scope
-from core.errors import DomainError, NotFound
+from core import audit
+from core.errors import DomainError
 from meetings import rules
 from meetings.models import Body, RosterMember
-from meetings.services._common import MANAGE, _day, _text, _village
+from meetings.services._common import _day, _lock, _text, _village
 from registry.models import Person
 
 # -- rosters --------------------------------------------------------------------------------------------------
@@ -59,9 +59,7 @@ def roster_add(*, actor, village, body, person, post="", households=None, since=
 
 def roster_remove(*, actor, member) -> RosterMember:
     with transaction.atomic():
-        locked = RosterMember.objects.select_for_update().filter(pk=getattr(member, "pk", member)).first()
-        if locked is None or not scope.in_scope(actor, MANAGE, locked):
-            raise NotFound()
+        locked = _lock(actor, member, model=RosterMember)
         if locked.until is not None:
             raise DomainError(_("Already removed from the roster."))
         locked.until = timezone.localdate()

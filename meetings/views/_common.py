@@ -1,13 +1,17 @@
-"""What the meetings pages share: the actions, the meetings menu, the villages the actor manages."""
+"""What the meetings pages share: the actions, the meetings menu, the villages the actor manages, and a write
+posted from a button or a list."""
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from core import scope
+from core.errors import DomainError
 from core.roles import Action
+from core.views import messages_from
 from meetings.flows import MEETING
 from regions.models import Region, RegionLevel
 
@@ -32,6 +36,18 @@ def _render(request, template, context, status=200):
             url = reverse(name)
             links.append({"url": url, "label": label, "active": request.path == url})
     return render(request, template, {**context, "meeting_links": links}, status=status)
+
+
+def post_back(request, write, *, done, to):
+    """A write posted from a button or a list (no form to draw again): ``write()``, then a redirect to ``to`` with
+    the ``done`` message (or a function of what ``write`` returned giving it), or the refusal's messages."""
+    try:
+        result = write()
+    except DomainError as exc:
+        messages_from(request, exc)
+    else:
+        messages.success(request, done(result) if callable(done) else done)
+    return redirect(to)
 
 
 def _managed_villages(actor):

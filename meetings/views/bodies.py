@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -21,7 +20,7 @@ from meetings.flows import MEETING
 from meetings.forms import PolicyForm, RosterForm
 from meetings.models import Body, MeetingKind, MeetingPolicy
 from meetings.policy import overrides_for
-from meetings.views._common import MANAGE, VIEW, _managed_villages, _render
+from meetings.views._common import MANAGE, VIEW, _managed_villages, _render, post_back
 from meetings.views.pages import _meeting, _sees_register
 from regions.models import Region, RegionLevel
 from registry.models import Person
@@ -140,13 +139,12 @@ def delegation_revoke(request, pk):
     delegation = selectors.delegations(request.user).filter(pk=pk).first()
     if delegation is None:
         raise Http404()
-    try:
-        services.delegation_revoke(actor=request.user, delegation=delegation)
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, _("Delegation revoked."))
-    return redirect("meetings:delegations")
+    return post_back(
+        request,
+        lambda: services.delegation_revoke(actor=request.user, delegation=delegation),
+        done=_("Delegation revoked."),
+        to="meetings:delegations",
+    )
 
 
 @login_required

@@ -71,29 +71,12 @@ def _meeting_form(request, data=None):
 @api_twin("POST /api/meetings/meetings")
 def create(request):
     form = _meeting_form(request, request.POST or None)
-
-    def write(d):
-        try:
-            return services.meeting_create(
-                actor=request.user,
-                village=d["village"],
-                kind=d["kind"],
-                title=d["title"],
-                starts_at=d["starts_at"],
-                place=d["place"],
-                agenda=d["agenda"],
-                basis=d["basis"],
-                group=d["group"],
-                convened_by=d["convened_by"],
-                proposers=d["proposers"],
-            )
-        except NotFound:
-            raise Http404() from None
-
     done = submit(
         request,
         form,
-        write,
+        lambda d: services.meeting_create(
+            actor=request.user, village=d["village"], **{k: d[k] for k in services.MEETING_FIELDS}
+        ),
         done=_("Meeting created. Add its motions, then issue the notice."),
         to=lambda meeting: ("meetings:detail", {"pk": meeting.pk}),
     )

@@ -25,7 +25,7 @@ from meetings.forms import (
     close_confirm_text,
 )
 from meetings.models import Choice, VoteMethod
-from meetings.views._common import MANAGE, VOTE, _render
+from meetings.views._common import MANAGE, VOTE, _render, post_back
 from meetings.views.pages import _managed, _meeting, _render_detail
 
 
@@ -54,9 +54,32 @@ def _motion(request, pk):
     return motion
 
 
+def _managed_motion(request, pk):
+    """The motion and its meeting, for a cadre who manages the meeting (404 for anyone else)."""
+    motion = _motion(request, pk)
+    return motion, _managed(request, motion.meeting_id)
+
+
+def _to_motions(meeting_pk):
+    return redirect(reverse("meetings:detail", args=[meeting_pk]) + "#motions")
+
+
 def _refused(request, exc: DomainError, meeting_pk):
     messages_from(request, exc)
-    return redirect(reverse("meetings:detail", args=[meeting_pk]) + "#motions")
+    return _to_motions(meeting_pk)
+
+
+def _voting_closed(request, decided):
+    messages.success(request, _("Voting closed: %(outcome)s.") % {"outcome": decided.get_outcome_display()})
+    return _to_motions(decided.meeting_id)
+
+
+def _signed_in(n) -> str:
+    return _("%(n)s signed in.") % {"n": n}
+
+
+def _votes_recorded(n) -> str:
+    return _("%(n)s votes recorded.") % {"n": n}
 
 
 @login_required
@@ -74,7 +97,7 @@ def motion_open(request, pk):
     messages.success(request, _("Voting is open."))
     if method == VoteMethod.BALLOT:
         return redirect("meetings:roll_call", motion.pk)
-    return redirect(reverse("meetings:detail", args=[motion.meeting_id]) + "#motions")
+    return _to_motions(motion.meeting_id)
 
 
 @login_required
@@ -97,8 +120,7 @@ def motion_close(request, pk):
         decided = services.motion_close(actor=request.user, motion=motion)
     except DomainError as exc:
         return _refused(request, exc, motion.meeting_id)
-    messages.success(request, _("Voting closed: %(outcome)s.") % {"outcome": decided.get_outcome_display()})
-    return redirect(reverse("meetings:detail", args=[motion.meeting_id]) + "#motions")
+    return _voting_closed(request, decided)
 
 
 @login_required
@@ -106,17 +128,15 @@ def motion_close(request, pk):
 @require_action(MANAGE)
 @api_twin("POST /api/meetings/motions/{motion_id}/totals")
 def motion_totals(request, pk):
-    motion = _motion(request, pk)
+    motion, meeting = _managed_motion(request, pk)
     form = TotalsForm(request.POST, prefix=f"t{motion.pk}")
-    meeting = _managed(request, motion.meeting_id)
     if form.is_valid():
         try:
             decided = services.motion_record_totals(actor=request.user, motion=motion, **form.cleaned_data)
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:
-            messages.success(request, _("Voting closed: %(outcome)s.") % {"outcome": decided.get_outcome_display()})
-            return redirect(reverse("meetings:detail", args=[motion.meeting_id]) + "#motions")
+            return _voting_closed(request, decided)
     return _render_detail(request, meeting, failed=(motion.pk, form), status=422)
 
 
@@ -125,8 +145,7 @@ def motion_totals(request, pk):
 @require_action(MANAGE)
 @api_twin("POST /api/meetings/motions/{motion_id}/delegations")
 def delegation_add(request, pk):
-    motion = _motion(request, pk)
-    meeting = _managed(request, motion.meeting_id)
+    motion, meeting = _managed_motion(request, pk)
     form = DelegationForm(request.POST, prefix=f"d{motion.pk}")
     done = submit(
         request,
@@ -145,18 +164,14 @@ def register(request, pk):
     """The clerk's sign-in list: search by name or household number, tick and sign in (a room of 200)."""
     meeting = _managed(request, pk)
     if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
-        if not ids:
-            messages.error(request, _("Tick the people to sign in."))
-        else:
-            try:
-                new = services.attendance_sign_in_by_clerk(actor=request.user, meeting=meeting, entries=ids)
-            except DomainError as exc:
-                messages_from(request, exc)
-            else:
-                messages.success(request, _("%(n)s signed in.") % {"n": new})
         query = request.POST.get("q", "")
-        return redirect(reverse("meetings:register", args=[meeting.pk]) + (f"?q={query}" if query else ""))
+        return _sign_in(
+            request,
+            services.attendance_sign_in_by_clerk,
+            meeting,
+            to=reverse("meetings:register", args=[meeting.pk]) + (f"?q={query}" if query else ""),
+            nobody=_("Tick the people to sign in."),
+        )
     q = request.GET.get("q", "").strip()[:50]
     only = request.GET.get("only", "")
     entries = list(selectors.register(meeting, search=q, only=only))
@@ -194,9 +209,9 @@ def _roll_call_filters(data) -> dict:
     }
 
 
-def _back_to_roll_call(motion, filters: dict):
+def _roll_call_url(motion, filters: dict) -> str:
     query = urlencode({k: v for k, v in filters.items() if v not in (None, "") and (k, v) != ("show", "unrecorded")})
-    return redirect(reverse("meetings:roll_call", args=[motion.pk]) + (f"?{query}" if query else ""))
+    return reverse("meetings:roll_call", args=[motion.pk]) + (f"?{query}" if query else "")
 
 
 @login_required
@@ -206,8 +221,7 @@ def roll_call(request, pk):
     """The clerk records each attendee's vote (for / against / abstain) on a roll-call motion: a page of the
     attendees not yet recorded (search by name or household number, filter by 村民小组), the rest at once, a
     correction of a vote recorded wrongly, and ending the vote with the number of those left unrecorded."""
-    motion = _motion(request, pk)
-    meeting = _managed(request, motion.meeting_id)
+    motion, meeting = _managed_motion(request, pk)
     if request.method == "POST":
         recorded, refused = 0, []
         for key, value in request.POST.items():
@@ -218,12 +232,12 @@ def roll_call(request, pk):
                 except DomainError as exc:
                     refused.extend(exc.messages)
         if recorded:
-            messages.success(request, _("%(n)s votes recorded.") % {"n": recorded})
+            messages.success(request, _votes_recorded(recorded))
         elif not refused:
             messages.error(request, _("Choose for, against or abstain for at least one attendee."))
         for message in dict.fromkeys(refused):
             messages.error(request, message)
-        return _back_to_roll_call(motion, _roll_call_filters(request.POST))
+        return redirect(_roll_call_url(motion, _roll_call_filters(request.POST)))
     return _roll_call_page(request, motion, meeting)
 
 
@@ -234,18 +248,16 @@ def roll_call(request, pk):
 def votes_batch(request, pk):
     """其余全部赞成 (or against, or abstaining): every signed-in attendee with no recorded vote, or only those of
     the 村民小组 the page is filtered by."""
-    motion = _motion(request, pk)
-    _managed(request, motion.meeting_id)
+    motion = _managed_motion(request, pk)[0]
     filters = _roll_call_filters(request.POST)
-    try:
-        n = services.vote_record_batch(
+    return post_back(
+        request,
+        lambda: services.vote_record_batch(
             actor=request.user, motion=motion, choice=request.POST.get("choice", ""), group=filters["group"]
-        )
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, _("%(n)s votes recorded.") % {"n": n})
-    return _back_to_roll_call(motion, filters)
+        ),
+        done=_votes_recorded,
+        to=_roll_call_url(motion, filters),
+    )
 
 
 @login_required
@@ -254,25 +266,23 @@ def votes_batch(request, pk):
 @api_twin("POST /api/meetings/motions/{motion_id}/votes/correct")
 def vote_correct(request, pk):
     """Correct a vote recorded wrongly, before voting closes (the old vote stays on record, replaced)."""
-    motion = _motion(request, pk)
-    _managed(request, motion.meeting_id)
+    motion = _managed_motion(request, pk)[0]
     filters = _roll_call_filters(request.POST)
     entry = request.POST.get("entry", "")
     if not entry.isdigit():
         raise Http404()
-    try:
-        services.vote_correct(
+    return post_back(
+        request,
+        lambda: services.vote_correct(
             actor=request.user,
             motion=motion,
             entry=int(entry),
             choice=request.POST.get("choice", ""),
             reason=request.POST.get("reason", ""),
-        )
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, _("The vote is corrected."))
-    return _back_to_roll_call(motion, filters)
+        ),
+        done=_("The vote is corrected."),
+        to=_roll_call_url(motion, filters),
+    )
 
 
 def _roll_call_page(request, motion, meeting, *, close_form=None, status=200):
@@ -336,18 +346,24 @@ def _roll_call_page(request, motion, meeting, *, close_form=None, status=200):
 @api_twin("POST /api/meetings/meetings/{meeting_id}/sign-in")
 def sign_in_self(request, pk):
     meeting = _meeting(request, pk)
+    # Nobody ticked: never sign in the whole household by default (no proxies).
+    return _sign_in(
+        request,
+        services.attendance_sign_in_own,
+        meeting,
+        to=reverse("meetings:detail", args=[meeting.pk]) + "#mine",
+        nobody=_("Tick who of your household is here in person."),
+    )
+
+
+def _sign_in(request, sign_in, meeting, *, to: str, nobody: str):
+    """Sign in the register entries ticked (``entry``) with ``sign_in`` (the clerk's or one's own), then back to
+    ``to``; with none ticked, only the ``nobody`` message."""
     ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
     if not ids:
-        # Nobody ticked: never sign in the whole household by default (no proxies).
-        messages.error(request, _("Tick who of your household is here in person."))
-        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#mine")
-    try:
-        new = services.attendance_sign_in_own(actor=request.user, meeting=meeting, entries=ids)
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, _("%(n)s signed in.") % {"n": new})
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#mine")
+        messages.error(request, nobody)
+        return redirect(to)
+    return post_back(request, lambda: sign_in(actor=request.user, meeting=meeting, entries=ids), done=_signed_in, to=to)
 
 
 @login_required
@@ -360,10 +376,11 @@ def vote_self(request, pk):
         entry = int(request.POST.get("entry", ""))
     except ValueError:
         raise Http404() from None
-    try:
-        services.vote_cast_own(actor=request.user, motion=motion, entry=entry, choice=request.POST.get("choice", ""))
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, _("Your vote is recorded."))
-    return redirect(reverse("meetings:detail", args=[motion.meeting_id]) + f"#motion{motion.pk}")
+    return post_back(
+        request,
+        lambda: services.vote_cast_own(
+            actor=request.user, motion=motion, entry=entry, choice=request.POST.get("choice", "")
+        ),
+        done=_("Your vote is recorded."),
+        to=reverse("meetings:detail", args=[motion.meeting_id]) + f"#motion{motion.pk}",
+    )

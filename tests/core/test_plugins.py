@@ -105,6 +105,9 @@ def test_waiting_items_keep_their_order_and_are_registered_by_their_apps():
         "powers:home",
         "meetings:home",
         "deliberation:tasks",
+        "mediation:home",
+        "mediation:home",
+        "mediation:home",
     ]
     assert all(w.key.split(".")[0] in _domain_apps() for w in items)
 

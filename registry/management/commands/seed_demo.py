@@ -23,7 +23,9 @@ DEMO_COUNTY_CODE = "510422"
 DEMO_PASSWORD = "Demo@2026"
 
 
-LATER_DEMOS = [m for m in ("finance.demo", "meetings.demo", "deliberation.demo", "powers.demo") if find_spec(m)]
+LATER_DEMOS = [
+    m for m in ("finance.demo", "meetings.demo", "deliberation.demo", "powers.demo", "mediation.demo") if find_spec(m)
+]
 
 
 def demo_accounts(county: Region) -> list[dict]:

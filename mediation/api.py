@@ -1,0 +1,261 @@
+"""Mediation API (/api/mediation): recording a dispute, the caller's disputes (queue, board, own), the bodies with
+their mediator pools and expert banks. A dispute is read and its steps taken through the generic case API
+(``GET /api/casework/cases/mediation/<id>``, ``POST …/steps/<step>``, casework.api), to which ``dispute_detail``
+adds the parties, the mediators and the agreement. A dispute the caller may not see is 404, as a missing one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils.translation import gettext_lazy
+from ninja import Field, Router, Schema
+
+from core.api_types import Id
+from mediation import selectors, services
+from mediation.flows import MEDIATION
+from mediation.models import Dispute, Mediator
+from regions.models import Region, RegionLevel
+
+router = Router(tags=["mediation"])
+
+
+class PartyIn(Schema):
+    role: str
+    name: str = ""
+    phone: str = ""
+    address: str = ""
+    person: Id | None = None
+
+
+class DisputeIn(Schema):
+    village: Id
+    title: str
+    kind: str
+    facts: str
+    claims: str = ""
+    amount: str | None = Field(None, max_length=20)
+    source: str = "walk_in"
+    referral_body: str = ""
+    referral_number: str = ""
+    received_on: date | None = None
+    body: Id | None = None
+    preferred: Id | None = None
+    incident: Id | None = None
+    parties: list[PartyIn]
+
+
+class DisputeRow(Schema):
+    id: int
+    number: str
+    title: str
+    kind: str
+    kind_label: str
+    state: str
+    state_label: str
+    body: str
+    risk: str
+    received_on: date
+    deadline_at: str | None
+    overdue: bool
+
+
+class DisputeLists(Schema):
+    queue: list[DisputeRow]
+    risk_board: list[DisputeRow]
+    mine: list[DisputeRow]
+
+
+class BodyIn(Schema):
+    region: Id | None = None
+    kind: str = ""
+    name: str
+    field: str = ""
+    address: str = ""
+    phone: str = ""
+    active: bool = True
+
+
+class BodyOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    field: str
+    region: str
+    address: str
+    phone: str
+    active: bool
+
+
+class MediatorIn(Schema):
+    name: str
+    title: str
+    phone: str = ""
+    username: str = ""
+    expertise: str = ""
+    profile: str = ""
+    available: bool = True
+    active: bool = True
+
+
+class MediatorOut(Schema):
+    id: int
+    body: int
+    name: str
+    title: str
+    title_label: str
+    expertise: str
+    profile: str
+    available: bool
+    active: bool
+    has_account: bool
+
+
+def _row(d: Dispute) -> dict:
+    return {
+        "id": d.pk,
+        "number": d.number,
+        "title": d.title,
+        "kind": d.kind,
+        "kind_label": d.get_kind_display(),
+        "state": d.state,
+        "state_label": MEDIATION.state_label(d.state),
+        "body": d.body.name,
+        "risk": d.risk,
+        "received_on": d.received_on,
+        "deadline_at": d.deadline_at.isoformat() if d.deadline_at else None,
+        "overdue": d.overdue,
+    }
+
+
+def _body(b) -> dict:
+    return {
+        "id": b.pk,
+        "name": b.name,
+        "kind": b.kind,
+        "kind_label": b.get_kind_display(),
+        "field": b.field,
+        "region": str(b.level_region),
+        "address": b.address,
+        "phone": b.phone,
+        "active": b.active,
+    }
+
+
+def _mediator(m: Mediator) -> dict:
+    return {
+        "id": m.pk,
+        "body": m.body_id,
+        "name": m.name,
+        "title": m.title,
+        "title_label": m.get_title_display(),
+        "expertise": m.expertise,
+        "profile": m.profile,
+        "available": m.available,
+        "active": m.active,
+        "has_account": m.user_id is not None,
+    }
+
+
+def dispute_detail(request, case) -> dict:
+    """What the generic case API adds for a dispute (Flow.detail)."""
+    return {
+        "number": case.number,
+        "title": case.title,
+        "kind": case.kind,
+        "source": case.source,
+        "referral_body": case.referral_body,
+        "referral_number": case.referral_number,
+        "facts": case.facts,
+        "claims": case.claims,
+        "amount": str(case.amount) if case.amount is not None else None,
+        "received_on": case.received_on.isoformat(),
+        "body": _body(case.body),
+        "risk": case.risk,
+        "hearing": case.hearing,
+        "parties": [
+            {"id": p.pk, "role": p.role, "name": p.name, "signed_on": p.signed_on.isoformat() if p.signed_on else None}
+            for p in case.parties.all()
+        ],
+        "mediators": [_mediator(m) for m in case.mediators.all()],
+        "agreement": {
+            "form": case.agreement_form,
+            "facts": case.agreed_facts,
+            "terms": case.terms,
+            "perform_how": case.perform_how,
+            "perform_by": case.perform_by.isoformat() if case.perform_by else None,
+            "effective_on": case.effective_on.isoformat() if case.effective_on else None,
+            "confirmation_due": case.confirmation_due.isoformat() if case.confirmation_due else None,
+            "confirmation": case.confirmation,
+            "performance": case.performance,
+        },
+        "outcome": case.outcome,
+    }
+
+
+@router.post("/disputes", response={201: DisputeRow}, summary=gettext_lazy("Record a dispute, or apply for mediation"))
+def dispute_record(request, payload: DisputeIn):
+    village = Region.objects.filter(pk=payload.village, level=RegionLevel.VILLAGE).first()
+    data = payload.dict()
+    data.pop("village")
+    dispute = services.dispute_record(actor=request.auth, village=village, **data)
+    return 201, _row(dispute)
+
+
+@router.get(
+    "/disputes",
+    response=DisputeLists,
+    summary=gettext_lazy("The caller's disputes: to mediate, to supervise, their own"),
+)
+def dispute_lists(request):
+    actor = request.auth
+    return {
+        "queue": [_row(d) for d in selectors.working_queue(actor)[:200]],
+        "risk_board": [_row(d) for d in selectors.risk_board(actor)[:200]],
+        "mine": [_row(d) for d in selectors.my_disputes(actor)[:200]],
+    }
+
+
+@router.get("/bodies", response=list[BodyOut], summary=gettext_lazy("The mediation bodies of the caller's county"))
+def body_list(request):
+    return [_body(b) for b in selectors.bodies(request.auth)]
+
+
+@router.post("/bodies", response={201: BodyOut}, summary=gettext_lazy("Add a mediation body"))
+def body_create(request, payload: BodyIn):
+    region = Region.objects.filter(pk=payload.region).first() if payload.region else None
+    data = payload.dict(exclude={"region", "active"})
+    return 201, _body(services.body_create(actor=request.auth, region=region, **data))
+
+
+@router.put("/bodies/{int:body_id}", response=BodyOut, summary=gettext_lazy("Change a mediation body"))
+def body_update(request, body_id: Id, payload: BodyIn):
+    found = selectors.body(request.auth, body_id)
+    data = payload.dict(exclude={"region", "kind"})
+    return _body(services.body_update(actor=request.auth, body=found, **data))
+
+
+@router.get(
+    "/bodies/{int:body_id}/mediators",
+    response=list[MediatorOut],
+    summary=gettext_lazy("A body's mediators and experts"),
+)
+def mediator_list(request, body_id: Id):
+    found = selectors.body(request.auth, body_id)
+    return [_mediator(m) for m in selectors.pool(request.auth, body_id=found.pk)]
+
+
+@router.post(
+    "/bodies/{int:body_id}/mediators", response={201: MediatorOut}, summary=gettext_lazy("Add a mediator or an expert")
+)
+def mediator_add(request, body_id: Id, payload: MediatorIn):
+    found = selectors.body(request.auth, body_id)
+    return 201, _mediator(services.mediator_add(actor=request.auth, body=found, **payload.dict()))
+
+
+@router.put(
+    "/mediators/{int:mediator_id}", response=MediatorOut, summary=gettext_lazy("Change a mediator or an expert")
+)
+def mediator_update(request, mediator_id: Id, payload: MediatorIn):
+    found = selectors.mediator(request.auth, mediator_id)
+    return _mediator(services.mediator_update(actor=request.auth, mediator=found, **payload.dict()))

@@ -1,0 +1,145 @@
+"""Reads of mediation, each scoped to the actor. A dispute is confidential (人民调解法 Art. 15): a person sees it
+as one of its committee's leaders, its mediators, its parties or, for a high-risk case, a supervisor above; the
+supervisor's every read is logged. Statistics are aggregates only."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from core import audit, scope, workflow
+from core.errors import NotFound
+from core.roles import Action
+from mediation import people
+from mediation.audit_labels import AuditAction
+from mediation.flows import MEDIATION
+from mediation.models import LEADERS, Body, Dispute, DisputeParty, Mediator, Risk
+from regions.models import Region, RegionLevel
+
+CLOSED = ("archived", "declined")
+
+
+def _base() -> QuerySet:
+    return Dispute.objects.filter(flow=MEDIATION.name).select_related("body", "village", "township")
+
+
+def _working_q(actor) -> Q:
+    """Disputes the actor works on: of a body they lead, or as one of their mediators."""
+    led = Mediator.objects.filter(user_id=actor.pk, title__in=LEADERS, active=True).values("body_id")
+    mine = Mediator.objects.filter(user_id=actor.pk).values("pk")
+    return Q(body_id__in=led) | Q(mediators__in=mine)
+
+
+def _supervised_q(actor) -> Q:
+    return Q(risk=Risk.HIGH) & scope.scope_q(actor, Action.MEDIATION_SUPERVISE, Dispute)
+
+
+def _party_q(actor) -> Q:
+    return Q(Exists(DisputeParty.objects.filter(dispute=OuterRef("pk"), user_id=actor.pk)))
+
+
+def visible(actor) -> QuerySet:
+    """Every dispute the actor may see (the same answer as the procedure's parties, core.workflow.can_see)."""
+    if actor is None or not actor.is_authenticated:
+        return Dispute.objects.none()
+    q = _working_q(actor) | _party_q(actor)
+    if scope.can(actor, Action.MEDIATION_SUPERVISE):
+        q |= _supervised_q(actor)
+    return _base().filter(q).distinct()
+
+
+def dispute_for(actor, pk) -> Dispute:
+    """One dispute for the actor, NotFound when missing or not theirs; a supervisor's read is logged."""
+    case = visible(actor).filter(pk=pk).first()
+    if case is None or not workflow.can_see(actor, case, MEDIATION):
+        raise NotFound()
+    if not (people.is_leader(actor, case) or people.is_mediator(actor, case) or people.is_disputant(actor, case)):
+        audit.record(actor, AuditAction.DISPUTE_READ, case, note=case.number)
+    return case
+
+
+def working_queue(actor) -> QuerySet:
+    """Open disputes of the actor's bodies and cases, the most pressing first."""
+    return _base().filter(_working_q(actor)).filter(closed_at__isnull=True).distinct().order_by("deadline_at", "pk")
+
+
+def my_disputes(actor) -> QuerySet:
+    return _base().filter(_party_q(actor)).order_by("-received_on", "-pk")
+
+
+def risk_board(actor) -> QuerySet:
+    if not scope.can(actor, Action.MEDIATION_SUPERVISE):
+        return Dispute.objects.none()
+    return _base().filter(_supervised_q(actor)).filter(closed_at__isnull=True).order_by("deadline_at", "pk")
+
+
+def recorded_by_me(actor) -> QuerySet:
+    """What the actor recorded (排查, 来访): the number, type and state only; the contents are the committee's."""
+    return (
+        Dispute.objects.filter(flow=MEDIATION.name, recorded_by_id=actor.pk)
+        .only(
+            "pk",
+            "number",
+            "kind",
+            "state",
+            "received_on",
+            "body__name",
+            "flow",
+            "deadline_at",
+            "overdue",
+            "closed_at",
+            "risk",
+        )
+        .select_related("body")
+        .order_by("-received_on", "-pk")
+    )
+
+
+# -- bodies and the pool ----------------------------------------------------------------------------------------
+
+
+def bodies(actor) -> QuerySet:
+    """The bodies of the actor's county (everyone working there may read who mediates)."""
+    return Body.objects.filter(county_id__in=scope.county_ids(actor)).select_related("village", "township")
+
+
+def body(actor, pk) -> Body:
+    return scope.fetch(bodies(actor), pk)
+
+
+def configurable_regions(actor) -> list[Region]:
+    """The regions where the actor may add bodies: their counties and townships and the villages under them."""
+    ids = scope.targets(actor, "county", Action.MEDIATION_CONFIGURE) + scope.targets(
+        actor, "township", Action.MEDIATION_CONFIGURE
+    )
+    return list(
+        Region.objects.filter(
+            Q(pk__in=ids)
+            | Q(county_id__in=ids, level=RegionLevel.TOWNSHIP)
+            | Q(township_id__in=ids)
+            | Q(county_id__in=ids, level=RegionLevel.VILLAGE)
+        )
+        .filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.VILLAGE])
+        .order_by("code")
+    )
+
+
+def can_configure(actor, body_row: Body) -> bool:
+    return scope.region_in_scope(actor, Action.MEDIATION_CONFIGURE, body_row.level_region)
+
+
+def pool(actor, *, body_id=None) -> QuerySet:
+    qs = Mediator.objects.filter(county_id__in=scope.county_ids(actor)).select_related("body", "user")
+    return qs.filter(body_id=body_id) if body_id else qs
+
+
+def mediator(actor, pk) -> Mediator:
+    return scope.fetch(pool(actor), pk)
+
+
+def intake_villages(actor) -> list[Region]:
+    """The villages the actor may record a dispute for (staff) or apply from (a villager: their own)."""
+    from regions.selectors import villages
+
+    found = {v.pk: v for v in villages(actor, Action.MEDIATION_APPLY)}
+    found.update({v.pk: v for v in villages(actor, Action.MEDIATION_INTAKE)})
+    return sorted(found.values(), key=lambda v: v.code)

@@ -1,0 +1,15 @@
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def labelled(rows, flow):
+    """The rows with their state's label and whether they are late (a dispute list shows where each one stands;
+    a deadline passed counts before the scheduled run has flagged it)."""
+    rows, now = list(rows), timezone.now()
+    for row in rows:
+        row.state_label = flow.state_label(row.state)
+        row.late = row.overdue or (row.closed_at is None and row.deadline_at is not None and row.deadline_at < now)
+    return rows

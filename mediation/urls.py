@@ -1,0 +1,15 @@
+from django.urls import path
+
+from mediation import views
+
+app_name = "mediation"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("new/", views.record, name="record"),
+    path("<int:pk>/", views.case, name="case"),
+    path("<int:pk>/agreement/", views.agreement, name="agreement"),
+    path("bodies/", views.bodies, name="bodies"),
+    path("bodies/<int:pk>/", views.body, name="body"),
+    path("mediators/<int:pk>/", views.mediator, name="mediator"),
+]

@@ -1,0 +1,250 @@
+"""Mediation through HTTP: pages and API as anonymous, the parties, a mediator of another committee and the right
+mediator; a denial changes nothing and a dispute never leaks; bad input answers a Chinese message, never a 500."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from casework.models import CaseEvent
+from core.models import AuditEvent
+from mediation.models import Body, Dispute, Mediator
+from tests.mediation.conftest import record
+
+pytestmark = pytest.mark.django_db
+STEPS = "/api/casework/cases/mediation"
+
+
+def _snapshot():
+    return (
+        list(Dispute.objects.values_list("pk", "state", "version", "risk")),
+        CaseEvent.objects.count(),
+        AuditEvent.objects.exclude(action="mediation.dispute.read").count(),
+    )
+
+
+def test_pages_for_each_person(client, login, world, med):
+    case = record(world, med)
+    url = f"/mediation/{case.pk}/"
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    for name in ("grid_a1", "cadre_a1", "township_a", "outsider", "county_official", "villager_a1"):
+        response = login(med.users[name]).get(url)
+        assert response.status_code == 404, name
+        assert case.title not in response.content.decode()
+    page = login(med.users["mediator"]).get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert case.title in body and "受理" in body and "王建国" in body
+    home = login(med.users["mediator"]).get("/mediation/").content.decode()
+    assert case.number in home and case.title in home
+    # the grid worker who recorded it sees its number and state on the list, not its contents
+    home = login(med.users["grid_a1"]).get("/mediation/").content.decode()
+    assert case.number in home and case.title not in home and "待受理" in home
+
+
+def test_a_step_from_the_page_and_a_refusal_that_changes_nothing(client, login, world, med):
+    case = record(world, med)
+    other = login(med.users["outsider"])
+    before = _snapshot()
+    response = other.post(f"/casework/cases/mediation/{case.pk}/steps/accept/", {"accept-version": case.version})
+    assert response.status_code == 404 and _snapshot() == before
+    lead = login(med.users["mediator"])
+    response = lead.post(f"/casework/cases/mediation/{case.pk}/steps/accept/", {"accept-version": case.version})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "accepted"
+    # decline is irreversible: without the confirmation nothing is written
+    record2 = record(world, med, title="另一纠纷")
+    before = _snapshot()
+    response = lead.post(
+        f"/casework/cases/mediation/{record2.pk}/steps/decline/",
+        {"decline-version": record2.version, "decline-reason": "不属于人民调解范围"},
+    )
+    assert response.status_code == 400 and _snapshot() == before
+
+
+def test_recording_from_the_page(client, login, world, med):
+    grid = login(med.users["grid_a1"])
+    page = grid.get("/mediation/new/")
+    assert page.status_code == 200 and "登记纠纷" in page.content.decode()
+    data = {
+        "village": world.village_a1.pk,
+        "title": "鸡鸭损坏庄稼",
+        "kind": "neighbours",
+        "facts": "邻居鸡鸭进地啄食。",
+        "source": "screening",
+        "body": med.township_body.pk,
+        "party_0_role": "applicant",
+        "party_0_name": "王建国",
+        "party_1_role": "respondent",
+        "party_1_name": "",
+    }
+    response = grid.post("/mediation/new/", data)
+    assert response.status_code == 400 and "申请人和被申请人" in response.content.decode()
+    assert not Dispute.objects.exists()
+    response = grid.post("/mediation/new/", {**data, "amount": "abc", "party_1_name": "李秀英"})
+    assert response.status_code == 400 and not Dispute.objects.exists()
+    response = grid.post("/mediation/new/", {**data, "party_1_name": "李秀英", "title": "x" * 101})
+    assert response.status_code == 400 and not Dispute.objects.exists()
+    response = grid.post("/mediation/new/", {**data, "party_1_name": "李秀英"})
+    assert response.status_code == 302 and response["Location"] == "/mediation/"
+    case = Dispute.objects.get()
+    assert case.body == med.township_body and case.parties.count() == 2 and case.source == "screening"
+
+
+def test_a_villager_applies_on_the_phone(client, login, world, med):
+    villager = login(med.users["villager_a1"])
+    page = villager.get("/mediation/new/").content.decode()
+    assert "申请调解" in page and "referral_body" not in page
+    response = villager.post(
+        "/mediation/new/",
+        {
+            "village": world.village_a1.pk,
+            "title": "果园被毁",
+            "kind": "neighbours",
+            "facts": "邻居修路压坏果树。",
+            "party_0_role": "applicant",
+            "party_0_name": "王建国",
+            "party_1_role": "respondent",
+            "party_1_name": "李秀英",
+        },
+    )
+    case = Dispute.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/mediation/{case.pk}/"
+    assert case.source == "application" and case.body == med.village_body
+    assert "果园被毁" in villager.get(f"/mediation/{case.pk}/").content.decode()
+
+
+def test_from_a_grid_incident_nothing_is_typed_again(client, login, world, med):
+    incident = _incident(world)
+    cadre = login(med.users["cadre_a1"])
+    page = cadre.get(f"/mediation/new/?incident={incident.pk}").content.decode()
+    assert incident.description in page and f'name="incident" value="{incident.pk}"' in page
+    response = cadre.post(
+        "/mediation/new/",
+        {
+            "incident": incident.pk,
+            "village": world.village_a1.pk,
+            "title": "排水沟纠纷",
+            "kind": "neighbours",
+            "facts": incident.description,
+            "source": "walk_in",
+            "party_0_role": "applicant",
+            "party_0_name": "王建国",
+            "party_1_role": "respondent",
+            "party_1_name": "李秀英",
+        },
+    )
+    assert response.status_code == 302
+    case = Dispute.objects.get()
+    assert case.incident == incident and case.source == "incident" and case.body == med.village_body
+    # the cadre leads the village committee: the dispute's page links the incident and its timeline
+    assert f"/incidents/{incident.pk}/" in cadre.get(f"/mediation/{case.pk}/").content.decode()
+    # an incident the person may not see is not found
+    assert login(med.users["cadre_b1"]).get(f"/mediation/new/?incident={incident.pk}").status_code == 404
+
+
+def _incident(world):
+    from incidents import services as incident_services
+    from incidents.models import GridMatter
+    from incidents.plug import _set_up_county
+
+    _set_up_county(world.county)
+    matter = GridMatter.objects.filter(county=world.county).first()
+    incident, _created = incident_services.incident_report(
+        actor=world.users["grid_a1"],
+        village=world.village_a1,
+        grid=world.grid_a1,
+        matter=matter,
+        description="两户因排水沟发生争吵，需要调解。",
+    )
+    return incident
+
+
+def test_the_agreement_prints_one_copy_per_party_and_one_for_the_file(client, login, world, med):
+    from tests.mediation.test_procedure import _to_mediating, step
+
+    case = _to_mediating(world, med)
+    full = med.users["fulltime"]
+    today = date.today().isoformat()
+    step(full, case, "session", held_on=today, place="镇调解室", attendees="双方", minutes="记录")
+    url = f"/mediation/{case.pk}/agreement/"
+    assert login(full).get(url).status_code == 404  # no agreement yet
+    step(full, case, "draft", form="written", agreed_facts="院墙越界", terms="李秀英于30日内拆除越界院墙。")
+    body = login(full).get(url).content.decode()
+    assert body.count("人民调解协议书</h1>") == 3 and "李秀英于30日内拆除越界院墙。" in body
+    assert "一式 3 份" in body and "按指印" in body
+    assert login(med.users["outsider"]).get(url).status_code == 404
+
+
+def test_the_api(client, world, med, api_token):
+    grid = api_token(med.users["grid_a1"])
+    payload = {
+        "village": world.village_a1.pk,
+        "title": "宅基地纠纷",
+        "kind": "homestead",
+        "facts": "院墙越界。",
+        "source": "court",
+        "body": med.township_body.pk,
+        "parties": [{"role": "applicant", "name": "王建国"}, {"role": "respondent", "name": "李秀英"}],
+    }
+    response = client.post("/api/mediation/disputes", payload, content_type="application/json", **grid)
+    assert response.status_code == 422 and "referral_body" in str(response.json())
+    assert not Dispute.objects.exists()
+    payload |= {"referral_body": "米易县人民法院", "referral_number": "(2026)川0421民诉前调1号"}
+    response = client.post("/api/mediation/disputes", payload, content_type="application/json", **grid)
+    assert response.status_code == 201, response.content
+    case_id = response.json()["id"]
+    # the grid worker cannot read it; the lead mediator can, with its parties
+    assert client.get(f"{STEPS}/{case_id}", **grid).status_code == 404
+    lead = api_token(med.users["mediator"])
+    detail = client.get(f"{STEPS}/{case_id}", **lead).json()
+    assert detail["referral_number"].startswith("(2026)") and len(detail["parties"]) == 2
+    response = client.post(
+        f"{STEPS}/{case_id}/steps/decline", {"reason": "不属于受理范围"}, content_type="application/json", **lead
+    )
+    assert response.status_code == 422 and "confirm" in str(response.json())
+    response = client.post(f"{STEPS}/{case_id}/steps/accept", {}, content_type="application/json", **lead)
+    assert response.status_code == 200 and response.json()["state"] == "accepted"
+    lists = client.get("/api/mediation/disputes", **lead).json()
+    assert [r["id"] for r in lists["queue"]] == [case_id]
+    assert client.get("/api/mediation/disputes", **grid).json() == {"queue": [], "risk_board": [], "mine": []}
+
+
+def test_bodies_and_the_pool(client, login, world, med, api_token):
+    admin = login(med.users["county_admin"])
+    page = admin.get("/mediation/bodies/").content.decode()
+    assert "甲镇矛盾纠纷多元化解中心" in page
+    response = admin.post(
+        "/mediation/bodies/", {"region": world.township_b.pk, "kind": "township", "name": "乙镇矛盾纠纷多元化解中心"}
+    )
+    assert response.status_code == 302
+    created = Body.objects.get(name="乙镇矛盾纠纷多元化解中心")
+    # a village committee at a township is refused with the reason
+    response = admin.post("/mediation/bodies/", {"region": world.township_b.pk, "kind": "village", "name": "错"})
+    assert response.status_code == 400 and "村" in response.content.decode()
+    response = admin.post(
+        f"/mediation/bodies/{created.pk}/",
+        {"form": "mediator", "m-name": "新调解员", "m-title": "member", "m-phone": "123"},
+    )
+    assert response.status_code == 400 and not Mediator.objects.filter(name="新调解员").exists()
+    response = admin.post(
+        f"/mediation/bodies/{created.pk}/",
+        {"form": "mediator", "m-name": "新调解员", "m-title": "member", "m-available": "on", "m-active": "on"},
+    )
+    assert response.status_code == 302 and Mediator.objects.filter(name="新调解员", body=created).exists()
+    # a village cadre reads who mediates but changes nothing
+    cadre = login(med.users["cadre_a1"])
+    assert cadre.get(f"/mediation/bodies/{created.pk}/").status_code == 200
+    assert cadre.post(f"/mediation/bodies/{created.pk}/", {"form": "body", "b-name": "改名"}).status_code == 403
+    token = api_token(med.users["county_admin"])
+    rows = client.get("/api/mediation/bodies", **token).json()
+    assert {r["name"] for r in rows} >= {"甲镇矛盾纠纷多元化解中心", "乙镇矛盾纠纷多元化解中心"}
+    response = client.post(
+        f"/api/mediation/bodies/{created.pk}/mediators",
+        {"name": "专家乙", "title": "expert", "expertise": "医疗"},
+        content_type="application/json",
+        **token,
+    )
+    assert response.status_code == 201 and response.json()["title_label"] == "咨询专家"
