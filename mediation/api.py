@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 
 from core.api_types import Id
+from core.errors import PermissionDenied
 from mediation import selectors, services
 from mediation.flows import MEDIATION
 from mediation.models import Dispute, Mediator
@@ -109,6 +110,27 @@ class MediatorOut(Schema):
     available: bool
     active: bool
     has_account: bool
+
+
+class StatRow(Schema):
+    label: str
+    counts: dict[str, int]
+    rates: dict[str, float | None]
+    amount_agreed: str
+
+
+class StatsOut(Schema):
+    by: str
+    start: date
+    end: date
+    rows: list[StatRow]
+    total: StatRow
+    definitions: dict[str, str]
+
+
+def _stat(row) -> dict:
+    rates = {k: (round(v, 1) if v is not None else None) for k, v in row.rates.items()}
+    return {"label": row.label, "counts": row.counts, "rates": rates, "amount_agreed": f"{row.amount:.2f}"}
 
 
 def _row(d: Dispute) -> dict:
@@ -259,3 +281,92 @@ def mediator_add(request, body_id: Id, payload: MediatorIn):
 def mediator_update(request, mediator_id: Id, payload: MediatorIn):
     found = selectors.mediator(request.auth, mediator_id)
     return _mediator(services.mediator_update(actor=request.auth, mediator=found, **payload.dict()))
+
+
+@router.get(
+    "/statistics",
+    response=StatsOut,
+    summary=gettext_lazy("Mediation statistics for a period (aggregates only): by type, level, source or mediator"),
+)
+def stats(request, start: date | None = None, end: date | None = None, by: str = "kind"):
+    from mediation import statistics
+
+    if not selectors.may_count(request.auth):
+        raise PermissionDenied()
+    start, end, by = statistics.period(
+        {"start": start.isoformat() if start else "", "end": end.isoformat() if end else "", "by": by}
+    )
+    result = statistics.table(selectors.statistics_scope(request.auth), start=start, end=end, by=by)
+    return {
+        "by": by,
+        "start": start,
+        "end": end,
+        "rows": [_stat(r) for r in result.rows],
+        "total": _stat(result.total),
+        "definitions": {str(term): str(text) for term, text in statistics.DEFINITIONS},
+    }
+
+
+class SubsidyRateIn(Schema):
+    county: Id | None = None
+    kind: str = ""
+    difficulty: str
+    amount: str | None = Field(None, max_length=20)
+
+
+class SubsidyRateOut(Schema):
+    kind: str
+    difficulty: str
+    amount: str | None
+
+
+class SubsidyLine(Schema):
+    mediator: str
+    body: str
+    cases: list[dict]
+    total: str
+
+
+class SubsidiesOut(Schema):
+    month: str
+    lines: list[SubsidyLine]
+    unrated: list[str]
+    total: str
+
+
+@router.put(
+    "/subsidy-rates",
+    response=SubsidyRateOut,
+    summary=gettext_lazy("Set a per-case subsidy rate (blank amount: remove)"),
+)
+def subsidy_rate_set(request, payload: SubsidyRateIn):
+    counties = selectors.subsidy_counties(request.auth)
+    county = next((c for c in counties if payload.county in (None, c.pk)), None)
+    data = payload.dict(exclude={"county"})
+    rate = services.subsidy_rate_set(actor=request.auth, county=county, **data)
+    return {"kind": data["kind"], "difficulty": data["difficulty"], "amount": f"{rate.amount:.2f}" if rate else None}
+
+
+@router.get("/subsidies", response=SubsidiesOut, summary=gettext_lazy("The month's per-case subsidies by mediator"))
+def subsidy_month(request, month: str = ""):
+    from mediation import subsidies
+
+    if not selectors.may_list_subsidies(request.auth):
+        raise PermissionDenied()
+    result = subsidies.month_list(selectors.subsidy_scope(request.auth), subsidies.month_param(month))
+    return {
+        "month": result.month.strftime("%Y-%m"),
+        "lines": [
+            {
+                "mediator": line.mediator,
+                "body": line.body,
+                "cases": [
+                    {"number": n, "kind": k, "difficulty": dff, "amount": f"{p:.2f}"} for n, k, dff, p in line.cases
+                ],
+                "total": f"{line.total:.2f}",
+            }
+            for line in result.lines
+        ],
+        "unrated": [d.number for d in result.unrated],
+        "total": f"{result.total:.2f}",
+    }

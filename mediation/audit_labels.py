@@ -12,4 +12,5 @@ class AuditAction(TextChoices):
     MEDIATOR_UPDATE = "mediation.mediator.update", _("Mediator or expert changed")
     DISPUTE_RECORD = "mediation.dispute.record", _("Dispute recorded for mediation")
     DISPUTE_READ = "mediation.dispute.read", _("Dispute read by a supervisor")
+    SUBSIDY_RATE = "mediation.subsidy.rate", _("Per-case subsidy rate set")
     CONFIRMATION_REMIND = "mediation.confirmation.remind", _("Parties reminded of the judicial confirmation window")

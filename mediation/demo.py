@@ -97,6 +97,19 @@ def _pool(admin, bodies, township, village) -> dict:
     return m
 
 
+def _rates(county, admin) -> None:
+    """A subsidy table as counties publish them (以案定补): by difficulty, with medical disputes paid apart."""
+    for kind, difficulty, amount in (
+        ("", "simple", "100"),
+        ("", "ordinary", "200"),
+        ("", "complex", "500"),
+        ("", "major", "1000"),
+        (DisputeKind.MEDICAL, "ordinary", "600"),
+        (DisputeKind.MEDICAL, "complex", "1200"),
+    ):
+        services.subsidy_rate_set(actor=admin, county=county, kind=kind, difficulty=difficulty, amount=amount)
+
+
 def seed(county: Region) -> str:
     users = {
         u.username: u
@@ -109,6 +122,7 @@ def seed(county: Region) -> str:
     with transaction.atomic():
         bodies = _bodies(county, users["county_admin"])
         pool = _pool(users["county_admin"], bodies, township, village)
+        _rates(county, users["county_admin"])
         count = _disputes(village, bodies, pool, users)
     return f"mediation: {Body.objects.filter(county=county).count()} bodies and {count} disputes in {village.name}"
 
@@ -275,7 +289,7 @@ def _disputes(village, bodies, pool, users) -> int:
     agree(archived, 36, terms="被申请人于3日内清除堆放的柴草，保持道路通畅。", perform_by=today - timedelta(days=33))
     go(lead, archived, "confirmation", 30, confirmation="not_applied", on=(today - timedelta(days=30)).isoformat())
     go(lead, archived, "follow_up", 30, performance="full", visited_on=(today - timedelta(days=30)).isoformat())
-    go(lead, archived, "archive", 29, file_number=f"{today.year}-调-001")
+    go(lead, archived, "archive", 29, difficulty="ordinary", file_number=f"{today.year}-调-001")
     made.append(archived)
     failed = new("山林界址纠纷", DisputeKind.LAND, "两组村民对山林界址认识不一，各执一词。", 30)
     to_mediating(failed, 29)

@@ -30,6 +30,7 @@ from mediation.models import (
     AgreementForm,
     Body,
     Confirmation,
+    Difficulty,
     Hearing,
     Mediator,
     Performance,
@@ -231,6 +232,11 @@ def move_body(step):
     if case.preferred_id and case.preferred.body_id != body.pk:
         case.preferred = None
     return ["body", "preferred"]
+
+
+def set_difficulty(step):
+    step.case.difficulty = step.data["difficulty"]
+    return ["difficulty"]
 
 
 def set_risk(step):
@@ -534,7 +540,17 @@ MEDIATION = Flow(
             target="archived",
             label=_("Assemble and archive the file (整理卷宗)"),
             allow=WORKING,
-            fields=(Text("file_number", _("File number (卷宗号)"), max_length=40, multiline=False, required=False),),
+            fields=(
+                Choice(
+                    "difficulty",
+                    _("Difficulty of the case"),
+                    options=Difficulty.choices,
+                    radio=True,
+                    help=_("Sets the mediator's per-case subsidy (以案定补) by the county's table."),
+                ),
+                Text("file_number", _("File number (卷宗号)"), max_length=40, multiline=False, required=False),
+            ),
+            effects=(set_difficulty,),
             confirm=_("The file is closed and kept as it is (人民调解法 Art. 27)."),
         ),
     ],

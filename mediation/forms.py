@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput
-from mediation.models import BodyKind, DisputeKind, PartyRole, Source, Title
+from mediation.models import BodyKind, Difficulty, DisputeKind, PartyRole, Source, Title
 
 PARTY_ROWS = 4
 
@@ -113,3 +113,16 @@ class MediatorForm(forms.Form):
     profile = forms.CharField(label=_("Short profile"), max_length=200, required=False)
     available = forms.BooleanField(label=_("Taking cases"), required=False, initial=True)
     active = forms.BooleanField(label=_("In the pool"), required=False, initial=True)
+
+
+class SubsidyRateForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type of dispute"), choices=[("", _("Any type")), *DisputeKind.choices], required=False
+    )
+    difficulty = forms.ChoiceField(label=_("Difficulty"), choices=Difficulty.choices)
+    amount = forms.CharField(
+        label=_("Subsidy per case (yuan)"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave blank to remove the rate."),
+    )

@@ -84,6 +84,13 @@ class Performance(models.TextChoices):
     NOT = "not", _("Not performed")
 
 
+class Difficulty(models.TextChoices):
+    SIMPLE = "simple", _("Simple (简易)")
+    ORDINARY = "ordinary", _("Ordinary (一般)")
+    COMPLEX = "complex", _("Complex (疑难复杂)")
+    MAJOR = "major", _("Major (重大)")
+
+
 class Body(models.Model):
     """A mediation body: a village committee (村调委会), a township centre, a county specialised committee or a
     third-party centre; kept by the county (and the township for its own and its villages' bodies)."""
@@ -241,6 +248,7 @@ class Dispute(CaseBase):
     follow_up_days = models.PositiveIntegerField(_("working days to the follow-up"), null=True, blank=True)
     performance = models.CharField(_("performance"), max_length=16, choices=Performance.choices, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, blank=True)
+    difficulty = models.CharField(_("difficulty"), max_length=16, choices=Difficulty.choices, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
@@ -307,3 +315,29 @@ class DisputeParty(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.get_role_display()}）"
+
+
+class SubsidyRate(models.Model):
+    """以案定补: what the county pays a mediator for a dispute mediated to an agreement, by type and difficulty
+    (``kind`` blank: any type without a rate of its own). Kept by the county; every change is an audit event."""
+
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
+    kind = models.CharField(_("type of dispute"), max_length=16, choices=DisputeKind.choices, blank=True)
+    difficulty = models.CharField(_("difficulty"), max_length=16, choices=Difficulty.choices)
+    amount = models.DecimalField(
+        _("subsidy per case (yuan)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    SCOPE_PATHS = {"county": "county_id"}
+
+    class Meta:
+        verbose_name = _("subsidy rate")
+        verbose_name_plural = _("subsidy rates")
+        ordering = ["county_id", "kind", "difficulty"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "kind", "difficulty"], name="unique_mediation_subsidy_rate"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="mediation_subsidy_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display() or '*'} · {self.get_difficulty_display()} · {self.amount}"

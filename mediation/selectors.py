@@ -94,6 +94,40 @@ def recorded_by_me(actor) -> QuerySet:
     )
 
 
+def statistics_scope(actor) -> QuerySet:
+    """The disputes the actor may count (aggregates only): a supervisor's place, a leader's own bodies."""
+    led = Mediator.objects.filter(user_id=actor.pk, title__in=LEADERS, active=True).values("body_id")
+    q = Q(body_id__in=led)
+    if scope.can(actor, Action.MEDIATION_SUPERVISE):
+        q |= scope.scope_q(actor, Action.MEDIATION_SUPERVISE, Dispute)
+    return Dispute.objects.filter(flow=MEDIATION.name).filter(q)
+
+
+def may_count(actor) -> bool:
+    return (
+        scope.can(actor, Action.MEDIATION_SUPERVISE)
+        or Mediator.objects.filter(user_id=actor.pk, title__in=LEADERS, active=True).exists()
+    )
+
+
+def subsidy_scope(actor) -> QuerySet:
+    """The disputes whose subsidies the actor may list (numbers, types and amounts; no contents): the county
+    administrator's county, a supervisor's place, a leader's bodies."""
+    counties = scope.targets(actor, "county", Action.MEDIATION_CONFIGURE)
+    return Dispute.objects.filter(flow=MEDIATION.name).filter(
+        Q(county_id__in=counties) | Q(pk__in=statistics_scope(actor).values("pk"))
+    )
+
+
+def subsidy_counties(actor) -> list[Region]:
+    """The counties whose subsidy table the actor keeps (their administrator)."""
+    return list(Region.objects.filter(pk__in=scope.targets(actor, "county", Action.MEDIATION_CONFIGURE)))
+
+
+def may_list_subsidies(actor) -> bool:
+    return may_count(actor) or bool(subsidy_counties(actor))
+
+
 # -- bodies and the pool ----------------------------------------------------------------------------------------
 
 

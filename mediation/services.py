@@ -22,12 +22,14 @@ from mediation.models import (
     REFERRALS,
     Body,
     BodyKind,
+    Difficulty,
     Dispute,
     DisputeKind,
     DisputeParty,
     Mediator,
     PartyRole,
     Source,
+    SubsidyRate,
     Title,
 )
 from regions.models import Region, RegionLevel
@@ -195,6 +197,44 @@ def _plain(values: dict) -> dict:
     return {k: (getattr(v, "username", v) if k == "user" else v) for k, v in values.items()}
 
 
+# -- the county's subsidy table (以案定补) ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def subsidy_rate_set(*, actor, county: Region, kind="", difficulty, amount) -> SubsidyRate | None:
+    """Set the subsidy per case for a type (blank: any type) and difficulty; a blank amount removes the rate."""
+    if county is None or county.level != RegionLevel.COUNTY:
+        raise NotFound()
+    _configurable(actor, county)
+    kind = _choice(kind, DisputeKind.choices, "kind", required=False)
+    difficulty = _choice(difficulty, Difficulty.choices, "difficulty")
+    found = SubsidyRate.objects.select_for_update().filter(county=county, kind=kind, difficulty=difficulty).first()
+    before = {"amount": str(found.amount)} if found else None
+    if amount in (None, ""):
+        if found is not None:
+            found.delete()
+            audit.record(
+                actor, AuditAction.SUBSIDY_RATE, county, before=before, after=None, note=f"{kind or '*'}/{difficulty}"
+            )
+        return None
+    value = _amount(amount, field="amount")
+    if value is None or value > Decimal("999999.99"):
+        raise DomainError({"amount": _("Give an amount in yuan, e.g. 3000 or 3000.50.")})
+    if found is None:
+        found = SubsidyRate(county=county, kind=kind, difficulty=difficulty, amount=value)
+    found.amount = value
+    found.save()
+    audit.record(
+        actor,
+        AuditAction.SUBSIDY_RATE,
+        county,
+        before=before,
+        after={"amount": str(value)},
+        note=f"{kind or '*'}/{difficulty}",
+    )
+    return found
+
+
 # -- a dispute: intake --------------------------------------------------------------------------------------------
 
 
@@ -238,15 +278,17 @@ def _parties(village: Region, parties, *, link_people: bool) -> list[DisputePart
     return rows
 
 
-def _amount(value):
+def _amount(value, field: str = "amount"):
     if value in (None, ""):
         return None
     try:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise DomainError({"amount": _("Give an amount in yuan, e.g. 3000 or 3000.50.")}) from None
+        raise DomainError({field: _("Give an amount in yuan, e.g. 3000 or 3000.50.")}) from None
+    if amount.is_finite() and amount < 0:
+        raise DomainError({field: _("The amount cannot be negative.")})
     if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
-        raise DomainError({"amount": _("Give an amount in yuan, e.g. 3000 or 3000.50.")})
+        raise DomainError({field: _("Give an amount in yuan, e.g. 3000 or 3000.50.")})
     return amount
 
 

@@ -16,10 +16,10 @@ from core import scope
 from core.params import id_param
 from core.roles import Action
 from core.views import api_twin, submit
-from mediation import people, selectors, services
+from mediation import people, selectors, services, statistics, subsidies
 from mediation.flows import MEDIATION
-from mediation.forms import BodyForm, DisputeForm, MediatorForm
-from mediation.models import AgreementForm, Body, Mediator, PartyRole
+from mediation.forms import BodyForm, DisputeForm, MediatorForm, SubsidyRateForm
+from mediation.models import AgreementForm, Body, Mediator, PartyRole, SubsidyRate
 
 INTAKE = (Action.MEDIATION_INTAKE, Action.MEDIATION_APPLY)
 
@@ -44,6 +44,8 @@ def home(request):
             "can_record": any(scope.can(actor, a) for a in INTAKE),
             "staff": scope.can(actor, Action.MEDIATION_INTAKE),
             "can_configure": scope.can(actor, Action.MEDIATION_CONFIGURE) or selectors.bodies(actor).exists(),
+            "can_count": selectors.may_count(actor),
+            "can_subsidies": selectors.may_list_subsidies(actor),
         },
     )
 
@@ -158,6 +160,73 @@ def agreement(request, pk):
             "copies": copies,
             "count": len(copies),
         },
+    )
+
+
+# -- statistics (aggregates only) ----------------------------------------------------------------------------------
+
+
+@login_required
+def stats(request):
+    if not selectors.may_count(request.user):
+        raise PermissionDenied()
+    start, end, by = statistics.period(request.GET)
+    result = statistics.table(selectors.statistics_scope(request.user), start=start, end=end, by=by)
+    if request.GET.get("format") == "xlsx":
+        from registry.views_excel import xlsx_response
+
+        name = f"调解统计-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+        return xlsx_response(statistics.xlsx(result), name, f"mediation-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
+    return render(
+        request,
+        "mediation/statistics.html",
+        {
+            "result": result,
+            "dimensions": [(key, title) for key, (title, _path, _labels) in statistics.DIMENSIONS.items()],
+            "columns": statistics.COLUMNS,
+            "rates": statistics.RATES,
+            "definitions": statistics.DEFINITIONS,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+# -- per-case subsidies (以案定补) -----------------------------------------------------------------------------------
+
+
+@login_required
+@api_twin("PUT /api/mediation/subsidy-rates")
+def subsidy_list(request):
+    actor = request.user
+    if not selectors.may_list_subsidies(actor):
+        raise PermissionDenied()
+    month = subsidies.month_param(request.GET.get("month"))
+    counties = selectors.subsidy_counties(actor)
+    form = SubsidyRateForm(request.POST or None) if counties else None
+    if request.method == "POST" and form is None:
+        raise PermissionDenied()
+    done = form is not None and submit(
+        request,
+        form,
+        lambda d: services.subsidy_rate_set(actor=actor, county=counties[0], **d),
+        done=_("Saved."),
+        to=f"{reverse('mediation:subsidies')}?month={month:%Y-%m}",
+    )
+    if done:
+        return done
+    result = subsidies.month_list(selectors.subsidy_scope(actor), month)
+    if request.GET.get("format") == "xlsx":
+        from registry.views_excel import xlsx_response
+
+        return xlsx_response(
+            subsidies.xlsx(result), f"调解个案补贴-{month:%Y-%m}.xlsx", f"mediation-subsidies-{month:%Y-%m}.xlsx"
+        )
+    rates = SubsidyRate.objects.filter(county__in=counties).order_by("kind", "difficulty") if counties else []
+    return render(
+        request,
+        "mediation/subsidies.html",
+        {"result": result, "rates": rates, "form": form, "month": month},
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -13,3 +13,8 @@ def labelled(rows, flow):
         row.state_label = flow.state_label(row.state)
         row.late = row.overdue or (row.closed_at is None and row.deadline_at is not None and row.deadline_at < now)
     return rows
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key)

@@ -156,6 +156,14 @@ def test_a_dispute_from_the_phone_to_the_archive(browser, live_server, desktop_p
             s.locator("input[name=follow_up-visited_on]").fill(today),
         ),
     )
-    take(desk, "archive", lambda s: s.locator("input[name=archive-file_number]").fill("2026-安调-001"), dialog=True)
+    take(
+        desk,
+        "archive",
+        lambda s: (
+            s.locator("input[name=archive-difficulty][value=ordinary]").check(),
+            s.locator("input[name=archive-file_number]").fill("2026-安调-001"),
+        ),
+        dialog=True,
+    )
     state_is(desk, "archived")
     shot(desk, "05_archived_1280")

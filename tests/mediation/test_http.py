@@ -248,3 +248,80 @@ def test_bodies_and_the_pool(client, login, world, med, api_token):
         **token,
     )
     assert response.status_code == 201 and response.json()["title_label"] == "咨询专家"
+
+
+def test_statistics_count_from_the_records_and_show_no_dispute(client, login, world, med, api_token):
+    from tests.mediation.test_procedure import _to_mediating, step
+
+    today = date.today().isoformat()
+    done = _to_mediating(world, med)
+    full = med.users["fulltime"]
+    step(full, done, "session", held_on=today, place="镇调解室", attendees="双方", minutes="记录")
+    step(full, done, "draft", form="oral", agreed_facts="事实", terms="互相道歉")
+    step(full, done, "seal", sealed_on=today)
+    failed = _to_mediating(world, med)
+    step(full, failed, "fail", reason="分歧过大", advice="litigation")
+    record(world, med, title="刚登记")
+    # the township official (a supervisor) sees figures, never a dispute
+    official = login(med.users["township_a"])
+    page = official.get("/mediation/statistics/?by=kind").content.decode()
+    assert "50.0%" in page and "宅基地" in page and done.title not in page
+    token = api_token(med.users["township_a"])
+    body = client.get("/api/mediation/statistics?by=source", **token).json()
+    assert body["total"]["counts"]["received"] == 3 and body["total"]["rates"]["resolution"] == 50.0
+    assert body["total"]["counts"]["agreements"] == 1 and body["total"]["counts"]["open"] == 1
+    xlsx = official.get("/mediation/statistics/?by=mediator&format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    # a wrong period or grouping falls back; an ordinary mediator and a villager see no statistics
+    assert official.get("/mediation/statistics/?start=2026-13-45&by=nope").status_code == 200
+    assert login(med.users["fulltime"]).get("/mediation/statistics/").status_code == 403
+    assert login(med.users["villager_a1"]).get("/mediation/statistics/").status_code == 403
+    # another township's official counts nothing of township A's village
+    from core.roles import Role
+    from tests.factories import make_user
+
+    other = api_token(make_user("township_b", Role.TOWNSHIP_OFFICIAL, world.township_b))
+    assert client.get("/api/mediation/statistics", **other).json()["total"]["counts"]["received"] == 0
+
+
+def test_per_case_subsidies_are_computed_never_typed(client, login, world, med, api_token):
+    from tests.mediation.test_procedure import _to_mediating, step
+
+    admin = login(med.users["county_admin"])
+    # a negative amount is refused with the reason and nothing is stored
+    response = admin.post("/mediation/subsidies/", {"kind": "", "difficulty": "ordinary", "amount": "-5"})
+    assert response.status_code == 400 and "不能为负" in response.content.decode()
+    assert (
+        admin.post("/mediation/subsidies/", {"kind": "", "difficulty": "ordinary", "amount": "200"}).status_code == 302
+    )
+    assert (
+        admin.post(
+            "/mediation/subsidies/", {"kind": "homestead", "difficulty": "complex", "amount": "500.01"}
+        ).status_code
+        == 302
+    )
+    today = date.today().isoformat()
+    for difficulty in ("complex", "ordinary", "major"):
+        case = _to_mediating(world, med)
+        full = med.users["fulltime"]
+        if difficulty == "ordinary":  # two mediators share it
+            case.mediators.add(med.lead)
+        step(full, case, "session", held_on=today, place="镇调解室", attendees="双方", minutes="记录")
+        step(full, case, "draft", form="oral", agreed_facts="事实", terms="互相道歉")
+        step(full, case, "seal", sealed_on=today)
+        step(full, case, "follow_up", performance="full", visited_on=today)
+        step(full, case, "archive", difficulty=difficulty)
+    token = api_token(med.users["county_admin"])
+    body = client.get(f"/api/mediation/subsidies?month={date.today():%Y-%m}", **token).json()
+    lines = {line["mediator"]: line for line in body["lines"]}
+    # homestead/complex 500.01 to 专职甲 alone; any/ordinary 200 shared 100 + 100; the major case has no rate
+    assert lines["专职甲"]["total"] == "600.01" and lines["调解员"]["total"] == "100.00"
+    assert body["total"] == "700.01" and len(body["unrated"]) == 1
+    page = admin.get("/mediation/subsidies/").content.decode()
+    assert "600.01" in page and "王李两家" not in page  # numbers and amounts, never a dispute's contents
+    assert admin.get("/mediation/subsidies/?format=xlsx").content[:2] == b"PK"
+    assert login(med.users["villager_a1"]).get("/mediation/subsidies/").status_code == 403
+    assert (
+        login(med.users["cadre_b1"]).post("/mediation/subsidies/", {"difficulty": "simple", "amount": "1"}).status_code
+        == 403
+    )

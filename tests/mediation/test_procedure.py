@@ -60,7 +60,7 @@ def test_eight_steps_end_to_end(world, med):
     assert case.deadline_at is not None
     step(full, case, "confirmation", confirmation="applied", on=today)
     step(full, case, "follow_up", performance="full", visited_on=today)
-    step(full, case, "archive", file_number="2026-甲调-001")
+    step(full, case, "archive", difficulty="complex", file_number="2026-甲调-001")
     assert case.state == "archived" and case.closed_at is not None and case.outcome == "agreement"
     names = list(CaseEvent.objects.filter(object_id=case.pk, flow="mediation").values_list("transition", flat=True))
     assert names[:5] == ["start", "accept", "assign", "investigate", "inform"]
