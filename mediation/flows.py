@@ -236,7 +236,19 @@ def move_body(step):
 
 def set_difficulty(step):
     step.case.difficulty = step.data["difficulty"]
-    return ["difficulty"]
+    step.case.file_number = step.data.get("file_number") or ""
+    return ["difficulty", "file_number"]
+
+
+def keep_the_file(step):
+    """整理卷宗: the whole file assembled as one PDF and kept with the case (人民调解法 Art. 27)."""
+    from django.core.files.base import ContentFile
+
+    from mediation.documents import case_file_pdf
+
+    pdf = case_file_pdf(step.case, archived_at=step.now, file_number=step.case.file_number)
+    step.case.case_file.save(f"{step.case.number}.pdf", ContentFile(pdf), save=False)
+    return ["case_file"]
 
 
 def set_risk(step):
@@ -550,7 +562,7 @@ MEDIATION = Flow(
                 ),
                 Text("file_number", _("File number (卷宗号)"), max_length=40, multiline=False, required=False),
             ),
-            effects=(set_difficulty,),
+            effects=(set_difficulty, keep_the_file),
             confirm=_("The file is closed and kept as it is (人民调解法 Art. 27)."),
         ),
     ],

@@ -249,6 +249,8 @@ class Dispute(CaseBase):
     performance = models.CharField(_("performance"), max_length=16, choices=Performance.choices, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, blank=True)
     difficulty = models.CharField(_("difficulty"), max_length=16, choices=Difficulty.choices, blank=True)
+    file_number = models.CharField(_("file number"), max_length=40, blank=True)
+    case_file = models.FileField(_("case file (卷宗)"), upload_to="mediation/files/%Y/", blank=True, editable=False)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 
 from casework import steps
 from core import scope
+from core.errors import NotFound
 from core.params import id_param
 from core.roles import Action
-from core.views import api_twin, submit
-from mediation import people, selectors, services, statistics, subsidies
+from core.views import api_twin, file_response, submit
+from mediation import documents, people, selectors, services, statistics, subsidies
 from mediation.flows import MEDIATION
 from mediation.forms import BodyForm, DisputeForm, MediatorForm, SubsidyRateForm
-from mediation.models import AgreementForm, Body, Mediator, PartyRole, SubsidyRate
+from mediation.models import AgreementForm, Body, Mediator, SubsidyRate
 
 INTAKE = (Action.MEDIATION_INTAKE, Action.MEDIATION_APPLY)
 
@@ -137,30 +138,50 @@ def case_page(request, case, *, failed=None, status=200):
     )
 
 
+def _agreement_of(request, pk):
+    case = selectors.dispute_for(request.user, pk)
+    if not case.terms or case.agreement_form != AgreementForm.WRITTEN:
+        raise NotFound()
+    return case
+
+
 @login_required
 def agreement(request, pk):
     """调解协议书 (Art. 29), generated from the case: one copy per party and one for the file, A4, with places for
-    signatures, thumbprints and the committee's seal."""
-    case = selectors.dispute_for(request.user, pk)
-    if not case.terms or case.agreement_form != AgreementForm.WRITTEN:
-        from core.errors import NotFound
+    signatures, thumbprints and the committee's seal; also as PDF and .docx."""
+    case = _agreement_of(request, pk)
+    kind = request.GET.get("format")
+    if kind == "pdf":
+        return _download(documents.agreement_pdf(case), f"{case.number}-调解协议书.pdf", "application/pdf")
+    if kind == "docx":
+        return _download(documents.agreement_docx(case), f"{case.number}-调解协议书.docx", DOCX)
+    return render(request, "mediation/agreement.html", documents.agreement_context(case))
 
+
+@login_required
+def case_file(request, pk):
+    """The archived case file (卷宗), assembled when the file was closed and kept as it was."""
+    case = selectors.dispute_for(request.user, pk)
+    if not case.case_file:
         raise NotFound()
-    parties = list(case.parties.all())
-    copies = [str(p) for p in parties] + [_("The committee's file")]
-    return render(
-        request,
-        "mediation/agreement.html",
-        {
-            "case": case,
-            "applicants": [p for p in parties if p.role == PartyRole.APPLICANT],
-            "respondents": [p for p in parties if p.role != PartyRole.APPLICANT],
-            "parties": parties,
-            "mediators": list(case.mediators.exclude(title="expert")),
-            "copies": copies,
-            "count": len(copies),
-        },
+    return file_response(
+        case.case_file, content_type="application/pdf", name=f"{case.number}-卷宗.pdf", cache_private=True
     )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(content: bytes, name: str, content_type: str):
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=content_type)
+    fallback = "agreement." + name.rsplit(".", 1)[-1]
+    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # -- statistics (aggregates only) ----------------------------------------------------------------------------------

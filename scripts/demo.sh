@@ -7,6 +7,19 @@ PY=${PYTHON:-python3}
 export DJANGO_DEBUG=1
 step() { printf '\n== [%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 
+# PDFs (the mediation agreement and case file) are drawn by WeasyPrint with Pango and need a Chinese font
+need_apt=()
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  step "安装系统软件包：${need_apt[*]}（生成 PDF 用）"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null || true
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null || true
+  fi
+fi
+
 if [ ! -x .venv/bin/python ]; then
   step "创建 Python 虚拟环境 .venv"
   "$PY" -m venv .venv

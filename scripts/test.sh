@@ -16,6 +16,8 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
 command -v msgfmt >/dev/null 2>&1 || need_apt+=(gettext)
+# WeasyPrint (the mediation agreement and case file as PDF) draws with Pango
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null

@@ -325,3 +325,36 @@ def test_per_case_subsidies_are_computed_never_typed(client, login, world, med, 
         login(med.users["cadre_b1"]).post("/mediation/subsidies/", {"difficulty": "simple", "amount": "1"}).status_code
         == 403
     )
+
+
+def test_the_agreement_as_pdf_and_docx_and_the_kept_case_file(client, login, world, med, settings, tmp_path):
+    import io
+
+    from docx import Document
+
+    from tests.mediation.test_procedure import _to_mediating, step
+
+    settings.MEDIA_ROOT = tmp_path
+    case = _to_mediating(world, med)
+    full = med.users["fulltime"]
+    today = date.today().isoformat()
+    step(full, case, "session", held_on=today, place="镇调解室", attendees="双方", minutes="记录")
+    step(full, case, "draft", form="written", agreed_facts="院墙越界", terms="李秀英于30日内拆除越界院墙。")
+    page = login(full)
+    pdf = page.get(f"/mediation/{case.pk}/agreement/?format=pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and pdf["Content-Type"] == "application/pdf"
+    docx = page.get(f"/mediation/{case.pk}/agreement/?format=docx")
+    text = "\n".join(c.text for t in Document(io.BytesIO(docx.content)).tables for r in t.rows for c in r.cells)
+    assert "李秀英于30日内拆除越界院墙。" in text and "王建国" in text
+    assert login(med.users["outsider"]).get(f"/mediation/{case.pk}/agreement/?format=docx").status_code == 404
+    assert login(full).get(f"/mediation/{case.pk}/file.pdf").status_code == 404  # not archived yet
+    for p in case.parties.all():
+        step(full, case, "sign", party=str(p.pk), signed_on=today)
+    step(full, case, "seal", sealed_on=today)
+    step(full, case, "follow_up", performance="full", visited_on=today)
+    step(full, case, "archive", difficulty="ordinary", file_number="2026-甲调-009")
+    case.refresh_from_db()
+    assert case.case_file and case.file_number == "2026-甲调-009"
+    kept = login(full).get(f"/mediation/{case.pk}/file.pdf")
+    assert kept.status_code == 200 and b"".join(kept.streaming_content).startswith(b"%PDF")
+    assert login(med.users["township_a"]).get(f"/mediation/{case.pk}/file.pdf").status_code == 404
