@@ -1,12 +1,5 @@
-from django.apps import AppConfig
+from core.plugins import DomainConfig
 
 
-class AccountsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class AccountsConfig(DomainConfig):
     name = "accounts"
-
-    def ready(self):
-        """Plug this app's parts into core (core.plugins)."""
-        from accounts import plug
-
-        plug.register()

@@ -2,7 +2,7 @@ from django.db.models import Prefetch, Q
 
 from accounts.models import RoleAssignment, User
 from core import scope
-from core.roles import Action
+from core.roles import Action, Role
 from regions.models import Grid, Region
 
 
@@ -23,3 +23,16 @@ def users_in_scope(actor):
         .prefetch_related(Prefetch("assignments", queryset=RoleAssignment.objects.select_related("region", "grid")))
         .order_by("username")
     )
+
+
+def household_side(first_id: int | None, household_id: int | None) -> list[int]:
+    """Ids of the accounts on a household's side of a matter: ``first_id`` (whoever applied or filed for it), then
+    the household's own accounts (its villagers), once each."""
+    users = [first_id]
+    if household_id:
+        users += list(
+            RoleAssignment.objects.filter(role=Role.VILLAGER, household_id=household_id)
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
+    return [u for u in users if u]

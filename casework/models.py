@@ -41,8 +41,6 @@ class CaseBase(ScopedRow):
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
 
-    SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
-
     class Meta:
         abstract = True
 
@@ -88,8 +86,6 @@ class CaseEvent(AppendOnlyModel, ScopedRow):
 
     APPEND_ONLY_CHANGE = _("The case history cannot be changed.")
     APPEND_ONLY_DELETE = _("The case history cannot be deleted.")
-
-    SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
 
     class Meta:
         verbose_name = _("case event")

@@ -52,6 +52,10 @@ class ScopedRow(models.Model):
     )
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("village"))
 
+    # core.scope reads a row's place through these paths; a model reached through other columns (a grid, a
+    # household) declares its own
+    SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
+
     class Meta:
         abstract = True
 

@@ -56,10 +56,35 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from django.apps import AppConfig
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Choices
 
 from core import scope
+
+
+class DomainConfig(AppConfig):
+    """The AppConfig of a domain app: when Django is ready, its declared procedures (``<app>.flows``, for
+    ``run_deadlines`` and the step pages) are registered with core.workflow and its ``<app>.plug.register()`` plugs
+    its parts into core (home cards, 待我办理, audit labels, county set-up)."""
+
+    # an app's apps.py imports this class beside its own: Django picks the one marked default (the app's)
+    default = False
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.default = True
+
+    def ready(self):
+        from importlib import import_module
+        from importlib.util import find_spec
+
+        if find_spec(f"{self.name}.flows") is not None:
+            import_module(f"{self.name}.flows")
+        if find_spec(f"{self.name}.plug") is not None:
+            import_module(f"{self.name}.plug").register()
+
 
 # -- the home page ---------------------------------------------------------------------------------------------
 

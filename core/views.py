@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -60,7 +61,8 @@ def submit(request, form, write, *, done="", to=None, aliases: dict[str, str] | 
     """The form-post cycle of a page write, once: when the request is a POST and the form is valid, call
     ``write(cleaned_data)`` (a service function, which checks scope, runs in a transaction and records the audit
     event); a refusal (``DomainError``) goes onto the form beside what was typed; on success, the ``done`` message
-    and a redirect to ``to`` (a URL, a URL name, or a function of what ``write`` returned giving either).
+    (or a function of what ``write`` returned giving it) and a redirect to ``to`` (a URL, a URL name, or a function
+    of what ``write`` returned giving either).
 
     Returns the redirect, or ``None`` when the page must be drawn again with the form and its messages::
 
@@ -77,11 +79,34 @@ def submit(request, form, write, *, done="", to=None, aliases: dict[str, str] | 
         apply_domain_errors(form, exc, aliases)
         return None
     if done:
-        messages.success(request, done)
+        messages.success(request, done(result) if callable(done) else done)
     target = to(result) if callable(to) else to
     if isinstance(target, tuple):
         return redirect(target[0], **target[1])
     return redirect(target)
+
+
+def post_back(request, write, *, done, to):
+    """A write posted from a button or a list (no form to draw again): ``write()``, then a redirect to ``to`` with
+    the ``done`` message (or a function of what ``write`` returned giving it), or the refusal's messages."""
+    try:
+        result = write()
+    except DomainError as exc:
+        messages_from(request, exc)
+    else:
+        messages.success(request, done(result) if callable(done) else done)
+    return redirect(to)
+
+
+def section_links(request, links) -> list[dict]:
+    """The links between a module's pages that the actor may open: ``links`` is (url name, label, actions) rows;
+    each comes back as {url, label, active} when the actor holds one of its actions."""
+    out = []
+    for name, label, actions in links:
+        if any(scope.can(request.user, a) for a in actions):
+            url = reverse(name)
+            out.append({"url": url, "label": label, "active": request.path == url})
+    return out
 
 
 def messages_from(request, exc: DomainError) -> None:

@@ -137,25 +137,3 @@ class EntryForm(forms.Form):
 # ticks after the dialog (without a script the person ticks it).
 SIGN_CONFIRM = _("Your household's consent to the village rules is recorded for good and cannot be withdrawn.")
 PAPER_CONFIRM = _("The household's paper signature is recorded for good and cannot be withdrawn.")
-
-
-def confirm_refusal(what) -> dict:
-    """The per-field message of a write taken without its confirmation (page and API)."""
-    return {"confirm": _("Confirm before you go on: %(what)s") % {"what": what}}
-
-
-class ConfirmForm(forms.Form):
-    """The confirmation box of a write that cannot be undone; ``confirmed()`` puts the refusal on the box."""
-
-    confirm = forms.BooleanField(required=False)
-
-    def __init__(self, *args, what, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.what = what
-        self.fields["confirm"].label = _("I understand: %(what)s") % {"what": what}
-
-    def confirmed(self) -> bool:
-        if self.is_valid() and self.cleaned_data["confirm"]:
-            return True
-        self.add_error("confirm", confirm_refusal(self.what)["confirm"])
-        return False

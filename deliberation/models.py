@@ -47,8 +47,6 @@ class DeliberationList(ScopedRow):
     )
     updated_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
-    SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
-
     class Meta:
         verbose_name = _("deliberation list")
         verbose_name_plural = _("deliberation lists")
@@ -255,8 +253,6 @@ class Decision(ScopedRow):
     result = models.TextField(_("result of the implementation"), blank=True)
     result_published_at = models.DateTimeField(_("result published at"), null=True, blank=True)
     result_notice_id = models.PositiveBigIntegerField(_("result notice"), null=True, blank=True)
-
-    SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
 
     class Meta:
         verbose_name = _("decision")

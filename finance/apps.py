@@ -1,16 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.plugins import DomainConfig
 
-class FinanceConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+
+class FinanceConfig(DomainConfig):
     name = "finance"
     verbose_name = _("Village finance (村级财务)")
-
-    def ready(self):
-        from finance import (
-            flows,  # noqa: F401 - registers the expense procedure with core.workflow
-            plug,
-        )
-
-        plug.register()

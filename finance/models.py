@@ -132,8 +132,6 @@ class LedgerEntry(AppendOnlyModel, ScopedRow):
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
-    SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
-
     class Meta:
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
@@ -220,8 +218,6 @@ class PostAssignment(ScopedRow):
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-
-    SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
 
     class Meta:
         verbose_name = _("post holder")
@@ -365,8 +361,6 @@ class MonthlyDisclosure(ScopedRow):
     reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
     # the statement it showed, by category (finance.disclosure.statement_lines): what a correction compares
     statement = models.JSONField(_("statement"), default=dict, blank=True)
-
-    SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
 
     class Meta:
         verbose_name = _("monthly disclosure")

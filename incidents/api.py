@@ -336,29 +336,35 @@ def incident_list(
     return _page(qs, page, page_size)
 
 
-@router.get("/mine", response=IncidentPage, summary=gettext_lazy("The cases the caller reported"))
-def incident_mine(request, page: Page = 1, page_size: PageSize = 20):
-    return _page(selectors.my_reports(request.auth), page, page_size)
+def _role_list(path: str, name: str, select, summary, action: str | None = None) -> None:
+    """One of the roles' lists: the page of ``select(actor)`` at ``path`` (operation ``incidents_api_<name>``),
+    for those whose roles allow ``action`` (anyone signed in when None)."""
+
+    def endpoint(request, page: Page = 1, page_size: PageSize = 20):
+        if action is not None:
+            _require(request.auth, action)
+        return _page(select(request.auth), page, page_size)
+
+    router.get(path, response=IncidentPage, summary=summary, operation_id=f"incidents_api_{name}", url_name=name)(
+        endpoint
+    )
 
 
-@router.get(
+_role_list("/mine", "incident_mine", selectors.my_reports, gettext_lazy("The cases the caller reported"))
+_role_list(
     "/queue",
-    response=IncidentPage,
-    summary=gettext_lazy("待办: cases waiting for the caller's body, earliest deadline first"),
+    "incident_queue",
+    selectors.queue,
+    gettext_lazy("待办: cases waiting for the caller's body, earliest deadline first"),
+    Action.INCIDENT_HANDLE,
 )
-def incident_queue(request, page: Page = 1, page_size: PageSize = 20):
-    _require(request.auth, Action.INCIDENT_HANDLE)
-    return _page(selectors.queue(request.auth), page, page_size)
-
-
-@router.get(
+_role_list(
     "/to-dispatch",
-    response=IncidentPage,
-    summary=gettext_lazy("待分派: cases waiting for a dispatcher in the caller's area"),
+    "incident_to_dispatch",
+    selectors.to_dispatch,
+    gettext_lazy("待分派: cases waiting for a dispatcher in the caller's area"),
+    Action.INCIDENT_DISPATCH,
 )
-def incident_to_dispatch(request, page: Page = 1, page_size: PageSize = 20):
-    _require(request.auth, Action.INCIDENT_DISPATCH)
-    return _page(selectors.to_dispatch(request.auth), page, page_size)
 
 
 @router.get(
@@ -379,14 +385,13 @@ def incident_board(request, limit: Limit = 20):
     }
 
 
-@router.get(
+_role_list(
     "/follow-up",
-    response=IncidentPage,
-    summary=gettext_lazy("回访: resolved cases nobody has rated for 7 days (rate them on the reporter's behalf)"),
+    "incident_follow_up",
+    selectors.unrated,
+    gettext_lazy("回访: resolved cases nobody has rated for 7 days (rate them on the reporter's behalf)"),
+    Action.INCIDENT_VIEW,
 )
-def incident_follow_up(request, page: Page = 1, page_size: PageSize = 20):
-    _require(request.auth, Action.INCIDENT_VIEW)
-    return _page(selectors.unrated(request.auth), page, page_size)
 
 
 # -- one case ---------------------------------------------------------------------------------------------

@@ -49,17 +49,16 @@ def _county(actor, county_id: int | None):
     return county
 
 
+# the API names the rows it refers to by id; the services take them under their own names
+_SERVICE_NAMES = {"responsible_id": "responsible", "assisting_ids": "assisting", "member_ids": "members"}
+
+
+def _changes(payload) -> dict:
+    """A change's fields as the service (matter_admit, matter_update, department_save) takes them."""
+    return {_SERVICE_NAMES.get(k, k): v for k, v in payload.model_dump(exclude={"county_id"}).items()}
+
+
 # -- the catalogue of grid matters --------------------------------------------------------------------------
-
-
-class MatterIn(Schema):
-    county_id: Id | None = None
-    code: str
-    name: str
-    group: str
-    description: str = ""
-    responsible_id: Id | None = None
-    assisting_ids: list[Id] = []
 
 
 class MatterChange(Schema):
@@ -68,6 +67,11 @@ class MatterChange(Schema):
     description: str = ""
     responsible_id: Id | None = None
     assisting_ids: list[Id] = []
+
+
+class MatterIn(MatterChange):
+    county_id: Id | None = None
+    code: str
 
 
 class RetireIn(Schema):
@@ -84,32 +88,14 @@ def matter_list(request):
 @router.post("/matters", response={201: MatterOut}, summary=gettext_lazy("Admit a matter to the catalogue (准入)"))
 def matter_admit(request, payload: MatterIn):
     county = _county(request.auth, payload.county_id)
-    matter = services.matter_admit(
-        actor=request.auth,
-        county=county,
-        code=payload.code,
-        name=payload.name,
-        group=payload.group,
-        description=payload.description,
-        responsible=payload.responsible_id,
-        assisting=payload.assisting_ids,
-    )
+    matter = services.matter_admit(actor=request.auth, county=county, **_changes(payload))
     return 201, _matter(matter)
 
 
 @router.put("/matters/{int:matter_id}", response=MatterOut, summary=gettext_lazy("Change a matter of the catalogue"))
 def matter_update(request, matter_id: Id, payload: MatterChange):
     matter = selectors.managed(request.auth, GridMatter, matter_id)
-    matter = services.matter_update(
-        actor=request.auth,
-        matter=matter,
-        name=payload.name,
-        group=payload.group,
-        description=payload.description,
-        responsible=payload.responsible_id,
-        assisting=payload.assisting_ids,
-    )
-    return _matter(matter)
+    return _matter(services.matter_update(actor=request.auth, matter=matter, **_changes(payload)))
 
 
 @router.post("/matters/{int:matter_id}/retire", response=MatterOut, summary=gettext_lazy("Retire a matter (退出)"))
@@ -129,15 +115,6 @@ def matter_readmit(request, matter_id: Id):
 # -- departments ------------------------------------------------------------------------------------------
 
 
-class DepartmentIn(Schema):
-    county_id: Id | None = None
-    name: str
-    code: str
-    phone: str = ""
-    member_ids: list[Id] = []
-    is_active: bool = True
-
-
 class DepartmentChange(Schema):
     name: str
     code: str
@@ -146,33 +123,27 @@ class DepartmentChange(Schema):
     is_active: bool = True
 
 
+class DepartmentIn(DepartmentChange):
+    county_id: Id | None = None
+
+
 @router.get("/departments", response=list[DepartmentOut], summary=gettext_lazy("The county's departments (责任单位)"))
 def department_list(request):
     return list(selectors.departments(request.auth, active_only=True))
 
 
-def _department_save(actor, county, department, payload) -> Department:
-    return services.department_save(
-        actor=actor,
-        county=county,
-        department=department,
-        name=payload.name,
-        code=payload.code,
-        phone=payload.phone,
-        members=payload.member_ids,
-        is_active=payload.is_active,
-    )
-
-
 @router.post("/departments", response={201: DepartmentOut}, summary=gettext_lazy("Add a department (责任单位)"))
 def department_create(request, payload: DepartmentIn):
-    return 201, _department_save(request.auth, _county(request.auth, payload.county_id), None, payload)
+    county = _county(request.auth, payload.county_id)
+    return 201, services.department_save(actor=request.auth, county=county, **_changes(payload))
 
 
 @router.put("/departments/{int:department_id}", response=DepartmentOut, summary=gettext_lazy("Change a department"))
 def department_update(request, department_id: Id, payload: DepartmentChange):
     department = selectors.managed(request.auth, Department, department_id)
-    return _department_save(request.auth, department.county, department, payload)
+    return services.department_save(
+        actor=request.auth, county=department.county, department=department, **_changes(payload)
+    )
 
 
 # -- triage rules ---------------------------------------------------------------------------------------------

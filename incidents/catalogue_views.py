@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from core import scope
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, messages_from, paginate, require_action, submit
+from core.views import api_twin, apply_domain_errors, paginate, post_back, require_action, submit
 from incidents import selectors, services
 from incidents.catalogue_forms import DepartmentForm, MatterForm, RetireForm, RuleForm, TryForm
 from incidents.models import Department, GridMatter, Level, Severity, TriageRule
@@ -58,6 +58,18 @@ def _can_manage(request, county) -> bool:
     return county is not None and scope.region_in_scope(request.user, Action.INCIDENT_CATALOGUE, county)
 
 
+def _county_page(request, template, county, counties, **context):
+    """A page of a county's catalogue: the county shown, the counties to pick from, whether the actor changes it."""
+    context.update(county=county, counties=counties, can_manage=_can_manage(request, county))
+    return render(request, template, context)
+
+
+def _form_page(request, form, write, *, done, to, template, **context):
+    """A change page of the catalogue: a valid post goes to the service through core.views.submit (the form's
+    fields are the service's keywords); otherwise the page shows the form with ``context``."""
+    return submit(request, form, write, done=done, to=to) or render(request, template, {"form": form, **context})
+
+
 # -- the catalogue of grid matters ------------------------------------------------------------------------
 
 
@@ -74,20 +86,17 @@ def matter_list(request):
     else:
         rows = selectors.catalogue(request.user, county, status=status, group=group, text=text)
         groups = sorted(set(selectors.matters(request.user, county=county).values_list("group", flat=True)))
-    return render(
+    return _county_page(
         request,
         "incidents/catalogue_list.html",
-        {
-            "county": county,
-            "counties": counties,
-            "page": paginate(request, rows, 50),
-            "statuses": STATUSES,
-            "status": status,
-            "groups": groups,
-            "group": group,
-            "q": text,
-            "can_manage": _can_manage(request, county),
-        },
+        county,
+        counties,
+        page=paginate(request, rows, 50),
+        statuses=STATUSES,
+        status=status,
+        groups=groups,
+        group=group,
+        q=text,
     )
 
 
@@ -117,18 +126,8 @@ def matter_create(request):
     county = _managed_county(request)
     form = _matter_form(request, county)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            matter = services.matter_admit(
-                actor=request.user,
-                county=county,
-                code=data["code"],
-                name=data["name"],
-                group=data["group"],
-                description=data["description"],
-                responsible=data["responsible"],
-                assisting=data["assisting"],
-            )
+            matter = services.matter_admit(actor=request.user, county=county, **form.cleaned_data)
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:
@@ -143,23 +142,16 @@ def matter_create(request):
 def matter_edit(request, pk):
     matter = selectors.managed(request.user, GridMatter, pk)
     county = _managed_county(request, matter)
-    form = _matter_form(request, county, matter=matter)
-    done = submit(
+    return _form_page(
         request,
-        form,
-        lambda data: services.matter_update(
-            actor=request.user,
-            matter=matter,
-            name=data["name"],
-            group=data["group"],
-            description=data["description"],
-            responsible=data["responsible"],
-            assisting=data["assisting"],
-        ),
+        _matter_form(request, county, matter=matter),
+        lambda data: services.matter_update(actor=request.user, matter=matter, **data),
         done=_("The matter was saved."),
         to="incidents:matter_list",
+        template="incidents/catalogue_form.html",
+        county=county,
+        matter=matter,
     )
-    return done or render(request, "incidents/catalogue_form.html", {"form": form, "county": county, "matter": matter})
 
 
 @login_required
@@ -170,15 +162,15 @@ def matter_retire(request, pk):
     if not matter.is_current:
         messages.info(request, _("This matter has already been retired."))
         return redirect(reverse("incidents:matter_list") + "?status=retired")
-    form = RetireForm(request.POST or None)
-    done = submit(
+    return _form_page(
         request,
-        form,
-        lambda data: services.matter_retire(actor=request.user, matter=matter, reason=data["reason"]),
+        RetireForm(request.POST or None),
+        lambda data: services.matter_retire(actor=request.user, matter=matter, **data),
         done=_("%(matter)s was retired from the catalogue.") % {"matter": matter},
         to="incidents:matter_list",
+        template="incidents/catalogue_retire.html",
+        matter=matter,
     )
-    return done or render(request, "incidents/catalogue_retire.html", {"form": form, "matter": matter})
 
 
 @login_required
@@ -187,13 +179,12 @@ def matter_retire(request, pk):
 def matter_readmit(request, pk):
     matter = selectors.managed(request.user, GridMatter, pk)
     if request.method == "POST":
-        try:
-            services.matter_readmit(actor=request.user, matter=matter)
-        except DomainError as exc:
-            messages_from(request, exc)
-        else:
-            messages.success(request, _("%(matter)s was admitted to the catalogue again.") % {"matter": matter})
-        return redirect("incidents:matter_list")
+        return post_back(
+            request,
+            lambda: services.matter_readmit(actor=request.user, matter=matter),
+            done=_("%(matter)s was admitted to the catalogue again.") % {"matter": matter},
+            to="incidents:matter_list",
+        )
     return render(request, "incidents/catalogue_readmit.html", {"matter": matter})
 
 
@@ -208,16 +199,8 @@ def department_list(request):
     show_members = scope.can(request.user, Action.INCIDENT_VIEW) or scope.can(request.user, Action.INCIDENT_CATALOGUE)
     if show_members:
         rows = rows.prefetch_related("members")
-    return render(
-        request,
-        "incidents/department_list.html",
-        {
-            "county": county,
-            "counties": counties,
-            "departments": rows,
-            "show_members": show_members,
-            "can_manage": _can_manage(request, county),
-        },
+    return _county_page(
+        request, "incidents/department_list.html", county, counties, departments=rows, show_members=show_members
     )
 
 
@@ -234,42 +217,47 @@ def _department_form(request, county, department=None):
     return DepartmentForm(request.POST or None, staff=selectors.department_staff(county), initial=initial)
 
 
-def _department_page(request, county, department):
-    form = _department_form(request, county, department)
-    done = submit(
-        request,
-        form,
-        lambda data: services.department_save(
-            actor=request.user,
+def _create_and_edit(noun: str, model, form, save, done, *, create_api: str, edit_api: str):
+    """The new and edit pages of a county's ``noun`` (a department, a triage rule): one form page each, saved by
+    ``save`` (its service) with the row (None for a new one), back to the list (``incidents:<noun>_list``)."""
+
+    def page(request, county, row):
+        return _form_page(
+            request,
+            form(request, county, row),
+            lambda data: save(actor=request.user, county=county, **{noun: row}, **data),
+            done=done,
+            to=f"incidents:{noun}_list",
+            template=f"incidents/{noun}_form.html",
             county=county,
-            department=department,
-            name=data["name"],
-            code=data["code"],
-            phone=data["phone"],
-            is_active=data["is_active"],
-            members=data["members"],
-        ),
-        done=_("The department was saved."),
-        to="incidents:department_list",
-    )
-    return done or render(
-        request, "incidents/department_form.html", {"form": form, "county": county, "department": department}
-    )
+            **{noun: row},
+        )
+
+    @login_required
+    @require_action(Action.INCIDENT_CATALOGUE)
+    @api_twin(create_api)
+    def create(request):
+        return page(request, _managed_county(request), None)
+
+    @login_required
+    @require_action(Action.INCIDENT_CATALOGUE)
+    @api_twin(edit_api)
+    def edit(request, pk):
+        row = selectors.managed(request.user, model, pk)
+        return page(request, _managed_county(request, row), row)
+
+    return create, edit
 
 
-@login_required
-@require_action(Action.INCIDENT_CATALOGUE)
-@api_twin("POST /api/incidents/departments")
-def department_create(request):
-    return _department_page(request, _managed_county(request), None)
-
-
-@login_required
-@require_action(Action.INCIDENT_CATALOGUE)
-@api_twin("PUT /api/incidents/departments/{department_id}")
-def department_edit(request, pk):
-    department = selectors.managed(request.user, Department, pk)
-    return _department_page(request, _managed_county(request, department), department)
+department_create, department_edit = _create_and_edit(
+    "department",
+    Department,
+    _department_form,
+    services.department_save,
+    gettext_lazy("The department was saved."),
+    create_api="POST /api/incidents/departments",
+    edit_api="PUT /api/incidents/departments/{department_id}",
+)
 
 
 # -- triage rules -----------------------------------------------------------------------------------------
@@ -304,32 +292,32 @@ def rule_list(request):
         decision = selectors.triage_decision(
             request.user, matter=try_form.cleaned_data["matter"], severity=try_form.cleaned_data["severity"]
         )
-    context = {
-        "county": county,
-        "counties": counties,
-        "rules": rules,
-        "table": [
-            {
-                "matter": row["matter"],
-                "decisions": [
-                    dict(_shown(d), severity_label=label)
-                    for d, (_value, label) in zip(row["decisions"], Severity.choices, strict=True)
-                ],
-            }
-            for row in table
-        ],
-        "severities": Severity.choices,
-        "try_form": try_form,
-        "decision": _shown(decision) if decision else None,
-        "county_level": Level.COUNTY,
-        "can_manage": _can_manage(request, county),
-    }
-    if request.headers.get("HX-Request") and "try-matter" in request.GET:
-        return render(request, "incidents/rule_try.html", context)
-    return render(request, "incidents/rule_list.html", context)
+    table = [
+        {
+            "matter": row["matter"],
+            "decisions": [
+                dict(_shown(d), severity_label=label)
+                for d, (_value, label) in zip(row["decisions"], Severity.choices, strict=True)
+            ],
+        }
+        for row in table
+    ]
+    trying = request.headers.get("HX-Request") and "try-matter" in request.GET
+    return _county_page(
+        request,
+        "incidents/rule_try.html" if trying else "incidents/rule_list.html",
+        county,
+        counties,
+        rules=rules,
+        table=table,
+        severities=Severity.choices,
+        try_form=try_form,
+        decision=_shown(decision) if decision else None,
+        county_level=Level.COUNTY,
+    )
 
 
-def _rule_page(request, county, rule):
+def _rule_form(request, county, rule):
     matters = selectors.matters(request.user, county=county)
     if rule is None:
         matters = matters.filter(retired_on__isnull=True)
@@ -344,40 +332,18 @@ def _rule_page(request, county, rule):
             "days": rule.days,
             "note": rule.note,
         }
-    form = RuleForm(request.POST or None, matters=matters, departments=departments, initial=initial)
-    done = submit(
-        request,
-        form,
-        lambda data: services.rule_save(
-            actor=request.user,
-            county=county,
-            rule=rule,
-            matter=data["matter"],
-            severity=data["severity"],
-            level=data["level"],
-            department=data["department"],
-            days=data["days"],
-            note=data["note"],
-        ),
-        done=_("The triage rule was saved."),
-        to="incidents:rule_list",
-    )
-    return done or render(request, "incidents/rule_form.html", {"form": form, "county": county, "rule": rule})
+    return RuleForm(request.POST or None, matters=matters, departments=departments, initial=initial)
 
 
-@login_required
-@require_action(Action.INCIDENT_CATALOGUE)
-@api_twin("POST /api/incidents/rules")
-def rule_create(request):
-    return _rule_page(request, _managed_county(request), None)
-
-
-@login_required
-@require_action(Action.INCIDENT_CATALOGUE)
-@api_twin("PUT /api/incidents/rules/{rule_id}")
-def rule_edit(request, pk):
-    rule = selectors.managed(request.user, TriageRule, pk)
-    return _rule_page(request, _managed_county(request, rule), rule)
+rule_create, rule_edit = _create_and_edit(
+    "rule",
+    TriageRule,
+    _rule_form,
+    services.rule_save,
+    gettext_lazy("The triage rule was saved."),
+    create_api="POST /api/incidents/rules",
+    edit_api="PUT /api/incidents/rules/{rule_id}",
+)
 
 
 @login_required

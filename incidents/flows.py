@@ -98,6 +98,7 @@ handler = Party(_("the handling body"), is_handler, people=handler_users)
 co_handler = Party(_("a co-handling body"), is_co_handler)
 summoned = Party(_("the summoned department"), is_co_handler, people=summoned_users)
 SUPERVISORS = Role.TOWNSHIP_OFFICIAL  # they dispatch, summon and supervise; told of hand-backs and escalations
+DISPATCHERS = (Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL)  # dispatch, summon (吹哨), supervise (督办)
 
 
 def _told(message):
@@ -349,6 +350,23 @@ def after_deadlines(report, now):
 
 _rater = (reporter, Role.GRID_WORKER, Role.VILLAGE_CADRE)
 
+
+def _back_to_dispatch(name: str, source: str, label, effect, told, *, window: Deadline | None = None) -> Transition:
+    """The handling body sends the case back to the dispatchers (reported), with its reason; supervisors are told."""
+    return Transition(
+        name,
+        source=source,
+        target="reported",
+        label=label,
+        allow=(handler,),
+        fields=(_reason(),),
+        window=window,
+        effects=(effect,),
+        notify=(SUPERVISORS,),
+        notify_text=_told(told),
+    )
+
+
 INCIDENT = Flow(
     "incident",
     label=_("Grid incident"),
@@ -383,7 +401,7 @@ INCIDENT = Flow(
             source={"reported", "dispatched"},
             target="dispatched",
             label=_("Dispatch"),
-            allow=(Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL),
+            allow=DISPATCHERS,
             fields=(
                 Choice("level", _("Handling level"), options=Level.choices, initial=lambda actor, case: case.level),
                 Choice(
@@ -416,17 +434,13 @@ INCIDENT = Flow(
             allow=(handler,),
             effects=(respond,),
         ),
-        Transition(
+        _back_to_dispatch(
             "hand_back",
-            source="dispatched",
-            target="reported",
-            label=_("Hand back (misrouted)"),
-            allow=(handler,),
-            fields=(_reason(),),
+            "dispatched",
+            _("Hand back (misrouted)"),
+            clear_handler,
+            _("Case %(number)s was handed back for dispatch: %(matter)s"),
             window=Deadline(working_days=2),
-            effects=(clear_handler,),
-            notify=(SUPERVISORS,),
-            notify_text=_told(_("Case %(number)s was handed back for dispatch: %(matter)s")),
         ),
         Transition(
             "progress",
@@ -442,7 +456,7 @@ INCIDENT = Flow(
             source="accepted",
             target="accepted",
             label=_("Summon a department (吹哨)"),
-            allow=(Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL),
+            allow=DISPATCHERS,
             fields=(
                 Choice("department", _("Department"), options=county_departments),
                 _reason(_("What the department should do")),
@@ -474,7 +488,7 @@ INCIDENT = Flow(
             source="accepted",
             target="accepted",
             label=_("Issue a supervision notice (督办)"),
-            allow=(Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL),
+            allow=DISPATCHERS,
             fields=(
                 Date(
                     "due",
@@ -493,16 +507,12 @@ INCIDENT = Flow(
             notify=(handler,),
             notify_text=_told(_("Supervision notice (督办) on case %(number)s: %(matter)s")),
         ),
-        Transition(
+        _back_to_dispatch(
             "escalate",
-            source="accepted",
-            target="reported",
-            label=_("Escalate to the next level"),
-            allow=(handler,),
-            fields=(_reason(),),
-            effects=(raise_level,),
-            notify=(SUPERVISORS,),
-            notify_text=_told(_("Case %(number)s was escalated to your level: %(matter)s")),
+            "accepted",
+            _("Escalate to the next level"),
+            raise_level,
+            _("Case %(number)s was escalated to your level: %(matter)s"),
         ),
         Transition(
             "resolve",
@@ -570,7 +580,7 @@ INCIDENT = Flow(
             source={"reported", "dispatched", "accepted"},
             target="dispatched",
             label=_("Set the kind of matter"),
-            allow=(handler, Role.TOWNSHIP_OFFICIAL, Role.COUNTY_OFFICIAL),
+            allow=(handler, *DISPATCHERS),
             fields=(
                 Choice("matter", _("Kind of matter"), options=sortable_matters),
                 Text(NOTE, _("Note"), required=False),

@@ -23,6 +23,7 @@ from incidents.models import Incident
 from incidents.supervision import ACTIVE_STATES
 from incidents.views import _render
 from regions import selectors as region_selectors
+from regions.map_views import grid_features
 
 MAX_MARKERS = 2000
 
@@ -64,12 +65,12 @@ class MapFilterForm(forms.Form):
             field.widget.attrs["aria-label"] = field.label
 
 
-def _may_open(actor) -> bool:
-    return scope.can(actor, Action.INCIDENT_VIEW) or scope.can(actor, Action.INCIDENT_HANDLE)
-
-
-def _filters(request, now):
-    """The filter form and what it selects; a filter that does not validate is left out."""
+def _filters(request):
+    """Now, the filter form and what it selects (a filter that does not validate is left out), for whoever may
+    open the map: 403 for the others."""
+    if not (scope.can(request.user, Action.INCIDENT_VIEW) or scope.can(request.user, Action.INCIDENT_HANDLE)):
+        raise PermissionDenied()
+    now = timezone.now()
     form = MapFilterForm(request.GET or None, matters=selectors.matters(request.user))
     data = {}
     if form.is_bound:
@@ -79,7 +80,7 @@ def _filters(request, now):
     start = None if period == "all" else now - timedelta(days=int(period))
     filters = {"state": data.get("state") or "", "matter": data.get("matter"), "start": start}
     query = {"state": filters["state"], "period": period, "matter": filters["matter"] or ""}
-    return form, filters, {key: value for key, value in query.items() if value}
+    return now, form, filters, {key: value for key, value in query.items() if value}
 
 
 def color_key(state: str, *, overdue: bool, ever_overdue: bool, deadline_at, now) -> str:
@@ -97,10 +98,7 @@ def legend() -> list[dict]:
 
 @login_required
 def incident_map(request):
-    if not _may_open(request.user):
-        raise PermissionDenied()
-    now = timezone.now()
-    form, filters, query = _filters(request, now)
+    now, form, filters, query = _filters(request)
     located = selectors.map_cases(request.user, now=now, **filters)
     total = located.count()
     unlocated = selectors.map_cases(request.user, now=now, located=False, **filters).count()
@@ -122,22 +120,6 @@ def incident_map(request):
             + ("?" + urlencode(list_query) if list_query and query.get("state") != "overdue" else ""),
         },
     )
-
-
-def _grid_features(actor):
-    grids = region_selectors.grids(actor).filter(is_active=True, polygon__isnull=False).order_by("code")
-    return [
-        maps.feature(
-            grid.polygon,
-            kind="grid",
-            id=grid.pk,
-            code=grid.code,
-            label=f"{grid.village.name} {grid.name}",
-            url=reverse("regions:grid_detail", args=[grid.pk]),
-        )
-        for grid in grids
-        if grid.polygon
-    ]
 
 
 def _case_features(actor, filters, now):
@@ -173,11 +155,10 @@ def _case_features(actor, filters, now):
 
 @login_required
 def incident_geojson(request):
-    if not _may_open(request.user):
-        raise PermissionDenied()
-    now = timezone.now()
-    _form, filters, _query = _filters(request, now)
-    features = _grid_features(request.user) + _case_features(request.user, filters, now)
+    now, _form, filters, _query = _filters(request)
+    features = grid_features(region_selectors.grids(request.user).filter(is_active=True)) + _case_features(
+        request.user, filters, now
+    )
     return JsonResponse(
         maps.feature_collection(features),
         content_type="application/geo+json",

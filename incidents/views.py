@@ -283,6 +283,8 @@ def detail_page(request, incident, *, failed=None, status=200):
             "steps": steps.panels(request.user, incident, INCIDENT, failed=failed),
             "failed": failed,
             "place_url": reverse("incidents:case_geojson", args=[incident.pk]) if incident.lat is not None else "",
+            # a report that turns out to be a dispute goes to mediation without retyping (docs/mediation.md)
+            "to_mediation": scope.can(request.user, Action.MEDIATION_INTAKE) and incident.village_id is not None,
         },
         status=status,
     )

@@ -343,7 +343,7 @@ MEDIATION = Flow(
             allow=WORKING,
             fields=(
                 Text("findings", _("What the investigation found"), max_length=4000, rows=6),
-                Files(label=_("Evidence (photos, PDF)"), required=False, max_count=20),
+                Files(label=_("Evidence (photos, PDF)"), required=False, max_count=10),
             ),
         ),
         Transition(

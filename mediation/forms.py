@@ -78,7 +78,7 @@ class DisputeForm(forms.Form):
 class BodyForm(forms.Form):
     region = forms.ChoiceField(label=_("Serves"))
     kind = forms.ChoiceField(label=_("Kind"), choices=BodyKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=pgettext_lazy("mediation body", "Name"), max_length=80)
     field = forms.ChoiceField(
         label=_("Field"),
         choices=[("", "—"), *DisputeKind.choices],
@@ -86,7 +86,7 @@ class BodyForm(forms.Form):
         help_text=_("For a specialised committee."),
     )
     address = forms.CharField(label=_("Address"), max_length=120, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    phone = forms.CharField(label=_("Telephone"), max_length=20, required=False)
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)
 
     def __init__(self, *args, regions=(), editing=False, **kwargs):

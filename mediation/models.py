@@ -253,8 +253,6 @@ class Dispute(CaseBase):
     case_file = models.FileField(_("case file (卷宗)"), upload_to="mediation/files/%Y/", blank=True, editable=False)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
-
     class Meta:
         verbose_name = _("dispute")
         verbose_name_plural = _("disputes")

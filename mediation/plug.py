@@ -27,7 +27,7 @@ def _mine(actor) -> int:
 
 
 def register() -> None:
-    from mediation.models import BodyKind, Dispute, DisputeKind, Mediator, Source, Title
+    from mediation.models import BodyKind, Dispute, DisputeKind, Mediator, Source, SubsidyRate, Title
 
     plugins.register_audit_labels(AuditAction)
     plugins.register_audit_fields(
@@ -43,6 +43,7 @@ def register() -> None:
             "profile": Mediator._meta.get_field("profile").verbose_name,
             "available": Mediator._meta.get_field("available").verbose_name,
             "user": Mediator._meta.get_field("user").verbose_name,
+            "amount": SubsidyRate._meta.get_field("amount").verbose_name,
         },
     )
     for item in (

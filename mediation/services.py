@@ -422,7 +422,11 @@ def dispute_record(
 
 
 def dispute_step(*, actor, case, step, data=None, note="", attachments=(), version=None, now=None) -> object:
-    """Take a declared step of the dispute's procedure (mediation/flows.py)."""
+    """Take a declared step of the dispute's procedure (mediation/flows.py); evidence and minutes are PDFs or
+    images, checked by their content."""
+    from transparency.files import prepare_documents
+
+    attachments = prepare_documents(attachments, field="attachments")
     return workflow.transition(
         actor=actor,
         case=case,

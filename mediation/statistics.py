@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -24,17 +24,24 @@ DIMENSIONS = {
 
 CONCLUDED = ("agreement", "failed", "refused")
 
-COUNTS = {
-    "received": Count("pk", distinct=True),
-    "declined": Count("pk", filter=Q(outcome="declined"), distinct=True),
-    "open": Count("pk", filter=Q(outcome="", closed_at__isnull=True), distinct=True),
-    "concluded": Count("pk", filter=Q(outcome__in=CONCLUDED), distinct=True),
-    "agreements": Count("pk", filter=Q(outcome="agreement"), distinct=True),
-    "written": Count("pk", filter=Q(outcome="agreement", agreement_form=AgreementForm.WRITTEN), distinct=True),
-    "followed": Count("pk", filter=~Q(performance=""), distinct=True),
-    "performed": Count("pk", filter=Q(performance=Performance.FULL), distinct=True),
-    "confirmed": Count("pk", filter=Q(confirmation=Confirmation.CONFIRMED), distinct=True),
+FILTERS = {
+    "received": None,
+    "declined": Q(outcome="declined"),
+    "open": Q(outcome="", closed_at__isnull=True),
+    "concluded": Q(outcome__in=CONCLUDED),
+    "agreements": Q(outcome="agreement"),
+    "written": Q(outcome="agreement", agreement_form=AgreementForm.WRITTEN),
+    "followed": ~Q(performance=""),
+    "performed": Q(performance=Performance.FULL),
+    "confirmed": Q(confirmation=Confirmation.CONFIRMED),
 }
+COUNTS = FILTERS  # the figures counted, in their order
+
+
+def _counts(distinct: bool) -> dict:
+    """COUNT … FILTER (WHERE …) per figure; distinct only where a join repeats a dispute (by mediator)."""
+    return {key: Count("pk", filter=q, distinct=distinct) for key, q in FILTERS.items()}
+
 
 # (key, label, numerator, denominator)
 RATES = [
@@ -92,6 +99,23 @@ class Table:
     end: date
     rows: list[Row]
     total: Row
+    counted_at: datetime | None = None
+
+
+CACHE_SECONDS = 300  # a page of statistics is counted at most every five minutes for a person and a period
+
+
+def cached_table(actor, scope_of, *, start: date, end: date, by: str) -> Table:
+    """``table`` of the actor's disputes, kept for CACHE_SECONDS per person, period and grouping (the page says
+    when it was counted); the .xlsx and the API count afresh."""
+    from django.core.cache import cache
+
+    key = f"mediation:stats:{actor.pk}:{start.isoformat()}:{end.isoformat()}:{by}"
+    found = cache.get(key)
+    if found is None:
+        found = table(scope_of(actor), start=start, end=end, by=by)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def table(disputes: QuerySet, *, start: date, end: date, by: str = "kind") -> Table:
@@ -99,8 +123,9 @@ def table(disputes: QuerySet, *, start: date, end: date, by: str = "kind") -> Ta
     _title, path, labels = DIMENSIONS[by]
     cohort = disputes.filter(received_on__gte=start, received_on__lte=end)
     amount = Sum("amount", filter=Q(outcome="agreement"))
+    joined = by == "mediator"  # a dispute with two mediators is a row of each
     rows = []
-    grouped = cohort.order_by().values(path).annotate(**COUNTS, amount=amount).order_by(path)
+    grouped = cohort.order_by().values(path).annotate(**_counts(joined), amount=amount).order_by(path)
     for values in grouped:
         key = values[path]
         if key is None:  # by mediator: disputes without one yet
@@ -109,9 +134,13 @@ def table(disputes: QuerySet, *, start: date, end: date, by: str = "kind") -> Ta
             label = str(labels.get(key, key)) if labels else str(key)
         rows.append(Row(label, {k: values[k] for k in COUNTS}, values["amount"] or Decimal(0)))
     rows.sort(key=lambda r: (-r.counts["received"], r.label))
-    totals = cohort.order_by().aggregate(**COUNTS, amount=amount)
-    total = Row(str(_("Total")), {k: totals[k] for k in COUNTS}, totals["amount"] or Decimal(0))
-    return Table(by, start, end, rows, total)
+    if joined:  # the total counts each dispute once
+        totals = cohort.order_by().aggregate(**_counts(False), amount=amount)
+        total = Row(str(_("Total")), {k: totals[k] for k in COUNTS}, totals["amount"] or Decimal(0))
+    else:  # each dispute is in exactly one row
+        counts = {k: sum(r.counts[k] for r in rows) for k in COUNTS}
+        total = Row(str(_("Total")), counts, sum((r.amount for r in rows), Decimal(0)))
+    return Table(by, start, end, rows, total, timezone.now())
 
 
 def xlsx(result: Table) -> bytes:

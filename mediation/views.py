@@ -20,7 +20,7 @@ from core.views import api_twin, file_response, submit
 from mediation import documents, people, selectors, services, statistics, subsidies
 from mediation.flows import MEDIATION
 from mediation.forms import BodyForm, DisputeForm, MediatorForm, SubsidyRateForm
-from mediation.models import AgreementForm, Body, Mediator, SubsidyRate
+from mediation.models import AgreementForm, Body, Difficulty, Mediator, SubsidyRate
 
 INTAKE = (Action.MEDIATION_INTAKE, Action.MEDIATION_APPLY)
 
@@ -33,6 +33,7 @@ def _require_any(actor, *actions) -> None:
 @login_required
 def home(request):
     actor = request.user
+    counts = selectors.may_count(actor)
     return render(
         request,
         "mediation/home.html",
@@ -44,9 +45,9 @@ def home(request):
             "flow": MEDIATION,
             "can_record": any(scope.can(actor, a) for a in INTAKE),
             "staff": scope.can(actor, Action.MEDIATION_INTAKE),
-            "can_configure": scope.can(actor, Action.MEDIATION_CONFIGURE) or selectors.bodies(actor).exists(),
-            "can_count": selectors.may_count(actor),
-            "can_subsidies": selectors.may_list_subsidies(actor),
+            "can_configure": any(scope.can(actor, a) for a in (*INTAKE, Action.MEDIATION_CONFIGURE)),
+            "can_count": counts,
+            "can_subsidies": counts or bool(scope.targets(actor, "county", Action.MEDIATION_CONFIGURE)),
         },
     )
 
@@ -192,12 +193,13 @@ def stats(request):
     if not selectors.may_count(request.user):
         raise PermissionDenied()
     start, end, by = statistics.period(request.GET)
-    result = statistics.table(selectors.statistics_scope(request.user), start=start, end=end, by=by)
     if request.GET.get("format") == "xlsx":
         from registry.views_excel import xlsx_response
 
+        result = statistics.table(selectors.statistics_scope(request.user), start=start, end=end, by=by)
         name = f"调解统计-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
         return xlsx_response(statistics.xlsx(result), name, f"mediation-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
+    result = statistics.cached_table(request.user, selectors.statistics_scope, start=start, end=end, by=by)
     return render(
         request,
         "mediation/statistics.html",
@@ -242,7 +244,10 @@ def subsidy_list(request):
         return xlsx_response(
             subsidies.xlsx(result), f"调解个案补贴-{month:%Y-%m}.xlsx", f"mediation-subsidies-{month:%Y-%m}.xlsx"
         )
-    rates = SubsidyRate.objects.filter(county__in=counties).order_by("kind", "difficulty") if counties else []
+    order = {value: i for i, value in enumerate(Difficulty.values)}
+    rates = sorted(
+        SubsidyRate.objects.filter(county__in=counties), key=lambda r: (r.kind != "", r.kind, order[r.difficulty])
+    )
     return render(
         request,
         "mediation/subsidies.html",

@@ -1,16 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.plugins import DomainConfig
 
-class MeetingsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+
+class MeetingsConfig(DomainConfig):
     name = "meetings"
     verbose_name = _("Meetings and votes (会议表决)")
-
-    def ready(self):
-        from meetings import (
-            flows,  # noqa: F401  (registers the flow)
-            plug,
-        )
-
-        plug.register()

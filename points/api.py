@@ -20,6 +20,7 @@ from core.roles import Action
 from points import selectors, services
 from points.models import Claim, RuleItem, Scheme
 from points.subjects import load_subject
+from regions.models import Region, RegionLevel
 
 router = Router(tags=["points"])
 
@@ -48,6 +49,10 @@ class ItemOut(Schema):
     evidence_required: bool
     declarable: bool
 
+    @staticmethod
+    def resolve_category(item: RuleItem) -> str:
+        return item.category.name
+
 
 class ClaimOut(Schema):
     id: int
@@ -63,6 +68,10 @@ class ClaimOut(Schema):
     status: str
     recorded_at: datetime
     rejection_reason: str
+
+    @staticmethod
+    def resolve_item_text(claim: Claim) -> str:
+        return claim.item.text
 
 
 class ReviewIn(Schema):
@@ -142,24 +151,6 @@ class QuarterOut(Schema):
     published: bool
 
 
-def _claim_out(c: Claim) -> dict:
-    return {
-        "id": c.pk,
-        "scheme_id": c.scheme_id,
-        "subject_key": c.subject_key,
-        "subject_label": c.subject_label,
-        "item_id": c.item_id,
-        "item_text": c.item.text,
-        "points": c.points,
-        "occurred_on": c.occurred_on,
-        "note": c.note,
-        "source": c.source,
-        "status": c.status,
-        "recorded_at": c.recorded_at,
-        "rejection_reason": c.rejection_reason,
-    }
-
-
 def _visible_scheme(actor, scheme_id) -> Scheme:
     """A scheme the actor may see: staff by scope, a villager the schemes of their own village."""
     scheme = selectors.schemes(actor).filter(pk=scheme_id).first()
@@ -184,26 +175,7 @@ def _item(scheme, item_id) -> RuleItem:
 )
 def item_list(request, scheme_id: Id, declarable: bool = False):
     scheme = _visible_scheme(request.auth, scheme_id)
-    return [
-        {
-            **{
-                f: getattr(i, f)
-                for f in (
-                    "id",
-                    "code",
-                    "text",
-                    "points",
-                    "negative_list",
-                    "cap_count",
-                    "cap_period",
-                    "evidence_required",
-                    "declarable",
-                )
-            },
-            "category": i.category.name,
-        }
-        for i in selectors.items_in_force(scheme, declarable_only=declarable)
-    ]
+    return selectors.items_in_force(scheme, declarable_only=declarable)
 
 
 @router.post(
@@ -225,8 +197,7 @@ def claim_record(
     evidence: File[UploadedFile] = None,
 ):
     actor = request.auth
-    if not scope.can(actor, Action.POINTS_RECORD):
-        raise PermissionDenied()
+    scope.require(actor, Action.POINTS_RECORD)
     # The busiest write of the platform: item, rule book and scheme in one read (scope checked on it).
     found = selectors.recordable_item(actor, scheme_id, item_id)
     if found is None:
@@ -246,7 +217,7 @@ def claim_record(
         evidence=evidence,
         client_key=client_key or None,
     )
-    return 201, _claim_out(claim)
+    return 201, claim
 
 
 @router.post(
@@ -278,7 +249,7 @@ def claim_declare(
         evidence=evidence,
         client_key=client_key or None,
     )
-    return 201, _claim_out(claim)
+    return 201, claim
 
 
 @router.get(
@@ -288,19 +259,18 @@ def claim_declare(
 )
 def pending_list(request, scheme_id: Id, month: str = ""):
     scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_REVIEW)
-    return [_claim_out(c) for c in selectors.pending_claims(request.auth, scheme, month=month)[:500]]
+    return list(selectors.pending_claims(request.auth, scheme, month=month)[:500])
 
 
 @router.post(
     "/claims/review", response=list[ClaimOut], summary=gettext_lazy("Approve (into the ledger) or reject entries")
 )
 def claims_review(request, payload: ReviewIn):
-    if not scope.can(request.auth, Action.POINTS_REVIEW):
-        raise PermissionDenied()
+    scope.require(request.auth, Action.POINTS_REVIEW)
     done = services.claims_review(
         actor=request.auth, claim_ids=payload.claim_ids, approve=payload.approve, reason=payload.reason
     )
-    return [_claim_out(c) for c in done]
+    return done
 
 
 @router.get(
@@ -428,8 +398,7 @@ def entry_reverse(request, entry_id: Id, payload: ReasonIn):
     ),
 )
 def appeal_list(request, overdue: bool = False):
-    if not scope.can(request.auth, Action.POINTS_VIEW):
-        raise PermissionDenied()
+    scope.require(request.auth, Action.POINTS_VIEW)
     now = timezone.now()
     rows = selectors.overdue_appeals(request.auth, now) if overdue else selectors.appeals_visible(request.auth)
     return [_appeal(a, now) for a in rows[:500]]
@@ -468,6 +437,13 @@ class CountySettingsOut(Schema):
 class CountySettingsIn(Schema):
     county_id: Id
     appeal_answer_days: Annotated[int, Field(ge=1, le=60)]
+
+
+def new_row_village(actor, action: str, village_id) -> Region:
+    """The village a new scheme or shop goes in: 403 unless a role of the actor allows ``action``, 404 when there is
+    no such village (the service checks that it lies in the actor's scope)."""
+    scope.require(actor, action)
+    return scope.fetch(Region.objects.filter(level=RegionLevel.VILLAGE), village_id)
 
 
 def _policy_county(actor, county_id: int | None):

@@ -1,13 +1,5 @@
-from django.apps import AppConfig
+from core.plugins import DomainConfig
 
 
-class PointsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class PointsConfig(DomainConfig):
     name = "points"
-
-    def ready(self):
-        """Plug this app's parts into core (core.plugins)."""
-        from points import plug
-
-        plug.register()
-        from points import flows  # noqa: F401 - the appeal procedure, for run_deadlines and the step pages

@@ -7,20 +7,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 
 from core import scope
 from core.api_types import Days, Id, Points, Quarter, Year, Yuan9
-from core.errors import DomainError, NotFound, PermissionDenied
+from core.errors import DomainError, NotFound
 from core.roles import Action
 from points import selectors, services
-from points.api import ItemOut, SchemeOut, _policy_county
+from points.api import ItemOut, SchemeOut, _policy_county, new_row_village
 from points.models import ConsequenceType, ListRule, Mentorship, RuleBook, RuleItem
 from points.subjects import load_subject
-from regions.models import Region, RegionLevel
 
 router = Router(tags=["points"])
 
@@ -139,6 +137,10 @@ class ListRuleOut(Schema):
     duration_quarters: int
     is_active: bool
 
+    @staticmethod
+    def resolve_consequence_ids(rule: ListRule) -> list[int]:
+        return sorted(c.pk for c in rule.consequences.all())
+
 
 class MentorshipIn(Schema):
     mentor_id: Id | None = None
@@ -155,18 +157,6 @@ class MentorshipOut(Schema):
     upgraded_on: date | None
 
 
-def _book_out(book: RuleBook) -> dict:
-    return {
-        "id": book.pk,
-        "scheme_id": book.scheme_id,
-        "version": book.version,
-        "title": book.title,
-        "effective_from": book.effective_from,
-        "decision_ref": book.decision_ref,
-        "is_adopted": book.is_adopted,
-    }
-
-
 def _configurable_book(actor, rulebook_id) -> RuleBook:
     book = selectors.access_rulebook(actor, rulebook_id)
     if not scope.in_scope(actor, Action.POINTS_CONFIGURE, book.scheme):
@@ -181,24 +171,8 @@ def scheme_list(request):
 
 @router.post("/schemes", response={201: SchemeOut}, summary=gettext_lazy("Create a points scheme in a village"))
 def scheme_create(request, payload: SchemeIn):
-    actor = request.auth
-    if not scope.can(actor, Action.POINTS_CONFIGURE):
-        raise PermissionDenied()
-    village = Region.objects.filter(pk=payload.village_id, level=RegionLevel.VILLAGE).first()
-    if village is None:
-        raise NotFound()
-    return 201, services.scheme_create(
-        actor=actor,
-        village=village,
-        name=payload.name,
-        kind=payload.kind,
-        subject_kind=payload.subject_kind,
-        base_score=payload.base_score,
-        redeemable=payload.redeemable,
-        star_rules=payload.star_rules,
-        publish_day=payload.publish_day,
-        appeal_window_days=payload.appeal_window_days,
-    )
+    village = new_row_village(request.auth, Action.POINTS_CONFIGURE, payload.village_id)
+    return 201, services.scheme_create(actor=request.auth, village=village, **payload.dict(exclude={"village_id"}))
 
 
 @router.post(
@@ -214,14 +188,9 @@ def rulebook_create(request, scheme_id: Id, payload: RuleBookIn):
         if copy_from is None:
             raise DomainError({"copy_from_id": _("Choose a version of this scheme.")})
     book = services.rulebook_create(
-        actor=request.auth,
-        scheme=scheme,
-        title=payload.title,
-        effective_from=payload.effective_from,
-        template=payload.template,
-        copy_from=copy_from,
+        actor=request.auth, scheme=scheme, copy_from=copy_from, **payload.dict(exclude={"copy_from_id"})
     )
-    return 201, _book_out(book)
+    return 201, book
 
 
 @router.post(
@@ -234,24 +203,7 @@ def rule_item_save(request, rulebook_id: Id, payload: RuleItemIn):
     data = payload.dict()
     existing = book.items.filter(code=(data["code"] or "").strip()).first()
     item = services.rule_item_save(actor=request.auth, rulebook=book, item=existing, **data)
-    item = RuleItem.objects.select_related("category").get(pk=item.pk)
-    return {
-        **{
-            f: getattr(item, f)
-            for f in (
-                "id",
-                "code",
-                "text",
-                "points",
-                "negative_list",
-                "cap_count",
-                "cap_period",
-                "evidence_required",
-                "declarable",
-            )
-        },
-        "category": item.category.name,
-    }
+    return RuleItem.objects.select_related("category").get(pk=item.pk)
 
 
 @router.post(
@@ -261,7 +213,7 @@ def rule_item_save(request, rulebook_id: Id, payload: RuleItemIn):
 )
 def rulebook_adopt(request, rulebook_id: Id, payload: AdoptIn):
     book = _configurable_book(request.auth, rulebook_id)
-    return _book_out(services.rulebook_adopt(actor=request.auth, rulebook=book, decision_ref=payload.decision_ref))
+    return services.rulebook_adopt(actor=request.auth, rulebook=book, decision_ref=payload.decision_ref)
 
 
 @router.post(
@@ -291,16 +243,7 @@ def claims_bulk_record(request, scheme_id: Id, payload: BulkIn):
 )
 def honour_grant(request, scheme_id: Id, payload: HonourIn):
     scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_CONFIGURE)
-    honour = services.honour_grant(
-        actor=request.auth,
-        scheme=scheme,
-        year=payload.year,
-        title=payload.title,
-        subject_key=payload.subject_key,
-        award_yuan=payload.award_yuan,
-        note=payload.note,
-    )
-    return 201, honour
+    return 201, services.honour_grant(actor=request.auth, scheme=scheme, **payload.dict())
 
 
 @router.post(
@@ -319,20 +262,6 @@ def consequence_save(request, payload: ConsequenceIn):
     )
 
 
-def _rule_out(rule: ListRule) -> dict:
-    return {
-        "id": rule.pk,
-        "scheme_id": rule.scheme_id,
-        "kind": rule.kind,
-        "method": rule.method,
-        "value": rule.value,
-        "consequence_ids": sorted(c.pk for c in rule.consequences.all()),
-        "consequence_text": rule.consequence_text,
-        "duration_quarters": rule.duration_quarters,
-        "is_active": rule.is_active,
-    }
-
-
 @router.post(
     "/schemes/{int:scheme_id}/list-rules",
     response=ListRuleOut,
@@ -342,24 +271,17 @@ def list_rule_save(request, scheme_id: Id, payload: ListRuleIn):
     scheme = selectors.access_scheme(request.auth, scheme_id, Action.POINTS_CONFIGURE)
     rule = None
     if payload.rule_id is not None:
-        rule = scheme.list_rules.filter(pk=payload.rule_id).first()
-        if rule is None:
-            raise NotFound()
+        rule = scope.fetch(scheme.list_rules, payload.rule_id)
     consequences = list(ConsequenceType.objects.filter(county_id=scheme.county_id, pk__in=payload.consequence_ids))
     if len(consequences) != len(set(payload.consequence_ids)):
         raise DomainError({"consequence_ids": _("Choose consequences of the county's list.")})
-    saved = services.list_rule_save(
+    return services.list_rule_save(
         actor=request.auth,
         scheme=scheme,
-        kind=payload.kind,
-        method=payload.method,
-        value=payload.value,
-        consequences=consequences,
-        consequence_text=payload.consequence_text,
-        duration_quarters=payload.duration_quarters,
         rule=rule,
+        consequences=consequences,
+        **payload.dict(exclude={"rule_id", "consequence_ids"}),
     )
-    return _rule_out(saved)
 
 
 @router.put(
@@ -379,19 +301,6 @@ def mentorship_update(request, mentorship_id: Id, payload: MentorshipIn):
         mentor = Person.objects.filter(pk=payload.mentor_id, village_id=mentorship.scheme.village_id).first()
         if mentor is None or (mentorship.household_id and mentor.household_id == mentorship.household_id):
             raise DomainError({"mentor_id": _("The mentor must live in the village.")})
-    notes = None
-    note = payload.visit_note.strip()
-    if note:
-        day = payload.visited_on or timezone.localdate()
-        line = f"{day:%Y-%m-%d} {note}"
-        notes = f"{mentorship.notes}\n{line}" if mentorship.notes else line
-    m = services.mentorship_update(
-        actor=actor, mentorship=mentorship, mentor=mentor, notes=notes, upgraded=payload.upgraded
+    return services.mentorship_update(
+        actor=actor, mentorship=mentorship, mentor=mentor, **payload.dict(exclude={"mentor_id"})
     )
-    return {
-        "id": m.pk,
-        "scheme_id": m.scheme_id,
-        "mentor_id": m.mentor_id,
-        "notes": m.notes,
-        "upgraded_on": m.upgraded_on,
-    }

@@ -31,16 +31,9 @@ REVIEW_GROUP = roles_with(Action.POINTS_REVIEW)  # who reviews points: the revie
 
 def household_people(case) -> list[int]:
     """Who is told of the decision: whoever filed and every account of the household."""
-    from accounts.models import RoleAssignment
+    from accounts.selectors import household_side
 
-    users = [case.filed_by_id]
-    if case.household_id:
-        users += list(
-            RoleAssignment.objects.filter(role=Role.VILLAGER, household_id=case.household_id)
-            .values_list("user_id", flat=True)
-            .distinct()
-        )
-    return [u for u in users if u]
+    return household_side(case.filed_by_id, case.household_id)
 
 
 HOUSEHOLD = Party(gettext_lazy("the household"), lambda actor, case: False, people=household_people)

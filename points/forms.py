@@ -16,6 +16,16 @@ def signed_points(points) -> str:
     return f"{points.normalize():+f}"
 
 
+def choose_among(field: forms.ModelChoiceField, queryset, *, hide_single: bool = False) -> None:
+    """Let ``field`` choose among ``queryset``; a single choice (a cadre of one village) is chosen already, and
+    with ``hide_single`` not shown at all."""
+    field.queryset = queryset
+    if queryset.count() == 1:
+        field.initial = queryset.first()
+        if hide_single:
+            field.widget = forms.HiddenInput()
+
+
 class ItemChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.text}（{signed_points(obj.points)}）"
@@ -79,7 +89,7 @@ class SchemeForm(forms.Form):
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages
+        choose_among(self.fields["village"], villages)
 
     def clean_stars(self):
         rules = []
@@ -93,6 +103,11 @@ class SchemeForm(forms.Form):
             except ValueError:
                 raise forms.ValidationError(_("Write each level as stars:minimum score, e.g. 10:30.")) from None
         return rules
+
+    def scheme_fields(self) -> dict:
+        """What ``services.scheme_create`` takes: the fields as cleaned, the star levels as ``star_rules``."""
+        fields = {k: v for k, v in self.cleaned_data.items() if k != "stars"}
+        return {**fields, "star_rules": self.cleaned_data["stars"]}
 
 
 class RuleBookForm(forms.Form):

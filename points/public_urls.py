@@ -5,17 +5,17 @@ Included under /points/ in the "points" namespace (points.extra_urls).
 
 from django.urls import path
 
-from points import public_views as views
+from points import public_views, views
 
 urlpatterns = [
     # public: the notice board
-    path("public/publication/<int:publication_id>/", views.public_publication, name="public_publication"),
+    path("public/publication/<int:publication_id>/", public_views.public_publication, name="public_publication"),
     path(
         "public/publication/<int:publication_id>/print/",
-        views.public_publication_print,
+        public_views.public_publication_print,
         name="public_publication_print",
     ),
-    path("public/<str:village_code>/", views.public_village, name="public_village"),
+    path("public/<str:village_code>/", public_views.public_village, name="public_village"),
     # the county's consequences; a scheme's red/black list rules; mentorships of black-listed households
     path("policy/", views.policy, name="policy"),
     path("schemes/<int:scheme_id>/lists/", views.list_rules, name="list_rules"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from points.models import SubjectKind
+from points.models.ledger import SubjectRow
 from registry.models import Household, Organization, PartyBranch, Person
 
 
@@ -45,13 +46,7 @@ class Subject:
         from types import SimpleNamespace
 
         return SimpleNamespace(
-            SCOPE_PATHS={
-                "county": "county_id",
-                "township": "township_id",
-                "village": "village_id",
-                "grid": "grid_id",
-                "household": "household_id",
-            },
+            SCOPE_PATHS=SubjectRow.SCOPE_PATHS,
             county_id=self.county_id,
             township_id=self.township_id,
             village_id=self.village_id,
@@ -62,55 +57,20 @@ class Subject:
 
 def subject_of(obj) -> Subject:
     if isinstance(obj, Household):
-        return Subject(
-            SubjectKind.HOUSEHOLD,
-            f"h:{obj.pk}",
-            f"{obj.head_name or obj.number}户",
-            obj,
-            obj,
-            obj.grid_id,
-            obj.village_id,
-            obj.township_id,
-            obj.county_id,
-        )
-    if isinstance(obj, Person):
-        h = obj.household
-        return Subject(
-            SubjectKind.PERSON,
-            f"p:{obj.pk}",
-            obj.name,
-            obj,
-            h,
-            h.grid_id,
-            obj.village_id,
-            obj.township_id,
-            obj.county_id,
-        )
-    if isinstance(obj, Organization):
-        return Subject(
-            SubjectKind.ORGANIZATION,
-            f"o:{obj.pk}",
-            obj.name,
-            obj,
-            None,
-            obj.grid_id,
-            obj.village_id,
-            obj.township_id,
-            obj.county_id,
-        )
-    if isinstance(obj, PartyBranch):
-        return Subject(
-            SubjectKind.PARTY_BRANCH,
-            f"b:{obj.pk}",
-            obj.name,
-            obj,
-            None,
-            None,
-            obj.village_id,
-            obj.township_id,
-            obj.county_id,
-        )
-    raise DomainError(_("Unknown kind of subject."))
+        kind, key, label, household = SubjectKind.HOUSEHOLD, "h", f"{obj.head_name or obj.number}户", obj
+    elif isinstance(obj, Person):
+        kind, key, label, household = SubjectKind.PERSON, "p", obj.name, obj.household
+    elif isinstance(obj, Organization):
+        kind, key, label, household = SubjectKind.ORGANIZATION, "o", obj.name, None
+    elif isinstance(obj, PartyBranch):
+        kind, key, label, household = SubjectKind.PARTY_BRANCH, "b", obj.name, None
+    else:
+        raise DomainError(_("Unknown kind of subject."))
+    # The household's grid; an organization's own (a party branch has none).
+    grid_id = household.grid_id if household is not None else getattr(obj, "grid_id", None)
+    return Subject(
+        kind, f"{key}:{obj.pk}", label, obj, household, grid_id, obj.village_id, obj.township_id, obj.county_id
+    )
 
 
 def load_subject(kind: str, pk) -> Subject:

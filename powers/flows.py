@@ -138,7 +138,13 @@ MODULE = {
     "detail": "powers.api.case_facts",
     "find": "powers.selectors.get",
 }
-APPLIED = {"start_notify": VILLAGE, "start_notify_text": _("New application: %(case)s")}
+# an application by the household side (every procedure but the asset disposal, which the two committees open)
+APPLIED = {
+    "initial": "applied",
+    "start_allow": (Role.VILLAGER, Role.GRID_WORKER, Role.VILLAGE_CADRE),
+    "start_notify": VILLAGE,
+    "start_notify_text": _("New application: %(case)s"),
+}
 
 FINAL_OK = "closed"
 PUBLICITY_STATE = "publicized"
@@ -183,6 +189,59 @@ def _withdraw(source) -> Transition:
     )
 
 
+def _meeting_step(name: str, source: str, target: str, label, *kinds: str) -> Transition:
+    """The meeting that decided the matter (民主评议, 村民小组会议, 村民会议): its motion or its facts and votes."""
+    return Transition(
+        name,
+        source=source,
+        target=target,
+        label=label,
+        allow=VILLAGE,
+        fields=_meeting_fields(*kinds),
+        effects=(rules.meeting(*kinds),),
+    )
+
+
+def _publicize(source: str) -> Transition:
+    return Transition(
+        "publicize",
+        source=source,
+        target=PUBLICITY_STATE,
+        label=_("Post in the village (村内公示)"),
+        allow=VILLAGE,
+        fields=(POSTED_UNTIL,),
+        effects=(rules.publicize,),
+    )
+
+
+def _submit_review() -> Transition:
+    return Transition(
+        "submit_review",
+        source=PUBLICITY_STATE,
+        target="township",
+        label=_("Send to the township for review"),
+        allow=VILLAGE,
+        guards=(rules.posting_over, rules.objections_answered),
+        waiting=_after_posting,
+        notify=TOWNSHIP,
+        notify_text=_("To review: %(case)s"),
+    )
+
+
+def _publish_result(source: str) -> Transition:
+    return Transition(
+        "publish_result",
+        source=source,
+        target="closed",
+        label=_("Publish the result (结果公开)"),
+        allow=VILLAGE,
+        effects=(rules.publish_result,),
+        confirm=_("The result is posted on the village's public board at once and the matter is closed."),
+        notify=(HOUSEHOLD,),
+        notify_text=_("Your matter is done: %(case)s"),
+    )
+
+
 def _reject(name: str, source, allow, label, *, queue: str = "") -> Transition:
     return Transition(
         name,
@@ -203,8 +262,6 @@ DIBAO = Flow(
     "powers_dibao",
     label=pgettext_lazy("powers procedure", "Minimum living allowance assessment (低保评议)"),
     **MODULE,
-    initial="applied",
-    start_allow=(Role.VILLAGER, Role.GRID_WORKER, Role.VILLAGE_CADRE),
     **APPLIED,
     states=[
         State("applied", _("Applied, waiting for the household survey"), deadline=STEP),
@@ -232,35 +289,11 @@ DIBAO = Flow(
                 _files(_("Survey record or photos")),
             ),
         ),
-        Transition(
-            "deliberate",
-            source="surveyed",
-            target="deliberated",
-            label=_("Democratic assessment (民主评议)"),
-            allow=VILLAGE,
-            fields=_meeting_fields("council", "representatives"),
-            effects=(rules.meeting("council", "representatives"),),
+        _meeting_step(
+            "deliberate", "surveyed", "deliberated", _("Democratic assessment (民主评议)"), "council", "representatives"
         ),
-        Transition(
-            "publicize",
-            source="deliberated",
-            target=PUBLICITY_STATE,
-            label=_("Post in the village (村内公示)"),
-            allow=VILLAGE,
-            fields=(POSTED_UNTIL,),
-            effects=(rules.publicize,),
-        ),
-        Transition(
-            "submit_review",
-            source=PUBLICITY_STATE,
-            target="township",
-            label=_("Send to the township for review"),
-            allow=VILLAGE,
-            guards=(rules.posting_over, rules.objections_answered),
-            waiting=_after_posting,
-            notify=TOWNSHIP,
-            notify_text=_("To review: %(case)s"),
-        ),
+        _publicize("deliberated"),
+        _submit_review(),
         Transition(
             "township_approve",
             queue=TOWNSHIP_QUEUE,
@@ -295,17 +328,7 @@ DIBAO = Flow(
         _reject("county_reject", "county", TOWNSHIP, _("Record the county's refusal"), queue=TOWNSHIP_QUEUE),
         _reject("township_reject", "township", TOWNSHIP, _("Township review not passed"), queue=TOWNSHIP_QUEUE),
         _reject("village_reject", {"applied", "surveyed"}, VILLAGE, _("Not passed in the village")),
-        Transition(
-            "publish_result",
-            source="approved",
-            target="closed",
-            label=_("Publish the result (结果公开)"),
-            allow=VILLAGE,
-            effects=(rules.publish_result,),
-            confirm=_("The result is posted on the village's public board at once and the matter is closed."),
-            notify=(HOUSEHOLD,),
-            notify_text=_("Your matter is done: %(case)s"),
-        ),
+        _publish_result("approved"),
         *_documents_steps("applied"),
         _withdraw({"applied", "documents"}),
     ],
@@ -316,8 +339,6 @@ HOMESTEAD = Flow(
     "powers_homestead",
     label=_("Homestead application (宅基地申请)"),
     **MODULE,
-    initial="applied",
-    start_allow=(Role.VILLAGER, Role.GRID_WORKER, Role.VILLAGE_CADRE),
     **APPLIED,
     states=[
         State("applied", _("Applied, waiting for the group meeting"), deadline=STEP),
@@ -333,14 +354,8 @@ HOMESTEAD = Flow(
         State("withdrawn", _("Withdrawn")),
     ],
     transitions=[
-        Transition(
-            "group_meeting",
-            source="applied",
-            target="group_discussed",
-            label=_("Villager group meeting (村民小组会议讨论)"),
-            allow=VILLAGE,
-            fields=_meeting_fields("group"),
-            effects=(rules.meeting("group"),),
+        _meeting_step(
+            "group_meeting", "applied", "group_discussed", _("Villager group meeting (村民小组会议讨论)"), "group"
         ),
         Transition(
             "village_review",
@@ -351,17 +366,7 @@ HOMESTEAD = Flow(
             fields=(_area("opinion", _("Village review opinion")), POSTED_UNTIL),
             effects=(rules.publicize,),
         ),
-        Transition(
-            "submit_review",
-            source=PUBLICITY_STATE,
-            target="township",
-            label=_("Send to the township for review"),
-            allow=VILLAGE,
-            guards=(rules.posting_over, rules.objections_answered),
-            waiting=_after_posting,
-            notify=TOWNSHIP,
-            notify_text=_("To review: %(case)s"),
-        ),
+        _submit_review(),
         Transition(
             "township_opinions",
             queue=TOWNSHIP_QUEUE,
@@ -430,24 +435,15 @@ ASSET = Flow(
         State("withdrawn", _("Abandoned")),
     ],
     transitions=[
-        Transition(
+        _meeting_step(
             "resolve",
-            source="proposed",
-            target="resolved",
-            label=_("Villagers' resolution (村民会议或代表会议决议)"),
-            allow=VILLAGE,
-            fields=_meeting_fields("villagers", "representatives"),
-            effects=(rules.meeting("villagers", "representatives"),),
+            "proposed",
+            "resolved",
+            _("Villagers' resolution (村民会议或代表会议决议)"),
+            "villagers",
+            "representatives",
         ),
-        Transition(
-            "publicize",
-            source="resolved",
-            target=PUBLICITY_STATE,
-            label=_("Post in the village (村内公示)"),
-            allow=VILLAGE,
-            fields=(POSTED_UNTIL,),
-            effects=(rules.publicize,),
-        ),
+        _publicize("resolved"),
         Transition(
             "trade",
             source=PUBLICITY_STATE,
@@ -477,17 +473,7 @@ ASSET = Flow(
             ),
             effects=(rules.keep("contract_ref", max_length=60),),
         ),
-        Transition(
-            "publish_result",
-            source="signed",
-            target="closed",
-            label=_("Publish the result (结果公开)"),
-            allow=VILLAGE,
-            effects=(rules.publish_result,),
-            confirm=_("The result is posted on the village's public board at once and the matter is closed."),
-            notify=(HOUSEHOLD,),
-            notify_text=_("Your matter is done: %(case)s"),
-        ),
+        _publish_result("signed"),
         Transition(
             "abandon",
             source={"proposed", "resolved", PUBLICITY_STATE, "traded"},
@@ -506,8 +492,6 @@ GENERAL = Flow(
     "powers_general",
     label=_("General procedure (一般程序)"),
     **MODULE,
-    initial="applied",
-    start_allow=(Role.VILLAGER, Role.GRID_WORKER, Role.VILLAGE_CADRE),
     **APPLIED,
     states=[
         State("applied", _("Applied, waiting for the village"), deadline=STEP),
@@ -527,17 +511,7 @@ GENERAL = Flow(
             fields=(_line("outcome", _("Outcome"), max_length=200), _files(_("Documents"))),
             effects=(rules.keep("outcome"),),
         ),
-        Transition(
-            "publish_result",
-            source="handled",
-            target="closed",
-            label=_("Publish the result (结果公开)"),
-            allow=VILLAGE,
-            effects=(rules.publish_result,),
-            confirm=_("The result is posted on the village's public board at once and the matter is closed."),
-            notify=(HOUSEHOLD,),
-            notify_text=_("Your matter is done: %(case)s"),
-        ),
+        _publish_result("handled"),
         _reject("village_reject", "applied", VILLAGE, _("Not passed in the village")),
         *_documents_steps("applied"),
         _withdraw({"applied", "documents"}),

@@ -8,20 +8,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import RoleAssignment
+from accounts import selectors
 from core import notifications, workflow
 from core.roles import Role
 
 
 def household_side(case) -> list[int]:
-    users = [case.applicant_id]
-    if case.household_id:
-        users += list(
-            RoleAssignment.objects.filter(role=Role.VILLAGER, household_id=case.household_id)
-            .values_list("user_id", flat=True)
-            .distinct()
-        )
-    return [u for u in users if u]
+    """The applicant and the accounts of the household the matter is for."""
+    return selectors.household_side(case.applicant_id, case.household_id)
 
 
 def _objection_raised(case) -> None:

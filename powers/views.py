@@ -24,7 +24,7 @@ from core.errors import DomainError, NotFound
 from core.masking import mask_name
 from core.params import id_param
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, file_response, paginate, require_action, submit
+from core.views import api_twin, apply_domain_errors, file_response, paginate, require_action, section_links, submit
 from powers import publicity, rules, selectors, services
 from powers.flows import FINAL_STATES, FLOWS, PUBLICITY_STATE, flow_of
 from powers.forms import AnswerForm, ApplyForm, ObjectionForm
@@ -43,12 +43,7 @@ READ = (Action.POWER_VIEW, Action.POWER_APPLY)
 
 
 def _render(request, template, context, status=200):
-    links = []
-    for name, label, actions in LINKS:
-        if any(scope.can(request.user, a) for a in actions):
-            url = reverse(name)
-            links.append({"url": url, "label": label, "active": request.path == url})
-    return render(request, template, {**context, "powers_links": links}, status=status)
+    return render(request, template, {**context, "powers_links": section_links(request, LINKS)}, status=status)
 
 
 def _require_any(actor, *actions) -> None:

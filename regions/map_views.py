@@ -22,6 +22,22 @@ def _map_grids(request):
     return grids, village_id
 
 
+def grid_features(grids) -> list[dict]:
+    """The GeoJSON features of the grids that have a boundary, by code, each linking to its grid's page."""
+    return [
+        maps.feature(
+            grid.polygon,
+            kind="grid",
+            id=grid.pk,
+            code=grid.code,
+            label=f"{grid.village.name} {grid.name}",
+            url=reverse("regions:grid_detail", args=[grid.pk]),
+        )
+        for grid in grids.filter(polygon__isnull=False).order_by("code")
+        if grid.polygon
+    ]
+
+
 @login_required
 @require_action(Action.REGISTRY_VIEW)
 def grid_map(request):
@@ -47,20 +63,8 @@ def grid_map(request):
 @require_action(Action.REGISTRY_VIEW)
 def grid_geojson(request):
     grids, _village_id = _map_grids(request)
-    features = [
-        maps.feature(
-            grid.polygon,
-            kind="grid",
-            id=grid.pk,
-            code=grid.code,
-            label=f"{grid.village.name} {grid.name}",
-            url=reverse("regions:grid_detail", args=[grid.pk]),
-        )
-        for grid in grids.filter(polygon__isnull=False).order_by("code")
-        if grid.polygon
-    ]
     return JsonResponse(
-        maps.feature_collection(features),
+        maps.feature_collection(grid_features(grids)),
         content_type="application/geo+json",
         json_dumps_params={"ensure_ascii": False},
     )

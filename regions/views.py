@@ -78,54 +78,36 @@ def _grid_form(request, grid=None):
     )
 
 
+def _grid_page(request, grid=None):
+    """The form of a new grid (``grid`` None) or of a grid's change; the boundary is the form's (drawn, pasted or
+    uploaded)."""
+    form = _grid_form(request, grid)
+
+    def write(data):
+        fields = {key: data[key] for key in ("code", "name", "kind", "description", "complaint_phone")}
+        fields["polygon"] = form.boundary()
+        if grid is None:
+            return services.grid_create(actor=request.user, village=data["village"], **fields)
+        return services.grid_update(actor=request.user, grid=grid, is_active=data["is_active"], **fields)
+
+    done = submit(
+        request, form, write, done=_("Grid saved."), to=lambda saved: ("regions:grid_detail", {"grid_id": saved.pk})
+    )
+    return done or render(request, "regions/grid_form.html", {"form": form, "grid": grid})
+
+
 @login_required
 @require_action(Action.REGIONS_MANAGE)
 @api_twin("POST /api/grids")
 def grid_create(request):
-    form = _grid_form(request)
-    done = submit(
-        request,
-        form,
-        lambda data: services.grid_create(
-            actor=request.user,
-            village=data["village"],
-            code=data["code"],
-            name=data["name"],
-            kind=data["kind"],
-            polygon=form.boundary(),
-            description=data["description"],
-            complaint_phone=data["complaint_phone"],
-        ),
-        done=_("Grid saved."),
-        to=lambda grid: ("regions:grid_detail", {"grid_id": grid.pk}),
-    )
-    return done or render(request, "regions/grid_form.html", {"form": form, "grid": None})
+    return _grid_page(request)
 
 
 @login_required
 @require_action(Action.REGIONS_MANAGE)
 @api_twin("PUT /api/grids/{grid_id}")
 def grid_edit(request, grid_id):
-    grid = selectors.access_grid(request.user, grid_id)
-    form = _grid_form(request, grid)
-    done = submit(
-        request,
-        form,
-        lambda data: services.grid_update(
-            actor=request.user,
-            grid=grid,
-            code=data["code"],
-            name=data["name"],
-            kind=data["kind"],
-            polygon=form.boundary(),
-            description=data["description"],
-            complaint_phone=data["complaint_phone"],
-            is_active=data["is_active"],
-        ),
-        done=_("Grid saved."),
-        to=("regions:grid_detail", {"grid_id": grid.pk}),
-    )
-    return done or render(request, "regions/grid_form.html", {"form": form, "grid": grid})
+    return _grid_page(request, selectors.access_grid(request.user, grid_id))
 
 
 @login_required

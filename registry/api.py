@@ -4,7 +4,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from core import scope
 from core.api_types import Id, Latitude, Longitude, Page, PageSize
@@ -131,6 +131,16 @@ class OrganizationOut(Schema):
     grid_id: int | None
 
 
+class HouseholdFilters(Schema):
+    """The filters of the household list (its page's search form), the same for the list and its export."""
+
+    q: str = ""
+    village_id: Id | None = None
+    grid_id: Id | None = None
+    tag: str = ""
+    address: str = ""
+
+
 def _row(h) -> dict:
     return {
         "id": h.pk,
@@ -213,21 +223,12 @@ def _tags(codes):
         )
     ),
 )
-def household_list(
-    request,
-    q: str = "",
-    village_id: Id | None = None,
-    grid_id: Id | None = None,
-    tag: str = "",
-    address: str = "",
-    page: Page = 1,
-    page_size: PageSize = 20,
-):
+def household_list(request, filters: Query[HouseholdFilters], page: Page = 1, page_size: PageSize = 20):
     actor = request.auth
     if not (scope.can(actor, Action.REGISTRY_VIEW) or scope.can(actor, Action.REGISTRY_VIEW_OWN)):
         raise NotFound()
     page, page_size = max(page, 1), min(max(page_size, 1), 100)
-    qs = selectors.household_search(actor, q=q, village_id=village_id, grid_id=grid_id, tag=tag, address=address)
+    qs = selectors.household_search(actor, **filters.model_dump())
     rows = selectors.with_member_counts(qs[(page - 1) * page_size : page * page_size])
     return {"count": qs.count(), "page": page, "page_size": page_size, "items": [_row(h) for h in rows]}
 

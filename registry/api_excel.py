@@ -1,11 +1,11 @@
 """Excel import and export of households over the API; same service and rules as the pages."""
 
 from django.utils.translation import gettext_lazy
-from ninja import File, Router, Schema
+from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from core.api_types import Id
 from registry import importing
+from registry.api import HouseholdFilters
 from registry.views_excel import export_filename, xlsx_response
 
 router = Router(tags=["registry"])
@@ -47,15 +47,6 @@ def households_import(request, file: File[UploadedFile]):
     "/households/export.xlsx",
     summary=gettext_lazy("Households in scope as an .xlsx file (import layout, identifiers masked)"),
 )
-def households_export(
-    request,
-    q: str = "",
-    village_id: Id | None = None,
-    grid_id: Id | None = None,
-    tag: str = "",
-    address: str = "",
-):
-    result = importing.households_export(
-        actor=request.auth, q=q, village_id=village_id, grid_id=grid_id, tag=tag, address=address
-    )
+def households_export(request, filters: Query[HouseholdFilters]):
+    result = importing.households_export(actor=request.auth, **filters.model_dump())
     return xlsx_response(result.content, *export_filename())

@@ -1,12 +1,5 @@
-from django.apps import AppConfig
+from core.plugins import DomainConfig
 
 
-class RegistryConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class RegistryConfig(DomainConfig):
     name = "registry"
-
-    def ready(self):
-        """Plug this app's parts into core (core.plugins)."""
-        from registry import plug
-
-        plug.register()

@@ -233,8 +233,6 @@ class PartyBranch(ScopedRow):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("secretary")
     )
 
-    SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
-
     class Meta:
         verbose_name = _("party branch")
         verbose_name_plural = _("party branches")
@@ -255,8 +253,6 @@ class PartyMember(ScopedRow):
     linked_households = models.ManyToManyField(
         Household, blank=True, related_name="linked_party_members", verbose_name=_("linked households")
     )
-
-    SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
 
     class Meta:
         verbose_name = _("party member")

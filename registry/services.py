@@ -41,8 +41,34 @@ def _require_village(actor, village: Region, grid: Grid | None = None, action: s
         raise PermissionDenied()
 
 
-def _check_household_place(village: Region, grid: Grid | None, group: Region | None, latitude, longitude) -> dict:
+def _create_in(actor, row, village: Region, action: str):
+    """A new row placed in the village, saved, its creation recorded (``action``, e.g. registry.household.create)."""
+    row.place_in(village)
+    row.save()
+    audit.record(actor, action, row, after=audit.snapshot(row))
+    return row
+
+
+def _locked(actor, rows, pk):
+    """The row of ``rows`` (a manager or queryset), locked for the change, if the actor may change it (else 404)."""
+    row = rows.select_for_update().get(pk=pk)
+    if not scope.in_scope(actor, Action.REGISTRY_CHANGE, row):
+        raise NotFound()
+    return row
+
+
+def _save_change(actor, row, before: dict, action: str):
+    """Save the changed row and record what changed since ``before`` (its snapshot) under ``action``."""
+    row.save()
+    before, after = audit.diff(before, audit.snapshot(row))
+    audit.record(actor, action, row, before=before, after=after)
+    return row
+
+
+def _check_household(household: Household, village: Region) -> dict:
+    """What is wrong with the household's number (required, once in the village) and place."""
     errors = {}
+    grid, group, latitude, longitude = household.grid, household.group, household.latitude, household.longitude
     if grid is not None and grid.village_id != village.pk:
         errors["grid"] = _("The grid does not belong to this village.")
     if group is not None and (group.level != RegionLevel.GROUP or group.parent_id != village.pk):
@@ -53,6 +79,11 @@ def _check_household_place(village: Region, grid: Grid | None, group: Region | N
         errors["latitude"] = _("The latitude is outside China.")
     if longitude is not None and not (73 <= longitude <= 136):
         errors["longitude"] = _("The longitude is outside China.")
+    number = household.number
+    if not number:
+        errors["number"] = _("The household number is required.")
+    elif Household.objects.filter(village_id=village.pk, number=number).exclude(pk=household.pk).exists():
+        errors["number"] = _("Household number %(number)s already exists in this village.") % {"number": number}
     return errors
 
 
@@ -70,16 +101,8 @@ def household_create(
     note: str = "",
 ) -> Household:
     _require_village(actor, village, grid)
-    number = (number or "").strip()
-    errors = _check_household_place(village, grid, group, latitude, longitude)
-    if not number:
-        errors["number"] = _("The household number is required.")
-    elif Household.objects.filter(village=village, number=number).exists():
-        errors["number"] = _("Household number %(number)s already exists in this village.") % {"number": number}
-    if errors:
-        raise DomainError(errors)
     household = Household(
-        number=number,
+        number=(number or "").strip(),
         grid=grid,
         group=group,
         address=address.strip(),
@@ -87,36 +110,22 @@ def household_create(
         longitude=longitude,
         note=note.strip(),
     )
-    household.place_in(village)
-    household.save()
-    audit.record(actor, "registry.household.create", household, after=audit.snapshot(household))
-    return household
+    errors = _check_household(household, village)
+    if errors:
+        raise DomainError(errors)
+    return _create_in(actor, household, village, "registry.household.create")
 
 
 @transaction.atomic
 def household_update(*, actor, household: Household, **changes) -> Household:
-    household = Household.objects.select_for_update().get(pk=household.pk)
-    if not scope.in_scope(actor, Action.REGISTRY_CHANGE, household):
-        raise NotFound()
+    household = _locked(actor, Household.objects, household.pk)
     unknown = set(changes) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise DomainError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     before = audit.snapshot(household)
     for key, value in changes.items():
         setattr(household, key, value.strip() if isinstance(value, str) else value)
-    errors = _check_household_place(
-        household.village, household.grid, household.group, household.latitude, household.longitude
-    )
-    if not household.number:
-        errors["number"] = _("The household number is required.")
-    elif (
-        Household.objects.filter(village_id=household.village_id, number=household.number)
-        .exclude(pk=household.pk)
-        .exists()
-    ):
-        errors["number"] = _("Household number %(number)s already exists in this village.") % {
-            "number": household.number
-        }
+    errors = _check_household(household, household.village)
     if (
         "grid" in changes
         and household.grid is not None
@@ -125,10 +134,7 @@ def household_update(*, actor, household: Household, **changes) -> Household:
         errors["grid"] = _("You cannot move a household into a grid outside your scope.")
     if errors:
         raise DomainError(errors)
-    household.save()
-    before, after = audit.diff(before, audit.snapshot(household))
-    audit.record(actor, "registry.household.update", household, before=before, after=after)
-    return household
+    return _save_change(actor, household, before, "registry.household.update")
 
 
 def _clean_person(
@@ -225,9 +231,7 @@ def person_create(
     phone: str = "",
     tags: list[Tag] | None = None,
 ) -> Person:
-    household = Household.objects.select_for_update().get(pk=household.pk)
-    if not scope.in_scope(actor, Action.REGISTRY_CHANGE, household):
-        raise NotFound()
+    household = _locked(actor, Household.objects, household.pk)
     cleaned, errors = _clean_person(
         household=household,
         name=name,
@@ -280,9 +284,7 @@ def person_update(
     is_deceased: bool = False,
 ) -> Person:
     """Update a resident. ``id_number``/``phone`` of None keep the stored value."""
-    person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
-    if not scope.in_scope(actor, Action.REGISTRY_CHANGE, person):
-        raise NotFound()
+    person = _locked(actor, Person.objects.select_related("household"), person.pk)
     before = _person_snapshot(person)
     current_id = person.id_number if id_number is None else id_number
     current_phone = person.phone if phone is None else phone
@@ -379,17 +381,12 @@ def organization_create(
         address=address.strip(),
         grid=grid,
     )
-    org.place_in(village)
-    org.save()
-    audit.record(actor, "registry.organization.create", org, after=audit.snapshot(org))
-    return org
+    return _create_in(actor, org, village, "registry.organization.create")
 
 
 @transaction.atomic
 def organization_update(*, actor, organization: Organization, **changes) -> Organization:
-    org = Organization.objects.select_for_update().get(pk=organization.pk)
-    if not scope.in_scope(actor, Action.REGISTRY_CHANGE, org):
-        raise NotFound()
+    org = _locked(actor, Organization.objects, organization.pk)
     before = audit.snapshot(org)
     for key in ("name", "kind", "credit_code", "legal_representative", "contact_phone", "address", "grid"):
         if key in changes:
@@ -398,10 +395,7 @@ def organization_update(*, actor, organization: Organization, **changes) -> Orga
     errors = _clean_organization(org.village, org.name, org.kind, org.credit_code, org.contact_phone, org.grid)
     if errors:
         raise DomainError(errors)
-    org.save()
-    before, after = audit.diff(before, audit.snapshot(org))
-    audit.record(actor, "registry.organization.update", org, before=before, after=after)
-    return org
+    return _save_change(actor, org, before, "registry.organization.update")
 
 
 @transaction.atomic
@@ -414,18 +408,14 @@ def party_branch_create(*, actor, village: Region, name: str, secretary: Person 
         errors["secretary"] = _("The secretary must be a resident of this village.")
     if errors:
         raise DomainError(errors)
-    branch = PartyBranch(name=name.strip(), secretary=secretary)
-    branch.place_in(village)
-    branch.save()
-    audit.record(actor, "registry.party_branch.create", branch, after=audit.snapshot(branch))
-    return branch
+    return _create_in(
+        actor, PartyBranch(name=name.strip(), secretary=secretary), village, "registry.party_branch.create"
+    )
 
 
 @transaction.atomic
 def party_branch_update(*, actor, branch: PartyBranch, name: str, secretary: Person | None = None) -> PartyBranch:
-    branch = PartyBranch.objects.select_for_update().get(pk=branch.pk)
-    if not scope.in_scope(actor, Action.REGISTRY_CHANGE, branch):
-        raise NotFound()
+    branch = _locked(actor, PartyBranch.objects, branch.pk)
     errors = {}
     if not (name or "").strip():
         errors["name"] = _("The name is required.")
@@ -435,10 +425,7 @@ def party_branch_update(*, actor, branch: PartyBranch, name: str, secretary: Per
         raise DomainError(errors)
     before = audit.snapshot(branch)
     branch.name, branch.secretary = name.strip(), secretary
-    branch.save()
-    before, after = audit.diff(before, audit.snapshot(branch))
-    audit.record(actor, "registry.party_branch.update", branch, before=before, after=after)
-    return branch
+    return _save_change(actor, branch, before, "registry.party_branch.update")
 
 
 def _check_linked(branch: PartyBranch, households: list[Household]) -> dict:
@@ -489,9 +476,7 @@ def party_member_add(
 def party_member_update(
     *, actor, member: PartyMember, joined_on: date | None, linked_households: list[Household]
 ) -> PartyMember:
-    member = PartyMember.objects.select_for_update().select_related("branch").get(pk=member.pk)
-    if not scope.in_scope(actor, Action.REGISTRY_CHANGE, member):
-        raise NotFound()
+    member = _locked(actor, PartyMember.objects.select_related("branch"), member.pk)
     errors = _check_linked(member.branch, linked_households)
     if joined_on and joined_on > date.today():
         errors["joined_on"] = _("The date of joining is in the future.")

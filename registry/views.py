@@ -251,19 +251,27 @@ def _organization_form(request, organization=None, data=None, initial=None):
     )
 
 
+def _organization_page(request, org=None):
+    """The form of a new organization (``org`` None) or of an organization's change."""
+    fields = ["village", "name", "kind", "credit_code", "legal_representative", "contact_phone", "address", "grid"]
+    initial = {f: getattr(org, f) for f in fields} if org is not None else None
+    form = _organization_form(request, org, request.POST or None, initial)
+
+    def write(data):
+        if org is None:
+            return services.organization_create(actor=request.user, **data)
+        changes = {k: v for k, v in data.items() if k != "village"}
+        return services.organization_update(actor=request.user, organization=org, **changes)
+
+    done = submit(request, form, write, done=_("Organization saved."), to="registry:organization_list")
+    return done or render(request, "registry/organization_form.html", {"form": form, "organization": org})
+
+
 @login_required
 @require_action(Action.REGISTRY_CHANGE)
 @api_twin("POST /api/organizations")
 def organization_create(request):
-    form = _organization_form(request, data=request.POST or None)
-    done = submit(
-        request,
-        form,
-        lambda data: services.organization_create(actor=request.user, **data),
-        done=_("Organization saved."),
-        to="registry:organization_list",
-    )
-    return done or render(request, "registry/organization_form.html", {"form": form, "organization": None})
+    return _organization_page(request)
 
 
 @login_required
@@ -273,18 +281,7 @@ def organization_edit(request, org_id):
     org = selectors.access_organization(request.user, org_id)
     if not scope.in_scope(request.user, Action.REGISTRY_CHANGE, org):
         raise Http404()
-    fields = ["village", "name", "kind", "credit_code", "legal_representative", "contact_phone", "address", "grid"]
-    form = _organization_form(request, org, request.POST or None, {f: getattr(org, f) for f in fields})
-    done = submit(
-        request,
-        form,
-        lambda data: services.organization_update(
-            actor=request.user, organization=org, **{k: v for k, v in data.items() if k != "village"}
-        ),
-        done=_("Organization saved."),
-        to="registry:organization_list",
-    )
-    return done or render(request, "registry/organization_form.html", {"form": form, "organization": org})
+    return _organization_page(request, org)
 
 
 @login_required

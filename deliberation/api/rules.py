@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy
 from casework import steps as casework_steps
 from core.api_types import Id
 from core.errors import DomainError, PermissionDenied
+from core.forms import confirm_refusal
 from core.roles import Action
 from deliberation import meetings_link, selectors, services
 from deliberation.api._common import _ref, _require, _timeline, _village, router
 from deliberation.flows import RULES, RULES_SIGNABLE, coercive_clauses
-from deliberation.forms import PAPER_CONFIRM, SIGN_CONFIRM, confirm_refusal
+from deliberation.forms import PAPER_CONFIRM, SIGN_CONFIRM
 from deliberation.schemas import (
     AgendaIn,
     CommentIn,

@@ -4,21 +4,20 @@ topic's or village rules' page (a form, or a button)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework import steps as casework_steps
-from core import scope, workflow
-from core.errors import DomainError, NotFound
+from core import workflow
+from core.errors import NotFound
 from core.masking import mask_name
 from core.roles import Action
-from core.views import api_twin, messages_from, require_action, submit
+from core.views import api_twin, require_action, section_links, submit
 from deliberation import meetings_link, selectors
 from deliberation.flows import START_LABELS
 
@@ -33,12 +32,7 @@ LINKS = [
 
 
 def render_page(request, template, context, status=200):
-    links = []
-    for name, label, actions in LINKS:
-        if any(scope.can(request.user, a) for a in actions):
-            url = reverse(name)
-            links.append({"url": url, "label": label, "active": request.path == url})
-    return render(request, template, {**context, "deliberation_links": links}, status=status)
+    return render(request, template, {**context, "deliberation_links": section_links(request, LINKS)}, status=status)
 
 
 def get_or_404(fn, *args):
@@ -138,15 +132,3 @@ def case_form(*, action, twin, find, page, slot, form, write, done, anchor="", f
 def agenda_meetings(actor, case) -> dict:
     """What an agenda form offers: the village's meetings still open for motions."""
     return {"meetings": meetings_link.open_meetings(actor, case.village)}
-
-
-def post_back(request, write, *, done, to):
-    """A write posted from a button or a list (no form to draw again): ``write()``, then a redirect to ``to`` with
-    the ``done`` message (or a function of what ``write`` returned giving it), or the refusal's messages."""
-    try:
-        result = write()
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, done(result) if callable(done) else done)
-    return redirect(to)

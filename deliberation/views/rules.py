@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import scope
+from core.forms import ConfirmForm
 from core.roles import Action
-from core.views import api_twin, require_action, submit
+from core.views import api_twin, post_back, require_action, submit
 from deliberation import meetings_link, selectors, services
 from deliberation.flows import RULES, RULES_EDITABLE, RULES_SIGNABLE, coercive_clauses
 from deliberation.forms import (
@@ -25,7 +26,6 @@ from deliberation.forms import (
     SIGN_CONFIRM,
     AgendaForm,
     CommentForm,
-    ConfirmForm,
     PaperSignatureForm,
     RulesForm,
 )
@@ -35,7 +35,6 @@ from deliberation.views.common import (
     case_form,
     comment_rows,
     get_or_404,
-    post_back,
     render_page,
     step_panels,
     timeline,

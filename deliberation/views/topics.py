@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core import scope
 from core.errors import DomainError, NotFound
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, paginate, require_action
+from core.views import api_twin, apply_domain_errors, paginate, post_back, require_action
 from deliberation import meetings_link, selectors, services
 from deliberation.flows import FINAL_TOPIC_STATES, TASK, TOPIC_FLOWS, flow_of
 from deliberation.forms import AgendaForm, CommentForm, PollForm, ProposeForm, TaskForm
@@ -27,7 +27,6 @@ from deliberation.views.common import (
     case_form,
     comment_rows,
     get_or_404,
-    post_back,
     render_page,
     step_panels,
     timeline,

@@ -6,12 +6,11 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from core import scope
 from core.roles import Action
+from core.views import section_links
 from finance import selectors
 
 LINKS = [
@@ -25,12 +24,7 @@ LINKS = [
 
 
 def _render(request, template, context, status=200):
-    links = []
-    for name, label, actions in LINKS:
-        if any(scope.can(request.user, a) for a in actions):
-            url = reverse(name)
-            links.append({"url": url, "label": label, "active": request.path == url})
-    return render(request, template, {**context, "finance_links": links}, status=status)
+    return render(request, template, {**context, "finance_links": section_links(request, LINKS)}, status=status)
 
 
 def _villages(request, action=Action.FINANCE_VIEW):

@@ -71,11 +71,33 @@ def _rate_cell(ws, row: int, col: int, rate: Rate) -> None:
         cell.number_format = "0.0%"
 
 
+def _title_row(ws, title: str, period, exported_at: datetime, bold) -> None:
+    ws.cell(row=1, column=1, value=f"{title}（{period.label}，导出时间 {exported_at:%Y-%m-%d %H:%M}）").font = bold
+
+
+def _definitions_and_bytes(wb, title: str, first_header: str, definitions) -> bytes:
+    """The closing sheet that says what each figure counts (口径), then the workbook's bytes."""
+    import io
+
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(title)
+    ws.append([first_header, "口径"])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for name, text in definitions:
+        ws.append([name, text])
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 100
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def kpi_xlsx(tables: list[KpiTable], *, title: str, exported_at: datetime | None = None) -> bytes:
     """One sheet per table given (the page's xlsx gives the breakdown on the page): unit, cases, each rate with
     its numerator and denominator; and a definitions sheet. Counts are numbers, rates are numbers formatted as
     percentages ("—" when the denominator is 0)."""
-    import io
 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -87,9 +109,7 @@ def kpi_xlsx(tables: list[KpiTable], *, title: str, exported_at: datetime | None
     bold = Font(bold=True)
     for table in tables:
         ws = wb.create_sheet(XLSX_GROUPING[table.grouping])
-        ws.cell(
-            row=1, column=1, value=f"{title}（{table.period.label}，导出时间 {exported_at:%Y-%m-%d %H:%M}）"
-        ).font = bold
+        _title_row(ws, title, table.period, exported_at, bold)
         headers = [XLSX_UNIT[table.grouping]] + [h for h, _kind, _name in KPI_COLUMNS]
         for col, header in enumerate(headers, start=1):
             cell = ws.cell(row=2, column=col, value=header)
@@ -114,17 +134,7 @@ def kpi_xlsx(tables: list[KpiTable], *, title: str, exported_at: datetime | None
         for col in range(2, len(headers) + 1):
             ws.column_dimensions[get_column_letter(col)].width = 11
         ws.freeze_panes = "B3"
-    ws = wb.create_sheet("指标说明")
-    ws.append(["指标", "口径"])
-    for cell in ws[1]:
-        cell.font = bold
-    for name, text in KPI_DEFINITIONS:
-        ws.append([name, text])
-    ws.column_dimensions["A"].width = 20
-    ws.column_dimensions["B"].width = 100
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return _definitions_and_bytes(wb, "指标说明", "指标", KPI_DEFINITIONS)
 
 
 ASSESSMENT_COLUMNS = [
@@ -189,7 +199,6 @@ def assessment_definitions(policy: AssessmentPolicy = DEFAULT_POLICY) -> list[tu
 
 
 def assessment_xlsx(result: Assessment, *, title: str, exported_at: datetime | None = None) -> bytes:
-    import io
 
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -200,9 +209,7 @@ def assessment_xlsx(result: Assessment, *, title: str, exported_at: datetime | N
     wb = Workbook()
     ws = wb.active
     ws.title = "网格员考核"
-    ws.cell(
-        row=1, column=1, value=f"{title}（{result.period.label}，导出时间 {exported_at:%Y-%m-%d %H:%M}）"
-    ).font = bold
+    _title_row(ws, title, result.period, exported_at, bold)
     for col, header in enumerate(ASSESSMENT_COLUMNS, start=1):
         ws.cell(row=2, column=col, value=header).font = bold
     money = "0.00"
@@ -251,14 +258,4 @@ def assessment_xlsx(result: Assessment, *, title: str, exported_at: datetime | N
     for col in range(4, len(ASSESSMENT_COLUMNS) + 1):
         ws.column_dimensions[get_column_letter(col)].width = 10
     ws.freeze_panes = "B3"
-    rules = wb.create_sheet("考核办法")
-    rules.append(["项目", "口径"])
-    for cell in rules[1]:
-        cell.font = bold
-    for name, text in assessment_definitions(result.policy):
-        rules.append([name, text])
-    rules.column_dimensions["A"].width = 20
-    rules.column_dimensions["B"].width = 100
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return _definitions_and_bytes(wb, "考核办法", "项目", assessment_definitions(result.policy))

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy
 
 from core.api_types import Id, Page, PageSize
 from core.errors import DomainError, NotFound
+from core.forms import confirm_refusal
 from meetings import selectors, services
 from meetings.api._common import MANAGE, VIEW, VOTE, _meeting, _motion, _require, router
-from meetings.forms import close_confirm_text, confirm_refusal
+from meetings.forms import close_confirm_text
 from meetings.models import Motion
 from meetings.schemas import (
     ConfirmIn,

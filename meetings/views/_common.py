@@ -3,15 +3,12 @@ posted from a button or a list."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
 from core import scope
-from core.errors import DomainError
 from core.roles import Action
-from core.views import messages_from
+from core.views import section_links
 from meetings.flows import MEETING
 from regions.models import Region, RegionLevel
 
@@ -30,24 +27,7 @@ LINKS = [
 
 
 def _render(request, template, context, status=200):
-    links = []
-    for name, label, actions in LINKS:
-        if any(scope.can(request.user, a) for a in actions):
-            url = reverse(name)
-            links.append({"url": url, "label": label, "active": request.path == url})
-    return render(request, template, {**context, "meeting_links": links}, status=status)
-
-
-def post_back(request, write, *, done, to):
-    """A write posted from a button or a list (no form to draw again): ``write()``, then a redirect to ``to`` with
-    the ``done`` message (or a function of what ``write`` returned giving it), or the refusal's messages."""
-    try:
-        result = write()
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, done(result) if callable(done) else done)
-    return redirect(to)
+    return render(request, template, {**context, "meeting_links": section_links(request, LINKS)}, status=status)
 
 
 def _managed_villages(actor):

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 from core import scope
 from core.errors import DomainError
 from core.roles import Action
-from core.views import api_twin, messages_from, require_action, submit
+from core.views import api_twin, messages_from, post_back, require_action, submit
 from meetings import rules, selectors, services
 from meetings.flows import MEETING
 from meetings.forms import PolicyForm, RosterForm
 from meetings.models import Body, MeetingKind, MeetingPolicy
 from meetings.policy import overrides_for
-from meetings.views._common import MANAGE, VIEW, _managed_villages, _render, post_back
+from meetings.views._common import MANAGE, VIEW, _managed_villages, _render
 from meetings.views.pages import _meeting, _sees_register
 from regions.models import Region, RegionLevel
 from registry.models import Person

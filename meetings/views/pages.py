@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from casework import steps as casework_steps
 from core import scope, workflow
 from core.errors import NotFound
+from core.forms import ConfirmForm
 from core.roles import Action
 from core.views import api_twin, paginate, require_action, submit
 from meetings import rules, selectors, services
 from meetings.flows import MEETING
 from meetings.forms import (
-    ConfirmForm,
     DelegationForm,
     MeetingForm,
     MotionForm,

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, NotFound
-from core.views import api_twin, apply_domain_errors, messages_from, paginate, require_action, submit
+from core.forms import ConfirmForm
+from core.views import api_twin, apply_domain_errors, messages_from, paginate, post_back, require_action, submit
 from meetings import rules, selectors, services
 from meetings.forms import (
-    ConfirmForm,
     DelegationForm,
     MotionForm,
     OpenVotingForm,
@@ -25,7 +25,7 @@ from meetings.forms import (
     close_confirm_text,
 )
 from meetings.models import Choice, VoteMethod
-from meetings.views._common import MANAGE, VOTE, _render, post_back
+from meetings.views._common import MANAGE, VOTE, _render
 from meetings.views.pages import _managed, _meeting, _render_detail
 
 

@@ -8,7 +8,7 @@ from ninja import Router, Schema
 
 from core import scope
 from core.api_types import Id, RegionCode
-from core.errors import NotFound, PermissionDenied
+from core.errors import NotFound
 from core.roles import Action
 from points import credit
 from points.models import Consent, CreditPartner
@@ -48,6 +48,14 @@ class CreditPartnerOut(Schema):
     username: str
     active: bool
 
+    @staticmethod
+    def resolve_username(partner: CreditPartner) -> str:
+        return partner.account.username
+
+    @staticmethod
+    def resolve_active(partner: CreditPartner) -> bool:
+        return partner.account.is_active
+
 
 class CreditPartnerIn(Schema):
     county_id: Id
@@ -65,22 +73,15 @@ class CreditConsentOut(Schema):
     granted_at: datetime
     revoked_at: datetime | None
 
+    @staticmethod
+    def resolve_partner_name(consent: Consent) -> str:
+        return consent.partner.name
+
 
 class CreditConsentIn(Schema):
     partner_id: Id
     household_id: Id | None = None
     written_request: str = ""
-
-
-def _consent_out(c: Consent) -> dict:
-    return {
-        "id": c.pk,
-        "household_id": c.household_id,
-        "partner_id": c.partner_id,
-        "partner_name": c.partner.name,
-        "granted_at": c.granted_at,
-        "revoked_at": c.revoked_at,
-    }
 
 
 # -- credit ----------------------------------------------------------------------------------------------------
@@ -120,46 +121,17 @@ def credit_household_summary_by_number(request, village_code: RegionCode, number
     "/credit/partners", response=list[CreditPartnerOut], summary=gettext_lazy("Credit partners (county administrators)")
 )
 def credit_partner_list(request):
-    if not scope.can(request.user, Action.POINTS_POLICY):
-        raise PermissionDenied()
-    return [
-        {
-            "id": p.pk,
-            "name": p.name,
-            "kind": p.kind,
-            "county_id": p.county_id,
-            "username": p.account.username,
-            "active": p.account.is_active,
-        }
-        for p in credit.partners(request.user)
-    ]
+    scope.require(request.user, Action.POINTS_POLICY)
+    return list(credit.partners(request.user))
 
 
 @router.post(
     "/credit/partners", response={201: CreditPartnerOut}, summary=gettext_lazy("Register a partner with its account")
 )
 def credit_partner_create(request, payload: CreditPartnerIn):
-    if not scope.can(request.user, Action.POINTS_POLICY):
-        raise PermissionDenied()
-    county = Region.objects.filter(pk=payload.county_id).first()
-    if county is None:
-        raise NotFound()
-    p = credit.partner_create(
-        actor=request.user,
-        county=county,
-        name=payload.name,
-        kind=payload.kind,
-        username=payload.username,
-        password=payload.password,
-    )
-    return 201, {
-        "id": p.pk,
-        "name": p.name,
-        "kind": p.kind,
-        "county_id": p.county_id,
-        "username": p.account.username,
-        "active": p.account.is_active,
-    }
+    scope.require(request.user, Action.POINTS_POLICY)
+    county = scope.fetch(Region.objects.all(), payload.county_id)
+    return 201, credit.partner_create(actor=request.user, county=county, **payload.dict(exclude={"county_id"}))
 
 
 @router.get(
@@ -168,7 +140,7 @@ def credit_partner_create(request, payload: CreditPartnerIn):
     summary=gettext_lazy("Consents of the own household or the villages"),
 )
 def credit_consent_list(request):
-    return [_consent_out(c) for c in credit.consents_in_scope(request.user)[:500]]
+    return list(credit.consents_in_scope(request.user)[:500])
 
 
 @router.post(
@@ -189,7 +161,7 @@ def credit_consent_create(request, payload: CreditConsentIn):
     consent = credit.consent_grant(
         actor=request.user, household=household, partner=partner, written_request=payload.written_request
     )
-    return 201, _consent_out(consent)
+    return 201, consent
 
 
 @router.post(
@@ -197,7 +169,7 @@ def credit_consent_create(request, payload: CreditConsentIn):
 )
 def credit_consent_revoke(request, consent_id: Id):
     consent = credit.access_consent(request.user, consent_id)
-    return _consent_out(credit.consent_revoke(actor=request.user, consent=consent))
+    return credit.consent_revoke(actor=request.user, consent=consent)
 
 
 class CreditPartnerActiveIn(Schema):
@@ -210,16 +182,8 @@ class CreditPartnerActiveIn(Schema):
     summary=gettext_lazy("Suspend (active=false) or restore a credit partner: its account is disabled or enabled"),
 )
 def credit_partner_set_active(request, partner_id: Id, payload: CreditPartnerActiveIn):
-    if not scope.can(request.user, Action.POINTS_POLICY):
-        raise PermissionDenied()
+    scope.require(request.user, Action.POINTS_POLICY)
     partner = credit.access_partner(request.user, partner_id)
     p = credit.partner_set_active(actor=request.user, partner=partner, active=payload.active)
     p.account.refresh_from_db()
-    return {
-        "id": p.pk,
-        "name": p.name,
-        "kind": p.kind,
-        "county_id": p.county_id,
-        "username": p.account.username,
-        "active": p.account.is_active,
-    }
+    return p

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from core import scope
 from core.errors import DomainError
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, messages_from, require_action
+from core.views import api_twin, apply_domain_errors, post_back, require_action, submit
 from points import credit
+from points.forms import choose_among
 from regions import selectors as region_selectors
 
 
@@ -32,10 +33,7 @@ class PartnerForm(forms.Form):
 
     def __init__(self, *args, counties, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = counties
-        if counties.count() == 1:
-            self.fields["county"].initial = counties.first()
-            self.fields["county"].widget = forms.HiddenInput()
+        choose_among(self.fields["county"], counties, hide_single=True)
 
 
 class VillagerConsentForm(forms.Form):
@@ -58,11 +56,8 @@ class CadreConsentForm(forms.Form):
 
     def __init__(self, *args, villages, partners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages
+        choose_among(self.fields["village"], villages, hide_single=True)
         self.fields["partner"].queryset = partners
-        if villages.count() == 1:
-            self.fields["village"].initial = villages.first()
-            self.fields["village"].widget = forms.HiddenInput()
 
 
 # -- credit: partners (county) and consents (household) -----------------------------------------------------
@@ -75,16 +70,8 @@ def party_credit(request):
     counties = credit.policy_counties(request.user)
     form = PartnerForm(request.POST or None, counties=counties)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            partner = credit.partner_create(
-                actor=request.user,
-                county=data["county"],
-                name=data["name"],
-                kind=data["kind"],
-                username=data["username"],
-                password=data["password"],
-            )
+            partner = credit.partner_create(actor=request.user, **form.cleaned_data)
         except DomainError as exc:
             apply_domain_errors(form, exc)
         else:
@@ -104,13 +91,12 @@ def party_credit(request):
 def party_partner_active(request, partner_id):
     partner = credit.access_partner(request.user, partner_id)
     active = request.POST.get("active") == "1"
-    try:
-        credit.partner_set_active(actor=request.user, partner=partner, active=active)
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, _("Partner enabled.") if active else _("Partner suspended."))
-    return redirect("points:party_credit")
+    return post_back(
+        request,
+        lambda: credit.partner_set_active(actor=request.user, partner=partner, active=active),
+        done=_("Partner enabled.") if active else _("Partner suspended."),
+        to="points:party_credit",
+    )
 
 
 @login_required
@@ -146,24 +132,24 @@ def party_consents(request):
         form = villager_form if which == "villager" else cadre_form if which == "cadre" else None
         if form is None:
             raise PermissionDenied()
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if form is villager_form:
-                    credit.consent_grant(actor=request.user, household=household, partner=data["partner"])
-                else:
-                    target = credit.household_for_cadre(request.user, data["village"].pk, data["number"])
-                    credit.consent_grant(
-                        actor=request.user,
-                        household=target,
-                        partner=data["partner"],
-                        written_request=data["written_request"],
-                    )
-            except DomainError as exc:
-                apply_domain_errors(form, exc)
-            else:
-                messages.success(request, _("Consent recorded. The partner may now read the points summary."))
-                return redirect("points:party_consents")
+
+        def write(data):
+            if form is villager_form:
+                return credit.consent_grant(actor=request.user, household=household, partner=data["partner"])
+            target = credit.household_for_cadre(request.user, data["village"].pk, data["number"])
+            return credit.consent_grant(
+                actor=request.user, household=target, partner=data["partner"], written_request=data["written_request"]
+            )
+
+        done = submit(
+            request,
+            form,
+            write,
+            done=_("Consent recorded. The partner may now read the points summary."),
+            to="points:party_consents",
+        )
+        if done:
+            return done
     consents = credit.consents_in_scope(request.user)
     own = [c for c in consents if household is not None and c.household_id == household.pk]
     others = [c for c in consents[:200] if household is None or c.household_id != household.pk]
@@ -187,10 +173,9 @@ def party_consents(request):
 @api_twin("POST /api/points/credit/consents/{consent_id}/revoke")
 def party_consent_revoke(request, consent_id):
     consent = credit.access_consent(request.user, consent_id)
-    try:
-        credit.consent_revoke(actor=request.user, consent=consent, reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, _("Consent revoked. The partner can no longer read the summary."))
-    return redirect("points:party_consents")
+    return post_back(
+        request,
+        lambda: credit.consent_revoke(actor=request.user, consent=consent, reason=request.POST.get("reason", "")),
+        done=_("Consent revoked. The partner can no longer read the summary."),
+        to="points:party_consents",
+    )

@@ -26,6 +26,16 @@ class ClaimStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+# The place of a subject's row without its grid: a grid worker's grid grant does not reach it (appeals,
+# redemptions).
+HOUSEHOLD_PLACE = {
+    "county": "county_id",
+    "township": "township_id",
+    "village": "village_id",
+    "household": "household_id",
+}
+
+
 class SubjectRow(ScopedRow):
     """A row about one subject of a scheme; carries the subject's grid and household for scope."""
 
@@ -45,13 +55,7 @@ class SubjectRow(ScopedRow):
     )
     grid = models.ForeignKey("regions.Grid", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
-    SCOPE_PATHS = {
-        "county": "county_id",
-        "township": "township_id",
-        "village": "village_id",
-        "grid": "grid_id",
-        "household": "household_id",
-    }
+    SCOPE_PATHS = {**HOUSEHOLD_PLACE, "grid": "grid_id"}
 
     class Meta:
         abstract = True
@@ -139,12 +143,23 @@ class LedgerEntry(AppendOnlyModel, SubjectRow):
         return f"{self.subject_label} {self.get_kind_display()} {self.score_delta:+}"
 
 
-class QuarterSignoff(models.Model):
+class SchemeQuarter(models.Model):
+    """A row about one quarter of a scheme (its ``scheme`` is declared by each kind, with its related name)."""
+
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.scheme} {self.year}Q{self.quarter}"
+
+
+class QuarterSignoff(SchemeQuarter):
     """党支部审定: the party branch signs off a quarter's reviewed points before publication."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="signoffs")
-    year = models.PositiveSmallIntegerField()
-    quarter = models.PositiveSmallIntegerField()
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(max_length=300, blank=True)
@@ -154,16 +169,11 @@ class QuarterSignoff(models.Model):
         verbose_name_plural = _("quarter sign-offs")
         constraints = [models.UniqueConstraint(fields=["scheme", "year", "quarter"], name="unique_signoff")]
 
-    def __str__(self):
-        return f"{self.scheme} {self.year}Q{self.quarter}"
 
-
-class Publication(models.Model):
+class Publication(SchemeQuarter):
     """积分公示: a frozen snapshot of a quarter's standings and lists, posted on the notice board."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="publications")
-    year = models.PositiveSmallIntegerField()
-    quarter = models.PositiveSmallIntegerField()
     published_at = models.DateTimeField(auto_now_add=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -175,9 +185,6 @@ class Publication(models.Model):
         verbose_name_plural = _("points publications")
         ordering = ["-year", "-quarter"]
         constraints = [models.UniqueConstraint(fields=["scheme", "year", "quarter"], name="unique_publication")]
-
-    def __str__(self):
-        return f"{self.scheme} {self.year}Q{self.quarter}"
 
 
 class AppealStatus(models.TextChoices):
@@ -217,12 +224,7 @@ class Appeal(CaseBase):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("finding"), blank=True)
 
-    SCOPE_PATHS = {
-        "county": "county_id",
-        "township": "township_id",
-        "village": "village_id",
-        "household": "household_id",
-    }
+    SCOPE_PATHS = HOUSEHOLD_PLACE
 
     class Meta:
         verbose_name = _("appeal")

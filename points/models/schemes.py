@@ -56,8 +56,6 @@ class Scheme(ScopedRow):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
-
     class Meta:
         verbose_name = _("points scheme")
         verbose_name_plural = _("points schemes")

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ScopedRow
-from points.models.ledger import SubjectRow
+from points.models.ledger import HOUSEHOLD_PLACE, SubjectRow
 from points.models.schemes import POINTS, Scheme
 
 
@@ -24,8 +24,6 @@ class Shop(ScopedRow):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
-
-    SCOPE_PATHS = {"county": "county_id", "township": "township_id", "village": "village_id"}
 
     class Meta:
         verbose_name = _("points shop")
@@ -84,12 +82,7 @@ class Redemption(SubjectRow):
     pickup_code = models.CharField(_("pickup code"), max_length=8, blank=True, default="")
 
     # As before the subject columns were shared: a grid worker's grid grant does not reach the shop's rows.
-    SCOPE_PATHS = {
-        "county": "county_id",
-        "township": "township_id",
-        "village": "village_id",
-        "household": "household_id",
-    }
+    SCOPE_PATHS = HOUSEHOLD_PLACE
 
     class Meta:
         verbose_name = _("redemption")

@@ -11,12 +11,12 @@ from ninja import Field, Router, Schema
 
 from core import scope
 from core.api_types import Id, Points, Quarter, Score100, Year
-from core.errors import DomainError, NotFound, PermissionDenied
+from core.errors import DomainError
 from core.roles import Action
 from points import party
 from points import standings as calc
+from points.api import new_row_village
 from points.models import EvaluatorLevel
-from regions.models import Region, RegionLevel
 
 # A warning line is a score (points.party.services checks |line| < 100000).
 WarningLine = Annotated[Decimal, Field(ge=Decimal("-99999.99"), le=Decimal("99999.99"))]
@@ -41,6 +41,14 @@ class PartySchemeOut(Schema):
     village_name: str
     base_score: Decimal
     warning_lines: dict
+
+    @staticmethod
+    def resolve_village_name(scheme) -> str:
+        return scheme.village.name
+
+    @staticmethod
+    def resolve_warning_lines(scheme) -> dict:
+        return scheme.warning_lines or {}
 
 
 class PartySchemeIn(Schema):
@@ -124,18 +132,6 @@ class PartyEvaluationSaved(Schema):
 # -- helpers -------------------------------------------------------------------------------------------------
 
 
-def _scheme_out(s) -> dict:
-    return {
-        "id": s.pk,
-        "name": s.name,
-        "kind": s.kind,
-        "village_id": s.village_id,
-        "village_name": s.village.name,
-        "base_score": s.base_score,
-        "warning_lines": s.warning_lines or {},
-    }
-
-
 def _period(year: int | None, quarter: int | None) -> tuple[int, int]:
     today = timezone.localdate()
     year = year or today.year
@@ -150,9 +146,8 @@ def _period(year: int | None, quarter: int | None) -> tuple[int, int]:
 
 @router.get("/party/schemes", response=list[PartySchemeOut], summary=gettext_lazy("Party points schemes in scope"))
 def party_scheme_list(request):
-    if not scope.can(request.user, Action.POINTS_VIEW):
-        raise PermissionDenied()
-    return [_scheme_out(s) for s in party.party_schemes(request.user)]
+    scope.require(request.user, Action.POINTS_VIEW)
+    return list(party.party_schemes(request.user))
 
 
 @router.post(
@@ -161,22 +156,8 @@ def party_scheme_list(request):
     summary=gettext_lazy("Create a party points scheme from its template"),
 )
 def party_scheme_create(request, payload: PartySchemeIn):
-    if not scope.can(request.user, Action.POINTS_CONFIGURE):
-        raise PermissionDenied()
-    village = Region.objects.filter(pk=payload.village_id, level=RegionLevel.VILLAGE).first()
-    if village is None:
-        raise NotFound()
-    scheme = party.party_scheme_create(
-        actor=request.user,
-        village=village,
-        kind=payload.kind,
-        name=payload.name,
-        base_score=payload.base_score,
-        warning_lines=payload.warning_lines.dict() if payload.warning_lines else None,
-        effective_from=payload.effective_from,
-        decision_ref=payload.decision_ref,
-    )
-    return 201, _scheme_out(scheme)
+    village = new_row_village(request.user, Action.POINTS_CONFIGURE, payload.village_id)
+    return 201, party.party_scheme_create(actor=request.user, village=village, **payload.dict(exclude={"village_id"}))
 
 
 @router.put(
@@ -186,7 +167,7 @@ def party_scheme_create(request, payload: PartySchemeIn):
 )
 def party_lines_set(request, scheme_id: Id, payload: PartyWarningLines):
     scheme = party.access_party_scheme(request.user, scheme_id, Action.POINTS_CONFIGURE)
-    return _scheme_out(party.warning_lines_set(actor=request.user, scheme=scheme, lines=payload.dict()))
+    return party.warning_lines_set(actor=request.user, scheme=scheme, lines=payload.dict())
 
 
 @router.get(
@@ -260,21 +241,4 @@ def party_evaluation_create(request, scheme_id: Id, payload: PartyEvaluationIn):
     scheme = party.access_party_scheme(request.user, scheme_id)
     if payload.level not in EvaluatorLevel.values:
         raise DomainError({"level": _("Choose who evaluates.")})
-    e = party.evaluation_save(
-        actor=request.user,
-        scheme=scheme,
-        subject_key=payload.subject_key,
-        year=payload.year,
-        quarter=payload.quarter,
-        level=payload.level,
-        score=payload.score,
-        comment=payload.comment,
-    )
-    return 201, {
-        "id": e.pk,
-        "subject_key": e.subject_key,
-        "year": e.year,
-        "quarter": e.quarter,
-        "level": e.level,
-        "score": e.score,
-    }
+    return 201, party.evaluation_save(actor=request.user, scheme=scheme, **payload.dict())

@@ -391,8 +391,16 @@ def access_party_scheme(actor, scheme_id, action: str = Action.POINTS_VIEW) -> S
     return scheme
 
 
+class Warned:
+    """A row or cell with a warning colour (``warning``: red, yellow, blue or None)."""
+
+    @property
+    def warning_label(self) -> str:
+        return str(WARNING_LABELS[self.warning]) if self.warning else ""
+
+
 @dataclass
-class QuarterRow:
+class QuarterRow(Warned):
     rank: int
     key: str
     label: str
@@ -408,21 +416,13 @@ class QuarterRow:
         """(level label, evaluation or None) in the order county, township, village, villagers."""
         return [(EvaluatorLevel(level).label, self.evaluations.get(level)) for level in LEVEL_ORDER]
 
-    @property
-    def warning_label(self) -> str:
-        return str(WARNING_LABELS[self.warning]) if self.warning else ""
-
 
 @dataclass
-class QuarterCell:
+class QuarterCell(Warned):
     quarter: int
     score: Decimal
     warning: str | None
     combined: Decimal | None
-
-    @property
-    def warning_label(self) -> str:
-        return str(WARNING_LABELS[self.warning]) if self.warning else ""
 
 
 @dataclass

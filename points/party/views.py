@@ -17,6 +17,7 @@ from core.roles import Action
 from core.views import api_twin, require_action, submit
 from points import party
 from points import standings as calc
+from points.forms import choose_among
 from points.models import EvaluatorLevel, SchemeKind
 from regions import selectors as region_selectors
 
@@ -70,7 +71,7 @@ class PartySchemeForm(LinesForm):
 
     def __init__(self, *args, villages, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages
+        choose_among(self.fields["village"], villages)
         for key in party.LINE_KEYS:
             self.fields[key].required = False
         self.fields["blue"].help_text = gettext_lazy(
@@ -81,6 +82,11 @@ class PartySchemeForm(LinesForm):
         """None (the kind's defaults) when all three are empty; a partial set is checked by the service."""
         values = {k: self.cleaned_data.get(k) for k in party.LINE_KEYS}
         return None if all(v is None for v in values.values()) else values
+
+    def scheme_fields(self) -> dict:
+        """What ``party_scheme_create`` takes: the fields as cleaned, the three lines as ``warning_lines``."""
+        fields = {k: v for k, v in self.cleaned_data.items() if k not in party.LINE_KEYS}
+        return {**fields, "warning_lines": self.lines()}
 
 
 # -- helpers -----------------------------------------------------------------------------------------------
@@ -150,22 +156,11 @@ def party_scheme_create(request):
     villages = region_selectors.villages(request.user, Action.POINTS_CONFIGURE)
     today = timezone.localdate()
     initial = {"kind": SchemeKind.PARTY_MEMBER, "effective_from": today.replace(month=1, day=1)}
-    if villages.count() == 1:
-        initial["village"] = villages.first()
     form = PartySchemeForm(request.POST or None, villages=villages, initial=initial)
     done = submit(
         request,
         form,
-        lambda data: party.party_scheme_create(
-            actor=request.user,
-            village=data["village"],
-            kind=data["kind"],
-            name=data["name"],
-            base_score=data["base_score"],
-            warning_lines=form.lines(),
-            effective_from=data["effective_from"],
-            decision_ref=data["decision_ref"],
-        ),
+        lambda data: party.party_scheme_create(actor=request.user, **form.scheme_fields()),
         done=_("Party points scheme created with its template rule book."),
         to=lambda scheme: ("points:party_scheme", {"scheme_id": scheme.pk}),
     )

@@ -17,9 +17,9 @@ from points.models import (
     Appeal,
     AppealStatus,
     CountyPointsSettings,
-    EntryKind,
     LedgerEntry,
 )
+from points.services.ledger import uncorrected_award
 from regions.models import Region, RegionLevel
 
 # -- appeals -------------------------------------------------------------------------------------------
@@ -41,10 +41,7 @@ def appeal_file(*, actor, entry: LedgerEntry, reason: str, now: datetime | None 
     reason = (reason or "").strip()
     if not reason:
         raise DomainError({"reason": _("Say why you disagree.")})
-    if entry.kind != EntryKind.AWARD:
-        raise DomainError(_("Only points entries can be appealed."))
-    if LedgerEntry.objects.filter(reverses=entry).exists():
-        raise DomainError(_("This entry has already been corrected."))
+    uncorrected_award(entry, _("Only points entries can be appealed."))
     deadline = timezone.localtime(entry.recorded_at).date() + timedelta(days=entry.scheme.appeal_window_days)
     today = timezone.localdate(now) if now is not None else timezone.localdate()
     if today > deadline:

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from core import scope
+from core import audit, scope
 from core.errors import DomainError, NotFound
 from core.roles import Role
 from points.models import (
@@ -33,6 +33,15 @@ def _require_in_village(actor, action: str, village: Region) -> None:
         raise DomainError({"village": _("Choose a village.")})
     if not scope.region_in_scope(actor, action, village):
         raise NotFound()
+
+
+def _create_placed(actor, row, village: Region, event: str):
+    """Save a new row placed in the village (its county, township and village) with the audit event of its
+    creation."""
+    row.place_in(village)
+    row.save()
+    audit.record(actor, event, row, after=audit.snapshot(row))
+    return row
 
 
 def _scheme_locked(actor, action: str, scheme: Scheme) -> Scheme:

@@ -177,12 +177,14 @@ def claim_record(
     source: str = ClaimSource.RECORD,
     client_key: str | None = None,
 ) -> Claim:
-    """一事一记: a grid worker, cadre or reviewer records an entry; it waits for the review group."""
+    """一事一记: a grid worker, cadre or reviewer records an entry; it waits for the review group. A declaration
+    (``source`` DECLARATION, see ``claim_declare``) is the household's own, under the villager's declare right."""
+    declaration = source == ClaimSource.DECLARATION
     scheme, book_id = _scheme_for_recording(scheme, subject, item, occurred_on)
-    roles = _roles_in_scope(actor, Action.POINTS_RECORD, subject)
+    roles = _roles_in_scope(actor, Action.POINTS_DECLARE if declaration else Action.POINTS_RECORD, subject)
     if not roles:
         raise NotFound()
-    if not scheme.is_active:
+    if not declaration and not scheme.is_active:
         raise DomainError(_("This scheme is no longer in use."))
     _check_claim(
         scheme=scheme,
@@ -190,41 +192,17 @@ def claim_record(
         item=item,
         occurred_on=occurred_on,
         evidence=evidence,
-        roles=roles,
-        declaration=False,
+        roles=set() if declaration else roles,
+        declaration=declaration,
         book_id=book_id,
     )
     return _save_claim(actor, scheme, subject, item, occurred_on, note, evidence, source, client_key)
 
 
-@_resent_form_returns_first_entry
-@transaction.atomic
-def claim_declare(
-    *,
-    actor,
-    scheme: Scheme,
-    subject: Subject,
-    item: RuleItem,
-    occurred_on: date,
-    note: str = "",
-    evidence=None,
-    client_key: str | None = None,
-) -> Claim:
-    """群众申报: a villager declares a good deed of their own household with evidence."""
-    scheme, book_id = _scheme_for_recording(scheme, subject, item, occurred_on)
-    if not _roles_in_scope(actor, Action.POINTS_DECLARE, subject):
-        raise NotFound()
-    _check_claim(
-        scheme=scheme,
-        subject=subject,
-        item=item,
-        occurred_on=occurred_on,
-        evidence=evidence,
-        roles=set(),
-        declaration=True,
-        book_id=book_id,
-    )
-    return _save_claim(actor, scheme, subject, item, occurred_on, note, evidence, ClaimSource.DECLARATION, client_key)
+def claim_declare(*, actor, **claim) -> Claim:
+    """群众申报: a villager declares a good deed of their own household with evidence (``claim_record``'s
+    arguments but ``source``)."""
+    return claim_record(actor=actor, source=ClaimSource.DECLARATION, **claim)
 
 
 def _save_claim(actor, scheme, subject, item, occurred_on, note, evidence, source, client_key) -> Claim:
@@ -270,21 +248,14 @@ def claims_bulk_record(
     """院坝说事会: a whole meeting's scores at once; any bad row refuses the whole batch."""
     if not rows:
         raise DomainError(_("Nothing to record: choose at least one subject and item."))
+    record = functools.partial(
+        claim_record, actor=actor, scheme=scheme, occurred_on=occurred_on, note=note, source=ClaimSource.BULK
+    )
     claims, problems = [], []
     for index, (subject, item) in enumerate(rows, start=1):
         try:
             with transaction.atomic():
-                claims.append(
-                    claim_record(
-                        actor=actor,
-                        scheme=scheme,
-                        subject=subject,
-                        item=item,
-                        occurred_on=occurred_on,
-                        note=note,
-                        source=ClaimSource.BULK,
-                    )
-                )
+                claims.append(record(subject=subject, item=item))
         except DomainError as exc:
             problems.append(
                 _("Row %(n)s (%(who)s): %(what)s") % {"n": index, "who": subject.label, "what": " ".join(exc.messages)}

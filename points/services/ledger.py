@@ -143,6 +143,15 @@ def claims_review(*, actor, claim_ids: list[int], approve: bool, reason: str = "
     return claims
 
 
+def uncorrected_award(entry: LedgerEntry, not_an_award: str) -> None:
+    """Refuse an entry that is not an award (``not_an_award`` says so) or that was corrected already: only such
+    an entry may be corrected or appealed."""
+    if entry.kind != EntryKind.AWARD:
+        raise DomainError(not_an_award)
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise DomainError(_("This entry has already been corrected."))
+
+
 @transaction.atomic
 def entry_reverse(
     *, actor, entry: LedgerEntry, reason: str, action: str = Action.POINTS_REVIEW, now: datetime | None = None
@@ -161,10 +170,7 @@ def entry_reverse(
     reason = (reason or "").strip()
     if not reason:
         raise DomainError({"reason": _("Give the reason for the correction.")})
-    if entry.kind != EntryKind.AWARD:
-        raise DomainError(_("Only points entries can be corrected."))
-    if LedgerEntry.objects.filter(reverses=entry).exists():
-        raise DomainError(_("This entry has already been corrected."))
+    uncorrected_award(entry, _("Only points entries can be corrected."))
     reversal = _append(
         actor,
         scheme=entry.scheme,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,9 +104,16 @@ def list_rule_save(
 
 @transaction.atomic
 def mentorship_update(
-    *, actor, mentorship: Mentorship, mentor=None, notes: str | None = None, upgraded: bool = False
+    *,
+    actor,
+    mentorship: Mentorship,
+    mentor=None,
+    visit_note: str = "",
+    visited_on: date | None = None,
+    upgraded: bool = False,
 ) -> Mentorship:
-    """Assign the 1-to-1 mentor, log visits, and record the way back (转化升级)."""
+    """Assign the 1-to-1 mentor, log a visit (a dated line added to the notes; today when no date is given),
+    and record the way back (转化升级)."""
     m = Mentorship.objects.select_for_update().select_related("scheme").get(pk=mentorship.pk)
     if not scope.in_scope(actor, Action.POINTS_CONFIGURE, m.scheme):
         raise NotFound()
@@ -112,8 +121,10 @@ def mentorship_update(
         raise DomainError({"mentor": _("The mentor must live in the village.")})
     if mentor is not None:
         m.mentor = mentor
-    if notes is not None:
-        m.notes = notes.strip()
+    note = (visit_note or "").strip()
+    if note:
+        line = f"{visited_on or timezone.localdate():%Y-%m-%d} {note}"
+        m.notes = (f"{m.notes}\n{line}" if m.notes else line).strip()
     if upgraded and m.upgraded_on is None:
         m.upgraded_on = timezone.localdate()
     m.save()

@@ -22,7 +22,7 @@ from points.models import (
     SubjectKind,
 )
 from points.rulebook_templates import TEMPLATES
-from points.services.base import _decimal, _require_in_village, _scheme_locked
+from points.services.base import _create_placed, _decimal, _require_in_village, _scheme_locked
 from regions.models import Region
 
 # -- schemes and rule books ------------------------------------------------------------------------
@@ -83,10 +83,7 @@ def scheme_create(
         publish_day=publish_day,
         appeal_window_days=appeal_window_days,
     )
-    scheme.place_in(village)
-    scheme.save()
-    audit.record(actor, "points.scheme.create", scheme, after=audit.snapshot(scheme))
-    return scheme
+    return _create_placed(actor, scheme, village, "points.scheme.create")
 
 
 @transaction.atomic

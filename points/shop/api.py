@@ -16,10 +16,10 @@ from core import scope
 from core.api_types import MAX_INT, Id, Limit, Points, Quantity
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.roles import Action
+from points.api import new_row_village
 from points.models import Redemption, RedemptionStatus, Scheme
 from points.shop import selectors, services
 from points.subjects import subject_of
-from regions.models import Region, RegionLevel
 
 router = Router(tags=["points shop"])
 
@@ -117,9 +117,11 @@ def _redemption(r: Redemption, actor=None) -> dict:
     }
 
 
-def _require_shop_user(user) -> None:
-    if not selectors.can_use_shop(user):
+def _shop_user(request):
+    """The caller, when the shop is theirs to use (a villager with a shelf, a keeper or a cadre)."""
+    if not selectors.can_use_shop(request.auth):
         raise PermissionDenied()
+    return request.auth
 
 
 @router.get(
@@ -130,8 +132,7 @@ def _require_shop_user(user) -> None:
     ),
 )
 def goods(request):
-    user = request.auth
-    _require_shop_user(user)
+    user = _shop_user(request)
     subject = selectors.my_subject(user)
     if subject is not None:
         balances = {b["scheme"].pk: b["balance"] for b in selectors.balances_for(subject)}
@@ -149,8 +150,7 @@ def goods(request):
     ),
 )
 def redemption_create(request, payload: RedemptionIn):
-    user = request.auth
-    _require_shop_user(user)
+    user = _shop_user(request)
     if payload.household_id is None:
         subject = selectors.my_subject(user)
         if subject is None:
@@ -181,8 +181,7 @@ def redemption_create(request, payload: RedemptionIn):
 
 @router.get("/shop/redemptions", response=list[RedemptionOut], summary=gettext_lazy("Redemptions the caller may see"))
 def redemption_list(request, status: str = "", shop_id: Id | None = None, limit: Limit = 100):
-    user = request.auth
-    _require_shop_user(user)
+    user = _shop_user(request)
     qs = selectors.visible_redemptions(user)
     if status:
         if status not in RedemptionStatus.values:
@@ -199,8 +198,7 @@ def redemption_list(request, status: str = "", shop_id: Id | None = None, limit:
     summary=gettext_lazy("Hand the goods over (the shop's keeper or a village cadre)"),
 )
 def redemption_fulfil(request, redemption_id: Id):
-    user = request.auth
-    _require_shop_user(user)
+    user = _shop_user(request)
     redemption = selectors.access_redemption(user, redemption_id)
     return _redemption(services.redemption_fulfil(actor=user, redemption=redemption), user)
 
@@ -211,8 +209,7 @@ def redemption_fulfil(request, redemption_id: Id):
     summary=gettext_lazy("Cancel a redemption that waits to be handed over; stock and points come back"),
 )
 def redemption_cancel(request, redemption_id: Id, payload: CancelIn | None = None):
-    user = request.auth
-    _require_shop_user(user)
+    user = _shop_user(request)
     redemption = selectors.access_redemption(user, redemption_id)
     reason = payload.reason if payload is not None else ""
     return _redemption(services.redemption_cancel(actor=user, redemption=redemption, reason=reason), user)
@@ -266,6 +263,14 @@ class StockIn(Schema):
     reason: str
 
 
+def _good_changed(request, good_id, change, **fields) -> dict:
+    """``change`` (a service taking the actor, the good and ``fields``) made to a good the caller may see,
+    answered with the good as it now is."""
+    good = selectors.access_good(request.auth, good_id)
+    change(actor=request.auth, good=good, **fields)
+    return _good(selectors.access_good(request.auth, good.pk))
+
+
 def _keeper(keeper_id):
     if keeper_id is None:
         return None
@@ -282,26 +287,16 @@ def _scheme(scheme_id):
     return Scheme.objects.filter(pk=scheme_id).first()
 
 
-def _manager(user) -> None:
-    if not scope.can(user, Action.SHOP_MANAGE):
-        raise PermissionDenied()
-
-
 @router.post(
     "/shop/shops", response={201: ShopOut}, summary=gettext_lazy("Open a shop (积分超市 or a member shop) in a village")
 )
 def shop_create(request, payload: ShopIn):
-    _manager(request.auth)
-    village = Region.objects.filter(pk=payload.village_id, level=RegionLevel.VILLAGE).first()
-    if village is None:
-        raise NotFound()
+    village = new_row_village(request.auth, Action.SHOP_MANAGE, payload.village_id)
     shop = services.shop_create(
         actor=request.auth,
         village=village,
-        name=payload.name,
-        is_member_shop=payload.is_member_shop,
         keeper=_keeper(payload.keeper_id),
-        address=payload.address,
+        **payload.dict(exclude={"village_id", "keeper_id"}),
     )
     return 201, shop
 
@@ -310,16 +305,10 @@ def shop_create(request, payload: ShopIn):
     "/shop/shops/{int:shop_id}", response=ShopOut, summary=gettext_lazy("Change a shop: name, keeper, address, open")
 )
 def shop_update(request, shop_id: Id, payload: ShopUpdateIn):
-    _manager(request.auth)
+    scope.require(request.auth, Action.SHOP_MANAGE)
     shop = selectors.access_shop(request.auth, shop_id)
     return services.shop_update(
-        actor=request.auth,
-        shop=shop,
-        name=payload.name,
-        is_member_shop=payload.is_member_shop,
-        keeper=_keeper(payload.keeper_id),
-        address=payload.address,
-        is_active=payload.is_active,
+        actor=request.auth, shop=shop, keeper=_keeper(payload.keeper_id), **payload.dict(exclude={"keeper_id"})
     )
 
 
@@ -327,15 +316,10 @@ def shop_update(request, shop_id: Id, payload: ShopUpdateIn):
     "/shop/shops/{int:shop_id}/goods", response={201: GoodOut}, summary=gettext_lazy("Put a good on a shop's shelf")
 )
 def good_create(request, shop_id: Id, payload: GoodIn):
-    _manager(request.auth)
+    scope.require(request.auth, Action.SHOP_MANAGE)
     shop = selectors.access_shop(request.auth, shop_id)
     good = services.good_create(
-        actor=request.auth,
-        shop=shop,
-        scheme=_scheme(payload.scheme_id),
-        name=payload.name,
-        price=payload.price,
-        stock=payload.stock,
+        actor=request.auth, shop=shop, scheme=_scheme(payload.scheme_id), **payload.dict(exclude={"scheme_id"})
     )
     return 201, _good(selectors.access_good(request.auth, good.pk))
 
@@ -346,17 +330,9 @@ def good_create(request, shop_id: Id, payload: GoodIn):
     summary=gettext_lazy("Change a good: name, price, scheme, offered (the stock changes through /stock)"),
 )
 def good_update(request, good_id: Id, payload: GoodUpdateIn):
-    _manager(request.auth)
-    good = selectors.access_good(request.auth, good_id)
-    services.good_update(
-        actor=request.auth,
-        good=good,
-        scheme=_scheme(payload.scheme_id),
-        name=payload.name,
-        price=payload.price,
-        is_active=payload.is_active,
-    )
-    return _good(selectors.access_good(request.auth, good.pk))
+    scope.require(request.auth, Action.SHOP_MANAGE)
+    fields = payload.dict(exclude={"scheme_id"})
+    return _good_changed(request, good_id, services.good_update, scheme=_scheme(payload.scheme_id), **fields)
 
 
 @router.post(
@@ -365,10 +341,8 @@ def good_update(request, good_id: Id, payload: GoodUpdateIn):
     summary=gettext_lazy("补货 (positive) or write off (negative) stock, with the reason; never below zero"),
 )
 def good_stock_adjust(request, good_id: Id, payload: StockIn):
-    _manager(request.auth)
-    good = selectors.access_good(request.auth, good_id)
-    services.stock_adjust(actor=request.auth, good=good, delta=payload.delta, reason=payload.reason)
-    return _good(selectors.access_good(request.auth, good.pk))
+    scope.require(request.auth, Action.SHOP_MANAGE)
+    return _good_changed(request, good_id, services.stock_adjust, **payload.dict())
 
 
 # -- the pickup code (取货码) ------------------------------------------------------------------------------------
@@ -382,8 +356,7 @@ def good_stock_adjust(request, good_id: Id, payload: StockIn):
     ),
 )
 def redemption_for_code(request, code: str = Query(..., max_length=20), shop_id: Id | None = None):
-    user = request.auth
-    _require_shop_user(user)
+    user = _shop_user(request)
     return _redemption(services.redemption_for_code(user, code, shop_id), user)
 
 
@@ -393,8 +366,7 @@ def redemption_for_code(request, code: str = Query(..., max_length=20), shop_id:
     summary=gettext_lazy("取货: hand over the redemption whose pickup code the household shows (keeper or cadre)"),
 )
 def redemption_pickup(request, payload: PickupIn):
-    user = request.auth
-    _require_shop_user(user)
+    user = _shop_user(request)
     return _redemption(services.redemption_fulfil_by_code(actor=user, code=payload.code, shop_id=payload.shop_id), user)
 
 
@@ -407,15 +379,11 @@ def redemption_pickup(request, payload: PickupIn):
     summary=gettext_lazy("Put a picture on a good (multipart field picture: a photo, at most 10 MB); replaces any"),
 )
 def good_picture_set(request, good_id: Id, picture: File[UploadedFile]):
-    good = selectors.access_good(request.auth, good_id)
-    services.good_set_picture(actor=request.auth, good=good, picture=picture)
-    return _good(selectors.access_good(request.auth, good.pk))
+    return _good_changed(request, good_id, services.good_set_picture, picture=picture)
 
 
 @router.delete(
     "/shop/goods/{int:good_id}/picture", response=GoodOut, summary=gettext_lazy("Remove the picture of a good")
 )
 def good_picture_remove(request, good_id: Id):
-    good = selectors.access_good(request.auth, good_id)
-    services.good_remove_picture(actor=request.auth, good=good)
-    return _good(selectors.access_good(request.auth, good.pk))
+    return _good_changed(request, good_id, services.good_remove_picture)

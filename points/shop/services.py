@@ -31,6 +31,7 @@ from core.roles import Action, Role
 from points import standings as calc
 from points.models import EntryKind, Good, LedgerEntry, Redemption, RedemptionStatus, Scheme, Shop
 from points.services import _append, _decimal, _require_in_village, _subject_fields
+from points.services.base import _create_placed
 from points.shop.pictures import prepare_picture
 from points.subjects import Subject
 from regions.models import Region
@@ -124,10 +125,7 @@ def shop_create(
     _require_in_village(actor, Action.SHOP_MANAGE, village)
     name = _check_shop(village=village, name=name, keeper=keeper)
     shop = Shop(name=name, is_member_shop=bool(is_member_shop), keeper=keeper, address=(address or "").strip()[:200])
-    shop.place_in(village)
-    shop.save()
-    audit.record(actor, "points.shop.create", shop, after=audit.snapshot(shop))
-    return shop
+    return _create_placed(actor, shop, village, "points.shop.create")
 
 
 @transaction.atomic
@@ -500,15 +498,20 @@ def redemption_fulfil(*, actor, redemption: Redemption, code: str | None = None)
     _still_pending(redemption)
     if code is not None and clean_pickup_code(code) != redemption.pickup_code:
         raise DomainError({"code": _("This is not the pickup code of this redemption.")})
-    redemption.status = RedemptionStatus.FULFILLED
+    return _close(actor, redemption, RedemptionStatus.FULFILLED, "points.redemption.fulfil", by_code=code is not None)
+
+
+def _close(actor, redemption: Redemption, status: str, event: str, **after) -> Redemption:
+    """A waiting redemption handed over or cancelled: who closed it and when, and the audit event."""
+    redemption.status = status
     redemption.closed_by, redemption.closed_at = actor, timezone.now()
     redemption.save(update_fields=["status", "closed_by", "closed_at"])
     audit.record(
         actor,
-        "points.redemption.fulfil",
+        event,
         redemption,
         target_label=f"{redemption.subject_label} {redemption.good.name} ×{redemption.quantity}",
-        after={"status": redemption.status, "by_code": code is not None},
+        after={"status": status, **after},
     )
     return redemption
 
@@ -563,14 +566,11 @@ def redemption_cancel(*, actor, redemption: Redemption, reason: str = "") -> Red
         reason=reason or _("Redemption cancelled: %(what)s") % {"what": spent.reason},
         redemption=redemption,
     )
-    redemption.status = RedemptionStatus.CANCELLED
-    redemption.closed_by, redemption.closed_at = actor, timezone.now()
-    redemption.save(update_fields=["status", "closed_by", "closed_at"])
-    audit.record(
+    return _close(
         actor,
-        "points.redemption.cancel",
         redemption,
-        target_label=f"{redemption.subject_label} {redemption.good.name} ×{redemption.quantity}",
-        after={"status": redemption.status, "points": str(redemption.points), "reason": reason},
+        RedemptionStatus.CANCELLED,
+        "points.redemption.cancel",
+        points=str(redemption.points),
+        reason=reason,
     )
-    return redemption

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,7 @@ from core.errors import DomainError, NotFound
 from core.params import id_param
 from core.roles import Action, Role
 from core.views import api_twin, apply_domain_errors, file_response, paginate, require_action, submit
+from points.forms import choose_among
 from points.models import RedemptionStatus, Scheme
 from points.shop import selectors, services
 from points.subjects import subject_of
@@ -60,7 +62,7 @@ class ShopForm(forms.Form):
             del self.fields["village"]
         else:
             del self.fields["is_active"]
-            self.fields["village"].queryset = villages
+            choose_among(self.fields["village"], villages)
         self.fields["keeper"].queryset = keepers
 
 
@@ -170,6 +172,22 @@ def _back(request, default: str):
     return redirect(default)
 
 
+def _redeem(request, form, good, subject):
+    """The redemption the (valid, confirmed) form asks for, or None with the refusal beside the form's fields."""
+    data = form.cleaned_data
+    try:
+        return services.redemption_create(
+            actor=request.user,
+            good=good,
+            subject=subject,
+            quantity=data["quantity"],
+            client_key=data["client_key"] or None,
+        )
+    except DomainError as exc:
+        apply_domain_errors(form, exc)
+        return None
+
+
 # -- pages ------------------------------------------------------------------------------------------------
 
 
@@ -218,19 +236,11 @@ def shop_home(request):
 @api_twin("POST /api/points/shop/shops")
 def shop_create(request):
     villages = region_selectors.villages(request.user, Action.SHOP_MANAGE)
-    initial = {"village": villages.first()} if villages.count() == 1 else None
-    form = ShopForm(request.POST or None, initial=initial, villages=villages, keepers=_keepers(villages))
+    form = ShopForm(request.POST or None, villages=villages, keepers=_keepers(villages))
     done = submit(
         request,
         form,
-        lambda data: services.shop_create(
-            actor=request.user,
-            village=data["village"],
-            name=data["name"],
-            is_member_shop=data["is_member_shop"],
-            keeper=data["keeper"],
-            address=data["address"],
-        ),
+        lambda data: services.shop_create(actor=request.user, **data),
         done=_("Shop created. Now put goods on its shelves."),
         to=lambda shop: ("points:shop_detail", {"shop_id": shop.pk}),
     )
@@ -242,13 +252,7 @@ def shop_create(request):
 @api_twin("PUT /api/points/shop/shops/{shop_id}")
 def shop_edit(request, shop_id):
     shop = selectors.access_shop(request.user, shop_id)
-    initial = {
-        "name": shop.name,
-        "is_member_shop": shop.is_member_shop,
-        "keeper": shop.keeper,
-        "address": shop.address,
-        "is_active": shop.is_active,
-    }
+    initial = model_to_dict(shop, fields=["name", "is_member_shop", "keeper", "address", "is_active"])
     form = ShopForm(
         request.POST or None, initial=initial, villages=None, keepers=_keepers([shop.village]), editing=True
     )
@@ -355,22 +359,12 @@ def good_redeem(request, good_id):
     if request.method == "POST" and form.is_valid() and not form.confirmed():
         status = 400  # spends points at once: refused, nothing written, until confirmed
     elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            redemption = services.redemption_create(
-                actor=request.user,
-                good=good,
-                subject=subject,
-                quantity=data["quantity"],
-                client_key=data["client_key"] or None,
-            )
-        except DomainError as exc:
-            apply_domain_errors(form, exc)
-        else:
+        redemption = _redeem(request, form, good, subject)
+        if redemption is not None:
             messages.success(
                 request,
                 _("Redeemed %(good)s ×%(n)s. Collect it at %(shop)s.")
-                % {"good": good.name, "n": data["quantity"], "shop": good.shop.name},
+                % {"good": good.name, "n": form.cleaned_data["quantity"], "shop": good.shop.name},
             )
             return redirect("points:shop_redemption", redemption_id=redemption.pk)
     balance = services.balance_of(good.scheme, subject)
@@ -400,25 +394,19 @@ def good_counter(request, good_id):
         if household is None:
             form.add_error("household", _("No household with this number in the village."))
         else:
+            subject = subject_of(household)
             try:
-                services.redemption_create(
-                    actor=request.user,
-                    good=good,
-                    subject=subject_of(household),
-                    quantity=data["quantity"],
-                    client_key=data["client_key"] or None,
-                )
+                redemption = _redeem(request, form, good, subject)
             except NotFound:
                 form.add_error("household", _("You cannot redeem for this household."))
-            except DomainError as exc:
-                apply_domain_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("Redeemed %(good)s ×%(n)s for %(who)s.")
-                    % {"good": good.name, "n": data["quantity"], "who": subject_of(household).label},
-                )
-                return redirect("points:shop_detail", shop_id=good.shop_id)
+                if redemption is not None:
+                    messages.success(
+                        request,
+                        _("Redeemed %(good)s ×%(n)s for %(who)s.")
+                        % {"good": good.name, "n": data["quantity"], "who": subject.label},
+                    )
+                    return redirect("points:shop_detail", shop_id=good.shop_id)
     return render(request, "points/shop/good_counter.html", {"form": form, "good": good}, status=status)
 
 

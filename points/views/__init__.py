@@ -1,5 +1,6 @@
 """Points pages: thin translations of HTTP into selectors and services. One module per topic (schemes and
-rule books, recording and review, standings and quarters, appeals); every view is imported from here.
+rule books, recording and review, standings and quarters, appeals, the lists and their mentorships, the grid's
+monthly ledger); every view is imported from here. The public notice (no login) is points/public_views.py.
 """
 
 from points.views.appeals import (  # noqa: F401
@@ -9,6 +10,8 @@ from points.views.appeals import (  # noqa: F401
     appeal_page,
     entry_reverse,
 )
+from points.views.grid_ledger import ledger, ledger_print, ledger_xlsx  # noqa: F401
+from points.views.lists import list_rules, mentorship_detail, policy  # noqa: F401
 from points.views.recording import (  # noqa: F401
     bulk_record,
     declare,

@@ -18,36 +18,44 @@ from points.forms import (
 )
 
 
+def _entry_reason(request, entry_id, action: str, write, *, done: str, to, template: str):
+    """The page of a write that gives a reason about one ledger entry (an appeal of it, a correction of it)."""
+    entry = selectors.access_entry(request.user, entry_id, action)
+    form = ReasonForm(request.POST or None)
+    finished = submit(
+        request, form, lambda data: write(actor=request.user, entry=entry, reason=data["reason"]), done=done, to=to
+    )
+    return finished or render(request, template, {"form": form, "entry": entry})
+
+
 @login_required
 @require_action(Action.POINTS_APPEAL)
 @api_twin("POST /api/points/entries/{entry_id}/appeal")
 def appeal_file(request, entry_id):
-    entry = selectors.access_entry(request.user, entry_id, Action.POINTS_APPEAL)
-    form = ReasonForm(request.POST or None)
-    done = submit(
+    return _entry_reason(
         request,
-        form,
-        lambda data: services.appeal_file(actor=request.user, entry=entry, reason=data["reason"]),
+        entry_id,
+        Action.POINTS_APPEAL,
+        services.appeal_file,
         done=_("Your appeal was filed. The review group will investigate."),
         to="points:me",
+        template="points/appeal_form.html",
     )
-    return done or render(request, "points/appeal_form.html", {"form": form, "entry": entry})
 
 
 @login_required
 @require_action(Action.POINTS_REVIEW)
 @api_twin("POST /api/points/entries/{entry_id}/reverse")
 def entry_reverse(request, entry_id):
-    entry = selectors.access_entry(request.user, entry_id, Action.POINTS_REVIEW)
-    form = ReasonForm(request.POST or None)
-    done = submit(
+    return _entry_reason(
         request,
-        form,
-        lambda data: services.entry_reverse(actor=request.user, entry=entry, reason=data["reason"]),
+        entry_id,
+        Action.POINTS_REVIEW,
+        services.entry_reverse,
         done=_("Correction recorded."),
-        to=("points:scheme_detail", {"scheme_id": entry.scheme_id}),
+        to=lambda reversal: ("points:scheme_detail", {"scheme_id": reversal.scheme_id}),
+        template="points/reverse_form.html",
     )
-    return done or render(request, "points/reverse_form.html", {"form": form, "entry": entry})
 
 
 @login_required

@@ -25,6 +25,11 @@ from points.subjects import load_subject, subject_of
 from regions import selectors as region_selectors
 
 
+def _entry_fields(data) -> dict:
+    """What the recording and the declaring forms hand to the service as they are."""
+    return {key: data[key] for key in ("occurred_on", "note", "evidence", "client_key")}
+
+
 @login_required
 @require_action(Action.POINTS_RECORD)
 @api_twin("POST /api/points/claims")
@@ -60,14 +65,7 @@ def record(request):
                 if subject is None:
                     raise DomainError(_("Record this scheme's entries from its bulk form."))
                 services.claim_record(
-                    actor=request.user,
-                    scheme=scheme,
-                    subject=subject,
-                    item=item,
-                    occurred_on=data["occurred_on"],
-                    note=data["note"],
-                    evidence=data["evidence"],
-                    client_key=data["client_key"],
+                    actor=request.user, scheme=scheme, subject=subject, item=item, **_entry_fields(data)
                 )
             except NotFound:
                 form.add_error(None, _("You cannot record points for this household."))
@@ -125,14 +123,7 @@ def declare(request):
         request,
         form,
         lambda data: services.claim_declare(
-            actor=request.user,
-            scheme=scheme,
-            subject=subject,
-            item=form.items.get(data["item"]),
-            occurred_on=data["occurred_on"],
-            note=data["note"],
-            evidence=data["evidence"],
-            client_key=data["client_key"],
+            actor=request.user, scheme=scheme, subject=subject, item=form.items.get(data["item"]), **_entry_fields(data)
         ),
         done=_("Thank you. Your declaration waits for the review group."),
         to="points:me",

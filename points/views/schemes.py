@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -10,10 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import scope
-from core.errors import DomainError
 from core.params import year_param
 from core.roles import Action
-from core.views import api_twin, apply_domain_errors, require_action, submit
+from core.views import api_twin, require_action, submit
 from points import selectors, services
 from points import standings as calc
 from points.forms import (
@@ -58,23 +56,11 @@ def points_home(request):
 @api_twin("POST /api/points/schemes")
 def scheme_create(request):
     villages = region_selectors.villages(request.user, Action.POINTS_CONFIGURE)
-    initial = {"village": villages.first()} if villages.count() == 1 else None
-    form = SchemeForm(request.POST or None, initial=initial, villages=villages)
+    form = SchemeForm(request.POST or None, villages=villages)
     done = submit(
         request,
         form,
-        lambda data: services.scheme_create(
-            actor=request.user,
-            village=data["village"],
-            name=data["name"],
-            kind=data["kind"],
-            subject_kind=data["subject_kind"],
-            base_score=data["base_score"],
-            redeemable=data["redeemable"],
-            star_rules=data["stars"],
-            publish_day=data["publish_day"],
-            appeal_window_days=data["appeal_window_days"],
-        ),
+        lambda data: services.scheme_create(actor=request.user, **form.scheme_fields()),
         done=_("Scheme created. Now give it a rule book."),
         to=lambda scheme: ("points:rulebook_create", {"scheme_id": scheme.pk}),
     )
@@ -151,23 +137,29 @@ def rulebook_detail(request, rulebook_id):
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied()
-        try:
-            if "adopt" in request.POST:
-                adopt_form = AdoptForm(request.POST, prefix="adopt")
-                if adopt_form.is_valid():
-                    services.rulebook_adopt(actor=request.user, rulebook=book, **adopt_form.cleaned_data)
-                    messages.success(request, _("Rule book adopted."))
-                    return redirect("points:rulebook_detail", rulebook_id=book.pk)
-            else:
-                item_form = RuleItemForm(request.POST, prefix="item")
-                if item_form.is_valid():
-                    data = item_form.cleaned_data
-                    existing = book.items.filter(code=data["code"]).first()
-                    services.rule_item_save(actor=request.user, rulebook=book, item=existing, **data)
-                    messages.success(request, _("Item saved."))
-                    return redirect("points:rulebook_detail", rulebook_id=book.pk)
-        except DomainError as exc:
-            apply_domain_errors(adopt_form if "adopt" in request.POST else item_form, exc)
+        back = ("points:rulebook_detail", {"rulebook_id": book.pk})
+        if "adopt" in request.POST:
+            adopt_form = AdoptForm(request.POST, prefix="adopt")
+            done = submit(
+                request,
+                adopt_form,
+                lambda data: services.rulebook_adopt(actor=request.user, rulebook=book, **data),
+                done=_("Rule book adopted."),
+                to=back,
+            )
+        else:
+            item_form = RuleItemForm(request.POST, prefix="item")
+            done = submit(
+                request,
+                item_form,
+                lambda data: services.rule_item_save(
+                    actor=request.user, rulebook=book, item=book.items.filter(code=data["code"]).first(), **data
+                ),
+                done=_("Item saved."),
+                to=back,
+            )
+        if done:
+            return done
     categories = book.categories.prefetch_related("items")
     return render(
         request,

@@ -23,89 +23,18 @@ from django.utils.translation import gettext as _
 from core import scope
 from core.errors import PermissionDenied
 from core.roles import Action
+from registry.importing import layout
 from registry.importing.checking import validate
 from registry.importing.exporting import ExportResult, export_workbook, households_export
-from registry.importing.layout import (
-    BATCH_SIZE,
-    CHUNK,
-    COL_ADDRESS,
-    COL_BIRTH,
-    COL_GENDER,
-    COL_GRID,
-    COL_GROUP,
-    COL_ID,
-    COL_NAME,
-    COL_NUMBER,
-    COL_PHONE,
-    COL_RELATION,
-    COL_TAGS,
-    COL_VILLAGE,
-    COLUMN_WIDTHS,
-    EXPORT_SHEET_NAME,
-    GENDER_BY_TEXT,
-    GENDER_LABELS,
-    HEADERS,
-    HELP_SHEET_NAME,
-    MAX_FILE_MB,
-    MAX_LENGTHS,
-    MAX_ROWS,
-    RELATION_BY_TEXT,
-    RELATION_LABELS,
-    REQUIRED_CELLS,
-    SHEET_NAME,
-    TEXT_COLUMNS,
-    TITLE_ROWS,
-    XLSX_CONTENT_TYPE,
-    ImportFileError,
-    ImportPlan,
-    ImportReport,
-    ImportRow,
-    PlannedHousehold,
-    PlannedPerson,
-    RowError,
-)
+from registry.importing.layout import ImportFileError, ImportReport, RowError
 from registry.importing.reading import read_rows
 from registry.importing.workbooks import build_template, write_rows_workbook
 from registry.importing.writing import _write
 
 __all__ = [
-    "BATCH_SIZE",
-    "CHUNK",
-    "COLUMN_WIDTHS",
-    "COL_ADDRESS",
-    "COL_BIRTH",
-    "COL_GENDER",
-    "COL_GRID",
-    "COL_GROUP",
-    "COL_ID",
-    "COL_NAME",
-    "COL_NUMBER",
-    "COL_PHONE",
-    "COL_RELATION",
-    "COL_TAGS",
-    "COL_VILLAGE",
-    "EXPORT_SHEET_NAME",
-    "GENDER_BY_TEXT",
-    "GENDER_LABELS",
-    "HEADERS",
-    "HELP_SHEET_NAME",
-    "MAX_FILE_MB",
-    "MAX_LENGTHS",
-    "MAX_ROWS",
-    "RELATION_BY_TEXT",
-    "RELATION_LABELS",
-    "REQUIRED_CELLS",
-    "SHEET_NAME",
-    "TEXT_COLUMNS",
-    "TITLE_ROWS",
-    "XLSX_CONTENT_TYPE",
     "ExportResult",
     "ImportFileError",
-    "ImportPlan",
     "ImportReport",
-    "ImportRow",
-    "PlannedHousehold",
-    "PlannedPerson",
     "RowError",
     "_write",
     "build_template",
@@ -116,6 +45,15 @@ __all__ = [
     "validate",
     "write_rows_workbook",
 ]
+
+
+def __getattr__(name: str):
+    """The layout's names (sheets, columns, labels, limits, the row and plan values) are the package's too:
+    ``importing.COL_NAME``, ``from registry.importing import HEADERS``."""
+    try:
+        return getattr(layout, name)
+    except AttributeError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
 
 def households_import(*, actor, fileobj, filename: str = "") -> ImportReport:

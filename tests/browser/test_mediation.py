@@ -167,3 +167,8 @@ def test_a_dispute_from_the_phone_to_the_archive(browser, live_server, desktop_p
     )
     state_is(desk, "archived")
     shot(desk, "05_archived_1280")
+    # the case file (卷宗) kept at the archive step: one PDF, served to the committee
+    expect(desk.get_by_role("link", name=zh("The case file (卷宗, PDF)"))).to_be_visible()
+    response = desk.request.get(f"{live_server.url}/mediation/{dispute.pk}/file.pdf")
+    assert response.ok and response.body()[:5] == b"%PDF-"
+    (SHOTS / "case_file.pdf").write_bytes(response.body())

@@ -119,6 +119,7 @@ def test_a_villager_applies_on_the_phone(client, login, world, med):
 def test_from_a_grid_incident_nothing_is_typed_again(client, login, world, med):
     incident = _incident(world)
     cadre = login(med.users["cadre_a1"])
+    assert f"/mediation/new/?incident={incident.pk}" in cadre.get(f"/incidents/{incident.pk}/").content.decode()
     page = cadre.get(f"/mediation/new/?incident={incident.pk}").content.decode()
     assert incident.description in page and f'name="incident" value="{incident.pk}"' in page
     response = cadre.post(

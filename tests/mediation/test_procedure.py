@@ -252,3 +252,38 @@ def test_the_confirmation_window_reminder(world, med):
     assert services.remind_confirmation(None, later) == 1
     assert Notification.objects.filter(user=full, text__contains=case.number).exists()
     assert services.remind_confirmation(None, later) == 0  # once
+
+
+def test_evidence_that_is_not_a_pdf_or_an_image_is_refused(world, med):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    case = record(world, med)
+    lead = med.users["mediator"]
+    step(lead, case, "accept")
+    step(lead, case, "assign", lead=str(med.full_time.pk))
+    exe = SimpleUploadedFile("证据.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
+    with pytest.raises(DomainError) as exc:
+        services.dispute_step(
+            actor=med.users["fulltime"], case=case, step="investigate", data={"findings": "核实"}, attachments=[exe]
+        )
+    assert "attachments" in exc.value.message_dict
+    case.refresh_from_db()
+    assert case.state == "assigned"
+
+
+def test_the_confirmation_window_across_a_month_end(world, med):
+    """Art. 33: 30 days from the day the agreement takes effect (that day not counted): in effect on 31 January,
+    the window closes on 2 March; the reminder goes five days before, not earlier, once."""
+    from datetime import datetime
+
+    from django.utils import timezone as tz
+
+    case = _to_mediating(world, med)
+    Dispute.objects.filter(pk=case.pk).update(effective_on=date(2027, 1, 31))
+    case.refresh_from_db()
+    assert case.confirmation_due == date(2027, 3, 2)
+    Dispute.objects.filter(pk=case.pk).update(state="in_effect")  # the window is read in this state only
+    at = lambda day: tz.make_aware(datetime(2027, 2, day, 9))  # noqa: E731
+    assert services.remind_confirmation(None, at(24)) == 0
+    assert services.remind_confirmation(None, at(25)) == 1
+    assert services.remind_confirmation(None, at(26)) == 0

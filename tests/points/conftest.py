@@ -1,35 +1,23 @@
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from points import services
 from points.models import RuleItem
+from tests.points.civility import civility_scheme
 
 
 @pytest.fixture
 def scheme(world):
     """安家村's household civility scheme with the 安家村 rule book adopted a year ago."""
-    cadre = world.users["cadre_a1"]
-    scheme = services.scheme_create(
-        actor=cadre,
-        village=world.village_a1,
-        name="文明户积分",
-        kind="civility",
-        subject_kind="household",
-        base_score=10,
+    scheme, _items = civility_scheme(
+        world,
+        title="安家村细则",
+        decision_ref="村民代表会议 决议第3号",
         redeemable=True,
         star_rules=[{"stars": 10, "min_score": 20}, {"stars": 5, "min_score": 12}],
     )
-    book = services.rulebook_create(
-        actor=cadre,
-        scheme=scheme,
-        title="安家村细则",
-        template="anjia",
-        effective_from=timezone.localdate() - timedelta(days=400),
-    )
-    services.rulebook_adopt(actor=cadre, rulebook=book, decision_ref="村民代表会议 决议第3号")
     return scheme
 
 

@@ -30,9 +30,10 @@ from core.roles import Role
 from points import services
 from points import standings as calc
 from points.flows import APPEAL
-from points.models import Appeal, AppealStatus, Claim, EntryKind, LedgerEntry, RuleItem
+from points.models import Appeal, AppealStatus, Claim, EntryKind, LedgerEntry
 from points.subjects import subject_of
 from tests.factories import build_world, make_user
+from tests.points.civility import civility_scheme, play
 
 COLUMNS = ("kind", "subject_key", "score_delta", "balance_delta", "occurred_on", "reverses_id", "actor_id", "reason")
 
@@ -46,24 +47,7 @@ class AppealRun:
             "villager_a1b", Role.VILLAGER, self.world.village_a1, household=self.world.households["a1b"]
         )
         self.today = timezone.localdate()
-        cadre = self.world.users["cadre_a1"]
-        self.scheme = services.scheme_create(
-            actor=cadre,
-            village=self.world.village_a1,
-            name="文明户积分",
-            kind="civility",
-            subject_kind="household",
-            base_score=10,
-        )
-        book = services.rulebook_create(
-            actor=cadre,
-            scheme=self.scheme,
-            title="细则",
-            template="anjia",
-            effective_from=self.today - timedelta(days=400),
-        )
-        services.rulebook_adopt(actor=cadre, rulebook=book, decision_ref="决议")
-        self.items = list(RuleItem.objects.filter(rulebook=book, evidence_required=False).order_by("code"))
+        self.scheme, self.items = civility_scheme(self.world)
         self.households = ["a1", "a1b"]
         self.reviewer = self.world.users["reviewer_a1"]
         self.seen: dict[int, tuple] = {}  # every ledger row written so far, as it was written
@@ -262,9 +246,5 @@ class TestAppealLedgerProperties(TestCase):
     @given(OPERATIONS)
     def test_ledger_stays_append_only_and_balanced_whatever_the_appeals(self, operations):
         run = AppealRun()
-        for name, *args in operations:
-            getattr(run, name)(*args)
-            run.append_only()
-            run.balances()
-            run.appeals()
+        play(run, operations, run.append_only, run.balances, run.appeals)
         run.cannot_rewrite_the_ledger()

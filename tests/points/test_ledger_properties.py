@@ -21,9 +21,10 @@ from hypothesis.extra.django import TestCase
 from core.errors import DomainError
 from points import services
 from points import standings as calc
-from points.models import Claim, ClaimStatus, EntryKind, LedgerEntry, ListRule, RuleItem
+from points.models import Claim, ClaimStatus, EntryKind, LedgerEntry, ListRule
 from points.subjects import subject_of
 from tests.factories import build_world
+from tests.points.civility import civility_scheme, play
 
 TWO = Decimal("0.01")
 
@@ -54,28 +55,11 @@ class LedgerRun:
     def __init__(self):
         self.world = build_world()
         self.today = timezone.localdate()
-        cadre = self.world.users["cadre_a1"]
-        self.scheme = services.scheme_create(
-            actor=cadre,
-            village=self.world.village_a1,
-            name="文明户积分",
-            kind="civility",
-            subject_kind="household",
-            base_score=10,
-            redeemable=True,
-            star_rules=[{"stars": 5, "min_score": 12}],
+        self.scheme, self.items = civility_scheme(
+            self.world, redeemable=True, star_rules=[{"stars": 5, "min_score": 12}]
         )
-        book = services.rulebook_create(
-            actor=cadre,
-            scheme=self.scheme,
-            title="细则",
-            template="anjia",
-            effective_from=self.today - timedelta(days=400),
-        )
-        services.rulebook_adopt(actor=cadre, rulebook=book, decision_ref="决议")
         ListRule.objects.create(scheme=self.scheme, kind="black", method="below", value=Decimal("10"))
         ListRule.objects.create(scheme=self.scheme, kind="red", method="top_share", value=Decimal("50"))
-        self.items = list(RuleItem.objects.filter(rulebook=book, evidence_required=False).order_by("code"))
         self.households = [self.world.households["a1"], self.world.households["a1b"]]
         self.model_approved: dict[int, tuple[str, Decimal, object]] = {}  # entry pk -> (key, points, day)
         self.model_reversed: set[int] = set()
@@ -263,8 +247,5 @@ class TestLedgerProperties(TestCase):
     @given(OPERATIONS)
     def test_everything_shown_is_recomputable_from_the_ledger(self, operations):
         run = LedgerRun()
-        for name, *args in operations:
-            getattr(run, name)(*args)
-            run.ledger_matches_model()
-            run.shown_equals_recomputed()
+        play(run, operations, run.ledger_matches_model, run.shown_equals_recomputed)
         run.api_and_pages_show_the_same()

@@ -24,9 +24,10 @@ from hypothesis.extra.django import TestCase
 from core.errors import DomainError
 from points import services
 from points import standings as calc
-from points.models import EntryKind, LedgerEntry, Publication, RuleItem
+from points.models import EntryKind, LedgerEntry, Publication
 from points.subjects import subject_of
 from tests.factories import build_world
+from tests.points.civility import civility_scheme, play
 
 COLUMNS = ("kind", "subject_key", "score_delta", "balance_delta", "occurred_on", "reverses_id")
 
@@ -39,20 +40,7 @@ class PeriodRun:
     def __init__(self):
         self.world = build_world()
         self.today = timezone.localdate()
-        cadre = self.world.users["cadre_a1"]
-        self.scheme = services.scheme_create(
-            actor=cadre,
-            village=self.world.village_a1,
-            name="文明户积分",
-            kind="civility",
-            subject_kind="household",
-            base_score=10,
-        )
-        book = services.rulebook_create(
-            actor=cadre, scheme=self.scheme, title="细则", template="anjia", effective_from=self.today - timedelta(400)
-        )
-        services.rulebook_adopt(actor=cadre, rulebook=book, decision_ref="决议")
-        self.items = list(RuleItem.objects.filter(rulebook=book, evidence_required=False).order_by("code"))
+        self.scheme, self.items = civility_scheme(self.world)
         # the current quarter and the two before it: (year, quarter, first day, last day)
         self.quarters = []
         day = self.today
@@ -179,9 +167,11 @@ class TestClosedQuartersStayAsPosted(TestCase):
     @given(OPERATIONS)
     def test_posted_quarters_never_change_and_corrections_are_named(self, operations):
         run = PeriodRun()
-        for name, *args in operations:
-            getattr(run, name)(*args)
-            run.posted_stays_true()
-            run.nothing_dated_in_a_closed_quarter()
-            run.corrections_are_named()
-            run.append_only_and_balanced()
+        play(
+            run,
+            operations,
+            run.posted_stays_true,
+            run.nothing_dated_in_a_closed_quarter,
+            run.corrections_are_named,
+            run.append_only_and_balanced,
+        )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from core import formats, scope
 from core.roles import Action
 from core.views import file_response as core_file_response
+from core.views import section_links
 from transparency.flows import NOTICE
 from transparency.forms import period_value
 from transparency.models import Stream
@@ -37,12 +37,7 @@ FIELD_ALIASES = {"attachments": "files"}
 
 def _render(request, template, context, status=200):
     """render() with the links between the module's pages that the actor may open."""
-    links = []
-    for name, label, actions in LINKS:
-        if any(scope.can(request.user, a) for a in actions):
-            url = reverse(name)
-            links.append({"url": url, "label": label, "active": request.path == url})
-    return render(request, template, {**context, "transparency_links": links}, status=status)
+    return render(request, template, {**context, "transparency_links": section_links(request, LINKS)}, status=status)
 
 
 def _require_any(actor, *actions) -> None:

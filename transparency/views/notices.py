@@ -15,10 +15,9 @@ from django.views.decorators.http import require_POST
 
 from casework import steps
 from core import scope, workflow
-from core.errors import DomainError
 from core.masking import mask_name
 from core.roles import Action
-from core.views import api_twin, messages_from, require_action, submit
+from core.views import api_twin, post_back, require_action, submit
 from regions import selectors as region_selectors
 from transparency import selectors, services
 from transparency.flows import EDITABLE_STATES, NOTICE, NOTICE_QUESTION, PUBLIC_STATES
@@ -171,13 +170,12 @@ def attach(request, pk):
 @api_twin("DELETE /api/transparency/notices/{notice_id}/attachments/{attachment_id}")
 def detach(request, pk, attachment_id):
     notice = selectors.get(request.user, pk)
-    try:
-        services.notice_detach(actor=request.user, notice=notice, attachment_id=attachment_id)
-    except DomainError as exc:
-        messages_from(request, exc)
-    else:
-        messages.success(request, _("File removed."))
-    return redirect("transparency:edit", pk=notice.pk)
+    return post_back(
+        request,
+        lambda: services.notice_detach(actor=request.user, notice=notice, attachment_id=attachment_id),
+        done=_("File removed."),
+        to=reverse("transparency:edit", kwargs={"pk": notice.pk}),
+    )
 
 
 @login_required
