@@ -10,6 +10,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 
+from core import scope
 from core.api_types import Id
 from core.errors import PermissionDenied
 from mediation import selectors, services
@@ -370,3 +371,38 @@ def subsidy_month(request, month: str = ""):
         "unrated": [d.number for d in result.unrated],
         "total": f"{result.total:.2f}",
     }
+
+
+class LocalKindIn(Schema):
+    county: Id | None = None
+    code: str = Field(max_length=16)
+    name: str = Field(max_length=40)
+    active: bool = True
+
+
+class LocalKindOut(Schema):
+    code: str
+    name: str
+    active: bool
+
+
+@router.get(
+    "/dispute-types", response=list[LocalKindOut], summary=gettext_lazy("The types of dispute offered in your county")
+)
+def dispute_types(request):
+    from mediation.models import LocalKind, kind_choices
+
+    counties = scope.county_ids(request.auth)
+    added = {k.code: k.active for k in LocalKind.objects.filter(county_id__in=counties)}
+    rows = {code: label for county in counties for code, label in kind_choices(county, active_only=False)}
+    return [{"code": c, "name": str(n), "active": added.get(c, True)} for c, n in rows.items()]
+
+
+@router.put(
+    "/dispute-types", response=LocalKindOut, summary=gettext_lazy("Add a type of dispute to the county, or change one")
+)
+def dispute_type_set(request, payload: LocalKindIn):
+    counties = selectors.subsidy_counties(request.auth)
+    county = next((c for c in counties if payload.county in (None, c.pk)), None)
+    found = services.local_kind_set(actor=request.auth, county=county, **payload.dict(exclude={"county"}))
+    return {"code": found.code, "name": found.name, "active": found.active}

@@ -12,5 +12,6 @@ class AuditAction(TextChoices):
     MEDIATOR_UPDATE = "mediation.mediator.update", _("Mediator or expert changed")
     DISPUTE_RECORD = "mediation.dispute.record", _("Dispute recorded for mediation")
     DISPUTE_READ = "mediation.dispute.read", _("Dispute read by a supervisor")
+    LOCAL_KIND = "mediation.kind.set", _("Type of dispute added or changed by the county")
     SUBSIDY_RATE = "mediation.subsidy.rate", _("Per-case subsidy rate set")
     CONFIRMATION_REMIND = "mediation.confirmation.remind", _("Parties reminded of the judicial confirmation window")

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from core.calendar import WorkingCalendar
 from core.errors import DomainError
 from core.fields import Choice, Date, Files, Text
-from core.workflow import STAY, Deadline, Flow, Party, State, Transition
+from core.workflow import STAY, Deadline, Flow, Party, SetDeadline, State, Transition
 from mediation import people
 from mediation.models import (
     AgreementForm,
@@ -542,7 +542,17 @@ MEDIATION = Flow(
             target=STAY,
             label=_("Give a supervision instruction (督办)"),
             allow=(SUPERVISORS,),
-            fields=(Text("instruction", _("Instruction"), max_length=1000),),
+            fields=(
+                Text("instruction", _("Instruction"), max_length=1000),
+                Date(
+                    "due",
+                    _("To be done by"),
+                    earliest=0,
+                    latest=30,
+                    help=_("The case carries this deadline: past it, it is flagged overdue on the boards."),
+                ),
+            ),
+            deadline=SetDeadline(field="due", max_days=30),
             notify=(LEADERS, MEDIATORS),
             note=False,
         ),

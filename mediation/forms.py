@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput
-from mediation.models import BodyKind, Difficulty, DisputeKind, PartyRole, Source, Title
+from mediation.models import BodyKind, Difficulty, DisputeKind, PartyRole, Source, Title, kind_choices
 
 PARTY_ROWS = 4
 
@@ -38,6 +38,8 @@ class DisputeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.own = own
         self.fields["village"].choices = [(v.pk, v.name) for v in villages]
+        if villages:  # the national types and those the village's county added
+            self.fields["kind"].choices = [("", "—"), *kind_choices(villages[0].county_id)]
         self.fields["body"].choices = [("", _("The village's committee")), *((b.pk, b.name) for b in bodies)]
         self.fields["preferred"].choices = [
             ("", _("No preference")),
@@ -126,3 +128,9 @@ class SubsidyRateForm(forms.Form):
         required=False,
         help_text=_("Leave blank to remove the rate."),
     )
+
+
+class LocalKindForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=16, help_text=_("Letters and digits, e.g. grassland."))
+    name = forms.CharField(label=pgettext_lazy("mediation body", "Name"), max_length=40)
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True)

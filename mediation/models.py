@@ -39,6 +39,42 @@ class DisputeKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class LocalKind(models.Model):
+    """A type of dispute a county adds to the national list (e.g. 草场纠纷, 水利纠纷), kept by its administrator."""
+
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("county"))
+    code = models.SlugField(_("code"), max_length=16)
+    name = models.CharField(pgettext_lazy("mediation body", "name"), max_length=40)
+    active = models.BooleanField(_("in use"), default=True)
+
+    SCOPE_PATHS = {"county": "county_id"}
+
+    class Meta:
+        verbose_name = _("type of dispute added by the county")
+        verbose_name_plural = _("types of dispute added by the county")
+        ordering = ["county_id", "code"]
+        constraints = [models.UniqueConstraint(fields=["county", "code"], name="unique_mediation_local_kind")]
+
+    def __str__(self):
+        return self.name
+
+
+def kind_choices(county_id, *, active_only: bool = True) -> list[tuple[str, str]]:
+    """The national types of dispute and those the county added."""
+    local = LocalKind.objects.filter(county_id=county_id)
+    if active_only:
+        local = local.filter(active=True)
+    return [*DisputeKind.choices, *((k.code, k.name) for k in local)]
+
+
+def kind_label(county_id, code: str) -> str:
+    national = dict(DisputeKind.choices)
+    if code in national:
+        return str(national[code])
+    found = LocalKind.objects.filter(county_id=county_id, code=code).values_list("name", flat=True).first()
+    return found or code
+
+
 class Source(models.TextChoices):
     SCREENING = "screening", _("Screening by grid workers or household heads (排查)")
     WALK_IN = "walk_in", _("Walk-in (来访)")
@@ -267,6 +303,10 @@ class Dispute(CaseBase):
 
     def get_absolute_url(self):
         return reverse("mediation:case", args=[self.pk])
+
+    def get_kind_display(self) -> str:
+        """The type's name, a national one or one the county added."""
+        return kind_label(self.county_id, self.kind)
 
     @property
     def is_referral(self) -> bool:

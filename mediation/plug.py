@@ -44,6 +44,8 @@ def register() -> None:
             "available": Mediator._meta.get_field("available").verbose_name,
             "user": Mediator._meta.get_field("user").verbose_name,
             "amount": SubsidyRate._meta.get_field("amount").verbose_name,
+            "name": _("name"),
+            "active": _("in use"),
         },
     )
     for item in (

@@ -26,11 +26,13 @@ from mediation.models import (
     Dispute,
     DisputeKind,
     DisputeParty,
+    LocalKind,
     Mediator,
     PartyRole,
     Source,
     SubsidyRate,
     Title,
+    kind_choices,
 )
 from regions.models import Region, RegionLevel
 from regions.selectors import villages
@@ -235,6 +237,31 @@ def subsidy_rate_set(*, actor, county: Region, kind="", difficulty, amount) -> S
     return found
 
 
+# -- types of dispute a county adds -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def local_kind_set(*, actor, county: Region, code, name, active=True) -> LocalKind:
+    """Add a type of dispute to the county's list, or rename or retire one it added (national types stay)."""
+    if county is None or county.level != RegionLevel.COUNTY:
+        raise NotFound()
+    _configurable(actor, county)
+    code = _text({"code": code}, "code", 16).lower()
+    if not code.replace("_", "").replace("-", "").isascii() or not code.replace("_", "").replace("-", "").isalnum():
+        raise DomainError({"code": _("A code has letters, digits, - and _ only, e.g. grassland.")})
+    if code in DisputeKind.values:
+        raise DomainError({"code": _("This code is a national type of dispute already.")})
+    values = {"name": _text({"name": name}, "name", 40), "active": bool(active)}
+    found = LocalKind.objects.select_for_update().filter(county=county, code=code).first()
+    before = {"name": found.name, "active": found.active} if found else None
+    if found is None:
+        found = LocalKind(county=county, code=code)
+    found.name, found.active = values["name"], values["active"]
+    found.save()
+    audit.record(actor, AuditAction.LOCAL_KIND, county, before=before, after=values, note=code)
+    return found
+
+
 # -- a dispute: intake --------------------------------------------------------------------------------------------
 
 
@@ -364,7 +391,7 @@ def dispute_record(
     }
     values = {
         "title": _text(data, "title", 100),
-        "kind": _choice(kind, DisputeKind.choices, "kind"),
+        "kind": _choice(kind, kind_choices(village.county_id), "kind"),
         "facts": _text(data, "facts", 4000),
         "claims": _text(data, "claims", 2000, required=False),
         "amount": _amount(amount),

@@ -121,6 +121,10 @@ def cached_table(actor, scope_of, *, start: date, end: date, by: str) -> Table:
 def table(disputes: QuerySet, *, start: date, end: date, by: str = "kind") -> Table:
     """The figures of ``disputes`` (already scoped) received from ``start`` to ``end``, grouped by ``by``."""
     _title, path, labels = DIMENSIONS[by]
+    if by == "kind":  # and the types the counties added
+        from mediation.models import LocalKind
+
+        labels = {**labels, **dict(LocalKind.objects.values_list("code", "name"))}
     cohort = disputes.filter(received_on__gte=start, received_on__lte=end)
     amount = Sum("amount", filter=Q(outcome="agreement"))
     joined = by == "mediator"  # a dispute with two mediators is a row of each

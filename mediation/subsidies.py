@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mediation.models import Difficulty, DisputeKind, SubsidyRate, Title
+from mediation.models import Difficulty, DisputeKind, LocalKind, SubsidyRate, Title
 
 FEN = Decimal("0.01")
 
@@ -61,6 +61,7 @@ def month_list(disputes: QuerySet, month: date) -> MonthList:
     lines: dict[int, Line] = {}
     unrated = []
     kinds, levels = dict(DisputeKind.choices), dict(Difficulty.choices)
+    kinds.update(LocalKind.objects.values_list("code", "name"))
     for d in rows:
         table = tables.setdefault(d.county_id, rate_table(d.county_id))
         amount = table.get((d.kind, d.difficulty), table.get(("", d.difficulty)))

@@ -19,8 +19,8 @@ from core.roles import Action
 from core.views import api_twin, file_response, submit
 from mediation import documents, people, selectors, services, statistics, subsidies
 from mediation.flows import MEDIATION
-from mediation.forms import BodyForm, DisputeForm, MediatorForm, SubsidyRateForm
-from mediation.models import AgreementForm, Body, Difficulty, Mediator, SubsidyRate
+from mediation.forms import BodyForm, DisputeForm, LocalKindForm, MediatorForm, SubsidyRateForm
+from mediation.models import AgreementForm, Body, Difficulty, LocalKind, Mediator, SubsidyRate
 
 INTAKE = (Action.MEDIATION_INTAKE, Action.MEDIATION_APPLY)
 
@@ -260,27 +260,47 @@ def subsidy_list(request):
 
 
 @login_required
-@api_twin("POST /api/mediation/bodies")
+@api_twin("POST /api/mediation/bodies", "PUT /api/mediation/dispute-types")
 def bodies(request):
+    """The county's bodies (and adding one), and the types of dispute the county added (its administrator)."""
     actor = request.user
     regions = selectors.configurable_regions(actor)
-    form = BodyForm(request.POST or None, regions=regions) if regions else None
+    counties = selectors.subsidy_counties(actor)
+    posted = request.POST if request.method == "POST" else None
+    which = (posted or {}).get("form", "body")
+    form = BodyForm(posted if which == "body" else None, regions=regions) if regions else None
+    kind_form = LocalKindForm(posted if which == "kind" else None, prefix="k") if counties else None
+    if posted is not None and (which == "body" and form is None or which == "kind" and kind_form is None):
+        raise PermissionDenied()
 
     def write(data):
         region = next(r for r in regions if str(r.pk) == str(data["region"]))
         return services.body_create(actor=actor, region=region, **{k: v for k, v in data.items() if k != "region"})
 
-    if request.method == "POST" and form is None:
-        raise PermissionDenied()
-    done = form is not None and submit(
-        request, form, write, done=_("The body is added."), to=lambda b: reverse("mediation:body", args=[b.pk])
-    )
+    done = None
+    if which == "body" and form is not None:
+        done = submit(
+            request, form, write, done=_("The body is added."), to=lambda b: reverse("mediation:body", args=[b.pk])
+        )
+    elif which == "kind" and kind_form is not None:
+        done = submit(
+            request,
+            kind_form,
+            lambda d: services.local_kind_set(actor=actor, county=counties[0], **d),
+            done=_("Saved."),
+            to=reverse("mediation:bodies") + "#kinds",
+        )
     rows = selectors.bodies(actor).order_by("township_id", "village_id", "kind", "name")
     return done or render(
         request,
         "mediation/bodies.html",
-        {"bodies": rows, "form": form},
-        status=400 if request.method == "POST" else 200,
+        {
+            "bodies": rows,
+            "form": form,
+            "kind_form": kind_form,
+            "local_kinds": LocalKind.objects.filter(county__in=counties) if counties else [],
+        },
+        status=400 if posted is not None else 200,
     )
 
 

@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from mediation.models import DisputeKind
+from mediation.models import DisputeKind, LocalKind
 
 register = template.Library()
 
@@ -12,6 +12,7 @@ def labelled(rows, flow):
     a deadline passed counts before the scheduled run has flagged it)."""
     rows, now = list(rows), timezone.now()
     kinds = dict(DisputeKind.choices)
+    kinds.update(LocalKind.objects.filter(code__in={r.kind for r in rows} - set(kinds)).values_list("code", "name"))
     for row in rows:
         row.state_label = flow.state_label(row.state)
         row.kind_label = kinds.get(row.kind, row.kind)

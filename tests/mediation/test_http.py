@@ -359,3 +359,48 @@ def test_the_agreement_as_pdf_and_docx_and_the_kept_case_file(client, login, wor
     kept = login(full).get(f"/mediation/{case.pk}/file.pdf")
     assert kept.status_code == 200 and b"".join(kept.streaming_content).startswith(b"%PDF")
     assert login(med.users["township_a"]).get(f"/mediation/{case.pk}/file.pdf").status_code == 404
+
+
+def test_a_county_adds_a_type_of_dispute(client, login, world, med, api_token):
+    from mediation.models import LocalKind
+
+    admin = login(med.users["county_admin"])
+    for bad in (
+        {"k-code": "land", "k-name": "土地"},
+        {"k-code": "草场", "k-name": "草场纠纷"},
+        {"k-code": "x", "k-name": ""},
+    ):
+        response = admin.post("/mediation/bodies/", {"form": "kind", "k-active": "on", **bad})
+        assert response.status_code == 400
+    assert not LocalKind.objects.exists()
+    response = admin.post(
+        "/mediation/bodies/", {"form": "kind", "k-code": "grassland", "k-name": "草场纠纷", "k-active": "on"}
+    )
+    assert response.status_code == 302
+    # a village cadre may not add one
+    assert (
+        login(med.users["cadre_a1"])
+        .post("/mediation/bodies/", {"form": "kind", "k-code": "a", "k-name": "甲"})
+        .status_code
+        == 403
+    )
+    case = record(world, med, kind="grassland")
+    page = login(med.users["mediator"]).get(f"/mediation/{case.pk}/").content.decode()
+    assert "草场纠纷" in page
+    stats = login(med.users["township_a"]).get("/mediation/statistics/").content.decode()
+    assert "草场纠纷" in stats
+    types = client.get("/api/mediation/dispute-types", **api_token(med.users["grid_a1"])).json()
+    assert {"code": "grassland", "name": "草场纠纷", "active": True} in types
+    # retired: no longer offered, the disputes recorded keep their type
+    token = api_token(med.users["county_admin"])
+    response = client.put(
+        "/api/mediation/dispute-types",
+        {"code": "grassland", "name": "草场纠纷", "active": False},
+        content_type="application/json",
+        **token,
+    )
+    assert response.status_code == 200 and response.json()["active"] is False
+    with pytest.raises(Exception) as exc:
+        record(world, med, kind="grassland")
+    assert "kind" in exc.value.message_dict
+    assert Dispute.objects.get(pk=case.pk).get_kind_display() == "草场纠纷"

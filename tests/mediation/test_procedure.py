@@ -181,7 +181,12 @@ def test_a_high_risk_case_goes_up_and_its_reads_are_logged(world, med, django_ca
     assert Notification.objects.filter(user=official, text__contains=case.number).exists()
     selectors.dispute_for(official, case.pk)
     assert AuditEvent.objects.filter(action="mediation.dispute.read", actor=official, target_id=str(case.pk)).exists()
-    step(official, case, "supervise", instruction="三日内组织双方再调。")
+    due = date.today() + timedelta(days=3)
+    step(official, case, "supervise", instruction="三日内组织双方再调。", due=due.isoformat())
+    # the supervisor's deadline is the case's now: past it, the deadline run flags it on the boards
+    assert timezone.localtime(case.deadline_at).date() == due and case.state == "mediating"
+    with pytest.raises(DomainError):
+        step(official, case, "supervise", instruction="再督办", due=(date.today() + timedelta(days=40)).isoformat())
     # an official of the other township still sees nothing
     from core.roles import Role
     from tests.factories import make_user
