@@ -150,7 +150,7 @@ def main():
 
     assert queue() == queue_floor(), "the queue and its floor differ"
     result, floor = table(), table_floor()
-    figures = list(statistics.COUNTS)
+    figures = list(statistics.FILTERS)
     by_kind = {row[0]: dict(zip(figures, row[1:10], strict=True)) for row in floor}
     assert len(result.rows) == len(by_kind)
     for key in figures:

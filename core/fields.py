@@ -348,6 +348,20 @@ class MultipleFilesField(forms.FileField):
         return files
 
 
+def clean_value(field: Field, value, *, actor=None, case=None):
+    """A service's own input cleaned by a declared field, outside any step: the cleaned value (None when blank and
+    optional), else DomainError on the field's name, with the field's message or "required"."""
+    from core.errors import DomainError
+
+    try:
+        cleaned = field.clean(value, actor=actor, case=case)
+    except ValidationError as exc:
+        raise DomainError({field.name: exc.messages}) from None
+    if cleaned is None and field.required:
+        raise DomainError({field.name: _("This field is required.")})
+    return cleaned
+
+
 def _in_range(number, low, high) -> None:
     if low is not None and high is not None and not low <= number <= high:
         raise _err(_("Give a number from %(low)s to %(high)s.") % {"low": _plain(low), "high": _plain(high)}, "range")

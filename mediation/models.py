@@ -174,6 +174,12 @@ class Title(models.TextChoices):
 LEADERS = frozenset({Title.DIRECTOR, Title.DEPUTY})
 
 
+class MediatorQuerySet(models.QuerySet):
+    def leaders(self):
+        """Those who lead their body (主任, 副主任) and are in its pool."""
+        return self.filter(title__in=LEADERS, active=True)
+
+
 class Mediator(models.Model):
     """A member of a body's mediator pool, or an expert of its expert bank (who may have no account)."""
 
@@ -198,6 +204,8 @@ class Mediator(models.Model):
     profile = models.CharField(_("short profile"), max_length=200, blank=True)
     available = models.BooleanField(_("taking cases"), default=True)
     active = models.BooleanField(_("in the pool"), default=True)
+
+    objects = MediatorQuerySet.as_manager()
 
     SCOPE_PATHS = {"county": "county_id"}
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from core import scope
 from core.roles import Action, roles_with
-from mediation.models import LEADERS, Mediator, Risk
+from mediation.models import Mediator, Risk
 
 
 def leader_ids(case) -> list[int]:
     return list(
-        Mediator.objects.filter(body_id=case.body_id, title__in=LEADERS, active=True, user__isnull=False).values_list(
-            "user_id", flat=True
-        )
+        Mediator.objects.leaders().filter(body_id=case.body_id, user__isnull=False).values_list("user_id", flat=True)
     )
 
 
@@ -29,7 +27,7 @@ def disputant_ids(case) -> list[int]:
 
 
 def is_leader(actor, case) -> bool:
-    return Mediator.objects.filter(body_id=case.body_id, title__in=LEADERS, active=True, user_id=actor.pk).exists()
+    return Mediator.objects.leaders().filter(body_id=case.body_id, user_id=actor.pk).exists()
 
 
 def is_mediator(actor, case) -> bool:

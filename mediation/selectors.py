@@ -12,7 +12,7 @@ from core.roles import Action
 from mediation import people
 from mediation.audit_labels import AuditAction
 from mediation.flows import MEDIATION
-from mediation.models import LEADERS, Body, Dispute, DisputeParty, Mediator, Risk
+from mediation.models import Body, Dispute, DisputeParty, Mediator, Risk
 from regions.models import Region, RegionLevel
 
 CLOSED = ("archived", "declined")
@@ -33,9 +33,7 @@ def _listed() -> QuerySet:
 def _working_q(actor) -> Q:
     """Disputes the actor works on: of a body they lead, or as one of their mediators. The two short lists are read
     first, so the dispute table is reached through its indexes (body, primary key) and a dispute comes once."""
-    led = list(
-        Mediator.objects.filter(user_id=actor.pk, title__in=LEADERS, active=True).values_list("body_id", flat=True)
-    )
+    led = list(Mediator.objects.leaders().filter(user_id=actor.pk).values_list("body_id", flat=True))
     named = list(
         Dispute.mediators.through.objects.filter(mediator__user_id=actor.pk).values_list("dispute_id", flat=True)
     )
@@ -109,7 +107,7 @@ def recorded_by_me(actor) -> QuerySet:
 
 def statistics_scope(actor) -> QuerySet:
     """The disputes the actor may count (aggregates only): a supervisor's place, a leader's own bodies."""
-    led = Mediator.objects.filter(user_id=actor.pk, title__in=LEADERS, active=True).values("body_id")
+    led = Mediator.objects.leaders().filter(user_id=actor.pk).values("body_id")
     q = Q(body_id__in=led)
     if scope.can(actor, Action.MEDIATION_SUPERVISE):
         q |= scope.scope_q(actor, Action.MEDIATION_SUPERVISE, Dispute)
@@ -117,10 +115,7 @@ def statistics_scope(actor) -> QuerySet:
 
 
 def may_count(actor) -> bool:
-    return (
-        scope.can(actor, Action.MEDIATION_SUPERVISE)
-        or Mediator.objects.filter(user_id=actor.pk, title__in=LEADERS, active=True).exists()
-    )
+    return scope.can(actor, Action.MEDIATION_SUPERVISE) or Mediator.objects.leaders().filter(user_id=actor.pk).exists()
 
 
 def subsidy_scope(actor) -> QuerySet:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
+from core.fields import Choice, Text, clean_value
 from core.roles import Action
 from core.validators import normalize_phone
 from mediation.audit_labels import AuditAction
@@ -42,22 +43,12 @@ CONFIRMATION_REMIND_DAYS = 5  # the parties and the mediators are reminded this 
 
 
 def _text(data: dict, field: str, max_length: int, *, required: bool = True) -> str:
-    value = data.get(field)
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise DomainError({field: _("This field is required.")})
-    if len(text) > max_length:
-        raise DomainError({field: _("At most %(n)s characters.") % {"n": max_length}})
-    return text
+    """One line or text of the service's input, cleaned as a declared step field is (core.fields.Text)."""
+    return clean_value(Text(field, field, max_length=max_length, required=required), data.get(field)) or ""
 
 
 def _choice(value, choices, field: str, *, required: bool = True) -> str:
-    value = "" if value is None else str(value).strip()
-    if not value and not required:
-        return ""
-    if value not in {str(v) for v, _label in choices}:
-        raise DomainError({field: _("Choose one of the options.")})
-    return value
+    return clean_value(Choice(field, field, options=list(choices), required=required), value) or ""
 
 
 # -- bodies and their mediators (kept by the county, and by a township for its own and its villages') -----------

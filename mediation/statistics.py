@@ -35,7 +35,6 @@ FILTERS = {
     "performed": Q(performance=Performance.FULL),
     "confirmed": Q(confirmation=Confirmation.CONFIRMED),
 }
-COUNTS = FILTERS  # the figures counted, in their order
 
 
 def _counts(distinct: bool) -> dict:
@@ -136,13 +135,13 @@ def table(disputes: QuerySet, *, start: date, end: date, by: str = "kind") -> Ta
             label = str(_("No mediator named yet"))
         else:
             label = str(labels.get(key, key)) if labels else str(key)
-        rows.append(Row(label, {k: values[k] for k in COUNTS}, values["amount"] or Decimal(0)))
+        rows.append(Row(label, {k: values[k] for k in FILTERS}, values["amount"] or Decimal(0)))
     rows.sort(key=lambda r: (-r.counts["received"], r.label))
     if joined:  # the total counts each dispute once
         totals = cohort.order_by().aggregate(**_counts(False), amount=amount)
-        total = Row(str(_("Total")), {k: totals[k] for k in COUNTS}, totals["amount"] or Decimal(0))
+        total = Row(str(_("Total")), {k: totals[k] for k in FILTERS}, totals["amount"] or Decimal(0))
     else:  # each dispute is in exactly one row
-        counts = {k: sum(r.counts[k] for r in rows) for k in COUNTS}
+        counts = {k: sum(r.counts[k] for r in rows) for k in FILTERS}
         total = Row(str(_("Total")), counts, sum((r.amount for r in rows), Decimal(0)))
     return Table(by, start, end, rows, total, timezone.now())
 

@@ -16,7 +16,7 @@ from core import scope
 from core.errors import NotFound
 from core.params import id_param
 from core.roles import Action
-from core.views import api_twin, file_response, submit
+from core.views import api_twin, download_response, file_response, submit
 from mediation import documents, people, selectors, services, statistics, subsidies
 from mediation.flows import MEDIATION
 from mediation.forms import BodyForm, DisputeForm, LocalKindForm, MediatorForm, SubsidyRateForm
@@ -153,9 +153,19 @@ def agreement(request, pk):
     case = _agreement_of(request, pk)
     kind = request.GET.get("format")
     if kind == "pdf":
-        return _download(documents.agreement_pdf(case), f"{case.number}-调解协议书.pdf", "application/pdf")
+        return download_response(
+            documents.agreement_pdf(case),
+            name=f"{case.number}-调解协议书.pdf",
+            fallback="agreement.pdf",
+            content_type="application/pdf",
+        )
     if kind == "docx":
-        return _download(documents.agreement_docx(case), f"{case.number}-调解协议书.docx", DOCX)
+        return download_response(
+            documents.agreement_docx(case),
+            name=f"{case.number}-调解协议书.docx",
+            fallback="agreement.docx",
+            content_type=DOCX,
+        )
     return render(request, "mediation/agreement.html", documents.agreement_context(case))
 
 
@@ -171,18 +181,6 @@ def case_file(request, pk):
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _download(content: bytes, name: str, content_type: str):
-    from urllib.parse import quote
-
-    from django.http import HttpResponse
-
-    response = HttpResponse(content, content_type=content_type)
-    fallback = "agreement." + name.rsplit(".", 1)[-1]
-    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # -- statistics (aggregates only) ----------------------------------------------------------------------------------

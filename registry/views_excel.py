@@ -1,7 +1,5 @@
 """Excel import and export of households: the pages. The rules live in registry.importing."""
 
-from urllib.parse import quote
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.roles import Action
-from core.views import api_twin, require_action
+from core.views import api_twin, download_response, require_action
 from regions import selectors as region_selectors
 from registry import importing, selectors
 from registry.forms import HouseholdSearchForm
@@ -28,11 +26,8 @@ class ImportForm(forms.Form):
 
 
 def xlsx_response(content: bytes, filename: str, fallback: str) -> HttpResponse:
-    """An .xlsx download; the Chinese file name per RFC 5987, with an ASCII name for old clients."""
-    response = HttpResponse(content, content_type=importing.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "no-store"
-    return response
+    """An .xlsx download (core.views.download_response)."""
+    return download_response(content, name=filename, fallback=fallback, content_type=importing.XLSX_CONTENT_TYPE)
 
 
 def export_filename() -> tuple[str, str]:
