@@ -173,6 +173,27 @@ def take(
     return service(actor=actor, case=case, step=step, data=data, note=note, attachments=attachments, version=version)
 
 
+def documented_transition(
+    flow: Flow, *, actor, case, step, data=None, note="", attachments=(), version=None, now=None
+) -> object:
+    """A flow's step whose files are documents (evidence, minutes, materials): PDFs or images, checked by their
+    content (transparency.files) before the engine takes the step. What a module's ``Flow.service`` calls."""
+    from transparency.files import prepare_documents
+
+    attachments = prepare_documents(attachments, field=FILES)
+    return workflow.transition(
+        actor=actor,
+        case=case,
+        flow=flow,
+        name=step,
+        data=data or {},
+        note=note,
+        attachments=attachments,
+        expected_version=version,
+        now=now,
+    )
+
+
 def _declared_data(flow: Flow, tr: Transition, data: dict) -> dict:
     """Only what the step declares (its fields and what it requires) is taken from outside: a client's stray
     keys are not stored on the timeline. A step declaring no fields at all takes the data as given, and so does

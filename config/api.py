@@ -13,6 +13,7 @@ from core.api_audit import router as audit_router
 from core.api_notifications import router as notifications_router
 from core.errors import DomainError, NotFound, PermissionDenied
 from deliberation.api import router as deliberation_router
+from doorstep.api import router as doorstep_router
 from finance.api import router as finance_router
 from incidents.api import router as incidents_router
 from mediation.api import router as mediation_router
@@ -97,3 +98,4 @@ api.add_router("/meetings", meetings_router)
 api.add_router("/deliberation", deliberation_router)
 api.add_router("/powers", powers_router)
 api.add_router("/mediation", mediation_router)
+api.add_router("/doorstep", doorstep_router)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "deliberation",
     "powers",
     "mediation",
+    "doorstep",
 ]
 
 MIDDLEWARE = [

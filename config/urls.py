@@ -22,5 +22,6 @@ urlpatterns = [
     path("public/<str:village_code>/decisions/", include("deliberation.public_urls")),
     path("powers/", include("powers.urls")),
     path("mediation/", include("mediation.urls")),
+    path("doorstep/", include("doorstep.urls")),
     path("", include("core.urls")),
 ]

@@ -362,6 +362,12 @@ def clean_value(field: Field, value, *, actor=None, case=None):
     return cleaned
 
 
+def clean_text(value, field: str, *, max_length: int, required: bool = True) -> str:
+    """A service's text input, cleaned as a step's ``Text`` is (spaces dropped, no control characters, at most
+    ``max_length``): "" when blank and optional, else DomainError on ``field``."""
+    return clean_value(Text(field, field, max_length=max_length, required=required), value) or ""
+
+
 def _in_range(number, low, high) -> None:
     if low is not None and high is not None and not low <= number <= high:
         raise _err(_("Give a number from %(low)s to %(high)s.") % {"low": _plain(low), "high": _plain(high)}, "range")

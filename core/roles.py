@@ -79,6 +79,11 @@ class Action(models.TextChoices):
     MEDIATION_APPLY = "mediation.apply", _("Apply for mediation of one's own dispute")
     MEDIATION_SUPERVISE = "mediation.supervise", _("Supervise high-risk disputes and read mediation statistics")
     MEDIATION_CONFIGURE = "mediation.configure", _("Keep mediation bodies, mediators and experts")
+    SERVICE_APPLY = "doorstep.apply", _("Apply for a service on the doorstep")
+    SERVICE_HANDLE = "doorstep.handle", _("Handle service requests at a service point")
+    SERVICE_AGENT = "doorstep.agent", _("Take service requests as the agent (代办员) of the villages one serves")
+    SERVICE_FIGURES = "doorstep.figures", _("Read the figures of services on the doorstep")
+    SERVICE_CONFIGURE = "doorstep.configure", _("Keep service points and agents (and, for the county, the catalogue)")
 
 
 _STAFF_VIEW = {Action.REGISTRY_VIEW, Action.REGISTRY_EXPORT}
@@ -125,7 +130,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.TRANSPARENCY_ASK,
         }
         | {Action.DELIBERATION_VIEW, Action.DELIBERATION_PROPOSE, Action.DELIBERATION_VOTE, Action.POWER_APPLY}
-        | {Action.MEDIATION_APPLY}
+        | {Action.MEDIATION_APPLY, Action.SERVICE_APPLY}
     ),
     Role.GRID_WORKER: frozenset(
         _STAFF_VIEW
@@ -139,7 +144,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.TRANSPARENCY_VIEW,
         }
         | {Action.DELIBERATION_VIEW, Action.DELIBERATION_VOTE, Action.POWER_VIEW, Action.POWER_APPLY}
-        | {Action.MEDIATION_INTAKE}
+        | {Action.MEDIATION_INTAKE, Action.SERVICE_AGENT}
     ),
     Role.VILLAGE_CADRE: frozenset(
         _STAFF_VIEW
@@ -169,6 +174,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.POWER_APPLY,
             Action.POWER_HANDLE,
             Action.MEDIATION_INTAKE,
+            Action.SERVICE_HANDLE,
+            Action.SERVICE_FIGURES,
         }
     ),
     Role.REVIEWER: frozenset(
@@ -191,11 +198,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | _OVERSEER
         | {Action.FINANCE_APPROVE, Action.FINANCE_CONFIGURE, Action.DELIBERATION_REVIEW, Action.POWER_REVIEW}
         | {Action.MEDIATION_INTAKE, Action.MEDIATION_SUPERVISE, Action.MEDIATION_CONFIGURE}
+        | {Action.SERVICE_HANDLE, Action.SERVICE_FIGURES, Action.SERVICE_CONFIGURE}
     ),
     Role.DEPARTMENT_STAFF: frozenset({Action.INCIDENT_HANDLE}),
     Role.COUNTY_OFFICIAL: frozenset(
         _STAFF_VIEW
-        | {Action.AUDIT_VIEW, Action.POINTS_VIEW, Action.MEDIATION_SUPERVISE}
+        | {Action.AUDIT_VIEW, Action.POINTS_VIEW, Action.MEDIATION_SUPERVISE, Action.SERVICE_FIGURES}
         | _INCIDENT_SUPERVISOR
         | _TRANSPARENCY_SUPERVISOR
         | _OVERSEER
@@ -222,6 +230,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         }
         | _OVERSEER
         | {Action.FINANCE_CONFIGURE, Action.POWER_CONFIGURE, Action.DELIBERATION_POLICY, Action.MEDIATION_CONFIGURE}
+        | {Action.SERVICE_CONFIGURE, Action.SERVICE_FIGURES}
     ),
     Role.SHOPKEEPER: frozenset({Action.SHOP_FULFIL}),
     Role.CREDIT_PARTNER: frozenset({Action.CREDIT_READ}),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from casework.attachments import prepare_photos
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
-from core.fields import FILES
+from core.fields import FILES, clean_text
 from core.roles import Action
 from incidents.flows import INCIDENT
 from incidents.models import (
@@ -40,12 +40,7 @@ def _require_county(actor, county: Region) -> None:
 
 
 def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise DomainError({field: _("This field is required.")})
-    if len(text) > max_length:
-        raise DomainError({field: _("At most %(n)s characters.") % {"n": max_length}})
-    return text
+    return clean_text(value, field, max_length=max_length, required=required)
 
 
 def _departments(county: Region, ids, field: str) -> list[Department]:

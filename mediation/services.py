@@ -12,9 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.numbering import next_number
+from casework.steps import documented_transition
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
-from core.fields import Choice, Text, clean_value
+from core.fields import Choice, clean_text, clean_value
 from core.roles import Action
 from core.validators import normalize_phone
 from mediation.audit_labels import AuditAction
@@ -43,8 +45,7 @@ CONFIRMATION_REMIND_DAYS = 5  # the parties and the mediators are reminded this 
 
 
 def _text(data: dict, field: str, max_length: int, *, required: bool = True) -> str:
-    """One line or text of the service's input, cleaned as a declared step field is (core.fields.Text)."""
-    return clean_value(Text(field, field, max_length=max_length, required=required), data.get(field)) or ""
+    return clean_text(data.get(field), field, max_length=max_length, required=required)
 
 
 def _choice(value, choices, field: str, *, required: bool = True) -> str:
@@ -324,13 +325,8 @@ def _received_on(value) -> date:
 
 
 def _number(county_id: int, day: date) -> str:
-    county = Region.objects.select_for_update().get(pk=county_id)
-    prefix = f"{county.code}-{day.year}-"
-    last = (
-        Dispute.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
-    )
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:05d}"
+    county = Region.objects.get(pk=county_id)
+    return next_number(Dispute, region_id=county_id, prefix=f"{county.code}-{day.year}-", width=5)
 
 
 def intake_bodies(village: Region):
@@ -442,18 +438,15 @@ def dispute_record(
 def dispute_step(*, actor, case, step, data=None, note="", attachments=(), version=None, now=None) -> object:
     """Take a declared step of the dispute's procedure (mediation/flows.py); evidence and minutes are PDFs or
     images, checked by their content."""
-    from transparency.files import prepare_documents
-
-    attachments = prepare_documents(attachments, field="attachments")
-    return workflow.transition(
+    return documented_transition(
+        MEDIATION,
         actor=actor,
         case=case,
-        flow=MEDIATION,
-        name=step,
-        data=data or {},
+        step=step,
+        data=data,
         note=note,
         attachments=attachments,
-        expected_version=version,
+        version=version,
         now=now,
     )
 

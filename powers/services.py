@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
+from core.fields import clean_text
 from core.roles import Action, Role
 from powers import people, rules
 from powers.defaults import DEFAULT_POWERS
@@ -25,12 +26,7 @@ MAX_DOCUMENTS = 10
 
 
 def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise DomainError({field: _("This field is required.")})
-    if len(text) > max_length:
-        raise DomainError({field: _("At most %(n)s characters.") % {"n": max_length}})
-    return text
+    return clean_text(value, field, max_length=max_length, required=required)
 
 
 def _whole(value, field: str, low: int, high: int) -> int:

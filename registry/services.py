@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, crypto, scope
 from core.errors import DomainError, NotFound, PermissionDenied
+from core.maps import in_china
 from core.roles import Action
 from core.validators import normalize_phone, parse_id_number
 from regions.models import Grid, Region, RegionLevel
@@ -73,12 +74,7 @@ def _check_household(household: Household, village: Region) -> dict:
         errors["grid"] = _("The grid does not belong to this village.")
     if group is not None and (group.level != RegionLevel.GROUP or group.parent_id != village.pk):
         errors["group"] = _("The village group does not belong to this village.")
-    if (latitude is None) != (longitude is None):
-        errors["latitude"] = _("Give both latitude and longitude, or neither.")
-    if latitude is not None and not (3 <= latitude <= 54):
-        errors["latitude"] = _("The latitude is outside China.")
-    if longitude is not None and not (73 <= longitude <= 136):
-        errors["longitude"] = _("The longitude is outside China.")
+    errors.update(in_china(latitude, longitude))
     number = household.number
     if not number:
         errors["number"] = _("The household number is required.")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
+from core.fields import clean_text
 from core.roles import Action
 from regions.models import Region, RegionLevel
 from registry.models import Person
@@ -51,12 +52,7 @@ MAX_BODY = 20000
 
 
 def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
-    text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-    if required and not text:
-        raise DomainError({field: _("This field is required.")})
-    if len(text) > max_length:
-        raise DomainError({field: _("At most %(n)s characters.") % {"n": max_length}})
-    return text
+    return clean_text(value, field, max_length=max_length, required=required)
 
 
 def _date(value, field: str, *, required: bool = True) -> date | None:

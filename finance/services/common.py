@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import scope
 from core.errors import DomainError, NotFound
+from core.fields import clean_text
 from finance.models import (
     ALLOWED_METHODS,
     Category,
@@ -46,12 +47,7 @@ MAX_LINES = 30
 
 
 def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
-    text = str(value if value is not None else "").strip()
-    if required and not text:
-        raise DomainError({field: _("This field is required.")})
-    if len(text) > max_length:
-        raise DomainError({field: _("At most %(n)s characters.") % {"n": max_length}})
-    return text
+    return clean_text(value, field, max_length=max_length, required=required)
 
 
 def _day(value, field: str = "date", *, today: date | None = None) -> date:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import scope
 from core.errors import DomainError, NotFound
+from core.fields import clean_text
 from core.roles import Action
 from meetings.models import Meeting
 from regions.models import Region, RegionLevel
@@ -26,12 +27,7 @@ MAX_DELEGATION_DAYS = 5 * 366  # the committee's term (Art. 11: five years)
 
 
 def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise DomainError({field: _("This field is required.")})
-    if len(text) > max_length:
-        raise DomainError({field: _("At most %(n)s characters.") % {"n": max_length}})
-    return text
+    return clean_text(value, field, max_length=max_length, required=required)
 
 
 def _moment(value, field: str) -> datetime:

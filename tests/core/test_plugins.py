@@ -89,6 +89,7 @@ def test_the_home_page_cards_keep_their_order():
         "waiting",
         "registry",
         "incidents",
+        "doorstep",
         "own_households",
     ]
 

@@ -24,7 +24,9 @@ DEMO_PASSWORD = "Demo@2026"
 
 
 LATER_DEMOS = [
-    m for m in ("finance.demo", "meetings.demo", "deliberation.demo", "powers.demo", "mediation.demo") if find_spec(m)
+    m
+    for m in ("finance.demo", "meetings.demo", "deliberation.demo", "powers.demo", "mediation.demo", "doorstep.demo")
+    if find_spec(m)
 ]
 
 
