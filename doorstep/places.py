@@ -440,7 +440,7 @@ def sees_workload(actor) -> bool:
 
 HOURS = "周一至周五 8:30–12:00、14:00–17:30"
 VILLAGE_HOURS = "周一至周六 8:30–12:00、14:00–17:00"
-AFTER_HOURS = "8小时外：预约上门服务，值班电话全天"
+AFTER_HOURS = "预约上门服务，值班电话全天"
 
 
 def generate_points(county: Region, *, seed: int = 1, share: float = 0.9) -> dict:

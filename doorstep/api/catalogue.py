@@ -280,6 +280,31 @@ def catalogue_create(request, payload: CatalogueItemIn):
     return 201, _item(catalogue.item_for(request.auth, item.pk), with_versions=True)
 
 
+class CatalogueInstallIn(Schema):
+    county: Id | None = None
+    admitted_on: date | None = None
+
+
+class CatalogueInstallOut(Schema):
+    certificate_kinds: int
+    items: int
+    bundles: int
+
+
+@router.post(
+    "/catalogue/install",
+    response=CatalogueInstallOut,
+    summary=gettext_lazy(
+        "Install the default catalogue (what the county lacks, by code; what it has is left as it is)"
+    ),
+)
+def catalogue_install(request, payload: CatalogueInstallIn):
+    from doorstep import defaults
+
+    county = _managed(request, payload.county)
+    return defaults.install(county, actor=request.auth, today=payload.admitted_on)
+
+
 @router.post(
     "/catalogue/{int:item_id}/versions",
     response={201: CatalogueItemDetailOut},

@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from core import scope
 from core.errors import NotFound
@@ -167,6 +168,26 @@ def item_new(request):
 
 
 @login_required
+@require_POST
+@require_action(Action.SERVICE_CONFIGURE)
+@api_twin("POST /api/doorstep/catalogue/install")
+def install(request):
+    """The county administrator installs the default catalogue: what the county lacks, by code."""
+    from doorstep import defaults
+
+    county = _managed_county(request)
+    return post_back(
+        request,
+        lambda: defaults.install(county, actor=request.user),
+        done=lambda added: (
+            _("Installed: %(items)s items, %(kinds)s kinds of certificate, %(bundles)s bundles.")
+            % {"items": added["items"], "kinds": added["certificate_kinds"], "bundles": added["bundles"]}
+        ),
+        to=reverse("doorstep:catalogue") + f"?county={county.pk}",
+    )
+
+
+@login_required
 @require_action(Action.SERVICE_CONFIGURE)
 @api_twin("POST /api/doorstep/catalogue/{item_id}/versions")
 def item_edit(request, pk):
@@ -197,22 +218,29 @@ def item_edit(request, pk):
     )
 
 
-@login_required
-@require_action(Action.SERVICE_CONFIGURE)
-@api_twin("POST /api/doorstep/catalogue/{item_id}/retire")
-def item_retire(request, pk):
+def _dated(request, pk, form_class, field, write, done):
+    """Retire or admit again an item on a date (the form's, or the posted text for the service to refuse)."""
     item = catalogue.item_for(request.user, pk)
     _managed_county(request, item)
     to = reverse("doorstep:item", args=[item.pk])
     if request.method != "POST":
         return redirect(to)
-    form = RetireForm(request.POST)
-    day = form.cleaned_data.get("retired_on") if form.is_valid() else request.POST.get("retired_on")
-    return post_back(
+    form = form_class(request.POST)
+    day = form.cleaned_data.get(field) if form.is_valid() else request.POST.get(field)
+    return post_back(request, lambda: write(request.user, item, day), done=done, to=to)
+
+
+@login_required
+@require_action(Action.SERVICE_CONFIGURE)
+@api_twin("POST /api/doorstep/catalogue/{item_id}/retire")
+def item_retire(request, pk):
+    return _dated(
         request,
-        lambda: catalogue.item_retire(request.user, item, day),
-        done=lambda found: _("“%(name)s” is retired from %(day)s.") % {"name": found, "day": found.retired_on},
-        to=to,
+        pk,
+        RetireForm,
+        "retired_on",
+        catalogue.item_retire,
+        lambda found: _("“%(name)s” is retired from %(day)s.") % {"name": found, "day": found.retired_on},
     )
 
 
@@ -220,18 +248,13 @@ def item_retire(request, pk):
 @require_action(Action.SERVICE_CONFIGURE)
 @api_twin("POST /api/doorstep/catalogue/{item_id}/readmit")
 def item_readmit(request, pk):
-    item = catalogue.item_for(request.user, pk)
-    _managed_county(request, item)
-    to = reverse("doorstep:item", args=[item.pk])
-    if request.method != "POST":
-        return redirect(to)
-    form = ReadmitForm(request.POST)
-    day = form.cleaned_data.get("admitted_on") if form.is_valid() else request.POST.get("admitted_on")
-    return post_back(
+    return _dated(
         request,
-        lambda: catalogue.item_readmit(request.user, item, day),
-        done=lambda found: _("“%(name)s” is in the catalogue again.") % {"name": found},
-        to=to,
+        pk,
+        ReadmitForm,
+        "admitted_on",
+        catalogue.item_readmit,
+        lambda found: _("“%(name)s” is in the catalogue again.") % {"name": found},
     )
 
 
@@ -340,6 +363,7 @@ def certificate_kinds(request):
 # the guide is "catalogue" (the page a villager opens); an item's page "item"
 urlpatterns = [
     path("catalogue/", guide, name="catalogue"),
+    path("catalogue/install/", install, name="catalogue_install"),
     path("catalogue/new/", item_new, name="item_new"),
     path("catalogue/<int:pk>/", item_page, name="item"),
     path("catalogue/<int:pk>/edit/", item_edit, name="item_edit"),

@@ -377,3 +377,22 @@ def test_the_printed_guide_is_the_villages(ds, world, login):
     printed = html.split('class="print-only"', 1)[1]
     assert "安家村" in printed and "0812-1234567" in printed
     assert "城乡居民养老保险待遇资格认证" in printed and "身份证" in printed
+
+
+def test_the_administrator_installs_the_default_catalogue_from_the_page_and_the_api(
+    ds, world, login, client, api_token
+):
+    from doorstep.models import Item
+
+    before = Item.objects.filter(county=world.county).count()
+    refused = login(ds.users["township_a"]).post("/doorstep/catalogue/install/")
+    assert refused.status_code in (403, 404) and Item.objects.filter(county=world.county).count() == before
+    page = login(ds.users["county_admin"]).post("/doorstep/catalogue/install/")
+    assert page.status_code == 302
+    installed = Item.objects.filter(county=world.county).count()
+    assert installed > before + 30
+    again = client.post(
+        "/api/doorstep/catalogue/install", {}, content_type="application/json", **api_token(ds.users["county_admin"])
+    )
+    assert again.status_code == 200 and again.json() == {"certificate_kinds": 0, "items": 0, "bundles": 0}
+    assert Item.objects.filter(county=world.county).count() == installed

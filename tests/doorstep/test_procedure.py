@@ -166,3 +166,32 @@ def test_deadline_across_a_holiday(ds, world):
     services.request_step(actor=ds.users["volunteer"], case=case, step="take", now=now)
     case.refresh_from_db()
     assert case.deadline_at.astimezone(TZ).date().isoformat() == "2027-01-06"
+
+
+def test_an_unrated_request_is_left_to_the_revisit_and_a_late_one_flagged(ds, world):
+    from datetime import timedelta
+
+    from core import workflow
+
+    now = datetime(2026, 11, 2, 9, 0, tzinfo=TZ)  # a Monday
+    case = services.request_make(
+        actor=ds.users["volunteer"],
+        item=ds.pension,
+        household=world.households["a1"],
+        person=world.people["a1_head"],
+        consent=Consent.IN_PERSON,
+        now=now,
+    )
+    late = services.request_make(
+        actor=ds.users["villager_a1"],
+        item=ds.pension,
+        household=world.households["a1"],
+        person=world.people["a1_head"],
+        now=now,
+    )
+    services.request_step(actor=ds.users["volunteer"], case=case, step="complete", data={"result": "办好了"}, now=now)
+    report = workflow.run_deadlines(DOORSTEP, now=now + timedelta(days=14))
+    case.refresh_from_db()
+    late.refresh_from_db()
+    assert case.state == "rated" and case.rating == ""  # the villager did not rate it: the revisit asks
+    assert late.state == "submitted" and late.overdue and late.pk in report.flagged
