@@ -293,6 +293,43 @@ def case_page(request, case, *, failed=None, status=200):
 
 
 @login_required
+def receipt(request, pk):
+    """受理回执 / 一次性告知书: what the villager takes home — the number, the item, the materials received, what is
+    still missing (all at once), the promised time limit and where to ask; printed at the counter or kept on the
+    phone."""
+    from casework.models import CaseEvent
+    from doorstep.catalogue import village_point
+    from doorstep.models import ServicePoint
+
+    case = selectors.request_for(request.user, pk)
+    point = village_point(case.village) or (
+        ServicePoint.objects.filter(township_id=case.township_id, village__isnull=True, active=True).first()
+    )
+    missing = ""
+    if case.state == "incomplete":
+        asked = (
+            CaseEvent.objects.filter(
+                content_type__app_label="doorstep", object_id=case.pk, flow=DOORSTEP.name, transition="ask_materials"
+            )
+            .order_by("-at")
+            .first()
+        )
+        missing = (asked.data or {}).get("missing", "") if asked else ""
+    return render(
+        request,
+        "doorstep/request_receipt.html",
+        {
+            "case": case,
+            "state_label": DOORSTEP.state_label(case.state),
+            "materials": list(selectors.materials(request.user, case)),
+            "missing": missing,
+            "point": point,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
 def material_file(request, pk, material):
     """A material's photo or PDF, for someone who may see the request (audited: it is a personal document)."""
     case = selectors.request_for(request.user, pk)
@@ -315,5 +352,6 @@ urlpatterns = [
     path("new/", new, name="new"),
     path("revisits/", revisits, name="revisits"),
     path("<int:pk>/", request_page, name="request"),
+    path("<int:pk>/receipt/", receipt, name="receipt"),
     path("<int:pk>/materials/<int:material>/", material_file, name="material"),
 ]

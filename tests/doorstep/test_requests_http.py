@@ -174,3 +174,16 @@ def test_api_bundle_and_people(ds, world, client, api_token):
         **headers,
     )
     assert made.status_code == 201 and len(made.json()) == 2
+
+
+def test_the_receipt_and_the_notice_of_missing_materials(ds, world, login):
+    case = _made(ds, world, materials={"provided": ["身份证"]})
+    villager = login(ds.users["villager_a1"])
+    receipt = villager.get(f"/doorstep/{case.pk}/receipt/")
+    assert receipt.status_code == 200 and case.number.encode() in receipt.content
+    services.request_step(
+        actor=ds.users["volunteer"], case=case, step="ask_materials", data={"missing": "户口簿原件和复印件各一份"}
+    )
+    notice = villager.get(f"/doorstep/{case.pk}/receipt/").content.decode()
+    assert "户口簿原件和复印件各一份" in notice and "一次性告知书" in notice
+    assert login(ds.users["cadre_b1"]).get(f"/doorstep/{case.pk}/receipt/").status_code == 404
