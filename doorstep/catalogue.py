@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope
 from core.errors import DomainError, NotFound
-from core.fields import Choice, Date, Text, clean_value
+from core.fields import Choice, Date, clean_text, clean_value
 from core.roles import Action
 from doorstep.audit_labels import AuditAction
 from doorstep.models import VERSION_FIELDS, Agent, Bundle, Category, CertificateKind, Item, ItemVersion, Level
@@ -249,7 +249,7 @@ def _collect(checks: dict) -> dict:
 
 
 def _text(field: str, value, max_length: int, *, required: bool = False) -> str:
-    return clean_value(Text(field, field, max_length=max_length, required=required), value) or ""
+    return clean_text(value, field, max_length=max_length, required=required)
 
 
 def _days(value) -> int:

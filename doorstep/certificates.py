@@ -17,11 +17,11 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.numbering import next_number
 from core import audit, scope
 from core.errors import DomainError, NotFound
 from core.fields import Text, clean_value
@@ -296,16 +296,7 @@ def committee_name(village: Region) -> str:
 
 def _number(village: Region, day: date) -> str:
     # the village's row is the lock: two certificates of the village issued at once get consecutive numbers
-    village = Region.objects.select_for_update().get(pk=village.pk)
-    prefix = f"{village.code}-{day:%Y}-"
-    last = (
-        Certificate.objects.filter(number__startswith=prefix)
-        .order_by(Length("number").desc(), "-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:04d}"
+    return next_number(Certificate, region_id=village.pk, prefix=f"{village.code}-{day:%Y}-", width=4)
 
 
 def _id_text(person: Person) -> str:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope
 from core.errors import DomainError, NotFound
-from core.fields import Choice, Text, clean_value
+from core.fields import Choice, clean_text, clean_value
 from core.maps import in_china
 from core.roles import Action
 from doorstep.audit_labels import AuditAction
@@ -41,10 +41,7 @@ _PHONE = re.compile(r"^[0-9][0-9\- ]{2,18}[0-9]$")
 
 
 def _text(data: dict, field: str, max_length: int, *, required: bool = False) -> str:
-    return (
-        clean_value(Text(field, field, max_length=max_length, required=required, multiline=False), data.get(field))
-        or ""
-    )
+    return clean_text(data.get(field), field, max_length=max_length, required=required)
 
 
 def _phone(data: dict, field: str = "phone") -> str:
