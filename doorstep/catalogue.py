@@ -17,219 +17,24 @@ import re
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit, scope
+from core import audit
 from core.errors import DomainError, NotFound
 from core.fields import Choice, Date, clean_text, clean_value
-from core.roles import Action
 from doorstep.audit_labels import AuditAction
-from doorstep.models import VERSION_FIELDS, Agent, Bundle, Category, CertificateKind, Item, ItemVersion, Level
-from regions.models import Region, RegionLevel
+from doorstep.catalogue_selectors import require_county
+from doorstep.models import VERSION_FIELDS, Bundle, Category, CertificateKind, Item, ItemVersion, Level
+from regions.models import Region
 
 MIN_DAYS, MAX_DAYS = 1, 365
 MAX_MATERIALS = 30
 MATERIAL_LENGTH = 80
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-READ_ACTIONS = (Action.SERVICE_APPLY, Action.SERVICE_HANDLE, Action.SERVICE_FIGURES, Action.SERVICE_CONFIGURE)
-STATUSES = ("current", "retired", "all")
 
 TEXTS = {"place": 120, "fee": 80, "legal_basis": 300, "upstream_office": 80, "notes": 500}
-
-# -- who reads and who keeps the catalogue --------------------------------------------------------------------------
-
-
-def reading_county_ids(actor) -> list[int]:
-    """The counties whose catalogue the actor reads: where a role of theirs holds a doorstep action, and where they
-    serve as an agent (a grid worker's account may hold no doorstep role)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return []
-    ids: dict[int, None] = {}
-    for action in READ_ACTIONS:
-        ids.update(dict.fromkeys(scope.county_ids(actor, action)))
-    ids.update(dict.fromkeys(Agent.objects.filter(user_id=actor.pk, active=True).values_list("county_id", flat=True)))
-    return list(ids)
-
-
-def home_village(actor):
-    """The one village the actor lives or works in (a villager, a village cadre, an agent serving one village):
-    the printed guide is that village's; None when there are several or none."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    ids = {g.village_id for action in READ_ACTIONS for g in scope.grants_for(actor, action) if g.village_id}
-    if not ids:
-        ids = set(
-            Agent.objects.filter(user_id=actor.pk, active=True)
-            .values_list("villages", flat=True)
-            .exclude(villages=None)
-        )
-    if len(ids) != 1:
-        return None
-    return Region.objects.filter(pk=ids.pop()).first()
-
-
-def village_point(village):
-    """The village's service room (its address, hours and phone head the printed guide), or None."""
-    from doorstep.models import ServicePoint
-
-    if village is None:
-        return None
-    return ServicePoint.objects.filter(village=village, level=Level.VILLAGE, active=True).order_by("pk").first()
-
-
-def may_read(actor) -> bool:
-    return bool(reading_county_ids(actor))
-
-
-def reading_counties(actor) -> QuerySet:
-    return Region.objects.filter(pk__in=reading_county_ids(actor), level=RegionLevel.COUNTY).order_by("code")
-
-
-def managed_county_ids(actor) -> list[int]:
-    """The counties whose catalogue the actor keeps (a county administrator's county)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return []
-    return scope.targets(actor, "county", Action.SERVICE_CONFIGURE)
-
-
-def managed_counties(actor) -> QuerySet:
-    return Region.objects.filter(pk__in=managed_county_ids(actor), level=RegionLevel.COUNTY).order_by("code")
-
-
-def may_configure(actor, county) -> bool:
-    return (
-        county is not None
-        and county.level == RegionLevel.COUNTY
-        and scope.region_in_scope(actor, Action.SERVICE_CONFIGURE, county)
-    )
-
-
-def _require_county(actor, county) -> Region:
-    if not may_configure(actor, county):
-        raise NotFound()
-    return county
-
-
-# -- reads ------------------------------------------------------------------------------------------------------
-
-
-def _in_force_q(day: date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}admitted_on__lte": day}) & (
-        Q(**{f"{prefix}retired_on__isnull": True}) | Q(**{f"{prefix}retired_on__gt": day})
-    )
-
-
-def items(
-    actor,
-    county=None,
-    *,
-    level: str = "",
-    category: str = "",
-    text: str = "",
-    status: str = "current",
-    day: date | None = None,
-) -> QuerySet:
-    """The catalogue of the actor's counties (or of ``county``), by level, category and a text in the name, code,
-    notes or upstream office. ``status``: "current" (in force on ``day``, default today: what everyone sees),
-    "retired" or "all" (the items not in force show only in counties the actor keeps)."""
-    day = day or timezone.localdate()
-    qs = Item.objects.filter(county_id__in=reading_county_ids(actor), current__isnull=False).select_related(
-        "current", "certificate"
-    )
-    if county is not None:
-        qs = qs.filter(county_id=getattr(county, "pk", county))
-    if level in Level.values:
-        qs = qs.filter(current__level=level)
-    if category in Category.values:
-        qs = qs.filter(current__category=category)
-    text = (text or "").strip()[:80]
-    if text:
-        qs = qs.filter(
-            Q(current__name__icontains=text)
-            | Q(code__icontains=text)
-            | Q(current__notes__icontains=text)
-            | Q(current__upstream_office__icontains=text)
-        )
-    managed = managed_county_ids(actor)
-    if status == "retired":
-        qs = qs.filter(~_in_force_q(day), county_id__in=managed)
-    elif status == "all":
-        qs = qs.filter(_in_force_q(day) | Q(county_id__in=managed))
-    else:
-        qs = qs.filter(_in_force_q(day))
-    return qs.order_by("county_id", "order", "code")
-
-
-def item_for(actor, pk, *, day: date | None = None) -> Item:
-    """One item of the actor's catalogue; NotFound when missing, elsewhere, or (for all but its county's
-    administrators) not in force."""
-    found = scope.fetch(items(actor, status="all", day=day), pk)
-    return found
-
-
-def versions(item: Item) -> QuerySet:
-    return ItemVersion.objects.filter(item=item).select_related("created_by").order_by("-number")
-
-
-def bundles(actor, county=None, *, status: str = "current") -> QuerySet:
-    """The "一件事一次办" bundles of the actor's counties with their items (in catalogue order); the inactive ones
-    only for the county's administrators (``status="all"``)."""
-    qs = Bundle.objects.filter(county_id__in=reading_county_ids(actor))
-    if county is not None:
-        qs = qs.filter(county_id=getattr(county, "pk", county))
-    if status == "all":
-        qs = qs.filter(Q(active=True) | Q(county_id__in=managed_county_ids(actor)))
-    else:
-        qs = qs.filter(active=True)
-    listed = Item.objects.select_related("current").order_by("order", "code")
-    return qs.prefetch_related(Prefetch("items", queryset=listed)).order_by("county_id", "code")
-
-
-def bundle_for(actor, pk) -> Bundle:
-    return scope.fetch(bundles(actor, status="all"), pk)
-
-
-def certificate_kinds(actor, county=None, *, status: str = "current", day: date | None = None) -> QuerySet:
-    """The county's list of certificates a village may issue; retired kinds only for its administrators."""
-    day = day or timezone.localdate()
-    qs = CertificateKind.objects.filter(county_id__in=reading_county_ids(actor))
-    if county is not None:
-        qs = qs.filter(county_id=getattr(county, "pk", county))
-    if status == "all":
-        qs = qs.filter(_in_force_q(day) | Q(county_id__in=managed_county_ids(actor)))
-    else:
-        qs = qs.filter(_in_force_q(day))
-    return qs.order_by("county_id", "code")
-
-
-def guide(rows) -> list[dict]:
-    """The service guide (办事指南): the items grouped by level (village, township, county) and, inside a level,
-    by category, in the catalogue's order."""
-    levels: dict[str, dict[str, list]] = {value: {} for value in Level.values}
-    for item in rows:
-        levels[item.current.level].setdefault(item.current.category, []).append(item)
-    labels = dict(Level.choices)
-    category_labels = dict(Category.choices)
-    category_order = {value: i for i, value in enumerate(Category.values)}
-    out = []
-    for level, groups in levels.items():
-        if not groups:
-            continue
-        out.append(
-            {
-                "level": level,
-                "label": labels[level],
-                "count": sum(len(g) for g in groups.values()),
-                "categories": [
-                    {"category": c, "label": category_labels[c], "items": groups[c]}
-                    for c in sorted(groups, key=lambda c: category_order.get(c, 99))
-                ],
-            }
-        )
-    return out
-
 
 # -- cleaning ----------------------------------------------------------------------------------------------------
 
@@ -403,7 +208,7 @@ def item_create(
     certificate=None,
 ) -> Item:
     """准入: a new item of the county's catalogue with its first version."""
-    _require_county(actor, county)
+    require_county(actor, county)
     values = {
         "name": name,
         "category": category,
@@ -453,7 +258,7 @@ def item_change(actor, item, **changes) -> Item:
     """A change of an item's wording, materials, time limit …: a new version (number + 1) that new requests take;
     requests already made keep theirs. Fields not given (or None) stay as they are; nothing changed is refused."""
     item = _locked(item)
-    _require_county(actor, item.county)
+    require_county(actor, item.county)
     unknown = set(changes) - set(VERSION_FIELDS)
     if unknown:
         raise DomainError({sorted(unknown)[0]: _("This field cannot be changed here.")})
@@ -482,7 +287,7 @@ def item_change(actor, item, **changes) -> Item:
 def item_retire(actor, item, retired_on=None) -> Item:
     """退出: from ``retired_on`` (default today) no new request names the item; requests made keep it."""
     item = _locked(item)
-    _require_county(actor, item.county)
+    require_county(actor, item.county)
     if item.retired_on is not None:
         raise DomainError(_("This item is already retired (from %(day)s).") % {"day": item.retired_on.isoformat()})
     day = _day("retired_on", retired_on) or timezone.localdate()
@@ -504,7 +309,7 @@ def item_retire(actor, item, retired_on=None) -> Item:
 def item_readmit(actor, item, admitted_on=None) -> Item:
     """Admit a retired item again, from ``admitted_on`` (default today), with its current version."""
     item = _locked(item)
-    _require_county(actor, item.county)
+    require_county(actor, item.county)
     if item.retired_on is None:
         raise DomainError(_("This item is in the catalogue."))
     day = _day("admitted_on", admitted_on) or timezone.localdate()
@@ -564,7 +369,7 @@ def _bundle_snapshot(bundle: Bundle) -> dict:
 def bundle_set(actor, county, code, name, description="", items=(), active=True) -> Bundle:
     """Add a "一件事一次办" bundle to the county, or change the one with this code: its name, what it is for, the
     items it opens at once, whether it is offered."""
-    _require_county(actor, county)
+    require_county(actor, county)
     active = _flag("active", active, True)
     cleaned = _collect(
         {
@@ -615,7 +420,7 @@ def _certificate_code(value) -> str:
 def certificate_kind_set(actor, county, code, name, basis="", admitted_on=None, retired_on=None) -> CertificateKind:
     """Put a certificate on the county's list of those a village may issue (or change it, by its code): its name,
     legal basis and the dates it is on the list from and until."""
-    _require_county(actor, county)
+    require_county(actor, county)
     cleaned = _collect(
         {
             "code": lambda: _certificate_code(code),

@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema
 
 from core.api_types import MAX_INT, Id
 from core.errors import NotFound, PermissionDenied
-from doorstep import catalogue
+from doorstep import catalogue, catalogue_selectors
 from doorstep.models import Bundle, CertificateKind, Item, ItemVersion
 
 router = Router(tags=["doorstep"])
@@ -184,7 +184,7 @@ def _item(item: Item, *, with_versions: bool = False) -> dict:
         "current": _version(item.current),
     }
     if with_versions:
-        out["versions"] = [_version(v) for v in catalogue.versions(item)]
+        out["versions"] = [_version(v) for v in catalogue_selectors.versions(item)]
     return out
 
 
@@ -221,13 +221,13 @@ def _kind(kind: CertificateKind) -> dict:
 
 
 def _reading(request) -> None:
-    if not catalogue.may_read(request.auth):
+    if not catalogue_selectors.may_read(request.auth):
         raise PermissionDenied()
 
 
 def _managed(request, county_id):
     """The county the caller keeps the catalogue of (``county`` when they keep several); 404 otherwise."""
-    counties = list(catalogue.managed_counties(request.auth))
+    counties = list(catalogue_selectors.managed_counties(request.auth))
     county = next((c for c in counties if county_id in (None, c.pk)), None)
     if county is None:
         raise NotFound()
@@ -235,7 +235,7 @@ def _managed(request, county_id):
 
 
 def _status(value: str) -> str:
-    return value if value in catalogue.STATUSES else "current"
+    return value if value in catalogue_selectors.STATUSES else "current"
 
 
 @router.get(
@@ -253,7 +253,7 @@ def catalogue_list(
     day: date | None = None,
 ):
     _reading(request)
-    rows = catalogue.items(
+    rows = catalogue_selectors.items(
         request.auth, county, level=level, category=category, text=q, status=_status(status), day=day
     )
     return [_item(i) for i in rows]
@@ -266,7 +266,7 @@ def catalogue_list(
 )
 def catalogue_item(request, item_id: Id):
     _reading(request)
-    return _item(catalogue.item_for(request.auth, item_id), with_versions=True)
+    return _item(catalogue_selectors.item_for(request.auth, item_id), with_versions=True)
 
 
 @router.post(
@@ -277,7 +277,7 @@ def catalogue_item(request, item_id: Id):
 def catalogue_create(request, payload: CatalogueItemIn):
     county = _managed(request, payload.county)
     item = catalogue.item_create(request.auth, county, **payload.dict(exclude={"county"}))
-    return 201, _item(catalogue.item_for(request.auth, item.pk), with_versions=True)
+    return 201, _item(catalogue_selectors.item_for(request.auth, item.pk), with_versions=True)
 
 
 class CatalogueInstallIn(Schema):
@@ -311,12 +311,12 @@ def catalogue_install(request, payload: CatalogueInstallIn):
     summary=gettext_lazy("Change a service item: a new version (requests made keep theirs)"),
 )
 def catalogue_change(request, item_id: Id, payload: CatalogueChangeIn):
-    item = catalogue.item_for(request.auth, item_id)
-    if not catalogue.may_configure(request.auth, item.county):
+    item = catalogue_selectors.item_for(request.auth, item_id)
+    if not catalogue_selectors.may_configure(request.auth, item.county):
         raise NotFound()
     changes = {k: v for k, v in payload.dict().items() if v is not None}
     catalogue.item_change(request.auth, item, **changes)
-    return 201, _item(catalogue.item_for(request.auth, item.pk), with_versions=True)
+    return 201, _item(catalogue_selectors.item_for(request.auth, item.pk), with_versions=True)
 
 
 @router.post(
@@ -325,8 +325,8 @@ def catalogue_change(request, item_id: Id, payload: CatalogueChangeIn):
     summary=gettext_lazy("Retire a service item from a day (requests made keep it)"),
 )
 def catalogue_retire(request, item_id: Id, payload: CatalogueRetireIn):
-    item = catalogue.item_for(request.auth, item_id)
-    if not catalogue.may_configure(request.auth, item.county):
+    item = catalogue_selectors.item_for(request.auth, item_id)
+    if not catalogue_selectors.may_configure(request.auth, item.county):
         raise NotFound()
     return _item(catalogue.item_retire(request.auth, item, payload.retired_on))
 
@@ -337,8 +337,8 @@ def catalogue_retire(request, item_id: Id, payload: CatalogueRetireIn):
     summary=gettext_lazy("Admit a retired service item again"),
 )
 def catalogue_readmit(request, item_id: Id, payload: CatalogueReadmitIn):
-    item = catalogue.item_for(request.auth, item_id)
-    if not catalogue.may_configure(request.auth, item.county):
+    item = catalogue_selectors.item_for(request.auth, item_id)
+    if not catalogue_selectors.may_configure(request.auth, item.county):
         raise NotFound()
     return _item(catalogue.item_readmit(request.auth, item, payload.admitted_on))
 
@@ -350,7 +350,7 @@ def catalogue_readmit(request, item_id: Id, payload: CatalogueReadmitIn):
 )
 def bundle_list(request, county: Id | None = None, status: str = "current"):
     _reading(request)
-    return [_bundle(b) for b in catalogue.bundles(request.auth, county, status=_status(status))]
+    return [_bundle(b) for b in catalogue_selectors.bundles(request.auth, county, status=_status(status))]
 
 
 @router.post(
@@ -372,7 +372,7 @@ def bundle_set(request, payload: CatalogueBundleIn):
 )
 def certificate_kind_list(request, county: Id | None = None, status: str = "current"):
     _reading(request)
-    return [_kind(k) for k in catalogue.certificate_kinds(request.auth, county, status=_status(status))]
+    return [_kind(k) for k in catalogue_selectors.certificate_kinds(request.auth, county, status=_status(status))]
 
 
 @router.post(

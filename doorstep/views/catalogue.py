@@ -18,7 +18,7 @@ from core import scope
 from core.errors import NotFound
 from core.roles import Action
 from core.views import api_twin, post_back, require_action, submit
-from doorstep import catalogue, people
+from doorstep import catalogue, catalogue_selectors, people
 from doorstep.catalogue_forms import BundleForm, CertificateKindForm, ItemForm, ReadmitForm, RetireForm
 from doorstep.models import VERSION_FIELDS, Category, Level
 
@@ -34,14 +34,14 @@ def _pick(counties, wanted):
 
 
 def _reading_county(request):
-    if not catalogue.may_read(request.user):
+    if not catalogue_selectors.may_read(request.user):
         raise PermissionDenied()
-    counties = list(catalogue.reading_counties(request.user))
+    counties = list(catalogue_selectors.reading_counties(request.user))
     return _pick(counties, request.GET.get("county")), counties
 
 
 def _managed_county(request, row=None):
-    counties = list(catalogue.managed_counties(request.user))
+    counties = list(catalogue_selectors.managed_counties(request.user))
     if row is not None:
         county = next((c for c in counties if c.pk == row.county_id), None)
     else:
@@ -75,17 +75,19 @@ def guide(request):
     可掌上办; filters; printed as the village's guide (事项名称、所需材料、办理时限)."""
     actor = request.user
     county, counties = _reading_county(request)
-    can_manage = catalogue.may_configure(actor, county)
+    can_manage = catalogue_selectors.may_configure(actor, county)
     level = request.GET.get("level", "")
     level = level if level in Level.values else ""
     category = request.GET.get("category", "")
     category = category if category in Category.values else ""
     text = request.GET.get("q", "").strip()[:80]
     status = request.GET.get("status", "current")
-    status = status if can_manage and status in catalogue.STATUSES else "current"
+    status = status if can_manage and status in catalogue_selectors.STATUSES else "current"
     today = timezone.localdate()
-    village = catalogue.home_village(actor)
-    rows = list(catalogue.items(actor, county, level=level, category=category, text=text, status=status, day=today))
+    village = catalogue_selectors.home_village(actor)
+    rows = list(
+        catalogue_selectors.items(actor, county, level=level, category=category, text=text, status=status, day=today)
+    )
     for row in rows:
         row.retired_now = not row.in_force(today)
     return _page(
@@ -95,7 +97,7 @@ def guide(request):
             "county": county,
             "counties": counties,
             "can_manage": can_manage,
-            "groups": catalogue.guide(rows),
+            "groups": catalogue_selectors.guide(rows),
             "count": len(rows),
             "levels": Level.choices,
             "categories": Category.choices,
@@ -107,7 +109,7 @@ def guide(request):
             "filtered": bool(level or category or text or status != "current"),
             "today": today,
             "village": village,
-            "point": catalogue.village_point(village),
+            "point": catalogue_selectors.village_point(village),
         },
     )
 
@@ -115,21 +117,21 @@ def guide(request):
 @login_required
 def item_page(request, pk):
     actor = request.user
-    if not catalogue.may_read(actor):
+    if not catalogue_selectors.may_read(actor):
         raise PermissionDenied()
-    item = catalogue.item_for(actor, pk)
+    item = catalogue_selectors.item_for(actor, pk)
     today = timezone.localdate()
-    can_manage = catalogue.may_configure(actor, item.county)
+    can_manage = catalogue_selectors.may_configure(actor, item.county)
     return _page(
         request,
         "doorstep/catalogue_item.html",
         {
             "item": item,
             "version": item.current,
-            "versions": list(catalogue.versions(item)),
+            "versions": list(catalogue_selectors.versions(item)),
             "in_force": item.in_force(today),
             "apply_url": apply_url(actor, item),
-            "bundles": [b for b in catalogue.bundles(actor, item.county_id) if item in b.items.all()],
+            "bundles": [b for b in catalogue_selectors.bundles(actor, item.county_id) if item in b.items.all()],
             "can_manage": can_manage,
             "retire_form": RetireForm() if can_manage and item.retired_on is None else None,
             "readmit_form": ReadmitForm() if can_manage and item.retired_on is not None else None,
@@ -192,7 +194,7 @@ def install(request):
 @api_twin("POST /api/doorstep/catalogue/{item_id}/versions")
 def item_edit(request, pk):
     """A change of an item: saved as a new version; requests already made keep theirs."""
-    item = catalogue.item_for(request.user, pk)
+    item = catalogue_selectors.item_for(request.user, pk)
     county = _managed_county(request, item)
     version = item.current
     initial = {field: getattr(version, field) for field in VERSION_FIELDS}
@@ -220,7 +222,7 @@ def item_edit(request, pk):
 
 def _dated(request, pk, form_class, field, write, done):
     """Retire or admit again an item on a date (the form's, or the posted text for the service to refuse)."""
-    item = catalogue.item_for(request.user, pk)
+    item = catalogue_selectors.item_for(request.user, pk)
     _managed_county(request, item)
     to = reverse("doorstep:item", args=[item.pk])
     if request.method != "POST":
@@ -267,10 +269,10 @@ def bundles(request):
 
     actor = request.user
     county, counties = _reading_county(request)
-    can_manage = catalogue.may_configure(actor, county)
+    can_manage = catalogue_selectors.may_configure(actor, county)
     if request.method == "POST" and not can_manage:
         raise NotFound()
-    rows = list(catalogue.bundles(actor, county, status="all" if can_manage else "current"))
+    rows = list(catalogue_selectors.bundles(actor, county, status="all" if can_manage else "current"))
     today = timezone.localdate()
     for bundle in rows:
         listed = [i for i in bundle.items.all() if i.current_id]
@@ -280,7 +282,7 @@ def bundles(request):
         bundle.days = max((i.current.time_limit_days for i in listed), default=0)
     form = None
     if can_manage:
-        choices = list(catalogue.items(actor, county))
+        choices = list(catalogue_selectors.items(actor, county))
         initial = {"active": True}
         editing = next((b for b in rows if b.code == request.GET.get("edit")), None)
         if editing is not None:
@@ -319,12 +321,12 @@ def certificate_kinds(request):
     asks for each; the county administrator keeps the list."""
     actor = request.user
     county, counties = _reading_county(request)
-    can_manage = catalogue.may_configure(actor, county)
+    can_manage = catalogue_selectors.may_configure(actor, county)
     if request.method == "POST" and not can_manage:
         raise NotFound()
     today = timezone.localdate()
-    rows = list(catalogue.certificate_kinds(actor, county, status="all" if can_manage else "current"))
-    listed = {i.certificate_id: i for i in catalogue.items(actor, county, category=Category.CERTIFICATE)}
+    rows = list(catalogue_selectors.certificate_kinds(actor, county, status="all" if can_manage else "current"))
+    listed = {i.certificate_id: i for i in catalogue_selectors.items(actor, county, category=Category.CERTIFICATE)}
     for kind in rows:
         kind.in_force_now = kind.in_force(today)
         kind.item = listed.get(kind.pk)

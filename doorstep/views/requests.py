@@ -298,7 +298,7 @@ def receipt(request, pk):
     still missing (all at once), the promised time limit and where to ask; printed at the counter or kept on the
     phone."""
     from casework.models import CaseEvent
-    from doorstep.catalogue import village_point
+    from doorstep.catalogue_selectors import village_point
     from doorstep.models import ServicePoint
 
     case = selectors.request_for(request.user, pk)

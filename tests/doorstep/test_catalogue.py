@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.errors import DomainError, NotFound
 from core.models import AuditEvent
-from doorstep import catalogue, defaults, services
+from doorstep import catalogue, catalogue_selectors, defaults, services
 from doorstep.audit_labels import AuditAction
 from doorstep.models import Bundle, Category, CertificateKind, Item, ItemVersion, Level
 
@@ -147,10 +147,10 @@ def test_retire_and_readmit(ds, world):
     with pytest.raises(DomainError):
         catalogue.item_retire(admin, ds.pension, today)
     # a villager no longer sees it; the administrator sees it as retired
-    assert ds.pension not in catalogue.items(ds.users["villager_a1"])
+    assert ds.pension not in catalogue_selectors.items(ds.users["villager_a1"])
     with pytest.raises(NotFound):
-        catalogue.item_for(ds.users["villager_a1"], ds.pension.pk)
-    assert ds.pension in catalogue.items(admin, status="retired")
+        catalogue_selectors.item_for(ds.users["villager_a1"], ds.pension.pk)
+    assert ds.pension in catalogue_selectors.items(admin, status="retired")
     with pytest.raises(DomainError):
         services.request_make(
             actor=ds.users["villager_a1"],
@@ -167,17 +167,17 @@ def test_retire_and_readmit(ds, world):
 
 def test_reads_filter_by_level_category_and_text(ds, world):
     villager = ds.users["villager_a1"]
-    everything = set(catalogue.items(villager))
+    everything = set(catalogue_selectors.items(villager))
     assert ds.pension in everything and ds.homestead in everything
-    assert set(catalogue.items(villager, level=Level.TOWNSHIP)) == {ds.disability, ds.homestead}
-    assert set(catalogue.items(villager, category=Category.HOUSING)) == {ds.homestead}
-    assert list(catalogue.items(villager, text="宅基地")) == [ds.homestead]
-    assert list(catalogue.items(villager, text="县残联")) == [ds.disability]
+    assert set(catalogue_selectors.items(villager, level=Level.TOWNSHIP)) == {ds.disability, ds.homestead}
+    assert set(catalogue_selectors.items(villager, category=Category.HOUSING)) == {ds.homestead}
+    assert list(catalogue_selectors.items(villager, text="宅基地")) == [ds.homestead]
+    assert list(catalogue_selectors.items(villager, text="县残联")) == [ds.disability]
     # an agent without any doorstep role reads the catalogue of the county they serve
-    assert ds.pension in catalogue.items(ds.users["grid_a1"])
+    assert ds.pension in catalogue_selectors.items(ds.users["grid_a1"])
     # someone with no doorstep action reads nothing
-    assert not catalogue.items(ds.users["mediator"]).exists()
-    groups = catalogue.guide(catalogue.items(villager))
+    assert not catalogue_selectors.items(ds.users["mediator"]).exists()
+    groups = catalogue_selectors.guide(catalogue_selectors.items(villager))
     assert [g["level"] for g in groups] == [Level.VILLAGE, Level.TOWNSHIP]
 
 
@@ -205,8 +205,8 @@ def test_bundle_set_adds_and_changes_by_code(ds, world):
         catalogue.bundle_set(admin, world.county, "other", "其他一件事", "", [ds.disability])
     assert _snapshot() == before
     # inactive bundles are shown to the administrator only
-    assert bundle not in catalogue.bundles(ds.users["villager_a1"])
-    assert bundle in catalogue.bundles(admin, status="all")
+    assert bundle not in catalogue_selectors.bundles(ds.users["villager_a1"])
+    assert bundle in catalogue_selectors.bundles(admin, status="all")
 
 
 def test_certificate_kind_set(ds, world):
@@ -224,8 +224,8 @@ def test_certificate_kind_set(ds, world):
     catalogue.certificate_kind_set(admin, world.county, "residence", "居住证明", "", "2020-01-01", "2021-01-01")
     ds.residence_kind.refresh_from_db()
     assert ds.residence_kind.retired_on == date(2021, 1, 1)
-    assert ds.residence_kind not in catalogue.certificate_kinds(ds.users["villager_a1"])
-    assert ds.residence_kind in catalogue.certificate_kinds(admin, status="all")
+    assert ds.residence_kind not in catalogue_selectors.certificate_kinds(ds.users["villager_a1"])
+    assert ds.residence_kind in catalogue_selectors.certificate_kinds(admin, status="all")
 
 
 def test_the_default_catalogue_is_consistent():
