@@ -110,6 +110,19 @@ def _materials(actor, group, county_id: int, names: list[str], data: dict) -> li
     return rows
 
 
+def refusal(items, how: str | None) -> str:
+    """Why these items cannot be asked for this way ("villager": on the phone; "agent": through a village agent),
+    naming them all, or "" (the counter takes every item in force)."""
+    names = ""
+    if how == "villager":
+        names = "、".join(f"“{i.current.name}”" for i in items if not i.current.online)
+        text = _("%(names)s cannot be applied for on the phone: ask the village's agent or go to the service room.")
+    elif how == "agent":
+        names = "、".join(f"“{i.current.name}”" for i in items if not i.current.agent_may)
+        text = _("A village agent may not take %(names)s: it is done at the service centre.")
+    return text % {"names": names} if names else ""
+
+
 def checklist(items) -> list[str]:
     """The materials of several items, each asked for once, in the order the items list them."""
     seen: dict[str, None] = {}
@@ -129,31 +142,15 @@ def _open(actor, *, items, bundle, household, person, channel, consent, details,
         "details": _text(data, "details", 2000, required=False),
         "purpose": _text(data, "purpose", 100, required=False),
     }
+    refused = refusal(items, how)
+    if refused:
+        raise DomainError({"item": refused})
     if how == "villager":
         channel = Channel.PHONE
-        offline = [str(i) for i in items if not i.current.online]
-        if offline:
-            raise DomainError(
-                {
-                    "item": _(
-                        "“%(name)s” cannot be applied for on the phone: ask the village's agent or go to the "
-                        "service room."
-                    )
-                    % {"name": offline[0]}
-                }
-            )
     else:
         channel = clean_value(Choice("channel", "channel", options=Channel.choices), channel or Channel.COUNTER)
         if how == "agent":
             channel = Channel.AGENT
-            not_agent = [str(i) for i in items if not i.current.agent_may]
-            if not_agent:
-                raise DomainError(
-                    {
-                        "item": _("A village agent may not take “%(name)s”: it is done at the service centre.")
-                        % {"name": not_agent[0]}
-                    }
-                )
     on_behalf = how != "villager" and (person.user_id is None or person.user_id != actor.pk)
     if on_behalf:
         consent = clean_value(Choice("consent", "consent", options=Consent.choices), consent)

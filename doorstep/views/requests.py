@@ -207,6 +207,13 @@ def new(request):
         ]
         context["bundles"] = Bundle.objects.filter(county_id__in=_counties(actor), active=True).order_by("code")
         return render(request, "doorstep/new_pick.html", context)
+    items = [item] if item else list(bundle.items.select_related("current").order_by("order", "code"))
+    if not _is_handler(actor):
+        # a villager on the phone is told at once which items are done elsewhere, before choosing anyone
+        refused = services.refusal(items, "villager")
+        if refused:
+            context["refused"] = refused
+            return render(request, "doorstep/new_refused.html", context)
     person_id = id_param(request.GET.get("person") or request.POST.get("person"))
     person = selectors.person_for_request(actor, person_id) if person_id else None
     if person is None:
@@ -214,7 +221,11 @@ def new(request):
         context["people"] = selectors.people_to_serve(actor, context["q"])
         context["search"] = _is_handler(actor)
         return render(request, "doorstep/new_person.html", context)
-    items = [item] if item else list(bundle.items.select_related("current").order_by("order", "code"))
+    refused = services.refusal(items, services.acting_as(actor, person.village_id))
+    if refused:
+        # said before anything is typed: which items are done elsewhere, and where
+        context.update(person=person, refused=refused)
+        return render(request, "doorstep/new_refused.html", context)
     on_behalf = person.user_id != actor.pk and services.acting_as(actor, person.village_id) != "villager"
     form = RequestForm(
         request.POST or None,

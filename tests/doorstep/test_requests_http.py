@@ -187,3 +187,17 @@ def test_the_receipt_and_the_notice_of_missing_materials(ds, world, login):
     notice = villager.get(f"/doorstep/{case.pk}/receipt/").content.decode()
     assert "户口簿原件和复印件各一份" in notice and "一次性告知书" in notice
     assert login(ds.users["cadre_b1"]).get(f"/doorstep/{case.pk}/receipt/").status_code == 404
+
+
+def test_items_done_elsewhere_are_said_before_anything_is_typed(ds, world, login):
+    ds.newborn.items.add(ds.homestead)  # 宅基地审批: not on the phone, not through an agent
+    villager = login(ds.users["villager_a1"]).get(f"/doorstep/new/?bundle={ds.newborn.pk}").content.decode()
+    assert 'id="refused"' in villager and "农村宅基地和建房（规划许可）审批" in villager and 'name="m0"' not in villager
+    agent = login(ds.users["volunteer"]).get(
+        f"/doorstep/new/?bundle={ds.newborn.pk}&person={world.people['a1b_head'].pk}"
+    )
+    assert b'id="refused"' in agent.content
+    counter = login(ds.users["cadre_a1"]).get(
+        f"/doorstep/new/?bundle={ds.newborn.pk}&person={world.people['a1b_head'].pk}"
+    )
+    assert b'id="refused"' not in counter.content and b'name="m0"' in counter.content
