@@ -134,6 +134,14 @@ def redo_at_revisit(step):
     return ["revisited_at", *redo(step)]
 
 
+def _back_to_revisits(case) -> str:
+    """After a revisit the counter goes on down the month's list."""
+    from django.urls import reverse
+
+    month = case.completed_at or case.revisited_at
+    return reverse("doorstep:revisits") + (f"?month={month:%Y-%m}" if month else "")
+
+
 def _told(text):
     def build(step):
         return text % {"number": step.case.number, "item": step.case.item_version.name}
@@ -338,6 +346,7 @@ DOORSTEP = Flow(
                 _satisfaction("satisfaction", _("The villager's answer"), RATINGS_THAT_CLOSE),
             ),
             effects=(revisited,),
+            done_url=_back_to_revisits,
         ),
         Transition(
             "revisit_redo",
@@ -350,6 +359,7 @@ DOORSTEP = Flow(
                 Text("reason", _("What is not right"), max_length=1000),
             ),
             effects=(redo_at_revisit,),
+            done_url=_back_to_revisits,
             notify=(AGENT,),
             notify_text=_told(_("Request %(number)s (%(item)s) is to be redone after the revisit")),
         ),

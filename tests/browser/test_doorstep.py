@@ -125,5 +125,8 @@ def test_a_request_from_the_phone_redone_then_satisfied(browser, live_server, de
         section.get_by_role("radio", name=zh("Satisfied (满意)"), exact=True).check()
 
     take(desk, "revisit", revisit, done="revisit_ok")
-    state_is(desk, "closed")
+    desk.wait_for_url("**/doorstep/revisits/**")  # on down the month's list, where it no longer is
+    expect(desk.locator("table")).not_to_contain_text(case.number)
+    case.refresh_from_db()
+    assert case.state == "closed" and case.revisited_at is not None
     assert ds.volunteer.requests.filter(state="closed").count() == 1
