@@ -41,3 +41,19 @@ def append_only(table: str) -> migrations.RunPython:
             schema_editor.execute(sql)
 
     return migrations.RunPython(forward, backward)
+
+
+def refresh_statistics(models) -> None:
+    """Planner statistics (and, on PostgreSQL, the visibility map) for tables just bulk-loaded by a generator.
+
+    Without them PostgreSQL plans the first queries as for an empty table; autovacuum may be off or late. VACUUM
+    cannot run inside a transaction (a test's), so there it is ANALYZE only."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for model in models:
+            table = connection.ops.quote_name(model._meta.db_table)
+            if connection.vendor == "postgresql" and not connection.in_atomic_block:
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
+            else:
+                cursor.execute(f"ANALYZE {table}")

@@ -51,7 +51,7 @@ from shapely.prepared import prep
 
 from accounts.models import RoleAssignment, User
 from casework.models import CaseAttachment, CaseEvent
-from core import audit, scope
+from core import audit, db, scope
 from core.calendar import WorkingCalendar
 from core.roles import Action, Role
 from core.workflow import START, Extend, SetDeadline
@@ -915,15 +915,8 @@ def _shared_photo() -> tuple[str, str, int]:
 
 
 def refresh_statistics() -> None:
-    """Planner statistics for the tables just loaded (VACUUM ANALYZE outside a transaction on PostgreSQL)."""
-    tables = [Incident, IncidentAssist, CaseEvent, CaseAttachment, User, RoleAssignment]
-    with connection.cursor() as cursor:
-        for model in tables:
-            table = connection.ops.quote_name(model._meta.db_table)
-            if connection.vendor == "postgresql" and not connection.in_atomic_block:
-                cursor.execute(f"VACUUM (ANALYZE) {table}")
-            else:
-                cursor.execute(f"ANALYZE {table}")
+    """Planner statistics for the tables just loaded (core.db.refresh_statistics)."""
+    db.refresh_statistics([Incident, IncidentAssist, CaseEvent, CaseAttachment, User, RoleAssignment])
 
 
 def generate_incidents(

@@ -12,7 +12,7 @@ import time
 from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as account_services
@@ -94,10 +94,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         if not no_accounts:
             self.stdout.write(f"{BENCH_AGENT_USER} (password {password}): {bench_agent(region, password=password)}")
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for table in ("doorstep_servicerequest", "doorstep_agent", "doorstep_agent_villages", "accounts_user"):
-                    cursor.execute(f"VACUUM ANALYZE {table}")
+        from accounts.models import User
+        from core.db import refresh_statistics
+        from doorstep.models import Agent, ServiceRequest
+
+        refresh_statistics([ServiceRequest, Agent, Agent.villages.through, User])
         states = ", ".join(f"{k} {v:,}" for k, v in sorted(result.states.items()))
         self.stdout.write(
             f"{result.requests:,} service requests in {region.name} ({year}) in {time.monotonic() - started:.1f} s: "

@@ -19,13 +19,13 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.deletion import ProtectedError
 
 from accounts import services as account_services
 from accounts.models import RoleAssignment, User
-from core import audit
+from core import audit, db
 from core.models import AuditEvent
 from core.roles import Role
 from regions.models import Grid, GridStaff, Region, RegionLevel
@@ -102,22 +102,12 @@ def delete_county_data(county: Region) -> dict[str, int]:
 
 
 def refresh_statistics() -> None:
-    """Planner statistics (and, on PostgreSQL, the visibility map) for the bulk-loaded tables.
-
-    Without them PostgreSQL plans the first queries for an empty table; autovacuum may be off or late.
-    VACUUM cannot run inside a transaction (a test's), so there it is ANALYZE only.
-    """
+    """Planner statistics for the registry's bulk-loaded tables (core.db.refresh_statistics)."""
     from django.contrib.auth import get_user_model
 
     models = [Region, Grid, GridStaff, Household, Person, Person.tags.through, PartyBranch, PartyMember]
     models += [PartyMember.linked_households.through, Organization, RoleAssignment, get_user_model()]
-    with connection.cursor() as cursor:
-        for model in models:
-            table = connection.ops.quote_name(model._meta.db_table)
-            if connection.vendor == "postgresql" and not connection.in_atomic_block:
-                cursor.execute(f"VACUUM (ANALYZE) {table}")
-            else:
-                cursor.execute(f"ANALYZE {table}")
+    db.refresh_statistics(models)
 
 
 class Command(BaseCommand):
