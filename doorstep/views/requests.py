@@ -10,7 +10,7 @@ from datetime import date
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,8 +59,6 @@ def links(request) -> list[dict]:
     """The doorstep's pages the actor may open (an agent without a role sees their queue too)."""
     found = section_links(request, LINKS)
     if people.serving_villages(request.user) and not any(link["url"].endswith("/queue/") for link in found):
-        from django.urls import reverse
-
         found.insert(1, {"url": reverse("doorstep:queue"), "label": _("Requests to handle"), "active": False})
     return found
 
@@ -96,8 +94,6 @@ def home(request):
 def _overview(actor) -> list[dict] | None:
     """For those who count or keep the service: the open and overdue requests of their place, the catalogue in
     force, the service points and the agents, each a link to its page."""
-    from django.urls import reverse
-
     from doorstep import places
 
     if not (scope.can(actor, Action.SERVICE_FIGURES) or scope.can(actor, Action.SERVICE_CONFIGURE)):
@@ -296,6 +292,12 @@ def case_page(request, case, *, failed=None, status=200):
             "state_label": DOORSTEP.state_label(case.state),
             "materials": list(selectors.materials(actor, case)),
             "checklist": case.item_version.materials,
+            # the household's page in the registry (members, phone to reveal), for those who may read it there
+            "household_url": (
+                reverse("registry:household_detail", args=[case.household_id])
+                if scope.in_scope(actor, Action.REGISTRY_VIEW, case.household)
+                else ""
+            ),
             "steps": steps.panels(actor, case, DOORSTEP, failed=failed),
             "timeline": steps.timeline(case, DOORSTEP),
         },

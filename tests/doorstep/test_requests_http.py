@@ -201,3 +201,10 @@ def test_items_done_elsewhere_are_said_before_anything_is_typed(ds, world, login
         f"/doorstep/new/?bundle={ds.newborn.pk}&person={world.people['a1b_head'].pk}"
     )
     assert b'id="refused"' not in counter.content and b'name="m0"' in counter.content
+
+
+def test_the_household_link_only_for_those_who_read_the_registry(ds, world, login):
+    case = _made(ds, world)
+    url = f"/registry/households/{world.households['a1'].pk}/"
+    assert url.encode() in login(ds.users["cadre_a1"]).get(case.get_absolute_url()).content
+    assert url.encode() not in login(ds.users["volunteer"]).get(case.get_absolute_url()).content
