@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from casework.attachments import prepare_photos
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
-from core.fields import FILES, clean_text
+from core.fields import FILES
+from core.fields import clean_text as _text
 from core.roles import Action
 from incidents.flows import INCIDENT
 from incidents.models import (
@@ -37,10 +38,6 @@ def _require_county(actor, county: Region) -> None:
         raise NotFound()
     if not scope.region_in_scope(actor, Action.INCIDENT_CATALOGUE, county):
         raise NotFound()
-
-
-def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
-    return clean_text(value, field, max_length=max_length, required=required)
 
 
 def _departments(county: Region, ids, field: str) -> list[Department]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
-from core.fields import clean_text
+from core.fields import clean_text as _text
 from core.roles import Action, Role
 from powers import people, rules
 from powers.defaults import DEFAULT_POWERS
@@ -23,10 +23,6 @@ from registry.models import Household, Person
 from transparency.files import prepare_documents
 
 MAX_DOCUMENTS = 10
-
-
-def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
-    return clean_text(value, field, max_length=max_length, required=required)
 
 
 def _whole(value, field: str, low: int, high: int) -> int:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
-from core.fields import clean_text
+from core.fields import clean_text as _text
 from core.roles import Action
 from regions.models import Region, RegionLevel
 from registry.models import Person
@@ -49,10 +49,6 @@ MAX_BODY = 20000
 
 
 # -- checks ---------------------------------------------------------------------------------------------------
-
-
-def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
-    return clean_text(value, field, max_length=max_length, required=required)
 
 
 def _date(value, field: str, *, required: bool = True) -> date | None:

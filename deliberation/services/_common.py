@@ -10,16 +10,11 @@ from django.utils.translation import gettext as _
 
 from core import scope
 from core.errors import DomainError, NotFound
-from core.fields import clean_text
 from core.roles import Action
 from regions.models import Region, RegionLevel
 from registry.models import Household
 
 # -- checks ---------------------------------------------------------------------------------------------------
-
-
-def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
-    return clean_text(value, field, max_length=max_length, required=required)
 
 
 def _check(errors: dict, check, *args, **kwargs):

@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope
 from core.errors import DomainError, NotFound
+from core.fields import clean_text as _text
 from core.roles import Action
 from deliberation.flows import FINAL_TOPIC_STATES, RULES_EDITABLE
 from deliberation.models import Comment, Poll, PollAnswer, RulesVersion, Topic
-from deliberation.services._common import _date, _lock, _manages, _person_name, _text, household_of
+from deliberation.services._common import _date, _lock, _manages, _person_name, household_of
 from regions.models import Region
 from transparency.privacy import check_public_text
 

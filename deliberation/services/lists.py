@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope
 from core.errors import DomainError, NotFound
+from core.fields import clean_text as _text
 from core.roles import Action
 from deliberation import meetings_link
 from deliberation.models import DeliberationList, ListEntry, Procedure
-from deliberation.services._common import _text, _village
+from deliberation.services._common import _village
 from regions.models import Region
 
 # The default 议事协商清单 (米易's seven kinds of matter, 三堆镇's matters that must pass the 党群议事会, the reserved

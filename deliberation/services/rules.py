@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, workflow
 from core.errors import DomainError
+from core.fields import clean_text as _text
 from core.roles import Action
 from deliberation import meetings_link
 from deliberation.flows import RULES, RULES_EDITABLE, RULES_SIGNABLE
@@ -21,7 +22,6 @@ from deliberation.services._common import (
     _lock,
     _lock_for_household,
     _person_name,
-    _text,
     _village,
 )
 from regions.models import Region

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from core import audit, scope, workflow
 from core.calendar import WorkingCalendar
 from core.errors import DomainError, NotFound
+from core.fields import clean_text as _text
 from core.roles import Action
 from deliberation.flows import FINAL_TOPIC_STATES, TASK
 from deliberation.models import Decision, Task
-from deliberation.services._common import _check, _date, _text
+from deliberation.services._common import _check, _date
 from transparency.privacy import check_public_text
 
 # -- tasks ----------------------------------------------------------------------------------------------------

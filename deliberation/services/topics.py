@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound, PermissionDenied
+from core.fields import clean_text as _text
 from core.roles import Action
 from deliberation import meetings_link
 from deliberation.flows import DECIDING_KINDS, FINAL_TOPIC_STATES, MAX_TEXT, flow_of
 from deliberation.models import CoSignature, Origin, Procedure, Topic
-from deliberation.services._common import _check, _create_once, _lock, _lock_for_household, _text, household_of
+from deliberation.services._common import _check, _create_once, _lock, _lock_for_household, household_of
 from deliberation.services.lists import _ensure_list
 from regions.models import Region, RegionLevel
 from transparency.privacy import check_public_text

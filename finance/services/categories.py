@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope
 from core.errors import DomainError, NotFound
+from core.fields import clean_text as _text
 from core.roles import Action
 from finance import rules
 from finance.models import (
@@ -15,7 +16,6 @@ from finance.models import (
     Direction,
 )
 from finance.services.common import (
-    _text,
     county_scope,
 )
 from regions.models import Region, RegionLevel

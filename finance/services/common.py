@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import scope
 from core.errors import DomainError, NotFound
-from core.fields import clean_text
+from core.fields import clean_text as _text
 from finance.models import (
     ALLOWED_METHODS,
     Category,
@@ -44,10 +44,6 @@ MAX_LINES = 30
 
 
 # -- small checks ---------------------------------------------------------------------------------------------
-
-
-def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
-    return clean_text(value, field, max_length=max_length, required=required)
 
 
 def _day(value, field: str = "date", *, today: date | None = None) -> date:

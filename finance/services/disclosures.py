@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope
 from core.errors import DomainError, NotFound
+from core.fields import clean_text as _text
 from core.roles import Action
 from finance.ledger import month_bounds, month_summary
 from finance.models import LedgerEntry, MonthlyDisclosure
-from finance.services.common import _month_disclosure, _text, _village
+from finance.services.common import _month_disclosure, _village
 from regions.models import Region
 from transparency.privacy import check_public_text
 

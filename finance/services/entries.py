@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope
 from core.errors import DomainError, NotFound
+from core.fields import clean_text as _text
 from core.roles import Action
 from finance import rules
 from finance.models import (
@@ -21,7 +22,6 @@ from finance.services.common import (
     _method,
     _open_month,
     _store_vouchers,
-    _text,
     _village,
 )
 from regions.models import Region

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
+from core.fields import clean_text as _text
 from core.roles import Action
 from finance import rules
 from finance.flows import EXPENSE, holds_post, signers_of_round
@@ -31,7 +32,6 @@ from finance.services.common import (
     _method,
     _open_month,
     _store_vouchers,
-    _text,
     _village,
 )
 from regions.models import Region

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from core import scope
 from core.errors import DomainError, NotFound
-from core.fields import clean_text
 from core.roles import Action
 from meetings.models import Meeting
 from regions.models import Region, RegionLevel
@@ -24,10 +23,6 @@ MAX_DELEGATION_DAYS = 5 * 366  # the committee's term (Art. 11: five years)
 
 
 # -- checks ---------------------------------------------------------------------------------------------------
-
-
-def _text(value, field: str, *, max_length: int, required: bool = True) -> str:
-    return clean_text(value, field, max_length=max_length, required=required)
 
 
 def _moment(value, field: str) -> datetime:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope
 from core.errors import DomainError, NotFound
+from core.fields import clean_text as _text
 from meetings.models import (
     Attendance,
     Choice,
@@ -20,7 +21,7 @@ from meetings.models import (
     VoteMethod,
     VotingState,
 )
-from meetings.services._common import VOTE, _lock, _lock_for_voter, _text
+from meetings.services._common import VOTE, _lock, _lock_for_voter
 from meetings.services.motions import _lock_motion
 from regions.models import Region, RegionLevel
 

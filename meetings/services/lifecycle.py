@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import audit, scope, workflow
 from core.errors import DomainError, PermissionDenied
+from core.fields import clean_text as _text
 from meetings import rules
 from meetings.flows import MEETING
 from meetings.models import (
@@ -24,7 +25,7 @@ from meetings.models import (
     RosterMember,
     VotingState,
 )
-from meetings.services._common import MANAGE, MEETING_FIELDS, _lock, _meeting_day, _moment, _text, _village
+from meetings.services._common import MANAGE, MEETING_FIELDS, _lock, _meeting_day, _moment, _village
 from meetings.services.motions import _close_voting
 from regions.models import Region, RegionLevel
 from registry.models import Gender, Household, PartyMember, Person

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.errors import DomainError, NotFound
+from core.fields import clean_text as _text
 from meetings import rules
 from meetings.models import Choice, Delegation, Meeting, Motion, Vote, VoteMethod, VotingState
-from meetings.services._common import MANAGE, MOTION_FIELDS, SUBJECT_RE, _lock, _lock_for_voter, _meeting_day, _text
+from meetings.services._common import MANAGE, MOTION_FIELDS, SUBJECT_RE, _lock, _lock_for_voter, _meeting_day
 
 # -- motions --------------------------------------------------------------------------------------------------
 

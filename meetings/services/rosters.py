@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.errors import DomainError
+from core.fields import clean_text as _text
 from meetings import rules
 from meetings.models import Body, RosterMember
-from meetings.services._common import _day, _lock, _text, _village
+from meetings.services._common import _day, _lock, _village
 from registry.models import Person
 
 # -- rosters --------------------------------------------------------------------------------------------------
