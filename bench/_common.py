@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import math
@@ -9,6 +10,7 @@ import os
 import platform
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -57,6 +59,51 @@ def latency_summary(seconds: list[float]) -> dict:
         "p99_ms": ms(percentile(values, 99)),
         "max_ms": ms(values[-1] if values else None),
     }
+
+
+def run_summary(seconds: list[float], digits: int = 2) -> dict:
+    """runs, median, p95, min and max in milliseconds of timed runs in one process."""
+    s = sorted(seconds)
+    ms = lambda v: round(v * 1000, digits)  # noqa: E731
+    return {
+        "runs": len(s),
+        "median_ms": ms(statistics.median(s)),
+        "p95_ms": ms(s[min(len(s) - 1, int(len(s) * 0.95))]),
+        "min_ms": ms(s[0]),
+        "max_ms": ms(s[-1]),
+    }
+
+
+def alternate(fns: dict, runs: int) -> dict[str, list[float]]:
+    """Each function once to warm up, then ``runs`` rounds of all of them in turn (a measure and its floor see the
+    same machine): the seconds of each run, by name."""
+    for fn in fns.values():
+        fn()
+    out = {name: [] for name in fns}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            out[name].append(time.perf_counter() - t0)
+    return out
+
+
+def page_bench_args(name: str, description: str) -> argparse.Namespace:
+    """The arguments of a benchmark of a module's selectors in process and its pages under keep-alive clients."""
+    p = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--county-code", default="510499")
+    p.add_argument("--runs", type=int, default=15)
+    p.add_argument("--clients", type=int, default=20)
+    p.add_argument("--requests", type=int, default=1000, help="Requests per HTTP phase (upper bound).")
+    p.add_argument("--duration", type=float, default=40, help="Seconds per HTTP phase (upper bound).")
+    p.add_argument("--warmup", type=int, default=40)
+    p.add_argument("--workers", type=int, default=None)
+    p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--password", default="Bench@2026")
+    p.add_argument("--no-http", action="store_true")
+    p.add_argument("--name", default=name)
+    p.add_argument("--app-dir", type=Path, default=ROOT)
+    return p.parse_args()
 
 
 def machine() -> dict:

@@ -24,21 +24,22 @@ Writes results/<name>.json with the machine's load. Reads only.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics as stats
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     ROOT,
+    alternate,
     free_port,
     load_bench,
     machine,
+    page_bench_args,
+    run_summary,
     server_settings,
     setup_django,
     start_server,
@@ -84,47 +85,8 @@ SELECT r.id FROM doorstep_servicerequest r JOIN doorstep_itemversion v ON v.id =
 """
 
 
-def parse_args():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--county-code", default="510499")
-    p.add_argument("--runs", type=int, default=15)
-    p.add_argument("--clients", type=int, default=20)
-    p.add_argument("--requests", type=int, default=1000, help="Requests per HTTP phase (upper bound).")
-    p.add_argument("--duration", type=float, default=40, help="Seconds per HTTP phase (upper bound).")
-    p.add_argument("--warmup", type=int, default=40)
-    p.add_argument("--workers", type=int, default=None)
-    p.add_argument("--threads", type=int, default=None)
-    p.add_argument("--password", default="Bench@2026")
-    p.add_argument("--no-http", action="store_true")
-    p.add_argument("--name", default="doorstep")
-    p.add_argument("--app-dir", type=Path, default=ROOT)
-    return p.parse_args()
-
-
-def _summary(times: list[float]) -> dict:
-    s = sorted(times)
-    return {
-        "runs": len(s),
-        "median_ms": round(stats.median(s) * 1000, 2),
-        "p95_ms": round(s[min(len(s) - 1, int(len(s) * 0.95))] * 1000, 2),
-        "min_ms": round(s[0] * 1000, 2),
-        "max_ms": round(s[-1] * 1000, 2),
-    }
-
-
-def _alternate(a, b, runs: int) -> tuple[list[float], list[float]]:
-    a(), b()
-    ta, tb = [], []
-    for _ in range(runs):
-        for fn, out in ((a, ta), (b, tb)):
-            t0 = time.perf_counter()
-            fn()
-            out.append(time.perf_counter() - t0)
-    return ta, tb
-
-
 def main():
-    args = parse_args()
+    args = page_bench_args("doorstep", __doc__)
     setup_django(args.app_dir.resolve())
     from django.conf import settings
     from django.db import connection
@@ -194,14 +156,15 @@ def main():
         "in_village_share": round(result.total.rates["in_village_share"] or 0, 2),
     }
     print(f"County {county.code}: {facts['data']}", flush=True)
-    q, qf = _alternate(queue, queue_floor, args.runs)
-    f, ff = _alternate(figures, figures_floor, args.runs)
+    times = alternate({"queue": queue, "queue_floor": queue_floor}, args.runs)
+    times |= alternate({"figures": figures, "figures_floor": figures_floor}, args.runs)
+    q, qf, f, ff = (times[k] for k in ("queue", "queue_floor", "figures", "figures_floor"))
     in_process = {
-        "queue": _summary(q),
-        "queue_floor": _summary(qf),
+        "queue": run_summary(q),
+        "queue_floor": run_summary(qf),
         "queue_ratio": round(stats.median(q) / stats.median(qf), 2),
-        "figures": _summary(f),
-        "figures_floor": _summary(ff),
+        "figures": run_summary(f),
+        "figures_floor": run_summary(ff),
         "figures_ratio": round(stats.median(f) / stats.median(ff), 2),
     }
     print(

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, machine, setup_django, write_result  # noqa: E402
+from _common import ROOT, alternate, machine, run_summary, setup_django, write_result  # noqa: E402
 
 TARGET_SECONDS = 5.0
 SQL_FLOOR = "SELECT village_id, latitude, longitude FROM registry_household WHERE county_id = %s"
@@ -45,29 +45,6 @@ def parse_args():
     p.add_argument("--name", default="doorstep_circle")
     p.add_argument("--app-dir", type=Path, default=ROOT)
     return p.parse_args()
-
-
-def _summary(times: list[float]) -> dict:
-    s = sorted(times)
-    return {
-        "runs": len(s),
-        "median_ms": round(stats.median(s) * 1000, 1),
-        "p95_ms": round(s[min(len(s) - 1, int(len(s) * 0.95))] * 1000, 1),
-        "min_ms": round(s[0] * 1000, 1),
-        "max_ms": round(s[-1] * 1000, 1),
-    }
-
-
-def _alternate(fns: dict, runs: int) -> dict[str, list[float]]:
-    for fn in fns.values():
-        fn()
-    out = {name: [] for name in fns}
-    for _ in range(runs):
-        for name, fn in fns.items():
-            t0 = time.perf_counter()
-            fn()
-            out[name].append(time.perf_counter() - t0)
-    return out
 
 
 def _brute_force(township, radius_m: float) -> int:
@@ -166,9 +143,9 @@ def main():
     print(f"County {county.code}: {facts['data']}", flush=True)
     cache.clear()
     kept()
-    times = _alternate({"compute": compute, "floor": floor, "sql_floor": sql_floor, "kept": kept}, args.runs)
+    times = alternate({"compute": compute, "floor": floor, "sql_floor": sql_floor, "kept": kept}, args.runs)
     median = {name: stats.median(values) for name, values in times.items()}
-    in_process = {name: _summary(values) for name, values in times.items()}
+    in_process = {name: run_summary(values, 1) for name, values in times.items()}
     in_process["compute_over_floor"] = round(median["compute"] / median["floor"], 2)
     in_process["compute_over_sql_floor"] = round(median["compute"] / median["sql_floor"], 2)
     in_process["target_met"] = max(times["compute"]) < TARGET_SECONDS
