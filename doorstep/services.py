@@ -7,6 +7,7 @@ doorstep/places.py, the certificates' in doorstep/certificates.py.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -158,8 +159,6 @@ def _open(actor, *, items, bundle, household, person, channel, consent, details,
             raise DomainError({"consent": _("Note how the villager agreed that you act for them.")})
     else:
         consent = ""
-    import uuid
-
     group = uuid.uuid4()
     names = checklist(items)
     rows = _materials(actor, group, household.county_id, names, materials or {})

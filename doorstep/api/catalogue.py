@@ -311,9 +311,7 @@ def catalogue_install(request, payload: CatalogueInstallIn):
     summary=gettext_lazy("Change a service item: a new version (requests made keep theirs)"),
 )
 def catalogue_change(request, item_id: Id, payload: CatalogueChangeIn):
-    item = catalogue_selectors.item_for(request.auth, item_id)
-    if not catalogue_selectors.may_configure(request.auth, item.county):
-        raise NotFound()
+    item = catalogue_selectors.item_for(request.auth, item_id)  # the service refuses another's county (404)
     changes = {k: v for k, v in payload.dict().items() if v is not None}
     catalogue.item_change(request.auth, item, **changes)
     return 201, _item(catalogue_selectors.item_for(request.auth, item.pk), with_versions=True)
@@ -325,9 +323,7 @@ def catalogue_change(request, item_id: Id, payload: CatalogueChangeIn):
     summary=gettext_lazy("Retire a service item from a day (requests made keep it)"),
 )
 def catalogue_retire(request, item_id: Id, payload: CatalogueRetireIn):
-    item = catalogue_selectors.item_for(request.auth, item_id)
-    if not catalogue_selectors.may_configure(request.auth, item.county):
-        raise NotFound()
+    item = catalogue_selectors.item_for(request.auth, item_id)  # the service refuses another's county (404)
     return _item(catalogue.item_retire(request.auth, item, payload.retired_on))
 
 
@@ -337,9 +333,7 @@ def catalogue_retire(request, item_id: Id, payload: CatalogueRetireIn):
     summary=gettext_lazy("Admit a retired service item again"),
 )
 def catalogue_readmit(request, item_id: Id, payload: CatalogueReadmitIn):
-    item = catalogue_selectors.item_for(request.auth, item_id)
-    if not catalogue_selectors.may_configure(request.auth, item.county):
-        raise NotFound()
+    item = catalogue_selectors.item_for(request.auth, item_id)  # the service refuses another's county (404)
     return _item(catalogue.item_readmit(request.auth, item, payload.admitted_on))
 
 

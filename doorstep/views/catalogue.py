@@ -51,10 +51,6 @@ def _managed_county(request, row=None):
     return county
 
 
-def _page(request, template, context, status=200):
-    return render(request, template, context, status=status)
-
-
 def apply_url(actor, item) -> str | None:
     """Where the actor applies for the item (the request page, ?item=), when they may: a villager for an item
     applied for on the phone, an agent for an item an agent may take, the counter for any item in force."""
@@ -90,7 +86,7 @@ def guide(request):
     )
     for row in rows:
         row.retired_now = not row.in_force(today)
-    return _page(
+    return render(
         request,
         "doorstep/catalogue.html",
         {
@@ -122,7 +118,7 @@ def item_page(request, pk):
     item = catalogue_selectors.item_for(actor, pk)
     today = timezone.localdate()
     can_manage = catalogue_selectors.may_configure(actor, item.county)
-    return _page(
+    return render(
         request,
         "doorstep/catalogue_item.html",
         {
@@ -164,7 +160,7 @@ def item_new(request):
         to=lambda item: reverse("doorstep:item", args=[item.pk]),
     )
     status = 400 if request.method == "POST" else 200
-    return done or _page(
+    return done or render(
         request, "doorstep/catalogue_form.html", {"form": form, "county": county, "item": None}, status=status
     )
 
@@ -212,7 +208,7 @@ def item_edit(request, pk):
         to=lambda changed: reverse("doorstep:item", args=[changed.pk]),
     )
     status = 400 if request.method == "POST" else 200
-    return done or _page(
+    return done or render(
         request,
         "doorstep/catalogue_form.html",
         {"form": form, "county": county, "item": item, "version": version},
@@ -306,7 +302,7 @@ def bundles(request):
     status = 400 if request.method == "POST" else 200
     may_apply = scope.can(actor, Action.SERVICE_APPLY) or scope.can(actor, Action.SERVICE_HANDLE)
     apply = reverse("doorstep:new") if may_apply else None
-    return _page(
+    return render(
         request,
         "doorstep/bundles.html",
         {"county": county, "counties": counties, "rows": rows, "form": form, "can_manage": can_manage, "apply": apply},
@@ -354,7 +350,7 @@ def certificate_kinds(request):
         if done:
             return done
     status = 400 if request.method == "POST" else 200
-    return _page(
+    return render(
         request,
         "doorstep/catalogue_certificates.html",
         {"county": county, "counties": counties, "rows": rows, "form": form, "can_manage": can_manage},

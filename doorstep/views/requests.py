@@ -21,6 +21,7 @@ from core.params import id_param
 from core.roles import Action
 from core.views import api_twin, file_response, section_links, submit
 from doorstep import people, selectors, services
+from doorstep.catalogue_selectors import reading_county_ids
 from doorstep.flows import DOORSTEP
 from doorstep.forms import RequestForm
 from doorstep.models import Bundle, Item, ServiceRequest
@@ -84,7 +85,7 @@ def home(request):
             "to_rate": selectors.to_rate(actor)[:20],
             "mine": selectors.my_requests(actor).exclude(state="completed")[:20],
             "can_request": selectors.request_villages(actor).exists() or scope.can(actor, Action.SERVICE_APPLY),
-            "bundles": Bundle.objects.filter(county_id__in=_counties(actor), active=True).order_by("code"),
+            "bundles": Bundle.objects.filter(county_id__in=reading_county_ids(actor), active=True).order_by("code"),
             "overview": _overview(actor),
             "flow": DOORSTEP,
         },
@@ -118,12 +119,6 @@ def _overview(actor) -> list[dict] | None:
             (_("Overdue"), rows.filter(overdue=True).count(), figures),
         ]
     return [{"label": label, "count": count, "url": url} for label, count, url in tiles]
-
-
-def _counties(actor) -> list[int]:
-    found = set(scope.county_ids(actor))
-    found |= set(selectors.request_villages(actor).values_list("county_id", flat=True))
-    return sorted(found)
 
 
 @login_required
@@ -171,7 +166,7 @@ def mine(request):
 def _chosen(request, actor):
     """The item or bundle of the new request (from the query or the form), in the actor's counties and in force."""
     today = timezone.localdate()
-    counties = _counties(actor)
+    counties = reading_county_ids(actor)
     item_id = id_param(request.GET.get("item") or request.POST.get("item"))
     bundle_id = id_param(request.GET.get("bundle") or request.POST.get("bundle"))
     if item_id:
@@ -196,12 +191,16 @@ def new(request):
     context = {"item": item, "bundle": bundle}
     if item is None and bundle is None:
         today = timezone.localdate()
-        items = Item.objects.filter(county_id__in=_counties(actor), current__isnull=False).select_related("current")
+        items = Item.objects.filter(county_id__in=reading_county_ids(actor), current__isnull=False).select_related(
+            "current"
+        )
         villager = not _is_handler(actor)
         context["items"] = [
             i for i in items.order_by("order", "code") if i.in_force(today) and (not villager or i.current.online)
         ]
-        context["bundles"] = Bundle.objects.filter(county_id__in=_counties(actor), active=True).order_by("code")
+        context["bundles"] = Bundle.objects.filter(county_id__in=reading_county_ids(actor), active=True).order_by(
+            "code"
+        )
         return render(request, "doorstep/new_pick.html", context)
     items = [item] if item else list(bundle.items.select_related("current").order_by("order", "code"))
     if not _is_handler(actor):
@@ -217,12 +216,13 @@ def new(request):
         context["people"] = selectors.people_to_serve(actor, context["q"])
         context["search"] = _is_handler(actor)
         return render(request, "doorstep/new_person.html", context)
-    refused = services.refusal(items, services.acting_as(actor, person.village_id))
+    how = services.acting_as(actor, person.village_id)
+    refused = services.refusal(items, how)
     if refused:
         # said before anything is typed: which items are done elsewhere, and where
         context.update(person=person, refused=refused)
         return render(request, "doorstep/new_refused.html", context)
-    on_behalf = person.user_id != actor.pk and services.acting_as(actor, person.village_id) != "villager"
+    on_behalf = person.user_id != actor.pk and how != "villager"
     form = RequestForm(
         request.POST or None,
         request.FILES or None,
