@@ -52,13 +52,18 @@ class PointForm(forms.Form):
             ("", _("— the township's centre —")),
             *((v.pk, _region_label(v)) for v in villages),
         ]
-        if editing:
-            del self.fields["township"]
-        else:
-            del self.fields["active"]
-            if len(self.fields["township"].choices) == 1:
-                self.fields["township"].widget = forms.HiddenInput()
-                self.fields["township"].initial = self.fields["township"].choices[0][0]
+        _township_or_active(self, editing)
+
+
+def _township_or_active(form, editing: bool) -> None:
+    """A new row chooses its township (hidden when there is one); a row being changed keeps it and may be ended."""
+    if editing:
+        del form.fields["township"]
+    else:
+        del form.fields["active"]
+        if len(form.fields["township"].choices) == 1:
+            form.fields["township"].widget = forms.HiddenInput()
+            form.fields["township"].initial = form.fields["township"].choices[0][0]
 
 
 class AgentForm(forms.Form):
@@ -82,13 +87,7 @@ class AgentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["township"].choices = [(t.pk, t.name) for t in townships]
         self.fields["villages"].choices = [(v.pk, _region_label(v)) for v in villages]
-        if editing:
-            del self.fields["township"]
-        else:
-            del self.fields["active"]
-            if len(self.fields["township"].choices) == 1:
-                self.fields["township"].widget = forms.HiddenInput()
-                self.fields["township"].initial = self.fields["township"].choices[0][0]
+        _township_or_active(self, editing)
 
 
 class CircleForm(forms.Form):
