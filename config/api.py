@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from accounts.api import router as accounts_router
 from accounts.api import users_router as accounts_users_router
 from casework.api import router as casework_router
+from committees.api import router as committees_router
 from core.api import API_AUTH, domain_error_body, error_body, validation_message
 from core.api_audit import router as audit_router
 from core.api_notifications import router as notifications_router
@@ -99,3 +100,4 @@ api.add_router("/deliberation", deliberation_router)
 api.add_router("/powers", powers_router)
 api.add_router("/mediation", mediation_router)
 api.add_router("/doorstep", doorstep_router)
+api.add_router("/committees", committees_router)

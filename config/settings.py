@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "powers",
     "mediation",
     "doorstep",
+    "committees",
 ]
 
 MIDDLEWARE = [

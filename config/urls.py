@@ -23,5 +23,6 @@ urlpatterns = [
     path("powers/", include("powers.urls")),
     path("mediation/", include("mediation.urls")),
     path("doorstep/", include("doorstep.urls")),
+    path("committees/", include("committees.urls")),
     path("", include("core.urls")),
 ]

@@ -84,6 +84,18 @@ class Action(models.TextChoices):
     SERVICE_AGENT = "doorstep.agent", _("Take service requests as the agent (代办员) of the villages one serves")
     SERVICE_FIGURES = "doorstep.figures", _("Read the figures of services on the doorstep")
     SERVICE_CONFIGURE = "doorstep.configure", _("Keep service points and agents (and, for the county, the catalogue)")
+    COMMITTEES_MANAGE = "committees.manage", _("Keep the village's committees and their members (红白理事会, 互助会 …)")
+    CUSTOMS_DECLARE = "customs.declare", _("Declare a wedding or funeral to the council (红白事申报)")
+    CUSTOMS_HANDLE = "customs.handle", _("Handle wedding and funeral declarations (红白理事会)")
+    CUSTOMS_RULES = "customs.rules", _("Set the village's limits for weddings and funerals")
+    CUSTOMS_FIGURES = "customs.figures", _("Read the figures of weddings and funerals")
+    AID_APPLY = "mutualaid.apply", _("Apply for mutual aid (邻里互助)")
+    AID_HANDLE = "mutualaid.handle", _("Handle mutual-aid applications and keep the fund")
+    AID_FIGURES = "mutualaid.figures", _("Read the figures of mutual aid")
+    INSPECTION_SHEET = "inspections.sheet", _("Keep the county's scoring sheet of the seven goods (七个好)")
+    INSPECTION_RECORD = "inspections.record", _("Inspect households on the seven goods")
+    INSPECTION_PUBLISH = "inspections.publish", _("Publish a quarter's praise board and exposure board")
+    INSPECTION_VIEW = "inspections.view", _("Read the inspections of the seven goods")
 
 
 _STAFF_VIEW = {Action.REGISTRY_VIEW, Action.REGISTRY_EXPORT}
@@ -131,6 +143,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         }
         | {Action.DELIBERATION_VIEW, Action.DELIBERATION_PROPOSE, Action.DELIBERATION_VOTE, Action.POWER_APPLY}
         | {Action.MEDIATION_APPLY, Action.SERVICE_APPLY}
+        | {Action.CUSTOMS_DECLARE, Action.AID_APPLY}
     ),
     Role.GRID_WORKER: frozenset(
         _STAFF_VIEW
@@ -145,6 +158,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         }
         | {Action.DELIBERATION_VIEW, Action.DELIBERATION_VOTE, Action.POWER_VIEW, Action.POWER_APPLY}
         | {Action.MEDIATION_INTAKE, Action.SERVICE_AGENT}
+        | {Action.CUSTOMS_DECLARE, Action.AID_APPLY, Action.INSPECTION_RECORD, Action.INSPECTION_VIEW}
     ),
     Role.VILLAGE_CADRE: frozenset(
         _STAFF_VIEW
@@ -177,6 +191,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             Action.SERVICE_HANDLE,
             Action.SERVICE_FIGURES,
         }
+        | {Action.COMMITTEES_MANAGE, Action.CUSTOMS_DECLARE, Action.CUSTOMS_HANDLE, Action.CUSTOMS_RULES}
+        | {Action.CUSTOMS_FIGURES, Action.AID_APPLY, Action.AID_HANDLE, Action.AID_FIGURES}
+        | {Action.INSPECTION_RECORD, Action.INSPECTION_PUBLISH, Action.INSPECTION_VIEW}
     ),
     Role.REVIEWER: frozenset(
         {
@@ -199,6 +216,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | {Action.FINANCE_APPROVE, Action.FINANCE_CONFIGURE, Action.DELIBERATION_REVIEW, Action.POWER_REVIEW}
         | {Action.MEDIATION_INTAKE, Action.MEDIATION_SUPERVISE, Action.MEDIATION_CONFIGURE}
         | {Action.SERVICE_HANDLE, Action.SERVICE_FIGURES, Action.SERVICE_CONFIGURE}
+        | {Action.COMMITTEES_MANAGE, Action.CUSTOMS_FIGURES, Action.AID_FIGURES, Action.INSPECTION_VIEW}
     ),
     Role.DEPARTMENT_STAFF: frozenset({Action.INCIDENT_HANDLE}),
     Role.COUNTY_OFFICIAL: frozenset(
@@ -207,6 +225,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | _INCIDENT_SUPERVISOR
         | _TRANSPARENCY_SUPERVISOR
         | _OVERSEER
+        | {Action.CUSTOMS_FIGURES, Action.AID_FIGURES, Action.INSPECTION_VIEW}
     ),
     Role.COUNTY_ADMIN: frozenset(
         _STAFF_VIEW
@@ -231,6 +250,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | _OVERSEER
         | {Action.FINANCE_CONFIGURE, Action.POWER_CONFIGURE, Action.DELIBERATION_POLICY, Action.MEDIATION_CONFIGURE}
         | {Action.SERVICE_CONFIGURE, Action.SERVICE_FIGURES}
+        | {Action.COMMITTEES_MANAGE, Action.CUSTOMS_FIGURES, Action.AID_FIGURES}
+        | {Action.INSPECTION_SHEET, Action.INSPECTION_VIEW}
     ),
     Role.SHOPKEEPER: frozenset({Action.SHOP_FULFIL}),
     Role.CREDIT_PARTNER: frozenset({Action.CREDIT_READ}),

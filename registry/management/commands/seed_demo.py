@@ -25,7 +25,15 @@ DEMO_PASSWORD = "Demo@2026"
 
 LATER_DEMOS = [
     m
-    for m in ("finance.demo", "meetings.demo", "deliberation.demo", "powers.demo", "mediation.demo", "doorstep.demo")
+    for m in (
+        "committees.demo",
+        "finance.demo",
+        "meetings.demo",
+        "deliberation.demo",
+        "powers.demo",
+        "mediation.demo",
+        "doorstep.demo",
+    )
     if find_spec(m)
 ]
 
