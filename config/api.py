@@ -13,6 +13,7 @@ from core.api import API_AUTH, domain_error_body, error_body, validation_message
 from core.api_audit import router as audit_router
 from core.api_notifications import router as notifications_router
 from core.errors import DomainError, NotFound, PermissionDenied
+from customs.api import router as customs_router
 from deliberation.api import router as deliberation_router
 from doorstep.api import router as doorstep_router
 from finance.api import router as finance_router
@@ -101,3 +102,4 @@ api.add_router("/powers", powers_router)
 api.add_router("/mediation", mediation_router)
 api.add_router("/doorstep", doorstep_router)
 api.add_router("/committees", committees_router)
+api.add_router("/customs", customs_router)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "mediation",
     "doorstep",
     "committees",
+    "customs",
 ]
 
 MIDDLEWARE = [

@@ -24,5 +24,6 @@ urlpatterns = [
     path("mediation/", include("mediation.urls")),
     path("doorstep/", include("doorstep.urls")),
     path("committees/", include("committees.urls")),
+    path("customs/", include("customs.urls")),
     path("", include("core.urls")),
 ]

@@ -64,6 +64,12 @@ NAV = [
         "doorstep",
     ),
     ("committees:home", _("Village committees"), (Action.COMMITTEES_MANAGE, Action.REGISTRY_VIEW), "registers"),
+    (
+        "customs:home",
+        _("Weddings and funerals"),
+        (Action.CUSTOMS_DECLARE, Action.CUSTOMS_HANDLE, Action.CUSTOMS_FIGURES),
+        "registers",
+    ),
     ("finance:home", _("Village ledger"), Action.FINANCE_VIEW, "finance"),
     ("points:me", _("My points"), Action.POINTS_VIEW_OWN, "points"),
     ("points:home", _("Manage points"), Action.POINTS_VIEW, "points"),

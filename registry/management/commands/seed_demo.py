@@ -33,6 +33,7 @@ LATER_DEMOS = [
         "powers.demo",
         "mediation.demo",
         "doorstep.demo",
+        "customs.demo",
     )
     if find_spec(m)
 ]

@@ -1,0 +1,5 @@
+from customs import views
+
+app_name = "customs"
+
+urlpatterns = views.urlpatterns
