@@ -6,23 +6,25 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from ninja import Field, Router, Schema
 
 from core import scope
-from core.api_types import Id
+from core.api_types import Days, Id, Year
 from core.errors import NotFound, PermissionDenied
 from core.roles import Action
 from customs import figures as figures_module
-from customs import selectors, services
+from customs import limits, selectors, services
 from customs.flows import CUSTOMS
 from regions.selectors import villages
 
 router = Router(tags=["customs"])
 
-Figure = Decimal | None
+Amount = Annotated[Decimal, Field(ge=0, le=limits.MAX_VALUE)]
+Figure = Amount | None
 
 
 class PlanIn(Schema):
@@ -45,7 +47,7 @@ class DeclareIn(Schema):
     phone: str = Field("", max_length=40)
     place: str = Field("", max_length=240)
     plan: PlanIn = PlanIn()
-    budget: Decimal | None = None
+    budget: Amount | None = None
     note: str = Field("", max_length=2000)
 
 
@@ -67,7 +69,7 @@ class EventRow(Schema):
 class LimitsIn(Schema):
     village: Id
     values: dict[str, PlanIn] = Field(description="Per kind (wedding, funeral, feast): the limit of each measure.")
-    notice_days: dict[str, int | None] = Field(default_factory=dict)
+    notice_days: dict[str, Days | None] = Field(default_factory=dict)
     effective_from: date | None = None
     basis: str = Field("", max_length=400)
 
@@ -82,7 +84,7 @@ class LimitsOut(Schema):
     basis: str
 
 
-class FigureRow(Schema):
+class CustomsFigureRow(Schema):
     label: str
     village_id: int | None
     counts: dict[str, int]
@@ -90,10 +92,10 @@ class FigureRow(Schema):
     saved: Decimal
 
 
-class FiguresOut(Schema):
+class CustomsFiguresOut(Schema):
     year: int
-    rows: list[FigureRow]
-    total: FigureRow
+    rows: list[CustomsFigureRow]
+    total: CustomsFigureRow
 
 
 def _row(e) -> dict:
@@ -159,8 +161,8 @@ def event_declare(request, payload: DeclareIn):
 
 
 @router.get("/events", response=list[EventRow], summary=gettext_lazy("Weddings and funerals the caller may see"))
-def event_list(request, which: str = "all", year: int | None = None, village: Id | None = None):
-    """``which``: all (every event the caller may see), mine, to_answer, coming or to_assess."""
+def event_list(request, which: str = "all", year: Year | None = None, village: Id | None = None):
+    # which: all (every event the caller may see), mine, to_answer, coming or to_assess
     actor, today = request.auth, timezone.localdate()
     chosen = {
         "mine": lambda: selectors.mine(actor),
@@ -201,13 +203,11 @@ def limits_set(request, payload: LimitsIn):
     return 201, _limits(row)
 
 
-@router.get("/figures", response=FiguresOut, summary=gettext_lazy("The year's figures of weddings and funerals"))
-def figures(request, year: int):
+@router.get("/figures", response=CustomsFiguresOut, summary=gettext_lazy("The year's figures of weddings and funerals"))
+def figures(request, year: Year):
     actor = request.auth
     if not (scope.can(actor, Action.CUSTOMS_FIGURES) or scope.can(actor, Action.CUSTOMS_HANDLE)):
         raise PermissionDenied()
-    if not 2000 <= year <= 2100:
-        raise NotFound()
     result = figures_module.figures(actor, year)
 
     def out(r):

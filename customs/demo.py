@@ -131,11 +131,14 @@ def seed(county: Region) -> str:
                 place="自家院坝",
             )
             count += 1
+        if not households:
+            return f"customs: limits in {village.name}, {count} events"
+        neighbour = households[min(30, len(households) - 1)]
         coming = services.event_declare(
             actor=worker,
-            household=households[30],
+            household=neighbour,
             kind="feast",
-            host=households[30].head_name or "户主",
+            host=neighbour.head_name or "户主",
             event_date=today + timedelta(days=6),
             plan={"tables": 8},
             budget=12000,

@@ -90,6 +90,7 @@ def test_the_home_page_cards_keep_their_order():
         "registry",
         "incidents",
         "doorstep",
+        "customs",
         "own_households",
     ]
 
@@ -109,6 +110,7 @@ def test_waiting_items_keep_their_order_and_are_registered_by_their_apps():
         "mediation:home",
         "mediation:home",
         "mediation:home",
+        "customs:home",
     ]
     assert all(w.key.split(".")[0] in _domain_apps() for w in items)
 
