@@ -18,8 +18,10 @@ from deliberation.api import router as deliberation_router
 from doorstep.api import router as doorstep_router
 from finance.api import router as finance_router
 from incidents.api import router as incidents_router
+from inspections.api import router as inspections_router
 from mediation.api import router as mediation_router
 from meetings.api import router as meetings_router
+from mutualaid.api import router as mutualaid_router
 from points.api import router as points_router
 from points.config_api import router as points_config_router
 from points.credit.api import router as points_credit_router
@@ -103,3 +105,5 @@ api.add_router("/mediation", mediation_router)
 api.add_router("/doorstep", doorstep_router)
 api.add_router("/committees", committees_router)
 api.add_router("/customs", customs_router)
+api.add_router("/mutualaid", mutualaid_router)
+api.add_router("/inspections", inspections_router)

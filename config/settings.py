@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "doorstep",
     "committees",
     "customs",
+    "mutualaid",
+    "inspections",
 ]
 
 MIDDLEWARE = [

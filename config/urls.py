@@ -25,5 +25,7 @@ urlpatterns = [
     path("doorstep/", include("doorstep.urls")),
     path("committees/", include("committees.urls")),
     path("customs/", include("customs.urls")),
+    path("mutualaid/", include("mutualaid.urls")),
+    path("inspections/", include("inspections.urls")),
     path("", include("core.urls")),
 ]

@@ -70,6 +70,8 @@ NAV = [
         (Action.CUSTOMS_DECLARE, Action.CUSTOMS_HANDLE, Action.CUSTOMS_FIGURES),
         "registers",
     ),
+    ("mutualaid:home", _("Mutual aid"), (Action.AID_APPLY, Action.AID_HANDLE, Action.AID_FIGURES), "registers"),
+    ("inspections:home", _("Seven goods of the courtyard"), Action.INSPECTION_VIEW, "registers"),
     ("finance:home", _("Village ledger"), Action.FINANCE_VIEW, "finance"),
     ("points:me", _("My points"), Action.POINTS_VIEW_OWN, "points"),
     ("points:home", _("Manage points"), Action.POINTS_VIEW, "points"),

@@ -91,6 +91,8 @@ def test_the_home_page_cards_keep_their_order():
         "incidents",
         "doorstep",
         "customs",
+        "mutualaid",
+        "inspections",
         "own_households",
     ]
 

@@ -34,6 +34,8 @@ LATER_DEMOS = [
         "mediation.demo",
         "doorstep.demo",
         "customs.demo",
+        "mutualaid.demo",
+        "inspections.demo",
     )
     if find_spec(m)
 ]

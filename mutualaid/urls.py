@@ -1,0 +1,3 @@
+from mutualaid.views import urlpatterns  # noqa: F401
+
+app_name = "mutualaid"
