@@ -112,6 +112,7 @@ def test_waiting_items_keep_their_order_and_are_registered_by_their_apps():
         "mediation:home",
         "mediation:home",
         "mediation:home",
+        "mutualaid:home",
         "customs:home",
     ]
     assert all(w.key.split(".")[0] in _domain_apps() for w in items)
