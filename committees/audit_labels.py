@@ -9,3 +9,4 @@ class AuditAction(TextChoices):
     COMMITTEE_SET = "committees.committee.set", _("Village committee set up or changed")
     MEMBER_ADD = "committees.member.add", _("Committee member added")
     MEMBER_END = "committees.member.end", _("Committee member's seat ended")
+    SECTOR_SET = "committees.sector.set", _("Sector (红色片区) set up or changed")

@@ -80,4 +80,34 @@ def seed(county: Region) -> str:
                         post=Post.CHAIR,
                         started_on=since,
                     )
-    return f"committees: {Committee.objects.filter(county=county).count()} in {len(villages)} villages"
+        sectors = seed_sectors(county, admin)
+    return (
+        f"committees: {Committee.objects.filter(county=county).count()} in {len(villages)} villages, {sectors} sectors"
+    )
+
+
+def seed_sectors(county: Region, admin) -> int:
+    """Two sectors in the first village, each led by one of its party members, over half of its grids each."""
+    from committees.models import Sector
+    from regions.models import Grid
+    from registry.models import PartyMember
+
+    village = Region.objects.filter(county=county, level=RegionLevel.VILLAGE).order_by("code").first()
+    if village is None or Sector.objects.filter(village=village).exists():
+        return 0
+    members = list(PartyMember.objects.filter(person__village=village).select_related("person").order_by("pk")[:2])
+    grids = list(Grid.objects.filter(village=village, is_active=True).order_by("code"))
+    if len(members) < 2 or not grids:
+        return 0
+    half = (len(grids) + 1) // 2
+    for n, (member, part) in enumerate(zip(members, (grids[:half], grids[half:]), strict=True)):
+        services.sector_set(
+            actor=admin,
+            village=village,
+            name=("一片区", "二片区")[n],
+            leader=member.person_id,
+            phone=f"1390834{1000 + n:04d}",
+            duties="政策宣传员、党群联络员、矛盾调解员、困难群众服务员、集体经济引导员",
+            grids=[g.pk for g in part],
+        )
+    return 2

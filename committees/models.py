@@ -100,3 +100,29 @@ class Member(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.get_post_display()}）"
+
+
+class Sector(ScopedRow):
+    """红色片区: a part of the village above its grids, led by a party member (红色片长) whose name, duties and phone
+    are published with the grids (片长抓网格、格中有党员). A grid belongs to one active sector at most."""
+
+    name = models.CharField(pgettext_lazy("sector", "name"), max_length=60)
+    leader = models.ForeignKey(
+        "registry.Person",
+        on_delete=models.PROTECT,
+        related_name="sectors_led",
+        verbose_name=_("sector leader (红色片长)"),
+    )
+    phone = models.CharField(_("public phone"), max_length=20)
+    duties = models.CharField(_("duties"), max_length=300, blank=True)
+    grids = models.ManyToManyField("regions.Grid", related_name="sectors", blank=True, verbose_name=_("grids"))
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["village_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["village", "name"], name="unique_sector_name_per_village")]
+
+    def __str__(self):
+        return self.name

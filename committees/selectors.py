@@ -49,3 +49,37 @@ def is_member(actor, village_id, kind, *, posts=None, group_id=None) -> bool:
 def member_user_ids(village_id, kind, *, posts=None, group_id=None) -> list[int]:
     qs = _seats(village_id, kind, posts=posts, group_id=group_id).exclude(user_id=None)
     return list(qs.values_list("user_id", flat=True).distinct())
+
+
+def sectors(village_id):
+    from committees.models import Sector
+
+    return (
+        Sector.objects.filter(village_id=village_id)
+        .select_related("leader")
+        .prefetch_related("grids")
+        .order_by("-active", "name")
+    )
+
+
+def managed_sector(actor, pk):
+    from committees.models import Sector
+
+    return scope.fetch(scope.scope_filter(actor, Action.COMMITTEES_MANAGE, Sector.objects.all()), pk)
+
+
+def grid_notice(village) -> dict:
+    """网格公示 of a village (no login): its sectors in use with their leaders, and every grid in use with its area,
+    its staff's names and public phones and its complaint phone (SPEC §12 Grids), under its sector."""
+    from regions.models import Grid
+
+    grids = list(
+        Grid.objects.filter(village=village, is_active=True).prefetch_related("staff", "sectors").order_by("code")
+    )
+    in_use = [s for s in sectors(village.pk) if s.active]
+    by_sector = {s.pk: [] for s in in_use}
+    loose = []
+    for grid in grids:
+        home = next((s.pk for s in grid.sectors.all() if s.active and s.pk in by_sector), None)
+        (by_sector[home] if home else loose).append(grid)
+    return {"sectors": [(s, by_sector[s.pk]) for s in in_use], "loose": loose, "count": len(grids)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.db import transaction
@@ -9,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.audit_labels import AuditAction
-from committees.models import Committee, CommitteeKind, Member, Post
+from committees.models import Committee, CommitteeKind, Member, Post, Sector
 from core import audit, scope
 from core.errors import DomainError, NotFound
 from core.fields import Choice, Date, clean_text, clean_value
 from core.roles import Action
-from regions.models import Region, RegionLevel
+from regions.models import Grid, Region, RegionLevel
 
 
 def _keeps(actor, village: Region | None) -> None:
@@ -141,3 +142,98 @@ def member_end(*, actor, member: Member, ended_on=None) -> Member:
         actor, AuditAction.MEMBER_END, member, region=member.committee.village, after={"ended_on": ended.isoformat()}
     )
     return member
+
+
+# -- 红色片区 (sectors above the grids, each led by a party member) ------------------------------------------------
+
+PUBLIC_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+
+
+def _public_phone(value) -> str:
+    phone = clean_text(value, "phone", max_length=20)
+    if not PUBLIC_PHONE.match(phone):
+        raise DomainError({"phone": _("Give a phone number the villagers can call (digits, e.g. 0834-1234567).")})
+    return phone
+
+
+@transaction.atomic
+def sector_set(
+    *,
+    actor,
+    village: Region,
+    name,
+    leader,
+    phone,
+    duties="",
+    grids=(),
+    sector: Sector | None = None,
+    active: bool = True,
+) -> Sector:
+    """Set up a sector of the village (or change one): its leader must be a party member living in the village,
+    its grids the village's, none of them in another sector in use."""
+    from registry.models import PartyMember
+
+    _keeps(actor, village)
+    Region.objects.select_for_update().filter(pk=village.pk).first()
+    if sector is not None:
+        sector = Sector.objects.select_for_update().get(pk=sector.pk)
+        if sector.village_id != village.pk:
+            raise NotFound()
+    values = {
+        "name": clean_text(name, "name", max_length=60),
+        "phone": _public_phone(phone),
+        "duties": clean_text(duties, "duties", max_length=300, required=False),
+        "active": bool(active),
+    }
+    member = (
+        PartyMember.objects.filter(person_id=getattr(leader, "pk", leader), person__village_id=village.pk)
+        .select_related("person")
+        .first()
+        if str(getattr(leader, "pk", leader) or "").isdigit()
+        else None
+    )
+    if member is None:
+        raise DomainError({"leader": _("The sector leader is a party member living in this village.")})
+    grid_ids = sorted({int(g) for g in grids if str(g).isdigit()})
+    chosen = list(Grid.objects.filter(pk__in=grid_ids, village=village, is_active=True))
+    if len(chosen) != len(grid_ids):
+        raise DomainError({"grids": _("Choose grids of this village that are in use.")})
+    taken = Grid.objects.filter(pk__in=grid_ids, sectors__active=True, sectors__village=village)
+    if sector is not None:
+        taken = taken.exclude(sectors=sector)
+    if values["active"] and taken.exists():
+        raise DomainError(
+            {"grids": _("Already in another sector: %(grids)s.") % {"grids": "、".join(g.name for g in taken)}}
+        )
+    same_name = Sector.objects.filter(village=village, name=values["name"])
+    if sector is not None:
+        same_name = same_name.exclude(pk=sector.pk)
+    if same_name.exists():
+        raise DomainError({"name": _("The village has a sector of this name already.")})
+    before = None
+    if sector is None:
+        sector = Sector(leader=member.person, **values)
+        sector.place_in(village)
+    else:
+        before = {
+            "name": sector.name,
+            "leader": sector.leader.name,
+            "phone": sector.phone,
+            "duties": sector.duties,
+            "active": sector.active,
+            "grids": sorted(sector.grids.values_list("pk", flat=True)),
+        }
+        for key, value in values.items():
+            setattr(sector, key, value)
+        sector.leader = member.person
+    sector.save()
+    sector.grids.set(chosen)
+    audit.record(
+        actor,
+        AuditAction.SECTOR_SET,
+        sector,
+        region=village,
+        before=before,
+        after={**values, "leader": member.person.name, "grids": grid_ids},
+    )
+    return sector

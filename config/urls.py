@@ -24,6 +24,7 @@ urlpatterns = [
     path("mediation/", include("mediation.urls")),
     path("doorstep/", include("doorstep.urls")),
     path("committees/", include("committees.urls")),
+    path("public/<str:village_code>/grids/", include("committees.public_urls")),
     path("customs/", include("customs.urls")),
     path("mutualaid/", include("mutualaid.urls")),
     path("inspections/", include("inspections.urls")),
