@@ -61,7 +61,17 @@ class CaseBase(ScopedRow):
 
 
 class CaseEvent(AppendOnlyModel, ScopedRow):
-    """办理记录: one step taken on a case (who, when, from which state to which, note, data). Never changed."""
+    """办理记录: one step taken on a case (who, when, from which state to which, note, data). Never changed.
+
+    Its place is its case's: a case above the villages (a township's or a county department's target) has no
+    village, and one of a county body none below the county."""
+
+    township = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("township")
+    )
+    village = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("village")
+    )
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.PositiveBigIntegerField(_("case id"))

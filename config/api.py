@@ -17,6 +17,7 @@ from customs.api import router as customs_router
 from deliberation.api import router as deliberation_router
 from doorstep.api import router as doorstep_router
 from finance.api import router as finance_router
+from honours.api import router as honours_router
 from incidents.api import router as incidents_router
 from inspections.api import router as inspections_router
 from mediation.api import router as mediation_router
@@ -30,6 +31,7 @@ from points.public_api import router as points_public_router
 from points.shop.api import router as points_shop_router
 from powers.api import router as powers_router
 from regions.api import router as regions_router
+from targets.api import router as targets_router
 from registry.api import router as registry_router
 from registry.api_excel import router as registry_excel_router
 from transparency.api import router as transparency_router
@@ -107,3 +109,5 @@ api.add_router("/committees", committees_router)
 api.add_router("/customs", customs_router)
 api.add_router("/mutualaid", mutualaid_router)
 api.add_router("/inspections", inspections_router)
+api.add_router("/targets", targets_router)
+api.add_router("/honours", honours_router)

@@ -63,9 +63,11 @@ INSTALLED_APPS = [
     "mediation",
     "doorstep",
     "committees",
+    "honours",
     "customs",
     "mutualaid",
     "inspections",
+    "targets",
 ]
 
 MIDDLEWARE = [

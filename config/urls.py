@@ -28,5 +28,8 @@ urlpatterns = [
     path("customs/", include("customs.urls")),
     path("mutualaid/", include("mutualaid.urls")),
     path("inspections/", include("inspections.urls")),
+    path("targets/", include("targets.urls")),
+    path("honours/", include("honours.urls")),
+    path("public/<str:village_code>/honours/", include("honours.public_urls")),
     path("", include("core.urls")),
 ]

@@ -72,6 +72,18 @@ NAV = [
     ),
     ("mutualaid:home", _("Mutual aid"), (Action.AID_APPLY, Action.AID_HANDLE, Action.AID_FIGURES), "registers"),
     ("inspections:home", _("Seven goods of the courtyard"), Action.INSPECTION_VIEW, "registers"),
+    (
+        "honours:home",
+        _("Village honour boards"),
+        (Action.POINTS_DECLARE, Action.POINTS_RECORD, Action.POINTS_VIEW),
+        "registers",
+    ),
+    (
+        "targets:home",
+        _("Target lists"),
+        (Action.TARGETS_ISSUE, Action.TARGETS_VIEW, Action.TARGETS_REPORT),
+        "registers",
+    ),
     ("finance:home", _("Village ledger"), Action.FINANCE_VIEW, "finance"),
     ("points:me", _("My points"), Action.POINTS_VIEW_OWN, "points"),
     ("points:home", _("Manage points"), Action.POINTS_VIEW, "points"),

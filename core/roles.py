@@ -96,6 +96,9 @@ class Action(models.TextChoices):
     INSPECTION_RECORD = "inspections.record", _("Inspect households on the seven goods")
     INSPECTION_PUBLISH = "inspections.publish", _("Publish a quarter's praise board and exposure board")
     INSPECTION_VIEW = "inspections.view", _("Read the inspections of the seven goods")
+    TARGETS_ISSUE = "targets.issue", _("Issue the yearly target lists (清单制)")
+    TARGETS_REPORT = "targets.report", _("Report progress on one's unit's target list")
+    TARGETS_VIEW = "targets.view", _("Read the target lists and their year-end report")
 
 
 _STAFF_VIEW = {Action.REGISTRY_VIEW, Action.REGISTRY_EXPORT}
@@ -194,6 +197,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | {Action.COMMITTEES_MANAGE, Action.CUSTOMS_DECLARE, Action.CUSTOMS_HANDLE, Action.CUSTOMS_RULES}
         | {Action.CUSTOMS_FIGURES, Action.AID_APPLY, Action.AID_HANDLE, Action.AID_FIGURES}
         | {Action.INSPECTION_RECORD, Action.INSPECTION_PUBLISH, Action.INSPECTION_VIEW}
+        | {Action.TARGETS_REPORT}
     ),
     Role.REVIEWER: frozenset(
         {
@@ -217,8 +221,9 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | {Action.MEDIATION_INTAKE, Action.MEDIATION_SUPERVISE, Action.MEDIATION_CONFIGURE}
         | {Action.SERVICE_HANDLE, Action.SERVICE_FIGURES, Action.SERVICE_CONFIGURE}
         | {Action.COMMITTEES_MANAGE, Action.CUSTOMS_FIGURES, Action.AID_FIGURES, Action.INSPECTION_VIEW}
+        | {Action.TARGETS_REPORT, Action.TARGETS_VIEW}
     ),
-    Role.DEPARTMENT_STAFF: frozenset({Action.INCIDENT_HANDLE}),
+    Role.DEPARTMENT_STAFF: frozenset({Action.INCIDENT_HANDLE, Action.TARGETS_REPORT}),
     Role.COUNTY_OFFICIAL: frozenset(
         _STAFF_VIEW
         | {Action.AUDIT_VIEW, Action.POINTS_VIEW, Action.MEDIATION_SUPERVISE, Action.SERVICE_FIGURES}
@@ -226,6 +231,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | _TRANSPARENCY_SUPERVISOR
         | _OVERSEER
         | {Action.CUSTOMS_FIGURES, Action.AID_FIGURES, Action.INSPECTION_VIEW}
+        | {Action.TARGETS_VIEW}
     ),
     Role.COUNTY_ADMIN: frozenset(
         _STAFF_VIEW
@@ -252,6 +258,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | {Action.SERVICE_CONFIGURE, Action.SERVICE_FIGURES}
         | {Action.COMMITTEES_MANAGE, Action.CUSTOMS_FIGURES, Action.AID_FIGURES}
         | {Action.INSPECTION_SHEET, Action.INSPECTION_VIEW}
+        | {Action.TARGETS_ISSUE, Action.TARGETS_VIEW}
     ),
     Role.SHOPKEEPER: frozenset({Action.SHOP_FULFIL}),
     Role.CREDIT_PARTNER: frozenset({Action.CREDIT_READ}),

@@ -93,6 +93,7 @@ def test_the_home_page_cards_keep_their_order():
         "customs",
         "mutualaid",
         "inspections",
+        "honours",
         "own_households",
     ]
 
@@ -114,6 +115,8 @@ def test_waiting_items_keep_their_order_and_are_registered_by_their_apps():
         "mediation:home",
         "mutualaid:home",
         "customs:home",
+        "honours:panel",
+        "targets:home",
     ]
     assert all(w.key.split(".")[0] in _domain_apps() for w in items)
 

@@ -36,6 +36,8 @@ LATER_DEMOS = [
         "customs.demo",
         "mutualaid.demo",
         "inspections.demo",
+        "targets.demo",
+        "honours.demo",
     )
     if find_spec(m)
 ]

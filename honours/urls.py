@@ -1,0 +1,5 @@
+from honours import views
+
+app_name = "honours"
+
+urlpatterns = views.urlpatterns

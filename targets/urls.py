@@ -1,0 +1,5 @@
+from targets import views
+
+app_name = "targets"
+
+urlpatterns = views.urlpatterns
