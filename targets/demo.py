@@ -46,9 +46,27 @@ def _report(actor, item, quarter: int, percent: int, text: str, day: date):
     )
 
 
+def _photo():
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (480, 320), (245, 245, 240))
+    ImageDraw.Draw(picture).rectangle((20, 20, 460, 300), outline=(180, 30, 30), width=6)
+    out = BytesIO()
+    picture.save(out, "JPEG", quality=80)
+    return SimpleUploadedFile("佐证照片.jpg", out.getvalue(), content_type="image/jpeg")
+
+
 def _done(actor, item, text: str, day: date):
     services.target_step(
-        actor=actor, case=Target.objects.get(pk=item.pk), step="complete", data={"result": text}, now=_at(day, 17)
+        actor=actor,
+        case=Target.objects.get(pk=item.pk),
+        step="complete",
+        data={"result": text},
+        attachments=[_photo()],
+        now=_at(day, 17),
     )
 
 
