@@ -31,10 +31,11 @@ from points.public_api import router as points_public_router
 from points.shop.api import router as points_shop_router
 from powers.api import router as powers_router
 from regions.api import router as regions_router
-from targets.api import router as targets_router
 from registry.api import router as registry_router
 from registry.api_excel import router as registry_excel_router
+from targets.api import router as targets_router
 from transparency.api import router as transparency_router
+from visits.api import router as visits_router
 
 api = NinjaAPI(
     title="乡村治理数字平台 API",
@@ -111,3 +112,4 @@ api.add_router("/mutualaid", mutualaid_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/targets", targets_router)
 api.add_router("/honours", honours_router)
+api.add_router("/visits", visits_router)

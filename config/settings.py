@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "mutualaid",
     "inspections",
     "targets",
+    "visits",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ urlpatterns = [
     path("mutualaid/", include("mutualaid.urls")),
     path("inspections/", include("inspections.urls")),
     path("targets/", include("targets.urls")),
+    path("visits/", include("visits.urls")),
     path("honours/", include("honours.urls")),
     path("public/<str:village_code>/honours/", include("honours.public_urls")),
     path("", include("core.urls")),

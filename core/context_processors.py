@@ -72,6 +72,7 @@ NAV = [
     ),
     ("mutualaid:home", _("Mutual aid"), (Action.AID_APPLY, Action.AID_HANDLE, Action.AID_FIGURES), "registers"),
     ("inspections:home", _("Seven goods of the courtyard"), Action.INSPECTION_VIEW, "registers"),
+    ("visits:due", _("Households to visit"), Action.REGISTRY_CHANGE, "registers"),
     (
         "honours:home",
         _("Village honour boards"),

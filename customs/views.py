@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from casework import steps
 from core import scope
@@ -26,16 +26,16 @@ from regions.selectors import villages
 LINKS = [
     (
         "customs:home",
-        _lazy("Weddings and funerals"),
+        gettext_lazy("Weddings and funerals"),
         (Action.CUSTOMS_DECLARE, Action.CUSTOMS_HANDLE, Action.CUSTOMS_FIGURES),
     ),
-    ("customs:new", _lazy("Declare an event"), (Action.CUSTOMS_DECLARE,)),
+    ("customs:new", gettext_lazy("Declare an event"), (Action.CUSTOMS_DECLARE,)),
     (
         "customs:limits",
-        _lazy("The village's limits"),
+        gettext_lazy("The village's limits"),
         (Action.CUSTOMS_RULES, Action.CUSTOMS_FIGURES, Action.CUSTOMS_DECLARE),
     ),
-    ("customs:figures", _lazy("Figures"), (Action.CUSTOMS_FIGURES, Action.CUSTOMS_HANDLE)),
+    ("customs:figures", gettext_lazy("Figures"), (Action.CUSTOMS_FIGURES, Action.CUSTOMS_HANDLE)),
 ]
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from casework import steps
@@ -27,10 +27,10 @@ from honours.models import Subject
 from regions.models import Region
 
 LINKS = [
-    ("honours:home", _lazy("Honours"), (Action.POINTS_DECLARE, Action.POINTS_RECORD, Action.POINTS_VIEW)),
-    ("honours:nominate", _lazy("Nominate"), (Action.POINTS_DECLARE, Action.POINTS_RECORD)),
-    ("honours:boards", _lazy("The quarter's boards"), (Action.POINTS_DECLARE, Action.POINTS_VIEW)),
-    ("honours:settings", _lazy("The county's boards"), (Action.POINTS_POLICY, Action.POINTS_VIEW)),
+    ("honours:home", gettext_lazy("Honours"), (Action.POINTS_DECLARE, Action.POINTS_RECORD, Action.POINTS_VIEW)),
+    ("honours:nominate", gettext_lazy("Nominate"), (Action.POINTS_DECLARE, Action.POINTS_RECORD)),
+    ("honours:boards", gettext_lazy("The quarter's boards"), (Action.POINTS_DECLARE, Action.POINTS_VIEW)),
+    ("honours:settings", gettext_lazy("The county's boards"), (Action.POINTS_POLICY, Action.POINTS_VIEW)),
 ]
 
 

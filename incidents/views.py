@@ -154,6 +154,9 @@ def report(request):
         initial["household"] = household.pk
         if household.grid_id in {g.pk for g in grids}:
             initial["grid"] = household.grid_id
+    if request.method == "GET" and request.GET.get("description"):
+        # what another page already wrote (a household visit's finding): not typed again
+        initial["description"] = request.GET["description"][:1000]
     form = ReportForm(
         request.POST or None,
         request.FILES or None,

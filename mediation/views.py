@@ -76,6 +76,10 @@ def record(request):
 
         found = incident_selectors.get(request.user, incident)
         form.initial.update(village=found.village_id, title=found.matter.name[:100], facts=found.description)
+    elif request.method == "GET" and request.GET.get("facts"):
+        # a household visit's finding: nothing typed again
+        village = id_param(request.GET.get("village"))
+        form.initial.update(facts=request.GET["facts"][:4000], **({"village": village} if village else {}))
 
     def write(data):
         village = next(v for v in villages if str(v.pk) == str(data["village"]))

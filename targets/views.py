@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from casework import steps
 from core import scope
@@ -24,9 +24,9 @@ from targets.models import UnitKind
 
 ACTIONS = (Action.TARGETS_ISSUE, Action.TARGETS_VIEW, Action.TARGETS_REPORT)
 LINKS = [
-    ("targets:home", _lazy("Target lists"), ACTIONS),
-    ("targets:issue", _lazy("Issue a list"), (Action.TARGETS_ISSUE,)),
-    ("targets:report", _lazy("Year-end report"), (Action.TARGETS_ISSUE, Action.TARGETS_VIEW)),
+    ("targets:home", gettext_lazy("Target lists"), ACTIONS),
+    ("targets:issue", gettext_lazy("Issue a list"), (Action.TARGETS_ISSUE,)),
+    ("targets:report", gettext_lazy("Year-end report"), (Action.TARGETS_ISSUE, Action.TARGETS_VIEW)),
 ]
 
 

@@ -92,6 +92,7 @@ def test_the_home_page_cards_keep_their_order():
         "doorstep",
         "customs",
         "mutualaid",
+        "visits",
         "inspections",
         "honours",
         "own_households",
@@ -117,6 +118,7 @@ def test_waiting_items_keep_their_order_and_are_registered_by_their_apps():
         "customs:home",
         "honours:panel",
         "targets:home",
+        "visits:due",
     ]
     assert all(w.key.split(".")[0] in _domain_apps() for w in items)
 

@@ -621,3 +621,9 @@ def test_the_queue_is_kept_for_its_handling_body_and_a_step_shows_at_once(iw, cl
     # a cadre of another village (another handling body) never sees the department's queue
     as_user(client, iw.users["cadre_b1"])
     assert incident.number not in client.get(reverse("incidents:queue")).content.decode()
+
+
+def test_the_report_form_takes_a_description_another_page_wrote(iw, client):
+    """A household visit's finding becomes the report's description: nothing typed again."""
+    response = as_user(client, iw.users["grid_a1"]).get(reverse("incidents:report"), {"description": "入户发现漏雨"})
+    assert response.status_code == 200 and response.context["form"]["description"].value() == "入户发现漏雨"

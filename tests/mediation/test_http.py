@@ -404,3 +404,11 @@ def test_a_county_adds_a_type_of_dispute(client, login, world, med, api_token):
         record(world, med, kind="grassland")
     assert "kind" in exc.value.message_dict
     assert Dispute.objects.get(pk=case.pk).get_kind_display() == "草场纠纷"
+
+
+def test_the_record_form_takes_the_facts_a_visit_found(client, login, world, med):
+    page = login(med.users["grid_a1"]).get(
+        "/mediation/new/", {"facts": "入户发现宅基地界址纠纷", "village": world.village_a1.pk}
+    )
+    assert page.status_code == 200
+    assert page.context["form"]["facts"].value() == "入户发现宅基地界址纠纷"

@@ -34,6 +34,7 @@ LATER_DEMOS = [
         "mediation.demo",
         "doorstep.demo",
         "customs.demo",
+        "visits.demo",
         "mutualaid.demo",
         "inspections.demo",
         "targets.demo",

@@ -1,0 +1,5 @@
+from visits import views
+
+app_name = "visits"
+
+urlpatterns = views.urlpatterns
