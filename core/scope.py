@@ -103,15 +103,15 @@ def grants_for(user, action: str) -> list[Grant]:
 def scope_q(user, action: str, model: type[Model]) -> Q:
     """A filter selecting the rows of ``model`` inside the actor's scope for ``action``."""
     paths = model.SCOPE_PATHS
-    q = Q(pk__in=[])
+    by_path: dict[str, list[int]] = {}
     for g in grants_for(user, action):
         path = paths.get(g.level)
         if path is None:
             # The model has no finer field (e.g. grid grant on a village-level row): a grid
             # worker does not see village-wide rows through the grid grant.
             continue
-        q |= Q(**{path: g.target_id})
-    return q
+        by_path.setdefault(path, []).append(g.target_id)
+    return _any_of(by_path, "")
 
 
 def scope_filter(user, action: str, qs: QuerySet) -> QuerySet:
@@ -157,13 +157,34 @@ def place_q(user, action: str, prefix: str = "", *, whole_village: bool = True) 
     """Rows (or rows reached through ``prefix``) whose ``county_id``/``township_id``/``village_id`` lie where one
     of the actor's roles allows ``action``. A household, grid or group grant reaches its whole village (a notice,
     a topic, a meeting belong to the village) unless ``whole_village`` is false (then region grants only)."""
-    q = Q(**{f"{prefix}pk__in": []})
+    by_path: dict[str, list[int]] = {}
     for g in grants_for(user, action):
         if g.level in REGION_LEVELS:
-            q |= Q(**{f"{prefix}{g.level}_id": g.target_id})
+            by_path.setdefault(f"{g.level}_id", []).append(g.target_id)
         elif whole_village and g.village_id is not None:
-            q |= Q(**{f"{prefix}village_id": g.village_id})
+            by_path.setdefault("village_id", []).append(g.village_id)
+    return _any_of(by_path, prefix)
+
+
+def _any_of(by_path: dict[str, list[int]], prefix: str) -> Q:
+    """One condition per path (``village_id = 7`` or ``village_id IN (…)`` for many grants), OR-ed: a cadre of 300
+    villages is one IN list, not 300 alternatives the ORM and the planner walk one by one."""
+    q = Q(**{f"{prefix}pk__in": []})
+    for path, ids in by_path.items():
+        ids = list(dict.fromkeys(ids))
+        q |= Q(**{f"{prefix}{path}": ids[0]}) if len(ids) == 1 else Q(**{f"{prefix}{path}__in": ids})
     return q
+
+
+def in_place(user, action: str, obj: Model, *, whole_village: bool = True) -> bool:
+    """``place_q``'s rule for one loaded row (its ``county_id``/``township_id``/``village_id``), without a query."""
+    for g in grants_for(user, action):
+        if g.level in REGION_LEVELS:
+            if getattr(obj, f"{g.level}_id", None) == g.target_id:
+                return True
+        elif whole_village and g.village_id is not None and obj.village_id == g.village_id:
+            return True
+    return False
 
 
 def has_place(user, action: str) -> bool:

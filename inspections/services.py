@@ -14,12 +14,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Case, Max, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.attachments import prepare_photos
-from core import audit
+from core import audit, scope
 from core.errors import DomainError, NotFound
 from core.fields import Date, clean_text, clean_value
 from core.roles import Action
@@ -272,8 +272,12 @@ def round_open(*, actor, village, year, quarter) -> Round:
 
 def _locked_round(actor, rnd, action) -> Round:
     pk = getattr(rnd, "pk", rnd)
-    selectors.round_for(actor, pk, action)  # NotFound outside the actor's villages
-    return Round.objects.select_for_update().select_related("village", "sheet").get(pk=pk)
+    if not str(pk).isdigit():
+        raise NotFound()
+    found = Round.objects.select_for_update().select_related("village", "sheet").filter(pk=pk).first()
+    if found is None or not scope.in_place(actor, action, found):  # the rule of selectors.rounds
+        raise NotFound()
+    return found
 
 
 def _clean_deductions(sheet: Sheet, deductions, photos, existing: dict) -> tuple[list[tuple[Detail, int]], dict]:
@@ -419,19 +423,23 @@ def round_publish(*, actor, round, notice: bool = False) -> Round:
     rnd = _locked_round(actor, round, Action.INSPECTION_PUBLISH)
     if rnd.state != RoundState.OPEN:
         raise DomainError(_("This round is already published."))
-    rows = list(Inspection.objects.filter(round=rnd, kind=Kind.QUARTERLY).only("pk", "score"))
+    quarterly = Inspection.objects.filter(round=rnd, kind=Kind.QUARTERLY)
+    rows = list(quarterly.values_list("pk", "score"))
     if not rows:
         raise DomainError(_("No household has been inspected in this round yet: nothing to publish."))
     p = selectors.policy(rnd.county_id)
-    computed = ranking.boards({i.pk: i.score for i in rows}, p.praise_percent, p.exposure_percent)
-    # rank and board follow the score: one UPDATE per distinct score (at most total + 1) rather than one per row
+    computed = ranking.boards(dict(rows), p.praise_percent, p.exposure_percent)
+    # rank and board follow the score (ties share both): one UPDATE for the round, by score
     by_score: dict[int, tuple[int, str]] = {}
-    for i in rows:
-        place = "praise" if i.pk in computed.top else "exposure" if i.pk in computed.bottom else ""
-        by_score[i.score] = (computed.ranks[i.pk], place)
-    quarterly = Inspection.objects.filter(round=rnd, kind=Kind.QUARTERLY)
-    for score, (rank, place) in by_score.items():
-        quarterly.filter(score=score).update(rank=rank, board=place)
+    for pk, score in rows:
+        place = "praise" if pk in computed.top else "exposure" if pk in computed.bottom else ""
+        by_score[score] = (computed.ranks[pk], place)
+    quarterly.update(
+        rank=Case(*(When(score=score, then=Value(rank)) for score, (rank, _place) in by_score.items())),
+        board=Case(
+            *(When(score=score, then=Value(place)) for score, (_rank, place) in by_score.items()), default=Value("")
+        ),
+    )
     rnd.state, rnd.published_by, rnd.published_at = RoundState.PUBLISHED, actor, timezone.now()
     rnd.praise_percent, rnd.exposure_percent, rnd.group_percent = (
         p.praise_percent,

@@ -47,6 +47,8 @@ def test_every_endpoint_but_token_requires_authentication(world, client):
         "/api/deliberation/public/",
         "/api/powers/public/",
         "/api/doorstep/certificates/verify/",
+        "/api/committees/public/",
+        "/api/honours/public/",
     )
     assert all(p == "/api/auth/token" or p.startswith(public_prefixes) for p in public), public
 
