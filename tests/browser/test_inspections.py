@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from inspections import services
 from inspections.models import Inspection, Round
-from tests.browser.conftest import _playwright, browser, log_in, mobile_page  # noqa: F401 (fixtures)
+from tests.browser.conftest import log_in
 from tests.factories import build_world
 from tests.inspections.conftest import build_groups
 
@@ -35,7 +35,7 @@ def _jpeg() -> dict:
     return {"name": "yard.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
 
 
-def test_a_village_group_inspected_on_a_phone_through_to_the_printed_board(live_server, mobile_page):  # noqa: F811
+def test_a_village_group_inspected_on_a_phone_through_to_the_printed_board(live_server, mobile_page):
     world = build_world()
     groups, households = build_groups(world, per_group=(6, 6, 5))
     cadre = world.users["cadre_a1"]
