@@ -278,13 +278,35 @@ def boards(request):
         year, quarter = quarters.parse(request.GET.get("quarter"), default=quarters.of(today))
     except DomainError:
         year, quarter = quarters.of(today)
+    rows = selectors.quarter_boards(village, year, quarter)
+    if request.GET.get("format") == "xlsx":
+        from core.views import download_response
+        from core.xlsx import Sheet, workbook
+
+        label = quarters.label(year, quarter)
+        sheet = Sheet(
+            label,
+            f"{village.name} · {label}",
+            [_("Board"), _("Rank"), _("Honouree"), _("Deeds"), _("State")],
+            [
+                [r["board"].name, n.rank, n.name, n.deeds, str(HONOUR.state_label(n.state))]
+                for r in rows
+                for n in r["honourees"]
+            ],
+        )
+        return download_response(
+            workbook(sheet),
+            name=f"{village.name}{label}.xlsx",
+            fallback=f"honours-{year}-{quarter}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     return _render(
         request,
         "honours/boards.html",
         {
             "village": village,
             "choices": readable[:300],
-            "rows": selectors.quarter_boards(village, year, quarter),
+            "rows": rows,
             "quarter_label": quarters.label(year, quarter),
             "quarter_key": quarters.key(year, quarter),
             "quarters": [(quarters.key(*q), quarters.label(*q)) for q in quarters.recent(today)],

@@ -64,6 +64,15 @@ def test_the_panel_evaluates_publishes_and_the_public_board_shows_it(world, logi
     case.refresh_from_db()
     assert case.state == "published"
 
+    sheet = member.get(f"/honours/boards/?village={world.village_a1.pk}&quarter={quarter}&format=xlsx")
+    assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    cells = [r for r in load_workbook(BytesIO(sheet.content)).active.iter_rows(values_only=True)]
+    assert any(row[2] == "刘桂兰" and row[1] == 1 for row in cells[2:])
+
     client.logout()
     page = client.get(f"/public/{world.village_a1.code}/honours/?quarter={quarter}")
     text = page.content.decode()
