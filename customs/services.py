@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.numbering import next_number
-from casework.steps import documented_transition
+from casework.steps import documented
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
 from core.fields import Choice, Date, Decimal, Integer, clean_text, clean_value
@@ -202,16 +202,5 @@ def event_declare(
     return event
 
 
-def event_step(*, actor, case, step, data=None, note="", attachments=(), version=None, now=None) -> object:
-    """Take a declared step of the event's procedure (customs/flows.py); photos are images or PDFs."""
-    return documented_transition(
-        CUSTOMS,
-        actor=actor,
-        case=case,
-        step=step,
-        data=data,
-        note=note,
-        attachments=attachments,
-        version=version,
-        now=now,
-    )
+# an event's declared steps (customs/flows.py); photos are images or PDFs
+event_step = documented(CUSTOMS)

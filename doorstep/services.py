@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.numbering import next_number
-from casework.steps import documented_transition
+from casework.steps import documented
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
 from core.fields import Choice, Text, clean_value
@@ -286,16 +286,5 @@ def bundle_make(
     )
 
 
-def request_step(*, actor, case, step, data=None, note="", attachments=(), version=None, now=None) -> object:
-    """Take a declared step of the request's procedure (doorstep/flows.py); documents are PDFs or images."""
-    return documented_transition(
-        DOORSTEP,
-        actor=actor,
-        case=case,
-        step=step,
-        data=data,
-        note=note,
-        attachments=attachments,
-        version=version,
-        now=now,
-    )
+# a request's declared steps (doorstep/flows.py); documents are PDFs or images
+request_step = documented(DOORSTEP)

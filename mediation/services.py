@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.numbering import next_number
-from casework.steps import documented_transition
+from casework.steps import documented
 from core import audit, scope, workflow
 from core.errors import DomainError, NotFound
 from core.fields import Choice, clean_text, clean_value
@@ -435,21 +435,8 @@ def dispute_record(
     return dispute
 
 
-def dispute_step(*, actor, case, step, data=None, note="", attachments=(), version=None, now=None) -> object:
-    """Take a declared step of the dispute's procedure (mediation/flows.py); evidence and minutes are PDFs or
-    images, checked by their content."""
-    return documented_transition(
-        MEDIATION,
-        actor=actor,
-        case=case,
-        step=step,
-        data=data,
-        note=note,
-        attachments=attachments,
-        version=version,
-        now=now,
-    )
-
+# a dispute's declared steps (mediation/flows.py); evidence and minutes are PDFs or images, checked by content
+dispute_step = documented(MEDIATION)
 
 # -- the 30-day window of judicial confirmation (人民调解法 Art. 33) -----------------------------------------------
 

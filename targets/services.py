@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.steps import documented_transition
+from casework.steps import documented
 from core import audit, scope, workflow
 from core.calendar import working_days_between
 from core.errors import DomainError, NotFound
@@ -146,16 +146,5 @@ def item_add(*, actor, target_list: TargetList, text, due_date, measure="", owne
     return item
 
 
-def target_step(*, actor, case, step, data=None, note="", attachments=(), version=None, now=None) -> object:
-    """Take a declared step of a task (targets/flows.py); evidence is photos or PDFs."""
-    return documented_transition(
-        TARGET,
-        actor=actor,
-        case=case,
-        step=step,
-        data=data,
-        note=note,
-        attachments=attachments,
-        version=version,
-        now=now,
-    )
+# a task's declared steps (targets/flows.py); evidence is photos or PDFs
+target_step = documented(TARGET)
