@@ -22,6 +22,9 @@ def customs_card(actor) -> plugins.Card | None:
         tiles.append(plugins.Tile(_("Declarations to answer"), selectors.to_answer(actor).count(), home, "answer"))
         tiles.append(plugins.Tile(_("Held: to assess"), selectors.to_assess(actor, today).count(), home, "assess"))
     if scope.can(actor, Action.CUSTOMS_DECLARE):
+        mine = selectors.mine(actor).filter(state__in=selectors.OPEN_STATES).count()
+        if mine or not tiles:
+            tiles.append(plugins.Tile(_("My declarations in progress"), mine, home, "mine"))
         actions.append(plugins.Link(_("Declare a wedding or funeral"), reverse("customs:new")))
     if not tiles and not actions:
         return None

@@ -224,3 +224,14 @@ def test_the_api_declares_lists_steps_and_reads_limits(world, client, api_token,
         == 404
     )
     assert client.get("/api/customs/figures?year=2026", **headers).status_code == 403
+
+
+def test_the_home_cards_count_what_waits(world, limits):
+    from customs.plug import customs_card
+
+    _declared(world, days=3)
+    villager = customs_card(world.users["villager_a1"])
+    assert villager.data == {"mine": 1}
+    council = customs_card(world.users["grid_a1"])
+    assert council.data["answer"] == 1 and council.data["assess"] == 0
+    assert customs_card(world.users["cadre_b1"]).data["answer"] == 0
