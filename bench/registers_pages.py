@@ -13,6 +13,8 @@ Pages, each a phase of --requests requests (or --duration seconds) from --client
   inspections_screen      the cadre's one-household inspection screen (the next household to inspect)
   customs_home            the cadre's 红白事 lists
   targets_home            the county's target lists of the year
+  households_page         the county administrator's household list (issue 18: its village and grid filters are
+                          searched as one types, no longer 3,313 options)
 
 Writes results/registers_pages.json with the machine's load.
 """
@@ -98,6 +100,7 @@ def main():
             "inspections_screen": (f"/inspections/rounds/{rnd.pk}/inspect/", "bench_cadre"),
             "customs_home": ("/customs/", "bench_cadre"),
             "targets_home": ("/targets/", "bench_county"),
+            "households_page": ("/registry/households/", "bench_county"),
             "floor_end": ("/healthz", None),
         }
         for name, (path, who) in plans.items():

@@ -1,5 +1,7 @@
 """Form pieces shared by every domain."""
 
+import itertools
+
 from django import forms
 from django.utils.translation import gettext as _
 
@@ -33,3 +35,36 @@ class ConfirmForm(forms.Form):
             return True
         self.add_error("confirm", confirm_refusal(self.what)["confirm"])
         return False
+
+
+class SearchedSelect(forms.Select):
+    """A choice among thousands (a county's villages or grids) that is never rendered in full: the first ``limit``
+    options and the chosen one, and, when there are more, a search box that fetches the matches as the person types
+    (``options_url`` answers ``<option>``s; ``include`` names other fields sent along, e.g. the chosen village)."""
+
+    template_name = "core/widgets/searched_select.html"
+
+    def __init__(self, *, options_url: str, limit: int = 20, include: str = "", attrs=None):
+        super().__init__(attrs)
+        self.options_url, self.limit, self.include = options_url, limit, include
+        self._more = False
+
+    def optgroups(self, name, value, attrs=None):
+        full = self.choices
+        shown = list(itertools.islice(full, self.limit + 2))  # the empty label, the first ones, one more to know
+        self._more = len(shown) > self.limit + 1
+        shown = shown[: self.limit + 1]
+        chosen = {str(v) for v in value if v not in (None, "")}
+        chosen -= {str(getattr(v, "value", v)) for v, _label in shown}
+        if chosen and hasattr(full, "queryset"):
+            shown += [full.choice(obj) for obj in full.queryset.filter(pk__in=[c for c in chosen if c.isdigit()])]
+        try:
+            self.choices = shown
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = full
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(options_url=self.options_url, include=self.include, searchable=self._more)
+        return context

@@ -47,3 +47,35 @@ def region_add_child(request, region_id):
             for error in errors:
                 messages.error(request, error)
     return redirect("regions:region_tree")
+
+
+OPTIONS_LIMIT = 20
+
+
+@login_required
+def options(request, kind):
+    """The ``<option>``s of a searched choice (core.forms.SearchedSelect): the actor's villages or grids whose name
+    contains, or whose code starts with, what was typed; grids of the chosen village only, when one is chosen."""
+    from django.db.models import Q
+    from django.http import Http404
+
+    from core.params import id_param
+
+    if kind == "village":
+        rows = selectors.villages(request.user)
+    elif kind == "grid":
+        rows = selectors.grids(request.user).order_by("code")
+        village = id_param(request.GET.get("village"))
+        if village:
+            rows = rows.filter(village_id=village)
+    else:
+        raise Http404()
+    typed = (request.GET.get(f"{kind}_q") or request.GET.get("q") or "").strip()[:50]
+    if typed:
+        rows = rows.filter(Q(name__contains=typed) | Q(code__startswith=typed))
+    found = list(rows[: OPTIONS_LIMIT + 1])
+    return render(
+        request,
+        "regions/_options.html",
+        {"rows": found[:OPTIONS_LIMIT], "more": len(found) > OPTIONS_LIMIT, "kind": kind, "typed": typed},
+    )

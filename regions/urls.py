@@ -6,6 +6,7 @@ app_name = "regions"
 urlpatterns = [
     path("", region_views.region_tree, name="region_tree"),
     path("<int:region_id>/children/", region_views.region_add_child, name="region_add_child"),
+    path("options/<str:kind>/", region_views.options, name="options"),
     path("grids/", views.grid_list, name="grid_list"),
     path("grids/new/", views.grid_create, name="grid_create"),
     path("grids/map/", map_views.grid_map, name="grid_map"),

@@ -22,8 +22,17 @@ class HouseholdSearchForm(forms.Form):
     tag = forms.ChoiceField(label=_("Tag"), required=False)
 
     def __init__(self, *args, villages, grids, tags, **kwargs):
+        from django.urls import reverse
+
+        from core.forms import SearchedSelect
+
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages
+        # a county has hundreds of villages and thousands of grids: searched as one types, never listed in full
+        self.fields["village"].widget = SearchedSelect(options_url=reverse("regions:options", args=["village"]))
+        self.fields["village"].queryset = villages  # after the widget: the queryset hands the widget its choices
+        self.fields["grid"].widget = SearchedSelect(
+            options_url=reverse("regions:options", args=["grid"]), include="[name='village']"
+        )
         self.fields["grid"].queryset = grids
         self.fields["tag"].choices = [("", _("All"))] + [(t.code, t.name) for t in tags]
 
