@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
-from regions.forms import GridChoiceField
+from regions.forms import GridChoiceField, searched
 
 
 class LoginForm(AuthenticationForm):
@@ -30,4 +30,4 @@ class AccountCreateForm(forms.Form):
     def __init__(self, *args, regions, grids, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions
-        self.fields["grid"].queryset = grids
+        searched(self.fields["grid"], "grid", grids)

@@ -23,7 +23,7 @@ class GridForm(forms.Form):
 
     def __init__(self, *args, villages, fixed_village=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages
+        searched(self.fields["village"], "village", villages)
         if fixed_village:
             self.fields["village"].disabled = True
         else:
@@ -47,3 +47,14 @@ class GridChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj):
         return obj.name
+
+
+def searched(field: forms.ModelChoiceField, kind: str, queryset, *, include: str = "") -> None:
+    """Give ``field`` the actor's villages or grids (``kind``) as a choice searched as one types (a county has hundreds
+    of villages and thousands of grids: core.forms.SearchedSelect, answered by regions:options)."""
+    from django.urls import reverse
+
+    from core.forms import SearchedSelect
+
+    field.widget = SearchedSelect(options_url=reverse("regions:options", args=[kind]), include=include)
+    field.queryset = queryset  # after the widget: the queryset hands the widget its choices

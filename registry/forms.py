@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import DateInput
-from regions.forms import GridChoiceField
+from regions.forms import GridChoiceField, searched
 from registry.models import Gender, OrganizationKind, Relation
 
 
@@ -22,18 +22,10 @@ class HouseholdSearchForm(forms.Form):
     tag = forms.ChoiceField(label=_("Tag"), required=False)
 
     def __init__(self, *args, villages, grids, tags, **kwargs):
-        from django.urls import reverse
-
-        from core.forms import SearchedSelect
-
         super().__init__(*args, **kwargs)
         # a county has hundreds of villages and thousands of grids: searched as one types, never listed in full
-        self.fields["village"].widget = SearchedSelect(options_url=reverse("regions:options", args=["village"]))
-        self.fields["village"].queryset = villages  # after the widget: the queryset hands the widget its choices
-        self.fields["grid"].widget = SearchedSelect(
-            options_url=reverse("regions:options", args=["grid"]), include="[name='village']"
-        )
-        self.fields["grid"].queryset = grids
+        searched(self.fields["village"], "village", villages)
+        searched(self.fields["grid"], "grid", grids, include="[name='village']")
         self.fields["tag"].choices = [("", _("All"))] + [(t.code, t.name) for t in tags]
 
 
@@ -49,8 +41,8 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args, villages, grids, groups, fixed_village=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages
-        self.fields["grid"].queryset = grids
+        searched(self.fields["village"], "village", villages)
+        searched(self.fields["grid"], "grid", grids, include="[name='village']")
         self.fields["group"].queryset = groups
         if fixed_village:
             self.fields["village"].disabled = True
@@ -92,8 +84,8 @@ class OrganizationForm(forms.Form):
 
     def __init__(self, *args, villages, grids, fixed_village=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages
-        self.fields["grid"].queryset = grids
+        searched(self.fields["village"], "village", villages)
+        searched(self.fields["grid"], "grid", grids, include="[name='village']")
         if fixed_village:
             self.fields["village"].disabled = True
 
@@ -105,7 +97,7 @@ class PartyBranchForm(forms.Form):
 
     def __init__(self, *args, villages, members, fixed_village=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages
+        searched(self.fields["village"], "village", villages)
         self.fields["secretary"].queryset = members
         if fixed_village:
             self.fields["village"].disabled = True
