@@ -174,6 +174,9 @@ def _int(value):
         return None
 
 
+JUMP_LIMIT = 200
+
+
 @login_required
 @require_action(Action.INSPECTION_RECORD)
 @api_twin("POST /api/inspections/rounds/{round_id}/inspections")
@@ -225,6 +228,9 @@ def inspect(request, pk):
     elif current is not None:
         values = {d.detail_id: d.points for d in current.deductions.all()}
     rows = _screen_rows(headings, values, errors, existing)
+    jump_list = scope_qs
+    if not group_id and household is not None and household.group_id:
+        jump_list = households.filter(group_id=household.group_id)
     general = [m for k, v in errors.items() if not k.startswith(("d_", "p_")) for m in v]
     saved = selectors.inspection_of(rnd, _int(request.GET.get("saved"))) if request.GET.get("saved") else None
     context = {
@@ -243,8 +249,14 @@ def inspect(request, pk):
         "note": request.POST.get("note", current.note if current else ""),
         "open": rnd.state == RoundState.OPEN,
         "sheet_ok": rnd.sheet.in_force(timezone.localdate()),
-        "households": scope_qs.order_by("number").values("pk", "number", "head_name")[:500],
-        "inspected_ids": set(selectors.quarterly(rnd).values_list("household_id", flat=True)),
+        # the households to jump to: the chosen group's, else the current household's group (a team walks a group;
+        # a village of hundreds is not one list on a phone)
+        "households": jump_list.order_by("number").values("pk", "number", "head_name")[:JUMP_LIMIT],
+        "inspected_ids": set(
+            selectors.quarterly(rnd)
+            .filter(household_id__in=jump_list.values("pk"))
+            .values_list("household_id", flat=True)
+        ),
     }
     response = _render(request, "inspections/inspect.html", context, status=status)
     if request.headers.get("HX-Request") and request.method == "GET":

@@ -23,6 +23,7 @@ from django.db.models.expressions import RawSQL
 
 from committees.models import CommitteeKind, Member
 from core import scope
+from core.cache import kept
 from core.roles import Action
 from visits import periods
 from visits.models import Frequency, Visit
@@ -335,14 +336,36 @@ def my_due(actor, today: date, *, which: str = "due") -> QuerySet:
 
 def board(actor, today: date, *, township_id=None) -> list[dict]:
     """The supervisor's board: per village and grid, households under a rule, owing this period (overdue ones
-    included), overdue. One grouped statement (the floor's shape, bench/visits.py); the names read after."""
+    included), overdue. One grouped statement (the floor's shape, bench/visits.py); the names read after. Kept in
+    the cache until a visit is recorded or a rule changes (a tag given in the registry: within five minutes)."""
+    place = board_place(actor, township_id)
+    if not place:
+        return []
+    return kept("visits.board", _board_version(place, today), lambda: _board(place, today), BOARD_SECONDS)
+
+
+BOARD_SECONDS = 300  # a tag given in the registry shows on the board within five minutes; a visit or a rule at once
+
+
+def _board_version(place, today: date) -> str:
+    """What the board depends on: the place and the day, the latest visit and the latest change of a rule (a visit
+    recorded or a frequency set anywhere builds it afresh)."""
+    from django.db.models import Count, Max
+
+    from visits.models import Frequency, Visit
+
+    rules = Frequency.objects.aggregate(n=Count("id"), at=Max("set_at"))
+    last_visit = Visit.objects.aggregate(m=Max("id"))["m"]
+    return f"{sorted(sorted(p.items()) for p in place)}|{today}|{last_visit}|{rules['n']}|{rules['at']}"
+
+
+def _board(place, today: date) -> list[dict]:
     from django.db import connection
 
     from regions.models import Grid, Region
 
-    place = board_place(actor, township_id)
     rules = Rules.load()
-    if not rules.by_county or not place:
+    if not rules.by_county:
         return []
     owed, params = _owed_sql(rules, place, today, ("due", "overdue"))
     sql = f"""SELECT h.village_id, h.grid_id, COUNT(*),
