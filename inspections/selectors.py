@@ -82,11 +82,19 @@ def sheet(actor, pk) -> Sheet:
 
 
 def sheet_headings(sheet: Sheet) -> list[Heading]:
-    """The sheet's headings with their details (two queries)."""
-    return list(
-        sheet.headings.order_by("order").prefetch_related(
-            Prefetch("details", queryset=Detail.objects.order_by("order"))
-        )
+    """The sheet's headings with their details (two queries, then kept in the cache: a version of the sheet never
+    changes, a change is a new version)."""
+    from core.cache import kept
+
+    return kept(
+        "inspections.sheet",
+        f"{sheet.pk}",
+        lambda: list(
+            sheet.headings.order_by("order").prefetch_related(
+                Prefetch("details", queryset=Detail.objects.order_by("order"))
+            )
+        ),
+        3600,
     )
 
 
