@@ -238,9 +238,13 @@ def register_county_setup(setup: CountySetup) -> CountySetup:
 
 
 def set_up_county(county) -> None:
-    """Install every app's defaults for ``county`` (each idempotent), in registration order."""
-    for setup in _county_setups.ordered():
-        setup.set_up(county)
+    """Install every app's defaults for ``county`` (each idempotent), in registration order, in one transaction
+    (the one inserting the county, or its own where the county was saved outside one: a set-up may lock rows)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        for setup in _county_setups.ordered():
+            setup.set_up(county)
 
 
 # -- audit labels ------------------------------------------------------------------------------------------------

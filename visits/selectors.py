@@ -240,7 +240,7 @@ def _limit_case(rules: Rules, today: date, which: str) -> tuple[str, list]:
                 whens.append(f"WHEN p.county_id = %s AND pt.tag_id IN ({', '.join(['%s'] * len(tags))}) THEN %s")
                 params += [county_id, *tags, limit]
     if not whens:
-        return "NULL", []
+        return "CAST(NULL AS DATE)", []  # typed: compared with a visit's date (PostgreSQL refuses date >= text)
     return f"CASE {' '.join(whens)} ELSE NULL END", params
 
 
