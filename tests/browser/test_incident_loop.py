@@ -125,7 +125,10 @@ def test_the_incident_loop_on_phones(mobile_page, phones, live_server, settings,
     assert abs(incident.lat - lat) < 1e-5 and abs(incident.lng - lng) < 1e-5
     state_is(worker, "dispatched")
     expect(worker.locator(".photos img")).to_have_count(1)
-    assert worker.locator(".photos img").evaluate("img => img.naturalWidth") > 0  # the thumbnail is served
+    # the thumbnail is served (it loads lazily: bring it into view and wait until it has loaded, or failed)
+    worker.locator(".photos img").scroll_into_view_if_needed()
+    worker.wait_for_function("() => document.querySelector('.photos img').complete")
+    assert worker.locator(".photos img").evaluate("img => img.naturalWidth") > 0
     fits(worker, "the case page")
     worker.screenshot(path="/tmp/incident_detail.png", full_page=True)
 
