@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "inspections",
     "targets",
     "visits",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

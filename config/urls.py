@@ -31,6 +31,7 @@ urlpatterns = [
     path("targets/", include("targets.urls")),
     path("visits/", include("visits.urls")),
     path("honours/", include("honours.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("public/<str:village_code>/honours/", include("honours.public_urls")),
     path("", include("core.urls")),
 ]

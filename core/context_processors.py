@@ -19,6 +19,7 @@ from core.roles import Action
 # the groups of the bar, in their order: key → label (the menu's name when it holds two entries or more)
 GROUPS = {
     "home": _("Home"),
+    "dashboards": _("Dashboards"),
     "incidents": _("Grid incidents"),
     "transparency": _("Village notices"),
     "deliberation": pgettext_lazy("navigation", "Deliberation"),
@@ -36,6 +37,7 @@ GROUPS = {
 # (url name, label, action(s) that show it, group)
 NAV = [
     ("core:home", _("Home"), None, "home"),
+    ("dashboards:index", _("Dashboards"), Action.DASHBOARD_VIEW, "dashboards"),
     ("incidents:report", _("Report"), Action.INCIDENT_REPORT, "incidents"),
     ("incidents:list", _("All incidents"), Action.INCIDENT_VIEW, "incidents"),
     ("incidents:queue", _("My queue"), Action.INCIDENT_HANDLE, "incidents"),

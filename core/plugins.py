@@ -46,7 +46,7 @@ Audit fields
     never install defaults on GET.
 
 Registering the same key again replaces the entry (``ready()`` may run more than once in tests). Another kind
-of part (map layers, dashboard indicators) is one more dataclass, one more ``_Registry`` and its two functions
+of part (map layers) is one more dataclass, one more ``_Registry`` and its two functions
 (``register_…`` and the ordered getter), the same way as the ones below.
 """
 
@@ -65,8 +65,9 @@ from core import scope
 
 class DomainConfig(AppConfig):
     """The AppConfig of a domain app: when Django is ready, its declared procedures (``<app>.flows``, for
-    ``run_deadlines`` and the step pages) are registered with core.workflow and its ``<app>.plug.register()`` plugs
-    its parts into core (home cards, 待我办理, audit labels, county set-up)."""
+    ``run_deadlines`` and the step pages) are registered with core.workflow, its indicators (``<app>.indicators``'
+    ``INDICATORS``) with core.indicators, and its ``<app>.plug.register()`` plugs its parts into core (home cards,
+    待我办理, audit labels, county set-up)."""
 
     # an app's apps.py imports this class beside its own: Django picks the one marked default (the app's)
     default = False
@@ -82,6 +83,11 @@ class DomainConfig(AppConfig):
 
         if find_spec(f"{self.name}.flows") is not None:
             import_module(f"{self.name}.flows")
+        if find_spec(f"{self.name}.indicators") is not None:
+            from core import indicators
+
+            for indicator in import_module(f"{self.name}.indicators").INDICATORS:
+                indicators.register(indicator)
         if find_spec(f"{self.name}.plug") is not None:
             import_module(f"{self.name}.plug").register()
 

@@ -99,6 +99,7 @@ class Action(models.TextChoices):
     TARGETS_ISSUE = "targets.issue", _("Issue the yearly target lists (清单制)")
     TARGETS_REPORT = "targets.report", _("Report progress on one's unit's target list")
     TARGETS_VIEW = "targets.view", _("Read the target lists and their year-end report")
+    DASHBOARD_VIEW = "dashboards.view", _("Read the dashboards of one's villages, township or county")
 
 
 _STAFF_VIEW = {Action.REGISTRY_VIEW, Action.REGISTRY_EXPORT}
@@ -197,7 +198,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | {Action.COMMITTEES_MANAGE, Action.CUSTOMS_DECLARE, Action.CUSTOMS_HANDLE, Action.CUSTOMS_RULES}
         | {Action.CUSTOMS_FIGURES, Action.AID_APPLY, Action.AID_HANDLE, Action.AID_FIGURES}
         | {Action.INSPECTION_RECORD, Action.INSPECTION_PUBLISH, Action.INSPECTION_VIEW}
-        | {Action.TARGETS_REPORT}
+        | {Action.TARGETS_REPORT, Action.DASHBOARD_VIEW}
     ),
     Role.REVIEWER: frozenset(
         {
@@ -221,7 +222,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | {Action.MEDIATION_INTAKE, Action.MEDIATION_SUPERVISE, Action.MEDIATION_CONFIGURE}
         | {Action.SERVICE_HANDLE, Action.SERVICE_FIGURES, Action.SERVICE_CONFIGURE}
         | {Action.COMMITTEES_MANAGE, Action.CUSTOMS_FIGURES, Action.AID_FIGURES, Action.INSPECTION_VIEW}
-        | {Action.TARGETS_REPORT, Action.TARGETS_VIEW}
+        | {Action.TARGETS_REPORT, Action.TARGETS_VIEW, Action.DASHBOARD_VIEW}
     ),
     Role.DEPARTMENT_STAFF: frozenset({Action.INCIDENT_HANDLE, Action.TARGETS_REPORT}),
     Role.COUNTY_OFFICIAL: frozenset(
@@ -231,7 +232,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | _TRANSPARENCY_SUPERVISOR
         | _OVERSEER
         | {Action.CUSTOMS_FIGURES, Action.AID_FIGURES, Action.INSPECTION_VIEW}
-        | {Action.TARGETS_VIEW}
+        | {Action.TARGETS_VIEW, Action.DASHBOARD_VIEW}
     ),
     Role.COUNTY_ADMIN: frozenset(
         _STAFF_VIEW
@@ -258,11 +259,13 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
         | {Action.SERVICE_CONFIGURE, Action.SERVICE_FIGURES}
         | {Action.COMMITTEES_MANAGE, Action.CUSTOMS_FIGURES, Action.AID_FIGURES}
         | {Action.INSPECTION_SHEET, Action.INSPECTION_VIEW}
-        | {Action.TARGETS_ISSUE, Action.TARGETS_VIEW}
+        | {Action.TARGETS_ISSUE, Action.TARGETS_VIEW, Action.DASHBOARD_VIEW}
     ),
     Role.SHOPKEEPER: frozenset({Action.SHOP_FULFIL}),
     Role.CREDIT_PARTNER: frozenset({Action.CREDIT_READ}),
     Role.VILLAGE_SUPERVISOR: frozenset(
-        _OVERSEER | {Action.FINANCE_APPROVE, Action.TRANSPARENCY_VIEW, Action.AUDIT_VIEW, Action.DELIBERATION_VOTE}
+        _OVERSEER
+        | {Action.FINANCE_APPROVE, Action.TRANSPARENCY_VIEW, Action.AUDIT_VIEW, Action.DELIBERATION_VOTE}
+        | {Action.DASHBOARD_VIEW}
     ),
 }

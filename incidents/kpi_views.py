@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.periods import period_form_context
 from core.roles import Action
 from core.views import paginate, require_action
 from incidents import kpi as calc
@@ -39,22 +40,6 @@ def _kpi_request(request):
     return period, grouping, groupings, errors
 
 
-def _period_context(request, period):
-    today = timezone.localdate()
-    shown = period or calc.month_period(today.year, today.month)
-    return {
-        "period": period,
-        "period_kinds": list(calc.PERIOD_KINDS.items()),
-        "period_kind": request.GET.get("period") if request.GET.get("period") in calc.PERIOD_KINDS else calc.MONTH,
-        "month_value": request.GET.get("month") or f"{shown.start:%Y-%m}",
-        "year_value": request.GET.get("year") or str(shown.start.year),
-        "quarter_value": request.GET.get("quarter") or str((shown.start.month - 1) // 3 + 1),
-        "start_value": request.GET.get("start") or f"{shown.start:%Y-%m-%d}",
-        "end_value": request.GET.get("end") or f"{shown.end:%Y-%m-%d}",
-        "quarters": ["1", "2", "3", "4"],
-    }
-
-
 @login_required
 @require_action(Action.INCIDENT_KPI)
 def kpi(request):
@@ -67,7 +52,8 @@ def kpi(request):
         "errors": errors,
         "query": request.GET.urlencode(),
     }
-    context.update(_period_context(request, period))
+    context.update(period_form_context(request.GET, period))
+    context["period"] = period
     return render(request, "incidents/kpi.html", context, status=400 if errors else 200)
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from points import services
+from points import rollups, services
 from points.models import LedgerEntry, RuleBook, RuleItem, Scheme
 from points.rulebook_templates import TEMPLATES
 from regions.models import Region, RegionLevel
@@ -140,9 +140,11 @@ def generate_points(
             if progress:
                 progress(total)
     total += _write(batch)
+    rollups.rebuild(county.pk)  # the households' months, counted from what was written
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE points_ledgerentry")
+            cursor.execute("ANALYZE points_householdmonth")
     return total
 
 

@@ -5,13 +5,29 @@ village, department or reporter), never by loading cases into Python; the defini
 ("Performance figures (KPIs)", "Grid worker assessment") and on the pages. Reads are limited to what the actor
 may see with ``Action.INCIDENT_KPI``; a grid worker sees their own assessment line only.
 
-The package, by topic: ``periods`` (month, quarter, year, custom dates; a rate with its parts), ``figures``
+The package, by topic (the periods and rates are ``core.periods``): ``figures``
 (the KPI table by township, village, department or grid worker), ``worker_assessment`` (the grid workers' monthly
 assessment) and ``exports`` (both as .xlsx). Everything is importable from ``incidents.kpi`` as before.
 """
 
 from __future__ import annotations
 
+from core.periods import (
+    CUSTOM,
+    FIRST_YEAR,
+    MAX_PERIOD_DAYS,
+    MONTH,
+    PERIOD_KINDS,
+    QUARTER,
+    YEAR,
+    Period,
+    Rate,
+    month_period,
+    parse_month,
+    parse_period,
+    quarter_period,
+    year_period,
+)
 from incidents.kpi.exports import (
     ASSESSMENT_COLUMNS,
     KPI_COLUMNS,
@@ -40,22 +56,6 @@ from incidents.kpi.figures import (
     groupings_for,
     kpi_table,
     kpi_tables,
-)
-from incidents.kpi.periods import (
-    CUSTOM,
-    FIRST_YEAR,
-    MAX_PERIOD_DAYS,
-    MONTH,
-    PERIOD_KINDS,
-    QUARTER,
-    YEAR,
-    Period,
-    Rate,
-    month_period,
-    parse_month,
-    parse_period,
-    quarter_period,
-    year_period,
 )
 from incidents.kpi.worker_assessment import (
     CENT,

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core.periods import Rate
 from incidents.kpi.figures import DEPARTMENT, GRID_WORKER, TOWNSHIP, VILLAGE, KpiTable
-from incidents.kpi.periods import Rate
 from incidents.kpi.worker_assessment import DEFAULT_POLICY, Assessment, AssessmentPolicy
 
 # -- .xlsx exports ----------------------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from core import scope
 from core.errors import DomainError
+from core.periods import Period, Rate
 from core.roles import Action, Role
-from incidents.kpi.periods import Period, Rate
 from incidents.models import Department, Incident, Level, Rating
 
 # -- the KPI table ------------------------------------------------------------------------------------------
@@ -51,8 +51,9 @@ COUNTS = (
 )
 
 
-def count_expressions(now: datetime) -> dict[str, Count]:
-    """The counts of the figures as aggregate expressions (COUNT … FILTER (WHERE …) on PostgreSQL).
+def case_conditions(now: datetime) -> dict[str, Q]:
+    """The condition of each count of ``COUNTS`` (but ``cases``, every case): what the KPI table, its benchmark floor
+    and the dashboards' indicators (incidents.indicators) count by.
 
     ``now`` decides which unanswered cases are already late: a case waiting in the dispatched state after its
     deadline counts as not responded in time.
@@ -61,19 +62,24 @@ def count_expressions(now: datetime) -> dict[str, Count]:
     late_unanswered = Q(responded_at__isnull=True, state="dispatched", deadline_at__lt=now)
     closed = Q(state="closed")
     return {
-        "cases": Count("pk"),
-        "responded_on_time": Count("pk", filter=dispatched & Q(responded_on_time=True)),
-        "response_due": Count("pk", filter=dispatched & (Q(responded_on_time__isnull=False) | late_unanswered)),
-        "resolved_on_time": Count("pk", filter=Q(resolved_at__isnull=False, resolved_on_time=True)),
-        "resolved": Count("pk", filter=Q(resolved_at__isnull=False)),
-        "overdue": Count("pk", filter=Q(ever_overdue=True)),
-        "satisfied": Count("pk", filter=Q(rating__in=SATISFIED)),
-        "rated": Count("pk", filter=~Q(rating="")),
-        "reopened": Count("pk", filter=Q(reopen_count__gt=0)),
-        "closed": Count("pk", filter=closed),
-        "closed_in_village": Count("pk", filter=closed & Q(level=Level.VILLAGE)),
-        "closed_in_township": Count("pk", filter=closed & Q(level__in=(Level.VILLAGE, Level.TOWNSHIP))),
+        "responded_on_time": dispatched & Q(responded_on_time=True),
+        "response_due": dispatched & (Q(responded_on_time__isnull=False) | late_unanswered),
+        "resolved_on_time": Q(resolved_at__isnull=False, resolved_on_time=True),
+        "resolved": Q(resolved_at__isnull=False),
+        "overdue": Q(ever_overdue=True),
+        "satisfied": Q(rating__in=SATISFIED),
+        "rated": ~Q(rating=""),
+        "reopened": Q(reopen_count__gt=0),
+        "closed": closed,
+        "closed_in_village": closed & Q(level=Level.VILLAGE),
+        "closed_in_township": closed & Q(level__in=(Level.VILLAGE, Level.TOWNSHIP)),
     }
+
+
+def count_expressions(now: datetime) -> dict[str, Count]:
+    """The counts of the figures as aggregate expressions (COUNT … FILTER (WHERE …) on PostgreSQL)."""
+    conditions = case_conditions(now)
+    return {"cases": Count("pk"), **{name: Count("pk", filter=conditions[name]) for name in COUNTS[1:]}}
 
 
 @dataclass

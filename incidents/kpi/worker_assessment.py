@@ -10,9 +10,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core import scope
+from core.periods import Period, Rate
 from core.roles import Action, Role
 from incidents.kpi.figures import SATISFIED, _kpi_grants
-from incidents.kpi.periods import Period, Rate
 from incidents.models import Incident
 from incidents.supervision import UNRATED_DAYS
 

@@ -5,8 +5,8 @@ Money-like numbers are ``Decimal`` with two places. A subject is a household, a 
 organization or a party branch; ``subject_key`` ("h:12", "p:7", "o:3", "b:2") groups the ledger by
 subject whatever its kind.
 
-One module per domain (schemes, ledger, lists, shop, party, credit), all of the points app; every model is
-imported from here.
+One module per domain (schemes, ledger, lists, shop, party, credit; rollups beside the ledger), all of the
+points app; every model is imported from here.
 """
 
 from points.models.credit import (  # noqa: F401
@@ -39,6 +39,7 @@ from points.models.party import (  # noqa: F401
     Evaluation,
     EvaluatorLevel,
 )
+from points.models.rollups import HouseholdMonth  # noqa: F401
 from points.models.schemes import (  # noqa: F401
     POINTS,
     CapPeriod,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from core import audit, scope
 from core.errors import DomainError, NotFound
 from core.roles import Action
+from points import rollups
 from points import standings as calc
 from points.models import (
     Claim,
@@ -66,6 +67,7 @@ def _append(
         **fields,
     )
     entry.save()
+    rollups.counted(entry)
     return entry
 
 

@@ -20,10 +20,10 @@ from django.utils.translation import gettext, override
 from casework.models import CaseEvent
 from core.errors import DomainError
 from core.models import AuditEvent
+from core.periods import Period
 from incidents import services
 from incidents.flows import INCIDENT
 from incidents.kpi.figures import VILLAGE, kpi_table
-from incidents.kpi.periods import Period
 from incidents.models import GridMatter, Incident, IncidentAssist, Level
 from tests.incidents.support import INSIDE_A1, photo
 

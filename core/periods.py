@@ -1,4 +1,5 @@
-"""The periods the figures are counted over (month, quarter, year, custom dates) and a rate with its parts."""
+"""The periods figures are counted over (month, quarter, year, custom dates) and a rate with its parts: the
+incidents' KPIs and the dashboards' indicators read them."""
 
 from __future__ import annotations
 
@@ -132,6 +133,24 @@ def parse_period(params, *, today: date | None = None) -> Period:
     if (days["end"] - days["start"]).days >= MAX_PERIOD_DAYS:
         raise DomainError({"end": _("Choose a period of at most five years.")})
     return Period(days["start"], days["end"], CUSTOM)
+
+
+def period_form_context(params, period: Period | None, *, default_kind: str = MONTH) -> dict:
+    """What the period chooser (``core/_period_fields.html``) shows: the kind asked for and each field's value
+    (as typed, or the period shown's)."""
+    today = timezone.localdate()
+    shown = period or (year_period(today.year) if default_kind == YEAR else month_period(today.year, today.month))
+    kind = params.get("period")
+    return {
+        "period_kinds": list(PERIOD_KINDS.items()),
+        "period_kind": kind if kind in PERIOD_KINDS else default_kind,
+        "month_value": params.get("month") or f"{shown.start:%Y-%m}",
+        "year_value": params.get("year") or str(shown.start.year),
+        "quarter_value": params.get("quarter") or str((shown.start.month - 1) // 3 + 1),
+        "start_value": params.get("start") or f"{shown.start:%Y-%m-%d}",
+        "end_value": params.get("end") or f"{shown.end:%Y-%m-%d}",
+        "quarters": ["1", "2", "3", "4"],
+    }
 
 
 # -- rates --------------------------------------------------------------------------------------------------
