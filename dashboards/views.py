@@ -99,4 +99,3 @@ def definitions(request):
         "dashboards/definitions.html",
         {"modules": exports.by_module(rows)},
     )
-
