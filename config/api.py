@@ -14,6 +14,7 @@ from core.api_audit import router as audit_router
 from core.api_notifications import router as notifications_router
 from core.errors import DomainError, NotFound, PermissionDenied
 from customs.api import router as customs_router
+from dashboards.api import router as dashboards_router
 from deliberation.api import router as deliberation_router
 from doorstep.api import router as doorstep_router
 from finance.api import router as finance_router
@@ -108,6 +109,7 @@ api.add_router("/mediation", mediation_router)
 api.add_router("/doorstep", doorstep_router)
 api.add_router("/committees", committees_router)
 api.add_router("/customs", customs_router)
+api.add_router("/dashboards", dashboards_router)
 api.add_router("/mutualaid", mutualaid_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/targets", targets_router)

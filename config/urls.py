@@ -32,6 +32,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("honours/", include("honours.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("public/<str:village_code>/figures/", include("dashboards.public_urls")),
     path("public/<str:village_code>/honours/", include("honours.public_urls")),
     path("", include("core.urls")),
 ]

@@ -125,6 +125,13 @@ def paginate(request, qs, per_page: int = 20, decorate=None):
     return page
 
 
+def public(response):
+    """A public page (no sign-in: a village's notices, decisions, honours, figures) is for the village, not for
+    search engines."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

@@ -12,14 +12,10 @@ from django.shortcuts import render
 
 from core import workflow
 from core.errors import NotFound
+from core.views import public as _public
 from deliberation import meetings_link, selectors
 from deliberation.flows import TASK, flow_of
 from regions import selectors as region_selectors
-
-
-def _public(response):
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _village(code: str):

@@ -10,13 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.errors import DomainError, NotFound
+from core.views import public as _public
 from honours import quarters, selectors
 from regions import selectors as region_selectors
-
-
-def _public(response):
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _context(request, village_code) -> dict:

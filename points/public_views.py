@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.views import public as _public
 from points.models import ListKind, Publication
 from regions.models import Region, RegionLevel
 
@@ -159,12 +160,6 @@ def notice_page(request, data: dict, *, per_page: int = NOTICE_PAGE_SIZE) -> dic
         page = Paginator(data["rows"], per_page).get_page(request.GET.get("page"))
         data["shown"], data["page"] = list(page.object_list), page
     return data
-
-
-def _public(response):
-    """Public notices are for the village, not for search engines."""
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 def _village_or_404(code: str) -> Region:

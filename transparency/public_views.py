@@ -17,15 +17,9 @@ from django.utils import timezone
 from core.cache import kept
 from core.errors import NotFound
 from core.masking import mask_name
+from core.views import public as _public
 from transparency import selectors
 from transparency.views import file_response, label, table_page
-
-
-def _public(response):
-    """Public notices are for the village, not for search engines."""
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
 
 PUBLIC_CACHE_SECONDS = 600
 

@@ -176,3 +176,41 @@ def test_bad_input_gets_a_clear_message(client, world):
     assert month.status_code == 400
     assert _page(client, official, f"/dashboards/{county}.xlsx", period="year", year="1999").status_code == 400
     cache.clear()
+
+
+def test_the_api_gives_the_page_s_numbers_and_its_refusals(story, client, api_token):  # noqa: F811
+    iw, _c = story
+    w = iw.w
+    auth = api_token(w.users["county_official"])
+    with translation.override("zh-hans"):
+        listed = client.get("/api/dashboards/indicators", **auth).json()
+        assert {i["key"] for i in listed} == {i.key for i in ind.all_indicators()}
+        body = client.get(f"/api/dashboards/places/{w.county.pk}?period=month&month=2026-03", **auth).json()
+    lines = {line["indicator"]: line for line in body["lines"]}
+    completion = lines["incidents.completion"]
+    assert (completion["figure"]["num"], completion["figure"]["den"], completion["figure"]["value"]) == (3, 4, 75.0)
+    assert {p["place"]: p["value"] for p in completion["places"]} == {"甲镇": 75.0}
+    assert body["places_level"] == "township" and body["months"][-1] == "2026-03"
+    assert [t["num"] for t in lines["incidents.cases"]["trend"]][-1] == 6
+    township = api_token(w.users["township_a"])
+    refused = client.get(f"/api/dashboards/places/{w.township_b.pk}", **township)
+    assert refused.status_code == 403
+    bad = client.get(f"/api/dashboards/places/{w.county.pk}?period=custom&start=2026-03-10&end=2026-03-01", **auth)
+    assert bad.status_code == 422 and "结束日期" in str(bad.json())
+    unknown = client.get(f"/api/dashboards/places/{w.county.pk}?indicator=nope", **auth)
+    assert unknown.status_code == 422 and "没有指标" in str(unknown.json())
+
+
+def test_the_village_shows_its_villagers_its_public_figures_but_not_shares_over_too_few_cases(story, client):  # noqa: F811
+    iw, _c = story
+    w = iw.w
+    with translation.override("zh-hans"):
+        response = client.get(f"/public/{w.village_a1.code}/figures/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = response.content.decode()
+    assert response.status_code == 200 and response["X-Robots-Tag"] == "noindex, nofollow"
+    public = [i for i in ind.all_indicators() if i.public and i.applies_to("village")]
+    assert public and all(escape(str(i.name)) in page for i in public)
+    assert all(escape(str(i.definition)) not in page for i in ind.all_indicators() if not i.public)
+    assert "样本过少" in page  # 安家村's shares are over fewer than ten cases
+    assert "75.0%" not in page
+    assert client.get("/public/999999999999/figures/").status_code == 404
