@@ -131,3 +131,14 @@ def go_by_nav(page, name: str) -> None:
     if not link.is_visible():
         nav.locator("details", has=entry).locator("summary").click()
     link.click()
+
+
+PAGE_WIDTH_JS = (
+    """() => ({scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth})"""
+)
+
+
+def fits(page, what: str = "the page") -> None:
+    """The page is no wider than the screen (nothing to scroll sideways; a table may scroll inside its box)."""
+    result = page.evaluate(PAGE_WIDTH_JS)
+    assert result["scroll"] <= result["width"] + 1, f"{what} is wider than the screen: {result}"
