@@ -45,8 +45,15 @@ Audit fields
     inserted) and must be idempotent, so that a data migration can run it for the counties that exist. Pages
     never install defaults on GET.
 
+``MapLayer(key, label, order, build, …)``
+    A layer of the one map (一张图, ``dashboards``): ``build(actor, region)`` returns the GeoJSON features of the
+    region (a county, township or village) the actor may see on it, each with ``properties.label`` (and ``color``,
+    ``url``, ``count``, ``radius`` in metres as it needs); points are clustered when ``cluster``. ``action``: the
+    actions (any of them) a person needs to have the layer at all. A layer of cases a person may not open is drawn
+    as counts per village only (disputes: never a dispute's location outside its case).
+
 Registering the same key again replaces the entry (``ready()`` may run more than once in tests). Another kind
-of part (map layers) is one more dataclass, one more ``_Registry`` and its two functions
+of part is one more dataclass, one more ``_Registry`` and its two functions
 (``register_…`` and the ordered getter), the same way as the ones below.
 """
 
@@ -206,7 +213,28 @@ class HouseholdPanel:
     build: Callable[[Any, Any], Card | None]
 
 
+@dataclass(frozen=True)
+class MapLayer:
+    """A layer of the one map (see the module's docstring)."""
+
+    key: str
+    label: Any
+    order: int
+    build: Callable[[Any, Any], list[dict]]
+    legend: Callable[[], list[dict]] | None = None
+    cluster: bool = False
+    shown: bool = True
+    action: str | tuple[str, ...] | None = None
+
+    def allowed(self, actor) -> bool:
+        if self.action is None:
+            return True
+        actions = self.action if isinstance(self.action, tuple) else (self.action,)
+        return any(scope.can(actor, a) for a in actions)
+
+
 _home_cards: _Registry[HomeCard] = _Registry()
+_map_layers: _Registry[MapLayer] = _Registry()
 _household_panels: _Registry[HouseholdPanel] = _Registry()
 _county_setups: _Registry[CountySetup] = _Registry()
 _waiting: _Registry[WaitingItem] = _Registry()
@@ -227,6 +255,15 @@ def register_waiting(item: WaitingItem) -> WaitingItem:
 
 def waiting_items() -> list[WaitingItem]:
     return _waiting.ordered()
+
+
+def register_map_layer(layer: MapLayer) -> MapLayer:
+    return _map_layers.add(layer)
+
+
+def map_layers(actor) -> list[MapLayer]:
+    """The layers of the one map this actor may have, in order."""
+    return [layer for layer in _map_layers.ordered() if layer.allowed(actor)]
 
 
 def register_household_panel(panel: HouseholdPanel) -> HouseholdPanel:

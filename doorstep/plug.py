@@ -83,7 +83,18 @@ def _audit_fields() -> dict:
     return fields
 
 
+def _service_points(actor, region):
+    from doorstep.map_layer import service_point_layer
+
+    return service_point_layer(actor, region)
+
+
 def register() -> None:
     plugins.register_audit_labels(AuditAction)
+    plugins.register_map_layer(
+        plugins.MapLayer(
+            "service_points", gettext_lazy("Service points and their 15-minute circle"), 400, _service_points
+        )
+    )
     plugins.register_audit_fields("doorstep.", _audit_fields())
     plugins.register_home_card(plugins.HomeCard("doorstep", 350, doorstep_card))

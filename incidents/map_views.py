@@ -122,10 +122,23 @@ def incident_map(request):
     )
 
 
-def _case_features(actor, filters, now):
-    rows = selectors.map_cases(actor, now=now, **filters).values(
-        "pk", "created_at", "state", "overdue", "ever_overdue", "deadline_at", "lat", "lng", "matter__name", "address"
-    )[:MAX_MARKERS]
+def _case_features(actor, filters, now, within: dict | None = None):
+    rows = (
+        selectors.map_cases(actor, now=now, **filters)
+        .filter(**(within or {}))
+        .values(
+            "pk",
+            "created_at",
+            "state",
+            "overdue",
+            "ever_overdue",
+            "deadline_at",
+            "lat",
+            "lng",
+            "matter__name",
+            "address",
+        )[:MAX_MARKERS]
+    )
     labels = {name: INCIDENT.state_label(name) for name in INCIDENT.states}
     features = []
     for row in rows:
@@ -151,6 +164,14 @@ def _case_features(actor, filters, now):
             )
         )
     return features
+
+
+def incident_layer(actor, region) -> list[dict]:
+    """The one map's incident layer (core.plugins.MapLayer): the cases of ``region`` reported in the last 90 days
+    that the actor may see, coloured by state (overdue in red), at most MAX_MARKERS."""
+    now = timezone.now()
+    filters = {"state": "", "matter": None, "start": now - timedelta(days=90)}
+    return _case_features(actor, filters, now, {f"{region.level}_id": region.pk})
 
 
 @login_required

@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import plugins, scope
 from core.roles import Action
@@ -47,8 +48,31 @@ def _set_up_county(county) -> None:
     matter_install_unsorted(county=county)
 
 
+def _incident_layer(actor, region):
+    from incidents.map_views import incident_layer
+
+    return incident_layer(actor, region)
+
+
+def _incident_legend():
+    from incidents.map_views import legend
+
+    return legend()
+
+
 def register() -> None:
     plugins.register_audit_labels(AuditAction)
+    plugins.register_map_layer(
+        plugins.MapLayer(
+            "incidents",
+            gettext_lazy("Grid incidents (last 90 days)"),
+            200,
+            _incident_layer,
+            legend=_incident_legend,
+            cluster=True,
+            action=(Action.INCIDENT_VIEW, Action.INCIDENT_HANDLE),
+        )
+    )
     plugins.register_county_setup(plugins.CountySetup("incidents", _set_up_county))
     plugins.register_household_panel(plugins.HouseholdPanel("incidents", 200, _household_incidents))
     plugins.register_home_card(plugins.HomeCard("incidents", 300, incident_card))

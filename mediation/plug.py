@@ -26,7 +26,16 @@ def _mine(actor) -> int:
     return selectors.my_disputes(actor).filter(closed_at__isnull=True).count()
 
 
+def _dispute_layer(actor, region):
+    from mediation.map_layer import dispute_layer
+
+    return dispute_layer(actor, region)
+
+
 def register() -> None:
+    plugins.register_map_layer(
+        plugins.MapLayer("disputes", _("Disputes (counts per village)"), 300, _dispute_layer, shown=False)
+    )
     from mediation.models import BodyKind, Dispute, DisputeKind, Mediator, Source, SubsidyRate, Title
 
     plugins.register_audit_labels(AuditAction)

@@ -57,3 +57,18 @@ def overlaps(polygon: dict, others: list[tuple[str, dict]]) -> list[str]:
 
 def contains(polygon: dict, lat: float, lng: float) -> bool:
     return shape(polygon).covers(Point(lng, lat))
+
+
+def outline(polygons: list[dict], *, tolerance: float = 0.0003) -> dict | None:
+    """The outline of an area made of grids: their union, simplified (``tolerance`` in degrees, ~30 m), as a
+    GeoJSON Polygon or MultiPolygon; None when none has a boundary."""
+    from shapely.geometry import mapping
+    from shapely.ops import unary_union
+
+    shapes = [shape(p) for p in polygons if p]
+    if not shapes:
+        return None
+    merged = unary_union([s.buffer(0) for s in shapes]).simplify(tolerance, preserve_topology=True)
+    if merged.is_empty:
+        return None
+    return json.loads(json.dumps(mapping(merged)))  # tuples → lists

@@ -68,3 +68,8 @@ def grid_geojson(request):
         content_type="application/geo+json",
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def grid_layer(actor, region) -> list[dict]:
+    """The one map's grid layer (core.plugins.MapLayer): the active grids of ``region`` the actor may see."""
+    return grid_features(selectors.grids(actor).filter(is_active=True, **{f"{region.level}_id": region.pk}))

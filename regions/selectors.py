@@ -1,6 +1,6 @@
 """Reads of the region tree and grids, scoped to the actor."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from core import scope
 from core.errors import NotFound
@@ -107,3 +107,63 @@ def _tree_order(regions, visible):
 
     walk(None)
     return out
+
+
+def outlines(region) -> list[dict]:
+    """The places one level down of a county, township or village as the map draws them: {id, name, level,
+    geometry, centre (lat, lng)} — a township or village by the outline of its grids (the platform keeps no other
+    boundary), a grid by its own. Kept an hour per region and the state of its grids."""
+    from core.cache import kept
+    from regions.geometry import outline
+
+    grids = Grid.objects.filter(is_active=True, **{f"{region.level}_id": region.pk}, polygon__isnull=False)
+    if region.level == RegionLevel.VILLAGE:
+        column, model_level = "id", "grid"
+    else:
+        column, model_level = (
+            ("township_id", "township") if region.level == RegionLevel.COUNTY else ("village_id", "village")
+        )
+    state = grids.aggregate(n=Count("id"), last=Max("id"))
+
+    def build():
+        shapes: dict[int, list[dict]] = {}
+        names: dict[int, str] = {}
+        for row in grids.values(column, "polygon", "name"):
+            shapes.setdefault(row[column], []).append(row["polygon"])
+            if model_level == "grid":
+                names[row[column]] = row["name"]
+        if model_level != "grid":
+            names = dict(Region.objects.filter(pk__in=shapes).values_list("pk", "name"))
+        out = []
+        for pk, polygons in shapes.items():
+            geometry = outline(polygons)
+            if geometry is None:
+                continue
+            from shapely.geometry import shape
+
+            point = shape(geometry).representative_point()
+            out.append(
+                {
+                    "id": pk,
+                    "name": names.get(pk, ""),
+                    "level": model_level,
+                    "geometry": geometry,
+                    "centre": (point.y, point.x),
+                }
+            )
+        return sorted(out, key=lambda o: o["name"])
+
+    return kept("outlines", f"{region.pk}:{state['n']}:{state['last']}", build, 3600)
+
+
+def village_centres(village_ids) -> dict[int, tuple[float, float]]:
+    """(lat, lng) of each village: the mean of its grids' centres (what a count per village is drawn at)."""
+    from django.db.models import Avg
+
+    rows = (
+        Grid.objects.filter(village_id__in=village_ids, is_active=True, center_lat__isnull=False)
+        .values("village_id")
+        .annotate(lat=Avg("center_lat"), lng=Avg("center_lng"))
+        .order_by()
+    )
+    return {r["village_id"]: (r["lat"], r["lng"]) for r in rows}

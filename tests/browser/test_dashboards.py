@@ -76,3 +76,41 @@ def test_a_township_official_reads_the_dashboard_on_a_phone(story, mobile_page):
     expect(page.locator(".errorlist")).to_contain_text(
         zh("This place is outside the places whose figures you may read.")
     )
+
+
+def test_the_one_map_draws_the_places_and_toggles_its_layers(story, desktop_page, live_server):  # noqa: F811
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from incidents.models import Incident
+    from regions.models import Grid
+
+    iw, c = story
+    w = iw.w
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[102.01, 26.0], [102.02, 26.0], [102.02, 26.01], [102.01, 26.01], [102.01, 26.0]]],
+    }
+    Grid.objects.filter(pk=w.grid_a1b.pk).update(polygon=square, center_lat=26.005, center_lng=102.015)
+    Incident.objects.filter(pk=c["1"].pk).update(lat=26.005, lng=102.005, created_at=timezone.now() - timedelta(days=3))
+    page = desktop_page
+    remote = []
+    page.on("request", lambda r: remote.append(r.url) if not r.url.startswith(live_server.url) else None)
+    log_in(page, "county_official")
+    page.goto(f"/dashboards/{w.township_a.pk}/")
+    page.get_by_role("link", name=zh("One map")).click()
+    page.wait_for_url(f"**/dashboards/{w.township_a.pk}/map/**")
+    places = page.locator(".leaflet-overlay-pane path")
+    expect(page.locator(".vmap-label", has_text=w.village_a1.name)).to_be_visible()
+    # 安家村 (the outline of its two grids; 和平村 has none drawn) and the incident, on by default (a circle
+    # marker); the grids are off until asked for
+    expect(places).to_have_count(2)
+    control = page.locator(".leaflet-control-layers")
+    control.hover()
+    control.get_by_role("checkbox", name=zh("Grids"), exact=True).check()
+    expect(places).to_have_count(4)  # + the two grids
+    control.get_by_role("checkbox", name=zh("Grid incidents (last 90 days)")).uncheck()
+    expect(places).to_have_count(3)
+    page.screenshot(path=str(SHOTS / "onemap_1280.png"), full_page=True)
+    assert remote == []
