@@ -36,12 +36,9 @@ from core import db
 from core.calendar import WorkingCalendar
 from core.workflow import OVERDUE, START, STAY, Deadline
 from regions.models import Region, RegionLevel
+from registry.generation import GenerationError  # noqa: F401 (the other registers import it from here)
 
 CRON_MINUTES = 5  # run_deadlines runs every few minutes
-
-
-class GenerationError(Exception):
-    """The generator refuses (the county has such rows already)."""
 
 
 # -- shared with the other registers' generators ------------------------------------------------------------------

@@ -438,3 +438,46 @@ def bulk_accounts(wanted: list[tuple]) -> tuple[dict, set[str]]:
         batch_size=2000,
     )
     return users, fresh
+
+
+class GenerationError(Exception):
+    """A generator refuses: the county has such rows already, has no villages or households … (the message)."""
+
+
+class CountyCommand:
+    """The shape of a command that writes bench data into a county made by ``generate_county`` (``--county`` code,
+    ``--seed``, ``--year``, as ``bench_county``): a command subclasses it with ``BaseCommand``, adds its own
+    arguments in ``more_arguments`` and calls its generator in ``generate(region, actor, **options)``; a
+    ``GenerationError`` becomes the command's refusal, the result and the time are written."""
+
+    def add_arguments(self, parser):
+        parser.add_argument("--county", default="510499", help="County code.")
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--year", type=int, default=None, help="Default: this year (up to now).")
+        self.more_arguments(parser)
+
+    def more_arguments(self, parser) -> None:
+        pass
+
+    def generate(self, region, actor, **options):
+        raise NotImplementedError
+
+    def handle(self, *args, county, **options):
+        import time
+
+        from django.core.management.base import CommandError
+
+        from accounts.models import User
+
+        region = Region.objects.filter(code=county, level=RegionLevel.COUNTY).first()
+        if region is None:
+            raise CommandError(f"No county {county}: run generate_county first.")
+        actor = User.objects.filter(username="bench_county").first()
+        if actor is None:
+            raise CommandError("No bench_county account: run generate_county without --no-accounts first.")
+        started = time.monotonic()
+        try:
+            result = self.generate(region, actor, **options)
+        except GenerationError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"{result} in {time.monotonic() - started:.1f} s")

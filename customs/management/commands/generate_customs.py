@@ -3,39 +3,19 @@
 
 from __future__ import annotations
 
-import time
-
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import User
-from customs.generation import GenerationError, generate_events
-from customs.models import Event
-from regions.models import Region, RegionLevel
+from customs.generation import generate_events
+from registry.generation import CountyCommand
 
 
-class Command(BaseCommand):
+class Command(CountyCommand, BaseCommand):
     help = "Generate a county's weddings and funerals declared to the councils (bench data)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--county", default="510499", help="County code.")
-        parser.add_argument("--seed", type=int, default=1)
+    def more_arguments(self, parser):
         parser.add_argument("--per-year", type=int, default=3000, help="Events declared in the year (about).")
-        parser.add_argument("--year", type=int, default=None, help="Default: this year (up to now).")
 
-    def handle(self, *args, county, seed, per_year, year, **options):
-        region = Region.objects.filter(code=county, level=RegionLevel.COUNTY).first()
-        if region is None:
-            raise CommandError(f"No county {county}: run generate_county first.")
-        actor = User.objects.filter(username="bench_county").first()
-        if actor is None:
-            raise CommandError("No bench_county account: run generate_county without --no-accounts first.")
-        if Event.objects.filter(county=region).exists():
-            raise CommandError(f"County {county} has weddings and funerals already.")
+    def generate(self, region, actor, *, seed, year, per_year, **options):
         if not 1 <= per_year <= 1_000_000:
             raise CommandError("--per-year is from 1 to 1,000,000.")
-        started = time.monotonic()
-        try:
-            result = generate_events(region, actor, seed=seed, per_year=per_year, year=year)
-        except GenerationError as exc:
-            raise CommandError(str(exc)) from None
-        self.stdout.write(f"{result} in {time.monotonic() - started:.1f} s")
+        return generate_events(region, actor, seed=seed, per_year=per_year, year=year)
