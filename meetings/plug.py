@@ -20,6 +20,17 @@ def _motion_label(name: str):
 
 
 def register() -> None:
+    from regions.map_views import count_layer
+
+    plugins.register_map_layer(
+        plugins.MapLayer(
+            "meetings",
+            _("Meetings held this year (per village)"),
+            500,
+            count_layer("meetings.held", _("%(village)s: %(count)s meetings held this year")),
+            shown=False,
+        )
+    )
     from meetings.models import Choice, Outcome, ReservedMatter, SignInMethod, VoteMethod
 
     plugins.register_audit_labels(AuditAction)

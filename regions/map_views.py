@@ -11,6 +11,7 @@ from core.params import id_param
 from core.roles import Action
 from core.views import require_action
 from regions import selectors
+from regions.models import GridKind
 
 
 def _map_grids(request):
@@ -72,4 +73,46 @@ def grid_geojson(request):
 
 def grid_layer(actor, region) -> list[dict]:
     """The one map's grid layer (core.plugins.MapLayer): the active grids of ``region`` the actor may see."""
-    return grid_features(selectors.grids(actor).filter(is_active=True, **{f"{region.level}_id": region.pk}))
+    grids = selectors.grids(actor).filter(is_active=True, **{f"{region.level}_id": region.pk})
+    special = set(grids.filter(kind=GridKind.SPECIAL).values_list("pk", flat=True))
+    features = grid_features(grids)
+    for feature in features:  # 专属网格 (hazard points, enterprises …) stand out
+        if feature["properties"]["id"] in special:
+            feature["properties"].update(
+                color="#e65100", label=f"{feature['properties']['label']}（{GridKind.SPECIAL.label}）"
+            )
+    return features
+
+
+def count_layer(indicator_key: str, label: str):
+    """A layer of the one map counting an indicator's numerator per village this year (meetings held, notices
+    published …), drawn at each village's centre: ``label`` (lazy) has %(village)s and %(count)s."""
+
+    def build(actor, region) -> list[dict]:
+        from django.utils import timezone
+
+        from core import indicators
+        from core.periods import Period
+
+        today = timezone.localdate()
+        measure = indicators.get(indicator_key).numerator
+        level = "grid" if region.level == "village" else region.level
+        if level == "grid":  # a village's own count, at its centre
+            counts = {region.pk: measure.total(region.level, region.pk, Period(today.replace(month=1, day=1), today))}
+        else:
+            counts = measure.by(region.level, region.pk, Period(today.replace(month=1, day=1), today), "village")
+        counts = {pk: n for pk, n in counts.items() if n}
+        centres = selectors.village_centres(list(counts))
+        names = dict(selectors.Region.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
+        return [
+            maps.feature(
+                maps.point(*centres[pk]),
+                kind="count",
+                count=n,
+                label=str(label) % {"village": names.get(pk, ""), "count": n},
+            )
+            for pk, n in sorted(counts.items())
+            if pk in centres
+        ]
+
+    return build

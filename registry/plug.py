@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import plugins, scope
 from core.roles import Action
@@ -45,7 +46,24 @@ def own_household_card(actor) -> plugins.Card | None:
     return plugins.Card(template="registry/_home_household.html", context={"households": own}, data=own)
 
 
+def _households(actor, region):
+    from registry.map_layer import household_layer
+
+    return household_layer(actor, region)
+
+
 def register() -> None:
     plugins.register_audit_labels(AuditAction)
+    plugins.register_map_layer(
+        plugins.MapLayer(
+            "households",
+            gettext_lazy("Households (on a village's map)"),
+            150,
+            _households,
+            cluster=True,
+            shown=False,
+            action=Action.REGISTRY_VIEW,
+        )
+    )
     plugins.register_home_card(plugins.HomeCard("registry", 100, counts_card))
     plugins.register_home_card(plugins.HomeCard("own_households", 400, own_household_card, empty=()))

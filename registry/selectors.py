@@ -47,6 +47,11 @@ def _visible_households(actor) -> QuerySet[Household]:
     )
 
 
+def placed_households(actor, village_id: int) -> QuerySet[Household]:
+    """The households of a village the actor may see that are placed on the map (the one map's household layer)."""
+    return _visible_households(actor).filter(village_id=village_id, latitude__isnull=False, longitude__isnull=False)
+
+
 def household_search(
     actor,
     *,

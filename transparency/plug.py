@@ -15,6 +15,17 @@ def questions_to_answer(actor) -> int:
 
 
 def register() -> None:
+    from regions.map_views import count_layer
+
+    plugins.register_map_layer(
+        plugins.MapLayer(
+            "transparency",
+            _("Notices published this year (per village)"),
+            600,
+            count_layer("transparency.notices_published", _("%(village)s: %(count)s notices published this year")),
+            shown=False,
+        )
+    )
     plugins.register_audit_labels(AuditAction)
     # the keys of the transparency audit events that are not fields of their target (the notice)
     plugins.register_audit_fields("transparency.", {"files": _("Attachments")})

@@ -112,7 +112,7 @@
       loaded = true;
       getJSON(spec.url).then(function (data) {
         L.geoJSON(data, {
-          style: function () { return { color: "#8e1414", weight: 1, fillOpacity: 0.08 }; },
+          style: function (f) { return { color: f.properties.color || "#8e1414", weight: f.properties.color ? 2 : 1, fillOpacity: 0.08 }; },
           pointToLayer: function (f, latlng) {
             var p = f.properties;
             if (p.kind === "count") {

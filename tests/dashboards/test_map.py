@@ -98,3 +98,31 @@ def test_disputes_are_counts_per_village_and_nothing_of_a_dispute(world, med, cl
     assert f["geometry"]["coordinates"] == [102.005, 26.005]  # the village's centre, not a dispute's place
     text = layer.content.decode()
     assert "宅基地" not in text and "王建国" not in text and "两户" not in text
+
+
+def test_households_are_on_a_village_s_map_only_for_staff_who_may_read_the_registry(world, client):
+    from registry.models import Household
+
+    Household.objects.filter(pk=world.households["a1"].pk).update(latitude=26.004, longitude=102.004)
+    Household.objects.filter(pk=world.households["b1"].pk).update(latitude=26.504, longitude=102.504)
+    official = world.users["county_official"]
+    url = "/dashboards/{}/map/layers/households.geojson"
+    village = _json(client, official, url.format(world.village_a1.pk)).json()["features"]
+    assert [f["properties"]["label"] for f in village] == ["0001 王**"]
+    assert village[0]["properties"]["url"] == f"/registry/households/{world.households['a1'].pk}/"
+    assert _json(client, official, url.format(world.county.pk)).json()["features"] == []  # not at county scale
+    # a reviewer reads the dashboards of their village but not the registry's map of households
+    assert _json(client, world.users["cadre_a1"], url.format(world.village_a1.pk)).status_code == 200
+
+
+def test_special_grids_stand_out_and_meetings_are_counted_per_village(world, client):
+    from regions.models import GridKind
+
+    Grid.objects.filter(pk=world.grid_a1b.pk).update(kind=GridKind.SPECIAL, polygon=_square(102.01, 26.0))
+    grids = _json(client, world.users["county_official"], f"/dashboards/{world.village_a1.pk}/map/layers/grids.geojson")
+    by_id = {f["properties"]["id"]: f["properties"] for f in grids.json()["features"]}
+    assert by_id[world.grid_a1b.pk]["color"] == "#e65100" and "color" not in by_id[world.grid_a1.pk]
+    meetings = _json(
+        client, world.users["county_official"], f"/dashboards/{world.county.pk}/map/layers/meetings.geojson"
+    )
+    assert meetings.status_code == 200 and meetings.json()["features"] == []  # none held: nothing drawn
