@@ -9,4 +9,5 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/read-all/", views.notification_read_all, name="notifications_read_all"),
+    path("large-text/", views.large_text, name="large_text"),
 ]

@@ -125,6 +125,29 @@ def paginate(request, qs, per_page: int = 20, decorate=None):
     return page
 
 
+LARGE_TEXT_COOKIE = "large_text"
+
+
+@require_POST
+def large_text(request):
+    """长辈模式: bigger text and buttons on this phone, switched on (or off) once; a cookie of the device, kept two
+    years, so it holds whoever signs in on it and needs no account."""
+    on = request.POST.get("on") == "1"
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    if on:
+        response.set_cookie(
+            LARGE_TEXT_COOKIE, "1", max_age=2 * 365 * 24 * 3600, samesite="Lax", secure=request.is_secure()
+        )
+    else:
+        response.delete_cookie(LARGE_TEXT_COOKIE, samesite="Lax")
+    return response
+
+
 def public(response):
     """A public page (no sign-in: a village's notices, decisions, honours, figures) is for the village, not for
     search engines."""

@@ -21,6 +21,12 @@ def _option(index) -> str:
         return str(index)
 
 
+def rules_to_sign(actor) -> int:
+    from deliberation import selectors
+
+    return selectors.rules_to_sign(actor).count()
+
+
 def register() -> None:
     from deliberation.models import SignMethod
 
@@ -43,6 +49,17 @@ def register() -> None:
             "method": plugins.AuditField(_("how it was signed"), SignMethod),
             "signed_on": _("signed on"),
         },
+    )
+    plugins.register_waiting(
+        plugins.WaitingItem(
+            "deliberation.rules_to_sign",
+            _("Village rules waiting for my household's signature"),
+            rules_to_sign,
+            "deliberation:rules",
+            Action.DELIBERATION_VIEW,
+            order=15,
+            hide_zero=True,
+        )
     )
     plugins.register_waiting(
         plugins.WaitingItem(

@@ -222,6 +222,18 @@ def unsigned_households(rules_obj: RulesVersion) -> QuerySet:
     return households_of(rules_obj.village_id).exclude(pk__in=signed).order_by("number")
 
 
+def rules_to_sign(actor) -> QuerySet:
+    """The village rules the actor's household may sign and has not signed (a villager's 待我办理)."""
+    from deliberation.flows import RULES_SIGNABLE
+
+    households = scope.targets(actor, "household", Action.DELIBERATION_VIEW)
+    if not households:
+        return RulesVersion.objects.none()
+    villages = Household.objects.filter(pk__in=households).values("village_id")
+    signed = RulesSignature.objects.filter(household_id__in=households).values("rules_id")
+    return RulesVersion.objects.filter(village_id__in=villages, state__in=RULES_SIGNABLE).exclude(pk__in=signed)
+
+
 # -- the township's queue -------------------------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from core import plugins
+from core import plugins, scope
 from core.roles import Action
 from points.audit_labels import AuditAction
 
@@ -17,6 +17,28 @@ def appeals_to_decide(actor) -> int:
     from points import selectors
 
     return selectors.appeals_to_decide(actor).count()
+
+
+def my_points_card(actor) -> plugins.Card | None:
+    """The villager's points on the home page (score with its base, rank, balance; links to the points and the
+    shop): what a villager opens the platform for most, first after what waits for them."""
+    from points import selectors
+
+    if not scope.can(actor, Action.POINTS_VIEW_OWN):
+        return None
+    rows = selectors.my_points_brief(actor)
+    if not rows:
+        return None
+    data = [
+        {"scheme": r["scheme"].pk, "score": str(r["score"]), "rank": r["rank"], "balance": str(r["balance"])}
+        for r in rows
+    ]
+    return plugins.Card(
+        title=_("My points"),
+        template="points/_home_card.html",
+        context={"rows": rows, "shop": scope.can(actor, Action.SHOP_REDEEM) and any(r["redeemable"] for r in rows)},
+        data=data,
+    )
 
 
 def _household_points(actor, household):
@@ -82,6 +104,7 @@ def register() -> None:
     plugins.register_audit_fields("points.shop.", {"is_active": _("in use")})
     plugins.register_county_setup(plugins.CountySetup("points", _set_up_county))
     plugins.register_household_panel(plugins.HouseholdPanel("points", 100, _household_points))
+    plugins.register_home_card(plugins.HomeCard("my_points", 60, my_points_card))
     plugins.register_waiting(
         plugins.WaitingItem(
             "points.review",

@@ -219,6 +219,31 @@ def year_lines(scheme: Scheme, key: str, year: int) -> dict:
     }
 
 
+def my_points_brief(actor) -> list[dict]:
+    """A villager's points this year in each scheme of the household's village, for the home page: the score with
+    its base, the rank in the village, the balance to spend (the same standings and balances as /points/me/)."""
+    subject = subject_for_actor(actor)
+    if subject is None:
+        return []
+    year = timezone.localdate().year
+    out = []
+    for scheme in Scheme.objects.filter(village_id=subject.village_id, is_active=True, subject_kind=subject.kind):
+        table = calc.standings(scheme, year)
+        mine = next((s for s in table if s.key == subject.key), None)
+        out.append(
+            {
+                "scheme": scheme,
+                "score": mine.score if mine else scheme.base_score,
+                "base": scheme.base_score,
+                "rank": mine.rank if mine else None,
+                "ranked": len(table),
+                "balance": calc.balances(scheme, [subject.key]).get(subject.key, Decimal("0")),
+                "redeemable": scheme.redeemable,
+            }
+        )
+    return out
+
+
 def my_summary(actor, year: int | None = None) -> dict | None:
     """What a villager sees about their own household in every scheme of the village; ``year``: the year whose
     lines are listed (this year by default)."""

@@ -14,7 +14,27 @@ def questions_to_answer(actor) -> int:
     return selectors.open_questions(actor).count()
 
 
+def village_notices_card(actor) -> plugins.Card | None:
+    """A villager's home: the latest notices of their village (三务公开), newest first, each opening its page."""
+    from django.urls import reverse
+
+    from core import scope
+    from transparency import selectors
+
+    if not scope.targets(actor, "household", Action.TRANSPARENCY_VIEW):
+        return None
+    latest = list(selectors.visible(actor).order_by("-published_at", "-pk")[:3])
+    links = [plugins.Link(n.title, reverse("transparency:detail", args=[n.pk])) for n in latest]
+    return plugins.Card(
+        title=_("Latest village notices"),
+        template="transparency/_home_card.html",
+        context={"links": links, "all": reverse("transparency:list")},
+        data=[n.pk for n in latest],
+    )
+
+
 def register() -> None:
+    plugins.register_home_card(plugins.HomeCard("village_notices", 390, village_notices_card, empty=()))
     from regions.map_views import count_layer
 
     plugins.register_map_layer(

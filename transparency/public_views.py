@@ -30,8 +30,8 @@ def _cached(request, kind: str, village, today, build, *parts):
     withdrawal, supersession, end of window, answer) and the day (windows open and close by date), so a change
     shows at once and the busy board of a village is rendered once, not per visitor. The
     pages carry no form and no CSRF token; a signed-in visitor (whose header shows their name and menu) or one
-    with a message waiting gets a page of their own, never cached."""
-    if request.user.is_authenticated or "messages" in request.COOKIES:
+    with a message waiting, or in large-text mode, gets a page of their own, never cached."""
+    if request.user.is_authenticated or "messages" in request.COOKIES or "large_text" in request.COOKIES:
         return _public(build())
     version = ":".join(str(p) for p in (kind, village.pk, today, village.board_version, *parts))
 

@@ -9,8 +9,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from config.api import api
 
-# Posts that are not a write of the platform's records: signing in and out, the language.
-NOT_WRITES = {"accounts:login", "accounts:logout", "set_language"}
+# Posts that are not a write of the platform's records: signing in and out, the language, the text size (a cookie
+# of the device, like the language).
+NOT_WRITES = {"accounts:login", "accounts:logout", "set_language", "core:large_text"}
 
 
 def _patterns(patterns, namespace=None, prefix=""):

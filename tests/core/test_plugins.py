@@ -87,6 +87,7 @@ def test_the_import_walk_sees_a_domain_import():
 def test_the_home_page_cards_keep_their_order():
     assert [c.key for c in plugins.home_cards()] == [
         "waiting",
+        "my_points",
         "registry",
         "incidents",
         "doorstep",
@@ -95,6 +96,7 @@ def test_the_home_page_cards_keep_their_order():
         "visits",
         "inspections",
         "honours",
+        "village_notices",
         "own_households",
     ]
 
@@ -105,6 +107,7 @@ def test_waiting_items_keep_their_order_and_are_registered_by_their_apps():
         "points:home",
         "points:appeal_list",
         "finance:queue",
+        "deliberation:rules",
         "transparency:questions",
         "powers:queue",
         "powers:review",
