@@ -127,7 +127,9 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
         if os.environ.get("CACHE_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        # a place's dashboard keeps 72 figures (24 indicators × value, places, trend): locmem's default of 300
+        # entries would drop a county's figures after four townships (bench/README.md, "Dashboards")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 30000}}
     )
 }
 

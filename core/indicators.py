@@ -84,11 +84,14 @@ class Measure:
     def _dated(self) -> bool:
         return self.date is not None
 
-    def _rows(self, level: str, region_id: int, start: date | None, end: date | None):
+    def condition(self) -> Q:
+        return self.filter() if callable(self.filter) else self.filter
+
+    def _rows(self, level: str, region_id: int, start: date | None, end: date | None, condition: Q | None = None):
         column = self.column(level)
         if not column:
             raise ValueError(f"{self.model.__name__} is not placed at the {level} level")
-        condition = self.filter() if callable(self.filter) else self.filter
+        condition = self.condition() if condition is None else condition
         qs = self.model._default_manager.filter(condition, **{column: region_id})
         if self.date is not None and start is not None:
             field_ = self.model._meta.get_field(self.date.split("__")[0])
@@ -99,8 +102,56 @@ class Measure:
                 qs = qs.filter(**{f"{self.date}__gte": start, f"{self.date}__lte": end})
         return qs
 
-    def _count(self):
-        return Count(self.distinct, distinct=True) if self.distinct else Count("pk")
+    def _count(self, condition: Q | None = None):
+        """COUNT(*) when every row counts (an index-only scan can answer it: COUNT(id) must read the table),
+        COUNT(DISTINCT …) for ``distinct``; ``condition``: only the rows matching it (COUNT … FILTER (WHERE …))."""
+        if self.distinct:
+            return Count(self.distinct, distinct=True, filter=condition or None)
+        return Count("pk", filter=condition) if condition else Count("*")
+
+    def pairs_with(self, other: Measure) -> bool:
+        """Does ``other`` count the same rows in the same way, only its filter differing? Then one statement reads
+        the rows once and counts both (``_pair``)."""
+        if type(other) is not Measure or self.date is None or self.once_a_month:
+            return False
+        same = ("model", "date", "distinct", "once_a_month", "grid", "place")
+        return all(getattr(self, k) == getattr(other, k) for k in same)
+
+    def _pair(self, other: Measure, level: str, region_id: int, period: Period):
+        mine, theirs = self.condition(), other.condition()
+        either = (mine | theirs) if mine and theirs else Q()  # an empty Q is every row (Q(a) | Q() would be Q(a))
+        rows = self._rows(level, region_id, period.start, period.end, condition=either)
+        return rows, {"ind_n": self._count(mine), "ind_d": other._count(theirs)}
+
+    def pair_total(self, other: Measure, level: str, region_id: int, period: Period) -> tuple[int, int]:
+        rows, counts = self._pair(other, level, region_id, period)
+        found = rows.aggregate(**counts)
+        return found["ind_n"] or 0, found["ind_d"] or 0
+
+    def pair_by(self, other: Measure, level: str, region_id: int, period: Period, child: str):
+        column = self.column(child)
+        rows, counts = self._pair(other, level, region_id, period)
+        rows = rows.exclude(**{f"{column}__isnull": True}).values(ind_unit=F(column)).annotate(**counts).order_by()
+        nums, dens = {}, {}
+        for row in rows:
+            if row["ind_n"]:
+                nums[row["ind_unit"]] = row["ind_n"]
+            if row["ind_d"]:
+                dens[row["ind_unit"]] = row["ind_d"]
+        return nums, dens
+
+    def pair_monthly(self, other: Measure, level: str, region_id: int, period: Period):
+        field_ = self.model._meta.get_field(self.date.split("__")[0])
+        tz = timezone.get_default_timezone() if field_.get_internal_type() == "DateTimeField" else None
+        rows, counts = self._pair(other, level, region_id, period)
+        nums: dict[date, int] = {}
+        dens: dict[date, int] = {}
+        for row in rows.values(ind_month=TruncMonth(self.date, tzinfo=tz)).annotate(**counts).order_by():
+            month = row["ind_month"]
+            month = month.date() if isinstance(month, datetime) else month
+            nums[month] = nums.get(month, 0) + row["ind_n"]
+            dens[month] = dens.get(month, 0) + row["ind_d"]
+        return nums, dens
 
     def total(self, level: str, region_id: int, period: Period) -> int:
         return self._rows(level, region_id, period.start, period.end).aggregate(ind_n=self._count())["ind_n"] or 0
@@ -123,7 +174,7 @@ class Measure:
         out: dict[date, int] = {}
         # a monthly rollup's rows are dated on the first of their month already
         bucket = F(self.date) if self.once_a_month else TruncMonth(self.date, tzinfo=tz)
-        count = Count("pk") if self.once_a_month else self._count()
+        count = Count("*") if self.once_a_month else self._count()
         for row in rows.values(ind_month=bucket).annotate(ind_n=count).order_by():
             month = row["ind_month"]
             month = month.date() if isinstance(month, datetime) else month
@@ -244,8 +295,18 @@ class Indicator:
         version = f"{self.key}|{what}|{level}|{region_id}|{period.start}|{period.end}"
         return kept("indicator", version, build, KEPT_SECONDS)
 
+    def _paired(self) -> bool:
+        """A share whose numerator and denominator count the same rows (their filters differ): one statement."""
+        return (
+            self.denominator is not None
+            and type(self.numerator) is Measure
+            and self.numerator.pairs_with(self.denominator)
+        )
+
     def value(self, level: str, region_id: int, period: Period) -> Value:
         def build():
+            if self._paired():
+                return self.numerator.pair_total(self.denominator, level, region_id, period)
             den = self.denominator.total(level, region_id, period) if self.denominator else None
             return (self.numerator.total(level, region_id, period), den)
 
@@ -256,6 +317,8 @@ class Indicator:
         child = CHILD_LEVEL[level]
 
         def build():
+            if self._paired():
+                return self.numerator.pair_by(self.denominator, level, region_id, period, child)
             nums = self.numerator.by(level, region_id, period, child)
             dens = self.denominator.by(level, region_id, period, child) if self.denominator else {}
             return nums, dens
@@ -269,6 +332,8 @@ class Indicator:
         span = Period(months[0].start, months[-1].end)
 
         def build():
+            if self._paired():
+                return self.numerator.pair_monthly(self.denominator, level, region_id, span)
             nums = self.numerator.monthly(level, region_id, span)
             dens = self.denominator.monthly(level, region_id, span) if self.denominator else {}
             return nums, dens

@@ -100,6 +100,7 @@ class Board:
         """The places one level down side by side, a table per module: its indicators measured one level down and
         a row per place (its name, the dashboard it opens, its figure of each; a place without a case: zero)."""
         out = []
+        urls = {u.id: reverse("dashboards:place", args=[u.id]) if u.opens else "" for u in self.units}
         for module, lines in self.modules:
             compared = [line for line in lines if line.compared]
             if not compared:
@@ -110,8 +111,7 @@ class Board:
                     line.units.get(unit.id) or ind.Value(0, 0, line.indicator.unit, line.indicator.min_cases)
                     for line in compared
                 ]
-                url = reverse("dashboards:place", args=[unit.id]) if unit.opens else ""
-                rows.append({"name": unit.name, "url": url, "cells": cells})
+                rows.append({"name": unit.name, "url": urls[unit.id], "cells": cells})
             out.append({"module": module, "lines": compared, "rows": rows})
         return out
 
