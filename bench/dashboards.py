@@ -519,6 +519,42 @@ def boards(args, county, township, users, period) -> dict:
     return out
 
 
+def one_map(args, county, users) -> dict:
+    """The one map of the county (issue 15: its layers load under 1 s): the page, the townships' outlines with the
+    default indicator's figures, and every layer the county administrator has, each through its view (Django's
+    test client, DEBUG off), cold (cache cleared: the outlines are unioned from the grids afresh) then kept."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from core import plugins
+
+    client = Client()
+    client.force_login(users["bench_county"])
+    base = f"/dashboards/{county.pk}/map/"
+    paths = {"page": base, "places": f"{base}places.geojson?period=year&year={args.year}"}
+    for layer in plugins.map_layers(users["bench_county"]):
+        paths[f"layer {layer.key}"] = f"{base}layers/{layer.key}.geojson"
+    client.get(paths["page"], HTTP_HOST="localhost")  # the process's first request (imports, templates)
+    out = {}
+    for name, path in paths.items():
+        times = {}
+        for phase in ("cold", "kept"):
+            if phase == "cold":
+                cache.clear()
+            t0 = time.perf_counter()
+            response = client.get(path, HTTP_HOST="localhost")
+            times[phase] = round((time.perf_counter() - t0) * 1000, 1)
+            assert response.status_code == 200, (path, response.status_code)
+        features = len(response.json()["features"]) if path.endswith(".geojson") else None
+        out[name] = times | {"bytes": len(response.content), "features": features}
+        print(
+            f"  map {name:24s} cold {times['cold']:8.1f} ms, kept {times['kept']:8.1f} ms, "
+            f"{len(response.content) / 1024:7.0f} KB, {features} features",
+            flush=True,
+        )
+    return out
+
+
 # --- HTTP ------------------------------------------------------------------------------------------------------
 
 
@@ -712,6 +748,7 @@ def main():
         loads.append(("after boards", list(os.getloadavg())))
         if args.ledger_runs:
             result["ledger_path"] = ledger_path(args, county, period)
+        result["one_map"] = one_map(args, county, users)
     http = {}
     if not args.no_http:
         places = [] if args.no_places else [county.pk, *[t.pk for t in townships]]

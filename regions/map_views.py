@@ -5,13 +5,14 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from core import maps
 from core.params import id_param
 from core.roles import Action
 from core.views import require_action
 from regions import selectors
-from regions.models import GridKind
+from regions.models import GridKind, GridStaff
 
 
 def _map_grids(request):
@@ -75,12 +76,18 @@ def grid_layer(actor, region) -> list[dict]:
     """The one map's grid layer (core.plugins.MapLayer): the active grids of ``region`` the actor may see."""
     grids = selectors.grids(actor).filter(is_active=True, **{f"{region.level}_id": region.pk})
     special = set(grids.filter(kind=GridKind.SPECIAL).values_list("pk", flat=True))
+    monitors: dict[int, list[str]] = {}
+    for row in (
+        GridStaff.objects.filter(grid_id__in=special).order_by("role", "name").values("grid_id", "name", "phone")
+    ):
+        monitors.setdefault(row["grid_id"], []).append(" ".join(v for v in (row["name"], row["phone"]) if v))
     features = grid_features(grids)
-    for feature in features:  # 专属网格 (hazard points, enterprises …) stand out
-        if feature["properties"]["id"] in special:
-            feature["properties"].update(
-                color="#e65100", label=f"{feature['properties']['label']}（{GridKind.SPECIAL.label}）"
-            )
+    for feature in features:  # 专属网格 (hazard points, enterprises …) stand out, with who watches them
+        props = feature["properties"]
+        if props["id"] in special:
+            props.update(color="#e65100", label=f"{props['label']}（{GridKind.SPECIAL.label}）")
+            if monitors.get(props["id"]):
+                props["detail"] = _("Watched by: %(people)s") % {"people": "、".join(monitors[props["id"]])}
     return features
 
 

@@ -130,6 +130,7 @@
             var popup = el("div", "vmap-popup");
             popup.appendChild(el("strong", null, p.label || ""));
             if (p.state_label) popup.appendChild(el("span", "vmap-state", p.state_label));
+            if (p.detail) popup.appendChild(el("span", null, p.detail));
             var url = safeUrl(p.url);
             if (url) {
               var a = el("a", null, box.dataset.openLabel);

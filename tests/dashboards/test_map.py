@@ -116,12 +116,14 @@ def test_households_are_on_a_village_s_map_only_for_staff_who_may_read_the_regis
 
 
 def test_special_grids_stand_out_and_meetings_are_counted_per_village(world, client):
-    from regions.models import GridKind
+    from regions.models import GridKind, GridStaff
 
     Grid.objects.filter(pk=world.grid_a1b.pk).update(kind=GridKind.SPECIAL, polygon=_square(102.01, 26.0))
+    GridStaff.objects.create(grid=world.grid_a1b, name="赵监测", phone="0812-1234567", role="specialist")
     grids = _json(client, world.users["county_official"], f"/dashboards/{world.village_a1.pk}/map/layers/grids.geojson")
     by_id = {f["properties"]["id"]: f["properties"] for f in grids.json()["features"]}
     assert by_id[world.grid_a1b.pk]["color"] == "#e65100" and "color" not in by_id[world.grid_a1.pk]
+    assert "赵监测 0812-1234567" in by_id[world.grid_a1b.pk]["detail"]
     meetings = _json(
         client, world.users["county_official"], f"/dashboards/{world.county.pk}/map/layers/meetings.geojson"
     )
