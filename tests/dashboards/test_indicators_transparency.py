@@ -136,12 +136,20 @@ def _expected(key, data, period, where):
     return (sum(1 for q in due if q.answered_on_time), len(due))
 
 
+# the indicators counted from rows (this file's story); 按时公开 (the calendar's periods) is tested below
+COUNTED = [i for i in indicators.INDICATORS if i.key != "transparency.on_time"]
+
+
 def test_the_declarations():
     assert [i.key for i in indicators.INDICATORS] == [
         "transparency.notices_published",
         "transparency.questions_in_time",
+        "transparency.on_time",
     ]
-    assert [i.key for i in indicators.INDICATORS if i.public] == ["transparency.notices_published"]
+    assert [i.key for i in indicators.INDICATORS if i.public] == [
+        "transparency.notices_published",
+        "transparency.on_time",
+    ]
     for i in indicators.INDICATORS:
         assert i.applies_to(ind.VILLAGE) and not i.applies_to(ind.GRID)
 
@@ -160,7 +168,7 @@ def _places(w):
 def test_every_place_and_period(board):
     w = board["w"]
     this_month = month_period(timezone.localdate().year, timezone.localdate().month)
-    for indicator in indicators.INDICATORS:
+    for indicator in COUNTED:
         for (level, region_id), where in _places(w).items():
             for period in (MARCH, FEBRUARY, quarter_period(2025, 2), this_month):
                 cache.clear()
@@ -168,7 +176,7 @@ def test_every_place_and_period(board):
                 assert (got.num, got.den) == _expected(indicator.key, board, period, where), (indicator.key, level)
     # known from the story
     cache.clear()
-    notices, questions = (i.value(ind.COUNTY, w.county.pk, MARCH) for i in indicators.INDICATORS)
+    notices, questions = (i.value(ind.COUNTY, w.county.pk, MARCH) for i in COUNTED)
     assert notices.num == 5  # n1, the financial notice, n5, n6 and the correction (not the withdrawn one)
     assert (questions.num, questions.den) == (2, 4)  # in time: 6 and 31 March; late: 10 March; never: 16 March
     cache.clear()
@@ -181,7 +189,7 @@ def test_every_place_and_period(board):
 
 def test_by_unit_and_trend(board):
     w = board["w"]
-    for indicator in indicators.INDICATORS:
+    for indicator in COUNTED:
         cache.clear()
         got = indicator.by_unit(ind.COUNTY, w.county.pk, MARCH)
         expected = {
@@ -205,3 +213,51 @@ def test_by_unit_and_trend(board):
         ind.TOWNSHIP, w.township_b.pk, ind.trend_months(month_period(2025, 4), count=2)
     )
     assert [v.num for v in notices] == [1, 1]  # 新桥村: 31 March (evening, Beijing time), 1 April
+
+
+# -- 按时公开: the disclosure calendar's periods due in the period, and those covered on time ------------------------
+
+
+def test_disclosures_on_time_count_the_calendar_s_periods_due(db):
+    from tests.transparency.support import build_transparency_world
+
+    tw = build_transparency_world()
+    from datetime import date
+
+    from django.core.cache import cache
+
+    from core import indicators as ind
+    from core.periods import Period, month_period
+    from tests.transparency.test_calendar import publish_on
+    from transparency.models import Stream
+
+    w = tw.w
+    # as tests/transparency/test_calendar.py: Jan–Mar's finances covered by a quarterly notice published on 20
+    # April (late), April's missing (late), May's on 5 June (on time); Q1's village affairs on 8 April (on time)
+    publish_on(tw, date(2026, 6, 5), stream=Stream.FINANCE, start=date(2026, 5, 1), end=date(2026, 5, 31))
+    publish_on(tw, date(2026, 4, 20), stream=Stream.FINANCE, start=date(2026, 1, 1), end=date(2026, 3, 31))
+    publish_on(tw, date(2026, 4, 8), stream=Stream.VILLAGE, start=date(2026, 1, 1), end=date(2026, 3, 31))
+    on_time = ind.get("transparency.on_time")
+    half = Period(date(2026, 1, 1), date(2026, 6, 30))
+    # due from 1 January to 30 June, per village: finances of Dec 2025 and Jan–May 2026 (6: due on the 10th of the
+    # next month), village affairs and party affairs of Q4 2025 and Q1 2026 (2 + 2) — 10 a village, 3 villages
+    value = on_time.value("county", w.county.pk, half)
+    assert (value.num, value.den) == (2, 30)
+    by_township = on_time.by_unit("county", w.county.pk, half)
+    assert {k: (v.num, v.den) for k, v in by_township.items()} == {w.township_a.pk: (2, 20), w.township_b.pk: (0, 10)}
+    village = on_time.value("village", w.village_a1.pk, half)
+    assert (village.num, village.den, village.display) == (2, 10, "20.0%")
+    cache.clear()
+    trend = on_time.trend("village", w.village_a1.pk, [month_period(2026, m) for m in range(1, 7)])
+    # due in January: Dec's finances, Q4's village and party affairs (3, none on time); April: March's finances and
+    # Q1's two (3; the village affairs on time); June: May's finances (on time)
+    assert [(v.num, v.den) for v in trend] == [(0, 3), (0, 1), (0, 1), (1, 3), (0, 1), (1, 1)]
+    # a period not yet due counts in neither figure
+    today = date.today()
+    future = Period(
+        today.replace(year=today.year + 1, month=1, day=1), today.replace(year=today.year + 1, month=12, day=31)
+    )
+    assert (on_time.value("county", w.county.pk, future).num, on_time.value("county", w.county.pk, future).den) == (
+        0,
+        0,
+    )
