@@ -16,6 +16,7 @@ from doorstep import figures as calc
 from doorstep import indicators
 from doorstep.models import ServiceRequest
 from tests.doorstep.conftest import build_doorstep
+from tests.doorstep.test_circle import layout  # noqa: F401 (a fixture)
 from tests.doorstep.test_figures import made  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -66,8 +67,12 @@ def _rows():
     return list(ServiceRequest.objects.all())
 
 
+# the indicators of the requests (this file's story); the 15-minute circle (a figure of now) is tested below
+COUNTED = [i for i in indicators.INDICATORS if i.key in PARTS]
+
+
 def test_the_declarations():
-    assert [i.key for i in indicators.INDICATORS] == list(PARTS)
+    assert [i.key for i in indicators.INDICATORS] == [*PARTS, "doorstep.within_15_minutes"]
     for i in indicators.INDICATORS:
         assert i.applies_to(ind.VILLAGE) and not i.applies_to(ind.GRID)
         assert 400 <= i.order < 500
@@ -76,7 +81,7 @@ def test_the_declarations():
 
 def test_the_numbers_the_story_gives(world, made):  # noqa: F811
     """The figures page's numbers for the county in March (tests/doorstep/test_figures.py)."""
-    got = {i.key: i.value(ind.COUNTY, world.county.pk, MARCH) for i in indicators.INDICATORS}
+    got = {i.key: i.value(ind.COUNTY, world.county.pk, MARCH) for i in COUNTED}
     assert got["doorstep.requests"].num == 5
     assert (got["doorstep.on_time"].num, got["doorstep.on_time"].den) == (1, 2)
     assert (got["doorstep.in_village"].num, got["doorstep.in_village"].den) == (1, 2)
@@ -94,7 +99,7 @@ def test_every_place_and_period(world, made):  # noqa: F811
         (ind.VILLAGE, world.village_a2.pk): lambda r: r.village_id == world.village_a2.pk,
         (ind.VILLAGE, world.village_b1.pk): lambda r: r.village_id == world.village_b1.pk,
     }
-    for indicator in indicators.INDICATORS:
+    for indicator in COUNTED:
         for (level, region_id), where in places.items():
             for period in (MARCH, MAY, quarter_period(2025, 2)):
                 cache.clear()
@@ -105,7 +110,7 @@ def test_every_place_and_period(world, made):  # noqa: F811
 def test_the_same_figures_as_the_doorstep_page(world, ds, made):  # noqa: F811
     page = calc.figures(ds.users["county_official"], world.county, start=MARCH.start, end=MARCH.end).total
     rates = {key: (num, den) for key, _label, num, den in calc.RATES}
-    for indicator in indicators.INDICATORS:
+    for indicator in COUNTED:
         got = indicator.value(ind.COUNTY, world.county.pk, MARCH)
         if indicator.unit == ind.COUNT:
             assert got.num == page.counts["made"]
@@ -122,7 +127,7 @@ def test_the_same_figures_as_the_doorstep_page(world, ds, made):  # noqa: F811
 
 def test_by_unit_and_trend(world, made):  # noqa: F811
     rows = _rows()
-    for indicator in indicators.INDICATORS:
+    for indicator in COUNTED:
         cache.clear()
         got = indicator.by_unit(ind.COUNTY, world.county.pk, MARCH)
         expected = {}
@@ -150,3 +155,25 @@ def test_by_unit_and_trend(world, made):  # noqa: F811
     # village 安家村 by village: a1's three March requests
     cache.clear()
     assert indicators.INDICATORS[0].value(ind.VILLAGE, world.village_a1.pk, MARCH).num == 3
+
+
+def test_the_15_minute_circle_is_a_figure_of_now(world, layout):  # noqa: F811
+    """tests/doorstep/test_circle.py's layout: 安家村 has five households, four placed, two of them within 769 m of
+    its room (700 m and 760 m; 780 m and 790 m are not); 和平村's one is 2 km away; 新桥村's is not placed."""
+    from core.periods import year_period
+
+    cache.clear()
+    walk = ind.get("doorstep.within_15_minutes")
+    for period in (year_period(2026), month_period(2025, 3)):  # the same whatever the period
+        value = walk.value(ind.COUNTY, world.county.pk, period)
+        assert (value.num, value.den, value.display) == (2, 5, "40.0%")
+    by_village = walk.by_unit(ind.TOWNSHIP, world.township_a.pk, year_period(2026))
+    assert {k: (v.num, v.den) for k, v in by_village.items()} == {
+        world.village_a1.pk: (2, 4),
+        world.village_a2.pk: (0, 1),
+    }
+    by_township = walk.by_unit(ind.COUNTY, world.county.pk, year_period(2026))
+    assert {k: (v.num, v.den) for k, v in by_township.items()} == {world.township_a.pk: (2, 5)}
+    trend = walk.trend(ind.VILLAGE, world.village_a1.pk, [month_period(2026, m) for m in (1, 2, 3)])
+    assert [(v.num, v.den) for v in trend] == [(2, 4)] * 3
+    assert not walk.applies_to(ind.GRID)
