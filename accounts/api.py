@@ -1,10 +1,10 @@
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Router, Schema
 
 from accounts import selectors, services
+from accounts.lockout import locked_message, wrong_password_message
 from accounts.models import RoleAssignment
 from core import scope
 from core.api import error_body
@@ -51,9 +51,9 @@ class MeOut(Schema):
 def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return 429, error_body(_("Too many failed attempts. This account is locked for 30 minutes."))
+        return 429, error_body(locked_message(payload.username))
     if user is None:
-        return 401, error_body(_("Wrong username/phone or password."))
+        return 401, error_body(wrong_password_message(payload.username))
     from core.middleware import attach_audit_context
 
     attach_audit_context(request, user)

@@ -17,6 +17,14 @@ class LoginForm(AuthenticationForm):
         "inactive": _("This account is disabled."),
     }
 
+    def get_invalid_login_error(self):
+        """The wrong password, with how many tries are left before the lockout (accounts.lockout)."""
+        from accounts.lockout import wrong_password_message
+
+        return forms.ValidationError(
+            wrong_password_message(self.cleaned_data.get("username", "")), code="invalid_login"
+        )
+
 
 class AccountCreateForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)

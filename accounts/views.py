@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import AccountCreateForm, LoginForm
+from accounts.lockout import locked_message
 from accounts.models import RoleAssignment
 from core.errors import DomainError, NotFound
 from core.roles import Action
@@ -21,6 +23,19 @@ class LoginView(auth_views.LoginView):
 
 
 def lockout_response(request, credentials, *args, **kwargs):
+    """A locked username (django-axes): the login page says until when; the API answers 429 with the same words."""
+    if request.path.startswith("/api/"):
+        from core.api import error_body
+
+        username = (credentials or {}).get("username", "")
+        if not username:
+            import json
+
+            try:
+                username = str(json.loads(request.body or b"{}").get("username", ""))
+            except (ValueError, AttributeError):
+                username = ""
+        return JsonResponse(error_body(locked_message(username)), status=429, json_dumps_params={"ensure_ascii": False})
     form = LoginForm(request, data=request.POST or None)
     form.errors.clear()
     return render(
@@ -29,7 +44,7 @@ def lockout_response(request, credentials, *args, **kwargs):
         {
             "form": form,
             "locked": True,
-            "lock_message": _("Too many failed attempts. This account is locked for 30 minutes."),
+            "lock_message": locked_message((request.POST or {}).get("username", "")),
         },
         status=429,
     )

@@ -25,15 +25,26 @@ def test_wrong_password_gives_a_chinese_message(world, client):
 
 
 def test_lockout_after_five_failures_even_with_the_right_password(world, client):
-    for _ in range(5):
-        client.post("/login/", {"username": "cadre_a1", "password": "wrong-password"})
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    pages = [client.post("/login/", {"username": "cadre_a1", "password": "wrong-password"}) for _ in range(4)]
+    texts = [p.content.decode() for p in pages]
+    assert "还可" not in texts[0]  # one slip: just the error
+    assert "再输错 3 次" in texts[1] and "再输错 1 次" in texts[3] and "锁定 30 分钟" in texts[3]
+    client.post("/login/", {"username": "cadre_a1", "password": "wrong-password"})
     response = client.post("/login/", {"username": "cadre_a1", "password": PASSWORD})
     assert response.status_code == 429
-    assert "锁定" in response.content.decode()
+    last = AccessAttempt.objects.get(username="cadre_a1").attempt_time
+    until = timezone.localtime(last + timedelta(minutes=30))
+    page = response.content.decode()
+    assert "已被锁定" in page and f"{until:%H:%M}" in page  # what happened, and when to try again
     token = client.post(
         "/api/auth/token", {"username": "cadre_a1", "password": PASSWORD}, content_type="application/json"
     )
-    assert token.status_code == 429
+    assert token.status_code == 429 and f"{until:%H:%M}" in token.json()["detail"]
 
 
 def test_token_login_and_bearer_use(world, client):
