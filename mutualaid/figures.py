@@ -160,66 +160,54 @@ def as_dict(result: Figures) -> dict:
     }
 
 
+def _cells(row) -> list:
+    return [float(v) if isinstance(v, Decimal) else v for v in row]
+
+
 def xlsx(result: Figures) -> bytes:
-    """The figures as an .xlsx workbook: totals and the fund, by reason, by month."""
-    from io import BytesIO
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    bold = Font(bold=True)
-
-    def sheet(ws, title, header, rows):
-        ws.title = title[:31]
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font = bold
-        for r in rows:
-            ws.append([float(v) if isinstance(v, Decimal) else v for v in r])
-        for col in ws.columns:
-            ws.column_dimensions[col[0].column_letter].width = 16
+    """The figures as an .xlsx workbook: totals and the fund, by reason, by month (core.xlsx)."""
+    from core.xlsx import Sheet, workbook
 
     t, m = result.totals, result.money
-    sheet(
-        book.active,
-        _("Totals"),
-        [_("Figure"), _("Value")],
-        [
-            (_("Place"), result.place.name),
-            (_("Year"), result.year),
-            (_("Applications"), t["applications"]),
-            (_("Still open"), t["open"]),
-            (_("Declined"), t["declined"]),
-            (_("Withdrawn"), t["withdrawn"]),
-            (_("Amount asked (yuan)"), t["asked"]),
-            (_("Payouts"), t["paid_count"]),
-            (_("Amount paid (yuan)"), t["paid_amount"]),
-            (_("Overdue now"), t["overdue"]),
-            (_("Money in (yuan)"), m["in"]),
-            (_("Money out (yuan)"), m["out"]),
-            (_("Balance at the year's end (yuan)"), m["balance"]),
-            *((s["label"], s["amount"]) for s in result.sources),
-        ],
+    caption = _("Mutual aid, %(place)s, %(year)s") % {"place": result.place.name, "year": result.year}
+    totals = [
+        (_("Place"), result.place.name),
+        (_("Year"), result.year),
+        (_("Applications"), t["applications"]),
+        (_("Still open"), t["open"]),
+        (_("Declined"), t["declined"]),
+        (_("Withdrawn"), t["withdrawn"]),
+        (_("Amount asked (yuan)"), t["asked"]),
+        (_("Payouts"), t["paid_count"]),
+        (_("Amount paid (yuan)"), t["paid_amount"]),
+        (_("Overdue now"), t["overdue"]),
+        (_("Money in (yuan)"), m["in"]),
+        (_("Money out (yuan)"), m["out"]),
+        (_("Balance at the year's end (yuan)"), m["balance"]),
+        *((s["label"], s["amount"]) for s in result.sources),
+    ]
+    by_reason = [
+        (r["label"], r["applications"], r["asked"], r["paid_count"], r["paid_amount"]) for r in result.by_reason
+    ]
+    by_month = [
+        (f"{result.year}-{r['month']:02d}", r["applications"], r["paid_count"], r["paid_amount"], r["money_in"])
+        for r in result.by_month
+    ]
+    return workbook(
+        Sheet(_("Totals"), caption, [_("Figure"), _("Value")], [_cells(r) for r in totals]),
+        Sheet(
+            _("By reason"),
+            caption,
+            [_("Reason"), _("Applications"), _("Amount asked (yuan)"), _("Payouts"), _("Amount paid (yuan)")],
+            [_cells(r) for r in by_reason],
+        ),
+        Sheet(
+            _("By month"),
+            caption,
+            [_("Month"), _("Applications"), _("Payouts"), _("Amount paid (yuan)"), _("Money in (yuan)")],
+            [_cells(r) for r in by_month],
+        ),
     )
-    sheet(
-        book.create_sheet(),
-        _("By reason"),
-        [_("Reason"), _("Applications"), _("Amount asked (yuan)"), _("Payouts"), _("Amount paid (yuan)")],
-        [(r["label"], r["applications"], r["asked"], r["paid_count"], r["paid_amount"]) for r in result.by_reason],
-    )
-    sheet(
-        book.create_sheet(),
-        _("By month"),
-        [_("Month"), _("Applications"), _("Payouts"), _("Amount paid (yuan)"), _("Money in (yuan)")],
-        [
-            (f"{result.year}-{r['month']:02d}", r["applications"], r["paid_count"], r["paid_amount"], r["money_in"])
-            for r in result.by_month
-        ],
-    )
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def download(result: Figures):
@@ -242,32 +230,22 @@ def ledger_download(village: Region, rows):
 
 
 def ledger_xlsx(village: Region, rows) -> bytes:
-    """The fund's ledger of one village as an .xlsx (every entry, newest first, with the balance)."""
-    from io import BytesIO
+    """The fund's ledger of one village as an .xlsx (every entry, newest first, with the balance; core.xlsx)."""
+    from core.xlsx import Sheet, workbook
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    ws = book.active
-    ws.title = _("Ledger")[:31]
-    ws.append([_("Date"), _("Kind"), _("Source"), _("Amount (yuan)"), _("From / to"), _("Note"), _("Recorded by")])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for e in rows:
-        ws.append(
-            [
-                e.on.isoformat(),
-                e.get_kind_display(),
-                e.get_source_display() if e.source else "",
-                float(e.amount),
-                e.donor,
-                e.note,
-                str(e.recorded_by),
-            ]
-        )
-    ws.append([])
-    ws.append([_("Balance"), "", "", float(fund.balance(village.pk))])
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    lines = [
+        [
+            e.on.isoformat(),
+            e.get_kind_display(),
+            e.get_source_display() if e.source else "",
+            float(e.amount),
+            e.donor,
+            e.note,
+            str(e.recorded_by),
+        ]
+        for e in rows
+    ]
+    lines += [[], [_("Balance"), "", "", float(fund.balance(village.pk))]]
+    heads = [_("Date"), _("Kind"), _("Source"), _("Amount (yuan)"), _("From / to"), _("Note"), _("Recorded by")]
+    caption = _("Mutual-aid fund of %(village)s") % {"village": village.name}
+    return workbook(Sheet(_("Ledger"), caption, heads, lines))
