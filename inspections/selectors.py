@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core import scope
@@ -147,13 +147,31 @@ def may_inspect(actor, household) -> bool:
     return scope.in_scope(actor, Action.INSPECTION_RECORD, household) or on_team(actor, household.village_id)
 
 
+def _covers_village(actor, rnd: Round, actions) -> bool:
+    """Does one of the actor's grants of ``actions`` hold the round's village or a place above it (no query)?"""
+    return any(
+        g.level in scope.REGION_LEVELS and getattr(rnd, f"{g.level}_id") == g.target_id
+        for action in actions
+        for g in scope.grants_for(actor, action)
+    )
+
+
+def inspectable(actor, rnd: Round) -> tuple[QuerySet, bool]:
+    """The households of the round's village the actor may inspect, and whether they are all of the village's (a
+    grant over the village or above it, or a seat on the village's inspection team). The team is asked only when
+    no grant holds the village: a grant over it already reaches every household."""
+    qs = Household.objects.filter(village_id=rnd.village_id).select_related("group", "grid")
+    if _covers_village(actor, rnd, (Action.INSPECTION_RECORD,)):
+        return scope.scope_filter(actor, Action.INSPECTION_RECORD, qs), True
+    if on_team(actor, rnd.village_id):
+        return qs, True
+    return scope.scope_filter(actor, Action.INSPECTION_RECORD, qs), False
+
+
 def inspectable_households(actor, rnd: Round) -> QuerySet:
     """The households of the round's village the actor may inspect (a grid worker: their grid; a member of the
     village's inspection team: all of them)."""
-    qs = Household.objects.filter(village_id=rnd.village_id).select_related("group", "grid")
-    if on_team(actor, rnd.village_id):
-        return qs
-    return scope.scope_filter(actor, Action.INSPECTION_RECORD, qs)
+    return inspectable(actor, rnd)[0]
 
 
 def village_households(rnd: Round) -> QuerySet:
@@ -164,11 +182,21 @@ def quarterly(rnd: Round) -> QuerySet:
     return Inspection.objects.filter(round=rnd, kind=Kind.QUARTERLY)
 
 
-def inspection_of(rnd: Round, household_id: int, kind: str = Kind.QUARTERLY) -> Inspection | None:
+def inspection_of(
+    rnd: Round, household_id: int, kind: str = Kind.QUARTERLY, *, deductions: bool = True
+) -> Inspection | None:
+    """The household's inspection in the round: with its deductions, or (``deductions=False``) with its household
+    instead (one query: the screen's “saved” line)."""
+    qs = Inspection.objects.filter(round=rnd, household_id=household_id, kind=kind)
+    return (qs.prefetch_related("deductions") if deductions else qs.select_related("household")).first()
+
+
+def jump_list(rnd: Round, households: QuerySet) -> QuerySet:
+    """The screen's households to jump to, in number order: pk, number, head name and whether inspected this
+    quarter (one query)."""
+    done = quarterly(rnd).filter(household_id=OuterRef("pk"))
     return (
-        Inspection.objects.filter(round=rnd, household_id=household_id, kind=kind)
-        .prefetch_related("deductions")
-        .first()
+        households.order_by("number").annotate(inspected=Exists(done)).values("pk", "number", "head_name", "inspected")
     )
 
 
@@ -196,13 +224,17 @@ def deduction_for(actor, pk) -> Deduction:
     return found
 
 
-def next_household(actor, rnd: Round, *, group_id=None, after_id=None) -> Household | None:
+def next_household(actor, rnd: Round, *, group_id=None, after_id=None, households=None) -> Household | None:
     """The next household to inspect: not yet inspected, of the group if one is chosen, after ``after_id`` in
-    number order (wrapping round)."""
-    qs = inspectable_households(actor, rnd).exclude(pk__in=quarterly(rnd).values("household_id"))
+    number order (wrapping round). ``households``: the actor's inspectable households, when already built."""
+    if households is None:
+        households = inspectable_households(actor, rnd)
+    qs = households.exclude(pk__in=quarterly(rnd).values("household_id"))
     if group_id:
         qs = qs.filter(group_id=group_id)
     qs = qs.order_by("group__code", "number")
+    if after_id is None:
+        return qs.select_related("group", "grid").first()  # the first: one query
     ids = list(qs.values_list("pk", flat=True)[:2000])
     if not ids:
         return None
@@ -223,11 +255,20 @@ class GroupProgress:
     mean: float | None = None
 
 
-def progress(actor, rnd: Round) -> list[GroupProgress]:
-    """Households and inspections of the round by village group (the actor's households only for a grid worker)."""
-    whole = _whole_village(actor, rnd) or on_team(actor, rnd.village_id)
-    households = village_households(rnd) if whole else inspectable_households(actor, rnd)
-    counts = {r["group_id"]: r["n"] for r in households.values("group_id").annotate(n=Count("pk"))}
+def progress(actor, rnd: Round, *, known: tuple[QuerySet, bool] | None = None) -> list[GroupProgress]:
+    """Households and inspections of the round by village group (the actor's households only for a grid worker).
+    ``known``: what ``inspectable()`` answered, when the caller has it (the team is not asked again)."""
+    if _whole_village(actor, rnd):
+        households = village_households(rnd)
+    elif known is not None:
+        households = village_households(rnd) if known[1] else known[0]
+    else:
+        households = village_households(rnd) if on_team(actor, rnd.village_id) else inspectable_households(actor, rnd)
+    counts, names = {}, {}
+    for r in households.values("group_id", "group__name").annotate(n=Count("pk")):
+        counts[r["group_id"]] = r["n"]
+        if r["group_id"]:
+            names[r["group_id"]] = r["group__name"]
     done = {
         r["group_id"]: (r["n"], r["mean"])
         for r in quarterly(rnd)
@@ -235,7 +276,6 @@ def progress(actor, rnd: Round) -> list[GroupProgress]:
         .values("group_id")
         .annotate(n=Count("pk"), mean=Avg("score"))
     }
-    names = dict(Region.objects.filter(pk__in=[k for k in counts if k]).values_list("pk", "name"))
     rows = []
     for gid in sorted(counts, key=lambda k: (k is None, names.get(k, ""))):
         n, mean = done.get(gid, (0, None))
@@ -244,11 +284,7 @@ def progress(actor, rnd: Round) -> list[GroupProgress]:
 
 
 def _whole_village(actor, rnd: Round) -> bool:
-    return any(
-        g.level in scope.REGION_LEVELS and getattr(rnd, f"{g.level}_id") == g.target_id
-        for action in (Action.INSPECTION_VIEW, Action.INSPECTION_RECORD)
-        for g in scope.grants_for(actor, action)
-    )
+    return _covers_village(actor, rnd, (Action.INSPECTION_VIEW, Action.INSPECTION_RECORD))
 
 
 # -- the board ---------------------------------------------------------------------------------------------------

@@ -5,19 +5,25 @@ inspections.services."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import scope
+from core.cache import kept
 from core.errors import DomainError, NotFound
 from core.roles import Action
 from core.views import api_twin, download_response, file_response, post_back, require_action, section_links, submit
@@ -147,24 +153,101 @@ def _details(headings):
     return [d for h in headings for d in h.details.all()]
 
 
-def _screen_rows(headings, values: dict, errors: dict, existing: dict):
-    rows = []
-    for h in headings:
-        details = []
-        for d in h.details.all():
-            value = values.get(d.pk, 0)
-            kept = existing.get(d.pk)
-            details.append(
-                {
-                    "detail": d,
-                    "value": value,
-                    "choices": range(0, d.points + 1),
-                    "errors": errors.get(f"d_{d.pk}", []) + errors.get(f"p_{d.pk}", []),
-                    "kept": kept,
-                }
-            )
-        rows.append({"heading": h, "details": details, "deducted": sum(x["value"] for x in details)})
-    return rows
+# The sheet's fixed part (headings, details, their points, the pickers' options) is rendered once per version of the
+# sheet and language, and kept: a version never changes (a change is version n+1). What is the household's (the
+# points deducted, the messages, the photos kept, a published round's disabled inputs) fills the template's slots per
+# request (templates/inspections/_details.html).
+
+_SLOT = re.compile(r"<!--s:(\w+)(?::(\d+))?(?::(\d+))?-->")
+_TEMPLATE = "inspections/_details.html"
+_template_version: tuple = (None, "")
+
+
+def _details_template_version() -> str:
+    """A hash of the template's source: kept fragments of an earlier template are not served after a deployment
+    (the cache may be a shared Redis), nor after an edit in development (the loaders reset, a new template)."""
+    global _template_version
+    template = get_template(_TEMPLATE).template
+    if _template_version[0] is not template:
+        _template_version = (template, hashlib.sha1(template.source.encode()).hexdigest()[:12])
+    return _template_version[1]
+
+
+def sheet_html(sheet) -> list:
+    """The sheet's details as the template renders them, split at its slots: strings and (slot, detail id, points)
+    tuples. Kept per version (the key holds what identifies the row, so a reused id of another database does not
+    match) and language."""
+    version = ":".join(
+        [
+            str(sheet.pk),
+            str(sheet.county_id),
+            str(sheet.number),
+            sheet.created_at.isoformat() if sheet.created_at else "",
+            translation.get_language() or "",
+            _details_template_version(),
+        ]
+    )
+
+    def build():
+        rows = [
+            {
+                "heading": h,
+                "details": [{"detail": d, "choices": range(0, d.points + 1)} for d in h.details.all()],
+            }
+            for h in selectors.sheet_headings(sheet)
+        ]
+        html = render_to_string(_TEMPLATE, {"rows": rows})
+        parts = _SLOT.split(html)
+        out = []
+        for i in range(0, len(parts), 4):
+            if parts[i]:
+                out.append(parts[i])
+            if i + 1 < len(parts):
+                slot, detail, n = parts[i + 1 : i + 4]
+                out.append((slot, int(detail) if detail else None, int(n) if n is not None else None))
+        return out
+
+    return kept("inspections.sheet_html", version, build, 24 * 3600)
+
+
+def _fill(parts, values: dict, errors: dict, existing: dict, open_: bool) -> str:
+    """The household's sheet: the kept fragment with its slots filled."""
+    off = "" if open_ else " disabled"
+    out = []
+    for part in parts:
+        if part.__class__ is str:
+            out.append(part)
+            continue
+        slot, pk, n = part
+        if slot == "sel":
+            if values.get(pk, 0) == n:
+                out.append(" selected")
+        elif slot == "off":
+            out.append(off)
+        elif slot == "cls":
+            if values.get(pk, 0):
+                out.append(" deducted")
+            if errors.get(f"d_{pk}") or errors.get(f"p_{pk}"):
+                out.append(" has-error")
+        elif slot == "hid":
+            if not values.get(pk, 0):
+                out.append(" hidden")
+        elif slot == "kept":
+            kept_ = existing.get(pk)
+            if kept_ is not None:
+                out.append(
+                    format_html(
+                        '<a href="{}" target="_blank"><img src="{}" alt="{}" width="48" height="48" '
+                        'loading="lazy"></a>',
+                        reverse("inspections:photo", args=[kept_.pk]),
+                        reverse("inspections:thumb", args=[kept_.pk]),
+                        _("Photo kept"),
+                    )
+                )
+        elif slot == "err":
+            for message in errors.get(f"d_{pk}", []) + errors.get(f"p_{pk}", []):
+                out.append(format_html('<p class="errorlist">{}</p>', message))
+    return mark_safe("".join(out))  # noqa: S308 - the template's output and format_html's
 
 
 def _int(value):
@@ -177,6 +260,23 @@ def _int(value):
 JUMP_LIMIT = 200
 
 
+# the same five characters as django.utils.html.escape, without its per-call wrapping (200 options a page)
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def _household_options(rows, chosen_pk) -> str:
+    """The jump list's options, as the template wrote them (up to JUMP_LIMIT: built here, a template loop or
+    format_html took longer than the query)."""
+    return mark_safe(  # noqa: S308 - the numbers and names are escaped
+        "".join(
+            f'<option value="{int(h["pk"])}"{" selected" if h["pk"] == chosen_pk else ""}>'
+            f"{'✓ ' if h['inspected'] else ''}{str(h['number']).translate(_ESCAPES)} "
+            f"{str(h['head_name']).translate(_ESCAPES)}</option>"
+            for h in rows
+        )
+    )
+
+
 @login_required
 @require_action(Action.INSPECTION_RECORD)
 @api_twin("POST /api/inspections/rounds/{round_id}/inspections")
@@ -186,23 +286,21 @@ def inspect(request, pk):
     actor = request.user
     rnd = _found(lambda: selectors.round_for(actor, pk, Action.INSPECTION_RECORD))
     group_id = _int(request.GET.get("group"))
-    households = selectors.inspectable_households(actor, rnd)
+    households, whole = selectors.inspectable(actor, rnd)
     household_id = _int(request.POST.get("household") or request.GET.get("household"))
     if household_id:
         household = households.filter(pk=household_id).first()
         if household is None:
             raise Http404()
     else:
-        household = selectors.next_household(actor, rnd, group_id=group_id)
-    headings = selectors.sheet_headings(rnd.sheet)
+        household = selectors.next_household(actor, rnd, group_id=group_id, households=households)
     scope_qs = households.filter(group_id=group_id) if group_id else households
-    total = scope_qs.count()
-    done_count = selectors.quarterly(rnd).filter(household_id__in=scope_qs.values("pk")).count()
     errors, values, status = {}, {}, 200
-    current = selectors.inspection_of(rnd, household.pk) if household else None
+    # the next household is one not inspected (read a moment ago): only a chosen one may have its inspection
+    current = selectors.inspection_of(rnd, household.pk) if household and household_id else None
     existing = {d.detail_id: d for d in current.deductions.all()} if current else {}
     if request.method == "POST" and household is not None:
-        deductions, photos = _posted_deductions(request, _details(headings))
+        deductions, photos = _posted_deductions(request, _details(selectors.sheet_headings(rnd.sheet)))
         try:
             services.inspection_save(
                 actor=actor,
@@ -217,7 +315,9 @@ def inspect(request, pk):
             values = {k: _int(v) or 0 for k, v in deductions.items()}
             status = 422
         else:
-            following = selectors.next_household(actor, rnd, group_id=group_id, after_id=household.pk)
+            following = selectors.next_household(
+                actor, rnd, group_id=group_id, after_id=household.pk, households=households
+            )
             url = reverse("inspections:inspect", args=[rnd.pk])
             query = [f"saved={household.pk}"]
             if group_id:
@@ -227,38 +327,51 @@ def inspect(request, pk):
             return redirect(url + "?" + "&".join(query))
     elif current is not None:
         values = {d.detail_id: d.points for d in current.deductions.all()}
-    rows = _screen_rows(headings, values, errors, existing)
+    progress = selectors.progress(actor, rnd, known=(households, whole))
+    # the progress counted the same households when the actor inspects the whole village: no second count (its
+    # inspections are by the group they were made in, so a chosen group's are still counted by the household's)
+    if whole:
+        total = sum(g.households for g in progress if not group_id or g.group_id == group_id)
+    else:
+        total = scope_qs.count()
+    if whole and not group_id:
+        done_count = sum(g.inspected for g in progress)
+    else:
+        done_count = selectors.quarterly(rnd).filter(household_id__in=scope_qs.values("pk")).count()
     jump_list = scope_qs
     if not group_id and household is not None and household.group_id:
         jump_list = households.filter(group_id=household.group_id)
     general = [m for k, v in errors.items() if not k.startswith(("d_", "p_")) for m in v]
-    saved = selectors.inspection_of(rnd, _int(request.GET.get("saved"))) if request.GET.get("saved") else None
+    saved_id = _int(request.GET.get("saved")) if request.GET.get("saved") else None
+    if saved_id and current is not None and saved_id == household.pk:
+        saved, saved_household = current, household
+    else:
+        saved = selectors.inspection_of(rnd, saved_id, deductions=False) if saved_id else None
+        saved_household = saved.household if saved else None
+    open_ = rnd.state == RoundState.OPEN
     context = {
-        "saved": saved.household if saved else None,
+        "saved": saved_household,
         "saved_score": saved.score if saved else None,
         "round": rnd,
         "household": household,
         "current": current,
-        "rows": rows,
+        "details": _fill(sheet_html(rnd.sheet), values, errors, existing, open_) if household else "",
         "score": rnd.sheet.total - sum(values.values()),
         "total": total,
         "done": done_count,
         "group_id": group_id,
-        "groups": [g for g in selectors.progress(actor, rnd) if g.group_id],
+        "groups": [g for g in progress if g.group_id],
         "general_errors": general,
         "note": request.POST.get("note", current.note if current else ""),
-        "open": rnd.state == RoundState.OPEN,
+        "open": open_,
         "sheet_ok": rnd.sheet.in_force(timezone.localdate()),
         # the households to jump to: the chosen group's, else the current household's group (a team walks a group;
-        # a village of hundreds is not one list on a phone)
-        "households": jump_list.order_by("number").values("pk", "number", "head_name")[:JUMP_LIMIT],
-        "inspected_ids": set(
-            selectors.quarterly(rnd)
-            .filter(household_id__in=jump_list.values("pk"))
-            .values_list("household_id", flat=True)
+        # a village of hundreds is not one list on a phone), each marked when inspected (in the same query)
+        "household_options": _household_options(
+            selectors.jump_list(rnd, jump_list)[:JUMP_LIMIT], household.pk if household else None
         ),
     }
-    response = _render(request, "inspections/inspect.html", context, status=status)
+    response = render(request, "inspections/inspect.html", context, status=status)
     if request.headers.get("HX-Request") and request.method == "GET":
         response["HX-Push-Url"] = request.get_full_path()  # the next household's address, after an htmx save
     return response
@@ -292,12 +405,11 @@ def recheck(request, pk):
     if original.kind != Kind.QUARTERLY or not selectors.may_inspect(actor, original.household):
         raise Http404()
     rnd = original.round
-    headings = selectors.sheet_headings(rnd.sheet)
     current = getattr(original, "recheck", None) if hasattr(original, "recheck") else None
     existing = {d.detail_id: d for d in current.deductions.all()} if current else {}
     errors, values, status = {}, {}, 200
     if request.method == "POST":
-        deductions, photos = _posted_deductions(request, _details(headings))
+        deductions, photos = _posted_deductions(request, _details(selectors.sheet_headings(rnd.sheet)))
         rectified = {"1": True, "0": False}.get(request.POST.get("rectified", ""))
         try:
             services.recheck_save(
@@ -320,6 +432,7 @@ def recheck(request, pk):
     else:
         values = {d.detail_id: d.points for d in original.deductions.all()}
     general = [m for k, v in errors.items() if not k.startswith(("d_", "p_")) for m in v]
+    open_ = services.recheck_open(original)
     return _render(
         request,
         "inspections/recheck.html",
@@ -327,10 +440,10 @@ def recheck(request, pk):
             "round": rnd,
             "original": original,
             "current": current,
-            "rows": _screen_rows(headings, values, errors, existing),
+            "details": _fill(sheet_html(rnd.sheet), values, errors, existing, open_),
             "score": rnd.sheet.total - sum(values.values()),
             "general_errors": general,
-            "open": services.recheck_open(original),
+            "open": open_,
             "exposed": original.board == "exposure" and rnd.state == RoundState.PUBLISHED,
             "deadline": selectors.recheck_deadline(rnd),
             "note": request.POST.get("note", current.note if current else ""),
