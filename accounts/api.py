@@ -1,15 +1,17 @@
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils.translation import gettext_lazy
-from ninja import Router, Schema
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 
-from accounts import selectors, services
+from accounts import importing, selectors, services
+from accounts.import_views import result_response, template_response
 from accounts.lockout import locked_message, wrong_password_message
 from accounts.models import RoleAssignment
 from core import scope
 from core.api import error_body
 from core.api_types import Id
-from core.errors import NotFound
+from core.errors import NotFound, PermissionDenied
 from core.roles import Action
 
 router = Router(tags=["auth"])
@@ -159,3 +161,104 @@ def role_revoke(request, assignment_id: Id):
         raise NotFound()
     services.role_revoke(actor=actor, assignment=assignment)
     return 204, None
+
+
+# -- staff accounts in bulk from an .xlsx file (accounts.importing; the same checks and services as the page) ----
+
+
+class AccountImportRowErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+    code: str
+
+
+class AccountImportErrorOut(Schema):
+    """422: the workbook or a row was refused (``errors``: the rows and cells at fault, ``row`` 0 for the whole
+    file), or the request itself was (``errors`` by field; core.api.error_body)."""
+
+    detail: str
+    errors: list[AccountImportRowErrorOut] | dict[str, list[str]]
+
+
+class AccountImportRowOut(Schema):
+    row: int
+    username: str
+    generated: bool
+    display_name: str
+    phone_masked: str
+    role: str
+    region_code: str
+    grid_code: str
+    household_number: str
+
+
+class AccountImportPreviewOut(Schema):
+    rows: int
+    accounts: list[AccountImportRowOut]
+    token: str
+
+
+class AccountImportConfirmIn(Schema):
+    token: str
+
+
+def _import_errors(report) -> dict:
+    return {"detail": report.summary(), "errors": [e.as_dict() for e in report.errors]}
+
+
+@users_router.post(
+    "/users/import/preview",
+    response={200: AccountImportPreviewOut, 422: AccountImportErrorOut},
+    summary=gettext_lazy(
+        "Check an .xlsx file of staff accounts (writes nothing): each row, or every problem with its row and column; "
+        "a correct file gives the `token` to confirm"
+    ),
+)
+def user_import_preview(request, file: File[UploadedFile]):
+    report = importing.preview(actor=request.auth, fileobj=file, filename=file.name or "")
+    if report.errors:
+        return 422, _import_errors(report)
+    return 200, {
+        "rows": report.rows,
+        "token": report.token,
+        "accounts": [
+            {
+                "row": a.row,
+                "username": a.username,
+                "generated": a.generated,
+                "display_name": a.display_name,
+                "phone_masked": a.phone_masked,
+                "role": a.role,
+                "region_code": a.region.code,
+                "grid_code": a.grid.code if a.grid else "",
+                "household_number": a.household.number if a.household else "",
+            }
+            for a in report.accounts
+        ],
+    }
+
+
+@users_router.post(
+    "/users/import",
+    response={200: None, 422: AccountImportErrorOut},
+    summary=gettext_lazy(
+        "Import the checked staff accounts (`token` from the check): all rows or none; the answer is the .xlsx "
+        "file with each initial password, shown only this once"
+    ),
+)
+def user_import(request, payload: AccountImportConfirmIn):
+    result = importing.confirm(actor=request.auth, token=payload.token)
+    if result.errors:
+        return 422, _import_errors(result)
+    return result_response(result.content)
+
+
+@users_router.get(
+    "/users/import/template.xlsx",
+    summary=gettext_lazy("The .xlsx template for importing staff accounts, with the codes of your regions and grids"),
+)
+def user_import_template(request):
+    if not scope.can(request.auth, Action.ACCOUNTS_MANAGE):
+        raise PermissionDenied()
+    return template_response(request.auth)

@@ -110,3 +110,31 @@ class ApiToken(models.Model):
             expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
         )
         return token, raw
+
+
+class CodePurpose(models.TextChoices):
+    SIGN_IN = "sign_in", _("Sign in")
+    RESET = "reset", _("Reset the password")
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS to sign in or to reset a password. Only a keyed hash of the code and of the
+    number is kept; the code dies at ``expires_at``, after ``SMS_CODE_MAX_TRIES`` wrong tries, or once used."""
+
+    phone_digest = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=16, choices=CodePurpose.choices)
+    code_hash = models.CharField(max_length=64)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["phone_digest", "-created_at"], name="phonecode_number"),
+            models.Index(fields=["address", "-created_at"], name="phonecode_address"),
+        ]
+
+    def __str__(self):
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

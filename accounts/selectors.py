@@ -36,3 +36,15 @@ def household_side(first_id: int | None, household_id: int | None) -> list[int]:
             .distinct()
         )
     return [u for u in users if u]
+
+
+def villagers_of(village_id: int | None) -> list[int]:
+    """Ids of the villagers' accounts of a village (told of what is published for the whole village)."""
+    if not village_id:
+        return []
+    return list(
+        RoleAssignment.objects.filter(role=Role.VILLAGER, user__is_active=True)
+        .filter(Q(region_id=village_id) | Q(region__village_id=village_id))
+        .values_list("user_id", flat=True)
+        .distinct()
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import identify_hasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,13 +32,10 @@ ROLE_LEVELS = {
 }
 
 
-@transaction.atomic
-def user_create(
-    *, actor, username: str, password: str, display_name: str = "", phone: str = "", is_system: bool = False
-) -> User:
-    """Create an account. ``is_system`` is for management commands (seed data), which have no actor."""
-    if not is_system:
-        scope.require(actor, Action.ACCOUNTS_MANAGE)
+def check_new_user(*, username: str, phone: str = "") -> tuple[str, str, dict[str, str]]:
+    """The username and phone as a new account would keep them, and what is wrong with them (field → message): an
+    empty or taken username, a malformed phone or one another account uses. user_create refuses by it; the bulk
+    import (accounts.importing) checks each row by it before writing anything."""
     username = (username or "").strip()
     errors = {}
     if not username:
@@ -52,15 +50,39 @@ def user_create(
         else:
             if User.objects.filter(phone_digest=crypto.digest(phone)).exists():
                 errors["phone"] = _("Another account already uses this phone number.")
-    user = User(username=username, display_name=(display_name or "").strip())
+    return username, phone, errors
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    display_name: str = "",
+    phone: str = "",
+    is_system: bool = False,
+    hashed: bool = False,
+) -> User:
+    """Create an account. ``is_system`` is for management commands (seed data), which have no actor. With ``hashed``
+    the password is already the output of make_password for a password the caller checked with validate_password
+    (the bulk import hashes its passwords before its transaction, so the write lock is not held while hashing)."""
     if not is_system:
+        scope.require(actor, Action.ACCOUNTS_MANAGE)
+    username, phone, errors = check_new_user(username=username, phone=phone)
+    user = User(username=username, display_name=(display_name or "").strip())
+    if not is_system and not hashed:
         try:
             validate_password(password, user)
         except ValidationError as exc:
             errors["password"] = " ".join(exc.messages)
     if errors:
         raise DomainError(errors)
-    user.set_password(password)
+    if hashed:
+        identify_hasher(password)  # ValueError for anything but a hash of a configured hasher: a caller's mistake
+        user.password = password
+    else:
+        user.set_password(password)
     user.set_phone(phone)
     user.save()
     audit.record(
@@ -69,10 +91,10 @@ def user_create(
     return user
 
 
-@transaction.atomic
-def role_assign(
-    *, actor, user: User, role: str, region, grid=None, household=None, is_system: bool = False
-) -> RoleAssignment:
+def check_role_grant(*, actor, role: str, region, grid=None, household=None, is_system: bool = False) -> None:
+    """What role_assign refuses, without writing anything: DomainError (field → message) when the role, the level of
+    the region, the grid or the household does not fit; NotFound when the region is outside the actor's scope. The
+    bulk import (accounts.importing) checks each row by it."""
     if role not in Role.values:
         raise DomainError({"role": _("Unknown role.")})
     if region.level not in ROLE_LEVELS[role]:
@@ -87,6 +109,13 @@ def role_assign(
         raise DomainError({"household": _("A villager account must be linked to a household.")})
     if role == Role.GRID_WORKER and grid is None:
         raise DomainError({"grid": _("A grid worker account must be linked to a grid.")})
+
+
+@transaction.atomic
+def role_assign(
+    *, actor, user: User, role: str, region, grid=None, household=None, is_system: bool = False
+) -> RoleAssignment:
+    check_role_grant(actor=actor, role=role, region=region, grid=grid, household=household, is_system=is_system)
     assignment, created = RoleAssignment.objects.get_or_create(
         user=user, role=role, region=region, grid=grid, household=household
     )

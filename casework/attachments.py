@@ -2,7 +2,8 @@
 
 ``prepare_photos(files)`` refuses what is not an image (by its content, not its name), what is too large and
 more than ``max_count`` files, with a Chinese message naming the file; it returns the uploads with a JPEG
-``thumbnail`` (the longer side 320 px) that ``core.workflow`` stores with the attachment.
+``thumbnail`` (the longer side 320 px) that ``core.workflow`` stores with the attachment. ``check_evidence(file)``
+does the same for one piece of evidence that may also be a PDF (a points entry's photo or document).
 """
 
 from __future__ import annotations
@@ -68,3 +69,30 @@ def prepare_photos(files, *, field: str = "photos", max_count: int = MAX_PHOTOS)
         upload.content_type = IMAGE_FORMATS[kind]
         prepared.append(upload)
     return prepared
+
+
+def check_evidence(upload, *, field: str = "evidence"):
+    """One piece of evidence: a photo (checked as ``prepare_photos`` does) or a PDF document (by its first bytes,
+    not its name). Returns it; raises DomainError with a Chinese message naming the file otherwise."""
+    if not upload:
+        return upload
+    name = os.path.basename(getattr(upload, "name", "") or "") or _("file")
+    size = getattr(upload, "size", None) or 0
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        if size > MAX_BYTES:
+            raise DomainError(
+                {field: _("“%(name)s” is larger than %(mb)s MB.") % {"name": name, "mb": MAX_BYTES // (1024 * 1024)}}
+            )
+        return upload
+    try:
+        prepare_photos([upload], field=field, max_count=1)
+    except DomainError:
+        if size and size <= MAX_BYTES:
+            message = _("“%(name)s” is neither a photo (JPEG, PNG, WebP or GIF) nor a PDF document.")
+            raise DomainError({field: message % {"name": name}}) from None
+        raise
+    upload.seek(0)
+    return upload

@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from accounts.api import router as accounts_router
 from accounts.api import users_router as accounts_users_router
+from accounts.phone_api import router as phone_router
 from casework.api import router as casework_router
 from committees.api import router as committees_router
 from core.api import API_AUTH, domain_error_body, error_body, validation_message
@@ -23,6 +24,7 @@ from incidents.api import router as incidents_router
 from inspections.api import router as inspections_router
 from mediation.api import router as mediation_router
 from meetings.api import router as meetings_router
+from messaging.api import router as messaging_router
 from mutualaid.api import router as mutualaid_router
 from points.api import router as points_router
 from points.config_api import router as points_config_router
@@ -86,6 +88,7 @@ def _validation(request, exc):
 
 
 api.add_router("/auth", accounts_router)
+api.add_router("/auth", phone_router)
 api.add_router("/accounts", accounts_users_router)
 api.add_router("/", registry_router)
 api.add_router("/", registry_excel_router)
@@ -115,3 +118,4 @@ api.add_router("/inspections", inspections_router)
 api.add_router("/targets", targets_router)
 api.add_router("/honours", honours_router)
 api.add_router("/visits", visits_router)
+api.add_router("/messaging", messaging_router)

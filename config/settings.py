@@ -5,6 +5,7 @@ without DJANGO_SECRET_KEY, and the settings of docs/deploy.md pass ``manage.py c
 (scripts/demo.sh) sets DJANGO_DEBUG=1 and runs on SQLite; the test suite's settings are tests/settings.py.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
     "targets",
     "visits",
     "dashboards",
+    "messaging",
+    "huey.contrib.djhuey",  # the job runner: `manage.py run_huey` runs the queued and scheduled jobs (<app>/tasks.py)
 ]
 
 MIDDLEWARE = [
@@ -87,6 +90,7 @@ MIDDLEWARE = [
     "core.middleware.AuditContextMiddleware",
     "core.middleware.DomainExceptionMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.pwa.OfflineFormMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -178,6 +182,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Photos are reduced on the phone before upload (static/js/photo.js): the longer side at most this many pixels.
+PHOTO_MAX_SIDE = int(os.environ.get("PHOTO_MAX_SIDE", "1600"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
@@ -186,6 +192,45 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", "")
 FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
 
+# -- jobs (docs/decisions/0012-jobs-huey.md) ---------------------------------------------------------------------
+# Huey runs what must not wait in a request (messages to send) and what runs on its own schedule (deadlines,
+# publication, reminders; <app>/tasks.py). Its queue is a SQLite file in VAR_DIR by default, so the demo needs no
+# other server; JOBS_URL=redis://host:6379/2 puts it in Redis for a county at scale.
+JOBS_URL = os.environ.get("JOBS_URL", "")
+
+
+def _huey():
+    from huey import RedisHuey, SqliteHuey
+
+    if JOBS_URL.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("village", url=JOBS_URL, utc=True)
+    return SqliteHuey("village", filename=str(VAR_DIR / "jobs.sqlite3"), utc=True)
+
+
+HUEY = _huey()
+
+# -- messages beyond the page (messaging app) ----------------------------------------------------------------------
+# The SMS gateway: "console" (the default: written to the log, nothing leaves the machine), "aliyun" or "tencent"
+# (their official SDKs), "loopback" (an HTTP endpoint on this machine, SMS_LOOPBACK_URL: the tests' gateway).
+SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "console")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")  # the approved signature, e.g. 某某县乡村治理
+SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")  # Aliyun AccessKey ID / Tencent SecretId
+SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")  # Aliyun AccessKey secret / Tencent SecretKey
+SMS_APP_ID = os.environ.get("SMS_APP_ID", "")  # Tencent SmsSdkAppId
+SMS_REGION = os.environ.get("SMS_REGION", "ap-guangzhou")  # Tencent region
+SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "dysmsapi.aliyuncs.com")  # Aliyun endpoint
+# the gateway's approved template for each message kind, as JSON: {"points.entry_decided": "SMS_123456", ...}
+SMS_TEMPLATES = json.loads(os.environ.get("SMS_TEMPLATES", "{}") or "{}")
+SMS_LOOPBACK_URL = os.environ.get("SMS_LOOPBACK_URL", "")
+SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "4"))
+# sign-in and password-reset codes by SMS (accounts.phone)
+SMS_CODE_TTL_SECONDS = int(os.environ.get("SMS_CODE_TTL_SECONDS", "300"))  # a code's life
+SMS_CODE_RESEND_SECONDS = int(os.environ.get("SMS_CODE_RESEND_SECONDS", "60"))  # between two codes to one number
+SMS_CODE_PER_NUMBER_PER_DAY = int(os.environ.get("SMS_CODE_PER_NUMBER_PER_DAY", "10"))
+SMS_CODE_PER_ADDRESS_PER_HOUR = int(os.environ.get("SMS_CODE_PER_ADDRESS_PER_HOUR", "20"))  # asked from one address
+SMS_CODE_MAX_TRIES = int(os.environ.get("SMS_CODE_MAX_TRIES", "5"))  # wrong codes before a code dies
+SMS_RETRY_SECONDS = int(os.environ.get("SMS_RETRY_SECONDS", "60"))  # the first retry; doubled each time after
+
 API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 
 # Refuse to record an audit action that has no readable label (core.audit.record). The test suite sets it, so
@@ -193,6 +238,12 @@ API_TOKEN_TTL_DAYS = int(os.environ.get("API_TOKEN_TTL_DAYS", "30"))
 AUDIT_REQUIRE_LABELS = _env_bool("AUDIT_REQUIRE_LABELS", False)
 
 REGISTRY_PAGE_SIZE = 20
+
+# The most rows of one staff-account import file (accounts.importing): each new account's password is hashed with
+# Argon2, 0.16 s (idle) to 0.37 s (busy) on the 2-core development machine, so 200 accounts take 30 to 75 s, within
+# gunicorn's 120 s timeout (config/gunicorn.conf.py). A larger county splits its staff into several files (e.g. one
+# per township); raise it only together with the timeout.
+ACCOUNTS_IMPORT_MAX_ROWS = int(os.environ.get("ACCOUNTS_IMPORT_MAX_ROWS", "200"))
 
 # Map tiles (static/core/map.js): an XYZ tile URL such as https://tiles.example.cn/{z}/{x}/{y}.png and the
 # attribution its provider requires. Empty by default: maps then draw only the platform's own shapes (grid
@@ -226,5 +277,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}},
+    "loggers": {
+        "axes": {"handlers": ["console"], "level": "WARNING"},
+        # the console SMS gateway writes each SMS here (the demo's sign-in codes are read from the terminal)
+        "messaging.sms": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "huey": {"handlers": ["console"], "level": "WARNING"},
+    },
 }

@@ -4,10 +4,15 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config.api import api
+from core import pwa
 from core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # the installable app: manifest, service worker (root scope), offline page (core/pwa.py)
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="pwa_service_worker"),
+    path("offline/", pwa.offline, name="pwa_offline"),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}favicon.svg", permanent=True)),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
@@ -35,6 +40,7 @@ urlpatterns = [
     path("visits/", include("visits.urls")),
     path("honours/", include("honours.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("messages/", include("messaging.urls")),
     path("public/<str:village_code>/figures/", include("dashboards.public_urls")),
     path("public/<str:village_code>/honours/", include("honours.public_urls")),
     path("", include("core.urls")),

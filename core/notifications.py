@@ -4,31 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from core import plugins
 from core.models import Notification
 
 
-def notify(users: Iterable, *, kind: str, text: str, url: str = "", key: str = "") -> int:
-    """Send ``text`` to each user once. With ``key``, a user who already has that notification gets no second
-    one (a reminder run twice does not remind twice). Returns how many were stored."""
-    stored = 0
-    seen = set()
-    for user in users:
-        user_id = getattr(user, "pk", user)
-        if user_id is None or user_id in seen:
-            continue
-        seen.add(user_id)
-        if key and Notification.objects.filter(user_id=user_id, key=key).exists():
-            continue
-        try:
-            with transaction.atomic():
-                Notification.objects.create(user_id=user_id, kind=kind, text=str(text)[:300], url=url, key=key[:120])
-        except IntegrityError:  # the same reminder written at the same moment by another run
-            continue
-        stored += 1
-    return stored
+def notify(users: Iterable, *, kind: str, text: str, url: str = "", key: str = "", params: dict | None = None) -> int:
+    """Send ``text`` to each user once, in the app; with a ``kind`` declared as a message kind
+    (core.plugins.MessageKind), those who get that kind by SMS are also sent an SMS (the messaging app queues it in
+    this transaction and sends it off the request; ``params`` fill the SMS template's slots beside the person's
+    place). With ``key``, a user who already has that notification gets no second one (a reminder run twice does
+    not remind twice). Returns how many were stored."""
+    ids = list(dict.fromkeys(getattr(u, "pk", u) for u in users))
+    ids = [i for i in ids if i is not None]
+    key = key[:120]
+    stored: list[int] = []
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        if key:
+            had = set(Notification.objects.filter(user_id__in=chunk, key=key).values_list("user_id", flat=True))
+            chunk = [i for i in chunk if i not in had]
+        rows = [Notification(user_id=i, kind=kind, text=str(text)[:300], url=url, key=key) for i in chunk]
+        # the same reminder written at the same moment by another run is skipped by the unique (user, key)
+        with transaction.atomic():
+            Notification.objects.bulk_create(rows, ignore_conflicts=bool(key))
+        stored += chunk
+    if stored and plugins.message_kind(kind) is not None:
+        for send in plugins.channels():  # beyond the app: the messaging app's SMS
+            send(stored, kind=kind, key=key, params=params)
+    return len(stored)
 
 
 def inbox(user, *, unread_only: bool = False):

@@ -20,6 +20,10 @@ The kinds of parts today:
 ``WaitingItem(key, label, count, url_name, action, order=…, hide_zero=…)``
     One count of the 待我办理 card: what a procedure waits for from this person. Shown when the actor may
     take ``action`` (or any of a tuple of actions); ``count(actor)`` counts from the records.
+``MessageKind(key, label, sms, …)``
+    A kind of notification that may also go out by SMS (``register_message_kind``): a procedure's step names it
+    (``Transition.message``) or a service passes it to ``core.notifications.notify(kind=…)``; the messaging app
+    sends it to those who chose it, within the county's quiet hours and monthly budget.
 Audit labels
     ``register_audit_labels(choices)``: the Chinese names (gettext_lazy of the English msgid) of an app's audit
     event types, from a ``TextChoices`` class or a mapping code → label. ``audit_label(code)`` reads one (the
@@ -73,7 +77,8 @@ from core import scope
 class DomainConfig(AppConfig):
     """The AppConfig of a domain app: when Django is ready, its declared procedures (``<app>.flows``, for
     ``run_deadlines`` and the step pages) are registered with core.workflow, its indicators (``<app>.indicators``'
-    ``INDICATORS``) with core.indicators, and its ``<app>.plug.register()`` plugs its parts into core (home cards,
+    ``INDICATORS``) with core.indicators, its message kinds (``<app>.messages``' ``MESSAGES``, that may go by SMS)
+    with core.plugins, and its ``<app>.plug.register()`` plugs its parts into core (home cards,
     待我办理, audit labels, county set-up)."""
 
     # an app's apps.py imports this class beside its own: Django picks the one marked default (the app's)
@@ -95,6 +100,9 @@ class DomainConfig(AppConfig):
 
             for indicator in import_module(f"{self.name}.indicators").INDICATORS:
                 indicators.register(indicator)
+        if find_spec(f"{self.name}.messages") is not None:
+            for kind in import_module(f"{self.name}.messages").MESSAGES:
+                register_message_kind(kind)
         if find_spec(f"{self.name}.plug") is not None:
             import_module(f"{self.name}.plug").register()
 
@@ -233,7 +241,28 @@ class MapLayer:
         return any(scope.can(actor, a) for a in actions)
 
 
+@dataclass(frozen=True)
+class MessageKind:
+    """A kind of message that may also go out by SMS (the messaging app's channels).
+
+    ``sms`` is the text of the SMS in the gateway's approved template (the gettext of the English msgid), with
+    ``%(name)s`` slots for ``params``: only what names no one and tells nothing private (PIPL): the village, a
+    date, never a person, a sum or a case's facts. ``sms_default`` is what a person who chose nothing gets;
+    ``audience`` the roles (core.roles.Role values) shown the choice on their settings page (empty: everyone);
+    ``urgent`` messages (sign-in codes) ignore the person's choice and the quiet hours."""
+
+    key: str
+    label: Any
+    sms: Any
+    order: int = 100
+    params: tuple[str, ...] = ("place",)
+    sms_default: bool = True
+    audience: tuple[str, ...] = ()
+    urgent: bool = False
+
+
 _home_cards: _Registry[HomeCard] = _Registry()
+_message_kinds: _Registry[MessageKind] = _Registry()
 _map_layers: _Registry[MapLayer] = _Registry()
 _household_panels: _Registry[HouseholdPanel] = _Registry()
 _county_setups: _Registry[CountySetup] = _Registry()
@@ -264,6 +293,32 @@ def register_map_layer(layer: MapLayer) -> MapLayer:
 def map_layers(actor) -> list[MapLayer]:
     """The layers of the one map this actor may have, in order."""
     return [layer for layer in _map_layers.ordered() if layer.allowed(actor)]
+
+
+def register_message_kind(kind: MessageKind) -> MessageKind:
+    return _message_kinds.add(kind)
+
+
+def message_kinds() -> list[MessageKind]:
+    return _message_kinds.ordered()
+
+
+def message_kind(key: str) -> MessageKind | None:
+    return _message_kinds._entries.get(key)
+
+
+_channels: list[Callable[..., Any]] = []
+
+
+def register_channel(send: Callable[..., Any]) -> None:
+    """A way beyond the app for a message (the messaging app's SMS): ``send(user_ids, kind=, key=, params=)`` is
+    called by ``core.notifications.notify``, in its transaction, with the accounts just told in the app."""
+    if send not in _channels:
+        _channels.append(send)
+
+
+def channels() -> list[Callable[..., Any]]:
+    return list(_channels)
 
 
 def register_household_panel(panel: HouseholdPanel) -> HouseholdPanel:

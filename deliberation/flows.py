@@ -43,6 +43,7 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from accounts.parties import VILLAGERS
 from core.errors import DomainError
 from core.fields import NOTE, Integer, Text
 from core.roles import Action, Role
@@ -184,6 +185,12 @@ _TOPIC = {
     "detail": "deliberation.api.topic_case",
     "find": "deliberation.selectors.topic",
 }
+
+
+def _to_sign(step) -> str:
+    return _("The village rules “%(title)s” are in force: your household is asked to sign them.") % {
+        "title": step.case.title
+    }
 
 
 def _publish(name: str, source: str, label) -> Transition:
@@ -551,6 +558,9 @@ RULES = Flow(
                 "The rules come into force and are published at once, replacing the version in force; this cannot "
                 "be taken back."
             ),
+            notify=(VILLAGERS,),
+            notify_text=_to_sign,
+            message="deliberation.rules_to_sign",
         ),
         Transition(
             "supersede",

@@ -194,6 +194,7 @@ DOORSTEP = Flow(
             allow=(AGENTS, *COUNTER),
             effects=(take_it,),
             notify=(APPLICANT, RECORDER),
+            message="doorstep.request_update",
             notify_text=_told(_("Your request %(number)s (%(item)s) is being handled")),
             note=False,
         ),
@@ -206,6 +207,7 @@ DOORSTEP = Flow(
             fields=(Choice("agent", _("Agent"), options=_agents, initial=_own_agent),),
             effects=(set_agent,),
             notify=(AGENT, APPLICANT),
+            message="doorstep.request_update",
             notify_text=_told(_("Service request %(number)s (%(item)s) is yours to handle")),
         ),
         Transition(
@@ -223,6 +225,7 @@ DOORSTEP = Flow(
                 ),
             ),
             notify=(APPLICANT, RECORDER),
+            message="doorstep.request_update",
             notify_text=_told(_("Request %(number)s (%(item)s): materials are missing")),
             note=False,
         ),
@@ -244,6 +247,7 @@ DOORSTEP = Flow(
             fields=(Text("reason", _("Why, and where the villager may turn"), max_length=1000),),
             confirm=_("The request ends here; the villager is told why."),
             notify=(APPLICANT, RECORDER),
+            message="doorstep.request_update",
         ),
         Transition(
             "progress",
@@ -266,6 +270,7 @@ DOORSTEP = Flow(
             guards=(not_before_opened,),
             effects=(hand_up,),
             notify=(APPLICANT,),
+            message="doorstep.request_update",
             notify_text=_told(_("Request %(number)s (%(item)s) was handed to the office upstream")),
         ),
         Transition(
@@ -289,6 +294,7 @@ DOORSTEP = Flow(
             ),
             effects=(complete,),
             notify=(APPLICANT, RECORDER),
+            message="doorstep.request_update",
             notify_text=_told(_("Request %(number)s (%(item)s) is done; please rate it")),
             note=False,
         ),

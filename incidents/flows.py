@@ -523,6 +523,7 @@ INCIDENT = Flow(
             fields=(_reason(_("How it was resolved")), _photos(_("Photos of the result"), required=True)),
             effects=(mark_resolved,),
             notify=(reporter,),
+            message="incidents.report_update",
             notify_text=_told(_("Case %(number)s is resolved; please rate the result")),
         ),
         Transition(

@@ -306,6 +306,7 @@ MEDIATION = Flow(
             label=_("Receive the dispute (受理)"),
             allow=(LEADERS,),
             notify=(DISPUTANTS,),
+            message="mediation.update",
         ),
         Transition(
             "decline",
@@ -320,6 +321,7 @@ MEDIATION = Flow(
             effects=(declined,),
             confirm=_("The dispute is not received; the parties are told why."),
             notify=(DISPUTANTS,),
+            message="mediation.update",
         ),
         Transition(
             "assign",
@@ -334,6 +336,7 @@ MEDIATION = Flow(
             ),
             effects=(set_mediators,),
             notify=(MEDIATORS, DISPUTANTS),
+            message="mediation.update",
         ),
         Transition(
             "investigate",
@@ -366,6 +369,7 @@ MEDIATION = Flow(
             ),
             effects=(set_hearing,),
             notify=(DISPUTANTS,),
+            message="mediation.update",
         ),
         Transition(
             "session",
@@ -409,6 +413,7 @@ MEDIATION = Flow(
             guards=(needs_a_session,),
             effects=(set_agreement,),
             notify=(DISPUTANTS,),
+            message="mediation.update",
         ),
         Transition(
             "redraft",
@@ -448,6 +453,7 @@ MEDIATION = Flow(
                 " confirmation start."
             ),
             notify=(DISPUTANTS,),
+            message="mediation.update",
         ),
         Transition(
             "confirmation",
@@ -487,6 +493,7 @@ MEDIATION = Flow(
             effects=(refused,),
             confirm=_("Mediation stops: a party that refuses may not be mediated (人民调解法 Art. 17)."),
             notify=(LEADERS, MEDIATORS, DISPUTANTS),
+            message="mediation.update",
         ),
         Transition(
             "fail",
@@ -501,6 +508,7 @@ MEDIATION = Flow(
             effects=(failed,),
             confirm=_("Mediation ends without agreement; the parties are told where to turn (人民调解法 Art. 26)."),
             notify=(LEADERS, DISPUTANTS),
+            message="mediation.update",
         ),
         Transition(
             "transfer",
@@ -515,6 +523,7 @@ MEDIATION = Flow(
             effects=(move_body,),
             confirm=_("The dispute goes to the other body, which decides whether to receive it; you no longer see it."),
             notify=(LEADERS, DISPUTANTS),
+            message="mediation.update",
             done_url=lambda case: "/mediation/",
         ),
         Transition(

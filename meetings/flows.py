@@ -168,6 +168,7 @@ MEETING = Flow(
                 "no longer be changed, only cancelled."
             ),
             notify=(REGISTER,),
+            message="meetings.notice",
             notify_text=_notice_text,
         ),
         Transition(
@@ -230,6 +231,7 @@ MEETING = Flow(
             ),
             confirm=gettext_lazy("The meeting is cancelled for good; to meet after all, call a new meeting."),
             notify=(REGISTER,),
+            message="meetings.notice",
             notify_text=_cancel_text,
         ),
     ],

@@ -13,6 +13,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import BaseModel
 
+from casework.attachments import check_evidence
 from core import scope
 from core.api_types import Id, Page, PageSize, Quarter, Year
 from core.errors import DomainError, NotFound, PermissionDenied
@@ -207,6 +208,7 @@ def claim_record(
         raise DomainError({"item_id": _("Choose an item of this scheme.")})
     item, scheme = found
     subject = load_subject(scheme.subject_kind, subject_id)
+    check_evidence(evidence)
     claim = services.claim_record(
         actor=actor,
         scheme=scheme,
@@ -239,6 +241,7 @@ def claim_declare(
     scheme = Scheme.objects.filter(pk=scheme_id, village_id=subject.village_id, is_active=True).first()
     if scheme is None:
         raise NotFound()
+    check_evidence(evidence)
     claim = services.claim_declare(
         actor=actor,
         scheme=scheme,

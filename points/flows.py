@@ -133,6 +133,7 @@ APPEAL = Flow(
             effects=(_decision(AppealStatus.UPHELD),),
             notify=(HOUSEHOLD,),
             notify_text=_told,
+            message="points.appeal_decided",
             **_DECIDING,
         ),
         Transition(
@@ -144,6 +145,7 @@ APPEAL = Flow(
             effects=(_decision(AppealStatus.OVERTURNED),),
             notify=(HOUSEHOLD,),
             notify_text=_told,
+            message="points.appeal_decided",
             **_DECIDING,
         ),
         # the review group's one form on the appeal's page: the decision names the step taken

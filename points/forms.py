@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from casework.attachments import check_evidence
+from core.errors import DomainError
 from core.forms import DateInput
 from points.models import SchemeKind, SubjectKind
 
@@ -58,6 +60,13 @@ class RecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = item_choices(items)
         self.items = {i.pk: i for i in items}
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        try:
+            return check_evidence(evidence)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.messages) from None
 
 
 class DeclareForm(RecordForm):

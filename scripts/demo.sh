@@ -34,6 +34,10 @@ step "生成演示数据：1 个县、2 个镇、6 个村、1,500 户及积分�
 step "载入国家法定节假日和调休（工作日日历）"
 .venv/bin/python manage.py load_calendar
 ADDR=${DEMO_ADDR:-127.0.0.1:8000}
+step "启动后台任务（huey：发短信、期限提醒、积分公示等定时任务；演示的短信验证码显示在本终端）"
+.venv/bin/python manage.py run_huey --quiet &
+JOBS_PID=$!
+trap 'kill $JOBS_PID 2>/dev/null' EXIT
 step "启动演示服务器（按 Ctrl+C 停止）"
 echo "乡村治理数字平台: http://$ADDR/login/  (演示账号密码 Demo@2026；API 文档: http://$ADDR/api/docs)"
-exec .venv/bin/python manage.py runserver "$ADDR"
+.venv/bin/python manage.py runserver "$ADDR"

@@ -10,4 +10,10 @@ import secrets
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-" + secrets.token_urlsafe(48))
 
+from huey import MemoryHuey  # noqa: E402
+
 from config.settings import *  # noqa: E402, F403
+
+# jobs run at once, in the process, on a memory queue (huey's immediate mode); a job given a later time waits in
+# that queue's schedule, where a test reads it
+HUEY = MemoryHuey("village-tests", immediate=True, utc=True)

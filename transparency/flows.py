@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from accounts.parties import VILLAGERS
 from core.errors import DomainError
 from core.fields import Date, Text
 from core.roles import Action, Role
@@ -237,6 +238,10 @@ def _sent_back(step) -> str:
     return _("Financial notice sent back for correction: %(title)s") % {"title": step.case.title}
 
 
+def _published(step) -> str:
+    return _("New notice on the village board: %(title)s") % {"title": step.case.title}
+
+
 def _checked(step) -> str:
     return _("Financial notice checked, ready to publish: %(title)s") % {"title": step.case.title}
 
@@ -311,6 +316,9 @@ NOTICE = Flow(
                 "The notice goes on the public board on its first posting day and can no longer be changed; it can "
                 "only be withdrawn."
             ),
+            notify=(VILLAGERS,),
+            notify_text=_published,
+            message="transparency.notice_published",
         ),
         Transition(
             "return",

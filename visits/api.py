@@ -27,6 +27,7 @@ class VisitIn(Schema):
     how: str = Field("home", max_length=16, description="home, phone, video or elsewhere")
     person: Id | None = None
     follow_up: str = Field("", max_length=16, description="empty, incident, dispute, service or other")
+    client_key: str = Field("", max_length=64, description="the same key again returns the visit already recorded")
 
 
 class VisitOut(Schema):
@@ -183,6 +184,7 @@ def visit_record_upload(
     how: Form[str] = "home",
     person: Form[str] = "",
     follow_up: Form[str] = "",
+    client_key: Form[str] = "",
     photos: File[list[UploadedFile]] = None,
 ):
     visit = services.visit_record(
@@ -194,6 +196,7 @@ def visit_record_upload(
         person=person or None,
         follow_up=follow_up,
         photos=photos or [],
+        client_key=client_key,
     )
     return 201, _visit(selectors.visit_for(request.auth, visit.pk))
 

@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +29,12 @@ class VisitForm(forms.Form):
         required=False,
         widget=MultipleFileInput(attrs={"accept": "image/*", "multiple": True}),
     )
+    # set anew by the page's script (static/js/offline.js): the same form sent twice is stored once
+    client_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, people=(), **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("client_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["visited_on"].initial = today

@@ -80,6 +80,8 @@ class Visit(ScopedRow):
     reference = models.CharField(_("case opened from the visit"), max_length=60, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # the key the phone's form was given: a form sent again (the offline queue, a double tap) is stored once
+    client_key = models.CharField(_("client key"), max_length=64, blank=True)
 
     SCOPE_PATHS = {
         "county": "county_id",
@@ -95,7 +97,12 @@ class Visit(ScopedRow):
         verbose_name_plural = _("household visits")
         ordering = ["-visited_on", "-id"]
         indexes = [models.Index(fields=["household", "visited_on"])]
-        constraints = [models.UniqueConstraint(fields=["household", "by", "visited_on"], name="unique_visit_per_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "by", "visited_on"], name="unique_visit_per_day"),
+            models.UniqueConstraint(
+                fields=["by", "client_key"], condition=~models.Q(client_key=""), name="unique_visit_client_key"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.household} · {self.visited_on:%Y-%m-%d}"

@@ -72,10 +72,28 @@ def frequency_set(*, actor, county: Region, tag, period, since=None, active=True
 
 @transaction.atomic
 def visit_record(
-    *, actor, household, visited_on, found, how=How.HOME, problem=False, follow_up="", person=None, photos=(), now=None
+    *,
+    actor,
+    household,
+    visited_on,
+    found,
+    how=How.HOME,
+    problem=False,
+    follow_up="",
+    person=None,
+    photos=(),
+    client_key="",
+    now=None,
 ) -> Visit:
-    """A visit to ``household`` on ``visited_on`` (today or within the last 60 days, never a day to come)."""
+    """A visit to ``household`` on ``visited_on`` (today or within the last 60 days, never a day to come). The
+    same ``client_key`` again (a form resent by the phone's offline queue) returns the visit already stored."""
     from registry.models import Household, Person
+
+    client_key = (client_key or "").strip()[:64]
+    if client_key:
+        existing = Visit.objects.filter(by=actor, client_key=client_key).first()
+        if existing is not None:
+            return existing
 
     hh_id = id_param(getattr(household, "pk", household))
     hh = Household.objects.filter(pk=hh_id).select_related("village").first() if hh_id else None
@@ -117,12 +135,16 @@ def visit_record(
         problem=problem,
         follow_up=follow_up,
         by=actor,
+        client_key=client_key,
     )
     visit.place_in(hh.village)
     try:
         with transaction.atomic():
             visit.save()
     except IntegrityError:
+        existing = Visit.objects.filter(by=actor, client_key=client_key).first() if client_key else None
+        if existing is not None:  # the same form, sent again meanwhile
+            return existing
         raise DomainError(
             {"visited_on": _("You have recorded a visit to this household on that day already.")}
         ) from None

@@ -159,7 +159,8 @@ class Transition:
     the text says what will happen (the page asks before it posts, the API wants ``confirm: true``).
     ``notify``: roles (their holders over the case's place) and parties (``Party.people``) told when the step
     is taken, in ``notify_text`` (default: the procedure, the case and the step; a function of the ``Step``
-    gives a text with the case's own facts, e.g. a meeting's time and place). ``waiting(case, now)``: why
+    gives a text with the case's own facts, e.g. a meeting's time and place); ``message`` names its message kind
+    (core.plugins.MessageKind), which may also reach the people told by SMS. ``waiting(case, now)``: why
     the step, though the person's, cannot be taken yet (a posting period still running), or "".
     ``offered(case)``: False where the step is not offered at all (a financial draft is submitted, not
     published): pages and the API leave it out; its guards still refuse it when it is taken. ``note=False``:
@@ -182,6 +183,7 @@ class Transition:
     confirm: Any = ""
     notify: tuple = ()
     notify_text: Any = ""
+    message: str = ""  # the message kind (core.plugins.MessageKind) of what ``notify`` sends: it may go by SMS
     waiting: Callable | None = None
     offered: Callable | None = None
     note: bool = True

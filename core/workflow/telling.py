@@ -71,7 +71,8 @@ def _tell(step: Step, event: CaseEvent) -> None:
     else:
         text = str(tr.notify_text or _("%(flow)s “%(case)s”: %(step)s")) % values
     url, key = case_url(step.case), f"{step.flow.name}:{event.pk}"
-    kind = type(step.case)._meta.app_label  # the module, as the bell's list groups them
+    # the message kind the step names (it may also go by SMS), else the module, as the bell's list groups them
+    kind = tr.message or type(step.case)._meta.app_label
 
     def send():
         from core import notifications

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,7 +143,41 @@ def claims_review(*, actor, claim_ids: list[int], approve: bool, reason: str = "
             target_label=str(claim)[:200],
             after={"status": claim.status, "reason": claim.rejection_reason},
         )
+    _tell_households(claims, approve)
     return claims
+
+
+def _tell_households(claims: list[Claim], approve: bool) -> None:
+    """Each household whose entries were reviewed is told once (in the app, and by SMS if it chose so)."""
+    from accounts.selectors import household_side
+    from core import notifications
+
+    per_household: dict[int, list[Claim]] = {}
+    for claim in claims:
+        if claim.household_id:
+            per_household.setdefault(claim.household_id, []).append(claim)
+    for household_id, reviewed in per_household.items():
+        values = {"n": len(reviewed), "item": reviewed[0].item.text[:40]}
+        one = len(reviewed) == 1
+        if approve:
+            text = (
+                _("Your household's points entry “%(item)s” was approved.")
+                if one
+                else _("%(n)s points entries of your household were approved.")
+            )
+        else:
+            text = (
+                _("Your household's points entry “%(item)s” was not approved; see the reason.")
+                if one
+                else _("%(n)s points entries of your household were not approved; see the reasons.")
+            )
+        notifications.notify(
+            household_side(None, household_id),
+            kind="points.entry_decided",
+            text=text % values,
+            url=reverse("points:me"),
+            key=f"points.claims:{reviewed[0].pk}:{'+' if approve else '-'}",
+        )
 
 
 def uncorrected_award(entry: LedgerEntry, not_an_award: str) -> None:

@@ -48,6 +48,7 @@ def test_every_command_the_guide_names_exists():
         "publish_points",
         "clearsessions",
         "verify_field_keys",
+        "run_huey",
     } <= named
     missing = sorted(named - set(get_commands()))
     assert not missing, f"docs/deploy.md names commands that do not exist: {missing}"

@@ -145,7 +145,7 @@ def test_the_notice_and_a_cancellation_on_the_page_are_told_by_the_declaration(
         when=when,
         place="村文化广场",
     )
-    assert note.url == f"/meetings/{meeting.pk}/" and note.kind == "meetings"
+    assert note.url == f"/meetings/{meeting.pk}/" and note.kind == "meetings.notice"
     assert Notification.objects.filter(user=mw.users["villager_x0"]).count() == 1
     assert not Notification.objects.filter(user=mw.cadre).exists()  # not the one who took the step
     meeting.refresh_from_db()

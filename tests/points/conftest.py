@@ -30,7 +30,14 @@ def item(scheme):
 @pytest.fixture
 def photo():
     def _photo(name="proof.jpg"):
-        return SimpleUploadedFile(name, b"\xff\xd8\xff\xe0fakejpeg", content_type="image/jpeg")
+        # a real (tiny) JPEG: the evidence is checked by its content (casework.attachments.check_evidence)
+        from io import BytesIO
+
+        from PIL import Image
+
+        out = BytesIO()
+        Image.new("RGB", (32, 24), (90, 160, 60)).save(out, "JPEG")
+        return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
     return _photo
 

@@ -1,0 +1,6 @@
+from core.plugins import DomainConfig
+
+
+class MessagingConfig(DomainConfig):
+    name = "messaging"
+    verbose_name = "messaging"
