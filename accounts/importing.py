@@ -17,11 +17,9 @@ literals (as in registry.importing); every message goes through gettext.
 
 from __future__ import annotations
 
-import re
 import secrets
 import string
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -39,7 +37,7 @@ from core import audit, crypto, scope
 from core.errors import DomainError, NotFound, PermissionDenied
 from core.masking import mask_phone
 from core.roles import Action, Role
-from core.xlsx import Sheet, workbook
+from core.xlsx import ImportFileError, RowError, Sheet, cell_text, read_sheet, workbook
 from regions.models import Grid, Region, RegionLevel
 
 SHEET_NAME = "账号导入"
@@ -96,8 +94,6 @@ _TOKEN_SALT = "accounts.importing"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_ACTION = "accounts.user.import"
 
-_LINE_BREAKS = re.compile(r"[\t\r\n]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
 PASSWORD_LENGTH = 12
 
@@ -110,15 +106,6 @@ def max_rows() -> int:
 
 
 # --- values -----------------------------------------------------------------------------------------------------
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be used (not an xlsx, too big, empty, columns missing, too many rows)."""
-
-    def __init__(self, message: str, code: str = "bad_file"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 @dataclass
@@ -143,17 +130,6 @@ class AccountRow:
         for header, value in zip(HEADERS, cells[1:], strict=True):
             setattr(row, _FIELDS[header], str(value))
         return row
-
-
-@dataclass
-class RowError:
-    row: int  # as Excel shows it; 0 for a problem of the whole file
-    column: str  # a header of the sheet, "" for the whole file
-    message: str
-    code: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message, "code": self.code}
 
 
 @dataclass
@@ -227,98 +203,23 @@ class ImportResult:
 # --- reading ----------------------------------------------------------------------------------------------------
 
 
-def _text(value) -> str:
-    """A cell as stripped text; integral numbers without '.0' (a phone typed as a number), dates as YYYY-MM-DD."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    text = _CONTROL.sub("", _LINE_BREAKS.sub(" ", str(value)))  # a cell may carry _x0000_ escapes
-    return text.replace("\u3000", " ").strip()
-
-
 def read_rows(fileobj) -> list[AccountRow]:
     """The account rows of an uploaded workbook; ImportFileError (in Chinese) for a file that cannot be used."""
-    from openpyxl import load_workbook
-
-    size = getattr(fileobj, "size", None)
-    if size is not None and size > MAX_FILE_MB * 1024 * 1024:
-        raise ImportFileError(_("The file is larger than %(size)s MB.") % {"size": MAX_FILE_MB}, "file_too_large")
-    not_xlsx = ImportFileError(
-        _("The file is not an Excel workbook (.xlsx) or it is damaged. Save it as .xlsx and upload it again."),
-        "bad_file",
-    )
-    try:
-        if hasattr(fileobj, "seek"):
-            fileobj.seek(0)
-        book = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception:
-        raise not_xlsx from None
-    try:
-        sheets = [ws for ws in book.worksheets if hasattr(ws, "iter_rows")]
-        if not sheets:
-            raise ImportFileError(_("The file contains no rows to import."), "empty")
-        named = [ws for ws in sheets if ws.title == SHEET_NAME]
-        sheet = named[0] if named else sheets[0]
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()  # some writers store a wrong size; read what is really there
-        return _rows_of(sheet)
-    except ImportFileError:
-        raise
-    except Exception:
-        raise not_xlsx from None
-    finally:
-        book.close()
-
-
-def _rows_of(sheet) -> list[AccountRow]:
-    limit = max_rows()
-    rows: list[AccountRow] = []
-    columns: dict[str, int] | None = None
-    for excel_row, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-        if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        if columns is None:
-            columns = _header_columns(values, title_allowed=excel_row <= TITLE_ROWS)
-            continue  # the header row, or a title row above it
-        if len(rows) >= limit:
-            raise ImportFileError(
-                _("The file has more than %(max)s rows. Split it into several files.") % {"max": limit},
-                "too_many_rows",
-            )
+    rows = []
+    for excel_row, cells in read_sheet(
+        fileobj,
+        sheet_name=SHEET_NAME,
+        headers=_FIELDS,
+        required=REQUIRED_HEADERS,
+        max_rows=max_rows(),
+        max_mb=MAX_FILE_MB,
+        title_rows=TITLE_ROWS,
+    ):
         row = AccountRow(row=excel_row)
-        for header, index in columns.items():
-            value = values[index] if index < len(values) else None
-            setattr(row, _FIELDS[header], _text(value))
+        for header, value in cells.items():
+            setattr(row, _FIELDS[header], cell_text(value))
         rows.append(row)
-    if columns is None or not rows:
-        raise ImportFileError(_("The file contains no rows to import."), "empty")
     return rows
-
-
-def _header_columns(values, *, title_allowed: bool) -> dict[str, int] | None:
-    """Column positions by header; None for a title row (no header at all) near the top of the sheet."""
-    found: dict[str, int] = {}
-    for index, value in enumerate(values):
-        header = _text(value).replace(" ", "").lstrip("*")
-        if header in _FIELDS and header not in found:
-            found[header] = index
-    if not found and title_allowed:
-        return None
-    missing = [h for h in REQUIRED_HEADERS if h not in found]
-    if missing:
-        raise ImportFileError(
-            _("The header row is missing these columns: %(columns)s. Download the template and keep its header row.")
-            % {"columns": "、".join(missing)},
-            "missing_columns",
-        )
-    return found
 
 
 # --- checking ---------------------------------------------------------------------------------------------------

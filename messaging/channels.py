@@ -158,81 +158,117 @@ def quiet_until(rules: SmsSettings, now: datetime) -> datetime | None:
     return until if until > local else until + timedelta(days=1)
 
 
-def charge(county_id: int, month, budget: int) -> bool:
-    """Count one SMS against the county's month if the budget allows it (one guarded UPDATE)."""
+def charge(county_id: int, month, budget: int, wanted: int = 1) -> int:
+    """Count up to ``wanted`` SMS against the county's month, as far as the budget allows; return how many were
+    counted. The month's row is locked while it is raised, so concurrent senders never pass the budget."""
     if not SmsMonth.objects.filter(county_id=county_id, month=month).exists():
         try:
             with transaction.atomic():
                 SmsMonth.objects.create(county_id=county_id, month=month)
         except IntegrityError:  # created meanwhile by another sender
             pass
-    return bool(SmsMonth.objects.filter(county_id=county_id, month=month, used__lt=budget).update(used=F("used") + 1))
+    with transaction.atomic():
+        row = SmsMonth.objects.select_for_update().get(county_id=county_id, month=month)
+        taken = max(0, min(wanted, budget - row.used))
+        if taken:
+            SmsMonth.objects.filter(pk=row.pk).update(used=F("used") + taken)
+    return taken
+
+
+def _take(ids: list[int]) -> list[OutboundSms]:
+    """Take the open rows of ``ids`` for sending, in one transaction: a second sender (a job run twice, the
+    sweeper) finds them taken. Each try counts."""
+    with transaction.atomic():
+        rows = list(
+            OutboundSms.objects.select_for_update(skip_locked=True).filter(pk__in=ids, status__in=OPEN).order_by("pk")
+        )
+        OutboundSms.objects.filter(pk__in=[r.pk for r in rows]).update(
+            status=SmsStatus.SENDING, attempts=F("attempts") + 1
+        )
+    for row in rows:
+        row.attempts += 1
+    return rows
 
 
 def send_batch(ids: list[int], *, now: datetime | None = None) -> dict[str, int]:
-    """Send the queued SMS of ``ids`` (the job). Returns how many ended in each status (for the log and tests)."""
+    """Send the queued SMS of ``ids`` (the job). Returns how many ended in each status (for the log and tests).
+
+    The rows are taken, counted against the budget and written back a batch at a time (a few statements for the
+    batch, not for each SMS); only the gateway is called once per SMS."""
     from accounts.models import User
+    from core import crypto
 
     now = now or timezone.now()
     month = timezone.localdate(now).replace(day=1)
     counts: dict[str, int] = defaultdict(int)
     later: dict[datetime, list[int]] = defaultdict(list)
-    retry: dict[int, list[int]] = defaultdict(list)
     rules: dict[int | None, SmsSettings] = {}
-    messages = list(OutboundSms.objects.filter(pk__in=ids, status__in=OPEN).order_by("pk"))
-    phones = dict(
-        User.objects.filter(pk__in={m.user_id for m in messages if m.user_id}).values_list("pk", "phone_cipher")
-    )
-    for msg in messages:
-        kind = plugins.message_kind(msg.kind)
-        county = rules.setdefault(msg.county_id, county_settings(msg.county_id))
+    sendable: list[int] = []
+    for pk, county_id, kind_key in (
+        OutboundSms.objects.filter(pk__in=ids, status__in=OPEN).order_by("pk").values_list("pk", "county_id", "kind")
+    ):
+        county = rules.setdefault(county_id, county_settings(county_id))
+        kind = plugins.message_kind(kind_key)
         if not county.enabled:
-            OutboundSms.objects.filter(pk=msg.pk, status__in=OPEN).update(status=SmsStatus.DISABLED)
-            counts[SmsStatus.DISABLED] += 1
+            counts[SmsStatus.DISABLED] += OutboundSms.objects.filter(pk=pk, status__in=OPEN).update(
+                status=SmsStatus.DISABLED
+            )
             continue
         end = None if kind is not None and kind.urgent else quiet_until(county, now)
         if end is not None:
-            later[end].append(msg.pk)
+            later[end].append(pk)
             counts["deferred"] += 1
+        else:
+            sendable.append(pk)
+    rows = _take(sendable)
+    # the budget, per county, for the rows not yet counted (a retry was counted on its first try)
+    over: set[int] = set()
+    uncharged: dict[int, list[OutboundSms]] = defaultdict(list)
+    for row in rows:
+        if not row.charged and row.county_id:  # a code to an account with no place is on no county's budget
+            uncharged[row.county_id].append(row)
+    for county_id, waiting in uncharged.items():
+        taken = charge(county_id, month, rules[county_id].monthly_budget, len(waiting))
+        for row in waiting[taken:]:
+            over.add(row.pk)
+        OutboundSms.objects.filter(pk__in=[r.pk for r in waiting[:taken]]).update(charged=True)
+    if over:
+        OutboundSms.objects.filter(pk__in=over).update(status=SmsStatus.OVER_BUDGET)
+        counts[SmsStatus.OVER_BUDGET] += len(over)
+    phones = dict(User.objects.filter(pk__in={r.user_id for r in rows if r.user_id}).values_list("pk", "phone_cipher"))
+    done: list[OutboundSms] = []
+    retry: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        if row.pk in over:
             continue
-        # taken by this sender alone: a second sender (a job run twice) finds nothing left to take
-        if not OutboundSms.objects.filter(pk=msg.pk, status__in=OPEN).update(
-            status=SmsStatus.SENDING, attempts=F("attempts") + 1
-        ):
-            continue
-        attempts = msg.attempts + 1
-        if not msg.charged and msg.county_id:  # a code to an account with no place is on no county's budget
-            if not charge(msg.county_id, month, county.monthly_budget):
-                OutboundSms.objects.filter(pk=msg.pk).update(status=SmsStatus.OVER_BUDGET)
-                counts[SmsStatus.OVER_BUDGET] += 1
-                continue
-            OutboundSms.objects.filter(pk=msg.pk).update(charged=True)
-        from core import crypto
-
-        cipher = msg.phone_cipher or phones.get(msg.user_id, "")
+        kind = plugins.message_kind(row.kind)
+        urgent = kind is not None and kind.urgent
+        cipher = row.phone_cipher or phones.get(row.user_id, "")
         phone = crypto.decrypt(cipher) if cipher else ""
-        text = render(kind, msg.params) if kind is not None and kind.urgent else msg.text
+        text = render(kind, row.params) if urgent else row.text
         try:
             if not phone:
                 raise GatewayError("the account has no phone number any more")
-            receipt = gateway().send(Sms(phone=phone, kind=msg.kind, text=text, params=msg.params))
+            receipt = gateway().send(Sms(phone=phone, kind=row.kind, text=text, params=row.params))
         except GatewayError as exc:
-            status = SmsStatus.FAILED if attempts < settings.SMS_MAX_ATTEMPTS else SmsStatus.GAVE_UP
-            OutboundSms.objects.filter(pk=msg.pk).update(status=status, error=str(exc)[:300])
-            counts[status] += 1
-            if status == SmsStatus.FAILED:
-                retry[settings.SMS_RETRY_SECONDS * 2 ** (attempts - 1)].append(msg.pk)
-            continue
-        done = {"params": {}} if kind is not None and kind.urgent else {}  # a code is not kept once sent
-        OutboundSms.objects.filter(pk=msg.pk).update(
-            status=SmsStatus.SENT, gateway_ref=str(receipt)[:100], sent_at=timezone.now(), error="", **done
-        )
-        counts[SmsStatus.SENT] += 1
+            row.status = SmsStatus.FAILED if row.attempts < settings.SMS_MAX_ATTEMPTS else SmsStatus.GAVE_UP
+            row.error = str(exc)[:300]
+            if row.status == SmsStatus.FAILED:
+                row.due_at = now + timedelta(seconds=settings.SMS_RETRY_SECONDS * 2 ** (row.attempts - 1))
+                retry[settings.SMS_RETRY_SECONDS * 2 ** (row.attempts - 1)].append(row.pk)
+        else:
+            row.status, row.gateway_ref, row.sent_at, row.error = SmsStatus.SENT, str(receipt)[:100], timezone.now(), ""
+            if urgent:
+                row.params = {}  # a code is not kept once sent
+        counts[row.status] += 1
+        done.append(row)
+    OutboundSms.objects.bulk_update(
+        done, ["status", "error", "gateway_ref", "sent_at", "params", "due_at"], batch_size=BATCH
+    )
     for end, pks in later.items():
         OutboundSms.objects.filter(pk__in=pks).update(due_at=end)
         enqueue(pks, eta=end)
     for delay, pks in retry.items():
-        OutboundSms.objects.filter(pk__in=pks).update(due_at=now + timedelta(seconds=delay))
         enqueue(pks, delay=delay)
     return dict(counts)
 

@@ -13,6 +13,14 @@ from django.utils.translation import gettext_lazy as _
 DEFAULT_MONTHLY_BUDGET = 5000
 
 
+def quiet_from_default() -> time:
+    return time(21, 0)
+
+
+def quiet_until_default() -> time:
+    return time(8, 0)
+
+
 class SmsPreference(models.Model):
     """One person's choice for one message kind: by SMS or in the app only (absent: the kind's default)."""
 
@@ -45,8 +53,8 @@ class SmsSettings(models.Model):
         default=DEFAULT_MONTHLY_BUDGET,
         help_text=_("No more SMS than this are sent in a calendar month; the in-app messages still arrive."),
     )
-    quiet_from = models.TimeField(_("quiet hours from"), default=time(21, 0))
-    quiet_until = models.TimeField(_("quiet hours until"), default=time(8, 0))
+    quiet_from = models.TimeField(_("quiet hours from"), default=quiet_from_default)
+    quiet_until = models.TimeField(_("quiet hours until"), default=quiet_until_default)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

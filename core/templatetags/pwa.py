@@ -13,9 +13,8 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def pwa_head(context):
-    return render_to_string(
-        "pwa/_head.html", {"theme_color": THEME_COLOR, "texts": texts()}, request=context.get("request")
-    )
+    # no request: a RequestContext would run every context processor again (the navigation, the unread count)
+    return render_to_string("pwa/_head.html", {"theme_color": THEME_COLOR, "texts": texts()})
 
 
 @register.simple_tag(takes_context=True)

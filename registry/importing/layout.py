@@ -9,6 +9,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from core.xlsx import ImportFileError, RowError  # noqa: F401 - the importing modules' file and row errors
 from regions.models import Region
 from registry.models import Gender, Relation
 
@@ -105,15 +106,6 @@ _FIELDS = {
 }
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (not an xlsx, damaged, too big, no header); message in Chinese."""
-
-    def __init__(self, message: str, code: str = "bad_file"):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
 @dataclass
 class ImportRow:
     """One person row as read from the sheet: stripped text, except a birth date cell kept as a date."""
@@ -132,17 +124,6 @@ class ImportRow:
     phone: str = ""
     tags: str = ""
     numeric_id: bool = False  # the ID number cell held a number (Excel keeps only 15 digits of it)
-
-
-@dataclass
-class RowError:
-    row: int  # as Excel shows it; 0 for a problem of the whole file
-    column: str  # a header of the sheet, "" for the whole file or row
-    message: str
-    code: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message, "code": self.code}
 
 
 @dataclass

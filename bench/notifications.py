@@ -1,0 +1,233 @@
+"""Benchmark: a county-wide notice told to every villager, in the app and by SMS (issue 16): how long until every
+SMS has gone through the gateway, and how much the pages slow down meanwhile (target: page p95 during the run no
+more than 20 % above the p95 before it).
+
+Needs ``generate_county --households 100000 --seed 1`` and ``generate_villager_accounts --county 510499 --seed 1
+--sms`` (one villager account per household, with a number, choosing SMS for a new notice on the board).
+
+What runs, as in production: gunicorn serving the pages; the jobs process (``manage.py run_huey``, its scheduled
+jobs off: only the sending is measured) with its queue in
+Redis (``JOBS_URL``, database 3 here, emptied first); the SMS gateway ``loopback``, a small HTTP server in this
+process that counts what it is sent (each SMS one HTTP call, as to a cloud gateway). The notice is told from this
+process with ``core.notifications.notify`` (the in-app messages, then the SMS queued and handed to the jobs).
+
+Phases of --duration seconds from --clients keep-alive clients: ``floor`` (/healthz), ``before`` (the village
+cadre's notifications page, nothing being sent), ``during`` (the same page while the messages are stored and sent; it
+starts with the notice), then the run waits for the last SMS; ``after``. The page is the cadre's notifications
+(/notifications/), which reads the table the notice writes 100,000 rows into. Writes results/notifications.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import (  # noqa: E402
+    ROOT,
+    free_port,
+    load_bench,
+    machine,
+    page_bench_args,
+    server_settings,
+    setup_django,
+    start_server,
+    stop_server,
+    write_result,
+)
+
+JOBS_URL = "redis://127.0.0.1:6379/3"
+TARGET_SLOWDOWN = 1.2
+
+
+class Gateway:
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):  # noqa: N802 - the http.server API
+                self.rfile.read(int(self.headers["Content-Length"]))
+                with outer.lock:
+                    outer.count += 1
+                    number = outer.count
+                body = json.dumps({"id": f"b{number}"}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def main():
+    os.environ["JOBS_URL"] = JOBS_URL  # this process queues into the same Redis as the jobs process reads
+    limit = None
+    if "--recipients" in sys.argv:  # a smaller run (a smoke test of the bench): the first N villagers only
+        at = sys.argv.index("--recipients")
+        limit = int(sys.argv[at + 1])
+        del sys.argv[at : at + 2]
+    args = page_bench_args("notifications", __doc__)
+    setup_django(args.app_dir.resolve())
+    from django.conf import settings
+    from django.db.models import Count
+    from django.utils import timezone
+    from huey.contrib.djhuey import HUEY
+
+    from accounts.models import RoleAssignment
+    from core import crypto, notifications
+    from core.roles import Role
+    from messaging.models import OutboundSms, SmsSettings, SmsStatus
+    from regions.models import Region, RegionLevel
+
+    keys = crypto._keys()
+    settings.DEBUG = False
+    county = Region.objects.get(code=args.county_code, level=RegionLevel.COUNTY)
+    # no quiet hours and room in the budget: the bench measures sending, not waiting for the morning
+    SmsSettings.objects.update_or_create(
+        county=county,
+        defaults={"enabled": True, "monthly_budget": 10_000_000, "quiet_from": "00:00", "quiet_until": "00:00"},
+    )
+    villagers = list(
+        RoleAssignment.objects.filter(role=Role.VILLAGER, region__county=county, user__is_active=True)
+        .exclude(user__phone_masked="")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    villagers = villagers[:limit] if limit else villagers
+    if len(villagers) < 1000:
+        sys.exit("Fewer than 1,000 villagers with a number: run generate_villager_accounts --sms first.")
+    HUEY.flush()
+    gateway = Gateway()
+    sms_env = {"SMS_GATEWAY": "loopback", "SMS_LOOPBACK_URL": gateway.url, "JOBS_URL": JOBS_URL}
+    settings.SMS_GATEWAY, settings.SMS_LOOPBACK_URL = "loopback", gateway.url
+    helpers = load_bench("points")
+    port = free_port()
+    log_path = Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log"
+    var_dir = Path(tempfile.mkdtemp(prefix="bench-notifications-var-"))
+    server = server_settings(args)
+    print(f"Starting gunicorn on 127.0.0.1:{port}: {server['command']} …", flush=True)
+    proc = start_server(args, keys, port, log_path=log_path, extra_env={"VAR_DIR": str(var_dir), **sms_env})
+    jobs_env = dict(os.environ)
+    jobs_env.update(
+        {
+            "DJANGO_DEBUG": "0",
+            "FIELD_ENCRYPTION_KEY": keys[0].decode(),
+            "FIELD_HASH_KEY": keys[1].decode(),
+            "VAR_DIR": str(var_dir),
+            **sms_env,
+        }
+    )
+    jobs_log = open(Path(tempfile.gettempdir()) / f"bench-jobs-{port}.log", "w")  # noqa: SIM115
+    jobs = subprocess.Popen(
+        [sys.executable, "manage.py", "run_huey", "--workers", "2", "--quiet", "--no-periodic"],
+        cwd=args.app_dir,
+        env=jobs_env,
+        stdout=jobs_log,
+        stderr=subprocess.STDOUT,
+    )
+    run_id = f"bench-notice-{int(time.time())}"
+    told: dict = {}
+    phases = {}
+    try:
+        cookie = helpers.session_login(port, "bench_cadre", args.password)
+
+        def phase(name, path="/notifications/", who=cookie):
+            headers = [{"Cookie": who} if who else {} for _ in range(args.clients)]
+            warmup = [(name, "GET", path, None, {}) for _ in range(args.warmup)]
+            plan = [(name, "GET", path, None, {}) for _ in range(args.requests)]
+            phases[name] = helpers.run_phase(port, warmup, plan, headers, args.duration)
+            print(f"  {name:<10} {helpers._line(phases[name])}", flush=True)
+
+        phase("floor", "/healthz", None)
+        phase("before")
+
+        def tell():
+            started = time.monotonic()
+            told["stored"] = notifications.notify(
+                villagers,
+                kind="transparency.notice_published",
+                text="县里发布了新的村务公开通知（基准测试）",
+                url="/transparency/",
+                key=run_id,
+            )
+            told["stored_seconds"] = round(time.monotonic() - started, 1)
+            from django.db import connection
+
+            connection.close()
+
+        started = time.monotonic()
+        teller = threading.Thread(target=tell)
+        teller.start()
+        phase("during")
+        teller.join()
+        queued = OutboundSms.objects.filter(key=run_id).count()
+        open_states = (SmsStatus.QUEUED, SmsStatus.SENDING, SmsStatus.FAILED)
+        deadline = time.monotonic() + 3600
+        while time.monotonic() < deadline:
+            waiting = OutboundSms.objects.filter(key=run_id, status__in=open_states).count()
+            if waiting == 0:
+                break
+            print(f"  … {waiting:,} SMS still to send, {gateway.count:,} sent", flush=True)
+            time.sleep(5)
+        all_sent_seconds = round(time.monotonic() - started, 1)
+        phase("after")
+        phase("floor_end", "/healthz", None)
+    finally:
+        jobs.terminate()
+        try:
+            jobs.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            jobs.kill()
+        stop_server(proc)
+    statuses = dict(OutboundSms.objects.filter(key=run_id).values_list("status").annotate(n=Count("pk")))
+    before, during = phases["before"]["latency"]["p95_ms"], phases["during"]["latency"]["p95_ms"]
+    floor = max(phases["floor"]["latency"]["p95_ms"], phases["floor_end"]["latency"]["p95_ms"])
+    summary = {
+        "recipients_limit": limit,
+        "villagers_told": told.get("stored"),
+        "in_app_stored_and_sms_queued_seconds": told.get("stored_seconds"),
+        "sms_queued": queued,
+        "sms_by_status": statuses,
+        "gateway_calls": gateway.count,
+        "all_sms_sent_seconds": all_sent_seconds,
+        "sms_per_second": round(gateway.count / all_sent_seconds, 1) if all_sent_seconds else None,
+        "page_p95_before_ms": before,
+        "page_p95_during_ms": during,
+        "slowdown": round(during / before, 2) if before else None,
+        "slowdown_target_met": bool(before and during / before <= TARGET_SLOWDOWN),
+        "floor_p95_ms": floor,
+        "finished_at": timezone.now().isoformat(),
+    }
+    print(json.dumps(summary, ensure_ascii=False, indent=2), flush=True)
+    out = {
+        "benchmark": "a county-wide notice told to every villager in the app and by SMS while the pages are used",
+        "args": {k: str(v) for k, v in vars(args).items()},
+        "machine": machine(),
+        "server": server,
+        "summary": summary,
+        "phases": phases,
+        "load_after": list(os.getloadavg()),
+    }
+    path = write_result(args.name, out)
+    print(f"Wrote {path.relative_to(ROOT)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
