@@ -14,7 +14,9 @@ process with ``core.notifications.notify`` (the in-app messages, then the SMS qu
 Phases of --duration seconds from --clients keep-alive clients: ``floor`` (/healthz), ``before`` (the village
 cadre's notifications page, nothing being sent), ``during`` (the same page while the messages are stored and sent; it
 starts with the notice), then the run waits for the last SMS; ``after``. The page is the cadre's notifications
-(/notifications/), which reads the table the notice writes 100,000 rows into. Writes results/notifications.json.
+(/notifications/), which reads the table the notice writes 100,000 rows into. ``--jobs-nice N`` runs the jobs
+process at that CPU priority, ``--jobs-workers N`` with that many workers (2), ``--recipients N`` tells only the
+first N villagers (a smoke run). Writes results/notifications.json.
 """
 
 from __future__ import annotations
@@ -78,10 +80,18 @@ class Gateway:
 
 def main():
     os.environ["JOBS_URL"] = JOBS_URL  # this process queues into the same Redis as the jobs process reads
-    limit = None
+    limit, jobs_nice, jobs_workers = None, 0, 2
     if "--recipients" in sys.argv:  # a smaller run (a smoke test of the bench): the first N villagers only
         at = sys.argv.index("--recipients")
         limit = int(sys.argv[at + 1])
+        del sys.argv[at : at + 2]
+    if "--jobs-nice" in sys.argv:  # the jobs process's CPU priority (as `Nice=` in its systemd unit)
+        at = sys.argv.index("--jobs-nice")
+        jobs_nice = int(sys.argv[at + 1])
+        del sys.argv[at : at + 2]
+    if "--jobs-workers" in sys.argv:
+        at = sys.argv.index("--jobs-workers")
+        jobs_workers = int(sys.argv[at + 1])
         del sys.argv[at : at + 2]
     args = page_bench_args("notifications", __doc__)
     setup_django(args.app_dir.resolve())
@@ -136,7 +146,8 @@ def main():
     )
     jobs_log = open(Path(tempfile.gettempdir()) / f"bench-jobs-{port}.log", "w")  # noqa: SIM115
     jobs = subprocess.Popen(
-        [sys.executable, "manage.py", "run_huey", "--workers", "2", "--quiet", "--no-periodic"],
+        ["nice", "-n", str(jobs_nice), sys.executable, "manage.py", "run_huey"]
+        + ["--workers", str(jobs_workers), "--quiet", "--no-periodic"],
         cwd=args.app_dir,
         env=jobs_env,
         stdout=jobs_log,
@@ -201,6 +212,8 @@ def main():
     floor = max(phases["floor"]["latency"]["p95_ms"], phases["floor_end"]["latency"]["p95_ms"])
     summary = {
         "recipients_limit": limit,
+        "jobs_nice": jobs_nice,
+        "jobs_workers": jobs_workers,
         "villagers_told": told.get("stored"),
         "in_app_stored_and_sms_queued_seconds": told.get("stored_seconds"),
         "sms_queued": queued,
