@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import services
-from accounts.models import CodePurpose, PhoneCode, RoleAssignment, User
+from accounts.models import CodePurpose, PhoneCode, User
 from core import audit, crypto
 from core.errors import DomainError
 from core.masking import mask_phone
@@ -89,9 +89,11 @@ def _resident(digest: str):
 
 
 def _county_of(user: User | None, resident) -> int | None:
+    """The county whose SMS budget pays for the code: the account's (as for every SMS), else the resident's."""
     if user is not None:
-        row = RoleAssignment.objects.filter(user=user).order_by("pk").values("region_id", "region__county_id").first()
-        return (row["region__county_id"] or row["region_id"]) if row else None
+        from messaging.channels import places_of
+
+        return places_of([user.pk]).get(user.pk, (None, ""))[0]
     return resident.household.county_id
 
 

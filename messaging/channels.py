@@ -38,7 +38,7 @@ def wants_sms(user_ids: Iterable[int], kind: plugins.MessageKind) -> set[int]:
     return {u for u in ids if chosen.get(u, kind.sms_default)}
 
 
-def _places(user_ids: list[int]) -> dict[int, tuple[int, str]]:
+def places_of(user_ids: list[int]) -> dict[int, tuple[int, str]]:
     """Each account's county and the name of its place (its village, else its region), from its first role."""
     from accounts.models import RoleAssignment
 
@@ -67,6 +67,7 @@ def dispatch(user_ids: Iterable[int], *, kind: str, key: str = "", params: dict 
 
     ids = sorted(set(user_ids))
     queued: list[int] = []
+    off = set(SmsSettings.objects.filter(enabled=False).values_list("county_id", flat=True))
     for start in range(0, len(ids), BATCH):
         chunk = wants_sms(ids[start : start + BATCH], declared)
         if not chunk:
@@ -74,8 +75,7 @@ def dispatch(user_ids: Iterable[int], *, kind: str, key: str = "", params: dict 
         phones = dict(
             User.objects.filter(pk__in=chunk, is_active=True).exclude(phone_masked="").values_list("pk", "phone_masked")
         )
-        places = _places(list(phones))
-        off = set(SmsSettings.objects.filter(enabled=False).values_list("county_id", flat=True))
+        places = places_of(list(phones))
         rows = []
         for user_id, masked in phones.items():
             if user_id not in places or places[user_id][0] in off:
