@@ -88,7 +88,7 @@ def alternate(fns: dict, runs: int) -> dict[str, list[float]]:
     return out
 
 
-def page_bench_args(name: str, description: str) -> argparse.Namespace:
+def page_bench_args(name: str, description: str, *, pages: str = "") -> argparse.Namespace:
     """The arguments of a benchmark of a module's selectors in process and its pages under keep-alive clients."""
     p = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--county-code", default="510499")
@@ -103,6 +103,8 @@ def page_bench_args(name: str, description: str) -> argparse.Namespace:
     p.add_argument("--no-http", action="store_true")
     p.add_argument("--name", default=name)
     p.add_argument("--app-dir", type=Path, default=ROOT)
+    if pages:
+        p.add_argument("--pages", default="", help=pages)
     return p.parse_args()
 
 

@@ -60,7 +60,10 @@ def _township_official(county, password: str):
 
 
 def main():
-    args = page_bench_args("registers_pages", __doc__)
+    args = page_bench_args(
+        "registers_pages", __doc__, pages="Only these pages (comma-separated phase names; the floors always run)."
+    )
+    chosen = set(filter(None, (args.pages or "").split(",")))
     setup_django(args.app_dir.resolve())
     from django.conf import settings
 
@@ -76,7 +79,7 @@ def main():
     cadre = User.objects.get(username="bench_cadre")
     village = cadre.assignments.get(role="village_cadre").region
     rnd = Round.objects.filter(village=village).order_by("-year", "-quarter").first()
-    if rnd is None:
+    if rnd is None and (not chosen or any(name.startswith("inspections") for name in chosen)):
         sys.exit("No round of the seven goods in the cadre's village: run bench/inspections.py first.")
     helpers = load_bench("points")
     port = free_port()
@@ -96,14 +99,19 @@ def main():
             "page_floor": ("/login/", None),
             "visits_due": ("/visits/", "bench_cadre"),
             "visits_board": ("/visits/board/", "bench_township"),
-            "inspections_round": (f"/inspections/rounds/{rnd.pk}/", "bench_cadre"),
-            "inspections_screen": (f"/inspections/rounds/{rnd.pk}/inspect/", "bench_cadre"),
+            "inspections_round": (f"/inspections/rounds/{rnd and rnd.pk}/", "bench_cadre"),
+            "inspections_screen": (f"/inspections/rounds/{rnd and rnd.pk}/inspect/", "bench_cadre"),
             "customs_home": ("/customs/", "bench_cadre"),
             "targets_home": ("/targets/", "bench_county"),
             "households_page": ("/registry/households/", "bench_county"),
             "floor_end": ("/healthz", None),
         }
+        unknown = chosen - set(plans)
+        if unknown:
+            sys.exit(f"Unknown pages: {', '.join(sorted(unknown))}; choose among {', '.join(plans)}.")
         for name, (path, who) in plans.items():
+            if chosen and name not in chosen and name not in ("floor", "page_floor", "floor_end"):
+                continue
             headers = [{"Cookie": cookie[who]} if who else {} for _ in range(args.clients)]
             warmup = [(name, "GET", path, None, {}) for _ in range(args.warmup)]
             plan = [(name, "GET", path, None, {}) for _ in range(args.requests)]

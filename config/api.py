@@ -13,6 +13,7 @@ from committees.api import router as committees_router
 from core.api import API_AUTH, domain_error_body, error_body, validation_message
 from core.api_audit import router as audit_router
 from core.api_notifications import router as notifications_router
+from core.api_pwa import router as phone_app_router
 from core.errors import DomainError, NotFound, PermissionDenied
 from customs.api import router as customs_router
 from dashboards.api import router as dashboards_router
@@ -104,6 +105,7 @@ api.add_router("/casework", casework_router)
 api.add_router("/transparency", transparency_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/phone-app", phone_app_router)
 api.add_router("/finance", finance_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/deliberation", deliberation_router)

@@ -1,9 +1,10 @@
 """Readable names of audit actions, for the audit trail pages. Unknown codes are shown as they are.
 
 Core keeps only its own event types here: the workflow engine's and the calendar's (``casework.*``, the
-platform's) and the management commands' (``system.*``). Every other app keeps its own in
-``<app>/audit_labels.py`` (a ``TextChoices`` named ``AuditAction``) and registers it with ``core.plugins`` from
-its ``AppConfig.ready()``; ``action_label`` reads them all.
+platform's), the management commands' (``system.*``) and the phone app's (``core.phone_app_settings``, in
+``PhoneAppAuditAction``). Every other app keeps its own in ``<app>/audit_labels.py`` (a ``TextChoices`` named
+``AuditAction``) and registers it with ``core.plugins`` from its ``AppConfig.ready()``; ``action_label`` reads them
+all.
 """
 
 from django.db.models import TextChoices
@@ -22,6 +23,12 @@ class AuditAction(TextChoices):
     SEED_DEMO = "system.seed_demo", _("Demo data loaded")
     GENERATE_COUNTY = "system.generate_county", _("County data generated")
     GENERATE_INCIDENTS = "system.generate_incidents", _("Grid incidents generated")
+
+
+class PhoneAppAuditAction(TextChoices):
+    """The phone app's (core.pwa): a county's settings."""
+
+    SETTINGS = "core.phone_app_settings", _("Phone app settings of the county changed")
 
 
 ACTION_LABELS: dict = dict(AuditAction.choices)

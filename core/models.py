@@ -137,3 +137,30 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class PhoneAppSettings(models.Model):
+    """A county's settings of the installable phone app (core.pwa): the longest side, in pixels, its phones reduce a
+    photo to before sending it (none: the platform's ``PHOTO_MAX_SIDE``). Kept by the county administrator
+    through ``core.pwa.settings_save``."""
+
+    PHOTO_SIDE_MIN = 640
+    PHOTO_SIDE_MAX = 4096
+
+    county = models.OneToOneField(
+        "regions.Region", on_delete=models.CASCADE, related_name="phone_app_settings", verbose_name=_("county")
+    )
+    photo_max_side = models.PositiveSmallIntegerField(
+        _("longest photo side (pixels)"),
+        null=True,
+        blank=True,
+        help_text=_("Photos are reduced on the phone to this many pixels on the longer side before they are sent."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("phone app settings")
+        verbose_name_plural = _("phone app settings")
+
+    def __str__(self):
+        return str(self.county_id)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,9 +18,24 @@ def notify(users: Iterable, *, kind: str, text: str, url: str = "", key: str = "
     (core.plugins.MessageKind), those who get that kind by SMS are also sent an SMS (the messaging app queues it in
     this transaction and sends it off the request; ``params`` fill the SMS template's slots beside the person's
     place). With ``key``, a user who already has that notification gets no second one (a reminder run twice does
-    not remind twice). Returns how many were stored."""
+    not remind twice). Returns how many were stored, or are to be: beyond ``NOTIFY_INLINE_MAX`` people (a notice to
+    a whole township) the writing is handed to the jobs process when the transaction commits (``core.tasks.
+    tell_many``), so a publishing request does not wait for it."""
     ids = list(dict.fromkeys(getattr(u, "pk", u) for u in users))
     ids = [i for i in ids if i is not None]
+    if len(ids) > settings.NOTIFY_INLINE_MAX:
+        from core.tasks import tell_many
+
+        # a key makes the job safe to run twice (a retry after a stopped runner stores nobody twice)
+        key = key or f"many:{uuid.uuid4().hex}"
+        text, params = str(text), {k: str(v) for k, v in (params or {}).items()} or None
+        transaction.on_commit(lambda: tell_many(ids, kind=kind, text=text, url=url, key=key, params=params))
+        return len(ids)
+    return store(ids, kind=kind, text=text, url=url, key=key, params=params)
+
+
+def store(ids: list[int], *, kind: str, text: str, url: str = "", key: str = "", params: dict | None = None) -> int:
+    """Write the notifications of ``ids`` (account ids, each once) and hand them to the channels (``notify``)."""
     key = key[:120]
     stored: list[int] = []
     for start in range(0, len(ids), 1000):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core import views
+from core import pwa, views
 
 app_name = "core"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path("notifications/read-all/", views.notification_read_all, name="notifications_read_all"),
     path("large-text/", views.large_text, name="large_text"),
+    path("settings/phone-app/", pwa.settings_page, name="phone_app_settings"),
 ]

@@ -24,7 +24,7 @@ from core.errors import DomainError
 from core.fields import FILES, NOTE, Choice, Date, Files, Integer, Text
 from core.roles import Action, Role
 from core.scope import grants
-from core.workflow import SYSTEM, Deadline, Extend, Flow, Party, Pick, SetDeadline, State, Transition
+from core.workflow import SYSTEM, Deadline, Extend, Flow, Party, Pick, SetDeadline, State, Tell, Transition
 from incidents.models import LEVEL_ORDER, AssistKind, Department, Incident, IncidentAssist, Level, Rating
 
 
@@ -108,6 +108,11 @@ def _told(message):
         return message % {"number": step.case.number, "matter": step.case.matter.name}
 
     return text
+
+
+def _tell_reporter(message) -> Tell:
+    """The reporter hears of each change of their report's state (a message kind they may also get by SMS)."""
+    return Tell((reporter,), _told(message), message="incidents.report_progress")
 
 
 # -- what people give ------------------------------------------------------------------------------------------
@@ -425,6 +430,7 @@ INCIDENT = Flow(
             effects=(set_dispatch,),
             notify=(handler,),
             notify_text=_told(_("Case %(number)s was dispatched to you: %(matter)s")),
+            tells=(_tell_reporter(_("Your report %(number)s (%(matter)s) was passed to the body that handles it")),),
         ),
         Transition(
             "accept",
@@ -433,6 +439,7 @@ INCIDENT = Flow(
             label=_("Accept"),
             allow=(handler,),
             effects=(respond,),
+            tells=(_tell_reporter(_("Your report %(number)s (%(matter)s) was accepted and is being handled")),),
         ),
         _back_to_dispatch(
             "hand_back",
@@ -535,6 +542,7 @@ INCIDENT = Flow(
             fields=(Choice("rating", _("Rating"), options=RATINGS_THAT_CLOSE, radio=True),),
             effects=(rate, _on_behalf),
             confirm=_("The case is closed for good; it cannot be reopened."),
+            tells=(_tell_reporter(_("Your report %(number)s (%(matter)s) was rated and closed")),),
         ),
         Transition(
             "reopen",
@@ -546,6 +554,7 @@ INCIDENT = Flow(
             effects=(rate, _on_behalf),
             notify=(handler,),
             notify_text=_told(_("Case %(number)s was reopened: the reporter is not satisfied")),
+            tells=(_tell_reporter(_("Your report %(number)s (%(matter)s) was sent back to be handled again")),),
         ),
         # the reporter's one rating form on the phone: 满意 / 基本满意 take close, 不满意 (with a comment) reopen
         Transition(

@@ -26,6 +26,7 @@ from messaging.gateways import GatewayError, Sms, gateway
 from messaging.models import OutboundSms, SmsMonth, SmsPreference, SmsSettings, SmsStatus
 
 BATCH = 500
+SEND_BATCH = 100  # SMS per send job: short jobs, each followed by its pause (messaging.tasks.send_sms)
 OPEN = (SmsStatus.QUEUED, SmsStatus.FAILED)
 
 
@@ -132,8 +133,8 @@ def send_urgent(phone: str, *, kind: str, county_id: int | None, params: dict, u
 def enqueue(ids: list[int], *, eta: datetime | None = None, delay: int | None = None) -> None:
     from messaging.tasks import send_sms
 
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
+    for start in range(0, len(ids), SEND_BATCH):
+        batch = ids[start : start + SEND_BATCH]
         if eta is None and delay is None:
             send_sms(batch)
         else:

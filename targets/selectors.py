@@ -113,3 +113,24 @@ def to_report(actor) -> QuerySet:
         .distinct()
         .select_related("target_list")
     )
+
+
+def lists_version(actor) -> str:
+    """What the actor's page of lists depends on beside the year, the page and the day: who they are (their grants
+    and departments) and the newest case event of the target lists in their counties (issuing a list or adding a
+    task starts a case; every report, completion, reopening or drop is a step). "" when they reach no county."""
+    from casework.models import CaseEvent
+    from targets.flows import TARGET
+
+    counties = scope.county_ids(actor)
+    if not counties:
+        return ""
+    newest = (
+        CaseEvent.objects.filter(county_id__in=counties, flow=TARGET.name)
+        .order_by("-at", "-pk")
+        .values_list("pk", "at")
+        .first()
+    )
+    who = ",".join(f"{g.role}@{g.level}:{g.target_id}" for g in scope.grants(actor))
+    departments = ",".join(str(pk) for pk in actor.departments.order_by("pk").values_list("pk", flat=True))
+    return f"{actor.pk}|{who}|{departments}|{newest}"

@@ -6,13 +6,16 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from casework import steps
 from core import scope
+from core.cache import kept
 from core.roles import Action
 from core.views import api_twin, download_response, paginate, section_links, submit
 from regions.models import Region, RegionLevel
@@ -51,21 +54,32 @@ def home(request):
     if not any(scope.can(actor, a) for a in ACTIONS) and not actor.departments.exists():
         raise PermissionDenied()
     year = _year(request)
-    # a county's 300-odd units: 50 lists a page (the whole table took 50 ms to draw for every look)
-    page = paginate(
-        request, selectors.with_counts(selectors.lists(actor, year)).order_by("unit_kind", "title", "pk"), 50
-    )
     owed = list(selectors.to_report(actor)[:200])
+    today = timezone.localdate()
+
+    def table() -> str:
+        # a county's 300-odd units: 50 lists a page (the whole table took 50 ms to draw for every look)
+        page = paginate(
+            request, selectors.with_counts(selectors.lists(actor, year)).order_by("unit_kind", "title", "pk"), 50
+        )
+        kinds = {value: str(label) for value, label in UnitKind.choices}  # once, not a lazy label per row
+        for row in page.object_list:
+            row.kind_label = kinds.get(row.unit_kind, row.unit_kind)
+        return render_to_string("targets/_lists.html", {"rows": page.object_list, "page": page}, request)
+
+    # the table is the same for everyone with the same grants until a task of their counties moves (every write
+    # of a list or a task is a case event) or the day turns (overdue)
+    version = selectors.lists_version(actor)
+    version = version and f"{version}|{year}|{request.GET.get('page', '')}|{today}|{get_language()}"
     return _render(
         request,
         "targets/home.html",
         {
-            "rows": page.object_list,
-            "page": page,
+            "table": mark_safe(kept("targets:lists", version, table, 600)),  # our own template's output
             "year": year,
             "years": _years(),
             "owed": owed,
-            "today": timezone.localdate(),
+            "today": today,
         },
     )
 

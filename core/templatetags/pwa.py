@@ -1,6 +1,7 @@
 """The installable app's part of every page (templates/base.html): ``{% pwa_head %}`` in <head> (the manifest,
 theme colour, home-screen icon, the texts and the scripts of the offline queue and of photo reduction) and
-``{% pwa_body_attrs %}`` on <body> (the longest photo side, the signed-in user, the page's CSRF token)."""
+``{% pwa_body_attrs %}`` on <body> (the longest photo side of the signed-in person's county, the signed-in user,
+the page's CSRF token)."""
 
 from django import template
 from django.template.loader import render_to_string
@@ -23,7 +24,7 @@ def pwa_body_attrs(context):
     signed_in = bool(user is not None and user.is_authenticated)
     return format_html(
         ' data-photo-max-side="{}" data-user="{}" data-csrf="{}"',
-        photo_max_side(),
+        photo_max_side(user if signed_in else None),
         user.pk if signed_in else "",
         context.get("csrf_token") or "",
     )

@@ -143,6 +143,20 @@ class State:
     on_overdue: str = "flag"
 
 
+@dataclass(frozen=True)
+class Tell:
+    """Others a step tells in their own words, beside the step's ``notify``: ``who`` (roles and parties, as
+    ``notify``), ``text`` (a string or a function of the ``Step``) and the ``message`` kind (it may go by SMS).
+    A person already told by ``notify`` or an earlier ``Tell`` of the step is not told again."""
+
+    who: tuple
+    text: Any
+    message: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "who", tuple(self.who))
+
+
 @dataclass(frozen=True, eq=False)
 class Transition:
     """A step from any state of ``source`` to ``target``.
@@ -160,8 +174,10 @@ class Transition:
     ``notify``: roles (their holders over the case's place) and parties (``Party.people``) told when the step
     is taken, in ``notify_text`` (default: the procedure, the case and the step; a function of the ``Step``
     gives a text with the case's own facts, e.g. a meeting's time and place); ``message`` names its message kind
-    (core.plugins.MessageKind), which may also reach the people told by SMS. ``waiting(case, now)``: why
-    the step, though the person's, cannot be taken yet (a posting period still running), or "".
+    (core.plugins.MessageKind), which may also reach the people told by SMS. ``tells``: ``Tell`` entries for
+    others told in their own words and message kind (the reporter of an incident, beside its handlers).
+    ``waiting(case, now)``: why the step, though the person's, cannot be taken yet (a posting period still
+    running), or "".
     ``offered(case)``: False where the step is not offered at all (a financial draft is submitted, not
     published): pages and the API leave it out; its guards still refuse it when it is taken. ``note=False``:
     the step's form offers no free note (its fields say it all; an effect or the service writes the note).
@@ -184,6 +200,7 @@ class Transition:
     notify: tuple = ()
     notify_text: Any = ""
     message: str = ""  # the message kind (core.plugins.MessageKind) of what ``notify`` sends: it may go by SMS
+    tells: tuple = ()  # Tell: others told in other words (the reporter of a case, beside its handlers)
     waiting: Callable | None = None
     offered: Callable | None = None
     note: bool = True
@@ -197,8 +214,10 @@ class Transition:
     def __post_init__(self):
         source = frozenset([self.source]) if isinstance(self.source, str) else frozenset(self.source)
         object.__setattr__(self, "source", source)
-        for name in ("allow", "requires", "guards", "effects", "fields", "notify"):
+        for name in ("allow", "requires", "guards", "effects", "fields", "notify", "tells"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+        if not all(isinstance(t, Tell) for t in self.tells):
+            raise ImproperlyConfigured(f"Step {self.name!r} tells with a non-Tell; use Tell(who, text).")
         declared = [f.name for f in self.fields if f.required and f.when is None]  # conditional: in _clean_fields
         object.__setattr__(self, "requires", (*self.requires, *(n for n in declared if n not in self.requires)))
 
@@ -341,7 +360,8 @@ class Flow:
                     raise ImproperlyConfigured(f"{where}: step {tr.name!r} allows the unknown role {who!r}.")
             if not tr.allow:
                 raise ImproperlyConfigured(f"{where}: step {tr.name!r} allows nobody.")
-            roles_named = [w for w in (*tr.notify, *(() if tr is self.start else tr.allow)) if isinstance(w, str)]
+            told = (*tr.notify, *(w for t in tr.tells for w in t.who))
+            roles_named = [w for w in (*told, *(() if tr is self.start else tr.allow)) if isinstance(w, str)]
             if self.confidential and roles_named:
                 raise ImproperlyConfigured(
                     f"{where}: step {tr.name!r} of a confidential procedure allows or tells a role; name parties."
@@ -349,7 +369,7 @@ class Flow:
             names = [f.name for f in tr.fields]
             if len(names) != len(set(names)) or not all(isinstance(f, Field) for f in tr.fields):
                 raise ImproperlyConfigured(f"{where}: step {tr.name!r} declares a field twice or a non-field.")
-            for who in tr.notify:
+            for who in (*tr.notify, *(w for t in tr.tells for w in t.who)):
                 if not (isinstance(who, Party) or isinstance(who, str) and who in Role.values):
                     raise ImproperlyConfigured(f"{where}: step {tr.name!r} notifies {who!r}; use roles or Party.")
                 if isinstance(who, Party) and who.people is None:

@@ -58,25 +58,32 @@ def case_url(case) -> str:
 
 
 def _tell(step: Step, event: CaseEvent) -> None:
-    """After the step commits, tell the people its declaration names (never the one who took it)."""
+    """After the step commits, tell the people its declaration names (never the one who took it): ``notify`` in
+    ``notify_text``, then each of its ``tells`` in its own words; nobody twice."""
     tr = step.transition
-    if not tr.notify:
-        return
-    users = recipients(tr.notify, step.case) - {getattr(step.actor, "pk", None)}
-    if not users:
-        return
-    values = {"flow": step.flow.label, "case": str(step.case)[:60], "step": tr.label}
-    if callable(tr.notify_text):  # the module's own words, with the facts of the case and the step
-        text = str(tr.notify_text(step))
-    else:
-        text = str(tr.notify_text or _("%(flow)s “%(case)s”: %(step)s")) % values
-    url, key = case_url(step.case), f"{step.flow.name}:{event.pk}"
-    # the message kind the step names (it may also go by SMS), else the module, as the bell's list groups them
-    kind = tr.message or type(step.case)._meta.app_label
+    groups = [(tr.notify, tr.notify_text, tr.message)] if tr.notify else []
+    groups += [(t.who, t.text, t.message) for t in tr.tells]
+    told = {getattr(step.actor, "pk", None)}
+    for index, (who, words, message) in enumerate(groups):
+        users = recipients(who, step.case) - told
+        if not users:
+            continue
+        told |= users
+        values = {"flow": step.flow.label, "case": str(step.case)[:60], "step": tr.label}
+        if callable(words):  # the module's own words, with the facts of the case and the step
+            text = str(words(step))
+        else:
+            text = str(words or _("%(flow)s “%(case)s”: %(step)s")) % values
+        key = f"{step.flow.name}:{event.pk}" + (f":{index}" if index else "")
+        # the message kind the step names (it may also go by SMS), else the module, as the bell's list groups them
+        kind = message or type(step.case)._meta.app_label
+        transaction.on_commit(_sender(sorted(users), kind, text, case_url(step.case), key))
 
+
+def _sender(users, kind, text, url, key):
     def send():
         from core import notifications
 
-        notifications.notify(sorted(users), kind=kind, text=text, url=url, key=key)
+        notifications.notify(users, kind=kind, text=text, url=url, key=key)
 
-    transaction.on_commit(send)
+    return send

@@ -1,5 +1,5 @@
 /* Photos reduced on the phone before upload: the longer side at most <body data-photo-max-side> pixels (the
-   county's setting PHOTO_MAX_SIDE), re-encoded as JPEG (quality 0.82; this also drops the EXIF block with the
+   signed-in person's county's setting, /settings/phone-app/, else PHOTO_MAX_SIDE), re-encoded as JPEG (quality 0.82; this also drops the EXIF block with the
    phone's GPS position). A file that is not an image, picked where only photos are taken (accept="image/*"),
    is refused at once with a message and never sent. Used by static/js/offline.js. */
 (function () {

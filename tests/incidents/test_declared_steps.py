@@ -210,6 +210,76 @@ def test_the_people_each_step_names_are_told_and_not_the_one_who_took_it(
     assert told(department)[0] == t("Case %(number)s was reopened: the reporter is not satisfied", **values)
 
 
+def test_the_reporter_hears_of_each_change_of_state_in_their_own_words_once(
+    iw, client, django_capture_on_commit_callbacks
+):
+    villager, cadre, township = iw.users["villager_a1"], iw.users["cadre_a1"], iw.users["township_a"]
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = new_case(iw, actor=villager)
+    values = {"number": incident.number, "matter": incident.matter.name}
+
+    def told(user, kind=None):
+        rows = Notification.objects.filter(user=user).order_by("pk")
+        return [(n.kind, n.text) for n in (rows.filter(kind=kind) if kind else rows)]
+
+    steps = [
+        (township, "dispatch", {"data": {"level": Level.VILLAGE, "days": 3}, "note": "请村里处理"}),
+        (cadre, "accept", {}),
+        (cadre, "resolve", {"note": "已清运", "photos": [photo()]}),
+        (cadre, "close", {"data": {"rating": "satisfied"}}),  # the cadre's visit, on the villager's behalf
+    ]
+    for actor, step, kwargs in steps:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.incident_step(actor=actor, incident=incident, step=step, **kwargs)
+    progress = "incidents.report_progress"
+    assert told(villager) == [
+        (progress, t("Your report %(number)s (%(matter)s) was passed to the body that handles it", **values)),
+        (progress, t("Your report %(number)s (%(matter)s) was accepted and is being handled", **values)),
+        ("incidents.report_update", t("Case %(number)s is resolved; please rate the result", **values)),
+        (progress, t("Your report %(number)s (%(matter)s) was rated and closed", **values)),
+    ]
+    # the handlers keep their own words and are not told their own steps, nor the reporter's news
+    assert told(cadre, progress) == [] and told(township, progress) == []
+    assert [text for _k, text in told(cadre)] == [
+        t("New case %(number)s: %(matter)s", **values),
+        t("Case %(number)s was dispatched to you: %(matter)s", **values),
+    ]
+
+
+def test_a_reporter_who_is_also_the_handler_is_told_once(iw, django_capture_on_commit_callbacks):
+    cadre, township = iw.users["cadre_a1"], iw.users["township_a"]
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = new_case(iw, actor=cadre)
+        services.incident_step(
+            actor=township, incident=incident, step="dispatch", data={"level": Level.VILLAGE, "days": 3}, note="请办"
+        )
+    # the handler's words (routed, then dispatched), not a second notification as the reporter
+    assert Notification.objects.filter(user=cadre, kind="incidents.report_progress").count() == 0
+    assert Notification.objects.filter(user=cadre).count() == 2
+
+
+def test_a_step_that_tells_with_anything_but_tell_or_names_an_unknown_role_is_refused_at_declaration():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core.workflow import Flow, State, Tell, Transition
+
+    def flow(tells):
+        return Flow(
+            "t_tells",
+            label="t",
+            model="incidents.Incident",
+            initial="a",
+            start_allow=("village_cadre",),
+            states=[State("a", "a"), State("b", "b")],
+            transitions=[Transition("go", source="a", target="b", label="go", allow=("village_cadre",), tells=tells)],
+        )
+
+    with pytest.raises(ImproperlyConfigured):
+        flow(("village_cadre",))
+    with pytest.raises(ImproperlyConfigured):
+        flow((Tell(("no_such_role",), "x"),))
+
+
 # -- the API -------------------------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from messaging import channels
 from messaging.models import OutboundSms, SmsMonth, SmsPreference, SmsSettings, SmsStatus
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOON = datetime(2026, 12, 7, 12, 0, tzinfo=SHANGHAI)
+NOON = datetime(2036, 12, 7, 12, 0, tzinfo=SHANGHAI)  # ahead of the real clock: huey keeps a job due later
 
 
 @pytest.fixture
@@ -80,18 +80,18 @@ def test_a_kind_turned_off_or_no_phone_or_an_in_app_kind_sends_no_sms(
 def test_quiet_hours_hold_the_sms_until_they_end(
     world, phones, gateway, monkeypatch, django_capture_on_commit_callbacks
 ):
-    night = datetime(2026, 12, 7, 23, 30, tzinfo=SHANGHAI)
+    night = datetime(2036, 12, 7, 23, 30, tzinfo=SHANGHAI)
     monkeypatch.setattr(timezone, "now", lambda: night)
     HUEY.storage.flush_all()
     with django_capture_on_commit_callbacks(execute=True):
         tell([world.users["villager_a1"]])
     sms = OutboundSms.objects.get()
     assert sms.status == SmsStatus.QUEUED and gateway.received == []
-    assert timezone.localtime(sms.due_at, SHANGHAI) == datetime(2026, 12, 8, 8, 0, tzinfo=SHANGHAI)
+    assert timezone.localtime(sms.due_at, SHANGHAI) == datetime(2036, 12, 8, 8, 0, tzinfo=SHANGHAI)
     [waiting] = HUEY.scheduled()
     assert waiting.name.endswith("send_sms") and waiting.args == ([sms.pk],)
     # at 08:00 the scheduled job runs and sends it
-    morning = datetime(2026, 12, 8, 8, 0, tzinfo=SHANGHAI)
+    morning = datetime(2036, 12, 8, 8, 0, tzinfo=SHANGHAI)
     assert channels.send_batch([sms.pk], now=morning) == {SmsStatus.SENT: 1}
     assert len(gateway.received) == 1
 
@@ -185,3 +185,37 @@ def test_the_sweeper_hands_again_what_a_stopped_runner_left(world, phones, gatew
     assert channels.resend_stale(now=NOON.replace(hour=13)) == 1
     sms.refresh_from_db()
     assert sms.status == SmsStatus.SENT and len(gateway.received) == 1
+
+
+def test_a_message_to_many_is_written_by_the_jobs_process_a_chunk_at_a_time_and_once(
+    world, phones, gateway, noon, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from core import tasks
+
+    settings.NOTIFY_INLINE_MAX, settings.NOTIFY_PACE = 2, 0.5
+    monkeypatch.setattr(tasks, "TELL_CHUNK", 2)
+    pauses = []
+    monkeypatch.setattr(tasks.time, "sleep", pauses.append)
+    users = [world.users[name] for name in ("villager_a1", "cadre_a1", "grid_a1", "reviewer_a1", "county_admin")]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert tell(users) == 5  # to be told: nothing is written in the sender's transaction
+    assert not Notification.objects.exists() and not OutboundSms.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()  # the commit: the job (run at once by the tests' queue) writes them, 2 at a time
+    assert sorted(Notification.objects.values_list("user__username", flat=True)) == sorted(u.username for u in users)
+    assert sorted(r["phone"] for r in gateway.received) == sorted(phones.values())  # each SMS as the chunk is written
+    # pauses: after the 1st and 2nd chunks written (not the last), and after the batch of 2 SMS of the 1st chunk
+    # (a batch of one, as the 2nd chunk's or a sign-in code, is not followed by a pause)
+    assert len(pauses) == 3 and all(p >= 0 for p in pauses)
+    # the job run again (a retry after a stopped runner) tells nobody twice
+    key = Notification.objects.values_list("key", flat=True).first()
+    ids = [u.pk for u in users]
+    assert tasks.tell_many.call_local(ids, kind="points.appeal_decided", text="x", url="", key=key) == 0
+    assert Notification.objects.count() == 5 and len(gateway.received) == 3
+
+
+def test_a_message_to_a_few_is_written_in_the_senders_transaction(world, settings):
+    settings.NOTIFY_INLINE_MAX = 2
+    assert tell([world.users["villager_a1"], world.users["cadre_a1"]]) == 2
+    assert Notification.objects.count() == 2

@@ -218,3 +218,33 @@ def test_pages_and_api_by_role(world, login, client, api_token):
     assert refused.status_code == 422
     assert client.get(f"/api/targets/report?year={YEAR}", **headers).json()["total"] == 3
     assert client.get(f"/api/targets/report?year={YEAR}", **api_token(world.users["cadre_a1"])).status_code == 403
+
+
+def _figures(client, made):
+    """The figures of ``made``'s row on the lists page: tasks, done, overdue, not yet reported."""
+    import re
+
+    page = client.get("/targets/").content.decode()
+    row = page[page.index(f'href="/targets/lists/{made.pk}/"') :].split("</tr>")[0]
+    return [re.sub(r"<[^>]+>", "", "<td" + cell).strip() for cell in row.split("<td")[1:]]
+
+
+def test_the_lists_page_shows_each_report_at_once_and_only_what_the_reader_reaches(world, login):
+    from accounts.models import RoleAssignment
+    from accounts.services import role_revoke
+
+    made = issue(world)
+    admin = login(world.users["county_admin"])
+    assert _figures(admin, made) == ["2", "0", "0", "2"]
+    first = made.items.order_by("order").first()
+    step(world, first, "report", quarter=4, percent=50, progress="过半")
+    assert _figures(admin, made) == ["2", "0", "0", "1"]
+    step(world, first, "complete", result="村民会议表决通过", attachments=[photo()])
+    assert _figures(admin, made) == ["2", "1", "0", "1"]
+
+    township = world.users["township_a"]  # the list of a village of township A, seen by its officials
+    official = login(township)
+    assert _figures(official, made)[:2] == ["2", "1"]
+    for assignment in RoleAssignment.objects.filter(user=township):
+        role_revoke(actor=world.users["county_admin"], assignment=assignment)
+    assert official.get("/targets/").status_code == 403  # not the page kept for the grants it had
