@@ -78,8 +78,8 @@ class DomainConfig(AppConfig):
     """The AppConfig of a domain app: when Django is ready, its declared procedures (``<app>.flows``, for
     ``run_deadlines`` and the step pages) are registered with core.workflow, its indicators (``<app>.indicators``'
     ``INDICATORS``) with core.indicators, its message kinds (``<app>.messages``' ``MESSAGES``, that may go by SMS)
-    with core.plugins, and its ``<app>.plug.register()`` plugs its parts into core (home cards,
-    待我办理, audit labels, county set-up)."""
+    with core.plugins, its facts (``<app>.facts``' ``FACTS``, what its procedures record) with core.facts, and its
+    ``<app>.plug.register()`` plugs its parts into core (home cards, 待我办理, audit labels, county set-up)."""
 
     # an app's apps.py imports this class beside its own: Django picks the one marked default (the app's)
     default = False
@@ -103,6 +103,11 @@ class DomainConfig(AppConfig):
         if find_spec(f"{self.name}.messages") is not None:
             for kind in import_module(f"{self.name}.messages").MESSAGES:
                 register_message_kind(kind)
+        if find_spec(f"{self.name}.facts") is not None:
+            from core import facts
+
+            for fact in import_module(f"{self.name}.facts").FACTS:
+                facts.register(fact)
         if find_spec(f"{self.name}.plug") is not None:
             import_module(f"{self.name}.plug").register()
 

@@ -15,6 +15,7 @@ from core.errors import DomainError, NotFound
 from core.fields import FILES
 from core.fields import clean_text as _text
 from core.roles import Action
+from incidents import facts as incident_facts
 from incidents.flows import INCIDENT
 from incidents.models import (
     AssistKind,
@@ -448,16 +449,19 @@ def incident_take_step(*, actor, case: Incident, step: str, data=None, note="", 
     declared = {f.name for f in transition.fields} if transition is not None else set()
     data = {key: value for key, value in (data or {}).items() if key in declared}
     photos = prepare_photos(attachments, field=FILES) if attachments else []
-    return workflow.transition(
-        actor=actor,
-        case=case,
-        flow=INCIDENT,
-        name=step,
-        data=data,
-        note=note,
-        attachments=photos,
-        expected_version=version,
-    )
+    with transaction.atomic():
+        event = workflow.transition(
+            actor=actor,
+            case=case,
+            flow=INCIDENT,
+            name=step,
+            data=data,
+            note=note,
+            attachments=photos,
+            expected_version=version,
+        )
+        incident_facts.after_step(actor, case, event)  # a case closed by its rating: the reporter's fact (core.facts)
+    return event
 
 
 def incident_step(*, actor, incident: Incident, step: str, data=None, note="", photos=(), version=None) -> Incident:

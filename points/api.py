@@ -49,6 +49,8 @@ class ItemOut(Schema):
     cap_period: str
     evidence_required: bool
     declarable: bool
+    fact: str
+    fact_conditions: dict
 
     @staticmethod
     def resolve_category(item: RuleItem) -> str:
@@ -69,6 +71,9 @@ class ClaimOut(Schema):
     status: str
     recorded_at: datetime
     rejection_reason: str
+    fact: str
+    source_ref: str
+    source_url: str
 
     @staticmethod
     def resolve_item_text(claim: Claim) -> str:

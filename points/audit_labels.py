@@ -13,6 +13,8 @@ class AuditAction(TextChoices):
     CLAIM_RECORD = "points.claim.record", _("Points recorded")
     CLAIM_DECLARATION = "points.claim.declaration", _("Good deed declared")
     CLAIM_BULK = "points.claim.bulk", _("Points recorded at a meeting")
+    CLAIM_FACT = "points.claim.fact", _("Points recorded from a fact")
+    CLAIM_WITHDRAW = "points.claim.withdraw", _("Points withdrawn (the fact was undone)")
     CLAIM_APPROVE = "points.claim.approve", _("Points approved")
     CLAIM_REJECT = "points.claim.reject", _("Points rejected")
     ENTRY_REVERSE = "points.entry.reverse", _("Points corrected")

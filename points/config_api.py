@@ -61,6 +61,10 @@ class RuleItemIn(Schema):
     cap_count: Annotated[int, Field(ge=0, le=32767)] | None = None
     evidence_required: bool = False
     declarable: bool = False
+    fact: str = Field("", max_length=64, description="The fact (core.facts) that earns the item; blank: none")
+    fact_conditions: dict = Field(
+        default_factory=dict, description='e.g. {"kind": ["villagers_assembly"], "first_in_month": true}'
+    )
 
 
 class AdoptIn(Schema):

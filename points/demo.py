@@ -20,6 +20,49 @@ from points.subjects import subject_of
 from regions.models import Region, RegionLevel
 from registry.models import Household
 
+# The rule book's items earned by facts (enter once, docs/points.md "Facts"): the meetings' sign-ins and the
+# villagers' reports closed by their rating make the claims for the monthly review, nobody enters them.
+MEETING_ITEM = "参加村民会议、院坝说事会"
+MEETING_KINDS = ["villagers_assembly", "representatives", "courtyard"]  # meetings.models.MeetingKind
+REPORT_ITEM = "反映问题经核实办结"
+
+
+def _bind_facts(cadre, book) -> None:
+    """Bind the draft ``book``'s meeting item to ``meetings.attended`` (村民会议、村民代表会议、院坝说事会, the first
+    time in a month) and add an item earned by ``incidents.report_closed``."""
+    from incidents.facts import REPORT_CLOSED
+    from meetings.facts import ATTENDED
+
+    item = book.items.select_related("category").filter(text=MEETING_ITEM).first()
+    if item is not None:
+        services.rule_item_save(
+            actor=cadre,
+            rulebook=book,
+            item=item,
+            category_name=item.category.name,
+            code=item.code,
+            text=item.text,
+            points=item.points,
+            cap_count=item.cap_count,
+            cap_period=item.cap_period,
+            evidence_required=item.evidence_required,
+            declarable=item.declarable,
+            recorder_roles=item.recorder_roles,
+            fact=ATTENDED,
+            fact_conditions={"kind": MEETING_KINDS, "first_in_month": True},
+        )
+    category = book.categories.filter(name="社会服务").first()
+    services.rule_item_save(
+        actor=cadre,
+        rulebook=book,
+        category_name=category.name if category else "社会服务",
+        code="4.7",
+        text=REPORT_ITEM,
+        points=Decimal("0.5"),
+        cap_count=2,
+        fact=REPORT_CLOSED,
+    )
+
 
 @transaction.atomic
 def seed_points(county: Region, *, cadre, reviewer, seed: int = 7) -> int:
@@ -54,6 +97,7 @@ def seed_points(county: Region, *, cadre, reviewer, seed: int = 7) -> int:
         template="anjia",
         effective_from=today.replace(month=1, day=1),
     )
+    _bind_facts(cadre, book)
     services.rulebook_adopt(actor=cadre, rulebook=book, decision_ref="村民代表会议 2026年1月5日 决议第1号")
     services.list_rule_save(
         actor=cadre,
@@ -74,7 +118,7 @@ def seed_points(county: Region, *, cadre, reviewer, seed: int = 7) -> int:
         consequences=allowed[:2],
         consequence_text="一个评议周期内暂停公益岗位资格，黑榜公示，1对1联系帮扶",
     )
-    items = list(book.items.filter(evidence_required=False))
+    items = list(book.items.filter(evidence_required=False, fact=""))  # facts earn the bound items by themselves
     negative = list(book.items.filter(negative_list=True))
     start = max(today.replace(month=1, day=1), today - timedelta(days=150))
     households = list(Household.objects.filter(village=village).order_by("number"))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from casework.attachments import check_evidence
+from core import facts
 from core.errors import DomainError
 from core.forms import DateInput
 from points.models import SchemeKind, SubjectKind
@@ -143,6 +144,45 @@ class RuleItemForm(forms.Form):
     cap_count = forms.IntegerField(label=_("Cap (times per month)"), required=False, min_value=1)
     evidence_required = forms.BooleanField(label=_("Evidence required"), required=False)
     declarable = forms.BooleanField(label=_("Villagers may declare it"), required=False)
+    fact = forms.ChoiceField(
+        label=_("Earned by the fact"),
+        required=False,
+        help_text=_("Recorded by the platform when this happens (e.g. signing in at a meeting); no one types it."),
+    )
+    first_in_month = forms.BooleanField(label=_("Only the first time in a month"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fact"].choices = [("", "—")] + [(f.key, f.label) for f in facts.all_facts()]
+        # one multiple choice per condition the registered facts take (today: the kind of meeting)
+        self.condition_fields = {}
+        for fact in facts.all_facts():
+            for condition in fact.conditions:
+                name = f"fact_{condition.key}"
+                if name not in self.fields:
+                    self.fields[name] = forms.MultipleChoiceField(
+                        label=condition.label,
+                        choices=list(condition.choices),
+                        required=False,
+                        widget=forms.SelectMultiple(attrs={"size": 4}),
+                        help_text=_("Only when the fact is one of these; none chosen: any."),
+                    )
+                    self.condition_fields[name] = condition.key
+
+    def clean(self):
+        """``fact_conditions`` from the condition fields (what ``rule_item_save`` takes)."""
+        data = super().clean()
+        conditions = {}
+        for name, key in self.condition_fields.items():
+            values = data.pop(name, None)
+            if values and data.get("fact"):
+                fact = facts.get(data["fact"])
+                if fact is not None and fact.condition(key) is not None:
+                    conditions[key] = list(values)
+        if data.pop("first_in_month", False):
+            conditions["first_in_month"] = True
+        data["fact_conditions"] = conditions
+        return data
 
 
 class AdoptForm(forms.Form):

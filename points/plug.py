@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import plugins, scope
 from core.roles import Action
+from points import fact_claims
 from points.audit_labels import AuditAction
 
 
@@ -70,9 +71,10 @@ def _subject(key) -> str:
 
 
 def register() -> None:
-    from points.models import ListKind, ListMethod, ListRule, RuleBook
+    from points.models import ListKind, ListMethod, ListRule, RuleBook, RuleItem
 
     plugins.register_audit_labels(AuditAction)
+    fact_claims.register()  # facts recorded anywhere make claims of the rule items bound to them
     # the keys of the points' audit events that are not fields of their target (mostly the scheme)
     plugins.register_audit_fields(
         "points.",
@@ -92,6 +94,8 @@ def register() -> None:
             "corrections": _("corrections"),
             "scheme": plugins.AuditField(_("scheme"), model="points.Scheme"),
             "shop": plugins.AuditField(_("Points shop"), model="points.Shop"),
+            "fact": _("earned by the fact"),
+            "fact_conditions": _("conditions on the fact"),
         },
     )
     plugins.register_audit_fields(
@@ -99,6 +103,13 @@ def register() -> None:
         {
             "kind": plugins.AuditField(ListRule._meta.get_field("kind").verbose_name, ListKind),
             "method": plugins.AuditField(ListRule._meta.get_field("method").verbose_name, ListMethod),
+        },
+    )
+    plugins.register_audit_fields(
+        "points.rule_item.",
+        {
+            "item": plugins.AuditField(RuleItem._meta.verbose_name, model="points.RuleItem"),
+            "points": RuleItem._meta.get_field("points").verbose_name,
         },
     )
     plugins.register_audit_fields("points.shop.", {"is_active": _("in use")})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from core import audit, scope
 from core.errors import DomainError, NotFound
 from core.fields import clean_text as _text
+from meetings import facts as meeting_facts
 from meetings.models import (
     Attendance,
     Choice,
@@ -60,6 +61,7 @@ def _sign_in(actor, meeting: Meeting, entry: RegisterEntry, method: str, now) ->
     audit.record(
         actor, "meetings.attendance.sign_in", meeting, after={"entry": entry.pk, "name": entry.name, "how": method}
     )
+    meeting_facts.signed_in(actor, attendance)  # the attendance is a fact (core.facts): points may count it
     return attendance, True
 
 

@@ -18,12 +18,14 @@ class ClaimSource(models.TextChoices):
     RECORD = "record", _("Recorded on the spot")
     DECLARATION = "declaration", _("Declared by the villager")
     BULK = "bulk", _("Entered at a meeting")
+    FACT = "fact", _("Recorded by the platform")
 
 
 class ClaimStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for review")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # The place of a subject's row without its grid: a grid worker's grid grant does not reach it (appeals,
@@ -87,15 +89,47 @@ class Claim(SubjectRow):
         unique=True,
         help_text="Client-generated key: a form submitted twice is stored once.",
     )
+    # made by a fact (core.facts): its key and the record it came from ("app.model:pk", e.g. "meetings.meeting:7")
+    fact = models.CharField(_("fact"), max_length=64, blank=True, default="")
+    source_ref = models.CharField(_("recorded from"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("points claim")
         verbose_name_plural = _("points claims")
         ordering = ["-occurred_on", "-id"]
-        indexes = [models.Index(fields=["scheme", "status", "occurred_on"])]
+        indexes = [
+            models.Index(fields=["scheme", "status", "occurred_on"]),
+            models.Index(fields=["fact", "source_ref"], name="claim_fact_source"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "subject_key", "source_ref", "fact"],
+                condition=~models.Q(fact=""),
+                name="one_claim_per_fact",
+            )
+        ]
 
     def __str__(self):
         return f"{self.subject_label} {self.item.text} {self.points:+}"
+
+    @property
+    def fact_label(self) -> str:
+        from core import facts
+
+        fact = facts.get(self.fact) if self.fact else None
+        return str(fact.label) if fact is not None else self.fact
+
+    @property
+    def source_url(self) -> str:
+        """The page of the record the claim's fact came from (a meeting, a case), or ""."""
+        from django.apps import apps
+
+        label, _sep, pk = self.source_ref.partition(":")
+        try:
+            model = apps.get_model(label)
+            return model(pk=int(pk)).get_absolute_url()
+        except (LookupError, ValueError, AttributeError):
+            return ""
 
 
 class EntryKind(models.TextChoices):

@@ -156,6 +156,19 @@ class RuleItem(models.Model):
         help_text=_("Roles that may record this item; empty means grid workers, cadres and reviewers."),
     )
     declarable = models.BooleanField(_("villagers may declare it"), default=False)
+    fact = models.CharField(
+        _("earned by the fact"),
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_("When the platform records this fact (core.facts), the entry is made for review by itself."),
+    )
+    fact_conditions = models.JSONField(
+        _("conditions on the fact"),
+        default=dict,
+        blank=True,
+        help_text=_('e.g. {"kind": ["villagers_assembly"], "first_in_month": true}'),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -166,3 +179,26 @@ class RuleItem(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.text}（{self.points:+}）"
+
+    @property
+    def fact_label(self) -> str:
+        from core import facts
+
+        fact = facts.get(self.fact) if self.fact else None
+        return str(fact.label) if fact is not None else self.fact
+
+    @property
+    def fact_conditions_text(self) -> str:
+        """The conditions on the fact in words (the labels of the values chosen; 每月仅首次)."""
+        from core import facts
+
+        fact = facts.get(self.fact) if self.fact else None
+        parts = []
+        for key, values in (self.fact_conditions or {}).items():
+            if key == facts.FIRST_IN_MONTH:
+                parts.append(str(facts.GENERIC_CONDITIONS[key]))
+                continue
+            condition = fact.condition(key) if fact is not None else None
+            labels = dict(condition.choices) if condition is not None else {}
+            parts.append("、".join(str(labels.get(v, v)) for v in values))
+        return "；".join(parts)

@@ -110,7 +110,7 @@ def claims_review(*, actor, claim_ids: list[int], approve: bool, reason: str = "
             raise DomainError(
                 _("%(entry)s was already reviewed by someone else; reload the page.") % {"entry": claim.subject_label}
             )
-        if claim.recorded_by_id == actor.pk and claim.source != ClaimSource.BULK:
+        if claim.recorded_by_id == actor.pk and claim.source not in (ClaimSource.BULK, ClaimSource.FACT):
             raise DomainError(
                 _("You recorded %(entry)s yourself; another member of the review group must review it.")
                 % {"entry": claim.subject_label}
@@ -201,6 +201,12 @@ def entry_reverse(
     entry = LedgerEntry.objects.select_for_update().select_related("scheme").get(pk=entry.pk)
     if not scope.in_scope(actor, action, entry.scheme):
         raise NotFound()
+    return _reverse_locked(actor, entry, reason, now)
+
+
+def _reverse_locked(actor, entry: LedgerEntry, reason: str, now: datetime | None) -> LedgerEntry:
+    """``entry_reverse`` past its scope check (``entry`` locked): also what undoing a fact does
+    (``points.fact_claims``), whose actor is whoever took the fact back, not a reviewer."""
     # a sign-off (which locks the scheme) waits for this correction, or this one for it: never dated in a
     # quarter signed off meanwhile
     Scheme.objects.select_for_update().filter(pk=entry.scheme_id).values_list("pk", flat=True).first()

@@ -177,6 +177,8 @@ def _copy_items(source: RuleBook, book: RuleBook) -> None:
             evidence_required=item.evidence_required,
             recorder_roles=item.recorder_roles,
             declarable=item.declarable,
+            fact=item.fact,
+            fact_conditions=item.fact_conditions,
             order=item.order,
         )
 
@@ -206,8 +208,11 @@ def rule_item_save(
     declarable: bool = False,
     recorder_roles=None,
     item: RuleItem | None = None,
+    fact: str = "",
+    fact_conditions=None,
 ) -> RuleItem:
-    """Add or change an item of a draft version."""
+    """Add or change an item of a draft version. ``fact``: the fact (core.facts) that earns the item without an
+    entry, with its ``fact_conditions`` (e.g. {"kind": ["villagers_assembly"], "first_in_month": true})."""
     book = _draft(actor, rulebook)
     errors = {}
     value = _decimal(points, "points")
@@ -226,6 +231,12 @@ def rule_item_save(
     roles = list(recorder_roles or [])
     if any(r not in Role.values for r in roles):
         errors["recorder_roles"] = _("Unknown role.")
+    from points.fact_claims import clean_binding  # (it reads the claims' services)
+
+    try:
+        fact, fact_conditions = clean_binding(fact, fact_conditions, book.scheme.subject_kind)
+    except DomainError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise DomainError(errors)
     category, _created = RuleCategory.objects.get_or_create(
@@ -238,13 +249,20 @@ def rule_item_save(
     item.category, item.code, item.text, item.points = category, code.strip(), text.strip(), value
     item.negative_list, item.cap_count, item.cap_period = negative_list, cap_count, cap_period
     item.evidence_required, item.declarable, item.recorder_roles = evidence_required, declarable, roles
+    item.fact, item.fact_conditions = fact, fact_conditions
     item.save()
     audit.record(
         actor,
         "points.rule_item.save",
         book.scheme,
         target_label=str(item),
-        after={"rulebook": book.pk, "item": item.pk, "points": str(value), "text": item.text},
+        after={
+            "rulebook": book.pk,
+            "item": item.pk,
+            "points": str(value),
+            "text": item.text,
+            **({"fact": fact, "fact_conditions": fact_conditions} if fact else {}),
+        },
     )
     return item
 
