@@ -211,7 +211,7 @@ HUEY = _huey()
 # a message to more people than this (a notice told to a whole township) is written by the jobs process, not in the
 # request that sends it; it pauses NOTIFY_PACE times the time each chunk of 100 took, leaving the pages the machine
 NOTIFY_INLINE_MAX = int(os.environ.get("NOTIFY_INLINE_MAX", "500"))
-NOTIFY_PACE = float(os.environ.get("NOTIFY_PACE", "3.0"))
+NOTIFY_PACE = float(os.environ.get("NOTIFY_PACE", "6.0"))
 
 # -- messages beyond the page (messaging app) ----------------------------------------------------------------------
 # The SMS gateway: "console" (the default: written to the log, nothing leaves the machine), "aliyun" or "tencent"
