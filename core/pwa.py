@@ -33,6 +33,7 @@ from django.views.decorators.http import require_safe
 from core import audit, scope
 from core.audit_labels import PhoneAppAuditAction
 from core.errors import DomainError, NotFound, PermissionDenied
+from core.fields import Integer, clean_value
 from core.models import PhoneAppSettings
 from core.roles import Action
 from core.views import api_twin, require_action, submit
@@ -128,18 +129,15 @@ def _photo_side_message() -> str:
 
 
 def clean_photo_max_side(value) -> int | None:
-    """A whole number within the limits, or None for empty; anything else is refused (DomainError)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool) or isinstance(value, float) and not value.is_integer():
-        raise DomainError({"photo_max_side": _photo_side_message()})
+    """A whole number within the limits (core.fields.Integer's rules), or None for empty; anything else is refused
+    (DomainError) with the page's own message."""
+    side = Integer(
+        "photo_max_side", "", required=False, min=PhoneAppSettings.PHOTO_SIDE_MIN, max=PhoneAppSettings.PHOTO_SIDE_MAX
+    )
     try:
-        number = int(str(value).strip()) if isinstance(value, str) else int(value)
-    except (TypeError, ValueError):
+        return clean_value(side, value)
+    except DomainError:
         raise DomainError({"photo_max_side": _photo_side_message()}) from None
-    if not PhoneAppSettings.PHOTO_SIDE_MIN <= number <= PhoneAppSettings.PHOTO_SIDE_MAX:
-        raise DomainError({"photo_max_side": _photo_side_message()})
-    return number
 
 
 @transaction.atomic

@@ -31,7 +31,7 @@ from points.models import (
     SubjectKind,
 )
 from points.services.base import DEFAULT_RECORDERS
-from points.services.claims import _cap_window, _check_claim, _scheme_for_recording
+from points.services.claims import _cap_window, _check_claim, _scheme_for_recording, audit_claim
 from points.services.ledger import _reverse_locked, uncorrected_award
 from points.subjects import Subject, subject_of
 
@@ -171,21 +171,7 @@ def claim_for_fact(scheme: Scheme, item: RuleItem, subject: Subject, occurrence)
                 source_ref=occurrence.source,
                 **subject.row_fields(),
             )
-            audit.record(
-                occurrence.actor,
-                "points.claim.fact",
-                claim,
-                target_label=str(claim)[:200],
-                after={
-                    "scheme": scheme.pk,
-                    "subject": subject.key,
-                    "item": item.code,
-                    "points": str(item.points),
-                    "occurred_on": occurrence.occurred_on.isoformat(),
-                    "fact": claim.fact,
-                    "source_ref": claim.source_ref,
-                },
-            )
+            audit_claim(occurrence.actor, claim, subject, fact=claim.fact, source_ref=claim.source_ref)
             return claim
     except DomainError as exc:
         logger.info("Fact %s made no claim of %s for %s: %s", occurrence.fact.key, item, subject.key, exc.messages)

@@ -225,20 +225,27 @@ def _save_claim(actor, scheme, subject, item, occurred_on, note, evidence, sourc
         claim.save()
     except IntegrityError:
         raise DomainError(_("This form was already submitted.")) from None
+    audit_claim(actor, claim, subject)
+    return claim
+
+
+def audit_claim(actor, claim: Claim, subject, **extra) -> None:
+    """The audit event of a new claim, ``points.claim.<source>``: its scheme, subject, item, points and day
+    (``extra``: what its source adds, e.g. the fact it came from)."""
     audit.record(
         actor,
-        f"points.claim.{source}",
+        f"points.claim.{claim.source}",
         claim,
         target_label=str(claim)[:200],
         after={
-            "scheme": scheme.pk,
+            "scheme": claim.scheme_id,
             "subject": subject.key,
-            "item": item.code,
-            "points": str(item.points),
-            "occurred_on": occurred_on.isoformat(),
+            "item": claim.item.code,
+            "points": str(claim.points),
+            "occurred_on": claim.occurred_on.isoformat(),
+            **extra,
         },
     )
-    return claim
 
 
 @transaction.atomic
