@@ -31,7 +31,7 @@ from points.models import (
     SubjectKind,
 )
 from points.services.base import DEFAULT_RECORDERS
-from points.services.claims import _cap_window, _check_claim, _scheme_for_recording, audit_claim
+from points.services.claims import _check_claim, _scheme_for_recording, audit_claim, counted_claims
 from points.services.ledger import _reverse_locked, uncorrected_award
 from points.subjects import Subject, subject_of
 
@@ -119,16 +119,7 @@ def _party_member(person, village_id) -> bool:
 
 
 def _first_in_month_taken(scheme, item, subject, occurred_on: date) -> bool:
-    start, end = _cap_window("month", occurred_on)
-    return Claim.objects.filter(
-        scheme=scheme,
-        subject_key=subject.key,
-        item__code=item.code,
-        fact=item.fact,
-        occurred_on__gte=start,
-        occurred_on__lte=end,
-        status__in=[ClaimStatus.PENDING, ClaimStatus.APPROVED],
-    ).exists()
+    return counted_claims(scheme, subject, item, "month", occurred_on).filter(fact=item.fact).exists()
 
 
 def _existing(same: dict) -> Claim | None:

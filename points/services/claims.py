@@ -42,6 +42,20 @@ def _cap_window(period: str, day: date) -> tuple[date, date]:
     return start, end
 
 
+def counted_claims(scheme, subject, item, period: str, day):
+    """The claims of ``item`` (by code, across rule book versions) for ``subject`` in ``period`` around ``day``
+    that count: waiting or approved (a cap's count; a fact's "only the first time in a month")."""
+    start, end = _cap_window(period, day)
+    return Claim.objects.filter(
+        scheme=scheme,
+        subject_key=subject.key,
+        item__code=item.code,
+        occurred_on__gte=start,
+        occurred_on__lte=end,
+        status__in=[ClaimStatus.PENDING, ClaimStatus.APPROVED],
+    )
+
+
 def _check_claim(
     *,
     scheme: Scheme,
@@ -80,15 +94,7 @@ def _check_claim(
     if (item.evidence_required or declaration) and not evidence:
         errors["evidence"] = _("This item needs evidence: attach a photo or document.")
     if item.cap_count and "occurred_on" not in errors:
-        start, end = _cap_window(item.cap_period, occurred_on)
-        used = Claim.objects.filter(
-            scheme=scheme,
-            subject_key=subject.key,
-            item__code=item.code,
-            occurred_on__gte=start,
-            occurred_on__lte=end,
-            status__in=[ClaimStatus.PENDING, ClaimStatus.APPROVED],
-        ).count()
+        used = counted_claims(scheme, subject, item, item.cap_period, occurred_on).count()
         if used >= item.cap_count:
             errors["item"] = _(
                 "This item can be recorded at most %(n)s times %(period)s for the same subject; "
